@@ -1,0 +1,5 @@
+"""All tables, imported here so alembic and tests see the complete metadata."""
+
+from hypehere.adapters.sql.tables import outbox as outbox
+
+__all__ = ["outbox"]

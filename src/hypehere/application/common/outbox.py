@@ -1,0 +1,51 @@
+"""Transactional outbox: events written with the change they describe, delivered later.
+
+Writers call `OutboxWriter.add` inside a unit of work. The dispatcher reads pending events
+with `OutboxStore`, hands each to its handlers, and records per-handler completion in the
+same transaction as the handler's own effect, so redelivery never repeats an effect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+import msgspec
+
+from hypehere.domain.shared.events import DomainEvent
+
+
+class OutboxMessage(msgspec.Struct, frozen=True):
+    id: str
+    topic: str
+    payload: dict[str, Any]
+    occurred_at: datetime
+    attempts: int = 0
+
+
+class OutboxWriter(Protocol):
+    async def add(self, event: DomainEvent) -> None:
+        """Stage the event in the current transaction."""
+        ...
+
+
+class OutboxStore(Protocol):
+    async def fetch_pending(self, limit: int, now: datetime) -> Sequence[OutboxMessage]:
+        """Pending events due at `now`, oldest first, claimed for this dispatcher."""
+        ...
+
+    async def mark_delivered(self, event_id: str, now: datetime) -> None: ...
+
+    async def mark_failed(self, event_id: str, error: str, retry_at: datetime) -> None: ...
+
+
+class HandledEvents(Protocol):
+    """Idempotency ledger: which handler has already processed which event."""
+
+    async def is_handled(self, handler: str, event_id: str) -> bool: ...
+
+    async def mark_handled(self, handler: str, event_id: str, now: datetime) -> None: ...
+
+
+EventHandler = Callable[[OutboxMessage], Awaitable[None]]

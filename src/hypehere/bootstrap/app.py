@@ -1,0 +1,87 @@
+"""The Litestar application factory: the one place the HTTP app is assembled."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from dishka import AsyncContainer
+from dishka.integrations.litestar import DishkaRouter, setup_dishka
+from litestar import Litestar
+from litestar.config.cors import CORSConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.types import ControllerRouterHandler
+
+from hypehere.bootstrap.container import make_container
+from hypehere.bootstrap.logging import configure_logging
+from hypehere.bootstrap.settings import Settings, load_settings
+from hypehere.entrypoints.http.errors import EXCEPTION_HANDLERS
+from hypehere.entrypoints.http.health.controller import HealthController
+from hypehere.entrypoints.http.middleware import request_logging_middleware
+
+API_PREFIX = "/api/v1"
+MAX_BODY_BYTES = 1_048_576
+
+
+def api_handlers() -> Sequence[ControllerRouterHandler]:
+    """Every `/api/v1` controller; modules add theirs here."""
+    return []
+
+
+def root_handlers() -> Sequence[ControllerRouterHandler]:
+    """Handlers outside `/api/v1`: health and WebSockets."""
+    return [HealthController]
+
+
+class _Metrics(PrometheusController):
+    path = "/metrics"
+    include_in_schema = False
+
+
+def create_app(
+    settings: Settings | None = None, container: AsyncContainer | None = None
+) -> Litestar:
+    settings = settings or load_settings()
+    configure_logging(settings.effective_log_format, settings.log_level)
+    container = container or make_container(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await container.close()
+
+    prometheus = PrometheusConfig(app_name="hypehere", prefix="hypehere", group_path=True)
+    middleware: list[Any] = [prometheus.middleware]
+
+    app = Litestar(
+        route_handlers=[
+            DishkaRouter(API_PREFIX, route_handlers=list(api_handlers())),
+            DishkaRouter("/", route_handlers=list(root_handlers())),
+            _Metrics,
+        ],
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=middleware,
+        cors_config=CORSConfig(allow_origins=settings.cors_origins)
+        if settings.cors_origins
+        else None,
+        openapi_config=OpenAPIConfig(
+            title="HypeHere API",
+            version="1.0.0",
+            path=f"{API_PREFIX}/schema",
+            render_plugins=[SwaggerRenderPlugin(path="/swagger")],
+        ),
+        lifespan=[lifespan],
+        request_max_body_size=MAX_BODY_BYTES,
+        debug=False,
+        logging_config=None,
+    )
+    app.state.settings = settings
+    setup_dishka(container, app)
+    # Wrapped around the whole ASGI app (not per route) so 404/405s are logged too.
+    app.asgi_handler = request_logging_middleware(app.asgi_handler)
+    return app

@@ -1,0 +1,20 @@
+"""One dishka provider per module; `all_providers` is the list the container is built from."""
+
+from __future__ import annotations
+
+from dishka import Provider
+
+from hypehere.bootstrap.providers.infrastructure import (
+    ClockProvider,
+    DatabaseProvider,
+    HealthProvider,
+)
+from hypehere.bootstrap.settings import Settings
+
+
+def all_providers(settings: Settings) -> list[Provider]:
+    return [
+        DatabaseProvider(),
+        ClockProvider(),
+        HealthProvider(),
+    ]

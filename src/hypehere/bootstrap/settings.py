@@ -1,0 +1,152 @@
+"""Typed settings from HYPEHERE_* environment variables and an optional `.env` file.
+
+Nothing reads settings at import time: `load_settings()` is called by the CLI and by
+`create_app`. Invalid values fail at start with the variable's name.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+ENV_PREFIX = "HYPEHERE_"
+
+
+class LogFormat(StrEnum):
+    CONSOLE = "console"
+    JSON = "json"
+
+
+class SettingsError(Exception):
+    """Raised with a message that names the offending HYPEHERE_* variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_file=".env", extra="ignore", validate_default=True
+    )
+
+    environment: str = Field(default="development", description="development | production | test")
+    var_dir: Path = Field(
+        default=Path("var"), description="Where the SQLite file, JWT secret and models live"
+    )
+    database_url: str = Field(
+        default="", description="SQLAlchemy async URL; default SQLite under var_dir"
+    )
+    database_pool_size: int = Field(default=10, ge=1, le=200)
+    redis_url: str | None = Field(default=None, description="Unset = embedded broker/cache/queue")
+    meilisearch_url: str | None = None
+    meilisearch_api_key: str | None = None
+    meilisearch_timeout_seconds: float = Field(default=5.0, gt=0)
+    anthropic_api_key: str | None = None
+    anthropic_model: str = "claude-haiku-4-5"
+    anthropic_timeout_seconds: float = Field(default=20.0, gt=0)
+    jwt_secret: str | None = Field(default=None, description="Generated under var_dir when unset")
+    access_token_ttl_seconds: int = Field(default=900, ge=30)
+    refresh_token_ttl_days: int = Field(default=30, ge=1)
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    workers: int = Field(default=1, ge=1, le=64)
+    log_format: LogFormat | None = Field(default=None, description="console | json; auto by TTY")
+    log_level: str = "INFO"
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    rate_limit_enabled: bool = True
+    rate_limit_user_per_hour: int = Field(default=1000, ge=1)
+    rate_limit_anon_per_hour: int = Field(default=100, ge=1)
+    rate_limit_auth_per_minute: int = Field(default=10, ge=1)
+    rate_limit_post_per_minute: int = Field(default=10, ge=1)
+    embedded_worker: bool | None = Field(
+        default=None,
+        description="Run scheduler + outbox dispatcher in the server; default: when Redis is unset",
+    )
+    ranker_model_dir: Path | None = Field(
+        default=None, description="Where trained ranker models are written"
+    )
+    ws_send_queue_size: int = Field(default=256, ge=1)
+    ws_idle_timeout_seconds: float = Field(default=60.0, gt=0)
+    ws_heartbeat_seconds: float = Field(default=20.0, gt=0)
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        if value and not (value.startswith(("postgresql+asyncpg://", "sqlite+aiosqlite://"))):
+            raise ValueError("must start with postgresql+asyncpg:// or sqlite+aiosqlite://")
+        return value
+
+    @field_validator(
+        "redis_url",
+        "meilisearch_url",
+        "anthropic_api_key",
+        "meilisearch_api_key",
+        "jwt_secret",
+        mode="before",
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _check_redis_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.var_dir / 'hypehere.sqlite3').as_posix()}"
+
+    @property
+    def runs_embedded_worker(self) -> bool:
+        if self.embedded_worker is not None:
+            return self.embedded_worker
+        return self.redis_url is None
+
+    @property
+    def effective_log_format(self) -> LogFormat:
+        if self.log_format is not None:
+            return self.log_format
+        return LogFormat.CONSOLE if os.isatty(2) else LogFormat.JSON
+
+    def resolved_jwt_secret(self) -> str:
+        """The configured secret, or one generated once and kept in var_dir/jwt_secret."""
+        if self.jwt_secret:
+            return self.jwt_secret
+        path = self.var_dir / "jwt_secret"
+        if path.exists():
+            return path.read_text().strip()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        secret = secrets.token_urlsafe(48)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process won the race; use its secret
+            return path.read_text().strip()
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secret)
+        return secret
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            name = ENV_PREFIX + "_".join(str(part) for part in error["loc"]).upper()
+            problems.append(f"{name}: {error['msg']}")
+        raise SettingsError("Invalid settings: " + "; ".join(problems)) from exc
