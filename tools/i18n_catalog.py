@@ -1,6 +1,6 @@
 """Maintain the gettext catalogs: `python tools/i18n_catalog.py` compiles every .po to .mo.
 
-Translators edit `src/hypehere/locale/<lang>/LC_MESSAGES/messages.po`; the compiled .mo
+Translators edit `src/hypehere/locale/<lang>/LC_MESSAGES/<module>.po`; the compiled .mo
 files are committed so the package works without a build step (a test checks they are
 up to date)."""
 
@@ -25,7 +25,7 @@ def compiled(po_path: Path) -> bytes:
 
 
 def main() -> int:
-    for po_path in sorted(LOCALE_DIR.glob("*/LC_MESSAGES/messages.po")):
+    for po_path in sorted(LOCALE_DIR.glob("*/LC_MESSAGES/*.po")):
         po_path.with_suffix(".mo").write_bytes(compiled(po_path))
         print(f"compiled {po_path.relative_to(LOCALE_DIR)}")
     return 0

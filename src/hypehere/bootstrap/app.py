@@ -18,6 +18,7 @@ from litestar.types import ControllerRouterHandler
 from hypehere.bootstrap.container import make_container
 from hypehere.bootstrap.logging import configure_logging
 from hypehere.bootstrap.settings import Settings, load_settings
+from hypehere.entrypoints.http.auth import AUTH_DEPENDENCIES
 from hypehere.entrypoints.http.errors import EXCEPTION_HANDLERS
 from hypehere.entrypoints.http.health.controller import HealthController
 from hypehere.entrypoints.http.middleware import request_logging_middleware
@@ -65,6 +66,7 @@ def create_app(
             _Metrics,
         ],
         exception_handlers=EXCEPTION_HANDLERS,
+        dependencies=AUTH_DEPENDENCIES,
         middleware=middleware,
         cors_config=CORSConfig(allow_origins=settings.cors_origins)
         if settings.cors_origins

@@ -1,6 +1,7 @@
 """Translations with Babel: compiled gettext catalogs shipped in `hypehere/locale`.
 
-Entry points translate; the domain and use cases speak in codes and parameters."""
+Each module keeps its own catalog (`locale/<lang>/LC_MESSAGES/<module>.po`); they are merged
+per language. Entry points translate; the domain and use cases speak in codes and params."""
 
 from __future__ import annotations
 
@@ -12,14 +13,21 @@ from babel.support import NullTranslations, Translations
 from hypehere.domain.shared.languages import DEFAULT_INTERFACE_LANGUAGE, INTERFACE_LANGUAGES
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
-DOMAIN = "messages"
 
 
 @lru_cache(maxsize=len(INTERFACE_LANGUAGES) + 1)
 def translations(language: str) -> NullTranslations:
     if language not in INTERFACE_LANGUAGES:
         language = DEFAULT_INTERFACE_LANGUAGE
-    return Translations.load(str(LOCALE_DIR), [language], domain=DOMAIN)
+    merged: NullTranslations = NullTranslations()
+    for mo_path in sorted((LOCALE_DIR / language / "LC_MESSAGES").glob("*.mo")):
+        with mo_path.open("rb") as handle:
+            catalog = Translations(fp=handle, domain=mo_path.stem)
+        if isinstance(merged, Translations):
+            merged.merge(catalog)
+        else:
+            merged = catalog
+    return merged
 
 
 def gettext(language: str, message: str, **params: object) -> str:

@@ -9,8 +9,12 @@ pytestmark = pytest.mark.unit
 
 
 def test_compiled_catalogs_are_up_to_date() -> None:
-    pos = sorted(LOCALE_DIR.glob("*/LC_MESSAGES/messages.po"))
+    pos = sorted(LOCALE_DIR.glob("*/LC_MESSAGES/*.po"))
     assert {p.parts[-3] for p in pos} == {"ko", "en", "ja", "es"}
+    for lang in ("ko", "en", "ja", "es"):
+        assert {p.name for p in pos if p.parts[-3] == lang} == {
+            p.name for p in pos if p.parts[-3] == "ko"
+        }
     for po in pos:
         assert po.with_suffix(".mo").read_bytes() == compiled(po), f"run `make i18n` for {po}"
 
@@ -18,11 +22,13 @@ def test_compiled_catalogs_are_up_to_date() -> None:
 def test_every_language_translates_every_message() -> None:
     from babel.messages.pofile import read_po
 
-    for lang in ("ko", "ja", "es"):
-        with (LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+    for po in LOCALE_DIR.glob("*/LC_MESSAGES/*.po"):
+        if po.parts[-3] == "en":
+            continue
+        with po.open("rb") as handle:
             catalog = read_po(handle)
         missing = [m.id for m in catalog if m.id and not m.string]
-        assert missing == [], f"{lang} lacks translations: {missing}"
+        assert missing == [], f"{po} lacks translations: {missing}"
 
 
 def test_gettext_by_language() -> None:

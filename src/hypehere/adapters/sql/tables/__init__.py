@@ -1,5 +1,6 @@
 """All tables, imported here so alembic and tests see the complete metadata."""
 
 from hypehere.adapters.sql.tables import outbox as outbox
+from hypehere.adapters.sql.tables import users as users
 
-__all__ = ["outbox"]
+__all__ = ["outbox", "users"]

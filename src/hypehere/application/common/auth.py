@@ -1,0 +1,25 @@
+"""Authentication as seen by every module: a bearer token becomes an Actor."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import msgspec
+
+from hypehere.application.common.actor import Actor
+
+
+class AuthenticatedActor(msgspec.Struct, frozen=True):
+    actor: Actor
+    interface_language: str
+
+
+class AccessTokenVerifier(Protocol):
+    async def verify(self, token: str) -> AuthenticatedActor:
+        """Check signature, expiry and the account's current state.
+
+        Raises an UnauthorizedError (401) for a bad/expired token or a vanished account, and
+        a ForbiddenError (403, e.g. `account_suspended`, `account_banned`) when the account
+        may no longer act.
+        """
+        ...
