@@ -12,10 +12,15 @@ from hypehere.adapters.sql.errors import translate_errors
 
 
 class SqlUnitOfWork:
+    """Re-entrant: only the outermost `async with` commits, so a caller (the outbox
+    dispatcher, a composite use case) can wrap a use case in one transaction."""
+
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self._depth = 0
 
     async def __aenter__(self) -> Self:
+        self._depth += 1
         return self
 
     async def __aexit__(
@@ -24,6 +29,9 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self._depth -= 1
+        if self._depth > 0:
+            return
         if exc_type is None:
             await self.commit()
         else:
