@@ -1,6 +1,7 @@
 """All tables, imported here so alembic and tests see the complete metadata."""
 
+from hypehere.adapters.sql.tables import feed as feed
 from hypehere.adapters.sql.tables import outbox as outbox
 from hypehere.adapters.sql.tables import users as users
 
-__all__ = ["outbox", "users"]
+__all__ = ["feed", "outbox", "users"]
