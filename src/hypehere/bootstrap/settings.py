@@ -50,6 +50,17 @@ class Settings(BaseSettings):
     jwt_secret: str | None = Field(default=None, description="Generated under var_dir when unset")
     access_token_ttl_seconds: int = Field(default=900, ge=30)
     refresh_token_ttl_days: int = Field(default=30, ge=1)
+    password_hash_profile: str = Field(
+        default="standard",
+        pattern="^(standard|fast)$",
+        description="argon2id cost: standard = the password_hash_* values below; fast = "
+        "time 1, 64 KiB, 1 lane (test suites only: never in production)",
+    )
+    password_hash_time_cost: int = Field(default=3, ge=1, description="argon2id iterations")
+    password_hash_memory_kib: int = Field(
+        default=65536, ge=64, description="argon2id memory in KiB (65536 = 64 MiB)"
+    )
+    password_hash_parallelism: int = Field(default=4, ge=1, description="argon2id lanes")
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     workers: int = Field(default=1, ge=1, le=64)
@@ -65,8 +76,29 @@ class Settings(BaseSettings):
         default=None,
         description="Run scheduler + outbox dispatcher in the server; default: when Redis is unset",
     )
+    worker_concurrency: int = Field(
+        default=10, ge=1, le=200, description="Jobs one `hypehere worker` runs at once"
+    )
+    outbox_poll_interval_seconds: float = Field(
+        default=0.5, gt=0, description="Outbox dispatcher poll interval (commits wake it sooner)"
+    )
+    outbox_batch_size: int = Field(default=100, ge=1, le=10_000, description="Events per claim")
+    outbox_max_attempts: int = Field(
+        default=10, ge=1, description="Deliveries of one event before it is dead-lettered"
+    )
+    outbox_retry_base_seconds: float = Field(
+        default=2.0, gt=0, description="First retry delay after a failed delivery (doubles)"
+    )
+    outbox_lease_seconds: float = Field(
+        default=60.0, gt=0, description="How long a claimed event is hidden from other dispatchers"
+    )
     ranker_model_dir: Path | None = Field(
-        default=None, description="Where trained ranker models are written"
+        default=None, description="Where trained ranker models are written; default var_dir/models"
+    )
+    ranker_reload_interval_seconds: float = Field(
+        default=60.0,
+        ge=0,
+        description="How often (at most) the server looks for a newer ranker model file",
     )
     ws_send_queue_size: int = Field(default=256, ge=1)
     ws_idle_timeout_seconds: float = Field(default=60.0, gt=0)
@@ -110,6 +142,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.var_dir / 'hypehere.sqlite3').as_posix()}"
+
+    @property
+    def effective_ranker_model_dir(self) -> Path:
+        return self.ranker_model_dir or self.var_dir / "models"
 
     @property
     def runs_embedded_worker(self) -> bool:

@@ -9,6 +9,7 @@ from hypehere.bootstrap.providers.infrastructure import (
     DatabaseProvider,
     HealthProvider,
 )
+from hypehere.bootstrap.providers.ranking import RankingProvider
 from hypehere.bootstrap.settings import Settings
 
 
@@ -17,4 +18,5 @@ def all_providers(settings: Settings) -> list[Provider]:
         DatabaseProvider(),
         ClockProvider(),
         HealthProvider(),
+        RankingProvider(),
     ]
