@@ -1,0 +1,300 @@
+"""One contract for the Broker port, run against the in-process and the Redis adapters.
+
+Non-delivery is checked without sleeping: publish to the topic that must stay silent, then to
+a marker topic; Redis and the in-process hub keep per-publisher order, so the next message a
+subscriber sees must be the marker."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shutil
+import socket
+import subprocess
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis.asyncio as aioredis
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from hypehere.adapters.memory.broker import InMemoryBroker
+from hypehere.adapters.redis.broker import RedisBroker
+from hypehere.application.common.broker import Broker, BrokerMessage, Subscription
+from hypehere.application.common.errors import StorageUnavailableError
+
+RECEIVE_TIMEOUT = 10.0  # a safety net against hangs, never the thing under test
+
+
+async def receive(subscription: Subscription) -> BrokerMessage:
+    async def first() -> BrokerMessage:
+        async for message in subscription:
+            return message
+        raise AssertionError("subscription ended")
+
+    return await asyncio.wait_for(first(), RECEIVE_TIMEOUT)
+
+
+class BrokerContract:
+    @pytest.fixture
+    async def broker(self) -> AsyncIterator[Broker]:
+        raise NotImplementedError
+
+    @pytest.fixture
+    async def peer(self, broker: Broker) -> AsyncIterator[Broker]:
+        """A broker as another process would hold it (the same one when in-process)."""
+        raise NotImplementedError
+
+    async def upstream_subscribers(self, broker: Broker, topic: str) -> int:
+        raise NotImplementedError
+
+    async def test_delivers_published_messages_in_order(self, broker: Broker) -> None:
+        async with broker.subscribe("t.a") as sub:
+            await broker.publish("t.a", b"one")
+            await broker.publish("t.a", b"two")
+            assert await receive(sub) == BrokerMessage(topic="t.a", data=b"one")
+            assert await receive(sub) == BrokerMessage(topic="t.a", data=b"two")
+
+    async def test_other_topics_are_not_delivered(self, broker: Broker) -> None:
+        async with broker.subscribe("t.mine", "t.marker") as sub:
+            await broker.publish("t.other", b"x")
+            await broker.publish("t.marker", b"m")
+            assert (await receive(sub)).topic == "t.marker"
+
+    async def test_one_subscription_several_topics(self, broker: Broker) -> None:
+        async with broker.subscribe("t.a", "t.b") as sub:
+            await broker.publish("t.b", b"1")
+            await broker.publish("t.a", b"2")
+            got = [await receive(sub), await receive(sub)]
+        assert [(m.topic, m.data) for m in got] == [("t.b", b"1"), ("t.a", b"2")]
+
+    async def test_topics_added_while_running(self, broker: Broker) -> None:
+        async with broker.subscribe("t.a") as sub:
+            await sub.add("t.late")
+            await broker.publish("t.late", b"hello")
+            assert await receive(sub) == BrokerMessage(topic="t.late", data=b"hello")
+
+    async def test_removed_topics_stop_delivering(self, broker: Broker) -> None:
+        async with broker.subscribe("t.gone", "t.marker") as sub:
+            await sub.remove("t.gone")
+            await broker.publish("t.gone", b"x")
+            await broker.publish("t.marker", b"m")
+            assert (await receive(sub)).topic == "t.marker"
+            assert await self.upstream_subscribers(broker, "t.gone") == 0
+
+    async def test_many_subscribers_each_get_a_copy(self, broker: Broker) -> None:
+        async with contextlib.AsyncExitStack() as stack:
+            subs = [await stack.enter_async_context(broker.subscribe("t.fan")) for _ in range(5)]
+            await broker.publish("t.fan", b"hi")
+            for sub in subs:
+                assert await receive(sub) == BrokerMessage(topic="t.fan", data=b"hi")
+
+    async def test_closing_one_subscription_keeps_the_others(self, broker: Broker) -> None:
+        async with broker.subscribe("t.shared") as keeper:
+            async with broker.subscribe("t.shared"):
+                pass
+            await broker.publish("t.shared", b"still")
+            assert (await receive(keeper)).data == b"still"
+
+    async def test_closing_unsubscribes_and_ends_iteration(self, broker: Broker) -> None:
+        consumed: list[BrokerMessage] = []
+
+        async def consume(sub: Subscription) -> None:
+            async for message in sub:
+                consumed.append(message)
+
+        async with broker.subscribe("t.closing") as sub:
+            task = asyncio.create_task(consume(sub))
+            await broker.publish("t.closing", b"1")
+        await asyncio.wait_for(task, RECEIVE_TIMEOUT)  # iteration ends when the block exits
+        assert await self.upstream_subscribers(broker, "t.closing") == 0
+        await broker.publish("t.closing", b"after")  # no subscriber: silently dropped
+
+    async def test_peer_delivers_to_us_and_back(self, broker: Broker, peer: Broker) -> None:
+        async with broker.subscribe("t.ping") as mine, peer.subscribe("t.pong") as theirs:
+            await peer.publish("t.ping", b"from-peer")
+            assert await receive(mine) == BrokerMessage(topic="t.ping", data=b"from-peer")
+            await broker.publish("t.pong", b"from-me")
+            assert await receive(theirs) == BrokerMessage(topic="t.pong", data=b"from-me")
+
+    async def test_binary_payloads_survive(self, broker: Broker) -> None:
+        payload = bytes(range(256)) * 4
+        async with broker.subscribe("t.bin") as sub:
+            await broker.publish("t.bin", payload)
+            assert (await receive(sub)).data == payload
+
+
+class TestInMemoryBroker(BrokerContract):
+    @pytest.fixture
+    async def broker(self) -> AsyncIterator[Broker]:
+        yield InMemoryBroker()
+
+    @pytest.fixture
+    async def peer(self, broker: Broker) -> AsyncIterator[Broker]:
+        yield broker
+
+    async def upstream_subscribers(self, broker: Broker, topic: str) -> int:
+        assert isinstance(broker, InMemoryBroker)
+        return broker._hub.dispatch(topic, b"probe")  # counts subscribers (none may remain)
+
+    async def test_slow_consumer_drops_its_own_messages_only(self) -> None:
+        broker = InMemoryBroker(max_buffer=2)
+        async with broker.subscribe("t") as slow, broker.subscribe("t") as fast:
+            for i in range(3):
+                await broker.publish("t", bytes([i]))
+                assert (await receive(fast)).data == bytes([i])
+            assert [(await receive(slow)).data for _ in range(2)] == [b"\x00", b"\x01"]
+
+
+@pytest.mark.integration
+class TestRedisBroker(BrokerContract):
+    @pytest.fixture
+    def prefix(self) -> str:
+        # Pub/sub channels are server-wide (not per database): isolate every test run.
+        return f"test:{uuid.uuid4().hex}:"
+
+    @pytest.fixture
+    async def broker(self, redis_url: str, prefix: str) -> AsyncIterator[Broker]:
+        client = aioredis.Redis.from_url(redis_url)
+        broker = RedisBroker(client, prefix=prefix)
+        yield broker
+        await broker.aclose()
+        await client.aclose()
+
+    @pytest.fixture
+    async def peer(self, redis_url: str, prefix: str) -> AsyncIterator[Broker]:
+        client = aioredis.Redis.from_url(redis_url)  # its own connections: "another process"
+        broker = RedisBroker(client, prefix=prefix)
+        yield broker
+        await broker.aclose()
+        await client.aclose()
+
+    async def upstream_subscribers(self, broker: Broker, topic: str) -> int:
+        assert isinstance(broker, RedisBroker)
+        counts = await broker._redis.pubsub_numsub(broker._prefix + topic)
+        return int(counts[0][1])
+
+    async def test_publish_without_redis_is_storage_unavailable(self) -> None:
+        client = aioredis.Redis.from_url(
+            f"redis://127.0.0.1:{_free_port()}/0", socket_connect_timeout=1
+        )
+        broker = RedisBroker(client)
+        with pytest.raises(StorageUnavailableError):
+            await broker.publish("t", b"x")
+        await broker.aclose()
+        await client.aclose()
+
+    async def test_reconnects_after_a_redis_restart(self, tmp_path: Path) -> None:
+        with _private_redis(tmp_path) as server:
+            client = aioredis.Redis.from_url(server.url, socket_connect_timeout=1)
+            broker = RedisBroker(client, prefix="restart:", max_backoff=0.5)
+            publisher = aioredis.Redis.from_url(server.url)
+            try:
+                async with broker.subscribe("t.r") as sub:
+                    await publisher.publish("restart:t.r", b"before")
+                    assert (await receive(sub)).data == b"before"
+
+                    server.restart()
+                    await _until(lambda: broker.reconnects >= 1)
+                    await _until_subscribed(publisher, "restart:t.r")
+                    await publisher.publish("restart:t.r", b"after")
+                    assert (await receive(sub)).data == b"after"
+
+                    await sub.add("t.new")  # subscriptions keep working after the restart
+                    await publisher.publish("restart:t.new", b"new")
+                    assert (await receive(sub)).data == b"new"
+                assert await publisher.pubsub_numsub("restart:t.r") == [(b"restart:t.r", 0)]
+            finally:
+                await broker.aclose()
+                await client.aclose()
+                await publisher.aclose()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def _until(condition: Any, limit: float = 30.0) -> None:
+    deadline = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not reached")
+        await asyncio.sleep(0.05)
+
+
+async def _until_subscribed(client: aioredis.Redis, channel: str, limit: float = 30.0) -> None:
+    deadline = time.monotonic() + limit
+    while True:
+        with contextlib.suppress(RedisConnectionError):  # our own pooled connection died too
+            if (await client.pubsub_numsub(channel))[0][1] > 0:
+                return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{channel} was never re-subscribed")
+        await asyncio.sleep(0.05)
+
+
+class _PrivateRedis:
+    def __init__(self, directory: Path) -> None:
+        self.port = _free_port()
+        self.directory = directory
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.skip("redis-server binary not installed")
+        self.process = subprocess.Popen(
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
+                    sock.sendall(b"PING\r\n")
+                    if sock.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("private redis-server did not start")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+@contextlib.contextmanager
+def _private_redis(directory: Path) -> Iterator[_PrivateRedis]:
+    server = _PrivateRedis(directory)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
