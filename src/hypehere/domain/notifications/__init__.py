@@ -1,1 +1,1 @@
-"""The notifications domain module."""
+"""The notifications domain module: kinds, grouping, per-user settings."""

@@ -1,0 +1,103 @@
+"""Live delivery: after the commit, each recipient's topic gets the notification and the
+new unread count, so `/ws/notifications` sockets on any process receive them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import msgspec
+import structlog
+
+from hypehere.application.common.broker import Broker
+from hypehere.application.notifications.ports import (
+    ActorSummary,
+    NotificationRepository,
+    NotificationView,
+    TargetView,
+    UserDirectory,
+)
+from hypehere.domain.notifications.model import Notification
+
+logger = structlog.get_logger(__name__)
+
+
+def notifications_topic(user_id: str) -> str:
+    """The broker topic of one user's notification stream."""
+    return f"user:{user_id}:notifications"
+
+
+class NotificationFrame(msgspec.Struct, frozen=True, tag_field="type", tag="notification"):
+    notification: NotificationView
+
+
+class UnreadCountFrame(msgspec.Struct, frozen=True, tag_field="type", tag="unread_count"):
+    count: int
+
+
+LiveFrame = NotificationFrame | UnreadCountFrame
+
+_encoder = msgspec.json.Encoder()
+_decoder = msgspec.json.Decoder(LiveFrame)
+
+
+def encode_frame(frame: LiveFrame) -> bytes:
+    return _encoder.encode(frame)
+
+
+def decode_frame(data: bytes) -> LiveFrame:
+    frame: LiveFrame = _decoder.decode(data)
+    return frame
+
+
+def to_view(notification: Notification, actors: dict[str, ActorSummary]) -> NotificationView:
+    return NotificationView(
+        id=notification.id,
+        kind=notification.kind.value,
+        actors=[actors[a] for a in notification.actor_ids if a in actors],
+        actor_count=notification.actor_count,
+        target=TargetView(
+            type=notification.target.type.value,
+            id=notification.target.id,
+            parent_id=notification.target.parent_id,
+        ),
+        read=notification.read,
+        created_at=notification.created_at,
+        updated_at=notification.updated_at,
+    )
+
+
+class NotificationPublisher:
+    def __init__(
+        self, broker: Broker, repository: NotificationRepository, directory: UserDirectory
+    ) -> None:
+        self._broker = broker
+        self._repository = repository
+        self._directory = directory
+
+    async def publish_notifications(self, notifications: Sequence[Notification]) -> None:
+        if not notifications:
+            return
+        actor_ids = list(dict.fromkeys(a for n in notifications for a in n.actor_ids))
+        actors = await self._directory.summaries(actor_ids)
+        for notification in notifications:
+            frame = NotificationFrame(notification=to_view(notification, actors))
+            await self._send(notification.recipient_id, frame)
+        await self.publish_unread_counts(n.recipient_id for n in notifications)
+
+    async def publish_unread_counts(self, recipient_ids: Iterable[str]) -> None:
+        unique = list(dict.fromkeys(recipient_ids))
+        if not unique:
+            return
+        counts = await self._repository.unread_counts(unique)
+        for recipient in unique:
+            await self._send(recipient, UnreadCountFrame(count=counts.get(recipient, 0)))
+
+    async def _send(self, recipient_id: str, frame: LiveFrame) -> None:
+        # Live pushes are best effort (the list endpoint is the source of truth): a broker
+        # hiccup must not undo or repeat the committed notifications.
+        try:
+            await self._broker.publish(notifications_topic(recipient_id), encode_frame(frame))
+        except Exception as exc:
+            logger.warning(
+                "notification_push_failed", recipient_id=recipient_id, error=type(exc).__name__
+            )

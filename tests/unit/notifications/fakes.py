@@ -1,0 +1,62 @@
+"""Wiring of the notifications use cases over in-memory fakes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import msgspec
+
+from hypehere.adapters.memory.clock import FixedClock
+from hypehere.adapters.memory.notifications import (
+    InMemoryAudience,
+    InMemoryNotificationSettings,
+    InMemoryNotificationStore,
+    InMemoryUserDirectory,
+)
+from hypehere.adapters.memory.uow import InMemoryUnitOfWork
+from hypehere.application.common.broker import BrokerMessage
+from hypehere.application.notifications.compose import ComposeAndPublish, NotificationComposer
+from hypehere.application.notifications.ports import ActorSummary
+from hypehere.application.notifications.publish import NotificationPublisher
+
+
+class RecordingBroker:
+    """Keeps what was published, decoded, per topic."""
+
+    def __init__(self) -> None:
+        self.published: list[BrokerMessage] = []
+
+    async def publish(self, topic: str, data: bytes) -> None:
+        self.published.append(BrokerMessage(topic=topic, data=data))
+
+    @asynccontextmanager
+    async def subscribe(self, *topics: str) -> AsyncIterator[Any]:
+        raise NotImplementedError
+        yield
+
+    def frames(self, topic: str) -> list[dict[str, Any]]:
+        return [msgspec.json.decode(m.data) for m in self.published if m.topic == topic]
+
+
+class World:
+    def __init__(self) -> None:
+        self.clock = FixedClock()
+        self.uow = InMemoryUnitOfWork()
+        self.directory = InMemoryUserDirectory()
+        self.audience = InMemoryAudience()
+        self.store = InMemoryNotificationStore(self.directory)
+        self.settings = InMemoryNotificationSettings()
+        self.broker = RecordingBroker()
+        self.composer = NotificationComposer(self.store, self.settings, self.audience, self.clock)
+        self.publisher = NotificationPublisher(self.broker, self.store, self.directory)
+        self.run = ComposeAndPublish(self.uow, self.composer, self.publisher)
+        for name in ("alice", "bob", "carol", "dave", "erin"):
+            self.directory.put(ActorSummary(id=name, handle=name, nickname=name.title()))
+
+    def of(self, recipient: str) -> list[Any]:
+        return sorted(
+            (n for n in self.store.rows.values() if n.recipient_id == recipient),
+            key=lambda n: n.created_at,
+        )
