@@ -1,0 +1,60 @@
+"""The WebSocket gateway's pieces: config from settings, this process's connection registry,
+presence (Redis when configured, else in-process) and the real-time publisher."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from dishka import Provider, Scope, provide
+from redis.asyncio import Redis
+
+from hypehere.adapters.memory.presence import InMemoryPresence
+from hypehere.adapters.redis.presence import RedisPresence
+from hypehere.application.common.broker import Broker
+from hypehere.application.common.presence import Presence
+from hypehere.application.common.realtime import RealtimePublisher
+from hypehere.bootstrap.settings import Settings
+from hypehere.domain.shared.clock import Clock
+from hypehere.entrypoints.ws.gateway import ConnectionRegistry, GatewayConfig
+
+
+class PresenceRedis:
+    """Presence's own Redis client (so this provider does not depend on other wiring)."""
+
+    def __init__(self, client: Redis | None) -> None:
+        self.client = client
+
+
+class RealtimeProvider(Provider):
+    @provide(scope=Scope.APP)
+    def gateway_config(self, settings: Settings) -> GatewayConfig:
+        return GatewayConfig(
+            send_queue_size=settings.ws_send_queue_size,
+            idle_timeout_seconds=settings.ws_idle_timeout_seconds,
+            heartbeat_seconds=settings.ws_heartbeat_seconds,
+        )
+
+    @provide(scope=Scope.APP)
+    def registry(self) -> ConnectionRegistry:
+        return ConnectionRegistry()
+
+    @provide(scope=Scope.APP)
+    async def presence_redis(self, settings: Settings) -> AsyncIterator[PresenceRedis]:
+        if settings.redis_url is None:
+            yield PresenceRedis(None)
+            return
+        client = Redis.from_url(settings.redis_url)
+        try:
+            yield PresenceRedis(client)
+        finally:
+            await client.aclose()
+
+    @provide(scope=Scope.APP)
+    def presence(self, redis: PresenceRedis, clock: Clock) -> Presence:
+        if redis.client is None:
+            return InMemoryPresence(clock)
+        return RedisPresence(redis.client, clock)
+
+    @provide(scope=Scope.APP)
+    def publisher(self, broker: Broker) -> RealtimePublisher:
+        return RealtimePublisher(broker)

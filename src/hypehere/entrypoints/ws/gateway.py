@@ -1,0 +1,521 @@
+"""The WebSocket gateway shared by every real-time path (chat, rooms, notifications, later
+anonymous chat and matching). A path is a `Channel`; the gateway does everything else.
+
+How to add a path
+-----------------
+1. Declare the client frames as tagged msgspec Structs (the tag field is `type`)::
+
+       class SendFrame(Frame, tag="message"):
+           content: str
+           client_id: str
+
+2. Write a Channel (one instance per connection, built from the path parameters)::
+
+       class NotificationsChannel(Channel):
+           frames = ()  # nothing to receive besides the gateway's ping/pong
+
+           async def open(self, conn: Connection, container: AsyncContainer) -> list[str]:
+               # authorize here (raise a ForbiddenError/NotFoundError -> close 4403);
+               # return the broker topics this connection listens to
+               return [f"notifications.user.{conn.user_id}"]
+
+           async def on_open(self, conn: Connection, container: AsyncContainer) -> None:
+               count = await (await container.get(CountUnread)).execute(...)
+               conn.send(UnreadCountFrame(count=count))   # optional first frames
+
+           async def handle(self, conn: Connection, frame: Frame, container) -> None:
+               ...  # resolve a use case from `container` (a fresh dishka REQUEST scope)
+
+3. Mount it::
+
+       @websocket("/ws/notifications")
+       async def notifications_socket(socket: WebSocket) -> None:
+           await serve(socket, NotificationsChannel())
+
+   and add the handler to `bootstrap/app.py::root_handlers()`.
+
+4. Push frames from use cases with `application.common.realtime.RealtimePublisher`
+   (after commit): `await publisher.publish(topic, SomeFrame(...), origin=conn_id)`.
+   Every connection subscribed to `topic`, in any process, forwards the frame.
+
+What `serve` does
+-----------------
+- accepts the handshake, then authenticates (`Authorization: Bearer` or `?token=`) with the
+  users module's `AccessTokenVerifier`; no/invalid token -> close 4401, account not allowed
+  -> 4403; `Channel.open` raising a DomainError -> close 4403 (reason = the error code);
+- gives the connection an id (bound as `connection_id` in structlog), a bounded send queue
+  (`ws_send_queue_size`): `conn.send(frame)` never blocks, and a client that cannot keep
+  up is closed with 1013 instead of slowing anyone else;
+- subscribes to the channel's broker topics and forwards `Envelope` frames (skipping the
+  `origin` connection, honoring `only_user_ids`, closing on `close_user_id`);
+- reads client frames (over 64 KiB -> close 1009), decodes them into the channel's frame
+  Structs; malformed/unknown/invalid frames and DomainErrors raised by `handle` become
+  `{"type": "error", "code", "message"}` (localized) and the socket stays open;
+- each frame is handled in its own dishka REQUEST scope (own session/transaction);
+- heartbeat: every `ws_heartbeat_seconds` the server sends `{"type": "ping"}` and renews
+  the presence lease; clients answer `{"type": "pong"}` (or send anything). A client may
+  also send `{"type": "ping"}` and gets `{"type": "pong"}`. No frame from the client for
+  `ws_idle_timeout_seconds` -> close 4408;
+- presence: the user is online while any connection is open (leases expire on crash);
+- graceful shutdown: `ConnectionRegistry.close_all()` (called by the app's lifespan and on
+  SIGTERM/SIGINT) closes every socket with 1001.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import time
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any, ClassVar
+
+import msgspec
+import structlog
+from dishka import AsyncContainer
+from litestar import WebSocket
+
+from hypehere.application.common.actor import Actor
+from hypehere.application.common.auth import AccessTokenVerifier
+from hypehere.application.common.broker import Broker, BrokerMessage
+from hypehere.application.common.presence import Presence
+from hypehere.application.common.realtime import decode_envelope
+from hypehere.domain.shared.errors import DomainError, ForbiddenError, UnauthorizedError
+from hypehere.domain.shared.ids import new_id
+from hypehere.entrypoints.http.auth import bearer_token
+from hypehere.entrypoints.http.errors import lookup
+from hypehere.entrypoints.i18n import gettext, negotiate_language
+
+logger = structlog.get_logger(__name__)
+
+CLOSE_GOING_AWAY = 1001
+CLOSE_TOO_BIG = 1009
+CLOSE_INTERNAL = 1011
+CLOSE_TRY_AGAIN_LATER = 1013
+CLOSE_UNAUTHORIZED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_IDLE = 4408
+MAX_FRAME_BYTES = 65536
+
+
+class GatewayConfig(msgspec.Struct, frozen=True):
+    send_queue_size: int = 256
+    idle_timeout_seconds: float = 60.0
+    heartbeat_seconds: float = 20.0
+    max_frame_bytes: int = MAX_FRAME_BYTES
+
+
+# --- frames ----------------------------------------------------------------------------
+
+
+class Frame(msgspec.Struct, tag_field="type"):
+    """Base of every frame (client -> server and server -> client). Subclasses set `tag=`."""
+
+
+class PingFrame(Frame, tag="ping"):
+    pass
+
+
+class PongFrame(Frame, tag="pong"):
+    pass
+
+
+class ErrorFrame(Frame, tag="error"):
+    code: str
+    message: str
+
+
+_encoder = msgspec.json.Encoder()
+
+
+# --- connections -----------------------------------------------------------------------
+
+
+class Connection:
+    """One live socket. `send` enqueues and never blocks (a full queue closes with 1013)."""
+
+    def __init__(
+        self,
+        socket: WebSocket[Any, Any, Any],
+        actor: Actor,
+        language: str,
+        config: GatewayConfig,
+        session_container: AsyncContainer,
+    ) -> None:
+        self.id = new_id()
+        self.socket = socket
+        self.actor = actor
+        self.language = language
+        self.config = config
+        self.container = session_container
+        self.state: dict[str, Any] = {}  # per-connection data a channel wants to keep
+        self._queue: asyncio.Queue[bytes] = asyncio.Queue(maxsize=config.send_queue_size)
+        self._close_code: int | None = None
+        self._close_reason = ""
+        self._closing = asyncio.Event()
+        self.last_received = time.monotonic()
+
+    @property
+    def user_id(self) -> str:
+        return self.actor.user_id
+
+    @property
+    def closing(self) -> bool:
+        return self._closing.is_set()
+
+    def send(self, frame: msgspec.Struct | bytes) -> bool:
+        """Queue a frame (a Struct, or already-encoded JSON bytes). False if dropped."""
+        if self._closing.is_set():
+            return False
+        data = frame if isinstance(frame, bytes) else _encoder.encode(frame)
+        try:
+            self._queue.put_nowait(data)
+        except asyncio.QueueFull:
+            logger.warning("ws_slow_consumer", queued=self._queue.qsize())
+            self.close(CLOSE_TRY_AGAIN_LATER, "slow_consumer")
+            return False
+        return True
+
+    def send_error(self, code: str, message: str) -> bool:
+        return self.send(ErrorFrame(code=code, message=message))
+
+    def close(self, code: int, reason: str = "") -> None:
+        """Ask the connection to close; frames already queued are flushed first (briefly)."""
+        if self._closing.is_set():
+            return
+        self._close_code = code
+        self._close_reason = reason
+        self._closing.set()
+
+    @asynccontextmanager
+    async def request_scope(self) -> AsyncIterator[AsyncContainer]:
+        """A fresh dishka REQUEST scope (own DB session / unit of work) for one message."""
+        async with self.container() as request_container:
+            yield request_container
+
+    def translate(self, exc: DomainError) -> ErrorFrame:
+        spec = lookup(exc)
+        code = (spec.code if spec else None) or exc.code
+        if spec is not None and spec.detail:
+            message = gettext(self.language, spec.detail, **exc.params)
+        else:
+            message = gettext(self.language, exc.message)
+        return ErrorFrame(code=code, message=message)
+
+
+class ConnectionRegistry:
+    """The connections of THIS process: for graceful shutdown and metrics only (fan-out
+    always goes through the broker, so it works across processes)."""
+
+    def __init__(self) -> None:
+        self._connections: dict[str, Connection] = {}
+        self._empty = asyncio.Event()
+        self.accepting = True
+
+    def __len__(self) -> int:
+        return len(self._connections)
+
+    def add(self, conn: Connection) -> None:
+        self._connections[conn.id] = conn
+
+    def remove(self, conn: Connection) -> None:
+        self._connections.pop(conn.id, None)
+        if not self._connections:
+            self._empty.set()
+
+    def by_user(self, user_id: str) -> list[Connection]:
+        return [c for c in self._connections.values() if c.user_id == user_id]
+
+    def close_all(self, code: int = CLOSE_GOING_AWAY, reason: str = "server_shutdown") -> None:
+        self.accepting = False
+        for conn in list(self._connections.values()):
+            conn.close(code, reason)
+
+    async def drain(self, grace_seconds: float = 5.0) -> None:
+        """Close everything with 1001 and wait (bounded) until the sockets are gone."""
+        self.close_all()
+        if self._connections:
+            self._empty.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._empty.wait(), grace_seconds)
+
+    def install_signal_handlers(self) -> None:
+        """Close sockets with 1001 as soon as SIGTERM/SIGINT arrives, before the server
+        (uvicorn closes remaining sockets with 1012 when it shuts down) gets to them."""
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            previous = signal.getsignal(sig)
+            if not callable(previous):
+                continue
+
+            def handler(signum: int, frame: Any, _previous: Any = previous) -> None:
+                loop.call_soon_threadsafe(self.close_all)
+                _previous(signum, frame)
+
+            with contextlib.suppress(ValueError, RuntimeError):
+                signal.signal(sig, handler)
+
+
+# --- channels --------------------------------------------------------------------------
+
+
+class Channel:
+    """A WebSocket path's behaviour. One instance per connection."""
+
+    frames: ClassVar[tuple[type[Frame], ...]] = ()
+
+    async def open(self, conn: Connection, container: AsyncContainer) -> Sequence[str]:
+        """Authorize (raise DomainError -> close 4403) and return the broker topics."""
+        return []
+
+    async def on_open(self, conn: Connection, container: AsyncContainer) -> None:
+        """Called once subscribed (so nothing published from now on is missed)."""
+
+    async def handle(self, conn: Connection, frame: Frame, container: AsyncContainer) -> None:
+        conn.send_error("unknown_frame", gettext(conn.language, "Unknown frame type."))
+
+    async def on_event(self, conn: Connection, message: BrokerMessage) -> None:
+        """A broker message on one of the topics; default: forward the envelope's frame."""
+        envelope = decode_envelope(message.data)
+        if envelope.origin == conn.id:
+            pass
+        elif envelope.only_user_ids is None or conn.user_id in envelope.only_user_ids:
+            conn.send(bytes(envelope.frame))
+        if envelope.close_user_id == conn.user_id:
+            conn.close(envelope.close_code, "removed")
+
+    async def on_close(self, conn: Connection) -> None:
+        """Called after the socket closed (no broker subscription any more)."""
+
+
+def _decoder_for(channel: Channel) -> msgspec.json.Decoder[Any]:
+    kinds: tuple[type[Frame], ...] = (*channel.frames, PingFrame, PongFrame)
+    return msgspec.json.Decoder(kinds[0] if len(kinds) == 1 else _union(kinds))
+
+
+def _union(kinds: tuple[type[Frame], ...]) -> Any:
+    union: Any = kinds[0]
+    for kind in kinds[1:]:
+        union = union | kind
+    return union
+
+
+_decoders: dict[type[Channel], msgspec.json.Decoder[Any]] = {}
+
+
+def decoder_for(channel: Channel) -> msgspec.json.Decoder[Any]:
+    decoder = _decoders.get(type(channel))
+    if decoder is None:
+        decoder = _decoders[type(channel)] = _decoder_for(channel)
+    return decoder
+
+
+def frame_error(exc: msgspec.MsgspecError) -> tuple[str, str]:
+    if isinstance(exc, msgspec.DecodeError) and not isinstance(exc, msgspec.ValidationError):
+        return "malformed_frame", "The frame is not valid JSON."
+    text = str(exc)
+    if "`$.type`" in text or "missing required field `type`" in text:
+        return "unknown_frame", "Unknown frame type."
+    if text.startswith("Expected `object`") and " - at `" not in text:
+        return "malformed_frame", "A frame must be a JSON object."
+    return "invalid_frame", "The frame has invalid fields."
+
+
+# --- serving ---------------------------------------------------------------------------
+
+
+async def _authenticate(
+    socket: WebSocket[Any, Any, Any], container: AsyncContainer
+) -> tuple[Actor, str] | tuple[None, int]:
+    token = bearer_token(socket)
+    if token is None:
+        return None, CLOSE_UNAUTHORIZED
+    try:
+        async with container() as request_container:
+            verifier = await request_container.get(AccessTokenVerifier)
+            authenticated = await verifier.verify(token)
+    except UnauthorizedError:
+        return None, CLOSE_UNAUTHORIZED
+    except ForbiddenError:
+        return None, CLOSE_FORBIDDEN
+    language = negotiate_language(
+        authenticated.interface_language, socket.headers.get("accept-language")
+    )
+    return authenticated.actor, language
+
+
+async def serve(socket: WebSocket[Any, Any, Any], channel: Channel) -> None:
+    """Run one WebSocket connection on `channel` until it closes."""
+    container: AsyncContainer = socket.state.dishka_container
+    await socket.accept()
+    registry = await container.get(ConnectionRegistry)
+    if not registry.accepting:
+        await _close(socket, CLOSE_GOING_AWAY, "server_shutdown")
+        return
+    actor, language_or_code = await _authenticate(socket, container)
+    if actor is None:
+        assert isinstance(language_or_code, int)
+        logger.info("ws_rejected", close_code=language_or_code, path=socket.url.path)
+        await _close(socket, language_or_code, "not_authenticated")
+        return
+    assert isinstance(language_or_code, str)
+    config = await container.get(GatewayConfig)
+    conn = Connection(socket, actor, language_or_code, config, container)
+    with structlog.contextvars.bound_contextvars(connection_id=conn.id, user_id=actor.user_id):
+        try:
+            async with conn.request_scope() as request_container:
+                topics = list(await channel.open(conn, request_container))
+        except DomainError as exc:
+            error = conn.translate(exc)
+            logger.info("ws_forbidden", code=error.code, path=socket.url.path)
+            await _close(socket, CLOSE_FORBIDDEN, error.code)
+            return
+        await _run(conn, channel, topics, registry, container)
+
+
+async def _run(
+    conn: Connection,
+    channel: Channel,
+    topics: list[str],
+    registry: ConnectionRegistry,
+    container: AsyncContainer,
+) -> None:
+    broker = await container.get(Broker)
+    presence = await container.get(Presence)
+    lease = conn.config.idle_timeout_seconds + conn.config.heartbeat_seconds
+    registry.add(conn)
+    logger.info("ws_connected", path=conn.socket.url.path, topics=len(topics))
+    try:
+        await _best_effort(presence.connect(conn.user_id, conn.id, lease), "presence_connect")
+        async with broker.subscribe(*topics) as subscription:
+            async with conn.request_scope() as request_container:
+                await channel.on_open(conn, request_container)
+            tasks = [
+                asyncio.create_task(_reader(conn, channel), name="ws-reader"),
+                asyncio.create_task(_writer(conn), name="ws-writer"),
+                asyncio.create_task(_pump(conn, channel, subscription), name="ws-pump"),
+                asyncio.create_task(_heartbeat(conn, presence, lease), name="ws-heartbeat"),
+            ]
+            closing = asyncio.create_task(conn._closing.wait())
+            done, _ = await asyncio.wait([*tasks, closing], return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                if task is not closing and not task.cancelled() and task.exception():
+                    logger.error("ws_task_failed", task=task.get_name(), exc_info=task.exception())
+                    conn.close(CLOSE_INTERNAL, "internal_error")
+            writer = tasks[1]
+            for task in (*tasks, closing):
+                if task is not writer:
+                    task.cancel()
+            # Let the writer flush what is queued (e.g. a `kicked` frame), briefly.
+            if not writer.done():
+                if not conn._queue.full():
+                    conn._queue.put_nowait(b"")
+                with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+                    await asyncio.wait_for(writer, timeout=1.0)
+            for task in (*tasks, closing):
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+    finally:
+        registry.remove(conn)
+        await _best_effort(presence.disconnect(conn.user_id, conn.id), "presence_disconnect")
+        if conn._close_code is not None:
+            await _close(conn.socket, conn._close_code, conn._close_reason)
+        else:
+            await _close(conn.socket, 1000, "")
+        with contextlib.suppress(Exception):
+            await channel.on_close(conn)
+        logger.info("ws_disconnected", close_code=conn._close_code)
+
+
+async def _best_effort(awaitable: Any, what: str) -> None:
+    try:
+        await awaitable
+    except (DomainError, OSError) as exc:
+        logger.warning("ws_side_effect_failed", what=what, error=type(exc).__name__)
+
+
+async def _close(socket: WebSocket[Any, Any, Any], code: int, reason: str) -> None:
+    if socket.connection_state == "disconnect":
+        return
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(socket.close(code=code, reason=reason or None), timeout=2.0)
+
+
+async def _reader(conn: Connection, channel: Channel) -> None:
+    decoder = decoder_for(channel)
+    socket = conn.socket
+    while True:
+        event = await socket.receive()
+        if event["type"] == "websocket.disconnect":
+            conn.close(int(event.get("code", 1000)), "client_closed")
+            conn._close_code = None  # the client closed; nothing to send back
+            return
+        raw: Any = event.get("bytes") or event.get("text") or b""
+        data: bytes = raw.encode() if isinstance(raw, str) else raw
+        conn.last_received = time.monotonic()
+        if len(data) > conn.config.max_frame_bytes:
+            conn.send_error("frame_too_large", gettext(conn.language, "The frame is too large."))
+            conn.close(CLOSE_TOO_BIG, "frame_too_large")
+            return
+        try:
+            frame = decoder.decode(data)
+        except msgspec.MsgspecError as exc:
+            code, message = frame_error(exc)
+            conn.send_error(code, gettext(conn.language, message))
+            continue
+        if isinstance(frame, PingFrame):
+            conn.send(PongFrame())
+            continue
+        if isinstance(frame, PongFrame):
+            continue
+        await _dispatch(conn, channel, frame)
+
+
+async def _dispatch(conn: Connection, channel: Channel, frame: Frame) -> None:
+    kind = type(frame).__struct_config__.tag
+    try:
+        async with conn.request_scope() as request_container:
+            await channel.handle(conn, frame, request_container)
+    except DomainError as exc:
+        error = conn.translate(exc)
+        logger.info("ws_frame_rejected", frame=kind, code=error.code)
+        conn.send(error)
+    except Exception:
+        logger.exception("ws_frame_failed", frame=kind)
+        conn.send_error(
+            "internal_error", gettext(conn.language, "Something went wrong on our side.")
+        )
+
+
+async def _writer(conn: Connection) -> None:
+    socket = conn.socket
+    while True:
+        data = await conn._queue.get()
+        if not data:  # the flush marker queued at close time
+            if conn.closing:
+                return
+            continue
+        await socket.send_data(data.decode(), mode="text")
+
+
+async def _pump(conn: Connection, channel: Channel, subscription: Any) -> None:
+    async for message in subscription:
+        try:
+            await channel.on_event(conn, message)
+        except msgspec.MsgspecError:
+            logger.warning("ws_bad_envelope", topic=message.topic)
+
+
+async def _heartbeat(conn: Connection, presence: Presence, lease: float) -> None:
+    interval = conn.config.heartbeat_seconds
+    idle = conn.config.idle_timeout_seconds
+    while True:
+        wait = min(interval, max(0.01, conn.last_received + idle - time.monotonic()))
+        await asyncio.sleep(wait)
+        if time.monotonic() - conn.last_received >= idle:
+            logger.info("ws_idle_timeout", idle_seconds=idle)
+            conn.close(CLOSE_IDLE, "idle_timeout")
+            return
+        conn.send(PingFrame())
+        await _best_effort(presence.refresh(conn.user_id, conn.id, lease), "presence_refresh")
