@@ -26,6 +26,8 @@ class OutboxEventRow(SQLModel, table=True):
     )
     attempts: int = Field(default=0, nullable=False)
     last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # Dead letter: the dispatcher gave up after its maximum number of attempts.
+    dead_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime, nullable=True))
 
 
 class HandledEventRow(SQLModel, table=True):
