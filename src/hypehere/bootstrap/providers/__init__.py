@@ -8,6 +8,7 @@ from hypehere.bootstrap.providers.infrastructure import (
     ClockProvider,
     DatabaseProvider,
     HealthProvider,
+    broker_cache_providers,
 )
 from hypehere.bootstrap.providers.ranking import RankingProvider
 from hypehere.bootstrap.settings import Settings
@@ -18,5 +19,6 @@ def all_providers(settings: Settings) -> list[Provider]:
         DatabaseProvider(),
         ClockProvider(),
         HealthProvider(),
+        *broker_cache_providers(settings),
         RankingProvider(),
     ]

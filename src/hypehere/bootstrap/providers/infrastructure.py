@@ -5,17 +5,29 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from dishka import Provider, Scope, from_context, provide
+from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from hypehere.adapters.memory.broker import InMemoryBroker
+from hypehere.adapters.memory.cache import InMemoryCache
+from hypehere.adapters.redis.broker import RedisBroker
+from hypehere.adapters.redis.cache import RedisCache
 from hypehere.adapters.sql.engine import create_engine, create_session_factory
 from hypehere.adapters.sql.outbox_writer import SqlOutboxWriter
 from hypehere.adapters.sql.uow import SqlUnitOfWork
+from hypehere.application.common.broker import Broker
+from hypehere.application.common.cache import Cache
 from hypehere.application.common.outbox import OutboxWriter
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.bootstrap.settings import Settings
 from hypehere.domain.shared.clock import Clock, SystemClock
 from hypehere.entrypoints.http.health.checks import Check, ReadinessProbe
+from hypehere.entrypoints.outbox.dispatcher import OutboxWakeup
 
 
 class DatabaseProvider(Provider):
@@ -49,8 +61,8 @@ class DatabaseProvider(Provider):
         return uow
 
     @provide(scope=Scope.REQUEST)
-    def outbox_writer(self, session: AsyncSession) -> OutboxWriter:
-        return SqlOutboxWriter(session)
+    def outbox_writer(self, session: AsyncSession, wakeup: OutboxWakeup) -> OutboxWriter:
+        return SqlOutboxWriter(session, on_commit=wakeup.notify)
 
 
 class ClockProvider(Provider):
@@ -59,12 +71,86 @@ class ClockProvider(Provider):
         return SystemClock()
 
 
+class ExtraReadinessChecks(dict[str, Check]):
+    """Readiness checks beyond the database, contributed by the optional backing services."""
+
+
 class HealthProvider(Provider):
     @provide(scope=Scope.APP)
-    def readiness(self, engine: AsyncEngine) -> ReadinessProbe:
+    def readiness(self, engine: AsyncEngine, extra: ExtraReadinessChecks) -> ReadinessProbe:
         async def database() -> None:
             async with engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
 
-        checks: dict[str, Check] = {"database": database}
+        checks: dict[str, Check] = {"database": database, **extra}
         return ReadinessProbe(checks)
+
+
+def create_redis_client(url: str) -> Redis:
+    """The process's Redis client: short connect timeout, a couple of quick retries so a
+    pooled connection killed by a Redis restart is replaced transparently."""
+    client: Redis = Redis.from_url(
+        url,
+        socket_connect_timeout=2.0,
+        socket_keepalive=True,
+        retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), retries=2),
+        retry_on_error=[RedisConnectionError, RedisTimeoutError],
+    )
+    return client
+
+
+def broker_channel_prefix(client: Redis) -> str:
+    """Pub/sub ignores the database number; put it in the channel names instead."""
+    db = client.connection_pool.connection_kwargs.get("db", 0)
+    return f"hypehere:{db}:"
+
+
+class RedisProvider(Provider):
+    """Wired when HYPEHERE_REDIS_URL is set: ONE shared `redis.asyncio.Redis` client for the
+    process (closed on shutdown), the Redis pub/sub Broker, the Redis Cache, and a readiness
+    check that pings Redis."""
+
+    @provide(scope=Scope.APP)
+    async def redis(self, settings: Settings) -> AsyncIterator[Redis]:
+        assert settings.redis_url is not None
+        client = create_redis_client(settings.redis_url)
+        yield client
+        await client.aclose()
+
+    @provide(scope=Scope.APP)
+    async def broker(self, redis: Redis) -> AsyncIterator[Broker]:
+        broker = RedisBroker(redis, prefix=broker_channel_prefix(redis))
+        yield broker
+        await broker.aclose()
+
+    @provide(scope=Scope.APP)
+    def cache(self, redis: Redis) -> Cache:
+        return RedisCache(redis, prefix="hypehere:cache:")
+
+    @provide(scope=Scope.APP)
+    def readiness_checks(self, redis: Redis) -> ExtraReadinessChecks:
+        async def ping() -> None:
+            await redis.ping()
+
+        return ExtraReadinessChecks(redis=ping)
+
+
+class EmbeddedProvider(Provider):
+    """Wired when Redis is not configured: in-process Broker and Cache (one process only)."""
+
+    @provide(scope=Scope.APP)
+    def broker(self) -> Broker:
+        return InMemoryBroker()
+
+    @provide(scope=Scope.APP)
+    def cache(self, clock: Clock) -> Cache:
+        return InMemoryCache(clock)
+
+    @provide(scope=Scope.APP)
+    def readiness_checks(self) -> ExtraReadinessChecks:
+        return ExtraReadinessChecks()
+
+
+def broker_cache_providers(settings: Settings) -> list[Provider]:
+    """Settings pick the adapters: Redis when HYPEHERE_REDIS_URL is set, else in-process."""
+    return [RedisProvider() if settings.redis_url else EmbeddedProvider()]
