@@ -1,7 +1,8 @@
 """All tables, imported here so alembic and tests see the complete metadata."""
 
 from hypehere.adapters.sql.tables import feed as feed
+from hypehere.adapters.sql.tables import notifications as notifications
 from hypehere.adapters.sql.tables import outbox as outbox
 from hypehere.adapters.sql.tables import users as users
 
-__all__ = ["feed", "outbox", "users"]
+__all__ = ["feed", "notifications", "outbox", "users"]

@@ -1,0 +1,357 @@
+"""SQL storage of the notifications module (PostgreSQL and SQLite), plus the read-only
+lookups it needs over the users tables (followers, blocks, actor summaries)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hypehere.adapters.sql.errors import translate_errors
+from hypehere.adapters.sql.tables.notifications import (
+    NotificationGroupActorRow,
+    NotificationRow,
+    NotificationSettingsRow,
+)
+from hypehere.adapters.sql.tables.users import BlockRow, FollowRow, UserRow
+from hypehere.application.notifications.ports import ActorSummary, NotificationView, TargetView
+from hypehere.domain.notifications.model import (
+    MAX_ACTORS,
+    Notification,
+    NotificationKind,
+    NotificationSettings,
+    Target,
+    TargetType,
+)
+from hypehere.domain.shared.clock import ensure_utc
+from hypehere.domain.shared.pagination import InvalidCursorError, Page, PageRequest, page_from_rows
+
+notifications_t = NotificationRow.__table__  # type: ignore[attr-defined]
+group_actors_t = NotificationGroupActorRow.__table__  # type: ignore[attr-defined]
+settings_t = NotificationSettingsRow.__table__  # type: ignore[attr-defined]
+users_t = UserRow.__table__  # type: ignore[attr-defined]
+follows_t = FollowRow.__table__  # type: ignore[attr-defined]
+blocks_t = BlockRow.__table__  # type: ignore[attr-defined]
+
+ACTOR_COLUMNS = ("actor_1_id", "actor_2_id", "actor_3_id")
+assert len(ACTOR_COLUMNS) == MAX_ACTORS
+IN_CHUNK = 500  # ids per IN (...) list
+
+
+def _insert(session: AsyncSession, table: Any) -> Any:
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+def _actor_columns(actor_ids: Sequence[str]) -> dict[str, str | None]:
+    padded = [*actor_ids[:MAX_ACTORS], *[None] * (MAX_ACTORS - len(actor_ids[:MAX_ACTORS]))]
+    return dict(zip(ACTOR_COLUMNS, padded, strict=True))
+
+
+def _from_domain(n: Notification) -> dict[str, Any]:
+    return {
+        "id": n.id,
+        "recipient_id": n.recipient_id,
+        "kind": n.kind.value,
+        "target_type": n.target.type.value,
+        "target_id": n.target.id,
+        "target_parent_id": n.target.parent_id,
+        **_actor_columns(n.actor_ids),
+        "actor_count": n.actor_count,
+        "group_key": n.group_key,
+        "dedup_key": n.dedup_key,
+        "read_at": n.read_at,
+        "created_at": n.created_at,
+        "updated_at": n.updated_at,
+    }
+
+
+def _to_domain(row: Any) -> Notification:
+    return Notification(
+        id=row.id,
+        recipient_id=row.recipient_id,
+        kind=NotificationKind(row.kind),
+        target=Target(TargetType(row.target_type), row.target_id, row.target_parent_id),
+        actor_ids=[a for a in (row.actor_1_id, row.actor_2_id, row.actor_3_id) if a],
+        actor_count=row.actor_count,
+        group_key=row.group_key,
+        dedup_key=row.dedup_key,
+        created_at=ensure_utc(row.created_at),
+        updated_at=ensure_utc(row.updated_at),
+        read_at=ensure_utc(row.read_at) if row.read_at is not None else None,
+    )
+
+
+def _chunks(ids: Sequence[str]) -> list[list[str]]:
+    unique = list(dict.fromkeys(ids))
+    return [unique[i : i + IN_CHUNK] for i in range(0, len(unique), IN_CHUNK)]
+
+
+class SqlNotificationRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, notification: Notification) -> None:
+        await self.add_many([notification])
+
+    async def add_many(self, notifications: Sequence[Notification]) -> None:
+        if not notifications:
+            return
+        members = [
+            {"notification_id": n.id, "actor_id": a, "added_at": n.created_at}
+            for n in notifications
+            if n.group_key is not None
+            for a in n.actor_ids
+        ]
+        async with translate_errors():
+            await self._session.execute(
+                notifications_t.insert(), [_from_domain(n) for n in notifications]
+            )
+            if members:
+                await self._session.execute(group_actors_t.insert(), members)
+
+    async def dedup_keys_present(self, recipient_ids: Sequence[str], dedup_key: str) -> set[str]:
+        found: set[str] = set()
+        async with translate_errors():
+            for chunk in _chunks(recipient_ids):
+                rows = await self._session.execute(
+                    select(notifications_t.c.recipient_id).where(
+                        notifications_t.c.dedup_key == dedup_key,
+                        notifications_t.c.recipient_id.in_(chunk),
+                    )
+                )
+                found.update(rows.scalars())
+        return found
+
+    async def open_group(
+        self, recipient_id: str, group_key: str, since: datetime
+    ) -> Notification | None:
+        query = (
+            select(notifications_t)
+            .where(
+                notifications_t.c.recipient_id == recipient_id,
+                notifications_t.c.group_key == group_key,
+                notifications_t.c.read_at.is_(None),
+                notifications_t.c.created_at >= since,
+            )
+            .order_by(notifications_t.c.created_at.desc(), notifications_t.c.id.desc())
+            .limit(1)
+            .with_for_update()  # PostgreSQL: concurrent likes on one group queue here
+        )
+        async with translate_errors():
+            row = (await self._session.execute(query)).first()
+        return _to_domain(row) if row is not None else None
+
+    async def add_group_actor(self, notification_id: str, actor_id: str, now: datetime) -> bool:
+        stmt = (
+            _insert(self._session, group_actors_t)
+            .values(notification_id=notification_id, actor_id=actor_id, added_at=now)
+            .on_conflict_do_nothing(index_elements=["notification_id", "actor_id"])
+        )
+        async with translate_errors():
+            result = await self._session.execute(stmt)
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def save_group(self, notification: Notification) -> None:
+        async with translate_errors():
+            await self._session.execute(
+                update(notifications_t)
+                .where(notifications_t.c.id == notification.id)
+                .values(
+                    **_actor_columns(notification.actor_ids),
+                    actor_count=notification.actor_count,
+                    updated_at=notification.updated_at,
+                )
+            )
+
+    async def mark_read(self, recipient_id: str, ids: Sequence[str] | None, now: datetime) -> int:
+        base = update(notifications_t).where(
+            notifications_t.c.recipient_id == recipient_id, notifications_t.c.read_at.is_(None)
+        )
+        changed = 0
+        async with translate_errors():
+            if ids is None:
+                result = await self._session.execute(base.values(read_at=now))
+                return int(result.rowcount)  # type: ignore[attr-defined]
+            for chunk in _chunks(ids):
+                result = await self._session.execute(
+                    base.where(notifications_t.c.id.in_(chunk)).values(read_at=now)
+                )
+                changed += int(result.rowcount)  # type: ignore[attr-defined]
+        return changed
+
+    async def unread_counts(self, recipient_ids: Sequence[str]) -> dict[str, int]:
+        counts = dict.fromkeys(recipient_ids, 0)
+        async with translate_errors():
+            for chunk in _chunks(recipient_ids):
+                rows = await self._session.execute(
+                    select(notifications_t.c.recipient_id, func.count())
+                    .where(
+                        notifications_t.c.recipient_id.in_(chunk),
+                        notifications_t.c.read_at.is_(None),
+                    )
+                    .group_by(notifications_t.c.recipient_id)
+                )
+                for recipient, count in rows.tuples():
+                    counts[recipient] = int(count)
+        return counts
+
+
+class SqlNotificationReader:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def list_for(
+        self, recipient_id: str, *, unread_only: bool, page: PageRequest
+    ) -> Page[NotificationView]:
+        n = notifications_t
+        actors = [users_t.alias(f"actor_{i}") for i in range(1, MAX_ACTORS + 1)]
+        columns: list[Any] = [n]
+        for i, alias in enumerate(actors, start=1):
+            columns += [
+                alias.c.handle.label(f"a{i}_handle"),
+                alias.c.nickname.label(f"a{i}_nickname"),
+                alias.c.avatar_url.label(f"a{i}_avatar_url"),
+            ]
+        source: Any = n
+        for column, alias in zip(ACTOR_COLUMNS, actors, strict=True):
+            source = source.outerjoin(alias, alias.c.id == n.c[column])
+        query = select(*columns).select_from(source).where(n.c.recipient_id == recipient_id)
+        if unread_only:
+            query = query.where(n.c.read_at.is_(None))
+        if page.cursor is not None:
+            try:
+                at = ensure_utc(datetime.fromisoformat(str(page.cursor[0])))
+            except ValueError as exc:
+                raise InvalidCursorError("The cursor is not valid") from exc
+            last_id = str(page.cursor[1])
+            query = query.where(
+                or_(n.c.updated_at < at, and_(n.c.updated_at == at, n.c.id < last_id))
+            )
+        query = query.order_by(n.c.updated_at.desc(), n.c.id.desc()).limit(page.limit + 1)
+        async with translate_errors():
+            rows = (await self._session.execute(query)).all()
+        views = [self._view(row) for row in rows]
+        return page_from_rows(views, page.limit, lambda v: (v.updated_at.isoformat(), v.id))
+
+    @staticmethod
+    def _view(row: Any) -> NotificationView:
+        actors = []
+        for i, column in enumerate(ACTOR_COLUMNS, start=1):
+            actor_id = getattr(row, column)
+            handle = getattr(row, f"a{i}_handle")
+            if actor_id and handle is not None:
+                actors.append(
+                    ActorSummary(
+                        id=actor_id,
+                        handle=handle,
+                        nickname=getattr(row, f"a{i}_nickname"),
+                        avatar_url=getattr(row, f"a{i}_avatar_url"),
+                    )
+                )
+        return NotificationView(
+            id=row.id,
+            kind=row.kind,
+            actors=actors,
+            actor_count=row.actor_count,
+            target=TargetView(
+                type=row.target_type, id=row.target_id, parent_id=row.target_parent_id
+            ),
+            read=row.read_at is not None,
+            created_at=ensure_utc(row.created_at),
+            updated_at=ensure_utc(row.updated_at),
+        )
+
+
+class SqlNotificationSettings:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, user_id: str) -> NotificationSettings:
+        return (await self.get_many([user_id]))[user_id]
+
+    async def get_many(self, user_ids: Sequence[str]) -> dict[str, NotificationSettings]:
+        stored: dict[str, dict[str, dict[str, bool]]] = {}
+        async with translate_errors():
+            for chunk in _chunks(user_ids):
+                rows = await self._session.execute(
+                    select(settings_t.c.user_id, settings_t.c.channels).where(
+                        settings_t.c.user_id.in_(chunk)
+                    )
+                )
+                stored.update(dict(rows.tuples()))
+        return {u: NotificationSettings.from_plain(u, stored.get(u, {})) for u in user_ids}
+
+    async def save(self, settings: NotificationSettings, now: datetime) -> None:
+        values = {"user_id": settings.user_id, "channels": settings.as_plain(), "updated_at": now}
+        stmt = _insert(self._session, settings_t).values(**values)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["user_id"],
+            set_={"channels": stmt.excluded.channels, "updated_at": stmt.excluded.updated_at},
+        )
+        async with translate_errors():
+            await self._session.execute(stmt)
+
+
+class SqlNotificationAudience:
+    """Followers and blocks, read from the users module's tables."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def follower_ids(self, user_id: str, *, after: str | None, limit: int) -> list[str]:
+        query = select(follows_t.c.follower_id).where(follows_t.c.followee_id == user_id)
+        if after is not None:
+            query = query.where(follows_t.c.follower_id > after)
+        query = query.order_by(follows_t.c.follower_id).limit(limit)
+        async with translate_errors():
+            return list((await self._session.execute(query)).scalars())
+
+    async def blocked_among(self, user_id: str, other_ids: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        async with translate_errors():
+            for chunk in _chunks(other_ids):
+                rows = await self._session.execute(
+                    select(blocks_t.c.blocker_id, blocks_t.c.blocked_id).where(
+                        or_(
+                            and_(
+                                blocks_t.c.blocker_id == user_id, blocks_t.c.blocked_id.in_(chunk)
+                            ),
+                            and_(
+                                blocks_t.c.blocked_id == user_id, blocks_t.c.blocker_id.in_(chunk)
+                            ),
+                        )
+                    )
+                )
+                for blocker, blocked in rows.tuples():
+                    found.add(blocked if blocker == user_id else blocker)
+        return found
+
+
+class SqlUserDirectory:
+    """Public user summaries for notification actors, read from `users`."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def summaries(self, user_ids: Sequence[str]) -> dict[str, ActorSummary]:
+        out: dict[str, ActorSummary] = {}
+        async with translate_errors():
+            for chunk in _chunks(user_ids):
+                rows = await self._session.execute(
+                    select(
+                        users_t.c.id, users_t.c.handle, users_t.c.nickname, users_t.c.avatar_url
+                    ).where(users_t.c.id.in_(chunk))
+                )
+                for row in rows:
+                    out[row.id] = ActorSummary(
+                        id=row.id,
+                        handle=row.handle,
+                        nickname=row.nickname,
+                        avatar_url=row.avatar_url,
+                    )
+        return out
