@@ -155,6 +155,7 @@ def test_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "log_level": "WARNING",
         "jwt_secret": "test-secret-with-enough-entropy-0123456789abcdef",
         "embedded_worker": False,
+        "password_hash_profile": "fast",
     }
     values.update(overrides)
     return load_settings(**values)

@@ -22,6 +22,8 @@ from hypehere.entrypoints.http.auth import AUTH_DEPENDENCIES
 from hypehere.entrypoints.http.errors import EXCEPTION_HANDLERS
 from hypehere.entrypoints.http.health.controller import HealthController
 from hypehere.entrypoints.http.middleware import request_logging_middleware
+from hypehere.entrypoints.http.users.auth_controller import AuthController
+from hypehere.entrypoints.http.users.controller import UsersController
 
 API_PREFIX = "/api/v1"
 MAX_BODY_BYTES = 1_048_576
@@ -29,7 +31,7 @@ MAX_BODY_BYTES = 1_048_576
 
 def api_handlers() -> Sequence[ControllerRouterHandler]:
     """Every `/api/v1` controller; modules add theirs here."""
-    return []
+    return [AuthController, UsersController]
 
 
 def root_handlers() -> Sequence[ControllerRouterHandler]:

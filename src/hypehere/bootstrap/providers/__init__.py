@@ -11,6 +11,7 @@ from hypehere.bootstrap.providers.infrastructure import (
     broker_cache_providers,
 )
 from hypehere.bootstrap.providers.ranking import RankingProvider
+from hypehere.bootstrap.providers.users import UsersProvider
 from hypehere.bootstrap.settings import Settings
 
 
@@ -21,4 +22,5 @@ def all_providers(settings: Settings) -> list[Provider]:
         HealthProvider(),
         *broker_cache_providers(settings),
         RankingProvider(),
+        UsersProvider(),
     ]

@@ -33,6 +33,7 @@ from hypehere.domain.shared.errors import (
     UnauthorizedError,
 )
 from hypehere.domain.shared.pagination import InvalidCursorError
+from hypehere.domain.users import errors as users_errors
 from hypehere.entrypoints.http.problems import problem_response
 from hypehere.entrypoints.i18n import gettext, negotiate_language
 
@@ -59,6 +60,50 @@ ERROR_TABLE: dict[type[Exception], ErrorSpec] = {
         503, "service_unavailable", "A service is temporarily unavailable."
     ),
     StorageConflictError: ErrorSpec(409, "conflict", "The change conflicts with existing data."),
+    # --- users ---
+    users_errors.UserNotFoundError: ErrorSpec(404, "not_found", "The user was not found."),
+    users_errors.EmailTakenError: ErrorSpec(
+        409, "email_taken", "This email address is already registered."
+    ),
+    users_errors.HandleTakenError: ErrorSpec(409, "handle_taken", "This handle is already taken."),
+    users_errors.InvalidEmailError: ErrorSpec(
+        422, "validation_error", "The email address is not valid."
+    ),
+    users_errors.WeakPasswordError: ErrorSpec(
+        422,
+        "validation_error",
+        "The password must have 8 or more characters and differ from the email.",
+    ),
+    users_errors.InvalidCredentialsError: ErrorSpec(
+        401, "invalid_credentials", "The email or password is wrong."
+    ),
+    users_errors.WrongPasswordError: ErrorSpec(
+        403, "wrong_password", "The current password is wrong."
+    ),
+    users_errors.InvalidRefreshTokenError: ErrorSpec(
+        401, "invalid_refresh_token", "The refresh token is not valid. Please log in again."
+    ),
+    users_errors.InvalidAccessTokenError: ErrorSpec(
+        401, "invalid_token", "The access token is invalid or has expired."
+    ),
+    users_errors.AccountInactiveError: ErrorSpec(
+        401, "account_inactive", "The account is not active. Please log in again."
+    ),
+    users_errors.AccountSuspendedError: ErrorSpec(
+        403, "account_suspended", "The account is suspended until {suspended_until}."
+    ),
+    users_errors.AccountBannedError: ErrorSpec(403, "account_banned", "The account is banned."),
+    users_errors.CannotFollowSelfError: ErrorSpec(
+        422, "cannot_follow_self", "You cannot follow yourself."
+    ),
+    users_errors.CannotBlockSelfError: ErrorSpec(
+        422, "cannot_block_self", "You cannot block yourself."
+    ),
+    users_errors.ListPrivateError: ErrorSpec(403, "list_private", "This list is private."),
+    users_errors.StaffOnlyError: ErrorSpec(403, "forbidden", "You are not allowed to do this."),
+    users_errors.InvalidStateTransitionError: ErrorSpec(
+        409, "invalid_state", "The account is not in a state that allows this."
+    ),
 }
 
 

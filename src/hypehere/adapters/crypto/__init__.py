@@ -1,0 +1,1 @@
+"""Password hashing (argon2-cffi) and signed access tokens (pyjwt)."""

@@ -1,0 +1,1 @@
+"""Input validators backed by libraries (email-validator)."""

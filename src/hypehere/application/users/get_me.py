@@ -1,0 +1,33 @@
+"""The signed-in user's own view."""
+
+from __future__ import annotations
+
+from hypehere.application.common.actor import Actor
+from hypehere.application.common.outbox import OutboxWriter
+from hypehere.application.common.uow import UnitOfWork
+from hypehere.application.users.events import stage_events
+from hypehere.application.users.sessions import me_view
+from hypehere.application.users.views import MeView
+from hypehere.domain.shared.clock import Clock
+from hypehere.domain.users.errors import UserNotFoundError
+from hypehere.domain.users.ports import UserRepository
+
+
+class GetMe:
+    def __init__(
+        self, uow: UnitOfWork, users: UserRepository, outbox: OutboxWriter, clock: Clock
+    ) -> None:
+        self._uow = uow
+        self._users = users
+        self._outbox = outbox
+        self._clock = clock
+
+    async def execute(self, actor: Actor) -> MeView:
+        async with self._uow:
+            user = await self._users.get(actor.user_id)
+            if user is None:
+                raise UserNotFoundError("The user was not found")
+            if user.lift_expired_suspension(self._clock.now()):
+                await self._users.save(user)
+                await stage_events(self._outbox, user)
+        return me_view(user)

@@ -1,0 +1,70 @@
+"""Sign in with email and password; cancels a pending deactivation or deletion."""
+
+from __future__ import annotations
+
+import msgspec
+import structlog
+
+from hypehere.application.common.outbox import OutboxWriter
+from hypehere.application.common.uow import UnitOfWork
+from hypehere.application.users.events import stage_events
+from hypehere.application.users.ports import EmailValidator, PasswordHasher
+from hypehere.application.users.sessions import SessionIssuer, me_view
+from hypehere.application.users.views import SessionResult
+from hypehere.domain.shared.clock import Clock
+from hypehere.domain.shared.errors import InvalidInputError
+from hypehere.domain.users.errors import InvalidCredentialsError
+from hypehere.domain.users.model import AccountState
+from hypehere.domain.users.ports import UserRepository
+
+logger = structlog.get_logger(__name__)
+
+
+class LogInCommand(msgspec.Struct, frozen=True):
+    email: str
+    password: str
+
+
+class LogIn:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        users: UserRepository,
+        outbox: OutboxWriter,
+        hasher: PasswordHasher,
+        emails: EmailValidator,
+        sessions: SessionIssuer,
+        clock: Clock,
+    ) -> None:
+        self._uow = uow
+        self._users = users
+        self._outbox = outbox
+        self._hasher = hasher
+        self._emails = emails
+        self._sessions = sessions
+        self._clock = clock
+
+    async def execute(self, cmd: LogInCommand) -> SessionResult:
+        try:
+            email: str | None = self._emails.normalize(cmd.email)
+        except InvalidInputError:
+            email = None
+        async with self._uow:
+            user = await self._users.get_by_email(email) if email else None
+            if user is None or user.state is AccountState.DELETED:
+                self._hasher.verify_dummy(cmd.password)
+                logger.info("login_failed", reason="unknown_email")
+                raise InvalidCredentialsError("The email or password is wrong")
+            if not self._hasher.verify(user.password_hash, cmd.password):
+                logger.info("login_failed", reason="wrong_password", user_id=user.id)
+                raise InvalidCredentialsError("The email or password is wrong")
+            now = self._clock.now()
+            previous_state = user.state
+            user.log_in(now)
+            if self._hasher.needs_rehash(user.password_hash):
+                user.password_hash = self._hasher.hash(cmd.password)
+            await self._users.save(user)
+            await stage_events(self._outbox, user)
+            tokens = await self._sessions.issue(user, now)
+        logger.info("user_logged_in", user_id=user.id, previous_state=previous_state.value)
+        return SessionResult(user=me_view(user), tokens=tokens)

@@ -1,0 +1,89 @@
+"""Ports the users use cases need beyond storage: hashing, tokens, email syntax, readers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+import msgspec
+
+from hypehere.application.users.views import AccountStatus, ProfileView, RelationshipView
+from hypehere.domain.shared.pagination import Page, PageRequest
+
+
+class PasswordHasher(Protocol):
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        """False on a mismatch or an unparsable hash; never raises for a wrong password."""
+        ...
+
+    def needs_rehash(self, password_hash: str) -> bool: ...
+
+    def verify_dummy(self, password: str) -> None:
+        """Spend the time of a real verification (unknown email: no timing oracle)."""
+        ...
+
+
+class AccessClaims(msgspec.Struct, frozen=True):
+    user_id: str
+    role: str
+    jti: str
+    issued_at: datetime
+    expires_at: datetime
+
+
+class IssuedAccessToken(msgspec.Struct, frozen=True):
+    token: str
+    expires_in: int
+
+
+class AccessTokenCodec(Protocol):
+    def issue(self, user_id: str, role: str, now: datetime) -> IssuedAccessToken: ...
+
+    def decode(self, token: str, now: datetime) -> AccessClaims:
+        """Raises InvalidAccessTokenError for an expired, garbled or wrongly-signed token."""
+        ...
+
+
+class EmailValidator(Protocol):
+    def normalize(self, raw: str) -> str:
+        """The normalized address (trimmed, lower-cased); InvalidEmailError when invalid."""
+        ...
+
+
+class AccountStatusReader(Protocol):
+    """The cheap per-request check: one primary-key lookup."""
+
+    async def status(self, user_id: str) -> AccountStatus | None: ...
+
+
+class UserReader(Protocol):
+    """Read side for profiles and lists: view structs straight from storage.
+
+    Lists leave out accounts hidden from others (deactivated, deletion requested, banned,
+    deleted) and accounts blocked either way with the viewer."""
+
+    async def profile(self, user_id: str, viewer_id: str | None) -> ProfileView | None: ...
+
+    async def followers(
+        self, user_id: str, viewer_id: str | None, page: PageRequest
+    ) -> Page[ProfileView]: ...
+
+    async def following(
+        self, user_id: str, viewer_id: str | None, page: PageRequest
+    ) -> Page[ProfileView]: ...
+
+    async def blocked_by(self, user_id: str, page: PageRequest) -> Page[ProfileView]:
+        """The accounts `user_id` blocks, newest block first."""
+        ...
+
+    async def partners(self, user_id: str, page: PageRequest, now: datetime) -> Page[ProfileView]:
+        """Active users whose native language is one of the user's targets and who learn
+        the user's native language; not blocked either way, not already followed."""
+        ...
+
+    async def relationship(self, viewer_id: str, user_id: str) -> RelationshipView: ...
+
+    async def summaries(self, user_ids: Sequence[str]) -> list[ProfileView]: ...

@@ -1,0 +1,49 @@
+"""The `AccessTokenVerifier` every module's auth dependency uses: signature, expiry, and the
+account's current state (one primary-key lookup), so a ban takes effect at the next request."""
+
+from __future__ import annotations
+
+from hypehere.application.common.actor import Actor, Role
+from hypehere.application.common.auth import AuthenticatedActor
+from hypehere.application.users.ports import AccessTokenCodec, AccountStatusReader
+from hypehere.domain.shared.clock import Clock
+from hypehere.domain.users.errors import (
+    AccountBannedError,
+    AccountInactiveError,
+    AccountSuspendedError,
+    InvalidAccessTokenError,
+)
+from hypehere.domain.users.model import AccountState
+
+
+class VerifyAccessToken:
+    def __init__(
+        self, codec: AccessTokenCodec, accounts: AccountStatusReader, clock: Clock
+    ) -> None:
+        self._codec = codec
+        self._accounts = accounts
+        self._clock = clock
+
+    async def verify(self, token: str) -> AuthenticatedActor:
+        now = self._clock.now()
+        claims = self._codec.decode(token, now)
+        status = await self._accounts.status(claims.user_id)
+        if status is None:
+            raise InvalidAccessTokenError("The access token is not valid")
+        state = AccountState(status.state)
+        if state is AccountState.BANNED:
+            raise AccountBannedError("The account is banned")
+        if state is AccountState.SUSPENDED:
+            # An expired suspension counts as lifted right away (the job persists it).
+            if status.suspended_until is not None and status.suspended_until > now:
+                raise AccountSuspendedError(status.suspended_until)
+        elif state is not AccountState.ACTIVE:
+            raise AccountInactiveError("The account is not active")
+        try:
+            role = Role(status.role)
+        except ValueError:
+            role = Role.MEMBER
+        return AuthenticatedActor(
+            actor=Actor(user_id=status.user_id, role=role),
+            interface_language=status.interface_language,
+        )

@@ -1,0 +1,1 @@
+"""HTTP endpoints of the users module: /auth/* and /users/*."""
