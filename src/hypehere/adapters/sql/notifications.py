@@ -283,7 +283,7 @@ class SqlNotificationSettings:
                         settings_t.c.user_id.in_(chunk)
                     )
                 )
-                stored.update(dict(rows.tuples()))
+                stored.update(dict(rows.tuples().all()))
         return {u: NotificationSettings.from_plain(u, stored.get(u, {})) for u in user_ids}
 
     async def save(self, settings: NotificationSettings, now: datetime) -> None:
