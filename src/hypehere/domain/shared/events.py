@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -20,7 +20,8 @@ class DomainEvent:
     def payload(self) -> dict[str, Any]:
         """The event's fields except id/time, JSON-friendly (datetimes as ISO strings)."""
         out: dict[str, Any] = {}
-        for name in self.__dataclass_fields__:
+        for item in fields(self):  # not __dataclass_fields__: that also lists ClassVars
+            name = item.name
             if name in ("event_id", "occurred_at"):
                 continue
             value = getattr(self, name)
