@@ -12,6 +12,7 @@ from sqlalchemy.pool import NullPool
 
 import hypehere.adapters.sql.tables  # noqa: F401  (registers every table on the metadata)
 from hypehere.adapters.sql.metadata import metadata
+from hypehere.adapters.sql.schema_filter import include_object
 from hypehere.adapters.sql.types import JsonDocument, UtcDateTime
 
 config = context.config
@@ -38,6 +39,7 @@ def _configure(connection: Connection) -> None:
         compare_type=True,
         render_item=render_item,
         include_schemas=False,
+        include_object=include_object,
     )
 
 

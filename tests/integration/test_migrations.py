@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 import hypehere.adapters.sql.tables  # noqa: F401
 from hypehere.adapters.sql.metadata import metadata
+from hypehere.adapters.sql.schema_filter import include_object
 from hypehere.bootstrap.migrations import alembic_config
 from tests.conftest import _reset_postgres_schema, _run
 
@@ -32,7 +33,11 @@ def _diff(url: str) -> list[Any]:
             async with engine.connect() as conn:
                 return await conn.run_sync(
                     lambda sync: compare_metadata(
-                        MigrationContext.configure(sync, opts={"compare_type": True}), metadata
+                        MigrationContext.configure(
+                            sync,
+                            opts={"compare_type": True, "include_object": include_object},
+                        ),
+                        metadata,
                     )
                 )
         finally:

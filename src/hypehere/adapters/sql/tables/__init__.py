@@ -3,6 +3,7 @@
 from hypehere.adapters.sql.tables import feed as feed
 from hypehere.adapters.sql.tables import notifications as notifications
 from hypehere.adapters.sql.tables import outbox as outbox
+from hypehere.adapters.sql.tables import search as search
 from hypehere.adapters.sql.tables import users as users
 
-__all__ = ["feed", "notifications", "outbox", "users"]
+__all__ = ["feed", "notifications", "outbox", "search", "users"]

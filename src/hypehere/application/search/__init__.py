@@ -1,0 +1,1 @@
+"""Search use cases: query the index, keep it in step with posts and users."""

@@ -1,0 +1,1 @@
+"""Search: what a searchable document is and when a query matches it."""
