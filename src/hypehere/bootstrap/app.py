@@ -17,6 +17,7 @@ from litestar.types import ControllerRouterHandler
 
 from hypehere.bootstrap.container import make_container
 from hypehere.bootstrap.logging import configure_logging
+from hypehere.bootstrap.rate_limiting import rate_limit_lifespan, rate_limit_middlewares
 from hypehere.bootstrap.settings import Settings, load_settings
 from hypehere.entrypoints.http.auth import AUTH_DEPENDENCIES
 from hypehere.entrypoints.http.errors import EXCEPTION_HANDLERS
@@ -59,7 +60,7 @@ def create_app(
             await container.close()
 
     prometheus = PrometheusConfig(app_name="hypehere", prefix="hypehere", group_path=True)
-    middleware: list[Any] = [prometheus.middleware]
+    middleware: list[Any] = [prometheus.middleware, *rate_limit_middlewares(settings)]
 
     app = Litestar(
         route_handlers=[
@@ -79,7 +80,7 @@ def create_app(
             path=f"{API_PREFIX}/schema",
             render_plugins=[SwaggerRenderPlugin(path="/swagger")],
         ),
-        lifespan=[lifespan],
+        lifespan=[lifespan, rate_limit_lifespan(settings, container)],
         request_max_body_size=MAX_BODY_BYTES,
         debug=False,
         logging_config=None,

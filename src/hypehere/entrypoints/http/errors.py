@@ -175,6 +175,9 @@ def http_exception_handler(request: Request[Any, Any, Any], exc: Exception) -> R
         code, msg = _HTTP_CODES.get(status, ("http_error", exc.detail))
         detail = gettext(language, msg)
     headers = dict(exc.headers or {})
+    if status == 429 and "Retry-After" not in headers and "RateLimit-Reset" in headers:
+        # Litestar's rate limiter reports the window's reset in seconds: that is Retry-After.
+        headers["Retry-After"] = str(max(1, int(headers["RateLimit-Reset"])))
     logger.info("request_rejected", code=code, status=status, error=type(exc).__name__)
     return problem_response(
         status, code, detail, instance=request.url.path, extra=extra, headers=headers
