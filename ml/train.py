@@ -3,9 +3,9 @@
 Data sources (`--source`):
 - `synthetic`: `ml.synthetic.generate` (seeded, deterministic).
 - `database`: the impression log the feed writes (`feed_impressions`: one row per post shown,
-  with the feature row in `FEATURE_NAMES` order as computed at serving time, so there is no
-  train/serve skew) labelled by `feed_engagements` (a like or comment by the same user on the
-  same post within `LABEL_WINDOW_HOURS` after it was shown).
+  with the candidate's raw `CandidateSignals` as they were at serving time, turned into
+  features here by the same spec the server uses) labelled by `feed_engagements` (a like or
+  comment by the same user on the same post within `LABEL_WINDOW_HOURS` after it was shown).
 - `file`: exported impressions, JSON lines: `{"session_id", "label", "shown_at" (any
   sortable value), and "features": [...] (FEATURE_NAMES order) or "signals": {...}
   (`CandidateSignals.to_dict()`)}`.
@@ -152,21 +152,32 @@ def load_file(path: Path) -> TrainingMatrix:
 
 
 IMPRESSIONS_QUERY = """
-SELECT i.feed_session_id, i.features, i.shown_at,
+SELECT i.feed_session_id, i.{column}, i.shown_at,
        EXISTS (
          SELECT 1 FROM feed_engagements e
          WHERE e.user_id = i.user_id AND e.post_id = i.post_id
-           AND e.occurred_at >= i.shown_at AND e.occurred_at < :window_end_marker
+           AND e.occurred_at >= i.shown_at AND e.occurred_at < {window_end}
        ) AS engaged
 FROM feed_impressions i
-WHERE i.features IS NOT NULL
-ORDER BY i.shown_at
+WHERE i.{column} IS NOT NULL
+ORDER BY i.shown_at, i.feed_session_id, i.position
 """
 
 
+def _vector(column: str, value: Any) -> Sequence[float]:
+    data = json.loads(value) if isinstance(value, str | bytes) else value
+    if column == "signals":  # raw CandidateSignals.to_dict(): features by the shared spec
+        return feature_vector(CandidateSignals.from_dict(data))
+    return [float(x) for x in data]
+
+
 def load_database(url: str) -> TrainingMatrix:
-    """Logged impressions + engagements from the service database (Postgres or SQLite)."""
-    from sqlalchemy import text
+    """Logged impressions + engagements from the service database (Postgres or SQLite).
+
+    Reads `feed_impressions.signals` (the raw `CandidateSignals.to_dict()` logged at
+    serving time; features are recomputed here through the shared spec) or, in a schema
+    that logs the finished rows, `feed_impressions.features`."""
+    from sqlalchemy import inspect, text
     from sqlalchemy.ext.asyncio import create_async_engine
 
     # Label window: an engagement counts if it happened within LABEL_WINDOW_HOURS of showing.
@@ -175,26 +186,26 @@ def load_database(url: str) -> TrainingMatrix:
         window = f"datetime(i.shown_at, '+{LABEL_WINDOW_HOURS} hours')"
     else:
         window = f"i.shown_at + interval '{LABEL_WINDOW_HOURS} hours'"
-    query = IMPRESSIONS_QUERY.replace(":window_end_marker", window)
 
-    async def fetch() -> list[Any]:
+    async def fetch() -> tuple[str, list[Any]]:
         engine = create_async_engine(url)
         try:
             async with engine.connect() as connection:
+                columns = await connection.run_sync(
+                    lambda sync: {c["name"] for c in inspect(sync).get_columns("feed_impressions")}
+                )
+                column = "signals" if "signals" in columns else "features"
+                query = IMPRESSIONS_QUERY.format(column=column, window_end=window)
                 result = await connection.execute(text(query))
-                return list(result.all())
+                return column, list(result.all())
         finally:
             await engine.dispose()
 
     def rows() -> Iterable[tuple[Sequence[float], int, str, float]]:
-        for session_id, features, shown_at, engaged in asyncio.run(fetch()):
-            vector = json.loads(features) if isinstance(features, str | bytes) else features
-            yield (
-                [float(x) for x in vector],
-                int(bool(engaged)),
-                str(session_id),
-                _sortable(shown_at),
-            )
+        column, fetched = asyncio.run(fetch())
+        for session_id, value, shown_at, engaged in fetched:
+            at = _sortable(shown_at)
+            yield _vector(column, value), int(bool(engaged)), str(session_id), at
 
     return _matrix(rows())
 

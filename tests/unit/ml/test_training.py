@@ -102,3 +102,51 @@ def test_save_model_keeps_only_the_newest_models(tmp_path: Path, small_data) -> 
         save_model(result, output_dir=tmp_path, keep=2)
     assert len(list(tmp_path.glob("ranker-*.txt"))) == 2
     assert len(list(tmp_path.glob("ranker-*.json"))) == 2
+
+
+def test_training_data_from_the_impression_log(tmp_path: Path, small_data) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+    from datetime import UTC, datetime, timedelta
+
+    from ml.train import load_database
+
+    path = tmp_path / "log.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript(
+        """
+        CREATE TABLE feed_impressions (id TEXT PRIMARY KEY, user_id TEXT, post_id TEXT,
+          author_id TEXT, feed_session_id TEXT, position INTEGER, score FLOAT,
+          signals JSON, ranker TEXT, shown_at DATETIME);
+        CREATE TABLE feed_engagements (id TEXT PRIMARY KEY, user_id TEXT, post_id TEXT,
+          author_id TEXT, kind TEXT, occurred_at DATETIME);
+        """
+    )
+    shown = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+
+    def ts(moment: datetime) -> str:  # how SQLAlchemy's DateTime stores it on SQLite
+        return moment.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+    imps = small_data.impressions[:4]
+    for n, imp in enumerate(imps):
+        db.execute(
+            "INSERT INTO feed_impressions VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (f"i{n}", "viewer", imp.post_id, imp.signals.author_id, "s1", n, 0.5,
+             json.dumps(imp.signals.to_dict()), "lightgbm:x", ts(shown)),
+        )  # fmt: skip
+    engagements = [
+        (imps[0].post_id, shown + timedelta(hours=1)),  # engaged after being shown
+        (imps[1].post_id, shown - timedelta(hours=1)),  # before: not caused by the feed
+        (imps[2].post_id, shown + timedelta(hours=30)),  # too late for the label window
+    ]
+    for n, (post_id, at) in enumerate(engagements):
+        db.execute(
+            "INSERT INTO feed_engagements VALUES (?,?,?,?,?,?)",
+            (f"e{n}", "viewer", post_id, "a", "like", ts(at)),
+        )
+    db.commit()
+    db.close()
+
+    matrix = load_database(f"sqlite+aiosqlite:///{path}")
+    assert matrix.labels.tolist() == [1, 0, 0, 0]
+    assert matrix.groups.tolist() == ["s1"] * 4
+    np.testing.assert_allclose(matrix.features, build_matrix(imps).features, rtol=1e-6)
