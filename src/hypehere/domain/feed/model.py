@@ -43,6 +43,14 @@ class DetectedLanguage:
 
 
 @dataclass(frozen=True, slots=True)
+class Mention:
+    """A mentioned user as resolved when the text was written."""
+
+    user_id: str
+    handle: str
+
+
+@dataclass(frozen=True, slots=True)
 class PostEdit:
     """The content before an edit (the edit history)."""
 
@@ -70,7 +78,7 @@ class Post:
     language_confidence: float
     target_language: str | None
     hashtags: tuple[str, ...]
-    mentioned_user_ids: tuple[str, ...]
+    mentions: tuple[Mention, ...]
     media_urls: tuple[str, ...]
     created_at: datetime
     edited_at: datetime | None = None
@@ -90,7 +98,7 @@ class Post:
         language: str,
         detection: DetectedLanguage,
         target_language: str | None,
-        mentioned_user_ids: tuple[str, ...],
+        mentions: tuple[Mention, ...],
         media_urls: tuple[str, ...],
         now: datetime,
     ) -> Post:
@@ -104,7 +112,7 @@ class Post:
             language_confidence=detection.confidence,
             target_language=target_language,
             hashtags=extract_hashtags(text),
-            mentioned_user_ids=mentioned_user_ids,
+            mentions=mentions,
             media_urls=validate_media_urls(media_urls),
             created_at=now,
             language_spans=detection.spans,
@@ -113,6 +121,10 @@ class Post:
     @property
     def is_removed(self) -> bool:
         return self.removed_at is not None
+
+    @property
+    def mentioned_user_ids(self) -> tuple[str, ...]:
+        return tuple(m.user_id for m in self.mentions)
 
     def ensure_author(self, user_id: str) -> None:
         if user_id != self.author_id:
@@ -128,7 +140,7 @@ class Post:
         detection: DetectedLanguage | None = None,
         target_language: str | None = None,
         clear_target_language: bool = False,
-        mentioned_user_ids: tuple[str, ...] | None = None,
+        mentions: tuple[Mention, ...] | None = None,
         media_urls: tuple[str, ...] | None = None,
     ) -> PostEdit | None:
         """Apply an edit by the author. Returns the history record when the text changed."""
@@ -153,8 +165,8 @@ class Post:
             self.target_language = None
         elif target_language is not None:
             self.target_language = target_language
-        if mentioned_user_ids is not None:
-            self.mentioned_user_ids = mentioned_user_ids
+        if mentions is not None:
+            self.mentions = mentions
         if media_urls is not None:
             self.media_urls = validate_media_urls(media_urls)
         self.edited_at = now
@@ -176,11 +188,15 @@ class Comment:
     post_id: str
     author_id: str
     content: str
-    mentioned_user_ids: tuple[str, ...]
+    mentions: tuple[Mention, ...]
     created_at: datetime
     removed_at: datetime | None = None
     removed_reason: RemovalReason | None = None
     like_count: int = 0
+
+    @property
+    def mentioned_user_ids(self) -> tuple[str, ...]:
+        return tuple(m.user_id for m in self.mentions)
 
     @classmethod
     def write(
@@ -189,7 +205,7 @@ class Comment:
         post: Post,
         author_id: str,
         content: str,
-        mentioned_user_ids: tuple[str, ...],
+        mentions: tuple[Mention, ...],
         now: datetime,
     ) -> Comment:
         if post.is_removed:
@@ -199,7 +215,7 @@ class Comment:
             post_id=post.id,
             author_id=author_id,
             content=clean_comment_content(content),
-            mentioned_user_ids=mentioned_user_ids,
+            mentions=mentions,
             created_at=now,
         )
 

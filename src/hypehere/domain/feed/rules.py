@@ -146,7 +146,7 @@ def diversify(
 def trending_score(post_count: int, first_used_at: datetime, now: datetime) -> float:
     """(count - 1) / (age_hours + 2) ** 1.5, age from the tag's first use in the window."""
     age_hours = max((now - first_used_at).total_seconds() / 3600.0, 0.0)
-    return (post_count - 1) / (age_hours + 2.0) ** 1.5
+    return float((post_count - 1) / (age_hours + 2.0) ** 1.5)
 
 
 @dataclass(frozen=True, slots=True)

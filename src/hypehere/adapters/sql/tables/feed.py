@@ -43,6 +43,10 @@ class PostRow(SQLModel, table=True):
     mentioned_user_ids: list[str] = Field(
         default_factory=list, sa_column=Column(JsonDocument, nullable=False)
     )
+    # [{"id", "handle"}] as written (the handle at the time), for rendering without a join.
+    mentions: list[dict[str, str]] = Field(
+        default_factory=list, sa_column=Column(JsonDocument, nullable=False)
+    )
     media_urls: list[str] = Field(
         default_factory=list, sa_column=Column(JsonDocument, nullable=False)
     )
@@ -108,7 +112,7 @@ class CommentRow(SQLModel, table=True):
     )
     author_id: str = Field(sa_column=_user_fk(nullable=False))
     content: str = Field(sa_column=Column(Text, nullable=False))
-    mentioned_user_ids: list[str] = Field(
+    mentions: list[dict[str, str]] = Field(
         default_factory=list, sa_column=Column(JsonDocument, nullable=False)
     )
     like_count: int = Field(
@@ -166,7 +170,9 @@ class FeedImpressionRow(SQLModel, table=True):
     feed_session_id: str = Field(sa_column=Column(String(36), nullable=False))
     position: int = Field(sa_column=Column(Integer, nullable=False))
     score: float = Field(default=0.0, sa_column=Column(Float, nullable=False))
-    features: list[float] | None = Field(default=None, sa_column=Column(JsonDocument))
+    # The candidate's raw `CandidateSignals.to_dict()` at ranking time (training input).
+    signals: dict[str, Any] | None = Field(default=None, sa_column=Column(JsonDocument))
+    ranker: str = Field(default="", sa_column=Column(String(64), nullable=False))
     shown_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
 
 

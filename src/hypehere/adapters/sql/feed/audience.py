@@ -1,0 +1,37 @@
+"""The feed's read-only view of users (handles, states, blocks) from the users tables."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hypehere.adapters.sql.errors import translate_errors
+from hypehere.adapters.sql.feed.common import HIDDEN_STATES, author_visible, users
+
+
+class SqlFeedAudience:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def resolve_handles(self, handles: Sequence[str]) -> dict[str, str]:
+        if not handles:
+            return {}
+        async with translate_errors():
+            rows = await self._session.execute(
+                select(users.c.handle, users.c.id).where(
+                    users.c.handle.in_(list(handles)), users.c.state.not_in(HIDDEN_STATES)
+                )
+            )
+        return {r.handle: r.id for r in rows}
+
+    async def can_see(self, viewer_id: str | None, author_id: str) -> bool:
+        async with translate_errors():
+            found = await self._session.scalar(
+                select(users.c.id).where(
+                    users.c.id == author_id,
+                    author_visible(viewer_id, users.c.id, users.c.state),
+                )
+            )
+        return found is not None

@@ -1,0 +1,33 @@
+"""Loading posts and comments the acting user is allowed to see (404 otherwise)."""
+
+from __future__ import annotations
+
+from hypehere.application.feed.ports import CommentRepository, FeedAudience, PostRepository
+from hypehere.domain.feed.errors import CommentNotFoundError, PostNotFoundError
+from hypehere.domain.feed.model import Comment, Post
+
+
+async def visible_post(
+    posts: PostRepository, audience: FeedAudience, viewer_id: str | None, post_id: str
+) -> Post:
+    post = await posts.get(post_id)
+    if post is None or not await audience.can_see(viewer_id, post.author_id):
+        raise PostNotFoundError("The post was not found.")
+    return post
+
+
+async def visible_comment(
+    comments: CommentRepository,
+    posts: PostRepository,
+    audience: FeedAudience,
+    viewer_id: str | None,
+    comment_id: str,
+) -> tuple[Comment, Post]:
+    comment = await comments.get(comment_id)
+    if comment is None or not await audience.can_see(viewer_id, comment.author_id):
+        raise CommentNotFoundError("The comment was not found.")
+    try:
+        post = await visible_post(posts, audience, viewer_id, comment.post_id)
+    except PostNotFoundError as exc:
+        raise CommentNotFoundError("The comment was not found.") from exc
+    return comment, post

@@ -1,0 +1,81 @@
+"""Comment on a post (1-1,000 characters); mentions resolved, engagement logged."""
+
+from __future__ import annotations
+
+import msgspec
+
+from hypehere.application.common.actor import Actor
+from hypehere.application.common.outbox import OutboxWriter
+from hypehere.application.common.uow import UnitOfWork
+from hypehere.application.feed.access import visible_post
+from hypehere.application.feed.mentions import resolve_mentions
+from hypehere.application.feed.ports import (
+    CommentReader,
+    CommentRepository,
+    Engagement,
+    FeedAudience,
+    FeedLog,
+    PostRepository,
+)
+from hypehere.application.feed.views import CommentView
+from hypehere.domain.feed.errors import CommentNotFoundError
+from hypehere.domain.feed.events import CommentCreated
+from hypehere.domain.feed.model import Comment, clean_comment_content
+from hypehere.domain.shared.clock import Clock
+
+
+class CreateCommentCommand(msgspec.Struct, frozen=True):
+    actor: Actor
+    post_id: str
+    content: str
+
+
+class CreateComment:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        posts: PostRepository,
+        comments: CommentRepository,
+        reader: CommentReader,
+        audience: FeedAudience,
+        log: FeedLog,
+        outbox: OutboxWriter,
+        clock: Clock,
+    ) -> None:
+        self._uow = uow
+        self._posts = posts
+        self._comments = comments
+        self._reader = reader
+        self._audience = audience
+        self._log = log
+        self._outbox = outbox
+        self._clock = clock
+
+    async def execute(self, cmd: CreateCommentCommand) -> CommentView:
+        text = clean_comment_content(cmd.content)
+        now = self._clock.now()
+        user_id = cmd.actor.user_id
+        async with self._uow:
+            post = await visible_post(self._posts, self._audience, user_id, cmd.post_id)
+            mentions = await resolve_mentions(self._audience, text)
+            comment = Comment.write(
+                post=post, author_id=user_id, content=text, mentions=mentions, now=now
+            )
+            await self._comments.add(comment)
+            await self._log.record_engagement(
+                Engagement(user_id, post.id, post.author_id, "comment", now)
+            )
+            await self._outbox.add(
+                CommentCreated(
+                    occurred_at=now,
+                    comment_id=comment.id,
+                    post_id=post.id,
+                    post_author_id=post.author_id,
+                    author_id=user_id,
+                    mentioned_user_ids=comment.mentioned_user_ids,
+                )
+            )
+        view = await self._reader.get(user_id, comment.id, staff=cmd.actor.is_staff)
+        if view is None:
+            raise CommentNotFoundError("The comment was not found.")
+        return view

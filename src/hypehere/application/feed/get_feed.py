@@ -1,0 +1,144 @@
+"""The ranked personal feed: candidates -> signals -> ranker -> diversity -> page.
+
+The first page of a feed session ranks a candidate snapshot once and stores it in the
+cache; later pages (the cursor names the session and the page number) are cut from that
+snapshot, so there are no duplicates or gaps across pages while new posts arrive. A
+retried page returns the same posts. When a session has expired or was invalidated, a
+fresh one is ranked; posts already shown are in the "seen" window and are not repeated.
+"""
+
+from __future__ import annotations
+
+import time
+
+import msgspec
+import structlog
+
+from hypehere.application.common.actor import Actor
+from hypehere.application.common.uow import UnitOfWork
+from hypehere.application.feed.ports import FeedCandidates, FeedLog, Impression, PostReader
+from hypehere.application.feed.ranker import Ranker
+from hypehere.application.feed.snapshots import FeedSnapshot, FeedSnapshots, RankedItem
+from hypehere.application.feed.views import PostView
+from hypehere.domain.feed.rules import diversify
+from hypehere.domain.shared.clock import Clock
+from hypehere.domain.shared.ids import is_valid_id, new_id
+from hypehere.domain.shared.languages import parse_language
+from hypehere.domain.shared.pagination import InvalidCursorError, Page, PageRequest, encode_cursor
+
+logger = structlog.get_logger(__name__)
+
+CANDIDATE_LIMIT = 500
+
+
+class GetFeedQuery(msgspec.Struct, frozen=True):
+    actor: Actor
+    limit: int | None = None
+    cursor: str | None = None
+    language: str | None = None
+
+
+class GetRankedFeed:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        candidates: FeedCandidates,
+        ranker: Ranker,
+        snapshots: FeedSnapshots,
+        reader: PostReader,
+        log: FeedLog,
+        clock: Clock,
+    ) -> None:
+        self._uow = uow
+        self._candidates = candidates
+        self._ranker = ranker
+        self._snapshots = snapshots
+        self._reader = reader
+        self._log = log
+        self._clock = clock
+
+    async def execute(self, query: GetFeedQuery) -> Page[PostView]:
+        request = PageRequest.of(query.limit, query.cursor, arity=2)
+        language = parse_language(query.language) if query.language else None
+        user_id = query.actor.user_id
+        snapshot: FeedSnapshot | None = None
+        page_index = 0
+        if request.cursor is not None:
+            session_id, page_index = request.cursor
+            if not isinstance(session_id, str) or not is_valid_id(session_id):
+                raise InvalidCursorError("The cursor is not valid")
+            if not isinstance(page_index, int) or isinstance(page_index, bool) or page_index < 1:
+                raise InvalidCursorError("The cursor is not valid")
+            snapshot = await self._snapshots.load(user_id, session_id)
+            if snapshot is not None and page_index > len(snapshot.pages):
+                raise InvalidCursorError("The cursor is not valid")
+        if snapshot is None:
+            snapshot = await self._rank(user_id, language)
+            page_index = 0
+
+        fresh = page_index == len(snapshot.pages)
+        if fresh:
+            position = snapshot.served_count
+            items, rest = diversify(snapshot.remaining, lambda i: i.author_id, request.limit)
+            snapshot.pages.append(items)
+            snapshot.remaining = rest
+            await self._snapshots.save(snapshot)
+        else:
+            items = snapshot.pages[page_index]
+            position = sum(len(p) for p in snapshot.pages[:page_index])
+
+        views = await self._reader.get_many(
+            user_id, [i.post_id for i in items], staff=query.actor.is_staff
+        )
+        if fresh and items:
+            now = self._clock.now()
+            async with self._uow:
+                await self._log.record_impressions(
+                    [
+                        Impression(
+                            user_id=user_id,
+                            post_id=item.post_id,
+                            author_id=item.author_id,
+                            feed_session_id=snapshot.session_id,
+                            position=position + offset,
+                            score=item.score,
+                            ranker=snapshot.ranker,
+                            shown_at=now,
+                            signals=item.signals.to_dict(),
+                        )
+                        for offset, item in enumerate(items)
+                    ]
+                )
+        has_more = bool(snapshot.remaining) or page_index + 1 < len(snapshot.pages)
+        next_cursor = encode_cursor((snapshot.session_id, page_index + 1)) if has_more else None
+        return Page(items=views, next_cursor=next_cursor)
+
+    async def _rank(self, user_id: str, language: str | None) -> FeedSnapshot:
+        now = self._clock.now()
+        generation = await self._snapshots.generation(user_id)
+        started = time.perf_counter()
+        candidates = await self._candidates.gather(user_id, now, language, CANDIDATE_LIMIT)
+        gathered = time.perf_counter()
+        scores = self._ranker.score(candidates)
+        ranked_at = time.perf_counter()
+        order = sorted(range(len(candidates)), key=lambda i: -scores[i])
+        remaining = [
+            RankedItem(candidates[i].post_id, candidates[i].author_id, scores[i], candidates[i])
+            for i in order
+        ]
+        logger.info(
+            "feed_ranked",
+            candidates=len(candidates),
+            ranker=self._ranker.name,
+            gather_ms=round((gathered - started) * 1000, 2),
+            rank_ms=round((ranked_at - gathered) * 1000, 3),
+        )
+        return FeedSnapshot(
+            session_id=new_id(),
+            user_id=user_id,
+            generation=generation,
+            language=language,
+            created_at=now,
+            ranker=f"{self._ranker.name}:{self._ranker.version}",
+            remaining=remaining,
+        )

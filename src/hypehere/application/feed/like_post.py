@@ -1,0 +1,87 @@
+"""Like / unlike a post. Liking twice is a no-op; counts stay exact under concurrency."""
+
+from __future__ import annotations
+
+import msgspec
+
+from hypehere.application.common.actor import Actor
+from hypehere.application.common.outbox import OutboxWriter
+from hypehere.application.common.uow import UnitOfWork
+from hypehere.application.feed.access import visible_post
+from hypehere.application.feed.ports import (
+    Engagement,
+    FeedAudience,
+    FeedLog,
+    LikeStore,
+    PostRepository,
+)
+from hypehere.domain.feed.errors import ContentRemovedError
+from hypehere.domain.feed.events import PostLiked
+from hypehere.domain.shared.clock import Clock
+
+
+class LikePostCommand(msgspec.Struct, frozen=True):
+    actor: Actor
+    post_id: str
+
+
+class LikePostResult(msgspec.Struct, frozen=True):
+    changed: bool
+
+
+class LikePost:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        posts: PostRepository,
+        likes: LikeStore,
+        audience: FeedAudience,
+        log: FeedLog,
+        outbox: OutboxWriter,
+        clock: Clock,
+    ) -> None:
+        self._uow = uow
+        self._posts = posts
+        self._likes = likes
+        self._audience = audience
+        self._log = log
+        self._outbox = outbox
+        self._clock = clock
+
+    async def execute(self, cmd: LikePostCommand) -> LikePostResult:
+        now = self._clock.now()
+        user_id = cmd.actor.user_id
+        async with self._uow:
+            post = await visible_post(self._posts, self._audience, user_id, cmd.post_id)
+            if post.is_removed:
+                raise ContentRemovedError("This post was removed.")
+            changed = await self._likes.like_post(post.id, user_id, now)
+            if changed:
+                await self._log.record_engagement(
+                    Engagement(user_id, post.id, post.author_id, "like", now)
+                )
+                await self._outbox.add(
+                    PostLiked(
+                        occurred_at=now,
+                        post_id=post.id,
+                        post_author_id=post.author_id,
+                        user_id=user_id,
+                    )
+                )
+        return LikePostResult(changed)
+
+
+class UnlikePost:
+    def __init__(
+        self, uow: UnitOfWork, posts: PostRepository, likes: LikeStore, audience: FeedAudience
+    ) -> None:
+        self._uow = uow
+        self._posts = posts
+        self._likes = likes
+        self._audience = audience
+
+    async def execute(self, cmd: LikePostCommand) -> LikePostResult:
+        async with self._uow:
+            post = await visible_post(self._posts, self._audience, cmd.actor.user_id, cmd.post_id)
+            changed = await self._likes.unlike_post(post.id, cmd.actor.user_id)
+        return LikePostResult(changed)
