@@ -23,6 +23,7 @@ from hypehere.entrypoints.http.auth import AUTH_DEPENDENCIES
 from hypehere.entrypoints.http.errors import EXCEPTION_HANDLERS
 from hypehere.entrypoints.http.health.controller import HealthController
 from hypehere.entrypoints.http.middleware import request_logging_middleware
+from hypehere.entrypoints.http.users.admin_controller import AdminUsersController
 from hypehere.entrypoints.http.users.auth_controller import AuthController
 from hypehere.entrypoints.http.users.controller import UsersController
 
@@ -32,7 +33,7 @@ MAX_BODY_BYTES = 1_048_576
 
 def api_handlers() -> Sequence[ControllerRouterHandler]:
     """Every `/api/v1` controller; modules add theirs here."""
-    return [AuthController, UsersController]
+    return [AuthController, UsersController, AdminUsersController]
 
 
 def root_handlers() -> Sequence[ControllerRouterHandler]:

@@ -13,20 +13,46 @@ from hypehere.adapters.sql.users import (
     SqlSocialGraph,
     SqlUserRepository,
 )
+from hypehere.adapters.sql.users_reader import SqlUserReader
 from hypehere.adapters.validation.email_validator import LibraryEmailValidator
 from hypehere.application.common.auth import AccessTokenVerifier
+from hypehere.application.users.ban_user import BanUser
+from hypehere.application.users.block_user import BlockUser
+from hypehere.application.users.change_password import ChangePassword
+from hypehere.application.users.create_admin import CreateAdmin
+from hypehere.application.users.deactivate_account import DeactivateAccount
+from hypehere.application.users.follow_user import FollowUser
 from hypehere.application.users.get_me import GetMe
+from hypehere.application.users.get_profile import GetProfile
+from hypehere.application.users.get_relationship import GetRelationship
+from hypehere.application.users.get_user_summaries import GetUserSummaries
+from hypehere.application.users.lift_suspensions import LiftSuspensions
+from hypehere.application.users.list_blocks import ListBlocks
+from hypehere.application.users.list_followers import ListFollowers
+from hypehere.application.users.list_following import ListFollowing
 from hypehere.application.users.log_in import LogIn
 from hypehere.application.users.log_out import LogOut
+from hypehere.application.users.moderate_account import AccountAction
 from hypehere.application.users.ports import (
     AccessTokenCodec,
     AccountStatusReader,
     EmailValidator,
     PasswordHasher,
+    UserReader,
 )
+from hypehere.application.users.purge_deleted_accounts import PurgeDeletedAccounts
 from hypehere.application.users.refresh_session import RefreshSession
 from hypehere.application.users.register_user import RegisterUser
+from hypehere.application.users.request_account_deletion import RequestAccountDeletion
 from hypehere.application.users.sessions import SessionIssuer, TokenPolicy
+from hypehere.application.users.set_user_role import SetUserRole
+from hypehere.application.users.suggest_partners import SuggestPartners
+from hypehere.application.users.suspend_user import SuspendUser
+from hypehere.application.users.unban_user import UnbanUser
+from hypehere.application.users.unblock_user import UnblockUser
+from hypehere.application.users.unfollow_user import UnfollowUser
+from hypehere.application.users.unsuspend_user import UnsuspendUser
+from hypehere.application.users.update_me import UpdateMe
 from hypehere.application.users.verify_access_token import VerifyAccessToken
 from hypehere.bootstrap.settings import Settings
 from hypehere.domain.users.ports import RefreshTokenRepository, SocialGraph, UserRepository
@@ -77,6 +103,10 @@ class UsersProvider(Provider):
     def account_status(self, session: AsyncSession) -> AccountStatusReader:
         return SqlAccountStatusReader(session)
 
+    @provide(scope=Scope.REQUEST)
+    def reader(self, session: AsyncSession) -> UserReader:
+        return SqlUserReader(session)
+
     verifier = provide(VerifyAccessToken, provides=AccessTokenVerifier, scope=Scope.REQUEST)
 
     use_cases = provide_all(
@@ -86,5 +116,29 @@ class UsersProvider(Provider):
         RefreshSession,
         LogOut,
         GetMe,
+        UpdateMe,
+        ChangePassword,
+        DeactivateAccount,
+        RequestAccountDeletion,
+        GetProfile,
+        FollowUser,
+        UnfollowUser,
+        BlockUser,
+        UnblockUser,
+        ListFollowers,
+        ListFollowing,
+        ListBlocks,
+        SuggestPartners,
+        GetRelationship,
+        GetUserSummaries,
+        AccountAction,
+        SuspendUser,
+        UnsuspendUser,
+        BanUser,
+        UnbanUser,
+        SetUserRole,
+        LiftSuspensions,
+        PurgeDeletedAccounts,
+        CreateAdmin,
         scope=Scope.REQUEST,
     )

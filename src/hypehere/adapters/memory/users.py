@@ -1,0 +1,447 @@
+"""In-memory users module: repositories, graph, tokens and readers over one shared store
+(unit tests and the contract suites' reference adapter)."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from hypehere.application.users.ports import AccessClaims, IssuedAccessToken
+from hypehere.application.users.views import (
+    AccountStatus,
+    ProfileView,
+    RelationshipView,
+    TargetLanguageView,
+)
+from hypehere.domain.shared.errors import InvalidInputError
+from hypehere.domain.shared.ids import new_id
+from hypehere.domain.shared.pagination import InvalidCursorError, Page, PageRequest, encode_cursor
+from hypehere.domain.users.errors import (
+    EmailTakenError,
+    HandleTakenError,
+    InvalidAccessTokenError,
+    InvalidEmailError,
+)
+from hypehere.domain.users.model import VISIBLE_STATES, AccountState, RefreshToken, User
+from hypehere.domain.users.rules import normalize_email
+
+_LEVEL_RANK = {"A1": 0, "A2": 1, "B1": 2, "B2": 3, "C1": 4, "C2": 5}
+
+
+@dataclass
+class InMemoryUserStore:
+    users: dict[str, User] = field(default_factory=dict)
+    follows: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    blocks: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    tokens: dict[str, RefreshToken] = field(default_factory=dict)
+
+
+def _snapshot(user: User) -> User:
+    clone = copy.copy(user)
+    clone.events = []
+    return clone
+
+
+class InMemoryUserRepository:
+    def __init__(self, store: InMemoryUserStore) -> None:
+        self.store = store
+
+    async def get(self, user_id: str) -> User | None:
+        user = self.store.users.get(user_id)
+        return _snapshot(user) if user else None
+
+    async def get_by_email(self, email: str) -> User | None:
+        for user in self.store.users.values():
+            if user.email == email:
+                return _snapshot(user)
+        return None
+
+    async def get_by_handle(self, handle: str) -> User | None:
+        for user in self.store.users.values():
+            if user.handle == handle:
+                return _snapshot(user)
+        return None
+
+    def _check_unique(self, user: User) -> None:
+        for other in self.store.users.values():
+            if other.id == user.id:
+                continue
+            if other.email == user.email:
+                raise EmailTakenError("The email is already registered")
+            if other.handle == user.handle:
+                raise HandleTakenError("The handle is taken")
+
+    async def add(self, user: User) -> None:
+        self._check_unique(user)
+        self.store.users[user.id] = _snapshot(user)
+
+    async def save(self, user: User) -> None:
+        self._check_unique(user)
+        current = self.store.users[user.id]
+        saved = _snapshot(user)
+        saved.follower_count = current.follower_count
+        saved.following_count = current.following_count
+        saved.post_count = current.post_count
+        saved.report_count = current.report_count
+        self.store.users[user.id] = saved
+
+    async def handles_taken(self, candidates: Iterable[str]) -> set[str]:
+        wanted = set(candidates)
+        return {u.handle for u in self.store.users.values() if u.handle in wanted}
+
+    async def suspended_until_before(self, now: datetime, limit: int) -> Sequence[str]:
+        due = [
+            u
+            for u in self.store.users.values()
+            if u.state is AccountState.SUSPENDED
+            and u.suspended_until is not None
+            and u.suspended_until <= now
+        ]
+        due.sort(key=lambda u: (u.suspended_until, u.id))
+        return [u.id for u in due[:limit]]
+
+    async def deletion_requested_before(self, cutoff: datetime, limit: int) -> Sequence[str]:
+        due = [
+            u
+            for u in self.store.users.values()
+            if u.state is AccountState.DELETION_REQUESTED
+            and u.state_changed_at is not None
+            and u.state_changed_at <= cutoff
+        ]
+        due.sort(key=lambda u: (u.state_changed_at, u.id))
+        return [u.id for u in due[:limit]]
+
+
+class InMemorySocialGraph:
+    def __init__(self, store: InMemoryUserStore) -> None:
+        self.store = store
+
+    def _bump(self, follower_id: str, followee_id: str, delta: int) -> None:
+        if follower_id in self.store.users:
+            self.store.users[follower_id].following_count += delta
+        if followee_id in self.store.users:
+            self.store.users[followee_id].follower_count += delta
+
+    async def follow(self, follower_id: str, followee_id: str, now: datetime) -> bool:
+        if (follower_id, followee_id) in self.store.follows:
+            return False
+        self.store.follows[(follower_id, followee_id)] = now
+        self._bump(follower_id, followee_id, 1)
+        return True
+
+    async def unfollow(self, follower_id: str, followee_id: str) -> bool:
+        if self.store.follows.pop((follower_id, followee_id), None) is None:
+            return False
+        self._bump(follower_id, followee_id, -1)
+        return True
+
+    async def block(self, blocker_id: str, blocked_id: str, now: datetime) -> bool:
+        if (blocker_id, blocked_id) in self.store.blocks:
+            return False
+        self.store.blocks[(blocker_id, blocked_id)] = now
+        return True
+
+    async def unblock(self, blocker_id: str, blocked_id: str) -> bool:
+        return self.store.blocks.pop((blocker_id, blocked_id), None) is not None
+
+    async def is_following(self, follower_id: str, followee_id: str) -> bool:
+        return (follower_id, followee_id) in self.store.follows
+
+    async def is_blocking(self, blocker_id: str, blocked_id: str) -> bool:
+        return (blocker_id, blocked_id) in self.store.blocks
+
+    async def blocked_either_way(self, a: str, b: str) -> bool:
+        return (a, b) in self.store.blocks or (b, a) in self.store.blocks
+
+    async def remove_all_edges(self, user_id: str) -> None:
+        for follower, followee in list(self.store.follows):
+            if user_id in (follower, followee):
+                await self.unfollow(follower, followee)
+        for key in [k for k in self.store.blocks if user_id in k]:
+            del self.store.blocks[key]
+
+
+class InMemoryRefreshTokenRepository:
+    def __init__(self, store: InMemoryUserStore) -> None:
+        self.store = store
+
+    async def add(self, token: RefreshToken) -> None:
+        if any(t.token_hash == token.token_hash for t in self.store.tokens.values()):
+            raise InvalidInputError("duplicate token hash")
+        self.store.tokens[token.id] = copy.copy(token)
+
+    async def get_by_hash(self, token_hash: str) -> RefreshToken | None:
+        for token in self.store.tokens.values():
+            if token.token_hash == token_hash:
+                return copy.copy(token)
+        return None
+
+    async def mark_used(self, token_id: str, now: datetime) -> bool:
+        token = self.store.tokens.get(token_id)
+        if token is None or token.is_spent:
+            return False
+        token.used_at = now
+        return True
+
+    async def revoke(self, token_id: str, now: datetime) -> None:
+        token = self.store.tokens.get(token_id)
+        if token is not None and token.revoked_at is None:
+            token.revoked_at = now
+
+    async def revoke_family(self, family_id: str, now: datetime) -> None:
+        for token in self.store.tokens.values():
+            if token.family_id == family_id and token.revoked_at is None:
+                token.revoked_at = now
+
+    async def revoke_all_for_user(self, user_id: str, now: datetime) -> None:
+        for token in self.store.tokens.values():
+            if token.user_id == user_id and token.revoked_at is None:
+                token.revoked_at = now
+
+
+class InMemoryAccountStatusReader:
+    def __init__(self, store: InMemoryUserStore) -> None:
+        self.store = store
+
+    async def status(self, user_id: str) -> AccountStatus | None:
+        user = self.store.users.get(user_id)
+        if user is None:
+            return None
+        return AccountStatus(
+            user_id=user.id,
+            role=user.role.value,
+            state=user.state.value,
+            suspended_until=user.suspended_until,
+            interface_language=user.interface_language,
+        )
+
+
+def _parse_time(value: object) -> datetime:
+    if not isinstance(value, str):
+        raise InvalidCursorError("The cursor is not valid")
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidCursorError("The cursor is not valid") from exc
+
+
+class InMemoryUserReader:
+    def __init__(self, store: InMemoryUserStore) -> None:
+        self.store = store
+
+    def _view(self, user: User, viewer_id: str | None) -> ProfileView:
+        s = self.store
+
+        def flag(value: bool) -> bool | None:
+            return value if viewer_id is not None else None
+
+        return ProfileView(
+            id=user.id,
+            handle=user.handle,
+            nickname=user.nickname,
+            bio=user.bio,
+            avatar_url=user.avatar_url,
+            native_language=user.native_language,
+            target_languages=[
+                TargetLanguageView(language=t.language, level=t.level.value)
+                for t in user.target_languages
+            ],
+            follower_count=user.follower_count,
+            following_count=user.following_count,
+            post_count=user.post_count,
+            created_at=user.created_at,
+            state=user.state.value,
+            show_followers_list=user.privacy.show_followers_list.value,
+            show_following_list=user.privacy.show_following_list.value,
+            is_following=flag((viewer_id or "", user.id) in s.follows),
+            is_followed_by=flag((user.id, viewer_id or "") in s.follows),
+            is_blocking=flag((viewer_id or "", user.id) in s.blocks),
+            is_blocked_by=flag((user.id, viewer_id or "") in s.blocks),
+        )
+
+    def _hidden(self, user: User, viewer_id: str | None) -> bool:
+        if user.state not in VISIBLE_STATES:
+            return True
+        if viewer_id is None:
+            return False
+        return (viewer_id, user.id) in self.store.blocks or (
+            user.id,
+            viewer_id,
+        ) in self.store.blocks
+
+    async def profile(self, user_id: str, viewer_id: str | None) -> ProfileView | None:
+        user = self.store.users.get(user_id)
+        return self._view(user, viewer_id) if user else None
+
+    async def summaries(self, user_ids: Sequence[str]) -> list[ProfileView]:
+        return [self._view(self.store.users[i], None) for i in user_ids if i in self.store.users]
+
+    def _edge_page(
+        self,
+        edges: list[tuple[datetime, str]],
+        viewer_id: str | None,
+        page: PageRequest,
+        *,
+        hide: bool = True,
+    ) -> Page[ProfileView]:
+        rows = []
+        for at, uid in edges:
+            user = self.store.users.get(uid)
+            if user is None or user.state not in VISIBLE_STATES:
+                continue
+            if hide and self._hidden(user, viewer_id):
+                continue
+            rows.append((at, uid, user))
+        rows.sort(key=lambda r: (r[0], r[1]), reverse=True)
+        if page.cursor is not None:
+            if len(page.cursor) != 2 or not isinstance(page.cursor[1], str):
+                raise InvalidCursorError("The cursor is not valid")
+            key = (_parse_time(page.cursor[0]), page.cursor[1])
+            rows = [r for r in rows if (r[0], r[1]) < key]
+        chunk = rows[: page.limit + 1]
+        items = [self._view(r[2], viewer_id) for r in chunk[: page.limit]]
+        next_cursor = None
+        if len(chunk) > page.limit:
+            last = chunk[page.limit - 1]
+            next_cursor = encode_cursor((last[0].isoformat(), last[1]))
+        return Page(items=items, next_cursor=next_cursor)
+
+    async def followers(
+        self, user_id: str, viewer_id: str | None, page: PageRequest
+    ) -> Page[ProfileView]:
+        edges = [(at, a) for (a, b), at in self.store.follows.items() if b == user_id]
+        return self._edge_page(edges, viewer_id, page)
+
+    async def following(
+        self, user_id: str, viewer_id: str | None, page: PageRequest
+    ) -> Page[ProfileView]:
+        edges = [(at, b) for (a, b), at in self.store.follows.items() if a == user_id]
+        return self._edge_page(edges, viewer_id, page)
+
+    async def blocked_by(self, user_id: str, page: PageRequest) -> Page[ProfileView]:
+        edges = [(at, b) for (a, b), at in self.store.blocks.items() if a == user_id]
+        return self._edge_page(edges, user_id, page, hide=False)
+
+    async def relationship(self, viewer_id: str, user_id: str) -> RelationshipView:
+        s = self.store
+        return RelationshipView(
+            is_following=(viewer_id, user_id) in s.follows,
+            is_followed_by=(user_id, viewer_id) in s.follows,
+            is_blocking=(viewer_id, user_id) in s.blocks,
+            is_blocked_by=(user_id, viewer_id) in s.blocks,
+        )
+
+    async def partners(self, user_id: str, page: PageRequest, now: datetime) -> Page[ProfileView]:
+        me = self.store.users.get(user_id)
+        if me is None or not me.target_languages:
+            return Page(items=[], next_cursor=None)
+        anchor = now
+        if page.cursor is not None:
+            if len(page.cursor) != 3 or not isinstance(page.cursor[2], str):
+                raise InvalidCursorError("The cursor is not valid")
+            anchor = _parse_time(page.cursor[0])
+        targets = {t.language: (i, t.level.value) for i, t in enumerate(me.target_languages)}
+        scored: list[tuple[int, str, User]] = []
+        for other in self.store.users.values():
+            if other.id == user_id or other.state is not AccountState.ACTIVE:
+                continue
+            if other.native_language not in targets or self._hidden(other, user_id):
+                continue
+            if (user_id, other.id) in self.store.follows:
+                continue
+            theirs = {t.language: t.level.value for t in other.target_languages}
+            if me.native_language not in theirs:
+                continue
+            position, my_level = targets[other.native_language]
+            diff = abs(_LEVEL_RANK[my_level] - _LEVEL_RANK[theirs[me.native_language]])
+            last = other.last_active_at
+            activity = 0
+            if last is not None:
+                if last >= anchor - timedelta(days=1):
+                    activity = 3
+                elif last >= anchor - timedelta(days=7):
+                    activity = 2
+                elif last >= anchor - timedelta(days=30):
+                    activity = 1
+            score = (5 - position) * 100 + (6 - diff) * 10 + activity
+            scored.append((score, other.id, other))
+        scored.sort(key=lambda r: (r[0], r[1]), reverse=True)
+        if page.cursor is not None:
+            last_score = page.cursor[1]
+            if not isinstance(last_score, int):
+                raise InvalidCursorError("The cursor is not valid")
+            key = (last_score, page.cursor[2])
+            scored = [r for r in scored if (r[0], r[1]) < key]
+        chunk = scored[: page.limit + 1]
+        items = [self._view(r[2], user_id) for r in chunk[: page.limit]]
+        next_cursor = None
+        if len(chunk) > page.limit:
+            last_row = chunk[page.limit - 1]
+            next_cursor = encode_cursor((anchor.isoformat(), last_row[0], last_row[1]))
+        return Page(items=items, next_cursor=next_cursor)
+
+
+class PlainPasswordHasher:
+    """A fast stand-in for argon2 in unit tests (NOT a real hash). `version` lets tests
+    exercise rehash-on-login."""
+
+    def __init__(self, version: int = 1) -> None:
+        self.version = version
+        self.dummy_checks = 0
+
+    def hash(self, password: str) -> str:
+        digest = hashlib.sha256(password.encode()).hexdigest()
+        return f"plain${self.version}${digest}"
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        parts = password_hash.split("$")
+        if len(parts) != 3 or parts[0] != "plain":
+            return False
+        return parts[2] == hashlib.sha256(password.encode()).hexdigest()
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        return not password_hash.startswith(f"plain${self.version}$")
+
+    def verify_dummy(self, password: str) -> None:
+        self.dummy_checks += 1
+        self.verify(self.hash("dummy"), password)
+
+
+class SimpleEmailValidator:
+    """Structure-only email check (the domain rule), for unit tests."""
+
+    def normalize(self, raw: str) -> str:
+        email = normalize_email(raw)
+        if "." not in email.rpartition("@")[2]:
+            raise InvalidEmailError("The email address is not valid", field="email")
+        return email
+
+
+class FakeAccessTokenCodec:
+    """Readable tokens `user_id|role|jti|iat|exp` (unit tests only)."""
+
+    def __init__(self, ttl_seconds: int = 900) -> None:
+        self.ttl = ttl_seconds
+
+    def issue(self, user_id: str, role: str, now: datetime) -> IssuedAccessToken:
+        exp = now + timedelta(seconds=self.ttl)
+        token = f"{user_id}|{role}|{new_id()}|{now.isoformat()}|{exp.isoformat()}"
+        return IssuedAccessToken(token=token, expires_in=self.ttl)
+
+    def decode(self, token: str, now: datetime) -> AccessClaims:
+        parts = token.split("|")
+        if len(parts) != 5:
+            raise InvalidAccessTokenError("The access token is not valid")
+        user_id, role, jti, iat, exp = parts
+        try:
+            issued, expires = datetime.fromisoformat(iat), datetime.fromisoformat(exp)
+        except ValueError as exc:
+            raise InvalidAccessTokenError("The access token is not valid") from exc
+        if expires <= now:
+            raise InvalidAccessTokenError("The access token has expired")
+        return AccessClaims(
+            user_id=user_id, role=role, jti=jti, issued_at=issued, expires_at=expires
+        )

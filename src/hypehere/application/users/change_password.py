@@ -1,0 +1,55 @@
+"""Change my password (the old one is required); revokes every refresh token."""
+
+from __future__ import annotations
+
+import msgspec
+import structlog
+
+from hypehere.application.common.actor import Actor
+from hypehere.application.common.uow import UnitOfWork
+from hypehere.application.users.ports import PasswordHasher
+from hypehere.domain.shared.clock import Clock
+from hypehere.domain.users import rules
+from hypehere.domain.users.errors import UserNotFoundError, WeakPasswordError, WrongPasswordError
+from hypehere.domain.users.ports import RefreshTokenRepository, UserRepository
+
+logger = structlog.get_logger(__name__)
+
+
+class ChangePasswordCommand(msgspec.Struct, frozen=True):
+    old_password: str
+    new_password: str
+
+
+class ChangePassword:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        users: UserRepository,
+        tokens: RefreshTokenRepository,
+        hasher: PasswordHasher,
+        clock: Clock,
+    ) -> None:
+        self._uow = uow
+        self._users = users
+        self._tokens = tokens
+        self._hasher = hasher
+        self._clock = clock
+
+    async def execute(self, actor: Actor, cmd: ChangePasswordCommand) -> None:
+        async with self._uow:
+            user = await self._users.get(actor.user_id)
+            if user is None:
+                raise UserNotFoundError("The user was not found")
+            if not self._hasher.verify(user.password_hash, cmd.old_password):
+                raise WrongPasswordError("The current password is wrong")
+            try:
+                rules.check_password(cmd.new_password, email=user.email)
+            except WeakPasswordError as exc:
+                raise WeakPasswordError(exc.message, field="new_password") from exc
+            now = self._clock.now()
+            user.password_hash = self._hasher.hash(cmd.new_password)
+            user.updated_at = now
+            await self._users.save(user)
+            await self._tokens.revoke_all_for_user(user.id, now)
+        logger.info("password_changed", user_id=user.id)

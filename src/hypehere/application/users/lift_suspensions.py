@@ -1,0 +1,47 @@
+"""Job `lift-suspensions`: end every suspension whose time has passed."""
+
+from __future__ import annotations
+
+import msgspec
+import structlog
+
+from hypehere.application.common.outbox import OutboxWriter
+from hypehere.application.common.uow import UnitOfWork
+from hypehere.application.users.events import stage_events
+from hypehere.domain.shared.clock import Clock
+from hypehere.domain.users.ports import UserRepository
+
+logger = structlog.get_logger(__name__)
+
+BATCH = 200
+
+
+class LiftSuspensionsResult(msgspec.Struct, frozen=True):
+    lifted: int
+
+
+class LiftSuspensions:
+    def __init__(
+        self, uow: UnitOfWork, users: UserRepository, outbox: OutboxWriter, clock: Clock
+    ) -> None:
+        self._uow = uow
+        self._users = users
+        self._outbox = outbox
+        self._clock = clock
+
+    async def execute(self) -> LiftSuspensionsResult:
+        lifted = 0
+        while True:
+            now = self._clock.now()
+            async with self._uow:
+                ids = await self._users.suspended_until_before(now, BATCH)
+                for user_id in ids:
+                    user = await self._users.get(user_id)
+                    if user is not None and user.lift_expired_suspension(now):
+                        await self._users.save(user)
+                        await stage_events(self._outbox, user)
+                        lifted += 1
+            if len(ids) < BATCH:
+                break
+        logger.info("suspensions_lifted", count=lifted)
+        return LiftSuspensionsResult(lifted=lifted)

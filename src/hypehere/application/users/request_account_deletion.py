@@ -1,0 +1,39 @@
+"""Ask for my account to be deleted: hidden now, purged after a 30-day grace period unless
+I log in again before then."""
+
+from __future__ import annotations
+
+from hypehere.application.common.actor import Actor
+from hypehere.application.common.outbox import OutboxWriter
+from hypehere.application.common.uow import UnitOfWork
+from hypehere.application.users.events import stage_events
+from hypehere.domain.shared.clock import Clock
+from hypehere.domain.users.errors import UserNotFoundError
+from hypehere.domain.users.ports import RefreshTokenRepository, UserRepository
+
+
+class RequestAccountDeletion:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        users: UserRepository,
+        tokens: RefreshTokenRepository,
+        outbox: OutboxWriter,
+        clock: Clock,
+    ) -> None:
+        self._uow = uow
+        self._users = users
+        self._tokens = tokens
+        self._outbox = outbox
+        self._clock = clock
+
+    async def execute(self, actor: Actor) -> None:
+        async with self._uow:
+            user = await self._users.get(actor.user_id)
+            if user is None:
+                raise UserNotFoundError("The user was not found")
+            now = self._clock.now()
+            user.request_deletion(now)
+            await self._users.save(user)
+            await self._tokens.revoke_all_for_user(user.id, now)
+            await stage_events(self._outbox, user)

@@ -1,0 +1,41 @@
+"""Staff: suspend an account for some days or until a time (it lifts by itself)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import msgspec
+
+from hypehere.application.common.actor import Actor
+from hypehere.application.users.moderate_account import AccountAction
+from hypehere.application.users.views import MeView
+from hypehere.domain.shared.errors import InvalidInputError
+
+
+class SuspendUserCommand(msgspec.Struct, frozen=True, kw_only=True):
+    user_id: str
+    days: int | None = None
+    until: datetime | None = None
+    reason: str | None = None
+
+
+class SuspendUser:
+    def __init__(self, action: AccountAction) -> None:
+        self._action = action
+
+    async def execute(self, actor: Actor, cmd: SuspendUserCommand) -> MeView:
+        if (cmd.days is None) == (cmd.until is None):
+            raise InvalidInputError("Give either days or until", field="days")
+        if cmd.days is not None and not 1 <= cmd.days <= 3650:
+            raise InvalidInputError("days must be between 1 and 3650", field="days")
+        now = self._action.clock.now()
+        until = cmd.until if cmd.until is not None else now + timedelta(days=cmd.days or 0)
+        if until.tzinfo is None:
+            raise InvalidInputError("until must carry a time zone", field="until")
+        return await self._action.run(
+            actor,
+            cmd.user_id,
+            lambda user, at: user.suspend(until, cmd.reason, at),
+            action="suspend",
+            revoke_tokens=True,
+        )

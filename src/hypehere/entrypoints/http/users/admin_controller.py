@@ -1,0 +1,76 @@
+"""`/admin/users/{id}/suspend|unsuspend|ban|unban|role` (staff only; role: admins)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+from dishka import FromDishka
+from dishka.integrations.litestar import inject
+from litestar import Controller, post
+from litestar.status_codes import HTTP_200_OK
+
+from hypehere.application.common.actor import Actor
+from hypehere.application.users.ban_user import BanUser, BanUserCommand
+from hypehere.application.users.set_user_role import SetUserRole
+from hypehere.application.users.suspend_user import SuspendUser, SuspendUserCommand
+from hypehere.application.users.unban_user import UnbanUser
+from hypehere.application.users.unsuspend_user import UnsuspendUser
+from hypehere.entrypoints.http.users.schemas import MeOut
+
+Reason = Annotated[str, msgspec.Meta(max_length=2000)]
+
+
+class SuspendIn(msgspec.Struct, frozen=True):
+    days: int | None = None
+    until: datetime | None = None
+    reason: Reason | None = None
+
+
+class BanIn(msgspec.Struct, frozen=True):
+    reason: Reason | None = None
+
+
+class RoleIn(msgspec.Struct, frozen=True):
+    role: Annotated[str, msgspec.Meta(max_length=16)]
+
+
+class AdminUsersController(Controller):
+    path = "/admin/users"
+    tags = ["admin"]
+
+    @post("/{user_id:str}/suspend", status_code=HTTP_200_OK)
+    @inject
+    async def suspend(
+        self, user_id: str, actor: Actor, data: SuspendIn, uc: FromDishka[SuspendUser]
+    ) -> MeOut:
+        cmd = SuspendUserCommand(
+            user_id=user_id, days=data.days, until=data.until, reason=data.reason
+        )
+        return MeOut.of(await uc.execute(actor, cmd))
+
+    @post("/{user_id:str}/unsuspend", status_code=HTTP_200_OK)
+    @inject
+    async def unsuspend(self, user_id: str, actor: Actor, uc: FromDishka[UnsuspendUser]) -> MeOut:
+        return MeOut.of(await uc.execute(actor, user_id))
+
+    @post("/{user_id:str}/ban", status_code=HTTP_200_OK)
+    @inject
+    async def ban(
+        self, user_id: str, actor: Actor, uc: FromDishka[BanUser], data: BanIn | None = None
+    ) -> MeOut:
+        reason = data.reason if data else None
+        return MeOut.of(await uc.execute(actor, BanUserCommand(user_id=user_id, reason=reason)))
+
+    @post("/{user_id:str}/unban", status_code=HTTP_200_OK)
+    @inject
+    async def unban(self, user_id: str, actor: Actor, uc: FromDishka[UnbanUser]) -> MeOut:
+        return MeOut.of(await uc.execute(actor, user_id))
+
+    @post("/{user_id:str}/role", status_code=HTTP_200_OK)
+    @inject
+    async def role(
+        self, user_id: str, actor: Actor, data: RoleIn, uc: FromDishka[SetUserRole]
+    ) -> MeOut:
+        return MeOut.of(await uc.execute(actor, user_id, data.role))
