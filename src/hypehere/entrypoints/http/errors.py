@@ -164,10 +164,17 @@ _HTTP_CODES: dict[int, tuple[str, str]] = {
 
 def http_exception_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     assert isinstance(exc, HTTPException)
+    if exc.status_code >= 500 and exc.status_code != 503:
+        # A server-side HTTPException (e.g. Litestar's ImproperlyConfigured) is a bug: log it
+        # at error with its traceback and answer without its internal detail.
+        return unexpected_error_handler(request, exc)
     language = request_language(request)
     status = exc.status_code
     extra: dict[str, Any] = {}
-    if isinstance(exc, ValidationException) and _is_field_error(exc):
+    if status == 503:
+        code = "service_unavailable"
+        detail = gettext(language, "A service is temporarily unavailable.")
+    elif isinstance(exc, ValidationException) and _is_field_error(exc):
         status = 422
         code, detail = "validation_error", gettext(language, "The request has invalid fields.")
         extra["errors"] = _field_errors(exc)
