@@ -21,6 +21,12 @@ from hypehere.bootstrap.rate_limiting import rate_limit_lifespan, rate_limit_mid
 from hypehere.bootstrap.settings import Settings, load_settings
 from hypehere.entrypoints.http.auth import AUTH_DEPENDENCIES
 from hypehere.entrypoints.http.errors import EXCEPTION_HANDLERS
+from hypehere.entrypoints.http.feed.controller import (
+    AdminFeedController,
+    CommentsController,
+    FeedController,
+    PostsController,
+)
 from hypehere.entrypoints.http.health.controller import HealthController
 from hypehere.entrypoints.http.middleware import request_logging_middleware
 from hypehere.entrypoints.http.users.admin_controller import AdminUsersController
@@ -33,7 +39,15 @@ MAX_BODY_BYTES = 1_048_576
 
 def api_handlers() -> Sequence[ControllerRouterHandler]:
     """Every `/api/v1` controller; modules add theirs here."""
-    return [AuthController, UsersController, AdminUsersController]
+    return [
+        AuthController,
+        UsersController,
+        AdminUsersController,
+        PostsController,
+        CommentsController,
+        FeedController,
+        AdminFeedController,
+    ]
 
 
 def root_handlers() -> Sequence[ControllerRouterHandler]:

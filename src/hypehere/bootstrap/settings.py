@@ -92,6 +92,11 @@ class Settings(BaseSettings):
     outbox_lease_seconds: float = Field(
         default=60.0, gt=0, description="How long a claimed event is hidden from other dispatchers"
     )
+    language_detector: str = Field(
+        default="lingua",
+        pattern="^(lingua|simple)$",
+        description="lingua (models loaded once per process, on first use) | simple (script-based)",
+    )
     ranker_model_dir: Path | None = Field(
         default=None, description="Where trained ranker models are written; default var_dir/models"
     )

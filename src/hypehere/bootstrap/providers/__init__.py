@@ -10,6 +10,7 @@ from hypehere.bootstrap.providers.infrastructure import (
     HealthProvider,
     broker_cache_providers,
 )
+from hypehere.bootstrap.providers.feed import FeedProvider
 from hypehere.bootstrap.providers.ranking import RankingProvider
 from hypehere.bootstrap.providers.users import UsersProvider
 from hypehere.bootstrap.settings import Settings
@@ -22,5 +23,6 @@ def all_providers(settings: Settings) -> list[Provider]:
         HealthProvider(),
         *broker_cache_providers(settings),
         RankingProvider(),
+        FeedProvider(),
         UsersProvider(),
     ]

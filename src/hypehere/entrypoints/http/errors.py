@@ -24,6 +24,7 @@ from litestar.exceptions import (
 )
 
 from hypehere.application.common.errors import StorageConflictError, StorageUnavailableError
+from hypehere.domain.feed import errors as feed_errors
 from hypehere.domain.shared.errors import (
     ConflictError,
     DomainError,
@@ -60,6 +61,16 @@ ERROR_TABLE: dict[type[Exception], ErrorSpec] = {
         503, "service_unavailable", "A service is temporarily unavailable."
     ),
     StorageConflictError: ErrorSpec(409, "conflict", "The change conflicts with existing data."),
+    # --- feed ---
+    feed_errors.PostNotFoundError: ErrorSpec(404, "not_found", "The post was not found."),
+    feed_errors.CommentNotFoundError: ErrorSpec(404, "not_found", "The comment was not found."),
+    feed_errors.NotAuthorError: ErrorSpec(
+        403, "not_author", "Only the author can change or delete this."
+    ),
+    feed_errors.StaffOnlyError: ErrorSpec(403, "forbidden", "You are not allowed to do this."),
+    feed_errors.ContentRemovedError: ErrorSpec(
+        409, "content_removed", "This content was removed by moderation."
+    ),
     # --- users ---
     users_errors.UserNotFoundError: ErrorSpec(404, "not_found", "The user was not found."),
     users_errors.EmailTakenError: ErrorSpec(

@@ -1,0 +1,119 @@
+"""The feed module: SQL adapters over the request's session, the language detector (one
+per process), the ranked-feed snapshot store over the Cache port, and the use cases."""
+
+from __future__ import annotations
+
+from dishka import Provider, Scope, provide
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hypehere.adapters.language.lingua_detector import LinguaLanguageDetector
+from hypehere.adapters.memory.language import ScriptLanguageDetector
+from hypehere.adapters.sql.feed.audience import SqlFeedAudience
+from hypehere.adapters.sql.feed.candidates import SqlFeedCandidates
+from hypehere.adapters.sql.feed.log import SqlFeedLog
+from hypehere.adapters.sql.feed.readers import SqlCommentReader, SqlPostReader
+from hypehere.adapters.sql.feed.repositories import (
+    SqlCommentRepository,
+    SqlLikeStore,
+    SqlPostRepository,
+)
+from hypehere.adapters.sql.feed.trending import SqlTrendingStore
+from hypehere.application.common.cache import Cache
+from hypehere.application.feed.create_comment import CreateComment
+from hypehere.application.feed.create_post import CreatePost
+from hypehere.application.feed.delete_comment import DeleteComment
+from hypehere.application.feed.delete_post import DeletePost
+from hypehere.application.feed.get_feed import GetRankedFeed
+from hypehere.application.feed.get_post import GetPost, ListPostEdits
+from hypehere.application.feed.invalidate_feed import InvalidateFeed
+from hypehere.application.feed.like_comment import LikeComment, UnlikeComment
+from hypehere.application.feed.like_post import LikePost, UnlikePost
+from hypehere.application.feed.list_comments import ListComments
+from hypehere.application.feed.list_posts import GetFollowingFeed, ListHashtagPosts, ListUserPosts
+from hypehere.application.feed.ports import (
+    CommentReader,
+    CommentRepository,
+    FeedAudience,
+    FeedCandidates,
+    FeedLog,
+    LanguageDetector,
+    LikeStore,
+    PostReader,
+    PostRepository,
+    TrendingStore,
+)
+from hypehere.application.feed.remove_content import RemoveComment, RemovePost
+from hypehere.application.feed.snapshots import FeedSnapshots
+from hypehere.application.feed.trending import GetTrendingHashtags, RefreshTrendingHashtags
+from hypehere.application.feed.update_post import UpdatePost
+from hypehere.bootstrap.settings import Settings
+
+
+class FeedProvider(Provider):
+    @provide(scope=Scope.APP)
+    def language_detector(self, settings: Settings) -> LanguageDetector:
+        if settings.language_detector == "simple":
+            return ScriptLanguageDetector()
+        return LinguaLanguageDetector()
+
+    @provide(scope=Scope.APP)
+    def snapshots(self, cache: Cache) -> FeedSnapshots:
+        return FeedSnapshots(cache)
+
+    @provide(scope=Scope.REQUEST)
+    def posts(self, session: AsyncSession) -> PostRepository:
+        return SqlPostRepository(session)
+
+    @provide(scope=Scope.REQUEST)
+    def comments(self, session: AsyncSession) -> CommentRepository:
+        return SqlCommentRepository(session)
+
+    @provide(scope=Scope.REQUEST)
+    def likes(self, session: AsyncSession) -> LikeStore:
+        return SqlLikeStore(session)
+
+    @provide(scope=Scope.REQUEST)
+    def audience(self, session: AsyncSession) -> FeedAudience:
+        return SqlFeedAudience(session)
+
+    @provide(scope=Scope.REQUEST)
+    def post_reader(self, session: AsyncSession) -> PostReader:
+        return SqlPostReader(session)
+
+    @provide(scope=Scope.REQUEST)
+    def comment_reader(self, session: AsyncSession) -> CommentReader:
+        return SqlCommentReader(session)
+
+    @provide(scope=Scope.REQUEST)
+    def candidates(self, session: AsyncSession) -> FeedCandidates:
+        return SqlFeedCandidates(session)
+
+    @provide(scope=Scope.REQUEST)
+    def feed_log(self, session: AsyncSession) -> FeedLog:
+        return SqlFeedLog(session)
+
+    @provide(scope=Scope.REQUEST)
+    def trending_store(self, session: AsyncSession) -> TrendingStore:
+        return SqlTrendingStore(session)
+
+    create_post = provide(CreatePost, scope=Scope.REQUEST)
+    update_post = provide(UpdatePost, scope=Scope.REQUEST)
+    delete_post = provide(DeletePost, scope=Scope.REQUEST)
+    get_post = provide(GetPost, scope=Scope.REQUEST)
+    list_post_edits = provide(ListPostEdits, scope=Scope.REQUEST)
+    like_post = provide(LikePost, scope=Scope.REQUEST)
+    unlike_post = provide(UnlikePost, scope=Scope.REQUEST)
+    like_comment = provide(LikeComment, scope=Scope.REQUEST)
+    unlike_comment = provide(UnlikeComment, scope=Scope.REQUEST)
+    create_comment = provide(CreateComment, scope=Scope.REQUEST)
+    delete_comment = provide(DeleteComment, scope=Scope.REQUEST)
+    list_comments = provide(ListComments, scope=Scope.REQUEST)
+    remove_post = provide(RemovePost, scope=Scope.REQUEST)
+    remove_comment = provide(RemoveComment, scope=Scope.REQUEST)
+    ranked_feed = provide(GetRankedFeed, scope=Scope.REQUEST)
+    following_feed = provide(GetFollowingFeed, scope=Scope.REQUEST)
+    hashtag_posts = provide(ListHashtagPosts, scope=Scope.REQUEST)
+    user_posts = provide(ListUserPosts, scope=Scope.REQUEST)
+    get_trending = provide(GetTrendingHashtags, scope=Scope.REQUEST)
+    refresh_trending = provide(RefreshTrendingHashtags, scope=Scope.REQUEST)
+    invalidate_feed = provide(InvalidateFeed, scope=Scope.REQUEST)

@@ -1,0 +1,180 @@
+"""Request and response bodies of posts, comments, feeds and trending (API.md
+"Posts, feed, trending, search")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+
+from hypehere.application.feed.views import (
+    CommentView,
+    PostEditView,
+    PostView,
+    TrendingHashtagView,
+)
+
+# Structural bounds only (oversized input -> 422 naming the field); the domain enforces
+# the precise rules (content 1-2,000 / 1-1,000 characters, https media, at most 4).
+PostText = Annotated[str, msgspec.Meta(max_length=20_000)]
+Code = Annotated[str, msgspec.Meta(max_length=16)]
+Url = Annotated[str, msgspec.Meta(max_length=4096)]
+MediaList = Annotated[list[Url], msgspec.Meta(max_length=50)]
+
+
+class PostIn(msgspec.Struct, frozen=True, forbid_unknown_fields=False):
+    content: PostText
+    language: Code | None = None
+    target_language: Code | None = None
+    media_urls: MediaList = []
+
+
+class PostPatchIn(msgspec.Struct, frozen=True):
+    content: PostText | None = None
+    language: Code | None = None
+    target_language: Code | msgspec.UnsetType | None = msgspec.UNSET
+    media_urls: MediaList | None = None
+
+
+class CommentIn(msgspec.Struct, frozen=True):
+    content: PostText
+
+
+class AuthorOut(msgspec.Struct, frozen=True):
+    id: str
+    handle: str
+    nickname: str
+    avatar_url: str | None
+
+
+class MentionOut(msgspec.Struct, frozen=True):
+    id: str
+    handle: str
+
+
+class LanguageSpanOut(msgspec.Struct, frozen=True):
+    start: int
+    end: int
+    language: str
+    confidence: float
+
+
+class PostOut(msgspec.Struct, frozen=True, omit_defaults=True):
+    id: str
+    author: AuthorOut
+    content: str
+    language: str
+    detected_language: str | None
+    language_confidence: float
+    target_language: str | None
+    hashtags: list[str]
+    mentions: list[MentionOut]
+    media_urls: list[str]
+    like_count: int
+    comment_count: int
+    liked_by_me: bool
+    created_at: datetime
+    edited_at: datetime | None
+    removed: bool
+    removed_reason: str | None
+    language_spans: list[LanguageSpanOut]
+    # Only for staff, and only on removed posts.
+    original_content: str | msgspec.UnsetType = msgspec.UNSET
+
+    @classmethod
+    def of(cls, v: PostView, placeholder: str) -> PostOut:
+        return cls(
+            id=v.id,
+            author=AuthorOut(v.author.id, v.author.handle, v.author.nickname, v.author.avatar_url),
+            content=placeholder if v.removed else v.content,
+            language=v.language,
+            detected_language=v.detected_language,
+            language_confidence=v.language_confidence,
+            target_language=v.target_language,
+            hashtags=v.hashtags,
+            mentions=[MentionOut(m.id, m.handle) for m in v.mentions],
+            media_urls=[] if v.removed else v.media_urls,
+            like_count=v.like_count,
+            comment_count=v.comment_count,
+            liked_by_me=v.liked_by_me,
+            created_at=v.created_at,
+            edited_at=v.edited_at,
+            removed=v.removed,
+            removed_reason=v.removed_reason,
+            language_spans=[
+                LanguageSpanOut(s.start, s.end, s.language, s.confidence) for s in v.language_spans
+            ],
+            original_content=v.original_content
+            if v.original_content is not None
+            else msgspec.UNSET,
+        )
+
+
+class PostPageOut(msgspec.Struct, frozen=True):
+    items: list[PostOut]
+    next_cursor: str | None
+
+
+class CommentOut(msgspec.Struct, frozen=True, omit_defaults=True):
+    id: str
+    post_id: str
+    author: AuthorOut
+    content: str
+    like_count: int
+    liked_by_me: bool
+    created_at: datetime
+    removed: bool
+    removed_reason: str | None
+    original_content: str | msgspec.UnsetType = msgspec.UNSET
+
+    @classmethod
+    def of(cls, v: CommentView, placeholder: str) -> CommentOut:
+        return cls(
+            id=v.id,
+            post_id=v.post_id,
+            author=AuthorOut(v.author.id, v.author.handle, v.author.nickname, v.author.avatar_url),
+            content=placeholder if v.removed else v.content,
+            like_count=v.like_count,
+            liked_by_me=v.liked_by_me,
+            created_at=v.created_at,
+            removed=v.removed,
+            removed_reason=v.removed_reason,
+            original_content=v.original_content
+            if v.original_content is not None
+            else msgspec.UNSET,
+        )
+
+
+class CommentPageOut(msgspec.Struct, frozen=True):
+    items: list[CommentOut]
+    next_cursor: str | None
+
+
+class PostEditOut(msgspec.Struct, frozen=True):
+    previous_content: str
+    edited_at: datetime
+
+    @classmethod
+    def of(cls, v: PostEditView) -> PostEditOut:
+        return cls(v.previous_content, v.edited_at)
+
+
+class PostEditListOut(msgspec.Struct, frozen=True):
+    items: list[PostEditOut]
+    next_cursor: str | None = None
+
+
+class TrendingHashtagOut(msgspec.Struct, frozen=True):
+    tag: str
+    post_count: int
+    score: float
+
+    @classmethod
+    def of(cls, v: TrendingHashtagView) -> TrendingHashtagOut:
+        return cls(v.tag, v.post_count, v.score)
+
+
+class TrendingListOut(msgspec.Struct, frozen=True):
+    items: list[TrendingHashtagOut]
+    next_cursor: str | None = None
