@@ -319,16 +319,24 @@ def load_training_data(args: argparse.Namespace) -> tuple[TrainingMatrix, str]:
             raise SystemExit("--source file needs --impressions PATH")
         return load_file(args.impressions), f"file:{args.impressions.name}"
     if args.source in ("database", "auto") and args.database_url:
-        matrix = load_database(args.database_url)
-        positives = int(matrix.labels.sum())
-        enough = len(matrix) >= args.min_rows and positives >= args.min_positives
-        if args.source == "database" or enough:
-            return matrix, "database"
-        print(
-            f"database has {len(matrix)} impressions / {positives} engagements "
-            f"(< {args.min_rows} / {args.min_positives}); training on synthetic data",
-            file=sys.stderr,
-        )
+        try:
+            matrix = load_database(args.database_url)
+        except Exception as exc:  # no database / not migrated yet
+            if args.source == "database":
+                raise
+            print(
+                f"impression log unavailable ({exc!r:.200}); using synthetic data", file=sys.stderr
+            )
+        else:
+            positives = int(matrix.labels.sum())
+            enough = len(matrix) >= args.min_rows and positives >= args.min_positives
+            if args.source == "database" or enough:
+                return matrix, "database"
+            print(
+                f"database has {len(matrix)} impressions / {positives} engagements "
+                f"(< {args.min_rows} / {args.min_positives}); training on synthetic data",
+                file=sys.stderr,
+            )
     elif args.source == "database":
         raise SystemExit("--source database needs --database-url")
     config = SyntheticConfig(

@@ -1,5 +1,5 @@
 """Feed ranking: the LightGBM ranker (newest model file, else the bundled one, else the
-heuristic), one per process (APP scope)."""
+heuristic), one per process (APP scope), and ranker training (`train-ranker`)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,18 @@ from dishka import Provider, Scope, provide
 
 from hypehere.adapters.ranking.heuristic import HeuristicRanker
 from hypehere.adapters.ranking.lightgbm_ranker import LightGBMRanker, bundled_model_path
+from hypehere.adapters.ranking.training_process import SubprocessRankerTrainer, find_ml_project
 from hypehere.application.feed.ranker import Ranker
+from hypehere.application.feed.train_ranker import RankerTrainer, TrainRanker
 from hypehere.bootstrap.settings import Settings
+
+
+def ranker_trainer(settings: Settings) -> SubprocessRankerTrainer:
+    return SubprocessRankerTrainer(
+        output_dir=settings.effective_ranker_model_dir,
+        database_url=settings.effective_database_url,
+        project_dir=find_ml_project(),
+    )
 
 
 class RankingProvider(Provider):
@@ -20,3 +30,9 @@ class RankingProvider(Provider):
             reload_interval_seconds=settings.ranker_reload_interval_seconds,
             fallback=HeuristicRanker(),
         )
+
+    @provide(scope=Scope.APP)
+    def trainer(self, settings: Settings) -> RankerTrainer:
+        return ranker_trainer(settings)
+
+    train_ranker = provide(TrainRanker, scope=Scope.REQUEST)
