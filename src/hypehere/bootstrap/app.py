@@ -20,6 +20,7 @@ from hypehere.bootstrap.logging import configure_logging
 from hypehere.bootstrap.rate_limiting import rate_limit_lifespan, rate_limit_middlewares
 from hypehere.bootstrap.settings import Settings, load_settings
 from hypehere.entrypoints.http.auth import AUTH_DEPENDENCIES
+from hypehere.entrypoints.http.chat.controller import ConversationsController, RoomsController
 from hypehere.entrypoints.http.errors import EXCEPTION_HANDLERS
 from hypehere.entrypoints.http.feed.controller import (
     AdminFeedController,
@@ -32,6 +33,9 @@ from hypehere.entrypoints.http.middleware import request_logging_middleware
 from hypehere.entrypoints.http.users.admin_controller import AdminUsersController
 from hypehere.entrypoints.http.users.auth_controller import AuthController
 from hypehere.entrypoints.http.users.controller import UsersController
+from hypehere.entrypoints.ws.chat import chat_socket
+from hypehere.entrypoints.ws.gateway import ConnectionRegistry
+from hypehere.entrypoints.ws.rooms import room_socket
 
 API_PREFIX = "/api/v1"
 MAX_BODY_BYTES = 1_048_576
@@ -47,12 +51,14 @@ def api_handlers() -> Sequence[ControllerRouterHandler]:
         CommentsController,
         FeedController,
         AdminFeedController,
+        ConversationsController,
+        RoomsController,
     ]
 
 
 def root_handlers() -> Sequence[ControllerRouterHandler]:
     """Handlers outside `/api/v1`: health and WebSockets."""
-    return [HealthController]
+    return [HealthController, chat_socket, room_socket]
 
 
 class _Metrics(PrometheusController):
@@ -69,9 +75,12 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        registry = await container.get(ConnectionRegistry)
+        registry.install_signal_handlers()
         try:
             yield
         finally:
+            await registry.drain()
             await container.close()
 
     prometheus = PrometheusConfig(app_name="hypehere", prefix="hypehere", group_path=True)

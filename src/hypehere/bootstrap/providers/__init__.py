@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from dishka import Provider
 
+from hypehere.bootstrap.providers.chat import ChatProvider
+from hypehere.bootstrap.providers.feed import FeedProvider
 from hypehere.bootstrap.providers.infrastructure import (
     ClockProvider,
     DatabaseProvider,
     HealthProvider,
     broker_cache_providers,
 )
-from hypehere.bootstrap.providers.feed import FeedProvider
 from hypehere.bootstrap.providers.ranking import RankingProvider
+from hypehere.bootstrap.providers.realtime import RealtimeProvider
 from hypehere.bootstrap.providers.users import UsersProvider
 from hypehere.bootstrap.settings import Settings
 
@@ -25,4 +27,6 @@ def all_providers(settings: Settings) -> list[Provider]:
         RankingProvider(),
         FeedProvider(),
         UsersProvider(),
+        RealtimeProvider(),
+        ChatProvider(),
     ]

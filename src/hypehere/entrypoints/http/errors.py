@@ -24,6 +24,7 @@ from litestar.exceptions import (
 )
 
 from hypehere.application.common.errors import StorageConflictError, StorageUnavailableError
+from hypehere.domain.chat import errors as chat_errors
 from hypehere.domain.feed import errors as feed_errors
 from hypehere.domain.shared.errors import (
     ConflictError,
@@ -114,6 +115,37 @@ ERROR_TABLE: dict[type[Exception], ErrorSpec] = {
     users_errors.StaffOnlyError: ErrorSpec(403, "forbidden", "You are not allowed to do this."),
     users_errors.InvalidStateTransitionError: ErrorSpec(
         409, "invalid_state", "The account is not in a state that allows this."
+    ),
+    # --- chat ---
+    chat_errors.ConversationNotFoundError: ErrorSpec(
+        404, "not_found", "The conversation was not found."
+    ),
+    chat_errors.ChatPartnerNotFoundError: ErrorSpec(404, "not_found", "The user was not found."),
+    chat_errors.MessageNotFoundError: ErrorSpec(404, "not_found", "The message was not found."),
+    chat_errors.RoomNotFoundError: ErrorSpec(404, "not_found", "The room was not found."),
+    chat_errors.BlockedError: ErrorSpec(403, "blocked", "You cannot message this user."),
+    chat_errors.NotParticipantError: ErrorSpec(
+        403, "not_participant", "You are not a participant of this conversation."
+    ),
+    chat_errors.CannotChatWithSelfError: ErrorSpec(
+        422, "cannot_chat_with_self", "You cannot start a conversation with yourself."
+    ),
+    chat_errors.WrongPasswordError: ErrorSpec(403, "wrong_password", "The room password is wrong."),
+    chat_errors.RoomFullError: ErrorSpec(409, "room_full", "The room is full."),
+    chat_errors.BannedFromRoomError: ErrorSpec(
+        403, "banned_from_room", "You are banned from this room."
+    ),
+    chat_errors.KickedFromRoomError: ErrorSpec(
+        403, "kicked", "You were kicked from this room; try again later."
+    ),
+    chat_errors.NotRoomMemberError: ErrorSpec(
+        403, "not_room_member", "You are not a member of this room."
+    ),
+    chat_errors.NotRoomAdminError: ErrorSpec(
+        403, "not_room_admin", "Only room admins can do this."
+    ),
+    chat_errors.CannotModerateError: ErrorSpec(
+        403, "cannot_moderate", "This member cannot be removed from the room."
     ),
 }
 

@@ -1,0 +1,59 @@
+"""A room's history, for its members only."""
+
+from __future__ import annotations
+
+import msgspec
+
+from hypehere.application.chat.history import history_page
+from hypehere.application.chat.ports import RoomReader, RoomRepository
+from hypehere.application.chat.views import RoomMessageView
+from hypehere.application.common.actor import Actor
+from hypehere.application.common.uow import UnitOfWork
+from hypehere.domain.chat.errors import NotRoomMemberError, RoomNotFoundError
+
+
+class ListRoomMessagesCommand(msgspec.Struct, frozen=True):
+    actor: Actor
+    room_id: str
+    limit: int | None = None
+    cursor: str | None = None
+    after: str | None = None
+
+
+class ListRoomMessagesResult(msgspec.Struct, frozen=True):
+    items: list[RoomMessageView]
+    next_cursor: str | None
+
+
+class ListRoomMessages:
+    def __init__(self, uow: UnitOfWork, rooms: RoomRepository, reader: RoomReader) -> None:
+        self._uow = uow
+        self._rooms = rooms
+        self._reader = reader
+
+    async def execute(self, cmd: ListRoomMessagesCommand) -> ListRoomMessagesResult:
+        room_id = cmd.room_id
+        async with self._uow:
+            if await self._rooms.get(room_id) is None:
+                raise RoomNotFoundError("The room was not found.")
+            if await self._rooms.member(room_id, cmd.actor.user_id) is None:
+                raise NotRoomMemberError("You are not in this room.")
+
+            async def seq_of(message_id: str) -> int | None:
+                return await self._reader.message_seq(room_id, message_id)
+
+            async def before(seq: int | None, limit: int) -> list[tuple[int, RoomMessageView]]:
+                return await self._reader.messages_before(room_id, seq, limit)
+
+            async def since(seq: int, limit: int) -> list[tuple[int, RoomMessageView]]:
+                return await self._reader.messages_after(room_id, seq, limit)
+
+            page = await history_page(
+                limit=cmd.limit,
+                cursor=cmd.cursor,
+                after=cmd.after,
+                seq_of=seq_of,
+                before=before,
+                since=since,
+            )
+        return ListRoomMessagesResult(items=page.items, next_cursor=page.next_cursor)

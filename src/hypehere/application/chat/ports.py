@@ -1,0 +1,151 @@
+"""Ports of the chat module: repositories and readers (SQL), and what it needs from others."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol
+
+import msgspec
+
+from hypehere.application.chat.views import (
+    ConversationView,
+    MessageView,
+    RoomMessageView,
+    RoomView,
+)
+from hypehere.domain.chat.model import (
+    ChatPolicy,
+    Conversation,
+    Folder,
+    Message,
+    Room,
+    RoomMember,
+    RoomMessage,
+    RoomRestriction,
+)
+from hypehere.domain.shared.pagination import Page, PageRequest
+
+
+class ChatSettings(msgspec.Struct, frozen=True):
+    chat_policy: ChatPolicy = ChatPolicy.EVERYONE
+    send_read_receipts: bool = True
+
+
+class ChatPeers(Protocol):
+    """What chat needs to know about users (implemented over the users tables)."""
+
+    async def exists(self, user_id: str) -> bool:
+        """An account that can be messaged (active)."""
+        ...
+
+    async def blocked_either_way(self, user_a: str, user_b: str) -> bool: ...
+
+    async def follows(self, follower_id: str, followee_id: str) -> bool: ...
+
+    async def chat_settings(self, user_ids: Iterable[str]) -> dict[str, ChatSettings]: ...
+
+
+class ConversationRepository(Protocol):
+    async def get(self, conversation_id: str) -> Conversation | None: ...
+
+    async def find_by_pair(self, pair_key: str) -> Conversation | None: ...
+
+    async def add(self, conversation: Conversation) -> Conversation:
+        """Store a new conversation; if one for the same pair already exists (a concurrent
+        create won), return that one instead. Race-safe by the unique pair key."""
+        ...
+
+    async def save_participant(self, conversation: Conversation, user_id: str) -> None: ...
+
+    async def next_seq(self, conversation_id: str) -> int:
+        """The next message sequence number (serializes concurrent writers)."""
+        ...
+
+    async def add_message(self, message: Message) -> None:
+        """Store the message and make it the conversation's last activity."""
+        ...
+
+    async def find_message(
+        self, conversation_id: str, sender_id: str, client_id: str
+    ) -> Message | None: ...
+
+    async def latest_message(self, conversation_id: str) -> Message | None: ...
+
+
+class ConversationReader(Protocol):
+    async def list_for(
+        self, user_id: str, folder: Folder, page: PageRequest
+    ) -> Page[ConversationView]:
+        """My active conversations in `folder`, by last activity, in ONE query per page."""
+        ...
+
+    async def view(self, user_id: str, conversation_id: str) -> ConversationView | None: ...
+
+    async def messages_before(
+        self, conversation_id: str, before_seq: int | None, limit: int
+    ) -> list[tuple[int, MessageView]]:
+        """Newest first, `limit` + 1 rows at most, with their sequence numbers."""
+        ...
+
+    async def messages_after(
+        self, conversation_id: str, after_seq: int, limit: int
+    ) -> list[tuple[int, MessageView]]:
+        """Oldest first."""
+        ...
+
+    async def message_seq(self, conversation_id: str, message_id: str) -> int | None: ...
+
+
+class RoomRepository(Protocol):
+    async def add(self, room: Room, creator: RoomMember) -> None: ...
+
+    async def get(self, room_id: str) -> Room | None: ...
+
+    async def member(self, room_id: str, user_id: str) -> RoomMember | None: ...
+
+    async def take_seat(self, room: Room) -> int | None:
+        """Atomically count one more participant unless the room is full: the new count,
+        or None when full. Holds under concurrent joins."""
+        ...
+
+    async def add_member(self, member: RoomMember) -> None: ...
+
+    async def save_member(self, member: RoomMember) -> None: ...
+
+    async def remove_member(self, room_id: str, user_id: str) -> int | None:
+        """Remove the member and free the seat: the new count, or None if not a member."""
+        ...
+
+    async def restriction(self, room_id: str, user_id: str) -> RoomRestriction | None: ...
+
+    async def save_restriction(self, restriction: RoomRestriction) -> None: ...
+
+    async def next_seq(self, room_id: str) -> int: ...
+
+    async def add_message(self, message: RoomMessage) -> None: ...
+
+    async def find_message(
+        self, room_id: str, sender_id: str, client_id: str
+    ) -> RoomMessage | None: ...
+
+
+class RoomReader(Protocol):
+    async def list_rooms(self, language: str | None, page: PageRequest) -> Page[RoomView]: ...
+
+    async def view(self, room_id: str) -> RoomView | None: ...
+
+    async def messages_before(
+        self, room_id: str, before_seq: int | None, limit: int
+    ) -> list[tuple[int, RoomMessageView]]: ...
+
+    async def messages_after(
+        self, room_id: str, after_seq: int, limit: int
+    ) -> list[tuple[int, RoomMessageView]]: ...
+
+    async def message_seq(self, room_id: str, message_id: str) -> int | None: ...
+
+
+class RoomPasswordHasher(Protocol):
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, password_hash: str, password: str) -> bool: ...

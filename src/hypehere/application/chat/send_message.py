@@ -1,0 +1,112 @@
+"""Send a message in a 1:1 conversation: stored first (idempotent by client_id), then
+broadcast; the outbox gets `chat.message_sent` in the same transaction."""
+
+from __future__ import annotations
+
+import msgspec
+import structlog
+
+from hypehere.application.chat.frames import MessageFrame, conversation_topic
+from hypehere.application.chat.ports import ChatPeers, ConversationRepository
+from hypehere.application.chat.views import MessageView
+from hypehere.application.common.actor import Actor
+from hypehere.application.common.errors import StorageConflictError
+from hypehere.application.common.outbox import OutboxWriter
+from hypehere.application.common.realtime import RealtimePublisher
+from hypehere.application.common.uow import UnitOfWork
+from hypehere.domain.chat.errors import BlockedError, ConversationNotFoundError
+from hypehere.domain.chat.events import MessageSent
+from hypehere.domain.chat.model import Folder, client_message_id, message_content
+from hypehere.domain.shared.clock import Clock
+
+logger = structlog.get_logger(__name__)
+
+
+class SendMessageCommand(msgspec.Struct, frozen=True):
+    actor: Actor
+    conversation_id: str
+    content: str
+    client_id: str | None = None
+    origin: str | None = None  # the WebSocket connection that sent it (gets an ack instead)
+
+
+class SendMessageResult(msgspec.Struct, frozen=True):
+    message: MessageView
+    duplicate: bool
+
+
+class SendMessage:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        conversations: ConversationRepository,
+        peers: ChatPeers,
+        outbox: OutboxWriter,
+        publisher: RealtimePublisher,
+        clock: Clock,
+    ) -> None:
+        self._uow = uow
+        self._conversations = conversations
+        self._peers = peers
+        self._outbox = outbox
+        self._publisher = publisher
+        self._clock = clock
+
+    async def execute(self, cmd: SendMessageCommand) -> SendMessageResult:
+        me = cmd.actor.user_id
+        content = message_content(cmd.content)
+        client_id = client_message_id(cmd.client_id)
+        try:
+            result = await self._store(cmd, content, client_id)
+        except StorageConflictError:
+            # A concurrent retry with the same client_id won the race: return its message.
+            if client_id is None:
+                raise
+            async with self._uow:
+                existing = await self._conversations.find_message(
+                    cmd.conversation_id, me, client_id
+                )
+            if existing is None:
+                raise
+            return SendMessageResult(message=MessageView.of(existing), duplicate=True)
+        if not result.duplicate:
+            logger.info("message_sent", conversation_id=cmd.conversation_id)
+            await self._publisher.publish(
+                conversation_topic(cmd.conversation_id),
+                MessageFrame(message=result.message),
+                origin=cmd.origin,
+            )
+        return result
+
+    async def _store(
+        self, cmd: SendMessageCommand, content: str, client_id: str | None
+    ) -> SendMessageResult:
+        me = cmd.actor.user_id
+        async with self._uow:
+            conversation = await self._conversations.get(cmd.conversation_id)
+            if conversation is None or not conversation.is_participant(me):
+                raise ConversationNotFoundError("The conversation was not found.")
+            if client_id is not None:
+                existing = await self._conversations.find_message(conversation.id, me, client_id)
+                if existing is not None:
+                    return SendMessageResult(message=MessageView.of(existing), duplicate=True)
+            others = conversation.others(me)
+            for other in others:
+                if await self._peers.blocked_either_way(me, other.user_id):
+                    raise BlockedError("You cannot message this user.")
+            seq = await self._conversations.next_seq(conversation.id)
+            message, rejoined = conversation.write(me, content, client_id, seq, self._clock.now())
+            await self._conversations.add_message(message)
+            for participant in rejoined:
+                await self._conversations.save_participant(conversation, participant.user_id)
+            await self._outbox.add(
+                MessageSent(
+                    occurred_at=message.created_at,
+                    message_id=message.id,
+                    conversation_id=conversation.id,
+                    sender_id=me,
+                    recipient_ids=tuple(p.user_id for p in others),
+                    is_request=any(p.folder is Folder.REQUESTS for p in others),
+                )
+            )
+        return SendMessageResult(message=MessageView.of(message), duplicate=False)

@@ -1,0 +1,78 @@
+"""View objects read straight from SQL for screens and frames (no aggregates loaded)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+
+from hypehere.domain.chat.model import Message, RoomMessage
+
+
+class UserSummary(msgspec.Struct, frozen=True):
+    id: str
+    handle: str
+    nickname: str
+    avatar_url: str | None = None
+
+
+class MessageView(msgspec.Struct, frozen=True):
+    id: str
+    conversation_id: str
+    sender_id: str
+    content: str
+    client_id: str | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, message: Message) -> MessageView:
+        return cls(
+            id=message.id,
+            conversation_id=message.conversation_id,
+            sender_id=message.sender_id,
+            content=message.content,
+            client_id=message.client_id,
+            created_at=message.created_at,
+        )
+
+
+class ConversationView(msgspec.Struct, frozen=True):
+    id: str
+    kind: str
+    folder: str
+    other_user: UserSummary | None
+    last_message: MessageView | None
+    unread_count: int
+    updated_at: datetime
+
+
+class RoomView(msgspec.Struct, frozen=True):
+    id: str
+    name: str
+    description: str
+    language: str
+    has_password: bool
+    max_participants: int
+    participant_count: int
+    created_by: str
+    created_at: datetime
+
+
+class RoomMessageView(msgspec.Struct, frozen=True):
+    id: str
+    room_id: str
+    sender_id: str
+    content: str
+    client_id: str | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, message: RoomMessage) -> RoomMessageView:
+        return cls(
+            id=message.id,
+            room_id=message.room_id,
+            sender_id=message.sender_id,
+            content=message.content,
+            client_id=message.client_id,
+            created_at=message.created_at,
+        )

@@ -1,0 +1,94 @@
+"""Chat module wiring: SQL repositories/readers per request, use cases per request."""
+
+from __future__ import annotations
+
+from dishka import Provider, Scope, provide, provide_all
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hypehere.adapters.sql.chat import (
+    SqlChatPeers,
+    SqlConversationReader,
+    SqlConversationRepository,
+    SqlRoomReader,
+    SqlRoomRepository,
+)
+from hypehere.application.chat.accept_conversation import AcceptConversation
+from hypehere.application.chat.create_room import CreateRoom
+from hypehere.application.chat.get_conversation import GetConversation
+from hypehere.application.chat.get_room import GetRoom
+from hypehere.application.chat.grant_room_admin import GrantRoomAdmin
+from hypehere.application.chat.join_room import JoinRoom
+from hypehere.application.chat.leave_conversation import LeaveConversation
+from hypehere.application.chat.leave_room import LeaveRoom
+from hypehere.application.chat.list_conversations import ListConversations
+from hypehere.application.chat.list_messages import ListMessages
+from hypehere.application.chat.list_room_messages import ListRoomMessages
+from hypehere.application.chat.list_rooms import ListRooms
+from hypehere.application.chat.mark_read import MarkRead
+from hypehere.application.chat.open_conversation_channel import OpenConversationChannel
+from hypehere.application.chat.open_room_channel import OpenRoomChannel
+from hypehere.application.chat.ports import (
+    ChatPeers,
+    ConversationReader,
+    ConversationRepository,
+    RoomPasswordHasher,
+    RoomReader,
+    RoomRepository,
+)
+from hypehere.application.chat.restrict_room_member import RestrictRoomMember
+from hypehere.application.chat.send_message import SendMessage
+from hypehere.application.chat.send_room_message import SendRoomMessage
+from hypehere.application.chat.send_typing import SendTyping
+from hypehere.application.chat.start_conversation import StartConversation
+from hypehere.bootstrap.providers.users import password_hasher_for
+from hypehere.bootstrap.settings import Settings
+
+
+class ChatProvider(Provider):
+    @provide(scope=Scope.APP)
+    def room_password_hasher(self, settings: Settings) -> RoomPasswordHasher:
+        return password_hasher_for(settings)
+
+    @provide(scope=Scope.REQUEST)
+    def conversations(self, session: AsyncSession) -> ConversationRepository:
+        return SqlConversationRepository(session)
+
+    @provide(scope=Scope.REQUEST)
+    def conversation_reader(self, session: AsyncSession) -> ConversationReader:
+        return SqlConversationReader(session)
+
+    @provide(scope=Scope.REQUEST)
+    def peers(self, session: AsyncSession) -> ChatPeers:
+        return SqlChatPeers(session)
+
+    @provide(scope=Scope.REQUEST)
+    def rooms(self, session: AsyncSession) -> RoomRepository:
+        return SqlRoomRepository(session)
+
+    @provide(scope=Scope.REQUEST)
+    def room_reader(self, session: AsyncSession) -> RoomReader:
+        return SqlRoomReader(session)
+
+    use_cases = provide_all(
+        StartConversation,
+        SendMessage,
+        ListConversations,
+        GetConversation,
+        ListMessages,
+        MarkRead,
+        LeaveConversation,
+        AcceptConversation,
+        SendTyping,
+        OpenConversationChannel,
+        CreateRoom,
+        ListRooms,
+        GetRoom,
+        JoinRoom,
+        LeaveRoom,
+        GrantRoomAdmin,
+        RestrictRoomMember,
+        SendRoomMessage,
+        ListRoomMessages,
+        OpenRoomChannel,
+        scope=Scope.REQUEST,
+    )

@@ -1,0 +1,20 @@
+"""Chat events written to the outbox (other modules react: notifications, analytics)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from hypehere.domain.shared.events import DomainEvent
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessageSent(DomainEvent):
+    """`is_request`: the recipient has it in `requests` (no push notification)."""
+
+    topic: ClassVar[str] = "chat.message_sent"
+    message_id: str
+    conversation_id: str
+    sender_id: str
+    recipient_ids: tuple[str, ...]
+    is_request: bool

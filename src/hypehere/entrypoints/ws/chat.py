@@ -1,0 +1,89 @@
+"""`/ws/chat/{conversation_id}`: a 1:1 conversation, live (participants only, else 4403).
+
+Client frames: `{"type": "message", "content", "client_id"}` -> `{"type": "ack", "client_id",
+"message"}` once stored, and everyone else in the conversation gets `{"type": "message",
+"message"}`; `{"type": "read"}` -> `{"type": "read", "user_id", "last_read_message_id"}` to
+the other side (if both allow read receipts); `{"type": "typing"}` -> `{"type": "typing",
+"user_id"}` (never stored)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from dishka import AsyncContainer
+from litestar import WebSocket, websocket
+
+from hypehere.application.chat.mark_read import MarkRead, MarkReadCommand
+from hypehere.application.chat.open_conversation_channel import (
+    OpenConversationChannel,
+    OpenConversationChannelCommand,
+)
+from hypehere.application.chat.send_message import SendMessage, SendMessageCommand
+from hypehere.application.chat.send_typing import SendTyping, SendTypingCommand
+from hypehere.entrypoints.http.chat.schemas import MessageOut
+from hypehere.entrypoints.ws.gateway import Channel, Connection, Frame, serve
+
+
+class SendFrame(Frame, tag="message"):
+    content: str
+    client_id: str | None = None
+
+
+class ReadFrame(Frame, tag="read"):
+    pass
+
+
+class TypingFrame(Frame, tag="typing"):
+    pass
+
+
+class AckFrame(Frame, tag="ack"):
+    client_id: str | None
+    message: MessageOut
+
+
+class ChatChannel(Channel):
+    frames = (SendFrame, ReadFrame, TypingFrame)
+
+    def __init__(self, conversation_id: str) -> None:
+        self.conversation_id = conversation_id
+        self.topic = ""
+
+    async def open(self, conn: Connection, container: AsyncContainer) -> Sequence[str]:
+        uc = await container.get(OpenConversationChannel)
+        self.topic = await uc.execute(
+            OpenConversationChannelCommand(actor=conn.actor, conversation_id=self.conversation_id)
+        )
+        return [self.topic]
+
+    async def handle(self, conn: Connection, frame: Frame, container: AsyncContainer) -> None:
+        if isinstance(frame, SendFrame):
+            send = await container.get(SendMessage)
+            result = await send.execute(
+                SendMessageCommand(
+                    actor=conn.actor,
+                    conversation_id=self.conversation_id,
+                    content=frame.content,
+                    client_id=frame.client_id,
+                    origin=conn.id,
+                )
+            )
+            conn.send(AckFrame(client_id=frame.client_id, message=MessageOut.of(result.message)))
+        elif isinstance(frame, ReadFrame):
+            mark = await container.get(MarkRead)
+            await mark.execute(
+                MarkReadCommand(
+                    actor=conn.actor, conversation_id=self.conversation_id, origin=conn.id
+                )
+            )
+        elif isinstance(frame, TypingFrame):
+            typing = await container.get(SendTyping)
+            await typing.execute(
+                SendTypingCommand(actor=conn.actor, topic=self.topic, origin=conn.id)
+            )
+
+
+@websocket("/ws/chat/{conversation_id:str}")
+async def chat_socket(socket: WebSocket[Any, Any, Any], conversation_id: str) -> None:
+    await serve(socket, ChatChannel(conversation_id))

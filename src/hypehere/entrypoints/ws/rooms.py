@@ -1,0 +1,104 @@
+"""`/ws/open-chat/{room_id}`: an open room, live (members only, else 4403).
+
+Client frames: `message` (acked, then broadcast), `typing`, and for admins
+`{"type": "kick", "user_id", "duration_minutes"}` / `{"type": "ban", "user_id"}`. Server
+events: `message`, `typing`, `joined`, `left`, `kicked`, `banned`, `admin_granted`; a kicked
+or banned user's sockets in the room get the event and are then closed with 4403."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from dishka import AsyncContainer
+from litestar import WebSocket, websocket
+
+from hypehere.application.chat.open_room_channel import OpenRoomChannel, OpenRoomChannelCommand
+from hypehere.application.chat.restrict_room_member import (
+    RestrictRoomMember,
+    RestrictRoomMemberCommand,
+)
+from hypehere.application.chat.send_room_message import SendRoomMessage, SendRoomMessageCommand
+from hypehere.application.chat.send_typing import SendTyping, SendTypingCommand
+from hypehere.domain.chat.model import RestrictionKind
+from hypehere.entrypoints.http.chat.schemas import RoomMessageOut
+from hypehere.entrypoints.ws.gateway import Channel, Connection, Frame, serve
+
+
+class SendFrame(Frame, tag="message"):
+    content: str
+    client_id: str | None = None
+
+
+class TypingFrame(Frame, tag="typing"):
+    pass
+
+
+class KickFrame(Frame, tag="kick"):
+    user_id: str
+    duration_minutes: int
+
+
+class BanFrame(Frame, tag="ban"):
+    user_id: str
+
+
+class AckFrame(Frame, tag="ack"):
+    client_id: str | None
+    message: RoomMessageOut
+
+
+class RoomChannel(Channel):
+    frames = (SendFrame, TypingFrame, KickFrame, BanFrame)
+
+    def __init__(self, room_id: str) -> None:
+        self.room_id = room_id
+        self.topic = ""
+
+    async def open(self, conn: Connection, container: AsyncContainer) -> Sequence[str]:
+        uc = await container.get(OpenRoomChannel)
+        self.topic = await uc.execute(
+            OpenRoomChannelCommand(actor=conn.actor, room_id=self.room_id)
+        )
+        return [self.topic]
+
+    async def handle(self, conn: Connection, frame: Frame, container: AsyncContainer) -> None:
+        if isinstance(frame, SendFrame):
+            send = await container.get(SendRoomMessage)
+            result = await send.execute(
+                SendRoomMessageCommand(
+                    actor=conn.actor,
+                    room_id=self.room_id,
+                    content=frame.content,
+                    client_id=frame.client_id,
+                    origin=conn.id,
+                )
+            )
+            conn.send(
+                AckFrame(client_id=frame.client_id, message=RoomMessageOut.of(result.message))
+            )
+        elif isinstance(frame, TypingFrame):
+            typing = await container.get(SendTyping)
+            await typing.execute(
+                SendTypingCommand(actor=conn.actor, topic=self.topic, origin=conn.id)
+            )
+        elif isinstance(frame, KickFrame | BanFrame):
+            restrict = await container.get(RestrictRoomMember)
+            is_kick = isinstance(frame, KickFrame)
+            await restrict.execute(
+                RestrictRoomMemberCommand(
+                    actor=conn.actor,
+                    room_id=self.room_id,
+                    user_id=frame.user_id,
+                    kind=RestrictionKind.KICK if is_kick else RestrictionKind.BAN,
+                    duration_minutes=frame.duration_minutes
+                    if isinstance(frame, KickFrame)
+                    else None,
+                    origin=conn.id,
+                )
+            )
+
+
+@websocket("/ws/open-chat/{room_id:str}")
+async def room_socket(socket: WebSocket[Any, Any, Any], room_id: str) -> None:
+    await serve(socket, RoomChannel(room_id))
