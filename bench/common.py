@@ -1,0 +1,154 @@
+"""Shared pieces for benchmarks: a real `hypehere serve` process, concurrent httpx load for a
+bounded time, and latency statistics."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+HYPEHERE = str(Path(sys.executable).parent / "hypehere")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def machine() -> str:
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} CPU ({model}), Python {platform.python_version()}"
+
+
+@contextmanager
+def serve(env_overrides: dict[str, str] | None = None, workers: int = 1) -> Iterator[str]:
+    """Migrate a fresh SQLite database (unless HYPEHERE_DATABASE_URL is given) and run
+    `hypehere serve` on a free port; yields the base URL."""
+    with tempfile.TemporaryDirectory(prefix="hypehere-bench-") as tmp:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("HYPEHERE_")}
+        env.update(
+            HYPEHERE_VAR_DIR=tmp,
+            HYPEHERE_RATE_LIMIT_ENABLED="false",
+            HYPEHERE_LOG_FORMAT="json",
+            HYPEHERE_LOG_LEVEL="WARNING",
+            HYPEHERE_EMBEDDED_WORKER="false",
+        )
+        for name in ("HYPEHERE_DATABASE_URL", "HYPEHERE_REDIS_URL"):
+            if os.environ.get(name):
+                env[name] = os.environ[name]
+        env.update(env_overrides or {})
+        subprocess.run([HYPEHERE, "migrate"], env=env, check=True, cwd=tmp)
+        port = free_port()
+        process = subprocess.Popen(
+            [
+                HYPEHERE,
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+            ],
+            env=env,
+            cwd=tmp,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                if process.poll() is not None:
+                    raise RuntimeError(f"hypehere serve exited with {process.returncode}")
+                try:
+                    if httpx.get(f"{base}/health/live", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError("server did not come up within 60 s")
+                time.sleep(0.2)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@dataclass
+class Result:
+    name: str
+    concurrency: int
+    seconds: float
+    latencies_ms: list[float] = field(default_factory=list)
+    unexpected: int = 0
+
+    @property
+    def count(self) -> int:
+        return len(self.latencies_ms)
+
+    def percentile(self, q: float) -> float:
+        if not self.latencies_ms:
+            return float("nan")
+        if len(self.latencies_ms) == 1:
+            return self.latencies_ms[0]
+        cuts = statistics.quantiles(self.latencies_ms, n=1000, method="inclusive")
+        return cuts[min(998, max(0, round(q * 1000) - 1))]
+
+    @property
+    def throughput(self) -> float:
+        return self.count / self.seconds if self.seconds else 0.0
+
+    def line(self) -> str:
+        return (
+            f"{self.name:<28} c={self.concurrency:<3} n={self.count:<7} "
+            f"p50={self.percentile(0.50):7.2f} ms  p99={self.percentile(0.99):7.2f} ms  "
+            f"{self.throughput:8.1f} req/s  unexpected={self.unexpected}"
+        )
+
+
+Request = Callable[[httpx.AsyncClient], Awaitable[httpx.Response]]
+
+
+async def drive(
+    name: str, base: str, request: Request, expect: int, concurrency: int, seconds: float
+) -> Result:
+    """`concurrency` clients, each sending one request at a time, for `seconds`."""
+    result = Result(name, concurrency, seconds)
+    stop_at = time.perf_counter() + seconds
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+
+    async def one_client() -> None:
+        async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+            while time.perf_counter() < stop_at:
+                started = time.perf_counter()
+                response = await request(client)
+                result.latencies_ms.append((time.perf_counter() - started) * 1000)
+                if response.status_code != expect:
+                    result.unexpected += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one_client() for _ in range(concurrency)))
+    result.seconds = time.perf_counter() - started
+    return result
