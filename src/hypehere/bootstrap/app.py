@@ -30,11 +30,13 @@ from hypehere.entrypoints.http.feed.controller import (
 )
 from hypehere.entrypoints.http.health.controller import HealthController
 from hypehere.entrypoints.http.middleware import request_logging_middleware
+from hypehere.entrypoints.http.notifications.controller import NotificationsController
 from hypehere.entrypoints.http.users.admin_controller import AdminUsersController
 from hypehere.entrypoints.http.users.auth_controller import AuthController
 from hypehere.entrypoints.http.users.controller import UsersController
 from hypehere.entrypoints.ws.chat import chat_socket
 from hypehere.entrypoints.ws.gateway import ConnectionRegistry
+from hypehere.entrypoints.ws.notifications import notifications_socket
 from hypehere.entrypoints.ws.rooms import room_socket
 
 API_PREFIX = "/api/v1"
@@ -53,12 +55,13 @@ def api_handlers() -> Sequence[ControllerRouterHandler]:
         AdminFeedController,
         ConversationsController,
         RoomsController,
+        NotificationsController,
     ]
 
 
 def root_handlers() -> Sequence[ControllerRouterHandler]:
     """Handlers outside `/api/v1`: health and WebSockets."""
-    return [HealthController, chat_socket, room_socket]
+    return [HealthController, notifications_socket, chat_socket, room_socket]
 
 
 class _Metrics(PrometheusController):

@@ -12,6 +12,7 @@ from hypehere.bootstrap.providers.infrastructure import (
     HealthProvider,
     broker_cache_providers,
 )
+from hypehere.bootstrap.providers.notifications import NotificationsProvider
 from hypehere.bootstrap.providers.ranking import RankingProvider
 from hypehere.bootstrap.providers.realtime import RealtimeProvider
 from hypehere.bootstrap.providers.users import UsersProvider
@@ -29,4 +30,5 @@ def all_providers(settings: Settings) -> list[Provider]:
         UsersProvider(),
         RealtimeProvider(),
         ChatProvider(),
+        NotificationsProvider(),
     ]

@@ -26,6 +26,7 @@ from litestar.exceptions import (
 from hypehere.application.common.errors import StorageConflictError, StorageUnavailableError
 from hypehere.domain.chat import errors as chat_errors
 from hypehere.domain.feed import errors as feed_errors
+from hypehere.domain.notifications import errors as notifications_errors
 from hypehere.domain.shared.errors import (
     ConflictError,
     DomainError,
@@ -146,6 +147,13 @@ ERROR_TABLE: dict[type[Exception], ErrorSpec] = {
     ),
     chat_errors.CannotModerateError: ErrorSpec(
         403, "cannot_moderate", "This member cannot be removed from the room."
+    ),
+    # --- notifications ---
+    notifications_errors.UnknownNotificationKindError: ErrorSpec(
+        422, "validation_error", "Unknown notification kind: {kind}."
+    ),
+    notifications_errors.UnknownNotificationChannelError: ErrorSpec(
+        422, "validation_error", "Unknown notification channel: {channel}."
     ),
 }
 
