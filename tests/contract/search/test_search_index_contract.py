@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from hypehere.adapters.memory.search import InMemorySearchIndex
 from hypehere.adapters.search.meilisearch import MeilisearchSearchIndex
 from hypehere.adapters.search.sql import PostgresSearchIndex, SqliteSearchIndex
 from hypehere.adapters.sql.engine import create_engine, create_session_factory
@@ -324,3 +325,16 @@ class TestPostgresSearchIndex(SearchIndexContract):
     async def idx(self, postgres_url: str) -> AsyncIterator[Harness]:
         async for harness in _sql_harness(postgres_url, PostgresSearchIndex):
             yield harness
+
+
+# --- in-memory (unit tests' fake) ---
+
+
+class MemoryHarness(MeiliHarness):
+    """Same calls as Meilisearch's: no transaction to commit."""
+
+
+class TestInMemorySearchIndex(SearchIndexContract):
+    @pytest.fixture
+    async def idx(self) -> AsyncIterator[Harness]:
+        yield MemoryHarness(InMemorySearchIndex())  # type: ignore[arg-type]

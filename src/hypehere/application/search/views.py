@@ -14,6 +14,11 @@ class AuthorView(msgspec.Struct, frozen=True):
     avatar_url: str | None
 
 
+class MentionResult(msgspec.Struct, frozen=True):
+    id: str
+    handle: str
+
+
 class PostResult(msgspec.Struct, frozen=True, kw_only=True):
     id: str
     author: AuthorView
@@ -22,7 +27,7 @@ class PostResult(msgspec.Struct, frozen=True, kw_only=True):
     detected_language: str | None
     target_language: str | None
     hashtags: list[str]
-    mentions: list[str]
+    mentions: list[MentionResult]
     media_urls: list[str]
     like_count: int
     comment_count: int

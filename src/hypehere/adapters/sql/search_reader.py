@@ -1,0 +1,243 @@
+"""SQL read side of search: current posts and users as documents to index, and hits
+rendered for a viewer (posts and users tables of the feed and users modules, read only)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Table, and_, exists, literal, not_, select, union
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hypehere.adapters.sql.errors import translate_errors
+from hypehere.adapters.sql.tables.feed import PostLikeRow, PostRow
+from hypehere.adapters.sql.tables.users import BlockRow, FollowRow, UserLanguageRow, UserRow
+from hypehere.application.search.views import (
+    AuthorView,
+    MentionResult,
+    PostResult,
+    TargetLanguageResult,
+    UserResult,
+)
+from hypehere.domain.search.model import SearchDocument, SearchKind
+from hypehere.domain.shared.clock import ensure_utc
+
+posts: Table = PostRow.__table__  # type: ignore[attr-defined]
+post_likes: Table = PostLikeRow.__table__  # type: ignore[attr-defined]
+users: Table = UserRow.__table__  # type: ignore[attr-defined]
+user_languages: Table = UserLanguageRow.__table__  # type: ignore[attr-defined]
+follows: Table = FollowRow.__table__  # type: ignore[attr-defined]
+blocks: Table = BlockRow.__table__  # type: ignore[attr-defined]
+
+# Accounts other people can see (domain.users: active or suspended).
+VISIBLE_STATES = ("active", "suspended")
+
+
+def _blocked(blocker: Any, blocked: Any) -> ColumnElement[bool]:
+    return exists().where(blocks.c.blocker_id == blocker, blocks.c.blocked_id == blocked)
+
+
+def _follows(follower: Any, followee: Any) -> ColumnElement[bool]:
+    return exists().where(follows.c.follower_id == follower, follows.c.followee_id == followee)
+
+
+def _visible_to(viewer_id: str | None, owner: Any, state: Any) -> ColumnElement[bool]:
+    condition: ColumnElement[bool] = state.in_(VISIBLE_STATES)
+    if viewer_id is None:
+        return condition
+    return and_(condition, not_(_blocked(viewer_id, owner)), not_(_blocked(owner, viewer_id)))
+
+
+def user_text(handle: str, nickname: str, bio: str) -> str:
+    return f"{handle} {nickname} {bio}".strip()
+
+
+class SqlSearchSource:
+    """Posts are indexed while they exist and are not removed (an author's account state
+    is checked when rendering, so reactivation needs no reindex); users while visible."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    @staticmethod
+    def _post(row: Any) -> SearchDocument:
+        return SearchDocument(
+            kind=SearchKind.POSTS,
+            id=row.id,
+            text=row.content,
+            language=row.language,
+            owner_id=row.author_id,
+            created_at=ensure_utc(row.created_at),
+        )
+
+    @staticmethod
+    def _user(row: Any) -> SearchDocument:
+        return SearchDocument(
+            kind=SearchKind.USERS,
+            id=row.id,
+            text=user_text(row.handle, row.nickname, row.bio),
+            language=row.native_language,
+            owner_id=row.id,
+            created_at=ensure_utc(row.created_at),
+        )
+
+    _post_columns = (
+        posts.c.id,
+        posts.c.content,
+        posts.c.language,
+        posts.c.author_id,
+        posts.c.created_at,
+    )
+    _user_columns = (
+        users.c.id,
+        users.c.handle,
+        users.c.nickname,
+        users.c.bio,
+        users.c.native_language,
+        users.c.created_at,
+    )
+
+    async def post_document(self, post_id: str) -> SearchDocument | None:
+        async with translate_errors():
+            row = (
+                await self._session.execute(
+                    select(*self._post_columns).where(
+                        posts.c.id == post_id, posts.c.removed_at.is_(None)
+                    )
+                )
+            ).first()
+        return self._post(row) if row is not None else None
+
+    async def user_document(self, user_id: str) -> SearchDocument | None:
+        async with translate_errors():
+            row = (
+                await self._session.execute(
+                    select(*self._user_columns).where(
+                        users.c.id == user_id, users.c.state.in_(VISIBLE_STATES)
+                    )
+                )
+            ).first()
+        return self._user(row) if row is not None else None
+
+    async def documents(
+        self, kind: SearchKind, after_id: str | None, limit: int
+    ) -> list[SearchDocument]:
+        if kind is SearchKind.POSTS:
+            stmt = select(*self._post_columns).where(posts.c.removed_at.is_(None))
+            key = posts.c.id
+        elif kind is SearchKind.USERS:
+            stmt = select(*self._user_columns).where(users.c.state.in_(VISIBLE_STATES))
+            key = users.c.id
+        else:
+            return []
+        if after_id is not None:
+            stmt = stmt.where(key > after_id)
+        async with translate_errors():
+            rows = list(await self._session.execute(stmt.order_by(key).limit(limit)))
+        convert = self._post if kind is SearchKind.POSTS else self._user
+        return [convert(row) for row in rows]
+
+
+class SqlSearchResultReader:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def hidden_owner_ids(self, viewer_id: str) -> frozenset[str]:
+        stmt = union(
+            select(blocks.c.blocked_id.label("user_id")).where(blocks.c.blocker_id == viewer_id),
+            select(blocks.c.blocker_id.label("user_id")).where(blocks.c.blocked_id == viewer_id),
+        )
+        async with translate_errors():
+            return frozenset(str(r) for r in (await self._session.execute(stmt)).scalars())
+
+    async def posts(self, ids: Sequence[str], viewer_id: str | None) -> list[PostResult]:
+        if not ids:
+            return []
+        liked: ColumnElement[bool] = (
+            exists().where(post_likes.c.post_id == posts.c.id, post_likes.c.user_id == viewer_id)
+            if viewer_id is not None
+            else literal(False)
+        )
+        stmt = (
+            select(
+                posts,
+                users.c.handle,
+                users.c.nickname,
+                users.c.avatar_url,
+                liked.label("liked_by_me"),
+            )
+            .select_from(posts.join(users, users.c.id == posts.c.author_id))
+            .where(
+                posts.c.id.in_(list(ids)),
+                posts.c.removed_at.is_(None),
+                _visible_to(viewer_id, posts.c.author_id, users.c.state),
+            )
+        )
+        async with translate_errors():
+            rows = list(await self._session.execute(stmt))
+        by_id = {
+            row.id: PostResult(
+                id=row.id,
+                author=AuthorView(row.author_id, row.handle, row.nickname, row.avatar_url),
+                content=row.content,
+                language=row.language,
+                detected_language=row.detected_language,
+                target_language=row.target_language,
+                hashtags=list(row.hashtags or ()),
+                mentions=[
+                    MentionResult(str(m["id"]), str(m["handle"])) for m in row.mentions or ()
+                ],
+                media_urls=list(row.media_urls or ()),
+                like_count=int(row.like_count),
+                comment_count=int(row.comment_count),
+                liked_by_me=bool(row.liked_by_me),
+                created_at=ensure_utc(row.created_at),
+                edited_at=ensure_utc(row.edited_at) if row.edited_at else None,
+            )
+            for row in rows
+        }
+        return [by_id[i] for i in ids if i in by_id]
+
+    async def users(self, ids: Sequence[str], viewer_id: str | None) -> list[UserResult]:
+        if not ids:
+            return []
+        flags: list[Any] = []
+        if viewer_id is not None:
+            flags = [
+                _follows(viewer_id, users.c.id).label("is_following"),
+                _follows(users.c.id, viewer_id).label("is_followed_by"),
+            ]
+        stmt = select(users, *flags).where(
+            users.c.id.in_(list(ids)), _visible_to(viewer_id, users.c.id, users.c.state)
+        )
+        async with translate_errors():
+            rows = list(await self._session.execute(stmt))
+            languages: dict[str, list[TargetLanguageResult]] = {row.id: [] for row in rows}
+            if rows:
+                for lang in await self._session.execute(
+                    select(user_languages)
+                    .where(user_languages.c.user_id.in_(list(languages)))
+                    .order_by(user_languages.c.user_id, user_languages.c.position)
+                ):
+                    languages[lang.user_id].append(TargetLanguageResult(lang.language, lang.level))
+        signed_in = viewer_id is not None
+        by_id = {
+            row.id: UserResult(
+                id=row.id,
+                handle=row.handle,
+                nickname=row.nickname,
+                bio=row.bio,
+                avatar_url=row.avatar_url,
+                native_language=row.native_language,
+                target_languages=languages[row.id],
+                follower_count=int(row.follower_count),
+                following_count=int(row.following_count),
+                post_count=int(row.post_count),
+                created_at=ensure_utc(row.created_at),
+                is_following=bool(row.is_following) if signed_in else None,
+                is_followed_by=bool(row.is_followed_by) if signed_in else None,
+                is_blocking=False if signed_in else None,  # blocked users are not shown
+            )
+            for row in rows
+        }
+        return [by_id[i] for i in ids if i in by_id]
