@@ -28,7 +28,10 @@ async def set_chat_settings(
 ) -> None:
     if chat_policy is not None:
         await execute(
-            database_url, "UPDATE users SET chat_policy = :p WHERE id = :id", p=chat_policy, id=user_id
+            database_url,
+            "UPDATE users SET chat_policy = :p WHERE id = :id",
+            p=chat_policy,
+            id=user_id,
         )
     if send_read_receipts is not None:
         await execute(

@@ -165,9 +165,7 @@ async def test_history_pages_backwards_and_catches_up_with_after(client: Any) ->
     ).json()
     assert [m["id"] for m in caught_up["items"]] == ids[3:6]
     rest = (
-        await client.get(
-            url, params={"cursor": caught_up["next_cursor"]}, headers=auth(bob_token)
-        )
+        await client.get(url, params={"cursor": caught_up["next_cursor"]}, headers=auth(bob_token))
     ).json()
     assert [m["id"] for m in rest["items"]] == ids[6:]
     assert rest["next_cursor"] is None
@@ -181,7 +179,7 @@ async def test_history_pages_backwards_and_catches_up_with_after(client: Any) ->
 
 
 async def test_unread_counts_read_marks_leave_and_automatic_readd(client: Any) -> None:
-    alice, alice_token = await register(client)
+    _alice, alice_token = await register(client)
     bob, bob_token = await register(client)
     conversation_id = (await start(client, alice_token, bob["id"])).json()["id"]
     for index in range(3):
@@ -190,9 +188,7 @@ async def test_unread_counts_read_marks_leave_and_automatic_readd(client: Any) -
     assert item["unread_count"] == 3
     assert item["last_message"]["content"] == "m2"
     assert (await listing(client, alice_token))["items"][0]["unread_count"] == 0
-    read = await client.post(
-        f"{API}/conversations/{conversation_id}/read", headers=auth(bob_token)
-    )
+    read = await client.post(f"{API}/conversations/{conversation_id}/read", headers=auth(bob_token))
     assert read.status_code == 204
     assert (await listing(client, bob_token))["items"][0]["unread_count"] == 0
     await send(client, alice_token, conversation_id, "m3")
@@ -218,7 +214,7 @@ async def test_chat_policy_routes_new_conversations_to_requests(
     client: Any, backend_settings: Settings
 ) -> None:
     db = backend_settings.effective_database_url
-    alice, alice_token = await register(client)
+    _alice, alice_token = await register(client)
     bob, bob_token = await register(client)
     carol, carol_token = await register(client)
     await set_chat_settings(db, bob["id"], chat_policy="following")
@@ -271,7 +267,7 @@ async def test_list_is_ordered_by_activity_and_pages_without_duplicates(client: 
     me, my_token = await register(client)
     conversation_ids = []
     for _ in range(5):
-        other, other_token = await register(client)
+        _other, other_token = await register(client)
         conversation_id = (await start(client, other_token, me["id"])).json()["id"]
         await send(client, other_token, conversation_id, "hi")
         conversation_ids.append(conversation_id)
@@ -296,7 +292,7 @@ async def test_listing_a_page_is_one_query(client: Any, backend_settings: Settin
     count: the number of statements does not grow with the number of conversations."""
     me, my_token = await register(client)
     for _ in range(6):
-        other, other_token = await register(client)
+        _other, other_token = await register(client)
         conversation_id = (await start(client, other_token, me["id"])).json()["id"]
         await send(client, other_token, conversation_id, "hi")
     container = client.app.state.dishka_container

@@ -40,9 +40,11 @@ How to add a path
 
 What `serve` does
 -----------------
-- accepts the handshake, then authenticates (`Authorization: Bearer` or `?token=`) with the
-  users module's `AccessTokenVerifier`; no/invalid token -> close 4401, account not allowed
+- authenticates (`Authorization: Bearer` or `?token=`) with the users module's
+  `AccessTokenVerifier`; no/invalid token -> accept, then close 4401; account not allowed
   -> 4403; `Channel.open` raising a DomainError -> close 4403 (reason = the error code);
+- completes the handshake only once the broker subscription is live, so a client that is
+  connected never misses a frame published after its connect returned;
 - gives the connection an id (bound as `connection_id` in structlog), a bounded send queue
   (`ws_send_queue_size`): `conn.send(frame)` never blocks, and a client that cannot keep
   up is closed with 1013 instead of slowing anyone else;
@@ -348,7 +350,6 @@ async def _authenticate(
 async def serve(socket: WebSocket[Any, Any, Any], channel: Channel) -> None:
     """Run one WebSocket connection on `channel` until it closes."""
     container: AsyncContainer = socket.state.dishka_container
-    await socket.accept()
     registry = await container.get(ConnectionRegistry)
     if not registry.accepting:
         await _close(socket, CLOSE_GOING_AWAY, "server_shutdown")
@@ -389,6 +390,8 @@ async def _run(
     try:
         await _best_effort(presence.connect(conn.user_id, conn.id, lease), "presence_connect")
         async with broker.subscribe(*topics) as subscription:
+            # Accept only now: once the handshake completes, nothing published is missed.
+            await conn.socket.accept()
             async with conn.request_scope() as request_container:
                 await channel.on_open(conn, request_container)
             tasks = [
@@ -438,6 +441,10 @@ async def _best_effort(awaitable: Any, what: str) -> None:
 async def _close(socket: WebSocket[Any, Any, Any], code: int, reason: str) -> None:
     if socket.connection_state == "disconnect":
         return
+    if socket.connection_state == "init":
+        # Refusals accept first, so clients can read the close code (4401/4403).
+        with contextlib.suppress(Exception):
+            await socket.accept()
     with contextlib.suppress(Exception):
         await asyncio.wait_for(socket.close(code=code, reason=reason or None), timeout=2.0)
 
