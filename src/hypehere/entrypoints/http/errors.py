@@ -27,6 +27,7 @@ from hypehere.application.common.errors import StorageConflictError, StorageUnav
 from hypehere.domain.chat import errors as chat_errors
 from hypehere.domain.feed import errors as feed_errors
 from hypehere.domain.notifications import errors as notifications_errors
+from hypehere.domain.search import errors as search_errors
 from hypehere.domain.shared.errors import (
     ConflictError,
     DomainError,
@@ -154,6 +155,15 @@ ERROR_TABLE: dict[type[Exception], ErrorSpec] = {
     ),
     notifications_errors.UnknownNotificationChannelError: ErrorSpec(
         422, "validation_error", "Unknown notification channel: {channel}."
+    ),
+    # --- search ---
+    search_errors.SearchQueryInvalidError: ErrorSpec(
+        422,
+        "validation_error",
+        "The search query must have 1 to 200 characters and contain a word.",
+    ),
+    search_errors.SearchTypeInvalidError: ErrorSpec(
+        422, "validation_error", "The search type must be posts, users or lessons."
     ),
 }
 
