@@ -23,7 +23,7 @@ async def profile(client: Any, user_id: str, token: str | None = None) -> Any:
 
 
 async def test_profile_with_counts_and_viewer_flags(client: Any) -> None:
-    alice, a_token = await register(client, nickname="Alice")
+    _, a_token = await register(client, nickname="Alice")
     bob, b_token = await register(client, nickname="Bob")
     assert await follow(client, a_token, bob["id"]) == 204
     assert await follow(client, a_token, bob["id"]) == 204  # idempotent

@@ -11,6 +11,7 @@ from hypehere.domain.shared.ids import new_id
 from hypehere.domain.users.errors import InvalidAccessTokenError
 
 ALGORITHM = "HS256"
+CLOCK_SKEW = timedelta(seconds=60)
 
 
 class JwtAccessTokenCodec:
@@ -37,7 +38,9 @@ class JwtAccessTokenCodec:
                 algorithms=[ALGORITHM],
                 options={
                     "require": ["sub", "exp", "iat", "jti"],
-                    "verify_exp": False,  # checked below against the injected clock
+                    # exp and iat are checked below against the injected clock
+                    "verify_exp": False,
+                    "verify_iat": False,
                 },
             )
         except jwt.PyJWTError as exc:
@@ -48,10 +51,13 @@ class JwtAccessTokenCodec:
         expires_at = datetime.fromtimestamp(exp, UTC)
         if expires_at <= now:
             raise InvalidAccessTokenError("The access token has expired")
+        issued_at = datetime.fromtimestamp(iat, UTC)
+        if issued_at > now + CLOCK_SKEW:
+            raise InvalidAccessTokenError("The access token is not valid yet")
         return AccessClaims(
             user_id=sub,
             role=str(claims.get("role", "member")),
             jti=str(claims["jti"]),
-            issued_at=datetime.fromtimestamp(iat, UTC),
+            issued_at=issued_at,
             expires_at=expires_at,
         )
