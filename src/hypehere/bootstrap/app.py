@@ -19,6 +19,7 @@ from hypehere.bootstrap.container import make_container
 from hypehere.bootstrap.logging import configure_logging
 from hypehere.bootstrap.rate_limiting import rate_limit_lifespan, rate_limit_middlewares
 from hypehere.bootstrap.settings import Settings, load_settings
+from hypehere.bootstrap.worker import EmbeddedWorker
 from hypehere.entrypoints.http.auth import AUTH_DEPENDENCIES
 from hypehere.entrypoints.http.chat.controller import ConversationsController, RoomsController
 from hypehere.entrypoints.http.errors import EXCEPTION_HANDLERS
@@ -78,12 +79,19 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        # Without Redis (or with HYPEHERE_EMBEDDED_WORKER=true) this process also runs the
+        # cron schedules, queued jobs and the outbox dispatcher.
+        embedded = EmbeddedWorker(container) if settings.runs_embedded_worker else None
         registry = await container.get(ConnectionRegistry)
         registry.install_signal_handlers()
         try:
+            if embedded is not None:
+                await embedded.start()
             yield
         finally:
             await registry.drain()
+            if embedded is not None:
+                await embedded.stop()
             await container.close()
 
     prometheus = PrometheusConfig(app_name="hypehere", prefix="hypehere", group_path=True)

@@ -10,6 +10,39 @@ from typing import Any
 def register(sub: argparse._SubParsersAction, command: Callable[[str], Any]) -> None:  # type: ignore[type-arg]
     """Each module adds `sub.add_parser(...)` and a `@command(name)` function here."""
     _register_train_ranker(sub, command)
+    _register_worker(sub, command)
+
+
+def _register_worker(sub: argparse._SubParsersAction, command: Callable[[str], Any]) -> None:  # type: ignore[type-arg]
+    sub.add_parser(
+        "worker",
+        help="Run background jobs, cron schedules and the outbox dispatcher "
+        "(SAQ on Redis; in-process when HYPEHERE_REDIS_URL is unset)",
+    )
+    jobs = sub.add_parser("jobs", help="Background jobs")
+    jobs_sub = jobs.add_subparsers(dest="jobs_command", required=True)
+    run = jobs_sub.add_parser("run", help="Run one job once, in this process")
+    run.add_argument("name", help="Job name (see `hypehere jobs list`)")
+    jobs_sub.add_parser("list", help="List the registered jobs and their schedules")
+
+    @command("worker")  # type: ignore[untyped-decorator]
+    def worker(args: argparse.Namespace, settings: Any) -> int:
+        from hypehere.bootstrap.worker import worker_main
+
+        return worker_main(settings)
+
+    @command("jobs")  # type: ignore[untyped-decorator]
+    def jobs_command(args: argparse.Namespace, settings: Any) -> int:
+        import asyncio
+
+        from hypehere.bootstrap.jobs import job_routes
+        from hypehere.bootstrap.worker import run_job_once
+
+        if args.jobs_command == "list":
+            for name, route in sorted(job_routes().items()):
+                print(f"{name}\t{route.definition.cron or '-'}")
+            return 0
+        return asyncio.run(run_job_once(settings, args.name))
 
 
 def _register_train_ranker(sub: argparse._SubParsersAction, command: Callable[[str], Any]) -> None:  # type: ignore[type-arg]

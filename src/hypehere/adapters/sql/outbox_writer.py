@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import event as sa_event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.tables.outbox import OutboxEventRow
@@ -9,8 +13,13 @@ from hypehere.domain.shared.events import DomainEvent
 
 
 class SqlOutboxWriter:
-    def __init__(self, session: AsyncSession) -> None:
+    """`on_commit` (optional) is called after a transaction that staged events commits, so
+    an in-process dispatcher can wake up at once instead of waiting for its next poll."""
+
+    def __init__(self, session: AsyncSession, on_commit: Callable[[], None] | None = None) -> None:
         self._session = session
+        self._on_commit = on_commit
+        self._listening = False
 
     async def add(self, event: DomainEvent) -> None:
         self._session.add(
@@ -22,3 +31,10 @@ class SqlOutboxWriter:
                 available_at=event.occurred_at,
             )
         )
+        if self._on_commit is not None and not self._listening:
+            self._listening = True
+            sa_event.listen(self._session.sync_session, "after_commit", self._committed)
+
+    def _committed(self, _session: Any) -> None:
+        if self._on_commit is not None:
+            self._on_commit()

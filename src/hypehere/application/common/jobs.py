@@ -10,8 +10,18 @@ import msgspec
 JobFunction = Callable[[dict[str, Any]], Awaitable[None]]
 
 
+class UnknownJobError(LookupError):
+    """No job is registered under this name."""
+
+    def __init__(self, name: str, known: list[str]) -> None:
+        super().__init__(f"unknown job {name!r}; known jobs: {', '.join(sorted(known))}")
+        self.name = name
+        self.known = sorted(known)
+
+
 class JobDefinition(msgspec.Struct, frozen=True):
-    """A named job; `cron` (5-field crontab, UTC) makes it periodic."""
+    """A named job; `cron` (crontab in UTC: 5 fields, or 6 with seconds last) makes it
+    periodic. A failing run is tried again up to `retries` more times, with backoff."""
 
     name: str
     cron: str | None = None
@@ -28,5 +38,8 @@ class JobQueue(Protocol):
         key: str | None = None,
         delay_seconds: float = 0,
     ) -> None:
-        """Queue a run of job `name`. A `key` deduplicates: one pending run per key."""
+        """Queue a run of job `name` (UnknownJobError if none is registered).
+
+        A `key` deduplicates: while a run with that key is waiting or running, enqueueing
+        the same key again does nothing."""
         ...

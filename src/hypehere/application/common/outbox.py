@@ -31,13 +31,27 @@ class OutboxWriter(Protocol):
 
 
 class OutboxStore(Protocol):
+    """Pending events for the dispatcher. Several dispatchers may share one store."""
+
     async def fetch_pending(self, limit: int, now: datetime) -> Sequence[OutboxMessage]:
-        """Pending events due at `now`, oldest first, claimed for this dispatcher."""
+        """Pending events due at `now`, oldest due first, claimed for this dispatcher.
+
+        Claiming counts an attempt (the returned `attempts` includes this one) and leases the
+        event: other dispatchers do not get it until the lease ends, so an event whose
+        dispatcher died is delivered again once its lease has expired."""
         ...
 
-    async def mark_delivered(self, event_id: str, now: datetime) -> None: ...
+    async def mark_delivered(self, event_id: str, now: datetime) -> None:
+        """Every handler has processed the event; it is never fetched again."""
+        ...
 
-    async def mark_failed(self, event_id: str, error: str, retry_at: datetime) -> None: ...
+    async def mark_failed(self, event_id: str, error: str, retry_at: datetime) -> None:
+        """A handler failed: fetch the event again from `retry_at`."""
+        ...
+
+    async def mark_dead(self, event_id: str, error: str, now: datetime) -> None:
+        """Give up (dead letter): the event stays in the store but is never fetched again."""
+        ...
 
 
 class HandledEvents(Protocol):
@@ -46,6 +60,13 @@ class HandledEvents(Protocol):
     async def is_handled(self, handler: str, event_id: str) -> bool: ...
 
     async def mark_handled(self, handler: str, event_id: str, now: datetime) -> None: ...
+
+
+class OutboxHandler(Protocol):
+    """Processes one topic's events. Resolved per event in a fresh request scope and run in
+    one transaction with its `HandledEvents` record: its own `async with uow:` joins it."""
+
+    async def handle(self, message: OutboxMessage) -> None: ...
 
 
 EventHandler = Callable[[OutboxMessage], Awaitable[None]]

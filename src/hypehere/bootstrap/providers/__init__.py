@@ -13,6 +13,7 @@ from hypehere.bootstrap.providers.infrastructure import (
     broker_cache_providers,
 )
 from hypehere.bootstrap.providers.notifications import NotificationsProvider
+from hypehere.bootstrap.providers.platform import platform_providers
 from hypehere.bootstrap.providers.ranking import RankingProvider
 from hypehere.bootstrap.providers.realtime import RealtimeProvider
 from hypehere.bootstrap.providers.users import UsersProvider
@@ -25,6 +26,7 @@ def all_providers(settings: Settings) -> list[Provider]:
         ClockProvider(),
         HealthProvider(),
         *broker_cache_providers(settings),
+        *platform_providers(settings),
         RankingProvider(),
         FeedProvider(),
         UsersProvider(),

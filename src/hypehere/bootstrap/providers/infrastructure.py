@@ -27,6 +27,7 @@ from hypehere.application.common.uow import UnitOfWork
 from hypehere.bootstrap.settings import Settings
 from hypehere.domain.shared.clock import Clock, SystemClock
 from hypehere.entrypoints.http.health.checks import Check, ReadinessProbe
+from hypehere.entrypoints.outbox.dispatcher import OutboxWakeup
 
 
 class DatabaseProvider(Provider):
@@ -60,8 +61,8 @@ class DatabaseProvider(Provider):
         return uow
 
     @provide(scope=Scope.REQUEST)
-    def outbox_writer(self, session: AsyncSession) -> OutboxWriter:
-        return SqlOutboxWriter(session)
+    def outbox_writer(self, session: AsyncSession, wakeup: OutboxWakeup) -> OutboxWriter:
+        return SqlOutboxWriter(session, on_commit=wakeup.notify)
 
 
 class ClockProvider(Provider):

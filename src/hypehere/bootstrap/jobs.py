@@ -1,0 +1,53 @@
+"""The job registry: every background job, used by the SAQ worker (`hypehere worker`),
+the in-process scheduler (embedded mode) and `hypehere jobs run NAME`.
+
+To add a job, append one row and write one thin entry point:
+
+    # src/hypehere/entrypoints/jobs/lift_suspensions.py
+    async def run(container: AsyncContainer, payload: Mapping[str, Any]) -> None:
+        async with container() as request:
+            use_case = await request.get(LiftExpiredSuspensions)
+            await use_case.execute(...)
+
+    # here
+    JobRoute(JobDefinition("lift-suspensions", cron="* * * * *"), lift_suspensions.run),
+
+`cron` is a crontab in UTC (5 fields, or 6 with seconds last); without it the job runs only
+when enqueued (`JobQueue.enqueue(name, payload)`) or with `hypehere jobs run NAME`. A cron run
+gets `payload["tick"]`, the RFC 3339 time of its tick, and runs once per tick however many
+workers share the Redis. `timeout_seconds` and `retries` are in `JobDefinition`.
+Names are the ones API.md lists under "Jobs".
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from hypehere.application.common.jobs import JobDefinition
+from hypehere.entrypoints.jobs import search_reindex, search_sync
+from hypehere.entrypoints.jobs import trending as trending_job
+from hypehere.entrypoints.jobs.runner import JobEntrypoint
+
+
+class JobRoute(NamedTuple):
+    definition: JobDefinition
+    entrypoint: JobEntrypoint
+
+
+JOBS: list[JobRoute] = [
+    # The worker also runs the outbox dispatcher continuously; this drains it once.
+    JobRoute(JobDefinition("search-sync", timeout_seconds=600, retries=0), search_sync.run),
+    # Not scheduled: `hypehere jobs run search-reindex` rebuilds the index from the rows.
+    JobRoute(JobDefinition("search-reindex", timeout_seconds=3600, retries=0), search_reindex.run),
+    JobRoute(JobDefinition("trending", cron="*/5 * * * *", timeout_seconds=120), trending_job.run),
+]
+
+
+def job_routes() -> dict[str, JobRoute]:
+    """The registry by name (a duplicate name is a programming error)."""
+    routes: dict[str, JobRoute] = {}
+    for route in JOBS:
+        if route.definition.name in routes:
+            raise ValueError(f"job {route.definition.name!r} is registered twice")
+        routes[route.definition.name] = route
+    return routes

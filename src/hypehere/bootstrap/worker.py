@@ -1,0 +1,202 @@
+"""Background work at runtime: the SAQ worker (`hypehere worker` with Redis), the embedded
+in-process scheduler + outbox dispatcher (the server without Redis, or `hypehere worker`
+without Redis), and one-off runs (`hypehere jobs run NAME`)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import sys
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+from dishka import AsyncContainer
+from redis.asyncio import Redis
+from saq import CronJob, Queue, Worker
+
+from hypehere.adapters.memory.jobs import InMemoryJobQueue
+from hypehere.bootstrap.container import make_container
+from hypehere.bootstrap.jobs import JobRoute, job_routes
+from hypehere.bootstrap.settings import Settings
+from hypehere.entrypoints.jobs.runner import run_job
+from hypehere.entrypoints.outbox.dispatcher import OutboxDispatcher
+
+log = structlog.get_logger(__name__)
+
+CRON_DONE_TTL_SECONDS = 86_400
+
+
+class DispatcherLoop:
+    """Runs `OutboxDispatcher.run` as a task until `stop()`."""
+
+    def __init__(self, dispatcher: OutboxDispatcher) -> None:
+        self._dispatcher = dispatcher
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._task = asyncio.create_task(self._dispatcher.run(self._stop), name="outbox")
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self._task is not None:
+            await self._task
+            self._task = None
+
+
+class EmbeddedWorker:
+    """In-process scheduler and outbox dispatcher, started and stopped with the app."""
+
+    def __init__(self, container: AsyncContainer) -> None:
+        self._container = container
+        self._queue: InMemoryJobQueue | None = None
+        self._loop: DispatcherLoop | None = None
+
+    async def start(self) -> None:
+        self._queue = await self._container.get(InMemoryJobQueue)
+        self._queue.start()
+        self._loop = DispatcherLoop(await self._container.get(OutboxDispatcher))
+        self._loop.start()
+        log.info("embedded_worker_started")
+
+    async def stop(self) -> None:
+        if self._loop is not None:
+            await self._loop.stop()
+        if self._queue is not None:
+            await self._queue.stop()
+        log.info("embedded_worker_stopped")
+
+
+def saq_function(container: AsyncContainer, route: JobRoute, redis: Redis) -> Any:
+    """The SAQ task for a job route, named after the job.
+
+    A cron run records its tick in Redis when it succeeds and skips a tick already done: SAQ's
+    unique cron key keeps two workers from queueing the same tick while it waits or runs; the
+    marker also covers a late enqueue of a tick that has just finished."""
+    name = route.definition.name
+
+    async def task(ctx: Mapping[str, Any], *, payload: dict[str, Any] | None = None) -> None:
+        job = ctx["job"]
+        done_key: str | None = None
+        if job.key == f"cron:{name}" and job.scheduled:
+            tick = datetime.fromtimestamp(job.scheduled, UTC)
+            payload = {**(payload or {}), "tick": tick.isoformat()}
+            done_key = f"hypehere:cron-done:{name}:{job.scheduled}"
+            if await redis.exists(done_key):
+                log.info("cron_tick_already_done", job=name, tick=tick.isoformat())
+                return
+        await run_job(container, name, route.entrypoint, payload, attempt=job.attempts)
+        if done_key is not None:
+            await redis.set(done_key, "1", ex=CRON_DONE_TTL_SECONDS)
+
+    task.__qualname__ = task.__name__ = name
+    return task
+
+
+def build_saq_worker(
+    queue: Queue,
+    container: AsyncContainer,
+    routes: Sequence[JobRoute],
+    *,
+    concurrency: int = 10,
+    handle_signals: bool = True,
+    shutdown_grace_seconds: int = 10,
+) -> Worker[Any]:
+    """A SAQ worker for the job routes. On stop, SAQ waits `shutdown_grace_seconds` (for
+    running jobs, and for its idle upkeep loops too) before cancelling what is left."""
+    redis: Redis = queue.redis  # type: ignore[attr-defined]
+    functions = {route.definition.name: saq_function(container, route, redis) for route in routes}
+    cron_jobs = [
+        CronJob(
+            functions[route.definition.name],
+            cron=route.definition.cron,
+            unique=True,
+            timeout=route.definition.timeout_seconds,
+            retries=route.definition.retries + 1,
+        )
+        for route in routes
+        if route.definition.cron
+    ]
+    worker = Worker(
+        queue,
+        functions=list(functions.items()),
+        cron_jobs=cron_jobs,
+        concurrency=concurrency,
+        # Idle dequeues return every second, so a stop only waits for jobs actually running.
+        dequeue_timeout=1.0,
+        shutdown_grace_period_s=shutdown_grace_seconds,
+    )
+    if not handle_signals:
+        worker.SIGNALS = []
+    return worker
+
+
+def _worker_settings(settings: Settings) -> Settings:
+    # This process is the worker: jobs come from Redis, not from an in-process queue.
+    return settings.model_copy(update={"embedded_worker": False})
+
+
+async def run_saq_worker(settings: Settings) -> None:
+    container = make_container(_worker_settings(settings), web=False)
+    try:
+        queue = await container.get(Queue)
+        worker = build_saq_worker(
+            queue, container, list(job_routes().values()), concurrency=settings.worker_concurrency
+        )
+        dispatcher = DispatcherLoop(await container.get(OutboxDispatcher))
+        dispatcher.start()
+        log.info("worker_started", jobs=sorted(worker.functions), queue=queue.name)
+        try:
+            await worker.start()
+        finally:
+            await dispatcher.stop()
+            log.info("worker_stopped")
+    finally:
+        await container.close()
+
+
+async def run_embedded_in_foreground(settings: Settings) -> None:
+    container = make_container(settings, web=False)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    embedded = EmbeddedWorker(container)
+    try:
+        await embedded.start()
+        await stop.wait()
+    finally:
+        await embedded.stop()
+        await container.close()
+
+
+def worker_main(settings: Settings) -> int:
+    """`hypehere worker`: SAQ on Redis when configured, else the in-process scheduler."""
+    if settings.redis_url is not None:
+        asyncio.run(run_saq_worker(settings))
+    else:
+        log.info("worker_embedded_mode", reason="HYPEHERE_REDIS_URL is not set")
+        asyncio.run(run_embedded_in_foreground(settings))
+    return 0
+
+
+async def run_job_once(settings: Settings, name: str) -> int:
+    routes = job_routes()
+    route = routes.get(name)
+    if route is None:
+        print(f"unknown job {name!r}; known jobs: {', '.join(sorted(routes))}", file=sys.stderr)
+        return 2
+    container = make_container(_worker_settings(settings), web=False)
+    try:
+        await run_job(container, name, route.entrypoint, {})
+    except Exception as exc:
+        print(f"job {name!r} failed: {exc!r}", file=sys.stderr)
+        return 1
+    finally:
+        with contextlib.suppress(Exception):
+            await container.close()
+    return 0

@@ -1,0 +1,229 @@
+"""Delivers outbox events to the handlers registered for their topic, at least once.
+
+For each (event, handler) the dispatcher opens a dishka REQUEST scope and, in ONE
+transaction, checks the handler's `HandledEvents` record, runs the handler (its own
+`async with uow:` joins the transaction: the unit of work is re-entrant) and records it.
+A redelivered event therefore never repeats an effect that committed. An event is
+acknowledged when every handler has succeeded; a failure schedules a retry with
+exponential backoff, and after `max_attempts` the event is dead-lettered (logged at error
+and counted in `hypehere_outbox_dead_letters_total`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Protocol
+
+import structlog
+from dishka import AsyncContainer
+from prometheus_client import Counter, Histogram
+
+from hypehere.application.common.outbox import (
+    HandledEvents,
+    OutboxHandler,
+    OutboxMessage,
+    OutboxStore,
+)
+from hypehere.application.common.uow import UnitOfWork
+from hypehere.domain.shared.clock import Clock
+
+log = structlog.get_logger(__name__)
+
+DELIVERED = Counter("hypehere_outbox_delivered_total", "Outbox events acknowledged", ["topic"])
+HANDLER_FAILURES = Counter(
+    "hypehere_outbox_handler_failures_total", "Outbox handler runs that failed", ["handler"]
+)
+DEAD_LETTERS = Counter(
+    "hypehere_outbox_dead_letters_total", "Outbox events given up after max attempts", ["topic"]
+)
+HANDLER_SECONDS = Histogram(
+    "hypehere_outbox_handler_seconds", "Time to run one outbox handler", ["handler"]
+)
+
+
+class HandlerRoute(Protocol):
+    """One subscription: `handler_type` (resolved from the container) handles `topic`.
+    `handler_name` keys the idempotency ledger: never rename a deployed handler."""
+
+    @property
+    def topic(self) -> str: ...
+
+    @property
+    def handler_name(self) -> str: ...
+
+    @property
+    def handler_type(self) -> type[OutboxHandler]: ...
+
+
+class OutboxWakeup:
+    """Set after a commit that staged outbox events; the dispatcher waits on it between
+    polls, so in-process delivery starts right away."""
+
+    def __init__(self) -> None:
+        self._event = asyncio.Event()
+
+    def notify(self) -> None:
+        self._event.set()
+
+    async def wait_up_to(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._event.wait(), seconds)
+        self._event.clear()
+
+
+class OutboxDispatcher:
+    def __init__(
+        self,
+        container: AsyncContainer,
+        store: OutboxStore,
+        routes: Sequence[HandlerRoute],
+        clock: Clock,
+        *,
+        batch_size: int = 100,
+        max_attempts: int = 10,
+        retry_base_seconds: float = 2.0,
+        retry_max_seconds: float = 3600.0,
+        poll_interval_seconds: float = 0.5,
+        wakeup: OutboxWakeup | None = None,
+    ) -> None:
+        self._container = container
+        self._store = store
+        self._clock = clock
+        self._batch_size = batch_size
+        self._max_attempts = max_attempts
+        self._retry_base = retry_base_seconds
+        self._retry_max = retry_max_seconds
+        self._poll_interval = poll_interval_seconds
+        self._wakeup = wakeup or OutboxWakeup()
+        self._routes: dict[str, list[HandlerRoute]] = defaultdict(list)
+        names: set[str] = set()
+        for route in routes:
+            if route.handler_name in names:
+                raise ValueError(f"duplicate outbox handler name {route.handler_name!r}")
+            names.add(route.handler_name)
+            self._routes[route.topic].append(route)
+
+    def retry_delay(self, attempts: int) -> timedelta:
+        """Backoff after the `attempts`-th failed delivery: base * 2^(attempts-1), capped."""
+        seconds = min(self._retry_base * 2 ** max(attempts - 1, 0), self._retry_max)
+        return timedelta(seconds=seconds)
+
+    async def dispatch_once(self) -> int:
+        """Claim one batch of due events and deliver each; returns how many were claimed."""
+        messages = await self._store.fetch_pending(self._batch_size, self._clock.now())
+        for message in messages:
+            try:
+                await self._deliver(message)
+            except Exception:
+                # Recording the outcome failed; the lease expires and the event comes back.
+                log.exception("outbox_ack_failed", event_id=message.id, topic=message.topic)
+        return len(messages)
+
+    async def drain(self) -> int:
+        """Deliver until nothing is due (events that fail are pushed into the future, so
+        this ends); returns how many deliveries were attempted."""
+        total = 0
+        while claimed := await self.dispatch_once():
+            total += claimed
+        return total
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Deliver continuously until `stop` is set; a commit's wake-up cuts the poll short."""
+        log.info("outbox_dispatcher_started", topics=sorted(self._routes))
+        failures = 0
+        while not stop.is_set():
+            try:
+                claimed = await self.dispatch_once()
+                failures = 0
+            except Exception:
+                # The store is unreachable: back off (up to a minute) instead of spinning.
+                failures += 1
+                log.exception("outbox_dispatch_failed", consecutive_failures=failures)
+                claimed = 0
+            if claimed < self._batch_size:
+                await self._wait(stop, min(self._poll_interval * 2**failures, 60.0))
+        log.info("outbox_dispatcher_stopped")
+
+    async def _wait(self, stop: asyncio.Event, seconds: float) -> None:
+        stopped = asyncio.ensure_future(stop.wait())
+        woken = asyncio.ensure_future(self._wakeup.wait_up_to(seconds))
+        try:
+            await asyncio.wait({stopped, woken}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (stopped, woken):
+                task.cancel()
+            await asyncio.gather(stopped, woken, return_exceptions=True)
+
+    async def _deliver(self, message: OutboxMessage) -> None:
+        failures: list[str] = []
+        for route in self._routes.get(message.topic, ()):
+            try:
+                await self._run_handler(route, message)
+            except Exception as exc:
+                HANDLER_FAILURES.labels(route.handler_name).inc()
+                failures.append(f"{route.handler_name}: {exc!r}")
+                log.warning(
+                    "outbox_handler_failed",
+                    event_id=message.id,
+                    topic=message.topic,
+                    handler=route.handler_name,
+                    attempts=message.attempts,
+                    exc_info=True,
+                )
+        now = self._clock.now()
+        if not failures:
+            await self._store.mark_delivered(message.id, now)
+            DELIVERED.labels(message.topic).inc()
+            return
+        error = "; ".join(failures)[:4000]
+        if message.attempts >= self._max_attempts:
+            await self._store.mark_dead(message.id, error, now)
+            DEAD_LETTERS.labels(message.topic).inc()
+            log.error(
+                "outbox_event_dead_lettered",
+                event_id=message.id,
+                topic=message.topic,
+                attempts=message.attempts,
+                error=error,
+            )
+            return
+        retry_at = now + self.retry_delay(message.attempts)
+        await self._store.mark_failed(message.id, error, retry_at)
+        log.info(
+            "outbox_event_retry_scheduled",
+            event_id=message.id,
+            topic=message.topic,
+            attempts=message.attempts,
+            retry_at=retry_at.isoformat(),
+        )
+
+    async def _run_handler(self, route: HandlerRoute, message: OutboxMessage) -> None:
+        started = time.perf_counter()
+        async with self._container() as request:
+            uow = await request.get(UnitOfWork)
+            handled = await request.get(HandledEvents)
+            async with uow:
+                if await handled.is_handled(route.handler_name, message.id):
+                    log.info(
+                        "outbox_handler_skipped_already_handled",
+                        event_id=message.id,
+                        handler=route.handler_name,
+                    )
+                    return
+                handler = await request.get(route.handler_type)
+                await handler.handle(message)
+                await handled.mark_handled(route.handler_name, message.id, self._clock.now())
+        elapsed = time.perf_counter() - started
+        HANDLER_SECONDS.labels(route.handler_name).observe(elapsed)
+        log.info(
+            "outbox_event_handled",
+            event_id=message.id,
+            topic=message.topic,
+            handler=route.handler_name,
+            duration_ms=round(elapsed * 1000, 1),
+        )

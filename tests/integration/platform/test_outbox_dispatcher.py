@@ -1,0 +1,317 @@
+"""The outbox dispatcher against SQLite and PostgreSQL: exactly-once effects under
+redelivery, retries with backoff, dead letters, crash recovery, wake-up on commit."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from dishka import AsyncContainer, Provider, Scope, provide
+from prometheus_client import REGISTRY
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from hypehere.adapters.memory.clock import FixedClock
+from hypehere.adapters.sql.engine import create_engine
+from hypehere.application.common.outbox import OutboxMessage, OutboxStore
+from hypehere.bootstrap.container import make_container
+from hypehere.bootstrap.settings import Settings
+from hypehere.bootstrap.worker import EmbeddedWorker
+from hypehere.entrypoints.outbox.dispatcher import OutboxDispatcher
+from tests.integration.platform.outbox_support import (
+    TOPIC,
+    AlwaysFails,
+    FailTwiceThenRecord,
+    HandlersProvider,
+    HangForever,
+    RecordEffect,
+    Route,
+    effects,
+    event_at,
+    outbox_row,
+    reset_effects,
+    stage,
+)
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[3]
+LEASE = 60.0
+
+
+@pytest.fixture
+async def engine(backend_settings: Settings) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(backend_settings.effective_database_url)
+    await reset_effects(engine)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+async def container(backend_settings: Settings) -> AsyncIterator[AsyncContainer]:
+    container = make_container(backend_settings, HandlersProvider(), web=False)
+    try:
+        yield container
+    finally:
+        await container.close()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime.now().astimezone())
+
+
+async def dispatcher_for(
+    container: AsyncContainer,
+    clock: FixedClock,
+    routes: Sequence[Route],
+    store: OutboxStore | None = None,
+    **options: float,
+) -> OutboxDispatcher:
+    store = store or await container.get(OutboxStore)  # type: ignore[type-abstract]
+    return OutboxDispatcher(container, store, routes, clock, **options)  # type: ignore[arg-type]
+
+
+RECORD = Route(TOPIC, RecordEffect.name, RecordEffect)
+
+
+class AckFails:
+    """Wraps the real store; acknowledging raises (or cancels, as a killed task would)."""
+
+    def __init__(self, store: OutboxStore, failure: BaseException) -> None:
+        self._store = store
+        self._failure = failure
+
+    async def fetch_pending(self, limit: int, now: datetime) -> Sequence[OutboxMessage]:
+        return await self._store.fetch_pending(limit, now)
+
+    async def mark_delivered(self, event_id: str, now: datetime) -> None:
+        raise self._failure
+
+    async def mark_failed(self, event_id: str, error: str, retry_at: datetime) -> None:
+        await self._store.mark_failed(event_id, error, retry_at)
+
+    async def mark_dead(self, event_id: str, error: str, now: datetime) -> None:
+        await self._store.mark_dead(event_id, error, now)
+
+
+async def test_delivers_each_event_to_its_handler_once(container, engine, clock) -> None:
+    events = [event_at(clock.now(), n) for n in range(3)]
+    await stage(container, *events)
+    dispatcher = await dispatcher_for(container, clock, [RECORD])
+
+    assert await dispatcher.drain() == 3
+    assert await dispatcher.drain() == 0
+
+    assert sorted(await effects(engine)) == sorted(e.event_id for e in events)
+    for event in events:
+        row = await outbox_row(engine, event.event_id)
+        assert row["delivered_at"] is not None
+        assert row["attempts"] == 1
+
+
+@pytest.mark.parametrize(
+    "failure", [RuntimeError("crash before ack"), asyncio.CancelledError()], ids=["raise", "cancel"]
+)
+async def test_interrupted_before_ack_redelivery_does_not_repeat_the_effect(
+    container, engine, clock, failure: BaseException
+) -> None:
+    event = event_at(clock.now())
+    await stage(container, event)
+    store = await container.get(OutboxStore)  # type: ignore[type-abstract]
+    crashing = await dispatcher_for(container, clock, [RECORD], AckFails(store, failure))
+
+    cancelled = isinstance(failure, asyncio.CancelledError)
+    with pytest.raises(asyncio.CancelledError) if cancelled else contextlib.nullcontext():
+        await crashing.dispatch_once()
+
+    assert await effects(engine) == [event.event_id]  # the handler's commit happened
+    assert (await outbox_row(engine, event.event_id))["delivered_at"] is None
+
+    clock.advance(seconds=LEASE + 1)  # the lease of the dead delivery runs out
+    recovered = await dispatcher_for(container, clock, [RECORD])
+    assert await recovered.drain() == 1
+
+    assert await effects(engine) == [event.event_id]  # exactly once
+    row = await outbox_row(engine, event.event_id)
+    assert row["delivered_at"] is not None
+    assert row["attempts"] == 2
+
+
+async def test_failures_retry_with_backoff_and_keep_other_handlers_once(
+    container, engine, clock
+) -> None:
+    event = event_at(clock.now())
+    await stage(container, event)
+    routes = [RECORD, Route(TOPIC, FailTwiceThenRecord.name, FailTwiceThenRecord)]
+    dispatcher = await dispatcher_for(container, clock, routes, retry_base_seconds=10)
+
+    assert await dispatcher.dispatch_once() == 1  # attempt 1: retry in 10 s
+    clock.advance(seconds=9.9)
+    assert await dispatcher.dispatch_once() == 0
+    clock.advance(seconds=0.1)
+    assert await dispatcher.dispatch_once() == 1  # attempt 2: retry in 20 s
+    clock.advance(seconds=19.9)
+    assert await dispatcher.dispatch_once() == 0
+    clock.advance(seconds=0.1)
+    assert await dispatcher.dispatch_once() == 1  # attempt 3 succeeds
+
+    row = await outbox_row(engine, event.event_id)
+    assert row["delivered_at"] is not None
+    assert row["attempts"] == 3
+    assert await effects(engine, RecordEffect.name) == [event.event_id]
+    # The failing attempts' effects were rolled back with their transaction.
+    assert await effects(engine, FailTwiceThenRecord.name) == [event.event_id]
+
+
+async def test_after_max_attempts_the_event_is_dead_lettered(container, engine, clock) -> None:
+    event = event_at(clock.now())
+    await stage(container, event)
+    routes = [Route(TOPIC, AlwaysFails.name, AlwaysFails)]
+    dispatcher = await dispatcher_for(
+        container, clock, routes, max_attempts=3, retry_base_seconds=1
+    )
+    before = REGISTRY.get_sample_value("hypehere_outbox_dead_letters_total", {"topic": TOPIC}) or 0
+
+    for _ in range(3):
+        assert await dispatcher.dispatch_once() == 1
+        clock.advance(seconds=10)
+    clock.advance(days=30)
+    assert await dispatcher.drain() == 0
+
+    row = await outbox_row(engine, event.event_id)
+    assert row["dead_at"] is not None
+    assert row["delivered_at"] is None
+    assert row["attempts"] == 3
+    assert "handler is broken" in row["last_error"]
+    after = REGISTRY.get_sample_value("hypehere_outbox_dead_letters_total", {"topic": TOPIC})
+    assert after == before + 1
+
+
+async def test_events_without_handlers_are_acknowledged(container, engine, clock) -> None:
+    event = event_at(clock.now())
+    await stage(container, event)
+    dispatcher = await dispatcher_for(container, clock, [])
+
+    assert await dispatcher.drain() == 1
+    assert (await outbox_row(engine, event.event_id))["delivered_at"] is not None
+
+
+CRASHING_PROCESS = """
+import asyncio, sys
+from datetime import UTC, datetime
+from hypehere.adapters.memory.clock import FixedClock
+from hypehere.application.common.outbox import OutboxStore
+from hypehere.bootstrap.container import make_container
+from hypehere.bootstrap.settings import load_settings
+from hypehere.entrypoints.outbox.dispatcher import OutboxDispatcher
+from tests.integration.platform.outbox_support import (
+    TOPIC, HandlersProvider, HangForever, Route, event_at, stage,
+)
+
+async def main() -> None:
+    settings = load_settings(database_url=sys.argv[1], embedded_worker=False, log_level="ERROR")
+    container = make_container(settings, HandlersProvider(), web=False)
+    clock = FixedClock(datetime.fromisoformat(sys.argv[2]))
+    event = event_at(clock.now())
+    await stage(container, event)
+    print(f"committed {event.event_id}", flush=True)
+    store = await container.get(OutboxStore)
+    routes = [Route(TOPIC, "test.hang", HangForever)]
+    await OutboxDispatcher(container, store, routes, clock).dispatch_once()
+
+asyncio.run(main())
+"""
+
+
+async def test_an_event_committed_before_a_crash_is_delivered_after_restart(
+    backend_settings: Settings, container, engine, clock
+) -> None:
+    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'src'}"}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        CRASHING_PROCESS,
+        backend_settings.effective_database_url,
+        clock.now().isoformat(),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=env,
+        cwd=ROOT,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    try:
+        async with asyncio.timeout(120):
+            committed = (await process.stdout.readline()).decode()
+            assert committed.startswith("committed "), await process.stderr.read()
+            event_id = committed.split()[1]
+            handling = (await process.stdout.readline()).decode()
+        assert handling.strip() == f"handling {event_id}"  # claimed, mid-delivery
+    finally:
+        process.send_signal(signal.SIGKILL)
+        await process.wait()
+    assert process.returncode == -signal.SIGKILL
+
+    row = await outbox_row(engine, event_id)
+    assert (row["delivered_at"], row["attempts"]) == (None, 1)
+
+    clock.advance(seconds=LEASE + 1)
+    restarted = await dispatcher_for(container, clock, [RECORD])
+    assert await restarted.drain() == 1
+    assert await effects(engine) == [event_id]
+    assert (await outbox_row(engine, event_id))["delivered_at"] is not None
+
+
+class _Signals(Provider):
+    def __init__(self, delivered: asyncio.Event) -> None:
+        super().__init__()
+        self._delivered = delivered
+
+    @provide(scope=Scope.APP)
+    def delivered(self) -> asyncio.Event:
+        return self._delivered
+
+
+class SignalDelivery:
+    def __init__(self, delivered: asyncio.Event) -> None:
+        self._delivered = delivered
+
+    async def handle(self, message: OutboxMessage) -> None:
+        self._delivered.set()
+
+
+async def test_embedded_worker_wakes_up_on_commit(backend_settings: Settings) -> None:
+    from hypehere.bootstrap.providers.platform import OutboxProvider
+
+    delivered = asyncio.Event()
+    settings = backend_settings.model_copy(
+        update={"outbox_poll_interval_seconds": 3600.0, "embedded_worker": True}
+    )
+    container = make_container(
+        settings,
+        _Signals(delivered),
+        OutboxProvider([Route(TOPIC, "test.signal", SignalDelivery)]),
+        web=False,
+    )
+    worker = EmbeddedWorker(container)
+    try:
+        await worker.start()
+        await asyncio.sleep(0)  # the dispatcher's first (empty) poll
+        await stage(container, event_at(datetime.now().astimezone()))
+        # The poll interval is an hour: only the commit's wake-up can deliver in time.
+        async with asyncio.timeout(15):
+            await delivered.wait()
+    finally:
+        await worker.stop()
+        await container.close()
+
+
+_ = HangForever  # the subprocess imports it from outbox_support
