@@ -88,6 +88,9 @@ class FanoutHub:
     def topics(self) -> list[str]:
         return list(self._by_topic)
 
+    def subscriber_count(self, topic: str) -> int:
+        return len(self._by_topic.get(topic, ()))
+
     def attach(self, subscription: QueueSubscription, topics: Iterable[str]) -> list[str]:
         first = []
         for topic in topics:
