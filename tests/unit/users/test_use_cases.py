@@ -1,0 +1,290 @@
+"""Users use cases against the in-memory fakes: state lives in the fakes, asserted directly."""
+
+from __future__ import annotations
+
+import pytest
+
+from hypehere.application.common.actor import Actor, Role
+from hypehere.application.users.ban_user import BanUser, BanUserCommand
+from hypehere.application.users.block_user import BlockUser
+from hypehere.application.users.change_password import ChangePassword, ChangePasswordCommand
+from hypehere.application.users.follow_user import FollowUser
+from hypehere.application.users.get_profile import GetProfile
+from hypehere.application.users.get_relationship import GetRelationship
+from hypehere.application.users.get_user_summaries import GetUserSummaries
+from hypehere.application.users.lift_suspensions import LiftSuspensions
+from hypehere.application.users.list_followers import ListFollowers
+from hypehere.application.users.log_in import LogIn, LogInCommand
+from hypehere.application.users.log_out import LogOut, LogOutCommand
+from hypehere.application.users.purge_deleted_accounts import PurgeDeletedAccounts
+from hypehere.application.users.refresh_session import RefreshSession, RefreshSessionCommand
+from hypehere.application.users.register_user import TargetLanguageInput
+from hypehere.application.users.request_account_deletion import RequestAccountDeletion
+from hypehere.application.users.set_user_role import SetUserRole
+from hypehere.application.users.suggest_partners import SuggestPartners
+from hypehere.application.users.suspend_user import SuspendUser, SuspendUserCommand
+from hypehere.application.users.unblock_user import UnblockUser
+from hypehere.application.users.unfollow_user import UnfollowUser
+from hypehere.application.users.update_me import UpdateMe, UpdateMeCommand
+from hypehere.application.users.verify_access_token import VerifyAccessToken
+from hypehere.domain.shared.pagination import PageRequest
+from hypehere.domain.users.errors import (
+    AccountBannedError,
+    AccountInactiveError,
+    AccountSuspendedError,
+    CannotFollowSelfError,
+    EmailTakenError,
+    HandleTakenError,
+    InvalidAccessTokenError,
+    InvalidCredentialsError,
+    InvalidRefreshTokenError,
+    ListPrivateError,
+    StaffOnlyError,
+    UserNotFoundError,
+    WrongPasswordError,
+)
+from hypehere.domain.users.model import AccountState
+from tests.unit.users.conftest import PASSWORD, Kit
+
+pytestmark = pytest.mark.unit
+
+
+async def test_register_stores_user_tokens_and_event(kit: Kit) -> None:
+    result = await kit.register(email=" Mina@Example.com ")
+    stored = kit.store.users[result.user.id]
+    assert stored.email == "mina@example.com" and stored.handle == "mina"
+    assert kit.hasher.verify(stored.password_hash, PASSWORD)
+    assert kit.uow.commits == 1
+    assert kit.outbox.topics() == ["users.registered"]
+    payload = kit.outbox.messages[0].payload
+    assert payload["target_languages"] == [{"language": "en", "level": "B1"}]
+    assert payload["handle"] == "mina" and payload["native_language"] == "ko"
+    [token] = kit.store.tokens.values()
+    assert token.user_id == result.user.id and token.token_hash != result.tokens.refresh_token
+
+
+async def test_register_duplicate_email_and_handle_suffixes(kit: Kit) -> None:
+    await kit.register(email="kim@a.com")
+    with pytest.raises(EmailTakenError):
+        await kit.register(email="KIM@a.com")
+    second = await kit.register(email="kim@b.com")
+    assert second.user.handle == "kim2"
+
+
+async def test_login_unknown_email_burns_a_dummy_hash(kit: Kit) -> None:
+    await kit.register(email="a@a.com")
+    login = kit.build(LogIn)
+    with pytest.raises(InvalidCredentialsError):
+        await login.execute(LogInCommand("nobody@a.com", PASSWORD))
+    assert kit.hasher.dummy_checks == 1
+    with pytest.raises(InvalidCredentialsError):
+        await login.execute(LogInCommand("a@a.com", "wrong password"))
+    with pytest.raises(InvalidCredentialsError):
+        await login.execute(LogInCommand("not an email", PASSWORD))
+
+
+async def test_login_rehashes_when_parameters_change(kit: Kit) -> None:
+    result = await kit.register(email="a@a.com")
+    kit.hasher.version = 2
+    await kit.build(LogIn).execute(LogInCommand("a@a.com", PASSWORD))
+    assert kit.store.users[result.user.id].password_hash.startswith("plain$2$")
+
+
+async def test_refresh_rotation_and_reuse_detection(kit: Kit) -> None:
+    first = (await kit.register()).tokens.refresh_token
+    refresh = kit.build(RefreshSession)
+    second = (await refresh.execute(RefreshSessionCommand(first))).refresh_token
+    third = (await refresh.execute(RefreshSessionCommand(second))).refresh_token
+    assert len({t.family_id for t in kit.store.tokens.values()}) == 1
+    with pytest.raises(InvalidRefreshTokenError):
+        await refresh.execute(RefreshSessionCommand(first))
+    assert all(t.revoked_at is not None for t in kit.store.tokens.values())
+    with pytest.raises(InvalidRefreshTokenError):
+        await refresh.execute(RefreshSessionCommand(third))
+
+
+async def test_refresh_expired_and_logged_out(kit: Kit) -> None:
+    token = (await kit.register()).tokens.refresh_token
+    await kit.build(LogOut).execute(LogOutCommand(token))
+    with pytest.raises(InvalidRefreshTokenError):
+        await kit.build(RefreshSession).execute(RefreshSessionCommand(token))
+    other = (await kit.register()).tokens.refresh_token
+    kit.clock.advance(days=31)
+    with pytest.raises(InvalidRefreshTokenError):
+        await kit.build(RefreshSession).execute(RefreshSessionCommand(other))
+
+
+async def test_verifier_checks_the_current_account_state(kit: Kit) -> None:
+    result = await kit.register()
+    verifier = kit.build(VerifyAccessToken)
+    authenticated = await verifier.verify(result.tokens.access_token)
+    assert authenticated.actor.user_id == result.user.id
+    assert authenticated.interface_language == "ko"
+    staff = Actor(user_id="staff", role=Role.ADMIN)
+    await kit.build(SetUserRole).execute(staff, result.user.id, "moderator")
+    assert (await verifier.verify(result.tokens.access_token)).actor.role is Role.MODERATOR
+    await kit.build(BanUser).execute(staff, BanUserCommand(user_id=result.user.id))
+    with pytest.raises(AccountBannedError):
+        await verifier.verify(result.tokens.access_token)
+    with pytest.raises(InvalidAccessTokenError):
+        await verifier.verify("garbage")
+    kit.clock.advance(minutes=16)
+    with pytest.raises(InvalidAccessTokenError):
+        await verifier.verify(result.tokens.access_token)
+
+
+async def test_suspension_lifts_at_request_time_and_by_job(kit: Kit) -> None:
+    staff = Actor(user_id="staff", role=Role.MODERATOR)
+    a = await kit.register()
+    b = await kit.register()
+    for r, days in ((a, 1), (b, 3)):
+        await kit.build(SuspendUser).execute(
+            staff, SuspendUserCommand(user_id=r.user.id, days=days)
+        )
+    verifier = kit.build(VerifyAccessToken)
+    with pytest.raises(AccountSuspendedError):
+        await verifier.verify(a.tokens.access_token)
+    kit.clock.advance(days=1)
+    fresh = kit.codec.issue(a.user.id, "member", kit.clock.now()).token
+    await verifier.verify(fresh)  # expired suspension counts as lifted right away
+    assert (await kit.build(LiftSuspensions).execute()).lifted == 1
+    assert kit.store.users[a.user.id].state is AccountState.ACTIVE
+    assert kit.store.users[b.user.id].state is AccountState.SUSPENDED
+    assert kit.outbox.topics().count("users.state_changed") == 3
+
+
+async def test_staff_only(kit: Kit) -> None:
+    target = await kit.register()
+    with pytest.raises(StaffOnlyError):
+        await kit.build(BanUser).execute(Actor(user_id="x"), BanUserCommand(user_id=target.user.id))
+    with pytest.raises(StaffOnlyError):
+        await kit.build(SetUserRole).execute(
+            Actor(user_id="x", role=Role.MODERATOR), target.user.id, "admin"
+        )
+
+
+async def test_follow_counts_events_and_idempotence(kit: Kit) -> None:
+    a = await kit.actor()
+    b = await kit.actor()
+    follow = kit.build(FollowUser)
+    await follow.execute(a, b.user_id)
+    await follow.execute(a, b.user_id)
+    assert kit.store.users[b.user_id].follower_count == 1
+    assert kit.store.users[a.user_id].following_count == 1
+    assert kit.outbox.topics().count("users.followed") == 1
+    with pytest.raises(CannotFollowSelfError):
+        await follow.execute(a, a.user_id)
+    with pytest.raises(UserNotFoundError):
+        await follow.execute(a, "missing")
+    await kit.build(UnfollowUser).execute(a, b.user_id)
+    await kit.build(UnfollowUser).execute(a, b.user_id)
+    assert kit.store.users[b.user_id].follower_count == 0
+    assert kit.outbox.topics().count("users.unfollowed") == 1
+
+
+async def test_block_removes_follows_and_hides(kit: Kit) -> None:
+    a = await kit.actor()
+    b = await kit.actor()
+    await kit.build(FollowUser).execute(a, b.user_id)
+    await kit.build(FollowUser).execute(b, a.user_id)
+    await kit.build(BlockUser).execute(a, b.user_id)
+    assert kit.store.follows == {}
+    assert kit.store.users[a.user_id].follower_count == 0
+    assert kit.outbox.topics().count("users.blocked") == 1
+    with pytest.raises(UserNotFoundError):
+        await kit.build(GetProfile).execute(b, a.user_id)
+    seen = await kit.build(GetProfile).execute(a, b.user_id)
+    assert seen.is_blocking is True
+    with pytest.raises(UserNotFoundError):
+        await kit.build(FollowUser).execute(b, a.user_id)
+    relationship = await kit.build(GetRelationship).execute(b.user_id, a.user_id)
+    assert relationship.blocked_either_way and relationship.is_blocked_by
+    await kit.build(UnblockUser).execute(a, b.user_id)
+    assert not (await kit.build(GetRelationship).execute(b.user_id, a.user_id)).blocked_either_way
+
+
+async def test_list_privacy(kit: Kit) -> None:
+    owner = await kit.actor()
+    fan = await kit.actor()
+    stranger = await kit.actor()
+    await kit.build(FollowUser).execute(fan, owner.user_id)
+    await kit.build(UpdateMe).execute(owner, UpdateMeCommand(show_followers_list="followers"))
+    listing = kit.build(ListFollowers)
+    page = await listing.execute(fan, owner.user_id, PageRequest.of(10, None))
+    assert [p.id for p in page.items] == [fan.user_id]
+    await listing.execute(owner, owner.user_id, PageRequest.of(10, None))
+    for viewer in (stranger, None):
+        with pytest.raises(ListPrivateError):
+            await listing.execute(viewer, owner.user_id, PageRequest.of(10, None))
+
+
+async def test_update_me_handle_taken_and_event(kit: Kit) -> None:
+    a = await kit.actor(email="first@a.com")
+    await kit.actor(email="second@a.com")
+    with pytest.raises(HandleTakenError):
+        await kit.build(UpdateMe).execute(a, UpdateMeCommand(handle="second"))
+    view = await kit.build(UpdateMe).execute(a, UpdateMeCommand(handle="New_Name", bio="hi"))
+    assert view.handle == "new_name" and view.bio == "hi"
+    assert "users.profile_updated" in kit.outbox.topics()
+
+
+async def test_change_password_revokes_refresh_tokens(kit: Kit) -> None:
+    result = await kit.register()
+    actor = Actor(user_id=result.user.id)
+    with pytest.raises(WrongPasswordError):
+        await kit.build(ChangePassword).execute(actor, ChangePasswordCommand("nope", "new pass 1"))
+    await kit.build(ChangePassword).execute(actor, ChangePasswordCommand(PASSWORD, "new pass 1"))
+    assert all(t.revoked_at for t in kit.store.tokens.values())
+    assert kit.hasher.verify(kit.store.users[actor.user_id].password_hash, "new pass 1")
+
+
+async def test_deletion_purge_keeps_counts_exact(kit: Kit) -> None:
+    leaving = await kit.actor(email="leaving@a.com")
+    friend = await kit.actor()
+    await kit.build(FollowUser).execute(leaving, friend.user_id)
+    await kit.build(FollowUser).execute(friend, leaving.user_id)
+    await kit.build(RequestAccountDeletion).execute(leaving)
+    with pytest.raises(AccountInactiveError):
+        await kit.build(VerifyAccessToken).verify(
+            kit.codec.issue(leaving.user_id, "member", kit.clock.now()).token
+        )
+    kit.clock.advance(days=30)
+    assert (await kit.build(PurgeDeletedAccounts).execute()).purged == 1
+    gone = kit.store.users[leaving.user_id]
+    assert gone.state is AccountState.DELETED and "leaving" not in gone.email
+    assert kit.store.users[friend.user_id].follower_count == 0
+    assert kit.store.users[friend.user_id].following_count == 0
+    with pytest.raises(InvalidCredentialsError):
+        await kit.build(LogIn).execute(LogInCommand("leaving@a.com", PASSWORD))
+    assert kit.outbox.topics()[-1] == "users.state_changed"
+    assert kit.outbox.messages[-1].payload == {"user_id": leaving.user_id, "state": "deleted"}
+
+
+async def test_partners_ranked_by_language_and_level_fit(kit: Kit) -> None:
+    me = await kit.actor(
+        native_language="ko",
+        target_languages=(TargetLanguageInput("en", "B1"), TargetLanguageInput("ja", "A1")),
+    )
+    english_close = await kit.actor(
+        native_language="en", target_languages=(TargetLanguageInput("ko", "B2"),)
+    )
+    english_far = await kit.actor(
+        native_language="en", target_languages=(TargetLanguageInput("ko", "A1"),)
+    )
+    japanese = await kit.actor(
+        native_language="ja", target_languages=(TargetLanguageInput("ko", "A1"),)
+    )
+    await kit.actor(native_language="en", target_languages=(TargetLanguageInput("es", "A1"),))
+    page = await kit.build(SuggestPartners).execute(me, PageRequest.of(10, None))
+    assert [p.id for p in page.items] == [
+        english_close.user_id,
+        english_far.user_id,
+        japanese.user_id,
+    ]
+
+
+async def test_user_summaries_keep_order(kit: Kit) -> None:
+    a = await kit.actor()
+    b = await kit.actor()
+    views = await kit.build(GetUserSummaries).execute([b.user_id, "missing", a.user_id])
+    assert [v.id for v in views] == [b.user_id, a.user_id]
