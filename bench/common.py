@@ -103,6 +103,7 @@ class Result:
     seconds: float
     latencies_ms: list[float] = field(default_factory=list)
     unexpected: int = 0
+    unexpected_statuses: dict[int, int] = field(default_factory=dict)
 
     @property
     def count(self) -> int:
@@ -125,6 +126,7 @@ class Result:
             f"{self.name:<28} c={self.concurrency:<3} n={self.count:<7} "
             f"p50={self.percentile(0.50):7.2f} ms  p99={self.percentile(0.99):7.2f} ms  "
             f"{self.throughput:8.1f} req/s  unexpected={self.unexpected}"
+            + (f" {self.unexpected_statuses}" if self.unexpected_statuses else "")
         )
 
 
@@ -147,6 +149,8 @@ async def drive(
                 result.latencies_ms.append((time.perf_counter() - started) * 1000)
                 if response.status_code != expect:
                     result.unexpected += 1
+                    code = response.status_code
+                    result.unexpected_statuses[code] = result.unexpected_statuses.get(code, 0) + 1
 
     started = time.perf_counter()
     await asyncio.gather(*(one_client() for _ in range(concurrency)))
