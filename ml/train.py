@@ -63,7 +63,7 @@ MODEL_PREFIX = "ranker-"
 PARAMS: dict[str, Any] = {
     "objective": "binary",
     "metric": "auc",
-    "learning_rate": 0.08,
+    "learning_rate": 0.1,
     "num_leaves": 15,
     "min_data_in_leaf": 100,
     "lambda_l2": 1.0,
@@ -74,7 +74,7 @@ PARAMS: dict[str, Any] = {
     "force_col_wise": True,
     "verbosity": -1,
 }
-NUM_BOOST_ROUND = 150
+NUM_BOOST_ROUND = 80  # 80 x 15 leaves: ~AUC of 150 trees at half the predict cost
 
 
 @dataclass(frozen=True, slots=True)
