@@ -1,0 +1,326 @@
+"""Notifications over HTTP and `/ws/notifications`, on SQLite+memory and Postgres+Redis.
+
+Events arrive the way they do in production: rows in the outbox, delivered by the outbox
+dispatcher (drained explicitly here, since tests run without the embedded worker)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hypehere.adapters.sql.tables.outbox import OutboxEventRow
+from hypehere.bootstrap.app import create_app
+from hypehere.bootstrap.settings import Settings
+from hypehere.domain.shared.clock import SystemClock
+from hypehere.domain.shared.ids import new_id
+from hypehere.entrypoints.outbox.dispatcher import OutboxDispatcher
+from tests.api.helpers import API, auth, registration
+
+pytestmark = pytest.mark.integration
+
+WAIT = 10  # seconds: a safety net so a missing frame fails instead of hanging
+
+
+@pytest.fixture
+def app_client(backend_settings: Settings) -> Iterator[TestClient[Litestar]]:
+    with TestClient(app=create_app(backend_settings)) as client:
+        yield client
+
+
+def register(client: TestClient[Litestar], **overrides: Any) -> tuple[dict[str, Any], str]:
+    response = client.post(f"{API}/auth/register", json=registration(**overrides))
+    assert response.status_code == 201, response.text
+    body = response.json()
+    return body["user"], body["access_token"]
+
+
+def emit(client: TestClient[Litestar], topic: str, payload: dict[str, Any]) -> None:
+    """Stage an event in the outbox and deliver everything due."""
+    container = client.app.state.dishka_container
+
+    async def run() -> None:
+        async with container() as request:
+            session = await request.get(AsyncSession)
+            now = SystemClock().now()
+            session.add(
+                OutboxEventRow(
+                    id=new_id(), topic=topic, payload=payload, occurred_at=now, available_at=now
+                )
+            )
+            await session.commit()
+        dispatcher = await container.get(OutboxDispatcher)
+        await dispatcher.drain()
+
+    client.blocking_portal.call(run)
+
+
+def notifications(client: TestClient[Litestar], token: str, **params: Any) -> dict[str, Any]:
+    response = client.get(f"{API}/notifications", headers=auth(token), params=params)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def test_follow_reaches_the_socket_with_the_unread_count(app_client: TestClient[Litestar]) -> None:
+    alice, alice_token = register(app_client, interface_language="en")
+    bob, _ = register(app_client, nickname="Bob")
+    with app_client.websocket_connect(f"/ws/notifications?token={alice_token}") as socket:
+        assert socket.receive_json(timeout=WAIT) == {"type": "unread_count", "count": 0}
+        emit(app_client, "users.followed", {"follower_id": bob["id"], "followee_id": alice["id"]})
+        frame = socket.receive_json(timeout=WAIT)
+        assert frame["type"] == "notification"
+        pushed = frame["notification"]
+        assert pushed["kind"] == "follow"
+        assert [a["id"] for a in pushed["actors"]] == [bob["id"]]
+        assert pushed["actor_count"] == 1
+        assert pushed["target"] == {"type": "user", "id": alice["id"]}
+        assert pushed["text"] == "Bob started following you."
+        assert pushed["read"] is False
+        assert socket.receive_json(timeout=WAIT) == {"type": "unread_count", "count": 1}
+    listed = notifications(app_client, alice_token)
+    assert [n["id"] for n in listed["items"]] == [pushed["id"]]
+    assert listed["items"][0] == pushed
+
+
+def test_two_likes_group_and_texts_follow_the_reader_language(
+    app_client: TestClient[Litestar],
+) -> None:
+    en_user, en_token = register(app_client, interface_language="en")
+    ko_user, ko_token = register(app_client, interface_language="ko")
+    bob, _ = register(app_client, nickname="Bob")
+    carol, _ = register(app_client, nickname="Carol")
+    posts = {en_user["id"]: new_id(), ko_user["id"]: new_id()}
+    for owner in (en_user, ko_user):
+        for liker in (bob, carol):
+            emit(
+                app_client,
+                "feed.post_liked",
+                {
+                    "post_id": posts[owner["id"]],
+                    "post_author_id": owner["id"],
+                    "user_id": liker["id"],
+                },
+            )
+    en = notifications(app_client, en_token)["items"]
+    ko = notifications(app_client, ko_token)["items"]
+    assert len(en) == 1 and len(ko) == 1
+    assert en[0]["kind"] == "like" and en[0]["actor_count"] == 2
+    assert [a["nickname"] for a in en[0]["actors"]] == ["Carol", "Bob"]
+    assert en[0]["target"] == {"type": "post", "id": posts[en_user["id"]]}
+    assert en[0]["text"] == "Carol and 1 other liked your post."
+    assert ko[0]["text"] == "Carol님 외 1명이 회원님의 게시물을 좋아합니다."
+    # Accept-Language does not override the user's interface language.
+    again = app_client.get(
+        f"{API}/notifications", headers={**auth(ko_token), "Accept-Language": "en"}
+    ).json()
+    assert again["items"][0]["text"] == ko[0]["text"]
+
+
+def test_mark_read_updates_the_count_everywhere(app_client: TestClient[Litestar]) -> None:
+    alice, token = register(app_client)
+    others = [register(app_client)[0] for _ in range(3)]
+    for i, other in enumerate(others):
+        emit(
+            app_client,
+            "feed.comment_created",
+            {
+                "comment_id": f"c{i}",
+                "post_id": "p1",
+                "post_author_id": alice["id"],
+                "author_id": other["id"],
+                "mentioned_user_ids": [],
+            },
+        )
+    items = notifications(app_client, token)["items"]
+    assert [n["kind"] for n in items] == ["comment"] * 3
+    assert items[0]["target"] == {"type": "comment", "id": "c2", "post_id": "p1"}
+    with app_client.websocket_connect("/ws/notifications", headers=auth(token)) as socket:
+        assert socket.receive_json(timeout=WAIT) == {"type": "unread_count", "count": 3}
+        response = app_client.post(
+            f"{API}/notifications/read", headers=auth(token), json={"ids": [items[0]["id"]]}
+        )
+        assert response.status_code == 200
+        assert response.json() == {"updated": 1, "unread_count": 2}
+        assert socket.receive_json(timeout=WAIT) == {"type": "unread_count", "count": 2}
+        socket.send_json({"type": "read", "all": True})
+        assert socket.receive_json(timeout=WAIT) == {"type": "unread_count", "count": 0}
+    unread = notifications(app_client, token, unread_only="true")
+    assert unread == {"items": [], "next_cursor": None}
+    assert all(n["read"] for n in notifications(app_client, token)["items"])
+
+
+def test_pagination_and_list_errors(app_client: TestClient[Litestar]) -> None:
+    alice, token = register(app_client)
+    for i in range(5):
+        other, _ = register(app_client)
+        emit(app_client, "users.followed", {"follower_id": other["id"], "followee_id": alice["id"]})
+        assert i >= 0
+    # Follows of one user group into one notification.
+    [grouped] = notifications(app_client, token)["items"]
+    assert grouped["actor_count"] == 5 and len(grouped["actors"]) == 3
+    for i in range(4):
+        emit(
+            app_client,
+            "chat.message_sent",
+            {
+                "message_id": f"m{i}",
+                "conversation_id": "conv",
+                "sender_id": register(app_client)[0]["id"],
+                "recipient_ids": [alice["id"]],
+                "is_request": False,
+            },
+        )
+    seen: list[str] = []
+    cursor = None
+    while True:
+        page = notifications(app_client, token, limit=2, **({"cursor": cursor} if cursor else {}))
+        seen += [n["id"] for n in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert len(seen) == len(set(seen)) == 5
+    assert (
+        app_client.get(f"{API}/notifications", headers=auth(token), params={"limit": 0}).status_code
+        == 422
+    )
+    bad = app_client.get(f"{API}/notifications", headers=auth(token), params={"cursor": "!!"})
+    assert (bad.status_code, bad.json()["code"]) == (400, "invalid_cursor")
+    assert app_client.get(f"{API}/notifications").status_code == 401
+    bad_read = app_client.post(f"{API}/notifications/read", headers=auth(token), json={})
+    assert bad_read.status_code == 422
+
+
+def test_message_requests_and_muted_kinds_create_nothing(app_client: TestClient[Litestar]) -> None:
+    alice, token = register(app_client, interface_language="en")
+    bob, _ = register(app_client)
+    settings = app_client.get(f"{API}/notifications/settings", headers=auth(token)).json()
+    assert settings["kinds"]["like"] is True
+    assert settings["channels"]["like"] == {"in_app": True, "push": True}
+    patched = app_client.patch(
+        f"{API}/notifications/settings",
+        headers=auth(token),
+        json={"kinds": {"like": False}, "channels": {"follow": {"push": False}}},
+    )
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["kinds"]["like"] is False
+    assert patched.json()["channels"]["follow"] == {"in_app": True, "push": False}
+    assert (
+        app_client.get(f"{API}/notifications/settings", headers=auth(token)).json()
+        == patched.json()
+    )
+    emit(
+        app_client,
+        "feed.post_liked",
+        {"post_id": "p", "post_author_id": alice["id"], "user_id": bob["id"]},
+    )
+    emit(
+        app_client,
+        "chat.message_sent",
+        {
+            "message_id": "m1",
+            "conversation_id": "c1",
+            "sender_id": bob["id"],
+            "recipient_ids": [alice["id"]],
+            "is_request": True,
+        },
+    )
+    assert notifications(app_client, token)["items"] == []
+    invalid = app_client.patch(
+        f"{API}/notifications/settings", headers=auth(token), json={"kinds": {"nope": False}}
+    )
+    assert invalid.status_code == 422
+    assert invalid.json()["code"] == "validation_error"
+    assert invalid.json()["detail"] == "Unknown notification kind: nope."
+
+
+def test_mentions_and_new_posts(app_client: TestClient[Litestar]) -> None:
+    author, _ = register(app_client, nickname="Author")
+    mentioned, mentioned_token = register(app_client, interface_language="en")
+    emit(
+        app_client,
+        "feed.post_created",
+        {
+            "post_id": "p9",
+            "author_id": author["id"],
+            "language": "en",
+            "hashtags": [],
+            "mentioned_user_ids": [mentioned["id"]],
+        },
+    )
+    [item] = notifications(app_client, mentioned_token)["items"]
+    assert (item["kind"], item["text"]) == ("mention", "Author mentioned you in a post.")
+
+
+def test_socket_needs_a_token(app_client: TestClient[Litestar]) -> None:
+    from litestar.exceptions import WebSocketDisconnect
+
+    with (
+        app_client.websocket_connect("/ws/notifications") as socket,
+        pytest.raises(WebSocketDisconnect) as closed,
+    ):
+        socket.receive_json(timeout=WAIT)
+    assert closed.value.code == 4401
+
+
+def drain(client: TestClient[Litestar]) -> None:
+    container = client.app.state.dishka_container
+
+    async def run() -> None:
+        await (await container.get(OutboxDispatcher)).drain()
+
+    client.blocking_portal.call(run)
+
+
+def test_end_to_end_through_the_other_modules(app_client: TestClient[Litestar]) -> None:
+    """Real follow/post/like/comment endpoints -> outbox -> notifications."""
+    alice, alice_token = register(app_client, interface_language="en", nickname="Alice")
+    bob, bob_token = register(app_client, nickname="Bob")
+    _carol, carol_token = register(app_client, nickname="Carol")
+    follow = app_client.put(f"{API}/users/{alice['id']}/follow", headers=auth(bob_token))
+    assert follow.status_code == 204, follow.text
+    with app_client.websocket_connect(f"/ws/notifications?token={alice_token}") as socket:
+        assert socket.receive_json(timeout=WAIT) == {"type": "unread_count", "count": 0}
+        drain(app_client)
+        frame = socket.receive_json(timeout=WAIT)
+        assert frame["notification"]["text"] == "Bob started following you."
+        assert socket.receive_json(timeout=WAIT) == {"type": "unread_count", "count": 1}
+
+    created = app_client.post(
+        f"{API}/posts", headers=auth(alice_token), json={"content": "hello world", "language": "en"}
+    )
+    assert created.status_code == 201, created.text
+    post_id = created.json()["id"]
+    for token in (bob_token, carol_token):
+        liked = app_client.put(f"{API}/posts/{post_id}/like", headers=auth(token))
+        assert liked.status_code == 204, liked.text
+    comment = app_client.post(
+        f"{API}/posts/{post_id}/comments",
+        headers=auth(carol_token),
+        json={"content": f"nice @{bob['handle']}"},
+    )
+    assert comment.status_code == 201, comment.text
+    drain(app_client)
+    # Carol blocks Alice: Alice's later likes must not notify Carol.
+    blocked = app_client.put(f"{API}/users/{alice['id']}/block", headers=auth(carol_token))
+    assert blocked.status_code == 204, blocked.text
+    liked = app_client.put(f"{API}/comments/{comment.json()['id']}/like", headers=auth(alice_token))
+    assert liked.status_code in (204, 404), liked.text
+    drain(app_client)
+
+    kinds = {n["kind"]: n for n in notifications(app_client, alice_token)["items"]}
+    assert set(kinds) == {"follow", "like", "comment"}
+    assert kinds["like"]["actor_count"] == 2
+    assert kinds["like"]["text"] == "Carol and 1 other liked your post."
+    assert kinds["comment"]["target"]["post_id"] == post_id
+    bob_items = notifications(app_client, bob_token)["items"]
+    # Bob follows Alice (her new post) and Carol mentioned him in her comment.
+    assert sorted((n["kind"], n["target"]["type"]) for n in bob_items) == [
+        ("mention", "comment"),
+        ("post", "post"),
+    ]
+    assert notifications(app_client, carol_token)["items"] == []
