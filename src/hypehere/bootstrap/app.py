@@ -32,6 +32,7 @@ from hypehere.entrypoints.http.feed.controller import (
 from hypehere.entrypoints.http.health.controller import HealthController
 from hypehere.entrypoints.http.middleware import request_logging_middleware
 from hypehere.entrypoints.http.notifications.controller import NotificationsController
+from hypehere.entrypoints.http.search.controller import SearchController
 from hypehere.entrypoints.http.users.admin_controller import AdminUsersController
 from hypehere.entrypoints.http.users.auth_controller import AuthController
 from hypehere.entrypoints.http.users.controller import UsersController
@@ -57,6 +58,7 @@ def api_handlers() -> Sequence[ControllerRouterHandler]:
         ConversationsController,
         RoomsController,
         NotificationsController,
+        SearchController,
     ]
 
 

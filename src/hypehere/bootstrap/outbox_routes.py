@@ -22,6 +22,7 @@ from typing import NamedTuple
 from hypehere.application.common.outbox import OutboxHandler
 from hypehere.application.feed.invalidate_feed import FeedInvalidationHandler
 from hypehere.application.notifications import handlers as notifications
+from hypehere.application.search.sync_index import SyncPostToSearch, SyncUserToSearch
 
 
 class OutboxRoute(NamedTuple):
@@ -60,6 +61,14 @@ OUTBOX_ROUTES: list[OutboxRoute] = [
     OutboxRoute(
         "chat.message_sent", "notifications.message", notifications.MessageNotificationHandler
     ),
+    # --- search: each handler re-reads the current row, so order and redelivery are harmless
+    OutboxRoute("feed.post_created", "search.post_created", SyncPostToSearch),
+    OutboxRoute("feed.post_updated", "search.post_updated", SyncPostToSearch),
+    OutboxRoute("feed.post_deleted", "search.post_deleted", SyncPostToSearch),
+    OutboxRoute("feed.post_removed", "search.post_removed", SyncPostToSearch),
+    OutboxRoute("users.registered", "search.user_registered", SyncUserToSearch),
+    OutboxRoute("users.profile_updated", "search.user_profile_updated", SyncUserToSearch),
+    OutboxRoute("users.state_changed", "search.user_state_changed", SyncUserToSearch),
     # --- feed: drop cached ranked feed sessions when the social graph changes
     OutboxRoute("users.followed", "feed.invalidate_on_follow", FeedInvalidationHandler),
     OutboxRoute("users.unfollowed", "feed.invalidate_on_unfollow", FeedInvalidationHandler),

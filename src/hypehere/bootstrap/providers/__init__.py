@@ -16,6 +16,7 @@ from hypehere.bootstrap.providers.notifications import NotificationsProvider
 from hypehere.bootstrap.providers.platform import platform_providers
 from hypehere.bootstrap.providers.ranking import RankingProvider
 from hypehere.bootstrap.providers.realtime import RealtimeProvider
+from hypehere.bootstrap.providers.search import search_providers
 from hypehere.bootstrap.providers.users import UsersProvider
 from hypehere.bootstrap.settings import Settings
 
@@ -33,4 +34,5 @@ def all_providers(settings: Settings) -> list[Provider]:
         RealtimeProvider(),
         ChatProvider(),
         NotificationsProvider(),
+        *search_providers(settings),
     ]
