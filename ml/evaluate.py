@@ -127,8 +127,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     matrix = build_matrix(data.impressions)
     booster = lgb.Booster(model_file=str(args.model))
     scores = booster.predict(matrix.features)
-    result = compare(scores, matrix.features, matrix.labels, matrix.groups)
-    print(json.dumps(result.to_dict(), indent=2))
+    result = compare(scores, matrix.features, matrix.labels, matrix.groups).to_dict()
+    # the simulator's own engagement probabilities: the ceiling any ranker can reach here
+    truth = np.array([i.probability for i in data.impressions])
+    result["oracle"] = asdict(
+        Metrics(auc(matrix.labels, truth), ndcg_at_k(matrix.labels, truth, matrix.groups))
+    )
+    print(json.dumps(result, indent=2))
     return 0
 
 
