@@ -3,7 +3,7 @@ directory), run against the in-memory fakes, SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -50,14 +50,8 @@ class Harness:
     directory: Any
     ids: dict[str, str]
 
-    async def add_user(self, name: str) -> None:
-        raise NotImplementedError
-
-    async def follow(self, follower: str, followee: str) -> None:
-        raise NotImplementedError
-
-    async def block(self, blocker: str, blocked: str) -> None:
-        raise NotImplementedError
+    follow: Callable[[str, str], Awaitable[None]]
+    block: Callable[[str, str], Awaitable[None]]
 
 
 def note(
@@ -232,8 +226,8 @@ class TestInMemoryNotificationStore(NotificationStoreContract):
         async def block(a: str, b: str) -> None:
             harness.audience.blocks.add((harness.ids[a], harness.ids[b]))
 
-        harness.follow = follow  # type: ignore[method-assign]
-        harness.block = block  # type: ignore[method-assign]
+        harness.follow = follow
+        harness.block = block
         for name, user_id in harness.ids.items():
             harness.directory.put(ActorSummary(id=user_id, handle=name, nickname=name.title()))
         yield harness
@@ -293,8 +287,8 @@ class SqlHarness(NotificationStoreContract):
                 {"blocker_id": harness.ids[a], "blocked_id": harness.ids[b], "created_at": T0},
             )
 
-        harness.follow = follow  # type: ignore[method-assign]
-        harness.block = block  # type: ignore[method-assign]
+        harness.follow = follow
+        harness.block = block
         try:
             yield harness
         finally:

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Coroutine
+from typing import Any
+
 import pytest
 
 from hypehere.application.common.actor import Actor
+from hypehere.application.notifications.compose import NotifyResult
 from hypehere.application.notifications.get_notification_settings import (
     GetNotificationSettings,
     GetNotificationSettingsCommand,
@@ -46,7 +50,9 @@ def world() -> World:
     return World()
 
 
-def like(world: World, liker: str, owner: str, post: str = "p1", event: str | None = None):
+def like(
+    world: World, liker: str, owner: str, post: str = "p1", event: str | None = None
+) -> Coroutine[Any, Any, NotifyResult]:
     return NotifyLike(world.run).execute(
         NotifyLikeCommand(event_id=event or new_id(), liker_id=liker, owner_id=owner, post_id=post)
     )
