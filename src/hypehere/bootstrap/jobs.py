@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from hypehere.application.common.jobs import JobDefinition
-from hypehere.entrypoints.jobs import search_sync
+from hypehere.entrypoints.jobs import search_reindex, search_sync
 from hypehere.entrypoints.jobs import train_ranker as train_ranker_job
 from hypehere.entrypoints.jobs import trending as trending_job
 from hypehere.entrypoints.jobs.runner import JobEntrypoint
@@ -38,6 +38,8 @@ class JobRoute(NamedTuple):
 JOBS: list[JobRoute] = [
     # The worker also runs the outbox dispatcher continuously; this drains it once.
     JobRoute(JobDefinition("search-sync", timeout_seconds=600, retries=0), search_sync.run),
+    # Not scheduled: `hypehere jobs run search-reindex` rebuilds the index from the rows.
+    JobRoute(JobDefinition("search-reindex", timeout_seconds=3600, retries=0), search_reindex.run),
     JobRoute(JobDefinition("trending", cron="*/5 * * * *", timeout_seconds=120), trending_job.run),
     # Daily at 04:30 UTC: `python -m ml.train` in a subprocess writes a new model into
     # ranker_model_dir; servers swap it in within ranker_reload_interval_seconds.
