@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import event, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.memory.notifications import (
@@ -243,6 +243,12 @@ class SqlHarness(NotificationStoreContract):
         engine = create_engine(url)
         session: AsyncSession = create_session_factory(engine)()
         harness = Harness()
+        self.statements: list[str] = []
+
+        def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            self.statements.append(statement)
+
+        event.listen(engine.sync_engine, "before_cursor_execute", count)
         harness.repo = SqlNotificationRepository(session)
         harness.reader = SqlNotificationReader(session)
         harness.settings = SqlNotificationSettings(session)
@@ -295,6 +301,20 @@ class SqlHarness(NotificationStoreContract):
             await session.rollback()
             await session.close()
             await engine.dispose()
+
+    async def test_a_page_with_actors_is_one_query(self, h: Harness) -> None:
+        for i in range(4):
+            n = note(h, "alice", at=T0 + timedelta(seconds=i))
+            await h.repo.add(n)
+            for actor in ("carol", "dave"):
+                await h.repo.add_group_actor(n.id, h.ids[actor], T0)
+                n.add_actor(h.ids[actor], T0 + timedelta(seconds=i), is_new_actor=True)
+            await h.repo.save_group(n)
+        self.statements.clear()
+        page = await h.reader.list_for(h.ids["alice"], unread_only=False, page=PageRequest(limit=3))
+        assert len(self.statements) == 1
+        assert [len(v.actors) for v in page.items] == [3, 3, 3]
+        assert page.items[0].actors[0].handle == "dave"
 
 
 @pytest.mark.integration
