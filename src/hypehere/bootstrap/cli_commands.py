@@ -11,6 +11,7 @@ def register(sub: argparse._SubParsersAction, command: Callable[[str], Any]) -> 
     """Each module adds `sub.add_parser(...)` and a `@command(name)` function here."""
     _register_train_ranker(sub, command)
     _register_worker(sub, command)
+    _register_create_admin(sub, command)
 
 
 def _register_worker(sub: argparse._SubParsersAction, command: Callable[[str], Any]) -> None:  # type: ignore[type-arg]
@@ -86,3 +87,44 @@ def _register_train_ranker(sub: argparse._SubParsersAction, command: Callable[[s
             return 1
         print(json.dumps(msgspec.to_builtins(report), indent=2))
         return 0
+
+
+def _register_create_admin(sub: argparse._SubParsersAction, command: Callable[[str], Any]) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("create-admin", help="Create the first staff account (or promote one)")
+    p.add_argument("--email", required=True)
+    p.add_argument("--password", required=True)
+    p.add_argument("--nickname", default="Admin")
+    p.add_argument("--native-language", default="ko")
+
+    @command("create-admin")
+    def create_admin(args: argparse.Namespace, settings: Any) -> int:
+        import asyncio
+        import sys
+
+        from hypehere.application.users.create_admin import CreateAdmin, CreateAdminCommand
+        from hypehere.bootstrap.container import make_container
+        from hypehere.domain.shared.errors import DomainError
+
+        async def run() -> int:
+            container = make_container(settings, web=False)
+            try:
+                async with container() as request:
+                    use_case = await request.get(CreateAdmin)
+                    result = await use_case.execute(
+                        CreateAdminCommand(
+                            email=args.email,
+                            password=args.password,
+                            nickname=args.nickname,
+                            native_language=args.native_language,
+                        )
+                    )
+            except DomainError as exc:
+                print(f"create-admin failed: {exc.message}", file=sys.stderr)
+                return 1
+            finally:
+                await container.close()
+            verb = "created" if result.created else "promoted"
+            print(f"admin {verb}: {result.user_id}")
+            return 0
+
+        return asyncio.run(run())

@@ -24,6 +24,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from hypehere.application.common.jobs import JobDefinition
+from hypehere.entrypoints.jobs import lift_suspensions as lift_suspensions_job
+from hypehere.entrypoints.jobs import purge_deleted_accounts as purge_deleted_accounts_job
 from hypehere.entrypoints.jobs import search_reindex, search_sync
 from hypehere.entrypoints.jobs import train_ranker as train_ranker_job
 from hypehere.entrypoints.jobs import trending as trending_job
@@ -41,6 +43,14 @@ JOBS: list[JobRoute] = [
     # Not scheduled: `hypehere jobs run search-reindex` rebuilds the index from the rows.
     JobRoute(JobDefinition("search-reindex", timeout_seconds=3600, retries=0), search_reindex.run),
     JobRoute(JobDefinition("trending", cron="*/5 * * * *", timeout_seconds=120), trending_job.run),
+    JobRoute(
+        JobDefinition("lift-suspensions", cron="* * * * *", timeout_seconds=60),
+        lift_suspensions_job.run,
+    ),
+    JobRoute(
+        JobDefinition("purge-deleted-accounts", cron="30 3 * * *", timeout_seconds=1800),
+        purge_deleted_accounts_job.run,
+    ),
     # Daily at 04:30 UTC: `python -m ml.train` in a subprocess writes a new model into
     # ranker_model_dir; servers swap it in within ranker_reload_interval_seconds.
     JobRoute(
