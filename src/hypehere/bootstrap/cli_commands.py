@@ -11,6 +11,7 @@ def register(sub: argparse._SubParsersAction, command: Callable[[str], Any]) -> 
     """Each module adds `sub.add_parser(...)` and a `@command(name)` function here."""
     _register_train_ranker(sub, command)
     _register_worker(sub, command)
+    _register_seed_demo(sub, command)
     _register_create_admin(sub, command)
 
 
@@ -128,3 +129,34 @@ def _register_create_admin(sub: argparse._SubParsersAction, command: Callable[[s
             return 0
 
         return asyncio.run(run())
+
+
+def _register_seed_demo(sub: argparse._SubParsersAction, command: Callable[[str], Any]) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "seed-demo",
+        help="Bulk-load a demo community (users, follows, posts, likes); COPY on PostgreSQL",
+    )
+    p.add_argument("--users", type=int, default=200)
+    p.add_argument("--posts", type=int, default=2000)
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--password", default=None, help="password of every demo user")
+
+    @command("seed-demo")  # type: ignore[untyped-decorator]
+    def seed_demo_command(args: argparse.Namespace, settings: Any) -> int:
+        import asyncio
+        import dataclasses
+        import json
+
+        from hypehere.bootstrap.seed_demo import DEFAULT_PASSWORD, seed_demo
+
+        report = asyncio.run(
+            seed_demo(
+                settings,
+                args.users,
+                args.posts,
+                seed=args.seed,
+                password=args.password or DEFAULT_PASSWORD,
+            )
+        )
+        print(json.dumps(dataclasses.asdict(report)))
+        return 0
