@@ -23,6 +23,7 @@ from hypehere.application.common.outbox import OutboxHandler
 from hypehere.application.feed.invalidate_feed import FeedInvalidationHandler
 from hypehere.application.notifications import handlers as notifications
 from hypehere.application.search.sync_index import SyncPostToSearch, SyncUserToSearch
+from hypehere.application.users.count_posts import CountCreatedPost, CountDeletedPost
 
 
 class OutboxRoute(NamedTuple):
@@ -74,4 +75,7 @@ OUTBOX_ROUTES: list[OutboxRoute] = [
     OutboxRoute("users.unfollowed", "feed.invalidate_on_unfollow", FeedInvalidationHandler),
     OutboxRoute("users.blocked", "feed.invalidate_on_block", FeedInvalidationHandler),
     OutboxRoute("users.unblocked", "feed.invalidate_on_unblock", FeedInvalidationHandler),
+    # --- users: denormalized post_count on the author
+    OutboxRoute("feed.post_created", "users.count_created_post", CountCreatedPost),
+    OutboxRoute("feed.post_deleted", "users.count_deleted_post", CountDeletedPost),
 ]

@@ -112,6 +112,17 @@ class UserRepositoryContract:
         )
         assert await world.status.status("missing") is None
 
+    async def test_counters_move_atomically_and_stop_at_zero(self, world: UsersWorld) -> None:
+        alice = await world.add_user("alice")
+        await world.counters.adjust_post_count(alice.id, 1)
+        await world.counters.adjust_post_count(alice.id, 1)
+        await world.counters.adjust_report_count(alice.id, 1)
+        await world.counters.adjust_report_count(alice.id, -3)
+        await world.counters.adjust_post_count("missing", 1)
+        await world.commit()
+        loaded = await world.users.get(alice.id)
+        assert (loaded.post_count, loaded.report_count) == (2, 0)
+
 
 class TestMemory(OnMemory, UserRepositoryContract):
     pass

@@ -12,6 +12,7 @@ from hypehere.adapters.memory.users import (
     InMemoryAccountStatusReader,
     InMemoryRefreshTokenRepository,
     InMemorySocialGraph,
+    InMemoryUserCounters,
     InMemoryUserReader,
     InMemoryUserRepository,
     InMemoryUserStore,
@@ -21,6 +22,7 @@ from hypehere.adapters.sql.users import (
     SqlAccountStatusReader,
     SqlRefreshTokenRepository,
     SqlSocialGraph,
+    SqlUserCounters,
     SqlUserRepository,
 )
 from hypehere.adapters.sql.users_reader import SqlUserReader
@@ -39,6 +41,7 @@ class UsersWorld:
     tokens: Any
     reader: Any
     status: Any
+    counters: Any
     commit: Any
 
     async def add_user(
@@ -81,6 +84,7 @@ def memory_world() -> UsersWorld:
         tokens=InMemoryRefreshTokenRepository(store),
         reader=InMemoryUserReader(store),
         status=InMemoryAccountStatusReader(store),
+        counters=InMemoryUserCounters(store),
         commit=_noop,
     )
 
@@ -97,6 +101,7 @@ async def sql_world(url: str) -> AsyncIterator[UsersWorld]:
             tokens=SqlRefreshTokenRepository(session),
             reader=SqlUserReader(session),
             status=SqlAccountStatusReader(session),
+            counters=SqlUserCounters(session),
             commit=session.commit,
         )
     finally:

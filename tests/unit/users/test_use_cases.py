@@ -288,3 +288,33 @@ async def test_user_summaries_keep_order(kit: Kit) -> None:
     b = await kit.actor()
     views = await kit.build(GetUserSummaries).execute([b.user_id, "missing", a.user_id])
     assert [v.id for v in views] == [b.user_id, a.user_id]
+
+
+async def test_post_count_handlers_and_report_count(kit: Kit) -> None:
+    from datetime import UTC, datetime
+
+    from hypehere.adapters.memory.users import InMemoryUserCounters
+    from hypehere.application.common.outbox import OutboxMessage
+    from hypehere.application.users.adjust_report_count import (
+        AdjustReportCount,
+        AdjustReportCountCommand,
+    )
+    from hypehere.application.users.count_posts import CountCreatedPost, CountDeletedPost
+
+    author = await kit.actor()
+    counters = InMemoryUserCounters(kit.store)
+
+    def message(topic: str) -> OutboxMessage:
+        return OutboxMessage(
+            id="e",
+            topic=topic,
+            payload={"post_id": "p", "author_id": author.user_id},
+            occurred_at=datetime(2026, 1, 1, tzinfo=UTC),
+        )
+
+    await CountCreatedPost(kit.uow, counters).handle(message("feed.post_created"))
+    await CountCreatedPost(kit.uow, counters).handle(message("feed.post_created"))
+    await CountDeletedPost(kit.uow, counters).handle(message("feed.post_deleted"))
+    assert kit.store.users[author.user_id].post_count == 1
+    await AdjustReportCount(kit.uow, counters).execute(AdjustReportCountCommand(author.user_id, 2))
+    assert kit.store.users[author.user_id].report_count == 2

@@ -202,6 +202,21 @@ class InMemoryRefreshTokenRepository:
                 token.revoked_at = now
 
 
+class InMemoryUserCounters:
+    def __init__(self, store: InMemoryUserStore) -> None:
+        self.store = store
+
+    async def adjust_post_count(self, user_id: str, delta: int) -> None:
+        user = self.store.users.get(user_id)
+        if user is not None:
+            user.post_count = max(0, user.post_count + delta)
+
+    async def adjust_report_count(self, user_id: str, delta: int) -> None:
+        user = self.store.users.get(user_id)
+        if user is not None:
+            user.report_count = max(0, user.report_count + delta)
+
+
 class InMemoryAccountStatusReader:
     def __init__(self, store: InMemoryUserStore) -> None:
         self.store = store

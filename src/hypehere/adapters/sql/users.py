@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, insert, or_, select, update
+from sqlalchemy import and_, case, delete, exists, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -432,6 +432,25 @@ class SqlRefreshTokenRepository:
                 .where(tokens_t.c.user_id == user_id, tokens_t.c.revoked_at.is_(None))
                 .values(revoked_at=now)
             )
+
+
+class SqlUserCounters:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def _adjust(self, column: Any, user_id: str, delta: int) -> None:
+        async with translate_errors():
+            await self._session.execute(
+                update(users_t)
+                .where(users_t.c.id == user_id)
+                .values({column: case((column + delta < 0, 0), else_=column + delta)})
+            )
+
+    async def adjust_post_count(self, user_id: str, delta: int) -> None:
+        await self._adjust(users_t.c.post_count, user_id, delta)
+
+    async def adjust_report_count(self, user_id: str, delta: int) -> None:
+        await self._adjust(users_t.c.report_count, user_id, delta)
 
 
 class SqlAccountStatusReader:

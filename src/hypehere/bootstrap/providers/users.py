@@ -11,11 +11,13 @@ from hypehere.adapters.sql.users import (
     SqlAccountStatusReader,
     SqlRefreshTokenRepository,
     SqlSocialGraph,
+    SqlUserCounters,
     SqlUserRepository,
 )
 from hypehere.adapters.sql.users_reader import SqlUserReader
 from hypehere.adapters.validation.email_validator import LibraryEmailValidator
 from hypehere.application.common.auth import AccessTokenVerifier
+from hypehere.application.users.adjust_report_count import AdjustReportCount
 from hypehere.application.users.ban_user import BanUser
 from hypehere.application.users.block_user import BlockUser
 from hypehere.application.users.change_password import ChangePassword
@@ -55,7 +57,12 @@ from hypehere.application.users.unsuspend_user import UnsuspendUser
 from hypehere.application.users.update_me import UpdateMe
 from hypehere.application.users.verify_access_token import VerifyAccessToken
 from hypehere.bootstrap.settings import Settings
-from hypehere.domain.users.ports import RefreshTokenRepository, SocialGraph, UserRepository
+from hypehere.domain.users.ports import (
+    RefreshTokenRepository,
+    SocialGraph,
+    UserCounters,
+    UserRepository,
+)
 
 
 def password_hasher_for(settings: Settings) -> Argon2PasswordHasher:
@@ -94,6 +101,10 @@ class UsersProvider(Provider):
     @provide(scope=Scope.REQUEST)
     def graph(self, session: AsyncSession) -> SocialGraph:
         return SqlSocialGraph(session)
+
+    @provide(scope=Scope.REQUEST)
+    def counters(self, session: AsyncSession) -> UserCounters:
+        return SqlUserCounters(session)
 
     @provide(scope=Scope.REQUEST)
     def refresh_tokens(self, session: AsyncSession) -> RefreshTokenRepository:
@@ -140,5 +151,6 @@ class UsersProvider(Provider):
         LiftSuspensions,
         PurgeDeletedAccounts,
         CreateAdmin,
+        AdjustReportCount,
         scope=Scope.REQUEST,
     )
