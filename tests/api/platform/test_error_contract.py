@@ -20,6 +20,7 @@ from litestar.testing import AsyncTestClient
 from litestar.types import ControllerRouterHandler
 
 from hypehere.bootstrap import app as app_module
+from hypehere.bootstrap.settings import load_settings
 from tests.conftest import test_settings as make_settings
 
 pytestmark = pytest.mark.integration
@@ -211,6 +212,15 @@ async def test_cors_when_origins_are_configured(tmp_path: Path, sqlite_url: str)
     assert preflight.headers["access-control-allow-origin"] == "https://app.hypehere.example"
     assert "GET" in preflight.headers["access-control-allow-methods"]
     assert "access-control-allow-origin" not in stranger.headers
+
+
+def test_cors_origins_come_from_the_environment_comma_separated(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("HYPEHERE_CORS_ORIGINS", "https://a.example, https://b.example")
+    monkeypatch.setenv("HYPEHERE_VAR_DIR", str(tmp_path))
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    assert load_settings().cors_origins == ["https://a.example", "https://b.example"]
 
 
 async def test_no_cors_headers_by_default(tmp_path: Path, sqlite_url: str) -> None:
