@@ -321,3 +321,49 @@ async def test_meilisearch_index_end_to_end(meili_client: Any, sqlite_db: AsyncE
     response = await meili_client.get(f"{API}/search", params={"q": "directions"})
     assert response.status_code == 503
     assert response.json()["code"] == "service_unavailable"
+
+
+# --- through the feed module's own endpoints ---
+
+
+async def test_feed_posts_stay_in_step_with_the_index(
+    client: Any, backend_settings: Settings
+) -> None:
+    from tests.api.helpers import make_staff
+
+    _author, token = await register(client)
+    staff, staff_token = await register(client)
+    await make_staff(client, staff["id"], database_url=backend_settings.effective_database_url)
+    created = await client.post(
+        f"{API}/posts",
+        json={"content": "Morning routine for #language exchange", "language": "en"},
+        headers=auth(token),
+    )
+    assert created.status_code == 201, created.text
+    post_id = created.json()["id"]
+    await drain(client)
+    assert ids(await search(client, q="routnie")) == []  # transposition: 2 edits, 7 letters
+    assert ids(await search(client, q="routine")) == [post_id]
+    assert ids(await search(client, q="exchenge")) == [post_id]  # one typo
+    edited = await client.patch(
+        f"{API}/posts/{post_id}", json={"content": "Evening routine now"}, headers=auth(token)
+    )
+    assert edited.status_code == 200, edited.text
+    await drain(client)
+    assert ids(await search(client, q="evening")) == [post_id]
+    assert ids(await search(client, q="exchange")) == []
+    removed = await client.post(f"{API}/admin/posts/{post_id}/remove", headers=auth(staff_token))
+    assert removed.status_code == 200, removed.text
+    await drain(client)
+    assert ids(await search(client, q="evening")) == []
+
+    second = await client.post(
+        f"{API}/posts", json={"content": "Temporary thought", "language": "en"}, headers=auth(token)
+    )
+    second_id = second.json()["id"]
+    await drain(client)
+    assert ids(await search(client, q="temporary")) == [second_id]
+    deleted = await client.delete(f"{API}/posts/{second_id}", headers=auth(token))
+    assert deleted.status_code == 204, deleted.text
+    await drain(client)
+    assert ids(await search(client, q="temporary")) == []
