@@ -242,9 +242,11 @@ class ConnectionRegistry:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._empty.wait(), grace_seconds)
 
-    def install_signal_handlers(self) -> None:
-        """Close sockets with 1001 as soon as SIGTERM/SIGINT arrives, before the server
-        (uvicorn closes remaining sockets with 1012 when it shuts down) gets to them."""
+    def install_signal_handlers(self, grace_seconds: float = 3.0) -> None:
+        """On SIGTERM/SIGINT, close every socket with 1001 and wait for them (bounded)
+        BEFORE handing the signal to the server's own handler: uvicorn would otherwise close
+        the remaining sockets itself with 1012 when it shuts down. A second signal goes
+        straight through (forced exit)."""
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             previous = signal.getsignal(sig)
@@ -252,8 +254,18 @@ class ConnectionRegistry:
                 continue
 
             def handler(signum: int, frame: Any, _previous: Any = previous) -> None:
-                loop.call_soon_threadsafe(self.close_all)
-                _previous(signum, frame)
+                if not self.accepting:  # already draining: let the server act now
+                    _previous(signum, frame)
+                    return
+                self.accepting = False
+
+                async def drain_then_forward() -> None:
+                    try:
+                        await self.drain(grace_seconds)
+                    finally:
+                        _previous(signum, frame)
+
+                loop.call_soon_threadsafe(lambda: loop.create_task(drain_then_forward()))
 
             with contextlib.suppress(ValueError, RuntimeError):
                 signal.signal(sig, handler)
@@ -420,12 +432,12 @@ async def _run(
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
     finally:
-        registry.remove(conn)
-        await _best_effort(presence.disconnect(conn.user_id, conn.id), "presence_disconnect")
         if conn._close_code is not None:
             await _close(conn.socket, conn._close_code, conn._close_reason)
         else:
             await _close(conn.socket, 1000, "")
+        registry.remove(conn)
+        await _best_effort(presence.disconnect(conn.user_id, conn.id), "presence_disconnect")
         with contextlib.suppress(Exception):
             await channel.on_close(conn)
         logger.info("ws_disconnected", close_code=conn._close_code)
