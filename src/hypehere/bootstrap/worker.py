@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
+import os
 import signal
 import sys
 import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import structlog
@@ -49,26 +52,77 @@ class DispatcherLoop:
             self._task = None
 
 
+class SchedulerLock:
+    """An exclusive lock file (flock): among the processes sharing a var_dir (e.g.
+    `hypehere serve --workers 4` without Redis), only the holder runs the cron schedules.
+    The kernel drops the lock when its process dies."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._fd: int | None = None
+
+    def try_acquire(self) -> bool:
+        if self._fd is not None:
+            return True
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return False
+        self._fd = fd
+        return True
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+
 class EmbeddedWorker:
-    """In-process scheduler and outbox dispatcher, started and stopped with the app."""
+    """In-process scheduler and outbox dispatcher, started and stopped with the app.
+
+    Every process runs the dispatcher (claims are leased, so that is safe) and its own
+    queued jobs; the cron schedules run in the one process holding the scheduler lock."""
+
+    LOCK_RETRY_SECONDS = 10.0
 
     def __init__(self, container: AsyncContainer) -> None:
         self._container = container
         self._queue: InMemoryJobQueue | None = None
         self._loop: DispatcherLoop | None = None
+        self._lock: SchedulerLock | None = None
+        self._lock_task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
+        settings = await self._container.get(Settings)
         self._queue = await self._container.get(InMemoryJobQueue)
-        self._queue.start()
+        self._queue.start(cron=False)
+        self._lock = SchedulerLock(settings.var_dir / "scheduler.lock")
+        self._lock_task = asyncio.create_task(self._schedule_when_leader(), name="scheduler-lock")
         self._loop = DispatcherLoop(await self._container.get(OutboxDispatcher))
         self._loop.start()
         log.info("embedded_worker_started")
 
+    async def _schedule_when_leader(self) -> None:
+        assert self._lock is not None and self._queue is not None
+        while not self._lock.try_acquire():  # noqa: ASYNC110 (polling a file lock)
+            await asyncio.sleep(self.LOCK_RETRY_SECONDS)
+        log.info("embedded_scheduler_started")
+        self._queue.start_cron()
+
     async def stop(self) -> None:
+        if self._lock_task is not None:
+            self._lock_task.cancel()
+            await asyncio.gather(self._lock_task, return_exceptions=True)
         if self._loop is not None:
             await self._loop.stop()
         if self._queue is not None:
             await self._queue.stop()
+        if self._lock is not None:
+            self._lock.release()
         log.info("embedded_worker_stopped")
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from hypehere.adapters.memory.jobs import InMemoryJobQueue
 from hypehere.application.common.jobs import JobDefinition
+from hypehere.bootstrap.worker import SchedulerLock
 
 pytestmark = pytest.mark.integration
 
@@ -41,3 +43,13 @@ async def test_cron_runs_once_per_tick_and_skips_ticks_while_running() -> None:
     first, second = (datetime.fromisoformat(tick) for tick in ticks)
     assert first.utcoffset() is not None
     assert (second - first).total_seconds() >= 1
+
+
+def test_only_one_process_holds_the_scheduler_lock(tmp_path: Path) -> None:
+    first, second = SchedulerLock(tmp_path / "s.lock"), SchedulerLock(tmp_path / "s.lock")
+
+    assert first.try_acquire()
+    assert not second.try_acquire()
+    first.release()
+    assert second.try_acquire()
+    second.release()

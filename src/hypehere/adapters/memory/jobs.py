@@ -71,13 +71,19 @@ class InMemoryJobQueue:
         if self._started:
             self._launch(run)
 
-    def start(self) -> None:
-        """Start running queued work and the cron schedules."""
-        if self._started:
+    def start(self, *, cron: bool = True) -> None:
+        """Start running queued work, and the cron schedules unless `cron` is false."""
+        if not self._started:
+            self._started = True
+            for run in list(self._runs):
+                self._launch(run)
+        if cron:
+            self.start_cron()
+
+    def start_cron(self) -> None:
+        """Start the cron schedules (once)."""
+        if self._cron_tasks:
             return
-        self._started = True
-        for run in list(self._runs):
-            self._launch(run)
         for definition in self._definitions.values():
             if definition.cron:
                 self._cron_tasks.append(

@@ -204,6 +204,21 @@ class OutboxDispatcher:
 
     async def _run_handler(self, route: HandlerRoute, message: OutboxMessage) -> None:
         started = time.perf_counter()
+        with structlog.contextvars.bound_contextvars(
+            event_id=message.id, topic=message.topic, handler=route.handler_name
+        ):
+            await self._run_in_transaction(route, message)
+        elapsed = time.perf_counter() - started
+        HANDLER_SECONDS.labels(route.handler_name).observe(elapsed)
+        log.info(
+            "outbox_event_handled",
+            event_id=message.id,
+            topic=message.topic,
+            handler=route.handler_name,
+            duration_ms=round(elapsed * 1000, 1),
+        )
+
+    async def _run_in_transaction(self, route: HandlerRoute, message: OutboxMessage) -> None:
         async with self._container() as request:
             uow = await request.get(UnitOfWork)
             handled = await request.get(HandledEvents)
@@ -218,12 +233,3 @@ class OutboxDispatcher:
                 handler = await request.get(route.handler_type)
                 await handler.handle(message)
                 await handled.mark_handled(route.handler_name, message.id, self._clock.now())
-        elapsed = time.perf_counter() - started
-        HANDLER_SECONDS.labels(route.handler_name).observe(elapsed)
-        log.info(
-            "outbox_event_handled",
-            event_id=message.id,
-            topic=message.topic,
-            handler=route.handler_name,
-            duration_ms=round(elapsed * 1000, 1),
-        )
