@@ -45,10 +45,15 @@ class DispatcherLoop:
         self._stop.clear()
         self._task = asyncio.create_task(self._dispatcher.run(self._stop), name="outbox")
 
-    async def stop(self) -> None:
+    async def stop(self, grace_seconds: float = 10.0) -> None:
+        """Let the current delivery finish (up to `grace_seconds`), then cancel it; an
+        interrupted delivery rolls back and is redelivered when its lease ends."""
         self._stop.set()
         if self._task is not None:
-            await self._task
+            try:
+                await asyncio.wait_for(self._task, grace_seconds)
+            except TimeoutError:
+                log.warning("outbox_dispatcher_cancelled", grace_seconds=grace_seconds)
             self._task = None
 
 

@@ -33,8 +33,13 @@ class SqlOutboxStore:
 
     async def fetch_pending(self, limit: int, now: datetime) -> Sequence[OutboxMessage]:
         query = (
-            select(_outbox.c.id, _outbox.c.topic, _outbox.c.payload, _outbox.c.occurred_at)
-            .add_columns(_outbox.c.attempts)
+            select(
+                _outbox.c.id,
+                _outbox.c.topic,
+                _outbox.c.payload,
+                _outbox.c.occurred_at,
+                _outbox.c.attempts,
+            )
             .where(
                 _outbox.c.delivered_at.is_(None),
                 _outbox.c.dead_at.is_(None),
