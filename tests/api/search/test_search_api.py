@@ -367,3 +367,10 @@ async def test_feed_posts_stay_in_step_with_the_index(
     assert deleted.status_code == 204, deleted.text
     await drain(client)
     assert ids(await search(client, q="temporary")) == []
+
+
+async def test_openapi_describes_search(client: Any) -> None:
+    response = await client.get(f"{API}/schema/openapi.json")
+    assert response.status_code == 200, response.text[:500]
+    parameters = response.json()["paths"][f"{API}/search"]["get"]["parameters"]
+    assert {p["name"] for p in parameters} >= {"q", "type", "language", "limit", "cursor"}

@@ -12,7 +12,7 @@ from litestar.params import Parameter
 
 from hypehere.application.common.actor import Actor
 from hypehere.application.search.search_content import SearchContent, SearchContentCommand
-from hypehere.entrypoints.http.search.schemas import SearchPageOut
+from hypehere.entrypoints.http.search.schemas import SearchPageOut, page_out
 
 
 class SearchController(Controller):
@@ -41,4 +41,4 @@ class SearchController(Controller):
                 viewer=maybe_actor,
             )
         )
-        return SearchPageOut(items=result.items, next_cursor=result.next_cursor)
+        return page_out(result)

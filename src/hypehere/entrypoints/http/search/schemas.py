@@ -1,14 +1,17 @@
-"""Search responses: a page of post or user shapes (API.md "Shapes")."""
+"""Search responses: a page of post or user shapes (API.md "Shapes").
+
+The page is returned as a mapping: its items are posts for `type=posts` and users for
+`type=users`, and an untagged union of two Structs cannot be described by msgspec's
+schema (OpenAPI generation would fail); tagging them would add a field to the shapes."""
 
 from __future__ import annotations
 
-import msgspec
+from typing import Any
 
-from hypehere.application.search.views import PostResult, UserResult
+from hypehere.application.search.search_content import SearchContentResult
+
+SearchPageOut = dict[str, Any]
 
 
-class SearchPageOut(msgspec.Struct, frozen=True):
-    """`items` are posts for `type=posts` (the default) and users for `type=users`."""
-
-    items: list[PostResult | UserResult]
-    next_cursor: str | None
+def page_out(result: SearchContentResult) -> SearchPageOut:
+    return {"items": list(result.items), "next_cursor": result.next_cursor}
