@@ -79,6 +79,12 @@ class Settings(BaseSettings):
     worker_concurrency: int = Field(
         default=10, ge=1, le=200, description="Jobs one `hypehere worker` runs at once"
     )
+    worker_metrics_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="Serve `hypehere worker` Prometheus metrics (jobs, outbox) on this port",
+    )
     outbox_poll_interval_seconds: float = Field(
         default=0.5, gt=0, description="Outbox dispatcher poll interval (commits wake it sooner)"
     )

@@ -18,6 +18,7 @@ from typing import Any
 
 import structlog
 from dishka import AsyncContainer
+from prometheus_client import start_http_server
 from redis.asyncio import Redis
 from saq import CronJob, Queue, Worker
 
@@ -250,6 +251,10 @@ async def run_embedded_in_foreground(settings: Settings) -> None:
 
 def worker_main(settings: Settings) -> int:
     """`hypehere worker`: SAQ on Redis when configured, else the in-process scheduler."""
+    if settings.worker_metrics_port is not None:
+        # The worker serves no HTTP; job and outbox metrics (dead letters...) are here.
+        start_http_server(settings.worker_metrics_port, addr=settings.host)
+        log.info("worker_metrics_serving", port=settings.worker_metrics_port)
     if settings.redis_url is not None:
         asyncio.run(run_saq_worker(settings))
     else:
