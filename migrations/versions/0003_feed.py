@@ -159,7 +159,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("post_hashtags", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_post_hashtags_tag_created_at", ["tag", "created_at"], unique=False
+            "ix_post_hashtags_tag_created_at_post_id",
+            ["tag", "created_at", "post_id"],
+            unique=False,
         )
 
     op.create_table(
@@ -227,7 +229,7 @@ def downgrade() -> None:
     op.drop_table("post_likes")
     op.drop_table("post_language_spans")
     with op.batch_alter_table("post_hashtags", schema=None) as batch_op:
-        batch_op.drop_index("ix_post_hashtags_tag_created_at")
+        batch_op.drop_index("ix_post_hashtags_tag_created_at_post_id")
 
     op.drop_table("post_hashtags")
     with op.batch_alter_table("post_edits", schema=None) as batch_op:

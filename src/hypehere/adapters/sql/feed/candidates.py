@@ -39,6 +39,7 @@ FOLLOWED_CAP = 250
 NATIVE_SPEAKERS_CAP = 200
 LEARNERS_CAP = 150
 TRENDING_CAP = 100
+ACTIVITY_CAP = 50
 
 
 class SqlFeedCandidates:
@@ -63,9 +64,11 @@ class SqlFeedCandidates:
                     )
                 ).all()
             )
+            trending_tags = tuple((await self._session.scalars(select(trending.c.tag))).all())
+            trending_set = frozenset(trending_tags)
             rows = list(
                 await self._session.execute(
-                    self._statement(viewer_id, native, targets, now, language, limit)
+                    self._statement(viewer_id, native, targets, trending_tags, now, language, limit)
                 )
             )
         out = []
@@ -86,7 +89,7 @@ class SqlFeedCandidates:
                     has_media=bool(r.media_urls),
                     content_length=int(r.content_length or 0),
                     author_posts_last_7d=int(r.author_posts or 0),
-                    is_trending=bool(r.is_trending),
+                    is_trending=not trending_set.isdisjoint(r.hashtags or ()),
                     author_is_native_of_viewer_target=r.author_native in targets,
                     author_learns_viewer_native=bool(r.learns_native),
                 )
@@ -98,6 +101,7 @@ class SqlFeedCandidates:
         viewer_id: str,
         native: str,
         targets: tuple[str, ...],
+        trending_tags: tuple[str, ...],
         now: datetime,
         language: str | None,
         limit: int,
@@ -131,17 +135,22 @@ class SqlFeedCandidates:
 
         followed = select(follows.c.followee_id).where(follows.c.follower_id == viewer_id)
         learners = select(user_languages.c.user_id).where(user_languages.c.language == native)
-        trending_posts = select(post_hashtags.c.post_id).where(
-            post_hashtags.c.tag.in_(select(trending.c.tag)),
-            post_hashtags.c.created_at >= now - TRENDING_POST_WINDOW,
-        )
         sources = [
             source(posts.c.author_id.in_(followed), cap=FOLLOWED_CAP),
             source(posts.c.author_id.in_(learners), cap=LEARNERS_CAP),
-            source(
-                posts.c.id.in_(trending_posts), cap=TRENDING_CAP, order=posts.c.like_count.desc()
-            ),
         ]
+        if trending_tags:
+            # The newest posts carrying a trending tag (index range scans on (tag, created_at)).
+            trending_posts = (
+                select(post_hashtags.c.post_id)
+                .where(
+                    post_hashtags.c.tag.in_(trending_tags),
+                    post_hashtags.c.created_at >= now - TRENDING_POST_WINDOW,
+                )
+                .order_by(post_hashtags.c.created_at.desc())
+                .limit(TRENDING_CAP * 3)
+            )
+            sources.append(source(posts.c.id.in_(trending_posts), cap=TRENDING_CAP))
         if targets:
             sources.append(
                 source(
@@ -155,30 +164,35 @@ class SqlFeedCandidates:
 
         author = users.alias("author")
         other = posts.alias("other_posts")
+        # My interactions with each author, aggregated once (not per candidate).
         affinity = (
-            select(func.coalesce(func.sum(case((engagements.c.kind == "comment", 2), else_=1)), 0))
+            select(
+                engagements.c.author_id,
+                func.sum(case((engagements.c.kind == "comment", 2), else_=1)).label("score"),
+            )
             .where(
                 engagements.c.user_id == viewer_id,
-                engagements.c.author_id == posts.c.author_id,
                 engagements.c.occurred_at >= now - AFFINITY_WINDOW,
             )
-            .scalar_subquery()
+            .group_by(engagements.c.author_id)
+            .subquery("affinity")
         )
-        author_posts = (
-            select(func.count())
-            .select_from(other)
+        # The author's posts in the last 7 days, counted up to a cap (an index range scan of
+        # at most ACTIVITY_CAP entries per candidate; the feature is log1p, so it saturates).
+        recent = (
+            select(other.c.created_at)
             .where(other.c.author_id == posts.c.author_id, other.c.created_at >= since)
-            .scalar_subquery()
+            .order_by(other.c.created_at.desc())
+            .limit(ACTIVITY_CAP)
+            .correlate(posts)
+            .subquery("recent")
         )
+        author_posts = select(func.count()).select_from(recent).scalar_subquery()
         is_followed = exists().where(
             follows.c.follower_id == viewer_id, follows.c.followee_id == posts.c.author_id
         )
         learns_native = exists().where(
             user_languages.c.user_id == posts.c.author_id, user_languages.c.language == native
-        )
-        is_trending = exists().where(
-            post_hashtags.c.post_id == posts.c.id,
-            post_hashtags.c.tag.in_(select(trending.c.tag)),
         )
         return (
             select(
@@ -192,16 +206,16 @@ class SqlFeedCandidates:
                 func.length(posts.c.content).label("content_length"),
                 author.c.follower_count,
                 author.c.native_language.label("author_native"),
-                affinity.label("affinity"),
+                affinity.c.score.label("affinity"),
                 author_posts.label("author_posts"),
                 is_followed.label("is_followed"),
                 learns_native.label("learns_native"),
-                is_trending.label("is_trending"),
+                posts.c.hashtags,
             )
             .select_from(
-                posts.join(candidate_ids, candidate_ids.c.id == posts.c.id).join(
-                    author, author.c.id == posts.c.author_id
-                )
+                posts.join(candidate_ids, candidate_ids.c.id == posts.c.id)
+                .join(author, author.c.id == posts.c.author_id)
+                .outerjoin(affinity, affinity.c.author_id == posts.c.author_id)
             )
             .where(
                 author_visible(viewer_id, posts.c.author_id, author.c.state),

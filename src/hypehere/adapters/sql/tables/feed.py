@@ -93,7 +93,9 @@ class PostLanguageSpanRow(SQLModel, table=True):
 
 class PostHashtagRow(SQLModel, table=True):
     __tablename__ = "post_hashtags"
-    __table_args__ = (Index("ix_post_hashtags_tag_created_at", "tag", "created_at"),)
+    __table_args__ = (
+        Index("ix_post_hashtags_tag_created_at_post_id", "tag", "created_at", "post_id"),
+    )
 
     post_id: str = Field(
         sa_column=Column(String(36), ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True)
