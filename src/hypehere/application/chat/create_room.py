@@ -45,7 +45,7 @@ class CreateRoom:
         if cmd.password is not None:
             if not 1 <= len(cmd.password) <= 128:
                 raise InvalidInputError("password must have 1 to 128 characters", field="password")
-            password_hash = self._hasher.hash(cmd.password)
+            password_hash = await self._hasher.hash(cmd.password)
         now = self._clock.now()
         room = Room.create(
             name=cmd.name,

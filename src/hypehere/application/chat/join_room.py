@@ -56,7 +56,7 @@ class JoinRoom:
                     restriction.refuse()
                 if room.password_hash is not None and not (
                     cmd.password is not None
-                    and self._hasher.verify(room.password_hash, cmd.password)
+                    and await self._hasher.verify(room.password_hash, cmd.password)
                 ):
                     raise WrongPasswordError("The room password is wrong.")
                 joined_count = await self._rooms.take_seat(room)
