@@ -1,0 +1,298 @@
+"""Chat over WebSockets through a real `hypehere serve` (use PostgreSQL + Redis):
+
+- latency: N pairs of clients in N conversations exchange messages at a fixed total rate;
+  delivery latency = send on one socket -> `message` frame on the other socket;
+- throughput: the same at increasing rates; the highest rate that is still sustained (every
+  message delivered, the rate achieved, p99 under a bound) is reported;
+- idle: K concurrent idle sockets; the server's RSS before and with them open.
+
+    HYPEHERE_DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/bench \\
+    HYPEHERE_REDIS_URL=redis://127.0.0.1:6379/9 \\
+    .venv/bin/python -m bench chat --pairs 50 --rate 500 --seconds 10 --idle 5000
+
+The open-file limit is raised to the hard limit first (the server inherits it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import os
+import resource
+import statistics
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import websockets
+
+from bench.common import machine, serve
+
+API = "/api/v1"
+
+
+@dataclass
+class Pair:
+    conversation_id: str
+    tokens: tuple[str, str]
+
+
+@dataclass
+class Stats:
+    rate: float
+    seconds: float
+    sent: int = 0
+    latencies_ms: list[float] = field(default_factory=list)
+    duplicates: int = 0
+
+    @property
+    def delivered(self) -> int:
+        return len(self.latencies_ms)
+
+    def pct(self, q: float) -> float:
+        if len(self.latencies_ms) < 2:
+            return self.latencies_ms[0] if self.latencies_ms else float("nan")
+        cuts = statistics.quantiles(self.latencies_ms, n=1000, method="inclusive")
+        return cuts[min(998, max(0, round(q * 1000) - 1))]
+
+    @property
+    def achieved_rate(self) -> float:
+        return self.sent / self.seconds if self.seconds else 0.0
+
+    def line(self) -> str:
+        return (
+            f"rate={self.rate:7.0f}/s sent={self.sent:6d} ({self.achieved_rate:7.1f}/s) "
+            f"delivered={self.delivered:6d} lost={self.sent - self.delivered:4d} "
+            f"dup={self.duplicates} p50={self.pct(0.5):8.2f} ms p99={self.pct(0.99):8.2f} ms"
+        )
+
+
+def raise_nofile() -> int:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY:
+        hard = 1 << 20
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+def server_pid(port: int) -> int | None:
+    """The `hypehere serve --port PORT` process (its uvicorn runs in-process with 1 worker)."""
+    needle = f"--port\x00{port}".encode()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if needle in cmdline and b"serve" in cmdline:
+            return int(entry.name)
+    return None
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def load_average() -> float:
+    return os.getloadavg()[0]
+
+
+async def setup(base: str, pairs: int) -> list[Pair]:
+    counter = itertools.count()
+    limits = httpx.Limits(max_connections=16)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
+        semaphore = asyncio.Semaphore(16)
+
+        async def register() -> tuple[str, str]:
+            async with semaphore:
+                body = {
+                    "email": f"bench{next(counter)}-{uuid.uuid4().hex[:8]}@example.com",
+                    "password": "bench password 123",
+                    "nickname": "bench",
+                    "native_language": "ko",
+                    "target_languages": [{"language": "en", "level": "B1"}],
+                }
+                response = await http.post(f"{API}/auth/register", json=body)
+                response.raise_for_status()
+                data = response.json()
+                return data["user"]["id"], data["access_token"]
+
+        users = await asyncio.gather(*(register() for _ in range(2 * pairs)))
+
+        async def pair(a: tuple[str, str], b: tuple[str, str]) -> Pair:
+            async with semaphore:
+                response = await http.post(
+                    f"{API}/conversations",
+                    json={"user_id": b[0]},
+                    headers={"Authorization": f"Bearer {a[1]}"},
+                )
+                response.raise_for_status()
+                return Pair(response.json()["id"], (a[1], b[1]))
+
+        return await asyncio.gather(*(pair(users[2 * i], users[2 * i + 1]) for i in range(pairs)))
+
+
+async def connect(ws_base: str, conversation_id: str, token: str) -> Any:
+    return await websockets.connect(
+        f"{ws_base}/ws/chat/{conversation_id}?token={token}",
+        max_queue=None,
+        ping_interval=None,
+        open_timeout=60,
+    )
+
+
+async def exchange(ws_base: str, pairs: list[Pair], rate: float, seconds: float) -> Stats:
+    """Both sides of every pair send, round-robin over pairs and directions, at `rate`."""
+    stats = Stats(rate=rate, seconds=seconds)
+    sent_at: dict[str, float] = {}
+    received: set[str] = set()
+    sockets: list[tuple[Any, Any]] = []
+    for pair in pairs:
+        a = await connect(ws_base, pair.conversation_id, pair.tokens[0])
+        b = await connect(ws_base, pair.conversation_id, pair.tokens[1])
+        sockets.append((a, b))
+
+    async def read(ws: Any) -> None:
+        try:
+            async for raw in ws:
+                now = time.perf_counter()
+                frame = json.loads(raw)
+                if frame.get("type") == "ping":
+                    await ws.send('{"type":"pong"}')
+                elif frame.get("type") == "message":
+                    client_id = frame["message"]["client_id"]
+                    if client_id in received:
+                        stats.duplicates += 1
+                    elif client_id in sent_at:
+                        received.add(client_id)
+                        stats.latencies_ms.append((now - sent_at[client_id]) * 1000)
+        except websockets.ConnectionClosed:
+            pass
+
+    readers = [asyncio.create_task(read(ws)) for pair in sockets for ws in pair]
+    total = int(rate * seconds)
+    run_id = uuid.uuid4().hex[:6]
+    start = time.perf_counter()
+    for index in range(total):
+        delay = start + index / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        a, b = sockets[index % len(sockets)]
+        ws = a if (index // len(sockets)) % 2 == 0 else b
+        client_id = f"{run_id}-{index}"
+        sent_at[client_id] = time.perf_counter()
+        await ws.send(json.dumps({"type": "message", "content": "x" * 40, "client_id": client_id}))
+        stats.sent += 1
+    stats.seconds = time.perf_counter() - start
+    for _ in range(300):  # wait (at most ~15 s) for deliveries still in flight
+        if len(received) >= stats.sent:
+            break
+        await asyncio.sleep(0.05)
+    for a, b in sockets:
+        await a.close()
+        await b.close()
+    for reader in readers:
+        reader.cancel()
+    await asyncio.gather(*readers, return_exceptions=True)
+    return stats
+
+
+async def idle(ws_base: str, pairs: list[Pair], count: int, pid: int | None) -> list[str]:
+    lines = []
+    before = rss_mb(pid) if pid else float("nan")
+    sockets: list[Any] = []
+    targets = itertools.cycle([(p.conversation_id, t) for p in pairs for t in p.tokens])
+    batch = 200
+    started = time.perf_counter()
+    failures = 0
+    while len(sockets) + failures < count:
+        chunk = [next(targets) for _ in range(min(batch, count - len(sockets) - failures))]
+        results = await asyncio.gather(
+            *(connect(ws_base, cid, token) for cid, token in chunk), return_exceptions=True
+        )
+        for result in results:
+            if isinstance(result, BaseException):
+                failures += 1
+            else:
+                sockets.append(result)
+    opened_in = time.perf_counter() - started
+    await asyncio.sleep(5)
+    with_sockets = rss_mb(pid) if pid else float("nan")
+    lines.append(
+        f"idle sockets={len(sockets)} failed={failures} opened in {opened_in:.1f} s; "
+        f"server RSS {before:.0f} MB -> {with_sockets:.0f} MB "
+        f"({(with_sockets - before) * 1024 / max(1, len(sockets)):.1f} KiB/socket)"
+    )
+    # are they alive? one message through a random pair reaches its idle sockets
+    await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
+    return lines
+
+
+async def run(args: argparse.Namespace, base: str) -> list[str]:
+    ws_base = base.replace("http://", "ws://")
+    port = int(base.rsplit(":", 1)[1])
+    pid = server_pid(port)
+    lines = [
+        f"machine: {machine()}; nofile={raise_nofile()}; server pid={pid}",
+        f"database={os.environ.get('HYPEHERE_DATABASE_URL', 'sqlite (temp)')} "
+        f"redis={os.environ.get('HYPEHERE_REDIS_URL', 'embedded')}",
+    ]
+    pairs = await setup(base, args.pairs)
+    lines.append(f"setup: {len(pairs)} conversations; load {load_average():.1f}")
+    await exchange(ws_base, pairs, rate=50, seconds=2)  # warm-up
+    load = load_average()
+    fixed = await exchange(ws_base, pairs, rate=args.rate, seconds=args.seconds)
+    lines.append(f"fixed-rate  {fixed.line()}  load {load:.1f} -> {load_average():.1f}")
+    best: Stats | None = None
+    for rate in args.ramp:
+        load = load_average()
+        stats = await exchange(ws_base, pairs, rate=rate, seconds=args.ramp_seconds)
+        sustained = (
+            stats.delivered == stats.sent
+            and stats.achieved_rate >= 0.95 * rate
+            and stats.pct(0.99) < args.p99_bound_ms
+        )
+        lines.append(
+            f"ramp        {stats.line()}  {'sustained' if sustained else 'NOT sustained'}"
+            f"  load {load:.1f} -> {load_average():.1f}"
+        )
+        if not sustained:
+            break
+        best = stats
+    lines.append(
+        f"max sustained: {best.rate:.0f} msg/s (p99 {best.pct(0.99):.1f} ms)"
+        if best
+        else "max sustained: below the first ramp step"
+    )
+    if args.idle:
+        lines.extend(await idle(ws_base, pairs, args.idle, pid))
+    return lines
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="bench chat", description=__doc__)
+    parser.add_argument("--pairs", type=int, default=50)
+    parser.add_argument("--rate", type=float, default=500, help="messages/second (fixed run)")
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument(
+        "--ramp", type=lambda v: [float(x) for x in v.split(",")], default=[250, 500, 750, 1000]
+    )
+    parser.add_argument("--ramp-seconds", type=float, default=8)
+    parser.add_argument("--p99-bound-ms", type=float, default=1000)
+    parser.add_argument("--idle", type=int, default=5000, help="idle sockets (0 = skip)")
+    args = parser.parse_args(argv)
+    raise_nofile()
+    with serve() as base:
+        for line in asyncio.run(run(args, base)):
+            print(line, flush=True)
+    return 0
