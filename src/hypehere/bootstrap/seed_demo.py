@@ -136,7 +136,7 @@ async def seed_demo(
                 raise SystemExit(
                     f"seed-demo: {taken} demo users already exist; use a fresh database"
                 )
-        password_hash = password_hasher_for(settings).hash(password)
+        password_hash = await password_hasher_for(settings).hash(password)
 
         user_rows: list[dict[str, Any]] = []
         language_rows: list[dict[str, Any]] = []
