@@ -8,7 +8,7 @@ feed request spends its time.
     HYPEHERE_DATABASE_URL=... HYPEHERE_REDIS_URL=redis://127.0.0.1:6379/9 \
         .venv/bin/python -m bench feed --concurrency 50 --seconds 20 --workers 2
 
-Each client logs in as a different demo user (`demo<N>@hypehere.test`, seed-demo's
+Each client logs in as a different demo user (`demo<N>@example.com`, seed-demo's
 password) and loops over feed sessions: a first page (`GET /feed?limit=20`: candidate
 query, ranking, snapshot stored in the cache, impressions logged) and then `--pages - 1`
 pages through the cursor (cut from the cached snapshot). First pages and cursor pages are
@@ -55,7 +55,7 @@ async def login_all(base: str, users: list[int], password: str) -> list[str]:
             async with sem:
                 r = await client.post(
                     "/api/v1/auth/login",
-                    json={"email": f"demo{n}@hypehere.test", "password": password},
+                    json={"email": f"demo{n}@example.com", "password": password},
                 )
                 r.raise_for_status()
                 tokens[i] = r.json()["access_token"]
@@ -144,7 +144,7 @@ async def profile(viewers: int, users: int) -> list[str]:
             ids = list(
                 (
                     await session.scalars(
-                        select(table.c.id).where(table.c.email.like("demo%@hypehere.test"))
+                        select(table.c.id).where(table.c.email.like("demo%@example.com"))
                     )
                 ).all()
             )

@@ -4,7 +4,7 @@ Users with native and target languages (CEFR levels), a skewed follow graph, pos
 the last week in the author's native or target language with hashtags from a shared pool,
 likes (with matching counters and engagement log rows), then one trending computation.
 PostgreSQL is loaded with COPY (asyncpg `copy_records_to_table`), SQLite with executemany.
-Every demo user has the password `--password` and the email `demo<N>@hypehere.test`, so
+Every demo user has the password `--password` and the email `demo<N>@example.com`, so
 benchmarks can log in as them."""
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from hypehere.domain.shared.ids import new_id
 
 log = structlog.get_logger(__name__)
 
-DEMO_EMAIL = "demo{n}@hypehere.test"
+DEMO_EMAIL = "demo{n}@example.com"
 DEFAULT_PASSWORD = "demo-password-123"
 LANGUAGES = ("ko", "en", "ja", "es", "zh", "fr", "de", "pt")
 LANGUAGE_WEIGHTS = (30, 25, 15, 12, 6, 5, 4, 3)
@@ -130,7 +130,7 @@ async def seed_demo(
             taken = await conn.scalar(
                 select(func.count())
                 .select_from(user_t)
-                .where(user_t.c.email.like("demo%@hypehere.test"))
+                .where(user_t.c.email.like("demo%@example.com"))
             )
             if taken:
                 raise SystemExit(
