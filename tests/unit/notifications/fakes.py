@@ -10,6 +10,7 @@ import msgspec
 
 from hypehere.adapters.memory.clock import FixedClock
 from hypehere.adapters.memory.notifications import (
+    InMemoryAfterCommit,
     InMemoryAudience,
     InMemoryNotificationSettings,
     InMemoryNotificationStore,
@@ -40,17 +41,36 @@ class RecordingBroker:
         return [msgspec.json.decode(m.data) for m in self.published if m.topic == topic]
 
 
+class HookedUnitOfWork(InMemoryUnitOfWork):
+    """Runs the after-commit actions when the outermost block commits."""
+
+    def __init__(self, after_commit: InMemoryAfterCommit) -> None:
+        super().__init__()
+        self._after_commit = after_commit
+
+    async def commit(self) -> None:
+        await super().commit()
+        await self._after_commit.committed()
+
+    async def rollback(self) -> None:
+        await super().rollback()
+        self._after_commit.rolled_back()
+
+
 class World:
     def __init__(self) -> None:
         self.clock = FixedClock()
-        self.uow = InMemoryUnitOfWork()
+        self.after_commit = InMemoryAfterCommit()
+        self.uow = HookedUnitOfWork(self.after_commit)
         self.directory = InMemoryUserDirectory()
         self.audience = InMemoryAudience()
         self.store = InMemoryNotificationStore(self.directory)
         self.settings = InMemoryNotificationSettings()
         self.broker = RecordingBroker()
         self.composer = NotificationComposer(self.store, self.settings, self.audience, self.clock)
-        self.publisher = NotificationPublisher(self.broker, self.store, self.directory)
+        self.publisher = NotificationPublisher(
+            self.broker, self.store, self.directory, self.after_commit
+        )
         self.run = ComposeAndPublish(self.uow, self.composer, self.publisher)
         for name in ("alice", "bob", "carol", "dave", "erin"):
             self.directory.put(ActorSummary(id=name, handle=name, nickname=name.title()))

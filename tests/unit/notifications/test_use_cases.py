@@ -357,3 +357,20 @@ async def test_mark_read_needs_ids_or_all(world: World) -> None:
         await mark.execute(MarkNotificationsReadCommand(actor=Actor("alice")))
     with pytest.raises(InvalidInputError):
         await mark.execute(MarkNotificationsReadCommand(actor=Actor("alice"), ids=["x"], all=True))
+
+
+async def test_pushes_wait_for_the_outermost_commit_and_vanish_on_rollback(
+    world: World,
+) -> None:
+    # The outbox dispatcher wraps a handler in its own transaction (re-entrant unit of work).
+    async with world.uow:
+        await like(world, "bob", "alice")
+        assert world.broker.published == []
+    assert [m.topic for m in world.broker.published] == [notifications_topic("alice")] * 2
+
+    world.broker.published.clear()
+    with pytest.raises(RuntimeError):
+        async with world.uow:
+            await like(world, "carol", "alice", post="p2")
+            raise RuntimeError("the idempotency record could not be written")
+    assert world.broker.published == []

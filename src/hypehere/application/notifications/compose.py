@@ -150,7 +150,7 @@ class NotifyResult(msgspec.Struct, frozen=True):
 
 class ComposeAndPublish:
     """The shared shape of the create-from-event use cases: compose every draft in one
-    transaction, then push the changes live."""
+    transaction; the changes are pushed live once it has committed."""
 
     def __init__(
         self, uow: UnitOfWork, composer: NotificationComposer, publisher: NotificationPublisher
@@ -164,7 +164,7 @@ class ComposeAndPublish:
         async with self._uow:
             for draft in drafts:
                 changed.extend(await self._composer.compose(draft))
-        await self._publisher.publish_notifications(changed)
+            await self._publisher.publish_notifications(changed)
         if changed:
             logger.info(
                 "notifications_created",

@@ -50,6 +50,6 @@ class MarkNotificationsRead:
                 user_id, None if cmd.all else list(dict.fromkeys(cmd.ids or [])), self._clock.now()
             )
             counts = await self._repository.unread_counts([user_id])
-        if updated:
-            await self._publisher.publish_unread_counts([user_id])
+            if updated:
+                await self._publisher.publish_unread_counts([user_id])
         return MarkNotificationsReadResult(updated=updated, unread_count=counts.get(user_id, 0))

@@ -79,6 +79,6 @@ class NotifyNewPost:
                 logger.warning(
                     "post_fanout_capped", post_id=cmd.post_id, max_recipients=self._max_recipients
                 )
-        await self._publisher.publish_notifications(changed)
+            await self._publisher.publish_notifications(changed)
         logger.info("post_fanout_done", post_id=cmd.post_id, followers=seen, notified=len(changed))
         return NotifyResult(notified=len(changed))

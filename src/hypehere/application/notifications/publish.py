@@ -11,6 +11,7 @@ import structlog
 from hypehere.application.common.broker import Broker
 from hypehere.application.notifications.ports import (
     ActorSummary,
+    AfterCommit,
     NotificationRepository,
     NotificationView,
     TargetView,
@@ -67,30 +68,53 @@ def to_view(notification: Notification, actors: dict[str, ActorSummary]) -> Noti
 
 
 class NotificationPublisher:
+    """Prepares live frames inside the transaction (so the unread counts include its own
+    changes) and hands them to `AfterCommit`: they are published only once the transaction
+    has committed, and never if it rolls back. Call its methods inside the unit of work."""
+
     def __init__(
-        self, broker: Broker, repository: NotificationRepository, directory: UserDirectory
+        self,
+        broker: Broker,
+        repository: NotificationRepository,
+        directory: UserDirectory,
+        after_commit: AfterCommit,
     ) -> None:
         self._broker = broker
         self._repository = repository
         self._directory = directory
+        self._after_commit = after_commit
 
     async def publish_notifications(self, notifications: Sequence[Notification]) -> None:
         if not notifications:
             return
         actor_ids = list(dict.fromkeys(a for n in notifications for a in n.actor_ids))
         actors = await self._directory.summaries(actor_ids)
-        for notification in notifications:
-            frame = NotificationFrame(notification=to_view(notification, actors))
-            await self._send(notification.recipient_id, frame)
-        await self.publish_unread_counts(n.recipient_id for n in notifications)
+        frames: list[tuple[str, LiveFrame]] = [
+            (n.recipient_id, NotificationFrame(notification=to_view(n, actors)))
+            for n in notifications
+        ]
+        frames += await self._count_frames(n.recipient_id for n in notifications)
+        self._schedule(frames)
 
     async def publish_unread_counts(self, recipient_ids: Iterable[str]) -> None:
+        self._schedule(await self._count_frames(recipient_ids))
+
+    async def _count_frames(self, recipient_ids: Iterable[str]) -> list[tuple[str, LiveFrame]]:
         unique = list(dict.fromkeys(recipient_ids))
         if not unique:
-            return
+            return []
         counts = await self._repository.unread_counts(unique)
-        for recipient in unique:
-            await self._send(recipient, UnreadCountFrame(count=counts.get(recipient, 0)))
+        return [(r, UnreadCountFrame(count=counts.get(r, 0))) for r in unique]
+
+    def _schedule(self, frames: list[tuple[str, LiveFrame]]) -> None:
+        if not frames:
+            return
+
+        async def send() -> None:
+            for recipient_id, frame in frames:
+                await self._send(recipient_id, frame)
+
+        self._after_commit.call(send)
 
     async def _send(self, recipient_id: str, frame: LiveFrame) -> None:
         # Live pushes are best effort (the list endpoint is the source of truth): a broker

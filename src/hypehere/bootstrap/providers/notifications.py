@@ -6,6 +6,7 @@ from __future__ import annotations
 from dishka import Provider, Scope, provide, provide_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hypehere.adapters.sql.after_commit import SqlAfterCommit
 from hypehere.adapters.sql.notifications import (
     SqlNotificationAudience,
     SqlNotificationReader,
@@ -27,6 +28,7 @@ from hypehere.application.notifications.notify_mentions import NotifyMentions
 from hypehere.application.notifications.notify_message import NotifyMessage
 from hypehere.application.notifications.notify_new_post import NotifyNewPost
 from hypehere.application.notifications.ports import (
+    AfterCommit,
     Audience,
     NotificationReader,
     NotificationRepository,
@@ -64,6 +66,10 @@ class NotificationsProvider(Provider):
         return SqlUserDirectory(session)
 
     @provide
+    def after_commit(self, session: AsyncSession) -> AfterCommit:
+        return SqlAfterCommit(session)
+
+    @provide
     def composer(
         self,
         repository: NotificationRepository,
@@ -75,9 +81,13 @@ class NotificationsProvider(Provider):
 
     @provide
     def publisher(
-        self, broker: Broker, repository: NotificationRepository, directory: UserDirectory
+        self,
+        broker: Broker,
+        repository: NotificationRepository,
+        directory: UserDirectory,
+        after_commit: AfterCommit,
     ) -> NotificationPublisher:
-        return NotificationPublisher(broker, repository, directory)
+        return NotificationPublisher(broker, repository, directory, after_commit)
 
     @provide
     def compose_and_publish(
