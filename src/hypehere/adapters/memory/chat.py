@@ -1,0 +1,328 @@
+"""In-memory chat adapters for use-case tests: repositories, readers and the users-facing
+`ChatPeers`, with the same contract as the SQL ones (see tests/contract/chat)."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from hypehere.application.chat.ports import ChatSettings
+from hypehere.application.chat.views import (
+    ConversationView,
+    MessageView,
+    RoomMessageView,
+    RoomView,
+    UserSummary,
+)
+from hypehere.application.common.errors import StorageConflictError
+from hypehere.domain.chat.model import (
+    Conversation,
+    Folder,
+    Message,
+    Room,
+    RoomMember,
+    RoomMessage,
+    RoomRestriction,
+)
+from hypehere.domain.shared.pagination import Page, PageRequest, page_from_rows
+
+
+@dataclass
+class InMemoryChatPeers:
+    """Users as chat sees them; tests set up blocks, follows and settings directly."""
+
+    users: dict[str, UserSummary] = field(default_factory=dict)
+    settings: dict[str, ChatSettings] = field(default_factory=dict)
+    blocks: set[tuple[str, str]] = field(default_factory=set)
+    following: set[tuple[str, str]] = field(default_factory=set)
+
+    def add_user(self, user_id: str, settings: ChatSettings | None = None) -> None:
+        self.users[user_id] = UserSummary(id=user_id, handle=user_id, nickname=user_id)
+        self.settings[user_id] = settings or ChatSettings()
+
+    async def exists(self, user_id: str) -> bool:
+        return user_id in self.users
+
+    async def blocked_either_way(self, user_a: str, user_b: str) -> bool:
+        return (user_a, user_b) in self.blocks or (user_b, user_a) in self.blocks
+
+    async def follows(self, follower_id: str, followee_id: str) -> bool:
+        return (follower_id, followee_id) in self.following
+
+    async def chat_settings(self, user_ids: Iterable[str]) -> dict[str, ChatSettings]:
+        return {u: self.settings.get(u, ChatSettings()) for u in dict.fromkeys(user_ids)}
+
+
+class InMemoryConversationRepository:
+    def __init__(self) -> None:
+        self.conversations: dict[str, Conversation] = {}
+        self.messages: dict[str, list[Message]] = {}
+        self.last_seq: dict[str, int] = {}
+
+    async def get(self, conversation_id: str) -> Conversation | None:
+        stored = self.conversations.get(conversation_id)
+        return copy.deepcopy(stored) if stored else None
+
+    async def find_by_pair(self, pair_key: str) -> Conversation | None:
+        for conversation in self.conversations.values():
+            if conversation.pair_key == pair_key:
+                return copy.deepcopy(conversation)
+        return None
+
+    async def add(self, conversation: Conversation) -> Conversation:
+        existing = await self.find_by_pair(conversation.pair_key)
+        if existing is not None:
+            return existing
+        self.conversations[conversation.id] = copy.deepcopy(conversation)
+        self.messages[conversation.id] = []
+        self.last_seq[conversation.id] = 0
+        return conversation
+
+    async def save_participant(self, conversation: Conversation, user_id: str) -> None:
+        stored = self.conversations[conversation.id]
+        updated = copy.deepcopy(conversation.participant(user_id))
+        stored.participants = [updated if p.user_id == user_id else p for p in stored.participants]
+
+    async def next_seq(self, conversation_id: str) -> int:
+        self.last_seq[conversation_id] += 1
+        return self.last_seq[conversation_id]
+
+    async def add_message(self, message: Message) -> None:
+        for existing in self.messages[message.conversation_id]:
+            same_client = message.client_id is not None and (
+                existing.sender_id,
+                existing.client_id,
+            ) == (message.sender_id, message.client_id)
+            if same_client or existing.seq == message.seq:
+                raise StorageConflictError("duplicate message")
+        self.messages[message.conversation_id].append(copy.deepcopy(message))
+
+    async def find_message(
+        self, conversation_id: str, sender_id: str, client_id: str
+    ) -> Message | None:
+        for message in self.messages.get(conversation_id, []):
+            if message.sender_id == sender_id and message.client_id == client_id:
+                return copy.deepcopy(message)
+        return None
+
+    async def latest_message(self, conversation_id: str) -> Message | None:
+        messages = self.messages.get(conversation_id, [])
+        return copy.deepcopy(max(messages, key=lambda m: m.seq)) if messages else None
+
+
+class InMemoryConversationReader:
+    """Reads the repository's state the way the SQL reader reads the tables."""
+
+    def __init__(self, repository: InMemoryConversationRepository, peers: InMemoryChatPeers):
+        self._repository = repository
+        self._peers = peers
+
+    def _view(self, user_id: str, conversation: Conversation) -> ConversationView:
+        me = conversation.participant(user_id)
+        others = conversation.others(user_id)
+        messages = sorted(self._repository.messages[conversation.id], key=lambda m: m.seq)
+        last = messages[-1] if messages else None
+        unread = [
+            m
+            for m in messages
+            if m.sender_id != user_id
+            and m.seq > me.last_read_seq
+            and (me.left_at is None or m.created_at > me.left_at)
+        ]
+        return ConversationView(
+            id=conversation.id,
+            kind=conversation.kind,
+            folder=me.folder.value,
+            other_user=self._peers.users.get(others[0].user_id) if others else None,
+            last_message=MessageView.of(last) if last else None,
+            unread_count=len(unread),
+            updated_at=last.created_at if last else conversation.created_at,
+        )
+
+    async def list_for(
+        self, user_id: str, folder: Folder, page: PageRequest
+    ) -> Page[ConversationView]:
+        views = [
+            self._view(user_id, c)
+            for c in self._repository.conversations.values()
+            if c.is_participant(user_id)
+            and c.participant(user_id).is_active
+            and c.participant(user_id).folder is folder
+        ]
+        views.sort(key=lambda v: (v.updated_at, v.id), reverse=True)
+        if page.cursor is not None:
+            stamp, row_id = page.cursor
+            views = [v for v in views if (v.updated_at.isoformat(), v.id) < (stamp, row_id)]
+        return page_from_rows(
+            views[: page.limit + 1], page.limit, lambda v: (v.updated_at.isoformat(), v.id)
+        )
+
+    async def view(self, user_id: str, conversation_id: str) -> ConversationView | None:
+        conversation = self._repository.conversations.get(conversation_id)
+        if conversation is None or not conversation.is_participant(user_id):
+            return None
+        return self._view(user_id, conversation)
+
+    async def messages_before(
+        self, conversation_id: str, before_seq: int | None, limit: int
+    ) -> list[tuple[int, MessageView]]:
+        messages = sorted(self._repository.messages.get(conversation_id, []), key=lambda m: -m.seq)
+        if before_seq is not None:
+            messages = [m for m in messages if m.seq < before_seq]
+        return [(m.seq, MessageView.of(m)) for m in messages[: limit + 1]]
+
+    async def messages_after(
+        self, conversation_id: str, after_seq: int, limit: int
+    ) -> list[tuple[int, MessageView]]:
+        messages = sorted(self._repository.messages.get(conversation_id, []), key=lambda m: m.seq)
+        messages = [m for m in messages if m.seq > after_seq]
+        return [(m.seq, MessageView.of(m)) for m in messages[: limit + 1]]
+
+    async def message_seq(self, conversation_id: str, message_id: str) -> int | None:
+        for message in self._repository.messages.get(conversation_id, []):
+            if message.id == message_id:
+                return message.seq
+        return None
+
+
+class InMemoryRoomRepository:
+    def __init__(self) -> None:
+        self.rooms: dict[str, Room] = {}
+        self.counts: dict[str, int] = {}
+        self.members: dict[tuple[str, str], RoomMember] = {}
+        self.restrictions: dict[tuple[str, str], RoomRestriction] = {}
+        self.messages: dict[str, list[RoomMessage]] = {}
+        self.last_seq: dict[str, int] = {}
+
+    async def add(self, room: Room, creator: RoomMember) -> None:
+        self.rooms[room.id] = copy.deepcopy(room)
+        self.counts[room.id] = 1
+        self.members[(room.id, creator.user_id)] = copy.deepcopy(creator)
+        self.messages[room.id] = []
+        self.last_seq[room.id] = 0
+
+    async def get(self, room_id: str) -> Room | None:
+        room = self.rooms.get(room_id)
+        return copy.deepcopy(room) if room else None
+
+    async def member(self, room_id: str, user_id: str) -> RoomMember | None:
+        member = self.members.get((room_id, user_id))
+        return copy.deepcopy(member) if member else None
+
+    async def take_seat(self, room: Room) -> int | None:
+        if self.counts[room.id] >= self.rooms[room.id].max_participants:
+            return None
+        self.counts[room.id] += 1
+        return self.counts[room.id]
+
+    async def add_member(self, member: RoomMember) -> None:
+        key = (member.room_id, member.user_id)
+        if key in self.members:
+            raise StorageConflictError("already a member")
+        self.members[key] = copy.deepcopy(member)
+
+    async def save_member(self, member: RoomMember) -> None:
+        self.members[(member.room_id, member.user_id)] = copy.deepcopy(member)
+
+    async def remove_member(self, room_id: str, user_id: str) -> int | None:
+        if self.members.pop((room_id, user_id), None) is None:
+            return None
+        self.counts[room_id] -= 1
+        return self.counts[room_id]
+
+    async def restriction(self, room_id: str, user_id: str) -> RoomRestriction | None:
+        restriction = self.restrictions.get((room_id, user_id))
+        return copy.deepcopy(restriction) if restriction else None
+
+    async def save_restriction(self, restriction: RoomRestriction) -> None:
+        self.restrictions[(restriction.room_id, restriction.user_id)] = copy.deepcopy(restriction)
+
+    async def next_seq(self, room_id: str) -> int:
+        self.last_seq[room_id] += 1
+        return self.last_seq[room_id]
+
+    async def add_message(self, message: RoomMessage) -> None:
+        for existing in self.messages[message.room_id]:
+            same_client = message.client_id is not None and (
+                existing.sender_id,
+                existing.client_id,
+            ) == (message.sender_id, message.client_id)
+            if same_client or existing.seq == message.seq:
+                raise StorageConflictError("duplicate message")
+        self.messages[message.room_id].append(copy.deepcopy(message))
+
+    async def find_message(
+        self, room_id: str, sender_id: str, client_id: str
+    ) -> RoomMessage | None:
+        for message in self.messages.get(room_id, []):
+            if message.sender_id == sender_id and message.client_id == client_id:
+                return copy.deepcopy(message)
+        return None
+
+
+class InMemoryRoomReader:
+    def __init__(self, repository: InMemoryRoomRepository) -> None:
+        self._repository = repository
+
+    def _view(self, room: Room) -> RoomView:
+        return RoomView(
+            id=room.id,
+            name=room.name,
+            description=room.description,
+            language=room.language,
+            has_password=room.has_password,
+            max_participants=room.max_participants,
+            participant_count=self._repository.counts[room.id],
+            created_by=room.created_by,
+            created_at=room.created_at,
+        )
+
+    async def list_rooms(self, language: str | None, page: PageRequest) -> Page[RoomView]:
+        views = [
+            self._view(r)
+            for r in self._repository.rooms.values()
+            if language is None or r.language == language
+        ]
+        views.sort(key=lambda v: (v.created_at, v.id), reverse=True)
+        if page.cursor is not None:
+            stamp, row_id = page.cursor
+            views = [v for v in views if (v.created_at.isoformat(), v.id) < (stamp, row_id)]
+        return page_from_rows(
+            views[: page.limit + 1], page.limit, lambda v: (v.created_at.isoformat(), v.id)
+        )
+
+    async def view(self, room_id: str) -> RoomView | None:
+        room = self._repository.rooms.get(room_id)
+        return self._view(room) if room else None
+
+    async def messages_before(
+        self, room_id: str, before_seq: int | None, limit: int
+    ) -> list[tuple[int, RoomMessageView]]:
+        messages = sorted(self._repository.messages.get(room_id, []), key=lambda m: -m.seq)
+        if before_seq is not None:
+            messages = [m for m in messages if m.seq < before_seq]
+        return [(m.seq, RoomMessageView.of(m)) for m in messages[: limit + 1]]
+
+    async def messages_after(
+        self, room_id: str, after_seq: int, limit: int
+    ) -> list[tuple[int, RoomMessageView]]:
+        messages = sorted(self._repository.messages.get(room_id, []), key=lambda m: m.seq)
+        messages = [m for m in messages if m.seq > after_seq]
+        return [(m.seq, RoomMessageView.of(m)) for m in messages[: limit + 1]]
+
+    async def message_seq(self, room_id: str, message_id: str) -> int | None:
+        for message in self._repository.messages.get(room_id, []):
+            if message.id == message_id:
+                return message.seq
+        return None
+
+
+class PlainRoomPasswordHasher:
+    """For use-case tests only: a reversible 'hash' that is cheap and inspectable."""
+
+    async def hash(self, password: str) -> str:
+        return f"plain${password}"
+
+    async def verify(self, password_hash: str, password: str) -> bool:
+        return password_hash == f"plain${password}"

@@ -1,0 +1,387 @@
+"""Chat use cases with in-memory fakes: assertions on the fakes' state, the outbox and the
+frames published (no database, no sockets)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+import pytest
+
+from hypehere.adapters.memory.chat import (
+    InMemoryChatPeers,
+    InMemoryConversationReader,
+    InMemoryConversationRepository,
+    InMemoryRoomReader,
+    InMemoryRoomRepository,
+    PlainRoomPasswordHasher,
+)
+from hypehere.adapters.memory.clock import FixedClock
+from hypehere.adapters.memory.outbox import InMemoryOutbox
+from hypehere.adapters.memory.uow import InMemoryUnitOfWork
+from hypehere.application.chat.create_room import CreateRoom, CreateRoomCommand
+from hypehere.application.chat.frames import conversation_topic, room_topic
+from hypehere.application.chat.join_room import JoinRoom, JoinRoomCommand
+from hypehere.application.chat.leave_conversation import (
+    LeaveConversation,
+    LeaveConversationCommand,
+)
+from hypehere.application.chat.list_conversations import (
+    ListConversations,
+    ListConversationsCommand,
+)
+from hypehere.application.chat.mark_read import MarkRead, MarkReadCommand
+from hypehere.application.chat.ports import ChatSettings
+from hypehere.application.chat.restrict_room_member import (
+    RestrictRoomMember,
+    RestrictRoomMemberCommand,
+)
+from hypehere.application.chat.send_message import SendMessage, SendMessageCommand
+from hypehere.application.chat.start_conversation import (
+    StartConversation,
+    StartConversationCommand,
+)
+from hypehere.application.common.actor import Actor
+from hypehere.application.common.realtime import RealtimePublisher, decode_envelope
+from hypehere.domain.chat.errors import (
+    BannedFromRoomError,
+    BlockedError,
+    CannotChatWithSelfError,
+    ChatPartnerNotFoundError,
+    ConversationNotFoundError,
+    KickedFromRoomError,
+    NotRoomAdminError,
+    RoomFullError,
+    WrongPasswordError,
+)
+from hypehere.domain.chat.model import ChatPolicy, Folder, Message, RestrictionKind
+from hypehere.domain.shared.errors import InvalidInputError
+
+pytestmark = pytest.mark.unit
+
+ALICE, BOB, CAROL = Actor("alice"), Actor("bob"), Actor("carol")
+
+
+@dataclass
+class RecordingBroker:
+    published: list[tuple[str, bytes]] = field(default_factory=list)
+
+    async def publish(self, topic: str, data: bytes) -> None:
+        self.published.append((topic, data))
+
+    def subscribe(self, *topics: str) -> Any:
+        raise NotImplementedError
+
+    def frames(self, topic: str) -> list[tuple[dict[str, Any], Any]]:
+        out = []
+        for published_topic, data in self.published:
+            if published_topic == topic:
+                envelope = decode_envelope(data)
+                out.append((msgspec.json.decode(bytes(envelope.frame)), envelope))
+        return out
+
+
+@dataclass
+class World:
+    peers: InMemoryChatPeers = field(default_factory=InMemoryChatPeers)
+    conversations: InMemoryConversationRepository = field(
+        default_factory=InMemoryConversationRepository
+    )
+    rooms: InMemoryRoomRepository = field(default_factory=InMemoryRoomRepository)
+    uow: InMemoryUnitOfWork = field(default_factory=InMemoryUnitOfWork)
+    outbox: InMemoryOutbox = field(default_factory=InMemoryOutbox)
+    broker: RecordingBroker = field(default_factory=RecordingBroker)
+    clock: FixedClock = field(default_factory=FixedClock)
+
+    def __post_init__(self) -> None:
+        for user in ("alice", "bob", "carol", "dave"):
+            self.peers.add_user(user)
+        self.publisher = RealtimePublisher(self.broker)
+        self.reader = InMemoryConversationReader(self.conversations, self.peers)
+        self.room_reader = InMemoryRoomReader(self.rooms)
+
+    def start(self) -> StartConversation:
+        return StartConversation(self.uow, self.conversations, self.reader, self.peers, self.clock)
+
+    def send(self) -> SendMessage:
+        return SendMessage(
+            self.uow, self.conversations, self.peers, self.outbox, self.publisher, self.clock
+        )
+
+    async def open(self, opener: Actor, other: str) -> str:
+        result = await self.start().execute(StartConversationCommand(actor=opener, user_id=other))
+        return result.conversation.id
+
+    async def inbox(self, actor: Actor, folder: Folder = Folder.INBOX) -> list[Any]:
+        uc = ListConversations(self.uow, self.reader)
+        return (await uc.execute(ListConversationsCommand(actor=actor, folder=folder))).items
+
+
+@pytest.fixture
+def world() -> World:
+    return World()
+
+
+async def test_start_is_get_or_create(world: World) -> None:
+    first = await world.start().execute(StartConversationCommand(actor=ALICE, user_id="bob"))
+    second = await world.start().execute(StartConversationCommand(actor=BOB, user_id="alice"))
+    assert first.created and not second.created
+    assert first.conversation.id == second.conversation.id
+    assert len(world.conversations.conversations) == 1
+
+
+@pytest.mark.parametrize(
+    ("policy", "follows", "folder"),
+    [
+        (ChatPolicy.EVERYONE, False, Folder.INBOX),
+        (ChatPolicy.FOLLOWING, False, Folder.REQUESTS),
+        (ChatPolicy.FOLLOWING, True, Folder.INBOX),
+        (ChatPolicy.NOBODY_NEW, True, Folder.REQUESTS),
+    ],
+)
+async def test_recipients_folder_follows_their_policy(
+    world: World, policy: ChatPolicy, follows: bool, folder: Folder
+) -> None:
+    world.peers.settings["bob"] = ChatSettings(chat_policy=policy)
+    if follows:
+        world.peers.following.add(("bob", "alice"))
+    conversation_id = await world.open(ALICE, "bob")
+    stored = world.conversations.conversations[conversation_id]
+    assert stored.participant("bob").folder is folder
+    assert stored.participant("alice").folder is Folder.INBOX
+
+
+async def test_start_refuses_blocked_missing_and_self(world: World) -> None:
+    world.peers.blocks.add(("bob", "alice"))
+    with pytest.raises(BlockedError):
+        await world.open(ALICE, "bob")
+    with pytest.raises(ChatPartnerNotFoundError):
+        await world.open(ALICE, "nobody")
+    with pytest.raises(CannotChatWithSelfError):
+        await world.open(ALICE, "alice")
+    assert world.conversations.conversations == {}
+
+
+async def test_send_stores_then_publishes_and_writes_the_outbox(world: World) -> None:
+    conversation_id = await world.open(ALICE, "bob")
+    result = await world.send().execute(
+        SendMessageCommand(
+            actor=ALICE,
+            conversation_id=conversation_id,
+            content=" hi ",
+            client_id="c1",
+            origin="conn-1",
+        )
+    )
+    assert not result.duplicate
+    assert result.message.content == "hi"
+    [stored] = world.conversations.messages[conversation_id]
+    assert (stored.seq, stored.client_id) == (1, "c1")
+    [(frame, envelope)] = world.broker.frames(conversation_topic(conversation_id))
+    assert frame["type"] == "message"
+    assert frame["message"]["id"] == stored.id
+    assert envelope.origin == "conn-1"
+    [event] = world.outbox.messages
+    assert event.topic == "chat.message_sent"
+    assert event.payload == {
+        "message_id": stored.id,
+        "conversation_id": conversation_id,
+        "sender_id": "alice",
+        "recipient_ids": ["bob"],
+        "is_request": False,
+    }
+
+
+async def test_a_retry_returns_the_stored_message_without_side_effects(world: World) -> None:
+    conversation_id = await world.open(ALICE, "bob")
+    command = SendMessageCommand(
+        actor=ALICE, conversation_id=conversation_id, content="hi", client_id="c1"
+    )
+    first = await world.send().execute(command)
+    again = await world.send().execute(command)
+    assert again.duplicate
+    assert again.message == first.message
+    assert len(world.conversations.messages[conversation_id]) == 1
+    assert len(world.outbox.messages) == 1
+    assert len(world.broker.published) == 1
+
+
+async def test_a_concurrent_retry_that_loses_the_race_returns_the_winner(world: World) -> None:
+    """The pre-check missed the twin (it was not committed yet); the unique key refuses the
+    second insert and the use case answers with the stored message."""
+    conversation_id = await world.open(ALICE, "bob")
+    winner = await world.send().execute(
+        SendMessageCommand(actor=ALICE, conversation_id=conversation_id, content="a", client_id="x")
+    )
+    repository = world.conversations
+    calls = {"n": 0}
+    original = repository.find_message
+
+    async def racing_find(conv: str, sender: str, client_id: str) -> Message | None:
+        calls["n"] += 1
+        return None if calls["n"] == 1 else await original(conv, sender, client_id)
+
+    repository.find_message = racing_find  # type: ignore[method-assign]
+    loser = await world.send().execute(
+        SendMessageCommand(actor=ALICE, conversation_id=conversation_id, content="a", client_id="x")
+    )
+    assert loser.duplicate
+    assert loser.message.id == winner.message.id
+    assert len(repository.messages[conversation_id]) == 1
+
+
+async def test_requests_folder_messages_are_marked_as_requests(world: World) -> None:
+    world.peers.settings["bob"] = ChatSettings(chat_policy=ChatPolicy.NOBODY_NEW)
+    conversation_id = await world.open(ALICE, "bob")
+    await world.send().execute(
+        SendMessageCommand(actor=ALICE, conversation_id=conversation_id, content="hello")
+    )
+    assert world.outbox.messages[0].payload["is_request"] is True
+    assert [c.id for c in await world.inbox(BOB, Folder.REQUESTS)] == [conversation_id]
+    assert await world.inbox(BOB) == []
+
+
+async def test_send_refuses_strangers_blocked_pairs_and_bad_content(world: World) -> None:
+    conversation_id = await world.open(ALICE, "bob")
+    with pytest.raises(ConversationNotFoundError):
+        await world.send().execute(
+            SendMessageCommand(actor=CAROL, conversation_id=conversation_id, content="hi")
+        )
+    with pytest.raises(InvalidInputError):
+        await world.send().execute(
+            SendMessageCommand(actor=ALICE, conversation_id=conversation_id, content="x" * 4001)
+        )
+    world.peers.blocks.add(("alice", "bob"))
+    with pytest.raises(BlockedError):
+        await world.send().execute(
+            SendMessageCommand(actor=BOB, conversation_id=conversation_id, content="hi")
+        )
+    assert world.conversations.messages[conversation_id] == []
+    assert world.outbox.messages == []
+
+
+async def test_leaving_then_a_new_message_readds_and_counts_only_later_messages(
+    world: World,
+) -> None:
+    conversation_id = await world.open(ALICE, "bob")
+    send = world.send()
+    for text in ("one", "two"):
+        await send.execute(
+            SendMessageCommand(actor=ALICE, conversation_id=conversation_id, content=text)
+        )
+    assert (await world.inbox(BOB))[0].unread_count == 2
+    world.clock.advance(seconds=1)
+    await LeaveConversation(world.uow, world.conversations, world.clock).execute(
+        LeaveConversationCommand(actor=BOB, conversation_id=conversation_id)
+    )
+    assert await world.inbox(BOB) == []
+    world.clock.advance(seconds=1)
+    await send.execute(
+        SendMessageCommand(actor=ALICE, conversation_id=conversation_id, content="three")
+    )
+    [view] = await world.inbox(BOB)
+    assert view.unread_count == 1
+    assert view.last_message is not None
+    assert view.last_message.content == "three"
+
+
+@pytest.mark.parametrize(
+    ("reader_on", "sender_on", "receipt"),
+    [(True, True, True), (False, True, False), (True, False, False), (False, False, False)],
+)
+async def test_read_receipts_need_both_sides_consent(
+    world: World, reader_on: bool, sender_on: bool, receipt: bool
+) -> None:
+    world.peers.settings["bob"] = ChatSettings(send_read_receipts=reader_on)
+    world.peers.settings["alice"] = ChatSettings(send_read_receipts=sender_on)
+    conversation_id = await world.open(ALICE, "bob")
+    sent = await world.send().execute(
+        SendMessageCommand(actor=ALICE, conversation_id=conversation_id, content="hi")
+    )
+    result = await MarkRead(world.uow, world.conversations, world.peers, world.publisher).execute(
+        MarkReadCommand(actor=BOB, conversation_id=conversation_id)
+    )
+    assert result.last_read_message_id == sent.message.id
+    assert result.receipt_sent_to == (["alice"] if receipt else [])
+    frame, envelope = world.broker.frames(conversation_topic(conversation_id))[-1]
+    assert frame == {"type": "read", "user_id": "bob", "last_read_message_id": sent.message.id}
+    assert ("alice" in envelope.only_user_ids) is receipt
+    assert (await world.inbox(BOB))[0].unread_count == 0
+
+
+# --- rooms -----------------------------------------------------------------------------
+
+
+async def make_room(world: World, **overrides: Any) -> str:
+    values: dict[str, Any] = {"name": "Room", "language": "ko", "max_participants": 3}
+    values.update(overrides)
+    view = await CreateRoom(
+        world.uow, world.rooms, world.room_reader, PlainRoomPasswordHasher(), world.clock
+    ).execute(CreateRoomCommand(actor=ALICE, **values))
+    return view.id
+
+
+def join_uc(world: World) -> JoinRoom:
+    return JoinRoom(
+        world.uow,
+        world.rooms,
+        world.room_reader,
+        PlainRoomPasswordHasher(),
+        world.publisher,
+        world.clock,
+    )
+
+
+async def test_join_checks_password_and_capacity(world: World) -> None:
+    room_id = await make_room(world, password="pw", max_participants=2)
+    assert world.rooms.rooms[room_id].password_hash == "plain$pw"
+    with pytest.raises(WrongPasswordError):
+        await join_uc(world).execute(JoinRoomCommand(actor=BOB, room_id=room_id, password="no"))
+    view = await join_uc(world).execute(JoinRoomCommand(actor=BOB, room_id=room_id, password="pw"))
+    assert view.participant_count == 2
+    with pytest.raises(RoomFullError):
+        await join_uc(world).execute(JoinRoomCommand(actor=CAROL, room_id=room_id, password="pw"))
+    [(frame, _)] = world.broker.frames(room_topic(room_id))
+    assert frame == {"type": "joined", "user_id": "bob", "participant_count": 2}
+
+
+async def test_kicks_last_until_they_end_and_bans_are_for_good(world: World) -> None:
+    room_id = await make_room(world)
+    for actor in (BOB, CAROL):
+        await join_uc(world).execute(JoinRoomCommand(actor=actor, room_id=room_id))
+    restrict = RestrictRoomMember(world.uow, world.rooms, world.publisher, world.clock)
+    with pytest.raises(NotRoomAdminError):
+        await restrict.execute(
+            RestrictRoomMemberCommand(
+                actor=BOB, room_id=room_id, user_id="carol", kind=RestrictionKind.BAN
+            )
+        )
+    await restrict.execute(
+        RestrictRoomMemberCommand(
+            actor=ALICE,
+            room_id=room_id,
+            user_id="bob",
+            kind=RestrictionKind.KICK,
+            duration_minutes=10,
+        )
+    )
+    await restrict.execute(
+        RestrictRoomMemberCommand(
+            actor=ALICE, room_id=room_id, user_id="carol", kind=RestrictionKind.BAN
+        )
+    )
+    assert world.rooms.counts[room_id] == 1
+    frames = world.broker.frames(room_topic(room_id))
+    kicked, kicked_envelope = frames[-2]
+    assert kicked["type"] == "kicked"
+    assert kicked_envelope.close_user_id == "bob"
+    assert frames[-1][0]["type"] == "banned"
+    assert frames[-1][1].close_user_id == "carol"
+    with pytest.raises(KickedFromRoomError):
+        await join_uc(world).execute(JoinRoomCommand(actor=BOB, room_id=room_id))
+    world.clock.advance(minutes=11)
+    await join_uc(world).execute(JoinRoomCommand(actor=BOB, room_id=room_id))
+    world.clock.advance(days=365)
+    with pytest.raises(BannedFromRoomError):
+        await join_uc(world).execute(JoinRoomCommand(actor=CAROL, room_id=room_id))
