@@ -10,10 +10,9 @@ from typing import Any, cast
 
 import pytest
 from dishka import AsyncContainer
-from saq import Queue
 
 from hypehere.adapters.memory.jobs import InMemoryJobQueue
-from hypehere.adapters.redis.jobs import SaqJobQueue
+from hypehere.adapters.redis.jobs import SaqJobQueue, SaqRedisQueue
 from hypehere.application.common.jobs import JobDefinition, JobQueue, UnknownJobError
 from hypehere.bootstrap.jobs import JobRoute
 from hypehere.bootstrap.providers.platform import job_function
@@ -137,14 +136,12 @@ class TestSaqJobQueue(JobQueueContract):
         await flush_redis(redis_url)
         calls = Calls()
         routes = calls.routes()
-        saq_queue = Queue.from_url(redis_url, name="contract")
+        saq_queue = SaqRedisQueue.from_url(redis_url, name="contract")
         await saq_queue.connect()
         queue = SaqJobQueue(
             saq_queue, [route.definition for route in routes], retry_delay_seconds=0.01
         )
 
-        # The worker runs from the start (as in production), so SAQ's start-up sweep is over
-        # before any job exists; `drain` waits until nothing is scheduled, queued or active.
         worker = build_saq_worker(
             saq_queue,
             NO_CONTAINER,
@@ -154,9 +151,6 @@ class TestSaqJobQueue(JobQueueContract):
             shutdown_grace_seconds=0,
         )
         task = asyncio.create_task(worker.start())
-        async with asyncio.timeout(10):
-            while not await saq_queue.redis.exists(saq_queue.namespace("sweep")):  # noqa: ASYNC110 (polling Redis state)
-                await asyncio.sleep(0.02)
 
         async def drain() -> None:
             async with asyncio.timeout(30):
@@ -169,3 +163,31 @@ class TestSaqJobQueue(JobQueueContract):
             await worker.stop()
             await task
             await saq_queue.disconnect()
+
+    async def test_jobs_queued_before_the_worker_starts_run_once(self, redis_url: str) -> None:
+        """SAQ's start-up sweep used to retry jobs the new worker was just taking."""
+        calls = Calls()
+        routes = calls.routes()
+        saq_queue = SaqRedisQueue.from_url(redis_url, name="contract-startup")
+        await saq_queue.connect()
+        queue = SaqJobQueue(saq_queue, [route.definition for route in routes])
+        for n in range(20):
+            await queue.enqueue("record", {"n": n})
+        worker = build_saq_worker(
+            saq_queue,
+            NO_CONTAINER,
+            routes,
+            concurrency=4,
+            handle_signals=False,
+            shutdown_grace_seconds=0,
+        )
+        task = asyncio.create_task(worker.start())
+        try:
+            async with asyncio.timeout(30):
+                while await saq_queue.count("incomplete"):  # noqa: ASYNC110 (polling Redis state)
+                    await asyncio.sleep(0.05)
+        finally:
+            await worker.stop()
+            await task
+            await saq_queue.disconnect()
+        assert sorted(p["n"] for p in calls.of("record")) == list(range(20))

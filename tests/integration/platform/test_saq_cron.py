@@ -9,8 +9,8 @@ from typing import Any, cast
 import pytest
 import redis.asyncio as aioredis
 from dishka import AsyncContainer
-from saq import Queue
 
+from hypehere.adapters.redis.jobs import SaqRedisQueue
 from hypehere.application.common.jobs import JobDefinition
 from hypehere.bootstrap.jobs import JobRoute
 from hypehere.bootstrap.worker import build_saq_worker
@@ -29,7 +29,7 @@ async def test_two_workers_run_each_cron_tick_once(redis_url: str) -> None:
         await counter.hincrby(TICKS, payload["tick"], 1)
 
     routes = [JobRoute(JobDefinition("every-second", cron="* * * * * *"), count_tick)]
-    queues = [Queue.from_url(redis_url, name="cron-test") for _ in range(2)]
+    queues = [SaqRedisQueue.from_url(redis_url, name="cron-test") for _ in range(2)]
     workers = [
         build_saq_worker(
             queue,

@@ -9,9 +9,27 @@ from typing import Any
 
 from redis.exceptions import RedisError
 from saq import Queue
+from saq.queue.redis import RedisQueue
+from saq.utils import now
 
 from hypehere.application.common.errors import StorageUnavailableError
 from hypehere.application.common.jobs import JobDefinition, UnknownJobError
+
+
+class SaqRedisQueue(RedisQueue):
+    """SAQ's Redis queue, minus one race: a worker sweeps "active" jobs not marked ACTIVE as
+    soon as it starts, while its own first dequeues have moved jobs to "active" but not yet
+    marked them, so those jobs were retried and ran twice. Sweeps wait `first_sweep_after`
+    seconds after start-up (then run on SAQ's usual period)."""
+
+    def __init__(self, *args: Any, first_sweep_after: float = 10.0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._first_sweep_after_ms = first_sweep_after * 1000
+
+    async def sweep(self, lock: int = 60, abort: float = 5.0) -> list[str]:
+        if now() - self.started < self._first_sweep_after_ms:
+            return []
+        return await super().sweep(lock, abort)
 
 
 class SaqJobQueue:

@@ -9,7 +9,7 @@ from saq import Queue
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hypehere.adapters.memory.jobs import InMemoryJobQueue
-from hypehere.adapters.redis.jobs import SaqJobQueue
+from hypehere.adapters.redis.jobs import SaqJobQueue, SaqRedisQueue
 from hypehere.adapters.sql.outbox_store import SqlHandledEvents, SqlOutboxStore
 from hypehere.application.common.jobs import JobFunction, JobQueue
 from hypehere.application.common.outbox import HandledEvents, OutboxStore
@@ -97,7 +97,7 @@ class SaqJobsProvider(Provider):
     @provide(scope=Scope.APP)
     async def saq_queue(self, settings: Settings) -> AsyncIterator[Queue]:
         assert settings.redis_url is not None
-        queue = Queue.from_url(settings.redis_url, name=SAQ_QUEUE_NAME)
+        queue = SaqRedisQueue.from_url(settings.redis_url, name=SAQ_QUEUE_NAME)
         await queue.connect()
         yield queue
         await queue.disconnect()
