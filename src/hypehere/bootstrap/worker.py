@@ -181,8 +181,8 @@ def build_saq_worker(
     handle_signals: bool = True,
     shutdown_grace_seconds: int = 10,
 ) -> Worker[Any]:
-    """A SAQ worker for the job routes. On stop, SAQ waits `shutdown_grace_seconds` (for
-    running jobs, and for its idle upkeep loops too) before cancelling what is left."""
+    """A SAQ worker for the job routes (as `hypehere worker` runs it). On stop, running
+    jobs get up to `shutdown_grace_seconds` to finish; then they are cancelled and retried."""
     redis: Redis = queue.redis  # type: ignore[attr-defined]
     functions = {route.definition.name: saq_function(container, route, redis) for route in routes}
     cron_jobs = [
@@ -201,7 +201,7 @@ def build_saq_worker(
         functions=list(functions.items()),
         cron_jobs=cron_jobs,
         concurrency=concurrency,
-        # Idle dequeues return every second, so a stop only waits for jobs actually running.
+        # Idle dequeues return every second instead of blocking until a job arrives.
         dequeue_timeout=1.0,
         shutdown_grace_period_s=shutdown_grace_seconds,
     )
