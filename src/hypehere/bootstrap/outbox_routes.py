@@ -62,6 +62,16 @@ OUTBOX_ROUTES: list[OutboxRoute] = [
     OutboxRoute(
         "chat.message_sent", "notifications.message", notifications.MessageNotificationHandler
     ),
+    OutboxRoute(
+        "feed.post_removed",
+        "notifications.post_removed",
+        notifications.ContentRemovedNotificationHandler,
+    ),
+    OutboxRoute(
+        "feed.comment_removed",
+        "notifications.comment_removed",
+        notifications.ContentRemovedNotificationHandler,
+    ),
     # --- search: each handler re-reads the current row, so order and redelivery are harmless
     OutboxRoute("feed.post_created", "search.post_created", SyncPostToSearch),
     OutboxRoute("feed.post_updated", "search.post_updated", SyncPostToSearch),

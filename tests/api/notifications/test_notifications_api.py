@@ -6,6 +6,7 @@ dispatcher (drained explicitly here, since tests run without the embedded worker
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 import pytest
@@ -19,7 +20,7 @@ from hypehere.bootstrap.settings import Settings
 from hypehere.domain.shared.clock import SystemClock
 from hypehere.domain.shared.ids import new_id
 from hypehere.entrypoints.outbox.dispatcher import OutboxDispatcher
-from tests.api.helpers import API, auth, registration
+from tests.api.helpers import API, auth, make_staff, registration
 
 pytestmark = pytest.mark.integration
 
@@ -324,3 +325,32 @@ def test_end_to_end_through_the_other_modules(app_client: TestClient[Litestar]) 
         ("post", "post"),
     ]
     assert notifications(app_client, carol_token)["items"] == []
+
+
+def test_removal_by_moderation_notifies_the_author(
+    app_client: TestClient[Litestar], backend_settings: Settings
+) -> None:
+    _author, author_token = register(app_client, interface_language="en")
+    moderator, moderator_token = register(app_client)
+    app_client.blocking_portal.call(
+        partial(
+            make_staff,
+            app_client,
+            moderator["id"],
+            "moderator",
+            database_url=backend_settings.effective_database_url,
+        )
+    )
+    post = app_client.post(
+        f"{API}/posts", headers=auth(author_token), json={"content": "spam spam", "language": "en"}
+    )
+    assert post.status_code == 201, post.text
+    removed = app_client.post(
+        f"{API}/admin/posts/{post.json()['id']}/remove", headers=auth(moderator_token)
+    )
+    assert removed.status_code == 200, removed.text
+    drain(app_client)
+    [item] = notifications(app_client, author_token)["items"]
+    assert (item["kind"], item["actors"], item["actor_count"]) == ("moderation", [], 0)
+    assert item["target"] == {"type": "post", "id": post.json()["id"]}
+    assert item["text"] == "Your post was removed by moderation."

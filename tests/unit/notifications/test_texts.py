@@ -44,6 +44,10 @@ def test_texts_by_kind_and_target() -> None:
     assert render_text("en", "message", "message", [BOB], 1) == "Bob sent you a message."
     assert render_text("en", "post", "post", [BOB], 1) == "Bob published a new post."
     assert render_text("en", "comment", "comment", [BOB], 1) == "Bob commented on your post."
+    assert render_text("en", "moderation", "post", [], 0) == "Your post was removed by moderation."
+    assert render_text("ko", "moderation", "comment", [], 0) == (
+        "회원님의 댓글이 운영 정책에 따라 삭제되었습니다."
+    )
     assert (
         render_text("ko", "comment", "comment", [], 1)
         == "알 수 없는 사용자님이 회원님의 게시물에 댓글을 남겼습니다."

@@ -24,6 +24,10 @@ from hypehere.application.notifications.mark_notifications_read import (
     MarkNotificationsReadCommand,
 )
 from hypehere.application.notifications.notify_comment import NotifyComment, NotifyCommentCommand
+from hypehere.application.notifications.notify_content_removed import (
+    NotifyContentRemoved,
+    NotifyContentRemovedCommand,
+)
 from hypehere.application.notifications.notify_follow import NotifyFollow, NotifyFollowCommand
 from hypehere.application.notifications.notify_like import NotifyLike, NotifyLikeCommand
 from hypehere.application.notifications.notify_mentions import (
@@ -374,3 +378,21 @@ async def test_pushes_wait_for_the_outermost_commit_and_vanish_on_rollback(
             await like(world, "carol", "alice", post="p2")
             raise RuntimeError("the idempotency record could not be written")
     assert world.broker.published == []
+
+
+async def test_content_removed_by_moderation_notifies_the_author(world: World) -> None:
+    notify = NotifyContentRemoved(world.run)
+    await notify.execute(
+        NotifyContentRemovedCommand(event_id="e1", author_id="alice", post_id="p1", comment_id="c1")
+    )
+    await notify.execute(
+        NotifyContentRemovedCommand(event_id="e1", author_id="alice", post_id="p1", comment_id="c1")
+    )
+    [n] = world.of("alice")
+    assert (n.kind, n.actor_ids, n.actor_count, n.target.type, n.target.parent_id) == (
+        "moderation",
+        [],
+        0,
+        "comment",
+        "p1",
+    )

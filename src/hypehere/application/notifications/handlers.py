@@ -10,6 +10,10 @@ from typing import Any
 
 from hypehere.application.common.outbox import OutboxMessage
 from hypehere.application.notifications.notify_comment import NotifyComment, NotifyCommentCommand
+from hypehere.application.notifications.notify_content_removed import (
+    NotifyContentRemoved,
+    NotifyContentRemovedCommand,
+)
 from hypehere.application.notifications.notify_follow import NotifyFollow, NotifyFollowCommand
 from hypehere.application.notifications.notify_like import NotifyLike, NotifyLikeCommand
 from hypehere.application.notifications.notify_mentions import (
@@ -176,5 +180,24 @@ class MessageNotificationHandler:
                 sender_id=str(p["sender_id"]),
                 recipient_ids=_ids(p, "recipient_ids"),
                 is_request=bool(p.get("is_request", False)),
+            )
+        )
+
+
+class ContentRemovedNotificationHandler:
+    """`feed.post_removed` and `feed.comment_removed` (moderation)."""
+
+    def __init__(self, notify: NotifyContentRemoved) -> None:
+        self._notify = notify
+
+    async def handle(self, message: OutboxMessage) -> None:
+        p = message.payload
+        comment_id = p.get("comment_id")
+        await self._notify.execute(
+            NotifyContentRemovedCommand(
+                event_id=message.id,
+                author_id=str(p["author_id"]),
+                post_id=str(p["post_id"]),
+                comment_id=str(comment_id) if comment_id else None,
             )
         )

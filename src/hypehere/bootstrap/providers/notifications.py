@@ -22,6 +22,7 @@ from hypehere.application.notifications.get_unread_count import GetUnreadCount
 from hypehere.application.notifications.list_notifications import ListNotifications
 from hypehere.application.notifications.mark_notifications_read import MarkNotificationsRead
 from hypehere.application.notifications.notify_comment import NotifyComment
+from hypehere.application.notifications.notify_content_removed import NotifyContentRemoved
 from hypehere.application.notifications.notify_follow import NotifyFollow
 from hypehere.application.notifications.notify_like import NotifyLike
 from hypehere.application.notifications.notify_mentions import NotifyMentions
@@ -111,6 +112,7 @@ class NotificationsProvider(Provider):
         NotifyComment,
         NotifyMentions,
         NotifyMessage,
+        NotifyContentRemoved,
         ListNotifications,
         MarkNotificationsRead,
         GetUnreadCount,

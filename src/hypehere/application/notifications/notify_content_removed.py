@@ -1,0 +1,39 @@
+"""`feed.post_removed` / `feed.comment_removed` (moderation) -> a moderation notification
+for the author. No actor: it comes from the staff, who stay anonymous."""
+
+from __future__ import annotations
+
+import msgspec
+
+from hypehere.application.notifications.compose import ComposeAndPublish, Draft, NotifyResult
+from hypehere.domain.notifications.model import NotificationKind, Target, TargetType
+
+
+class NotifyContentRemovedCommand(msgspec.Struct, frozen=True):
+    event_id: str
+    author_id: str
+    post_id: str
+    comment_id: str | None = None  # set when a comment was removed
+
+
+class NotifyContentRemoved:
+    def __init__(self, run: ComposeAndPublish) -> None:
+        self._run = run
+
+    async def execute(self, cmd: NotifyContentRemovedCommand) -> NotifyResult:
+        target = (
+            Target(TargetType.COMMENT, cmd.comment_id, parent_id=cmd.post_id)
+            if cmd.comment_id
+            else Target(TargetType.POST, cmd.post_id)
+        )
+        return await self._run.run(
+            [
+                Draft(
+                    kind=NotificationKind.MODERATION,
+                    actor_id=None,
+                    target=target,
+                    recipient_ids=[cmd.author_id],
+                    event_id=cmd.event_id,
+                )
+            ]
+        )
