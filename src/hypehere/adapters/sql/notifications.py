@@ -130,6 +130,20 @@ class SqlNotificationRepository:
     async def open_group(
         self, recipient_id: str, group_key: str, since: datetime
     ) -> Notification | None:
+        if self._session.get_bind().dialect.name == "postgresql":
+            # Serialize grouping per (recipient, group) until the transaction ends, so two
+            # concurrent likes join one notification instead of each creating one. (SQLite
+            # transactions are already serialized by BEGIN IMMEDIATE.)
+            async with translate_errors():
+                await self._session.execute(
+                    select(
+                        func.pg_advisory_xact_lock(
+                            func.hashtextextended(
+                                f"notification-group:{recipient_id}:{group_key}", 0
+                            )
+                        )
+                    )
+                )
         query = (
             select(notifications_t)
             .where(
@@ -140,7 +154,6 @@ class SqlNotificationRepository:
             )
             .order_by(notifications_t.c.created_at.desc(), notifications_t.c.id.desc())
             .limit(1)
-            .with_for_update()  # PostgreSQL: concurrent likes on one group queue here
         )
         async with translate_errors():
             row = (await self._session.execute(query)).first()
