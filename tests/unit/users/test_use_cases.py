@@ -53,7 +53,7 @@ async def test_register_stores_user_tokens_and_event(kit: Kit) -> None:
     result = await kit.register(email=" Mina@Example.com ")
     stored = kit.store.users[result.user.id]
     assert stored.email == "mina@example.com" and stored.handle == "mina"
-    assert kit.hasher.verify(stored.password_hash, PASSWORD)
+    assert kit.hasher.check(stored.password_hash, PASSWORD)
     assert kit.uow.commits == 1
     assert kit.outbox.topics() == ["users.registered"]
     payload = kit.outbox.messages[0].payload
@@ -235,7 +235,7 @@ async def test_change_password_revokes_refresh_tokens(kit: Kit) -> None:
         await kit.build(ChangePassword).execute(actor, ChangePasswordCommand("nope", "new pass 1"))
     await kit.build(ChangePassword).execute(actor, ChangePasswordCommand(PASSWORD, "new pass 1"))
     assert all(t.revoked_at for t in kit.store.tokens.values())
-    assert kit.hasher.verify(kit.store.users[actor.user_id].password_hash, "new pass 1")
+    assert kit.hasher.check(kit.store.users[actor.user_id].password_hash, "new pass 1")
 
 
 async def test_deletion_purge_keeps_counts_exact(kit: Kit) -> None:

@@ -1,6 +1,11 @@
-"""argon2id password hashes; `needs_rehash` reports hashes made with other parameters."""
+"""argon2id password hashes; `needs_rehash` reports hashes made with other parameters.
+
+argon2 releases the GIL, so hashing runs in worker threads and the event loop keeps serving
+other requests meanwhile."""
 
 from __future__ import annotations
+
+import asyncio
 
 from argon2 import PasswordHasher as _Argon2
 from argon2 import Type
@@ -17,10 +22,13 @@ class Argon2PasswordHasher:
         )
         self._dummy_hash = self._argon.hash("dummy-password-for-unknown-emails")
 
-    def hash(self, password: str) -> str:
-        return self._argon.hash(password)
+    async def hash(self, password: str) -> str:
+        return await asyncio.to_thread(self._argon.hash, password)
 
-    def verify(self, password_hash: str, password: str) -> bool:
+    async def verify(self, password_hash: str, password: str) -> bool:
+        return await asyncio.to_thread(self._verify, password_hash, password)
+
+    def _verify(self, password_hash: str, password: str) -> bool:
         try:
             return self._argon.verify(password_hash, password)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
@@ -32,5 +40,5 @@ class Argon2PasswordHasher:
         except (InvalidHashError, ValueError):
             return True
 
-    def verify_dummy(self, password: str) -> None:
-        self.verify(self._dummy_hash, password)
+    async def verify_dummy(self, password: str) -> None:
+        await self.verify(self._dummy_hash, password)

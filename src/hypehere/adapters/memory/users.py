@@ -407,11 +407,17 @@ class PlainPasswordHasher:
         self.version = version
         self.dummy_checks = 0
 
-    def hash(self, password: str) -> str:
+    async def hash(self, password: str) -> str:
+        return self._hash(password)
+
+    def _hash(self, password: str) -> str:
         digest = hashlib.sha256(password.encode()).hexdigest()
         return f"plain${self.version}${digest}"
 
-    def verify(self, password_hash: str, password: str) -> bool:
+    async def verify(self, password_hash: str, password: str) -> bool:
+        return self.check(password_hash, password)
+
+    def check(self, password_hash: str, password: str) -> bool:
         parts = password_hash.split("$")
         if len(parts) != 3 or parts[0] != "plain":
             return False
@@ -420,9 +426,9 @@ class PlainPasswordHasher:
     def needs_rehash(self, password_hash: str) -> bool:
         return not password_hash.startswith(f"plain${self.version}$")
 
-    def verify_dummy(self, password: str) -> None:
+    async def verify_dummy(self, password: str) -> None:
         self.dummy_checks += 1
-        self.verify(self.hash("dummy"), password)
+        self.check(self._hash("dummy"), password)
 
 
 class SimpleEmailValidator:

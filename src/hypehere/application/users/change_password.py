@@ -38,17 +38,22 @@ class ChangePassword:
 
     async def execute(self, actor: Actor, cmd: ChangePasswordCommand) -> None:
         async with self._uow:
+            found = await self._users.get(actor.user_id)
+        if found is None:
+            raise UserNotFoundError("The user was not found")
+        if not await self._hasher.verify(found.password_hash, cmd.old_password):
+            raise WrongPasswordError("The current password is wrong")
+        try:
+            rules.check_password(cmd.new_password, email=found.email)
+        except WeakPasswordError as exc:
+            raise WeakPasswordError(exc.message, field="new_password") from exc
+        new_hash = await self._hasher.hash(cmd.new_password)
+        async with self._uow:
             user = await self._users.get(actor.user_id)
-            if user is None:
-                raise UserNotFoundError("The user was not found")
-            if not self._hasher.verify(user.password_hash, cmd.old_password):
+            if user is None or user.password_hash != found.password_hash:
                 raise WrongPasswordError("The current password is wrong")
-            try:
-                rules.check_password(cmd.new_password, email=user.email)
-            except WeakPasswordError as exc:
-                raise WeakPasswordError(exc.message, field="new_password") from exc
             now = self._clock.now()
-            user.password_hash = self._hasher.hash(cmd.new_password)
+            user.password_hash = new_hash
             user.updated_at = now
             await self._users.save(user)
             await self._tokens.revoke_all_for_user(user.id, now)

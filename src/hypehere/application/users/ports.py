@@ -13,15 +13,18 @@ from hypehere.domain.shared.pagination import Page, PageRequest
 
 
 class PasswordHasher(Protocol):
-    def hash(self, password: str) -> str: ...
+    """Hashing is deliberately slow: implementations run it off the event loop, and use
+    cases call it outside their transactions."""
 
-    def verify(self, password_hash: str, password: str) -> bool:
+    async def hash(self, password: str) -> str: ...
+
+    async def verify(self, password_hash: str, password: str) -> bool:
         """False on a mismatch or an unparsable hash; never raises for a wrong password."""
         ...
 
     def needs_rehash(self, password_hash: str) -> bool: ...
 
-    def verify_dummy(self, password: str) -> None:
+    async def verify_dummy(self, password: str) -> None:
         """Spend the time of a real verification (unknown email: no timing oracle)."""
         ...
 

@@ -74,7 +74,7 @@ class RegisterUser:
         interface = rules.parse_interface_language(
             cmd.interface_language or DEFAULT_INTERFACE_LANGUAGE
         )
-        password_hash = self._hasher.hash(cmd.password)
+        password_hash = await self._hasher.hash(cmd.password)
         for attempt in range(HANDLE_ATTEMPTS):
             try:
                 return await self._register(
