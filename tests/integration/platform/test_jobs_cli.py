@@ -40,12 +40,12 @@ def _hypehere(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedPro
     )
 
 
-def test_unknown_job_fails_with_the_list_of_names(tmp_path: Path) -> None:
-    result = _hypehere(tmp_path, "jobs", "run", "no-such-job")
+def test_unknown_job_fails_with_the_list_of_names(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["jobs", "run", "no-such-job"]) == 2
 
-    assert result.returncode == 2
-    assert "unknown job 'no-such-job'" in result.stderr
-    assert "search-sync" in result.stderr
+    err = capsys.readouterr().err
+    assert "unknown job 'no-such-job'" in err
+    assert "search-sync" in err
 
 
 def test_search_sync_drains_the_outbox_and_exits_zero(tmp_path: Path) -> None:
