@@ -79,11 +79,25 @@ class HangForever:
         await asyncio.Event().wait()
 
 
+class BlockingRecord(RecordEffect):
+    """Writes its effect, then waits for `release` (the transaction stays open)."""
+
+    entered: ClassVar[list[str]] = []
+    release: ClassVar[asyncio.Event | None] = None
+
+    async def handle(self, message: OutboxMessage) -> None:
+        await super().handle(message)
+        self.entered.append(message.id)
+        assert self.release is not None
+        await self.release.wait()
+
+
 class HandlersProvider(Provider):
     record = provide(RecordEffect, scope=Scope.REQUEST)
     fail_twice = provide(FailTwiceThenRecord, scope=Scope.REQUEST)
     always_fails = provide(AlwaysFails, scope=Scope.REQUEST)
     hang = provide(HangForever, scope=Scope.REQUEST)
+    blocking = provide(BlockingRecord, scope=Scope.REQUEST)
 
 
 async def reset_effects(engine: AsyncEngine) -> None:

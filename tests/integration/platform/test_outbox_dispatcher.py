@@ -27,6 +27,7 @@ from hypehere.entrypoints.outbox.dispatcher import OutboxDispatcher
 from tests.integration.platform.outbox_support import (
     TOPIC,
     AlwaysFails,
+    BlockingRecord,
     FailTwiceThenRecord,
     HandlersProvider,
     HangForever,
@@ -144,6 +145,37 @@ async def test_interrupted_before_ack_redelivery_does_not_repeat_the_effect(
     row = await outbox_row(engine, event.event_id)
     assert row["delivered_at"] is not None
     assert row["attempts"] == 2
+
+
+async def test_two_dispatchers_on_one_event_apply_the_effect_once(
+    backend: str, container, engine, clock
+) -> None:
+    """Dispatcher A is slow; its lease runs out and B claims the same event while A's
+    transaction is still open. Whichever records `handled_events` second rolls back."""
+    event = event_at(clock.now())
+    await stage(container, event)
+    BlockingRecord.entered = []
+    BlockingRecord.release = asyncio.Event()
+    routes = [Route(TOPIC, RecordEffect.name, BlockingRecord)]
+    first = await dispatcher_for(container, clock, routes)
+    second = await dispatcher_for(container, clock, routes)
+
+    slow = asyncio.create_task(first.dispatch_once())
+    async with asyncio.timeout(30):
+        while not BlockingRecord.entered:  # noqa: ASYNC110 (waiting for the handler to start)
+            await asyncio.sleep(0.01)
+    clock.advance(seconds=LEASE + 1)
+    late = asyncio.create_task(second.dispatch_once())
+    if backend == "postgres":  # B runs concurrently; SQLite makes B wait for A's write lock
+        async with asyncio.timeout(30):
+            while len(BlockingRecord.entered) < 2:  # noqa: ASYNC110
+                await asyncio.sleep(0.01)
+    BlockingRecord.release.set()
+    async with asyncio.timeout(60):
+        await asyncio.gather(slow, late)
+
+    assert await effects(engine) == [event.event_id]
+    assert (await outbox_row(engine, event.event_id))["delivered_at"] is not None
 
 
 async def test_failures_retry_with_backoff_and_keep_other_handlers_once(
