@@ -78,8 +78,9 @@ class ChatStorageContract:
         two = await conversations.add(
             Conversation.open_direct("u-alice", "u-carol", Folder.INBOX, NOW)
         )
-        assert [await conversations.next_seq(one.id) for _ in range(3)] == [1, 2, 3]
-        assert await conversations.next_seq(two.id) == 1
+        seqs = [await conversations.next_seq(one.id, f"m{i}", NOW) for i in range(3)]
+        assert seqs == [1, 2, 3]
+        assert await conversations.next_seq(two.id, "m9", NOW) == 1
         first = Message(new_id(), one.id, "u-alice", "hi", "c-1", 1, NOW)
         second = Message(new_id(), one.id, "u-bob", "yo", "c-1", 2, NOW + timedelta(seconds=1))
         await conversations.add_message(first)

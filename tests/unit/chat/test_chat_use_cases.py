@@ -55,7 +55,7 @@ from hypehere.domain.chat.errors import (
     RoomFullError,
     WrongPasswordError,
 )
-from hypehere.domain.chat.model import ChatPolicy, Folder, Message, RestrictionKind
+from hypehere.domain.chat.model import ChatPolicy, Folder, RestrictionKind
 from hypehere.domain.shared.errors import InvalidInputError
 
 pytestmark = pytest.mark.unit
@@ -205,30 +205,6 @@ async def test_a_retry_returns_the_stored_message_without_side_effects(world: Wo
     assert len(world.conversations.messages[conversation_id]) == 1
     assert len(world.outbox.messages) == 1
     assert len(world.broker.published) == 1
-
-
-async def test_a_concurrent_retry_that_loses_the_race_returns_the_winner(world: World) -> None:
-    """The pre-check missed the twin (it was not committed yet); the unique key refuses the
-    second insert and the use case answers with the stored message."""
-    conversation_id = await world.open(ALICE, "bob")
-    winner = await world.send().execute(
-        SendMessageCommand(actor=ALICE, conversation_id=conversation_id, content="a", client_id="x")
-    )
-    repository = world.conversations
-    calls = {"n": 0}
-    original = repository.find_message
-
-    async def racing_find(conv: str, sender: str, client_id: str) -> Message | None:
-        calls["n"] += 1
-        return None if calls["n"] == 1 else await original(conv, sender, client_id)
-
-    repository.find_message = racing_find  # type: ignore[method-assign]
-    loser = await world.send().execute(
-        SendMessageCommand(actor=ALICE, conversation_id=conversation_id, content="a", client_id="x")
-    )
-    assert loser.duplicate
-    assert loser.message.id == winner.message.id
-    assert len(repository.messages[conversation_id]) == 1
 
 
 async def test_requests_folder_messages_are_marked_as_requests(world: World) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from hypehere.application.chat.ports import ChatSettings
 from hypehere.application.chat.views import (
@@ -84,7 +85,7 @@ class InMemoryConversationRepository:
         updated = copy.deepcopy(conversation.participant(user_id))
         stored.participants = [updated if p.user_id == user_id else p for p in stored.participants]
 
-    async def next_seq(self, conversation_id: str) -> int:
+    async def next_seq(self, conversation_id: str, message_id: str, at: datetime) -> int:
         self.last_seq[conversation_id] += 1
         return self.last_seq[conversation_id]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
@@ -124,17 +125,29 @@ class SqlConversationRepository:
         self._session = session
 
     async def _load(self, condition: Any) -> Conversation | None:
+        """The conversation and its participants in one query."""
+        query = (
+            select(
+                conversations.c.id,
+                conversations.c.pair_key,
+                conversations.c.created_by,
+                conversations.c.created_at,
+                conversations.c.kind,
+                *[column.label(f"p_{column.name}") for column in participants.c],
+            )
+            .join(participants, participants.c.conversation_id == conversations.c.id)
+            .where(condition)
+            .order_by(participants.c.joined_at, participants.c.user_id)
+        )
         async with translate_errors():
-            row = (await self._session.execute(select(conversations).where(condition))).first()
-            if row is None:
-                return None
-            rows = (
-                await self._session.execute(
-                    select(participants)
-                    .where(participants.c.conversation_id == row.id)
-                    .order_by(participants.c.joined_at, participants.c.user_id)
-                )
-            ).all()
+            joined = (await self._session.execute(query)).all()
+        if not joined:
+            return None
+        row = joined[0]
+        rows = [
+            SimpleNamespace(**{c.name: getattr(r, f"p_{c.name}") for c in participants.c})
+            for r in joined
+        ]
         return Conversation(
             id=row.id,
             pair_key=row.pair_key,
@@ -202,12 +215,16 @@ class SqlConversationRepository:
                 .values(**values)
             )
 
-    async def next_seq(self, conversation_id: str) -> int:
+    async def next_seq(self, conversation_id: str, message_id: str, at: datetime) -> int:
         async with translate_errors():
             seq = await self._session.scalar(
                 update(conversations)
                 .where(conversations.c.id == conversation_id)
-                .values(last_seq=conversations.c.last_seq + 1)
+                .values(
+                    last_seq=conversations.c.last_seq + 1,
+                    last_message_id=message_id,
+                    updated_at=at,
+                )
                 .returning(conversations.c.last_seq)
             )
         assert seq is not None
@@ -225,11 +242,6 @@ class SqlConversationRepository:
                     seq=message.seq,
                     created_at=message.created_at,
                 )
-            )
-            await self._session.execute(
-                update(conversations)
-                .where(conversations.c.id == message.conversation_id)
-                .values(updated_at=message.created_at, last_message_id=message.id)
             )
 
     async def find_message(

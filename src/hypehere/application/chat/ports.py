@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Protocol
 
 import msgspec
@@ -57,12 +58,14 @@ class ConversationRepository(Protocol):
 
     async def save_participant(self, conversation: Conversation, user_id: str) -> None: ...
 
-    async def next_seq(self, conversation_id: str) -> int:
-        """The next message sequence number (serializes concurrent writers)."""
+    async def next_seq(self, conversation_id: str, message_id: str, at: datetime) -> int:
+        """The next message sequence number (serializes concurrent writers); the message
+        `message_id` (stored next, in the same transaction) becomes the last activity."""
         ...
 
     async def add_message(self, message: Message) -> None:
-        """Store the message and make it the conversation's last activity."""
+        """Store the message; a second message with the same (sender, client_id) in the
+        conversation raises StorageConflictError."""
         ...
 
     async def find_message(

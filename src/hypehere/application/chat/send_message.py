@@ -18,6 +18,7 @@ from hypehere.domain.chat.errors import BlockedError, ConversationNotFoundError
 from hypehere.domain.chat.events import MessageSent
 from hypehere.domain.chat.model import Folder, client_message_id, message_content
 from hypehere.domain.shared.clock import Clock
+from hypehere.domain.shared.ids import new_id
 
 logger = structlog.get_logger(__name__)
 
@@ -59,7 +60,7 @@ class SendMessage:
         try:
             result = await self._store(cmd, content, client_id)
         except StorageConflictError:
-            # A concurrent retry with the same client_id won the race: return its message.
+            # A retry with the same client_id (earlier or concurrent): return the stored one.
             if client_id is None:
                 raise
             async with self._uow:
@@ -86,16 +87,18 @@ class SendMessage:
             conversation = await self._conversations.get(cmd.conversation_id)
             if conversation is None or not conversation.is_participant(me):
                 raise ConversationNotFoundError("The conversation was not found.")
-            if client_id is not None:
-                existing = await self._conversations.find_message(conversation.id, me, client_id)
-                if existing is not None:
-                    return SendMessageResult(message=MessageView.of(existing), duplicate=True)
+            # No pre-check for a retried client_id: the unique key refuses the duplicate and
+            # `execute` answers with the stored message (one round trip less per message).
             others = conversation.others(me)
             for other in others:
                 if await self._peers.blocked_either_way(me, other.user_id):
                     raise BlockedError("You cannot message this user.")
-            seq = await self._conversations.next_seq(conversation.id)
-            message, rejoined = conversation.write(me, content, client_id, seq, self._clock.now())
+            now = self._clock.now()
+            message_id = new_id()
+            seq = await self._conversations.next_seq(conversation.id, message_id, now)
+            message, rejoined = conversation.write(
+                me, content, client_id, seq, now, message_id=message_id
+            )
             await self._conversations.add_message(message)
             for participant in rejoined:
                 await self._conversations.save_participant(conversation, participant.user_id)

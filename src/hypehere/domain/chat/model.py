@@ -153,12 +153,18 @@ class Conversation:
         return [p for p in self.participants if p.user_id != user_id]
 
     def write(
-        self, sender_id: str, content: str, client_id: str | None, seq: int, now: datetime
+        self,
+        sender_id: str,
+        content: str,
+        client_id: str | None,
+        seq: int,
+        now: datetime,
+        message_id: str | None = None,
     ) -> tuple[Message, list[Participant]]:
         """A new message; participants who had left are re-added (returned as changed)."""
         self.participant(sender_id)
         message = Message(
-            id=new_id(),
+            id=message_id or new_id(),
             conversation_id=self.id,
             sender_id=sender_id,
             content=message_content(content),
