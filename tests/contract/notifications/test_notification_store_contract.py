@@ -35,7 +35,7 @@ from hypehere.domain.notifications.model import (
     TargetType,
 )
 from hypehere.domain.shared.ids import new_id
-from hypehere.domain.shared.pagination import PageRequest, decode_cursor
+from hypehere.domain.shared.pagination import InvalidCursorError, PageRequest, decode_cursor
 from tests.conftest import truncate_all
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -114,6 +114,21 @@ class NotificationStoreContract:
             cursor = decode_cursor(page.next_cursor)
         expected = sorted(made, key=lambda n: (n.updated_at, n.id), reverse=True)
         assert seen == [n.id for n in expected]
+
+    @pytest.mark.parametrize("cursor", [("yesterday", "x"), (1, "x"), ("2026-03-01T12:00:00", "z")])
+    async def test_odd_cursors(self, h: Harness, cursor: tuple[object, ...]) -> None:
+        await h.repo.add(note(h, "alice", at=T0 - timedelta(seconds=1)))
+        if cursor[0] in ("yesterday", 1):
+            with pytest.raises(InvalidCursorError):
+                await h.reader.list_for(
+                    h.ids["alice"], unread_only=False, page=PageRequest(cursor=cursor)
+                )
+            return
+        # A naive time is read as UTC.
+        page = await h.reader.list_for(
+            h.ids["alice"], unread_only=False, page=PageRequest(cursor=cursor)
+        )
+        assert len(page.items) == 1
 
     async def test_dedup_keys(self, h: Harness) -> None:
         await h.repo.add(note(h, "alice", dedup="post:e1"))

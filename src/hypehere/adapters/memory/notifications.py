@@ -16,7 +16,13 @@ from hypehere.application.notifications.ports import (
     TargetView,
 )
 from hypehere.domain.notifications.model import Notification, NotificationSettings
-from hypehere.domain.shared.pagination import Page, PageRequest, page_from_rows
+from hypehere.domain.shared.clock import ensure_utc
+from hypehere.domain.shared.pagination import (
+    InvalidCursorError,
+    Page,
+    PageRequest,
+    page_from_rows,
+)
 
 logger = structlog.get_logger(__name__)
 
@@ -141,7 +147,11 @@ class InMemoryNotificationStore:
             reverse=True,
         )
         if page.cursor is not None:
-            after = (datetime.fromisoformat(str(page.cursor[0])), str(page.cursor[1]))
+            try:
+                at = ensure_utc(datetime.fromisoformat(str(page.cursor[0])))
+            except ValueError as exc:
+                raise InvalidCursorError("The cursor is not valid") from exc
+            after = (at, str(page.cursor[1]))
             rows = [n for n in rows if _sort_key(n) < after]
         fetched = rows[: page.limit + 1]
         actors = await self.directory.summaries([a for n in fetched for a in n.actor_ids])
