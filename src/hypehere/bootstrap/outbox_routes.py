@@ -72,6 +72,9 @@ OUTBOX_ROUTES: list[OutboxRoute] = [
         "notifications.comment_removed",
         notifications.ContentRemovedNotificationHandler,
     ),
+    OutboxRoute(
+        "users.blocked", "notifications.forget_blocked", notifications.BlockNotificationHandler
+    ),
     # --- search: each handler re-reads the current row, so order and redelivery are harmless
     OutboxRoute("feed.post_created", "search.post_created", SyncPostToSearch),
     OutboxRoute("feed.post_updated", "search.post_updated", SyncPostToSearch),

@@ -306,12 +306,6 @@ def test_end_to_end_through_the_other_modules(app_client: TestClient[Litestar]) 
     )
     assert comment.status_code == 201, comment.text
     drain(app_client)
-    # Carol blocks Alice: Alice's later likes must not notify Carol.
-    blocked = app_client.put(f"{API}/users/{alice['id']}/block", headers=auth(carol_token))
-    assert blocked.status_code == 204, blocked.text
-    liked = app_client.put(f"{API}/comments/{comment.json()['id']}/like", headers=auth(alice_token))
-    assert liked.status_code in (204, 404), liked.text
-    drain(app_client)
 
     kinds = {n["kind"]: n for n in notifications(app_client, alice_token)["items"]}
     assert set(kinds) == {"follow", "like", "comment"}
@@ -324,6 +318,19 @@ def test_end_to_end_through_the_other_modules(app_client: TestClient[Litestar]) 
         ("mention", "comment"),
         ("post", "post"),
     ]
+    assert notifications(app_client, carol_token)["items"] == []
+
+    # Carol blocks Alice: Carol vanishes from Alice's notifications, and Alice's later
+    # likes do not notify Carol.
+    blocked = app_client.put(f"{API}/users/{alice['id']}/block", headers=auth(carol_token))
+    assert blocked.status_code == 204, blocked.text
+    liked = app_client.put(f"{API}/comments/{comment.json()['id']}/like", headers=auth(alice_token))
+    assert liked.status_code in (204, 404), liked.text
+    drain(app_client)
+    kinds = {n["kind"]: n for n in notifications(app_client, alice_token)["items"]}
+    assert set(kinds) == {"follow", "like"}
+    assert [a["id"] for a in kinds["like"]["actors"]] == [bob["id"]]
+    assert kinds["like"]["text"] == "Bob liked your post."
     assert notifications(app_client, carol_token)["items"] == []
 
 

@@ -169,6 +169,32 @@ class NotificationStoreContract:
             is None
         )
 
+    async def test_forget_actor(self, h: Harness) -> None:
+        alice, bob, carol, dave, erin = (h.ids[n] for n in USERS)
+        comment = note(h, "alice", kind=NotificationKind.COMMENT, actor="bob")
+        other = note(h, "alice", kind=NotificationKind.COMMENT, actor="carol")
+        bobs_own = note(h, "bob", kind=NotificationKind.COMMENT, actor="carol")
+        group = note(h, "alice", actor="carol", target="p7", at=T0)
+        solo = note(h, "alice", actor="bob", target="p8", at=T0)
+        await h.repo.add_many([comment, other, bobs_own, group, solo])
+        for minutes, actor in enumerate((bob, dave, erin), start=1):
+            at = T0 + timedelta(minutes=minutes)
+            assert await h.repo.add_group_actor(group.id, actor, at)
+            group.add_actor(actor, at, is_new_actor=True)
+        await h.repo.save_group(group)
+        assert group.actor_ids == [erin, dave, bob]
+
+        assert await h.repo.forget_actor(alice, bob) == 3
+        page = await h.reader.list_for(alice, unread_only=False, page=PageRequest())
+        by_id = {v.id: v for v in page.items}
+        assert set(by_id) == {other.id, group.id}
+        assert [a.id for a in by_id[group.id].actors] == [erin, dave, carol]
+        assert by_id[group.id].actor_count == 3
+        assert await h.repo.unread_counts([alice, bob]) == {alice: 2, bob: 1}
+        assert await h.repo.forget_actor(alice, bob) == 0
+        # Bob may rejoin the group later, and is counted once again.
+        assert await h.repo.add_group_actor(group.id, bob, T0 + timedelta(hours=1))
+
     async def test_mark_read_and_unread_counts(self, h: Harness) -> None:
         a1, a2, a3 = (note(h, "alice") for _ in range(3))
         b1 = note(h, "bob", actor="alice")

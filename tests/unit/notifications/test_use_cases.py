@@ -7,6 +7,10 @@ import pytest
 
 from hypehere.application.common.actor import Actor
 from hypehere.application.notifications.compose import NotifyResult
+from hypehere.application.notifications.forget_blocked_user import (
+    ForgetBlockedUser,
+    ForgetBlockedUserCommand,
+)
 from hypehere.application.notifications.get_notification_settings import (
     GetNotificationSettings,
     GetNotificationSettingsCommand,
@@ -396,3 +400,23 @@ async def test_content_removed_by_moderation_notifies_the_author(world: World) -
         "comment",
         "p1",
     )
+
+
+async def test_a_block_removes_the_users_from_each_others_notifications(world: World) -> None:
+    await like(world, "bob", "alice")
+    await like(world, "carol", "alice")
+    await NotifyFollow(world.run).execute(
+        NotifyFollowCommand(event_id=new_id(), follower_id="alice", followee_id="bob")
+    )
+    world.broker.published.clear()
+    result = await ForgetBlockedUser(world.uow, world.store, world.publisher).execute(
+        ForgetBlockedUserCommand(blocker_id="alice", blocked_id="bob")
+    )
+    assert result.changed == 2
+    [group] = world.of("alice")
+    assert (group.actor_ids, group.actor_count) == (["carol"], 1)
+    assert world.of("bob") == []
+    assert world.broker.frames(notifications_topic("alice")) == [
+        {"type": "unread_count", "count": 1}
+    ]
+    assert world.broker.frames(notifications_topic("bob")) == [{"type": "unread_count", "count": 0}]

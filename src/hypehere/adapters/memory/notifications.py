@@ -15,7 +15,7 @@ from hypehere.application.notifications.ports import (
     NotificationView,
     TargetView,
 )
-from hypehere.domain.notifications.model import Notification, NotificationSettings
+from hypehere.domain.notifications.model import MAX_ACTORS, Notification, NotificationSettings
 from hypehere.domain.shared.clock import ensure_utc
 from hypehere.domain.shared.pagination import (
     InvalidCursorError,
@@ -61,13 +61,14 @@ class InMemoryNotificationStore:
     def __init__(self, directory: InMemoryUserDirectory | None = None) -> None:
         self.directory = directory or InMemoryUserDirectory()
         self.rows: dict[str, Notification] = {}
-        self.group_members: set[tuple[str, str]] = set()  # (notification_id, actor_id)
+        # (notification_id, actor_id) -> when the actor joined the group
+        self.group_members: dict[tuple[str, str], datetime] = {}
 
     def _store(self, notification: Notification) -> None:
         self.rows[notification.id] = copy.deepcopy(notification)
         if notification.group_key is not None:
             for actor in notification.actor_ids:
-                self.group_members.add((notification.id, actor))
+                self.group_members[(notification.id, actor)] = notification.created_at
 
     async def add(self, notification: Notification) -> None:
         self._store(notification)
@@ -103,7 +104,7 @@ class InMemoryNotificationStore:
         key = (notification_id, actor_id)
         if key in self.group_members:
             return False
-        self.group_members.add(key)
+        self.group_members[key] = now
         return True
 
     async def save_group(self, notification: Notification) -> None:
@@ -114,6 +115,30 @@ class InMemoryNotificationStore:
             actor_count=notification.actor_count,
             updated_at=notification.updated_at,
         )
+
+    async def forget_actor(self, recipient_id: str, actor_id: str) -> int:
+        changed = 0
+        for n in list(self.rows.values()):
+            if n.recipient_id != recipient_id:
+                continue
+            if n.group_key is None:
+                if n.actor_ids == [actor_id]:
+                    del self.rows[n.id]
+                    changed += 1
+                continue
+            if self.group_members.pop((n.id, actor_id), None) is None:
+                continue
+            changed += 1
+            members = sorted(
+                ((at, a) for (nid, a), at in self.group_members.items() if nid == n.id),
+                reverse=True,
+            )
+            if not members:
+                del self.rows[n.id]
+                continue
+            n.actor_ids = [a for _, a in members[:MAX_ACTORS]]
+            n.actor_count = len(members)
+        return changed
 
     async def mark_read(self, recipient_id: str, ids: Sequence[str] | None, now: datetime) -> int:
         wanted = None if ids is None else set(ids)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -180,6 +180,63 @@ class SqlNotificationRepository:
                     updated_at=notification.updated_at,
                 )
             )
+
+    async def forget_actor(self, recipient_id: str, actor_id: str) -> int:
+        n, ga = notifications_t, group_actors_t
+        async with translate_errors():
+            deleted = await self._session.execute(
+                delete(n).where(
+                    n.c.recipient_id == recipient_id,
+                    n.c.group_key.is_(None),
+                    n.c.actor_1_id == actor_id,
+                )
+            )
+            changed = int(deleted.rowcount)  # type: ignore[attr-defined]
+            groups = (
+                (
+                    await self._session.execute(
+                        select(ga.c.notification_id)
+                        .join(n, n.c.id == ga.c.notification_id)
+                        .where(n.c.recipient_id == recipient_id, ga.c.actor_id == actor_id)
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            for notification_id in groups:
+                changed += 1
+                await self._session.execute(
+                    delete(ga).where(
+                        ga.c.notification_id == notification_id, ga.c.actor_id == actor_id
+                    )
+                )
+                count = int(
+                    await self._session.scalar(
+                        select(func.count()).where(ga.c.notification_id == notification_id)
+                    )
+                    or 0
+                )
+                if count == 0:
+                    await self._session.execute(delete(n).where(n.c.id == notification_id))
+                    continue
+                latest = (
+                    (
+                        await self._session.execute(
+                            select(ga.c.actor_id)
+                            .where(ga.c.notification_id == notification_id)
+                            .order_by(ga.c.added_at.desc(), ga.c.actor_id.desc())
+                            .limit(MAX_ACTORS)
+                        )
+                    )
+                    .scalars()
+                    .all()
+                )
+                await self._session.execute(
+                    update(n)
+                    .where(n.c.id == notification_id)
+                    .values(**_actor_columns(list(latest)), actor_count=count)
+                )
+        return changed
 
     async def mark_read(self, recipient_id: str, ids: Sequence[str] | None, now: datetime) -> int:
         base = update(notifications_t).where(

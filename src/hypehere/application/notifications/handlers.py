@@ -9,6 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from hypehere.application.common.outbox import OutboxMessage
+from hypehere.application.notifications.forget_blocked_user import (
+    ForgetBlockedUser,
+    ForgetBlockedUserCommand,
+)
 from hypehere.application.notifications.notify_comment import NotifyComment, NotifyCommentCommand
 from hypehere.application.notifications.notify_content_removed import (
     NotifyContentRemoved,
@@ -199,5 +203,20 @@ class ContentRemovedNotificationHandler:
                 author_id=str(p["author_id"]),
                 post_id=str(p["post_id"]),
                 comment_id=str(comment_id) if comment_id else None,
+            )
+        )
+
+
+class BlockNotificationHandler:
+    """`users.blocked`: the two users disappear from each other's notifications."""
+
+    def __init__(self, forget: ForgetBlockedUser) -> None:
+        self._forget = forget
+
+    async def handle(self, message: OutboxMessage) -> None:
+        p = message.payload
+        await self._forget.execute(
+            ForgetBlockedUserCommand(
+                blocker_id=str(p["blocker_id"]), blocked_id=str(p["blocked_id"])
             )
         )

@@ -70,6 +70,12 @@ class NotificationRepository(Protocol):
         """Persist a group's actors, actor_count and updated_at."""
         ...
 
+    async def forget_actor(self, recipient_id: str, actor_id: str) -> int:
+        """Take `actor_id` out of the recipient's notifications (after a block): their own
+        notifications are deleted, groups lose them (latest actors and count recomputed;
+        a group left empty is deleted). How many notifications changed."""
+        ...
+
     async def mark_read(self, recipient_id: str, ids: Sequence[str] | None, now: datetime) -> int:
         """Mark the recipient's unread notifications read (all when `ids` is None); how many
         changed. Ids of other users' notifications are ignored."""

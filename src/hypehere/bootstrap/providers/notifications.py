@@ -17,6 +17,7 @@ from hypehere.adapters.sql.notifications import (
 from hypehere.application.common.broker import Broker
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.notifications.compose import ComposeAndPublish, NotificationComposer
+from hypehere.application.notifications.forget_blocked_user import ForgetBlockedUser
 from hypehere.application.notifications.get_notification_settings import GetNotificationSettings
 from hypehere.application.notifications.get_unread_count import GetUnreadCount
 from hypehere.application.notifications.list_notifications import ListNotifications
@@ -113,6 +114,7 @@ class NotificationsProvider(Provider):
         NotifyMentions,
         NotifyMessage,
         NotifyContentRemoved,
+        ForgetBlockedUser,
         ListNotifications,
         MarkNotificationsRead,
         GetUnreadCount,
