@@ -242,17 +242,23 @@ async def run(args: argparse.Namespace, base: str) -> list[str]:
     ws_base = base.replace("http://", "ws://")
     port = int(base.rsplit(":", 1)[1])
     pid = server_pid(port)
-    lines = [
-        f"machine: {machine()}; nofile={raise_nofile()}; server pid={pid}",
+    lines: list[str] = []
+
+    def out(line: str) -> None:
+        print(line, flush=True)
+        lines.append(line)
+
+    out(f"machine: {machine()}; nofile={raise_nofile()}; server pid={pid}")
+    out(
         f"database={os.environ.get('HYPEHERE_DATABASE_URL', 'sqlite (temp)')} "
-        f"redis={os.environ.get('HYPEHERE_REDIS_URL', 'embedded')}",
-    ]
+        f"redis={os.environ.get('HYPEHERE_REDIS_URL', 'embedded')}"
+    )
     pairs = await setup(base, args.pairs)
-    lines.append(f"setup: {len(pairs)} conversations; load {load_average():.1f}")
+    out(f"setup: {len(pairs)} conversations; load {load_average():.1f}")
     await exchange(ws_base, pairs, rate=50, seconds=2)  # warm-up
     load = load_average()
     fixed = await exchange(ws_base, pairs, rate=args.rate, seconds=args.seconds)
-    lines.append(f"fixed-rate  {fixed.line()}  load {load:.1f} -> {load_average():.1f}")
+    out(f"fixed-rate  {fixed.line()}  load {load:.1f} -> {load_average():.1f}")
     best: Stats | None = None
     for rate in args.ramp:
         load = load_average()
@@ -262,20 +268,21 @@ async def run(args: argparse.Namespace, base: str) -> list[str]:
             and stats.achieved_rate >= 0.95 * rate
             and stats.pct(0.99) < args.p99_bound_ms
         )
-        lines.append(
+        out(
             f"ramp        {stats.line()}  {'sustained' if sustained else 'NOT sustained'}"
             f"  load {load:.1f} -> {load_average():.1f}"
         )
         if not sustained:
             break
         best = stats
-    lines.append(
+    out(
         f"max sustained: {best.rate:.0f} msg/s (p99 {best.pct(0.99):.1f} ms)"
         if best
         else "max sustained: below the first ramp step"
     )
     if args.idle:
-        lines.extend(await idle(ws_base, pairs, args.idle, pid))
+        for line in await idle(ws_base, pairs, args.idle, pid):
+            out(line)
     return lines
 
 
@@ -293,6 +300,5 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     raise_nofile()
     with serve() as base:
-        for line in asyncio.run(run(args, base)):
-            print(line, flush=True)
+        asyncio.run(run(args, base))
     return 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from dishka import Provider, Scope, provide
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 
 from hypehere.adapters.memory.presence import InMemoryPresence
 from hypehere.adapters.redis.presence import RedisPresence
@@ -43,7 +43,9 @@ class RealtimeProvider(Provider):
         if settings.redis_url is None:
             yield PresenceRedis(None)
             return
-        client = Redis.from_url(settings.redis_url)
+        # Bounded pool: thousands of sockets renewing leases share a few connections.
+        pool = BlockingConnectionPool.from_url(settings.redis_url, max_connections=32, timeout=5)
+        client = Redis(connection_pool=pool)
         try:
             yield PresenceRedis(client)
         finally:

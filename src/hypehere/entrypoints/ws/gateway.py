@@ -67,6 +67,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import random
 import signal
 import time
 from collections.abc import AsyncIterator, Sequence
@@ -77,6 +78,7 @@ import msgspec
 import structlog
 from dishka import AsyncContainer
 from litestar import WebSocket
+from litestar.exceptions import WebSocketDisconnect
 
 from hypehere.application.common.actor import Actor
 from hypehere.application.common.auth import AccessTokenVerifier
@@ -515,7 +517,12 @@ async def _writer(conn: Connection) -> None:
             if conn.closing:
                 return
             continue
-        await socket.send_data(data.decode(), mode="text")
+        try:
+            await socket.send_data(data.decode(), mode="text")
+        except (WebSocketDisconnect, OSError):  # the client went away mid-send
+            conn.close(1000, "client_gone")
+            conn._close_code = None
+            return
 
 
 async def _pump(conn: Connection, channel: Channel, subscription: Any) -> None:
@@ -529,12 +536,20 @@ async def _pump(conn: Connection, channel: Channel, subscription: Any) -> None:
 async def _heartbeat(conn: Connection, presence: Presence, lease: float) -> None:
     interval = conn.config.heartbeat_seconds
     idle = conn.config.idle_timeout_seconds
+    # Spread heartbeats of sockets opened together (no thundering herd on presence).
+    next_beat = time.monotonic() + interval * (0.5 + random.random() / 2)
     while True:
-        wait = min(interval, max(0.01, conn.last_received + idle - time.monotonic()))
+        wait = min(
+            max(0.01, next_beat - time.monotonic()),
+            max(0.01, conn.last_received + idle - time.monotonic()),
+        )
         await asyncio.sleep(wait)
         if time.monotonic() - conn.last_received >= idle:
             logger.info("ws_idle_timeout", idle_seconds=idle)
             conn.close(CLOSE_IDLE, "idle_timeout")
             return
+        if time.monotonic() < next_beat:
+            continue
+        next_beat = time.monotonic() + interval
         conn.send(PingFrame())
         await _best_effort(presence.refresh(conn.user_id, conn.id, lease), "presence_refresh")
