@@ -297,8 +297,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--ramp-seconds", type=float, default=8)
     parser.add_argument("--p99-bound-ms", type=float, default=1000)
     parser.add_argument("--idle", type=int, default=5000, help="idle sockets (0 = skip)")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     args = parser.parse_args(argv)
     raise_nofile()
-    with serve() as base:
+    with serve(workers=args.workers) as base:
         asyncio.run(run(args, base))
     return 0
