@@ -3,9 +3,11 @@
 Both follow `domain.search.rules` in two phases:
 1. exact: documents containing every term (a substring test the indexes answer), newest
    first, paged in SQL;
-2. typos: only when a page reaches past the exact hits, candidates sharing trigrams with
-   the terms (at most `max_candidates`, newest first) are checked with the rules in Python
-   and ordered by typos, then newest.
+2. typos: only when a page reaches past the exact hits. For each term that allows typos,
+   similar words are looked up in the word list `search_terms` (trigram index, then an
+   exact edit-distance check in Python); documents containing a term or one of its similar
+   words (at most `max_candidates`, newest first) are checked with the rules in Python and
+   ordered by typos, then newest.
 Writes go through the caller's session: call them inside the unit of work."""
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ import structlog
 from sqlalchemy import (
     ColumnElement,
     Integer,
+    Select,
     Table,
+    TextClause,
     and_,
     column,
     delete,
-    false,
+    func,
     literal,
     not_,
     or_,
@@ -34,14 +38,17 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.errors import translate_errors
-from hypehere.adapters.sql.tables.search import SearchDocumentRow
+from hypehere.adapters.sql.tables.search import SearchDocumentRow, SearchTermRow
 from hypehere.domain.search import rules
 from hypehere.domain.search.model import SearchDocument, SearchHits, SearchKind, SearchQuery
 
 logger = structlog.get_logger(__name__)
 
 _T: Table = SearchDocumentRow.__table__  # type: ignore[attr-defined]
+_W: Table = SearchTermRow.__table__  # type: ignore[attr-defined]
 MAX_CANDIDATES = 1000
+MAX_SIMILAR_WORDS = 50
+MIN_WORD, MAX_WORD = 4, 64  # the word list keeps what a typo-tolerant term can match
 _BIND_NAMES = itertools.count()  # text() clauses need distinct bind names in one statement
 
 
@@ -60,6 +67,9 @@ class _SqlSearchIndex:
         self._session = session
         self._max_candidates = max_candidates
 
+    def _insert(self) -> Any:
+        return pg_insert if self.dialect == "postgresql" else sqlite_insert
+
     # --- writes ---
     async def upsert(self, documents: Sequence[SearchDocument]) -> None:
         if not documents:
@@ -75,8 +85,7 @@ class _SqlSearchIndex:
             }
             for doc in documents
         ]
-        insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
-        statement = insert(_T)
+        statement = self._insert()(_T)
         statement = statement.on_conflict_do_update(
             index_elements=[_T.c.kind, _T.c.doc_id],
             set_={
@@ -86,8 +95,21 @@ class _SqlSearchIndex:
                 "created_at": statement.excluded.created_at,
             },
         )
+        words = sorted(
+            {
+                word
+                for doc in documents
+                for word in rules.words(doc.text)
+                if MIN_WORD <= len(word) <= MAX_WORD
+            }
+        )
         async with translate_errors():
             await self._session.execute(statement, rows)
+            for start in range(0, len(words), 1000):
+                chunk = [{"word": w} for w in words[start : start + 1000]]
+                await self._session.execute(
+                    self._insert()(_W).on_conflict_do_nothing(index_elements=[_W.c.word]), chunk
+                )
 
     async def delete(self, kind: SearchKind, ids: Sequence[str]) -> None:
         if not ids:
@@ -101,16 +123,24 @@ class _SqlSearchIndex:
         async with translate_errors():
             await self._session.execute(delete(_T).where(_T.c.kind == kind.value))
 
-    # --- reads ---
+    # --- dialect hooks ---
     def _exact(self, term: str) -> ColumnElement[bool]:
+        """Documents whose body contains `term`."""
         raise NotImplementedError
 
-    def _fuzzy(self, term: str) -> ColumnElement[bool]:
+    def _any_word(self, words: Sequence[str]) -> ColumnElement[bool]:
+        """Documents whose body contains one of `words` (a superset is fine)."""
         raise NotImplementedError
 
-    async def _prepare(self) -> None:
-        """Per-query session settings (none by default)."""
+    async def _word_candidates(self, term: str, budget: int, is_last: bool) -> list[str]:
+        """Words of the word list that may be within `budget` edits of `term`."""
+        raise NotImplementedError
 
+    def _matching(self, where: list[ColumnElement[bool]]) -> Select[Any]:
+        """The documents matching `where`, newest first (columns: doc_id, body)."""
+        return select(_T.c.doc_id, _T.c.body).where(*where)
+
+    # --- reads ---
     def _filters(self, query: SearchQuery) -> list[ColumnElement[bool]]:
         clauses: list[ColumnElement[bool]] = [
             _T.c.kind == query.kind.value,
@@ -131,21 +161,35 @@ class _SqlSearchIndex:
         filters = self._filters(query)
         exact_all = and_(*[self._exact(term) for term in terms])
         async with translate_errors():
-            exact_ids = list(
-                (
-                    await self._session.execute(
-                        select(_T.c.doc_id)
-                        .where(*filters, exact_all)
-                        .order_by(_T.c.created_at.desc(), _T.c.doc_id.desc())
-                        .limit(wanted)
-                    )
-                ).scalars()
-            )
+            exact_ids = [
+                row.doc_id
+                for row in await self._session.execute(
+                    self._ordered(self._matching([*filters, exact_all])).limit(wanted)
+                )
+            ]
             ranked = exact_ids
             if len(exact_ids) < wanted and any(rules.typo_budget(t) for t in terms):
                 ranked = exact_ids + await self._typo_hits(filters, exact_all, terms)
         page = ranked[query.offset : query.offset + query.limit + 1]
         return SearchHits(ids=page[: query.limit], has_more=len(page) > query.limit)
+
+    @staticmethod
+    def _ordered(matching: Select[Any]) -> Select[Any]:
+        return matching.order_by(_T.c.created_at.desc(), _T.c.doc_id.desc())
+
+    async def _similar_words(self, term: str, is_last: bool) -> list[str]:
+        budget = rules.typo_budget(term)
+        scored: list[tuple[int, str]] = []
+        for word in await self._word_candidates(term, budget, is_last):
+            if word == term:
+                continue
+            distance = rules.bounded_levenshtein(term, word, budget)
+            if distance is None and is_last and len(word) > len(term):
+                distance = rules.bounded_levenshtein(term, word[: len(term)], budget)
+            if distance is not None:
+                scored.append((distance, word))
+        scored.sort()
+        return [word for _distance, word in scored[:MAX_SIMILAR_WORDS]]
 
     async def _typo_hits(
         self,
@@ -153,95 +197,117 @@ class _SqlSearchIndex:
         exact_all: ColumnElement[bool],
         terms: Sequence[str],
     ) -> list[str]:
-        await self._prepare()
-        per_term = [
-            or_(self._exact(term), self._fuzzy(term))
-            if rules.typo_budget(term)
-            else self._exact(term)
-            for term in terms
-        ]
-        rows = (
-            await self._session.execute(
-                select(_T.c.doc_id, _T.c.body, _T.c.created_at)
-                .where(*filters, *per_term, not_(exact_all))
-                .order_by(_T.c.created_at.desc(), _T.c.doc_id.desc())
-                .limit(self._max_candidates)
+        per_term: list[ColumnElement[bool]] = []
+        for index, term in enumerate(terms):
+            similar: list[str] = []
+            if rules.typo_budget(term):
+                similar = await self._similar_words(term, index == len(terms) - 1)
+            per_term.append(
+                or_(self._exact(term), self._any_word(similar)) if similar else self._exact(term)
             )
-        ).all()
-        scored: list[tuple[int, int, str]] = []
-        for position, (doc_id, body, _created_at) in enumerate(rows):
-            typos = rules.match_typos(terms, body)
-            if typos is not None:
-                scored.append((typos, position, doc_id))
-        scored.sort()
+        stmt = self._ordered(self._matching([*filters, *per_term, not_(exact_all)]))
+        rows = (await self._session.execute(stmt.limit(self._max_candidates))).all()
         if len(rows) == self._max_candidates:
             logger.info("search_candidates_capped", candidates=len(rows))
+        scored: list[tuple[int, int, str]] = []
+        for position, row in enumerate(rows):
+            typos = rules.match_typos(terms, row.body)
+            if typos is not None:
+                scored.append((typos, position, row.doc_id))
+        scored.sort()
         return [doc_id for _typos, _position, doc_id in scored]
 
 
 class SqliteSearchIndex(_SqlSearchIndex):
-    """FTS5 with the trigram tokenizer: a quoted term is a substring lookup; a term that
-    may have typos is looked up by any of its trigrams, plus one-edit LIKE patterns for
-    5-character terms (whose trigrams one edit can all destroy). Terms shorter than three
-    characters (too short for trigrams) fall back to LIKE."""
+    """FTS5 with the trigram tokenizer: a quoted term is a substring lookup (terms shorter
+    than three characters, too short for trigrams, use LIKE). Similar words come from the
+    word list's own trigram index, plus one-edit LIKE patterns for 5-character terms (one
+    edit can destroy all three of their trigrams)."""
 
     dialect = "sqlite"
-
-    @staticmethod
-    def _fts(match: str) -> ColumnElement[bool]:
-        name = f"fts_{next(_BIND_NAMES)}"
-        fts = text(
-            f"SELECT rowid FROM search_documents_fts WHERE search_documents_fts MATCH :{name}"
-        ).bindparams(**{name: match})
-        return _T.c.seq.in_(fts.columns(column("rowid", Integer)))
 
     @staticmethod
     def _quote(fragment: str) -> str:
         return '"' + fragment.replace('"', '""') + '"'
 
+    @staticmethod
+    def _fts(table: str, match: str) -> TextClause:
+        name = f"fts_{next(_BIND_NAMES)}"
+        return text(f"SELECT rowid FROM {table} WHERE {table} MATCH :{name}").bindparams(
+            **{name: match}
+        )
+
     def _exact(self, term: str) -> ColumnElement[bool]:
         if len(term) < 3:
             return _T.c.body.like(_contains(term), escape="\\")
-        return self._fts(self._quote(term))
+        fts = self._fts("search_documents_fts", self._quote(term))
+        return _T.c.seq.in_(fts.columns(column("rowid", Integer)))
 
-    def _fuzzy(self, term: str) -> ColumnElement[bool]:
-        clauses: list[ColumnElement[bool]] = [
-            self._fts(" OR ".join(self._quote(t) for t in dict.fromkeys(rules.trigrams(term))))
-        ]
+    def _any_word(self, words: Sequence[str]) -> ColumnElement[bool]:
+        fts = self._fts("search_documents_fts", " OR ".join(self._quote(w) for w in words))
+        return _T.c.seq.in_(fts.columns(column("rowid", Integer)))
+
+    async def _word_candidates(self, term: str, budget: int, is_last: bool) -> list[str]:
+        grams = " OR ".join(self._quote(t) for t in dict.fromkeys(rules.trigrams(term)))
+        fts = self._fts("search_terms_fts", grams).columns(column("rowid", Integer))
+        found: list[ColumnElement[bool]] = [_W.c.id.in_(fts)]
         if rules.needs_edit_patterns(term):
             for pattern in rules.edit_patterns(term, wildcard="_", escape=_like_escape):
-                clauses.append(_T.c.body.like("%" + pattern + "%", escape="\\"))
-        return or_(*clauses)
+                found.append(_W.c.word.like("%" + pattern + "%", escape="\\"))
+        length = func.length(_W.c.word)
+        stmt = select(_W.c.word).where(or_(*found), length >= len(term) - budget)
+        if not is_last:
+            stmt = stmt.where(length <= len(term) + budget)
+        return list((await self._session.execute(stmt.limit(5000))).scalars())
 
 
 class PostgresSearchIndex(_SqlSearchIndex):
-    """tsvector (GIN) for whole words, pg_trgm (GIN gin_trgm_ops) for substrings and, with
-    `<%` word similarity, for typos."""
+    """pg_trgm GIN indexes answer substring lookups (LIKE) on documents and similarity
+    lookups (`%`, `<%`) on the word list; tsvector (GIN) finds documents by whole words.
+    Matching sets are materialized before ordering, so the planner does not walk the
+    created_at index evaluating text conditions row by row."""
 
     dialect = "postgresql"
-    word_similarity_threshold = 0.3
 
     def _exact(self, term: str) -> ColumnElement[bool]:
-        like = _T.c.body.like(_contains(term), escape="\\")
-        if not term.isalnum():
-            return like
-        name = f"tsq_{next(_BIND_NAMES)}"
-        tsv = text(
-            f"to_tsvector('simple', search_documents.body) @@ plainto_tsquery('simple', :{name})"
-        ).bindparams(**{name: term})
-        return or_(tsv, like)  # a whole-word hit is always a substring hit
+        return _T.c.body.like(_contains(term), escape="\\")
 
-    def _fuzzy(self, term: str) -> ColumnElement[bool]:
-        if len(term) < 3:
-            return false()
-        condition: ColumnElement[bool] = literal(term).op("<%")(_T.c.body)
-        return condition
+    def _any_word(self, words: Sequence[str]) -> ColumnElement[bool]:
+        plain = [w for w in words if w.isascii() and w.isalnum()]
+        other = [w for w in words if w not in plain]
+        clauses: list[Any] = [_T.c.body.like(_contains(w), escape="\\") for w in other]
+        if plain:
+            name = f"tsq_{next(_BIND_NAMES)}"
+            clauses.append(
+                text(
+                    f"to_tsvector('simple', search_documents.body) @@ to_tsquery('simple', :{name})"
+                ).bindparams(**{name: " | ".join(plain)})
+            )
+        return or_(*clauses)
 
-    async def _prepare(self) -> None:
+    def _matching(self, where: list[ColumnElement[bool]]) -> Select[Any]:
+        matched = select(_T.c.seq).where(*where).cte().prefix_with("MATERIALIZED")
+        return select(_T.c.doc_id, _T.c.body).where(_T.c.seq.in_(select(matched.c.seq)))
+
+    async def _word_candidates(self, term: str, budget: int, is_last: bool) -> list[str]:
+        # One edit leaves a 5-letter word a third of its padded trigrams, two edits leave a
+        # 9-letter word a quarter: the thresholds let those through; Python checks the rest.
+        threshold = "0.2" if budget >= 2 else "0.3"
         await self._session.execute(
-            text("SELECT set_config('pg_trgm.word_similarity_threshold', :v, true)"),
-            {"v": str(self.word_similarity_threshold)},
+            text(
+                "SELECT set_config('pg_trgm.similarity_threshold', :t, true), "
+                "set_config('pg_trgm.word_similarity_threshold', :t, true)"
+            ),
+            {"t": threshold},
         )
+        similar: ColumnElement[bool] = _W.c.word.op("%")(literal(term))
+        if is_last:
+            similar = or_(similar, literal(term).op("<%")(_W.c.word))
+        length = func.length(_W.c.word)
+        stmt = select(_W.c.word).where(similar, length >= len(term) - budget)
+        if not is_last:
+            stmt = stmt.where(length <= len(term) + budget)
+        return list((await self._session.execute(stmt.limit(5000))).scalars())
 
 
 def sql_search_index(session: AsyncSession) -> _SqlSearchIndex:

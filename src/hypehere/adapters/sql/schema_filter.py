@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-UNMANAGED_TABLE_PREFIXES: tuple[str, ...] = ("search_documents_fts",)
+UNMANAGED_TABLE_PREFIXES: tuple[str, ...] = ("search_documents_fts", "search_terms_fts")
 UNMANAGED_INDEXES: frozenset[str] = frozenset(
-    {"ix_search_documents_body_tsv", "ix_search_documents_body_trgm"}
+    {"ix_search_documents_body_tsv", "ix_search_documents_body_trgm", "ix_search_terms_word_trgm"}
 )
 
 

@@ -36,3 +36,19 @@ class SearchDocumentRow(SQLModel, table=True):
     language: str | None = Field(default=None, sa_column=Column(String(8), nullable=True))
     owner_id: str | None = Field(default=None, sa_column=Column(String(36), nullable=True))
     created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+
+
+class SearchTermRow(SQLModel, table=True):
+    """Every word (4-64 characters) seen in an indexed document: typo lookups find similar
+    words here first (a small table), then the documents containing them. Append-only;
+    a word whose documents are gone simply finds nothing. Full-text objects on top of it
+    (migration 0008): SQLite FTS5 `search_terms_fts` (trigram), PostgreSQL GIN
+    `word gin_trgm_ops`."""
+
+    __tablename__ = "search_terms"
+    __table_args__ = (UniqueConstraint("word"),)
+
+    id: int | None = Field(
+        default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True)
+    )
+    word: str = Field(sa_column=Column(String(64), nullable=False))
