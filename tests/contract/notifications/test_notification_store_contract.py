@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event, insert
+from sqlalchemy import event, insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.memory.notifications import (
@@ -52,6 +52,7 @@ class Harness:
 
     follow: Callable[[str, str], Awaitable[None]]
     block: Callable[[str, str], Awaitable[None]]
+    set_state: Callable[[str, str], Awaitable[None]]
 
 
 def note(
@@ -243,6 +244,18 @@ class NotificationStoreContract:
         }
         assert await h.audience.blocked_among(h.ids["dave"], others) == set()
 
+    async def test_reachable(self, h: Harness) -> None:
+        await h.set_state("bob", "banned")
+        await h.set_state("carol", "deleted")
+        await h.set_state("dave", "suspended")
+        everyone = [*h.ids.values(), "missing"]
+        assert await h.audience.reachable(everyone) == {
+            h.ids["alice"],
+            h.ids["dave"],
+            h.ids["erin"],
+        }
+        assert await h.audience.reachable([]) == set()
+
     async def test_directory(self, h: Harness) -> None:
         found = await h.directory.summaries([h.ids["alice"], "missing"])
         assert list(found) == [h.ids["alice"]]
@@ -267,10 +280,15 @@ class TestInMemoryNotificationStore(NotificationStoreContract):
         async def block(a: str, b: str) -> None:
             harness.audience.blocks.add((harness.ids[a], harness.ids[b]))
 
+        async def set_state(name: str, state: str) -> None:
+            harness.audience.add_user(harness.ids[name], state)
+
         harness.follow = follow
         harness.block = block
+        harness.set_state = set_state
         for name, user_id in harness.ids.items():
             harness.directory.put(ActorSummary(id=user_id, handle=name, nickname=name.title()))
+            harness.audience.add_user(user_id)
         yield harness
 
 
@@ -334,8 +352,14 @@ class SqlHarness(NotificationStoreContract):
                 {"blocker_id": harness.ids[a], "blocked_id": harness.ids[b], "created_at": T0},
             )
 
+        async def set_state(name: str, state: str) -> None:
+            await session.execute(
+                update(users_t).where(users_t.c.id == harness.ids[name]).values(state=state)
+            )
+
         harness.follow = follow
         harness.block = block
+        harness.set_state = set_state
         try:
             yield harness
         finally:

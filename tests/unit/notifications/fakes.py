@@ -74,6 +74,7 @@ class World:
         self.run = ComposeAndPublish(self.uow, self.composer, self.publisher)
         for name in ("alice", "bob", "carol", "dave", "erin"):
             self.directory.put(ActorSummary(id=name, handle=name, nickname=name.title()))
+            self.audience.add_user(name)
 
     def of(self, recipient: str) -> list[Any]:
         return sorted(

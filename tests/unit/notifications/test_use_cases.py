@@ -274,6 +274,7 @@ async def test_message_in_requests_folder_is_not_notified(world: World) -> None:
 async def test_new_post_fans_out_to_followers_in_batches_and_mentions_win(world: World) -> None:
     followers = [f"f{i:03d}" for i in range(25)]
     for f in followers:
+        world.audience.add_user(f)
         world.audience.follows.add((f, "alice"))
     world.audience.blocks.add(("f003", "alice"))
     await world.settings.save(
@@ -302,6 +303,7 @@ async def test_new_post_fans_out_to_followers_in_batches_and_mentions_win(world:
 
 async def test_fanout_cap(world: World) -> None:
     for i in range(30):
+        world.audience.add_user(f"f{i:03d}")
         world.audience.follows.add((f"f{i:03d}", "alice"))
     post = NotifyNewPost(
         world.uow, world.audience, world.composer, world.publisher, batch_size=7, max_recipients=12
@@ -420,3 +422,18 @@ async def test_a_block_removes_the_users_from_each_others_notifications(world: W
         {"type": "unread_count", "count": 1}
     ]
     assert world.broker.frames(notifications_topic("bob")) == [{"type": "unread_count", "count": 0}]
+
+
+@pytest.mark.parametrize("state", ["banned", "deleted"])
+async def test_banned_or_deleted_accounts_get_nothing(world: World, state: str) -> None:
+    world.audience.add_user("alice", state)
+    await like(world, "bob", "alice")
+    await NotifyFollow(world.run).execute(
+        NotifyFollowCommand(event_id=new_id(), follower_id="bob", followee_id="alice")
+    )
+    assert world.of("alice") == []
+
+
+async def test_unknown_recipients_are_skipped(world: World) -> None:
+    await like(world, "bob", "ghost")
+    assert world.store.rows == {}

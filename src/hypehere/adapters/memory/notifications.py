@@ -42,10 +42,22 @@ class InMemoryUserDirectory:
         return {u: self.users[u] for u in user_ids if u in self.users}
 
 
+UNREACHABLE_STATES = frozenset({"banned", "deleted"})
+
+
 class InMemoryAudience:
     def __init__(self) -> None:
+        self.states: dict[str, str] = {}  # user id -> account state
         self.follows: set[tuple[str, str]] = set()  # (follower, followee)
         self.blocks: set[tuple[str, str]] = set()  # (blocker, blocked)
+
+    def add_user(self, user_id: str, state: str = "active") -> None:
+        self.states[user_id] = state
+
+    async def reachable(self, user_ids: Sequence[str]) -> set[str]:
+        return {
+            u for u in user_ids if u in self.states and self.states[u] not in UNREACHABLE_STATES
+        }
 
     async def follower_ids(self, user_id: str, *, after: str | None, limit: int) -> list[str]:
         ids = sorted(f for f, e in self.follows if e == user_id and (after is None or f > after))

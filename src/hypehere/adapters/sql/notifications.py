@@ -40,6 +40,7 @@ blocks_t = BlockRow.__table__  # type: ignore[attr-defined]
 ACTOR_COLUMNS = ("actor_1_id", "actor_2_id", "actor_3_id")
 assert len(ACTOR_COLUMNS) == MAX_ACTORS
 IN_CHUNK = 500  # ids per IN (...) list
+UNREACHABLE_STATES = ("banned", "deleted")  # account states that get no notifications
 
 
 def _insert(session: AsyncSession, table: Any) -> Any:
@@ -399,6 +400,18 @@ class SqlNotificationAudience:
                 )
                 for blocker, blocked in rows.tuples():
                     found.add(blocked if blocker == user_id else blocker)
+        return found
+
+    async def reachable(self, user_ids: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        async with translate_errors():
+            for chunk in _chunks(user_ids):
+                rows = await self._session.execute(
+                    select(users_t.c.id).where(
+                        users_t.c.id.in_(chunk), users_t.c.state.not_in(UNREACHABLE_STATES)
+                    )
+                )
+                found.update(rows.scalars())
         return found
 
 

@@ -65,11 +65,13 @@ class NotificationComposer:
             if draft.actor_id
             else set()
         )
+        reachable = await self._audience.reachable(candidates)
         settings = await self._settings.get_many(candidates)
         recipients = [
             r
             for r in candidates
-            if should_notify(
+            if r in reachable
+            and should_notify(
                 recipient_id=r,
                 actor_id=draft.actor_id,
                 kind=draft.kind,

@@ -115,6 +115,11 @@ class Audience(Protocol):
         """Those of `other_ids` who block `user_id` or whom `user_id` blocks."""
         ...
 
+    async def reachable(self, user_ids: Sequence[str]) -> set[str]:
+        """Those of `user_ids` who exist and are not banned or deleted (a suspended or
+        deactivated account still collects notifications for its return)."""
+        ...
+
 
 class UserDirectory(Protocol):
     async def summaries(self, user_ids: Sequence[str]) -> dict[str, ActorSummary]:
