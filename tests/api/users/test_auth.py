@@ -226,3 +226,42 @@ async def test_logout_revokes_the_refresh_token(client: Any) -> None:
 async def test_garbage_refresh_token_is_401(client: Any) -> None:
     response = await client.post(f"{API}/auth/refresh", json={"refresh_token": "nope"})
     assert response.status_code == 401
+
+
+async def test_concurrent_registrations_of_one_email_create_one_account(client: Any) -> None:
+    import asyncio
+
+    body = {
+        "email": "race@example.com",
+        "password": DEFAULT_PASSWORD,
+        "nickname": "racer",
+        "native_language": "ko",
+    }
+    responses = await asyncio.gather(
+        *(client.post(f"{API}/auth/register", json=body) for _ in range(5))
+    )
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [201, 409, 409, 409, 409], [r.text for r in responses]
+    assert all(r.json()["code"] == "email_taken" for r in responses if r.status_code == 409)
+
+
+async def test_concurrent_registrations_get_distinct_handles(client: Any) -> None:
+    import asyncio
+
+    responses = await asyncio.gather(
+        *(
+            client.post(
+                f"{API}/auth/register",
+                json={
+                    "email": f"same.name@host{i}.example",
+                    "password": DEFAULT_PASSWORD,
+                    "nickname": "n",
+                    "native_language": "ko",
+                },
+            )
+            for i in range(4)
+        )
+    )
+    assert [r.status_code for r in responses] == [201] * 4, [r.text for r in responses]
+    handles = {r.json()["user"]["handle"] for r in responses}
+    assert handles == {"same_name", "same_name2", "same_name3", "same_name4"}
