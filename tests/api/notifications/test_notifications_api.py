@@ -15,6 +15,12 @@ from litestar.testing import TestClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.tables.outbox import OutboxEventRow
+from hypehere.application.common.outbox import OutboxMessage
+from hypehere.application.common.uow import UnitOfWork
+from hypehere.application.notifications.handlers import (
+    FollowNotificationHandler,
+    PostLikeNotificationHandler,
+)
 from hypehere.bootstrap.app import create_app
 from hypehere.bootstrap.settings import Settings
 from hypehere.domain.shared.clock import SystemClock
@@ -361,3 +367,47 @@ def test_removal_by_moderation_notifies_the_author(
     assert (item["kind"], item["actors"], item["actor_count"]) == ("moderation", [], 0)
     assert item["target"] == {"type": "post", "id": post.json()["id"]}
     assert item["text"] == "Your post was removed by moderation."
+
+
+def test_redelivered_events_are_applied_once(app_client: TestClient[Litestar]) -> None:
+    """The dispatcher's ledger normally stops a redelivery; even without it (a handler run
+    again in a new transaction), the same event never adds a notification or an actor."""
+    alice, token = register(app_client)
+    bob, _ = register(app_client)
+    carol, _ = register(app_client)
+    container = client_container(app_client)
+    post_id = new_id()
+    messages = [
+        OutboxMessage(
+            id=new_id(),
+            topic="feed.post_liked",
+            payload={"post_id": post_id, "post_author_id": alice["id"], "user_id": liker["id"]},
+            occurred_at=SystemClock().now(),
+        )
+        for liker in (bob, carol)
+    ]
+    follow = OutboxMessage(
+        id=new_id(),
+        topic="users.followed",
+        payload={"follower_id": bob["id"], "followee_id": alice["id"]},
+        occurred_at=SystemClock().now(),
+    )
+
+    async def deliver(handler_type: type[Any], message: OutboxMessage) -> None:
+        async with container() as request:
+            uow = await request.get(UnitOfWork)
+            async with uow:
+                await (await request.get(handler_type)).handle(message)
+
+    for message in [messages[0], messages[1], messages[0], messages[1]]:
+        app_client.blocking_portal.call(deliver, PostLikeNotificationHandler, message)
+    for _ in range(2):
+        app_client.blocking_portal.call(deliver, FollowNotificationHandler, follow)
+    items = {n["kind"]: n for n in notifications(app_client, token)["items"]}
+    assert set(items) == {"like", "follow"}
+    assert items["like"]["actor_count"] == 2
+    assert items["follow"]["actor_count"] == 1
+
+
+def client_container(client: TestClient[Litestar]) -> Any:
+    return client.app.state.dishka_container
