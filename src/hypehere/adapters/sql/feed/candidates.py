@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, case, exists, func, select, union
+from sqlalchemy import Select, case, exists, func, select, text, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.errors import translate_errors
@@ -50,6 +50,11 @@ class SqlFeedCandidates:
         self, viewer_id: str, now: datetime, language: str | None, limit: int
     ) -> list[CandidateSignals]:
         async with translate_errors():
+            if self._session.get_bind().dialect.name == "postgresql":
+                # asyncpg prepares statements; after five runs PostgreSQL may switch to a
+                # generic plan, which for this query (selectivity depends on the viewer) is
+                # 50x slower. Plan it for the actual parameters, in this transaction only.
+                await self._session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
             native = await self._session.scalar(
                 select(users.c.native_language).where(users.c.id == viewer_id)
             )
