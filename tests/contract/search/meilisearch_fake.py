@@ -16,7 +16,8 @@ What it reproduces (Meilisearch v1 reference, "Tasks", "Documents", "Search", "S
   (defaults 5 and 9), the last word also matches as a prefix, words in scripts written
   without spaces (CJK) match inside longer runs; `filter` as a string or a list (AND of
   items, a nested list is an OR) with `=`, `!=`, `<`, `<=`, `>`, `>=`, `IN`, `NOT IN` on
-  filterable attributes only (`invalid_search_filter`); ranked by typos, then the custom
+  filterable attributes only (`invalid_search_filter`; `POST .../documents/delete` with
+  a `filter` deletes by filter, `invalid_document_filter`); ranked by typos, then the custom
   `attr:desc|asc` ranking rules, then insertion order; response `hits`, `query`,
   `processingTimeMs`, `limit`, `offset`, `estimatedTotalHits`;
 - errors as `{"message", "code", "type", "link"}` with their status codes; with a master
@@ -254,6 +255,15 @@ class FakeMeilisearch:
             return self._enqueue(
                 uid, "documentDeletion", lambda: self._apply_delete(uid, [str(i) for i in body])
             )
+        if rest == ["documents", "delete"] and method == "POST":
+            index = self.indexes.get(uid)
+            try:
+                predicate = self._filter(index or FakeIndex(uid=uid), (body or {}).get("filter"))
+            except _FilterError as exc:
+                return _error(400, str(exc), "invalid_document_filter")
+            return self._enqueue(
+                uid, "documentDeletion", lambda: self._apply_delete_where(uid, predicate)
+            )
         if rest == ["documents"] and method == "DELETE":
             return self._enqueue(uid, "documentDeletion", lambda: self._apply_delete(uid, None))
         if len(rest) == 2 and rest[0] == "documents" and method == "DELETE":
@@ -350,6 +360,13 @@ class FakeMeilisearch:
         for doc in docs:
             index.documents[str(doc[key])] = dict(doc)
         return {"receivedDocuments": len(docs), "indexedDocuments": len(docs)}
+
+    def _apply_delete_where(self, uid: str, predicate: Any) -> dict[str, Any]:
+        index = self._ensure_index(uid)
+        doomed = [key for key, doc in index.documents.items() if predicate(doc)]
+        for key in doomed:
+            del index.documents[key]
+        return {"deletedDocuments": len(doomed)}
 
     def _apply_delete(self, uid: str, ids: list[str] | None) -> dict[str, Any]:
         index = self._ensure_index(uid)

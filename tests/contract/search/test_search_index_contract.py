@@ -64,6 +64,9 @@ class Harness:
     async def clear(self, kind: SearchKind) -> None:
         raise NotImplementedError
 
+    async def delete_owned(self, kind: SearchKind, owner_id: str) -> None:
+        raise NotImplementedError
+
     async def search(self, query: SearchQuery) -> SearchHits:
         raise NotImplementedError
 
@@ -135,6 +138,15 @@ class SearchIndexContract:
         await idx.delete(SearchKind.POSTS, [doc.id])
         assert (await idx.find("announcement")).ids == []
         await idx.delete(SearchKind.POSTS, [doc.id, new_id()])  # missing ids are fine
+
+    async def test_delete_owned_removes_one_owners_documents(self, idx: Harness) -> None:
+        gone = new_id()
+        mine = post("pottery class", owner=gone)
+        also_mine = post("pottery wheel", owner=gone)
+        other = post("pottery market")
+        await idx.upsert([mine, also_mine, other])
+        await idx.delete_owned(SearchKind.POSTS, gone)
+        assert (await idx.find("pottery")).ids == [other.id]
 
     async def test_upsert_replaces_the_document(self, idx: Harness) -> None:
         doc = post("original wording here")
@@ -227,6 +239,9 @@ class MeiliHarness(Harness):
     async def clear(self, kind: SearchKind) -> None:
         await self.adapter.clear(kind)
 
+    async def delete_owned(self, kind: SearchKind, owner_id: str) -> None:
+        await self.adapter.delete_owned(kind, owner_id)
+
     async def search(self, query: SearchQuery) -> SearchHits:
         return await self.adapter.search(query, rules.query_terms(query.text))
 
@@ -270,6 +285,9 @@ class SqlHarness(Harness):
 
     async def clear(self, kind: SearchKind) -> None:
         await self._write("clear", kind)
+
+    async def delete_owned(self, kind: SearchKind, owner_id: str) -> None:
+        await self._write("delete_owned", kind, owner_id)
 
     async def search(self, query: SearchQuery) -> SearchHits:
         async with self.factory() as session:

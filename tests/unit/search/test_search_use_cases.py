@@ -256,6 +256,23 @@ async def test_user_handler_removes_hidden_accounts(index: InMemorySearchIndex) 
     assert (SearchKind.USERS, "u1") not in index.documents
 
 
+async def test_purged_account_takes_its_posts_out_of_the_index(
+    index: InMemorySearchIndex,
+) -> None:
+    await index.upsert(
+        [
+            doc("p1", "hello", owner="u1"),
+            doc("p2", "hello", owner="u2"),
+            doc("u1", "x", kind=SearchKind.USERS),
+        ]
+    )
+    handler = SyncUserToSearch(FakeSource(), index, InMemoryUnitOfWork())
+    await handler.handle(message("users.state_changed", user_id="u1", state="deactivated"))
+    assert (SearchKind.POSTS, "p1") in index.documents  # hidden at render, back on return
+    await handler.handle(message("users.state_changed", user_id="u1", state="deleted"))
+    assert set(index.documents) == {(SearchKind.POSTS, "p2")}
+
+
 async def test_reindex_rebuilds_from_the_source(index: InMemorySearchIndex) -> None:
     source = FakeSource()
     for i in range(7):

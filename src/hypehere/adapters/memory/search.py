@@ -20,6 +20,12 @@ class InMemorySearchIndex:
         for doc_id in ids:
             self.documents.pop((kind, doc_id), None)
 
+    async def delete_owned(self, kind: SearchKind, owner_id: str) -> None:
+        for key in [
+            k for k, doc in self.documents.items() if k[0] is kind and doc.owner_id == owner_id
+        ]:
+            del self.documents[key]
+
     async def clear(self, kind: SearchKind) -> None:
         for key in [key for key in self.documents if key[0] is kind]:
             del self.documents[key]

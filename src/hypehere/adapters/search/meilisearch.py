@@ -186,6 +186,14 @@ class MeilisearchSearchIndex:
         info = await self._call("delete_documents", index.delete_documents(list(ids)))
         await self._wait("delete_documents", info.task_uid)
 
+    async def delete_owned(self, kind: SearchKind, owner_id: str) -> None:
+        index = await self._index(kind)
+        info = await self._call(
+            "delete_documents_by_filter",
+            index.delete_documents_by_filter(f"owner_id = {_quote(owner_id)}"),
+        )
+        await self._wait("delete_documents_by_filter", info.task_uid)
+
     async def clear(self, kind: SearchKind) -> None:
         index = await self._index(kind)
         info = await self._call("delete_all_documents", index.delete_all_documents())

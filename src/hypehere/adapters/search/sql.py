@@ -119,6 +119,12 @@ class _SqlSearchIndex:
                 delete(_T).where(_T.c.kind == kind.value, _T.c.doc_id.in_(list(ids)))
             )
 
+    async def delete_owned(self, kind: SearchKind, owner_id: str) -> None:
+        async with translate_errors():
+            await self._session.execute(
+                delete(_T).where(_T.c.kind == kind.value, _T.c.owner_id == owner_id)
+            )
+
     async def clear(self, kind: SearchKind) -> None:
         async with translate_errors():
             await self._session.execute(delete(_T).where(_T.c.kind == kind.value))

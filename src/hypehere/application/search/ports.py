@@ -21,6 +21,10 @@ class SearchIndex(Protocol):
 
     async def delete(self, kind: SearchKind, ids: Sequence[str]) -> None: ...
 
+    async def delete_owned(self, kind: SearchKind, owner_id: str) -> None:
+        """Remove every document of this kind owned by `owner_id` (a purged account)."""
+        ...
+
     async def clear(self, kind: SearchKind) -> None:
         """Remove every document of this kind (before a full reindex)."""
         ...

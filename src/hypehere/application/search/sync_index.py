@@ -20,6 +20,7 @@ POST_TOPICS: tuple[str, ...] = (
     "feed.post_deleted",
     "feed.post_removed",
 )
+PURGED_STATE = "deleted"  # users.state_changed after the grace period: the row is gone
 USER_TOPICS: tuple[str, ...] = (
     "users.registered",
     "users.profile_updated",
@@ -65,6 +66,9 @@ class SyncUserToSearch:
             document = await self._source.user_document(user_id)
             if document is None:
                 await self._index.delete(SearchKind.USERS, [user_id])
+                if message.payload.get("state") == PURGED_STATE:
+                    # A purge deletes the posts with the account, without post events.
+                    await self._index.delete_owned(SearchKind.POSTS, user_id)
             else:
                 await self._index.upsert([document])
         logger.info(
