@@ -87,6 +87,15 @@ async def test_join_checks_the_password_and_leaving_frees_the_seat(client: Any) 
     assert not_member.status_code == 403
 
 
+async def test_join_and_leave_need_no_body(client: Any) -> None:
+    _, owner = await register(client)
+    _, guest = await register(client)
+    room = await create_room(client, owner)
+    joined = await client.post(f"{API}/rooms/{room['id']}/join", headers=auth(guest))
+    assert joined.status_code == 200, joined.text
+    assert joined.json()["participant_count"] == 2
+
+
 async def test_concurrent_joins_never_overfill_a_room(client: Any) -> None:
     _, owner = await register(client)
     room = await create_room(client, owner, max_participants=4)
