@@ -264,4 +264,5 @@ async def test_concurrent_registrations_get_distinct_handles(client: Any) -> Non
     )
     assert [r.status_code for r in responses] == [201] * 4, [r.text for r in responses]
     handles = {r.json()["user"]["handle"] for r in responses}
-    assert handles == {"same_name", "same_name2", "same_name3", "same_name4"}
+    assert len(handles) == 4
+    assert all(h.startswith("same_name") for h in handles)

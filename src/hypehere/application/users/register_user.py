@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 import msgspec
 import structlog
 
@@ -25,7 +27,7 @@ from hypehere.domain.users.ports import UserRepository
 
 logger = structlog.get_logger(__name__)
 
-HANDLE_ATTEMPTS = 3
+HANDLE_ATTEMPTS = 5
 HANDLE_CANDIDATES = 50
 
 
@@ -78,7 +80,7 @@ class RegisterUser:
         for attempt in range(HANDLE_ATTEMPTS):
             try:
                 return await self._register(
-                    email, password_hash, nickname, native, targets, interface, cmd.role
+                    email, password_hash, nickname, native, targets, interface, cmd.role, attempt
                 )
             except HandleTakenError:
                 # Another sign-up took the handle between our check and the insert.
@@ -95,6 +97,7 @@ class RegisterUser:
         targets: tuple[tuple[str, CefrLevel], ...],
         interface: str,
         role: str,
+        attempt: int,
     ) -> SessionResult:
         now = self._clock.now()
         base = rules.handle_base(email)
@@ -104,7 +107,12 @@ class RegisterUser:
             candidates = list(rules.handle_candidates(base, HANDLE_CANDIDATES))
             taken = await self._users.handles_taken(candidates)
             free = [c for c in candidates if c not in taken]
-            handle = free[0] if free else f"{base[:17]}_{new_id()[-12:]}"
+            if not free:
+                handle = f"{base[:17]}_{new_id()[-12:]}"
+            elif attempt == 0:
+                handle = free[0]
+            else:  # lost a race for a handle: spread the retries over the next free ones
+                handle = secrets.choice(free[: 2 + attempt * 4])
             user = User(
                 id=new_id(),
                 email=email,
