@@ -130,6 +130,7 @@ class SqlFeedCandidates:
                     posts.c.created_at >= since,
                     posts.c.removed_at.is_(None),
                     posts.c.author_id != viewer_id,
+                    posts.c.id.not_in(seen),  # before the cap, so sources never run dry
                     *conditions,
                 )
             )
@@ -224,7 +225,6 @@ class SqlFeedCandidates:
             )
             .where(
                 author_visible(viewer_id, posts.c.author_id, author.c.state),
-                posts.c.id.not_in(seen),
             )
             .order_by(posts.c.created_at.desc(), posts.c.id.desc())
             .limit(limit)
