@@ -374,3 +374,14 @@ async def test_openapi_describes_search(client: Any) -> None:
     assert response.status_code == 200, response.text[:500]
     parameters = response.json()["paths"][f"{API}/search"]["get"]["parameters"]
     assert {p["name"] for p in parameters} >= {"q", "type", "language", "limit", "cursor"}
+
+
+async def test_posts_of_a_hidden_author_are_not_shown(client: Any, db: AsyncEngine) -> None:
+    author, token = await register(client)
+    post_id = await create_post(db, author["id"], "Kimchi recipe from grandma")
+    await drain(client)
+    assert ids(await search(client, q="kimchi")) == [post_id]
+    response = await client.post(f"{API}/users/me/deactivate", headers=auth(token))
+    assert response.status_code in (200, 204), response.text
+    await drain(client)
+    assert ids(await search(client, q="kimchi")) == []
