@@ -11,6 +11,7 @@ def register(sub: argparse._SubParsersAction, command: Callable[[str], Any]) -> 
     """Each module adds `sub.add_parser(...)` and a `@command(name)` function here."""
     _register_train_ranker(sub, command)
     _register_worker(sub, command)
+    _register_create_admin(sub, command)
     _register_seed_demo(sub, command)
     _register_create_admin(sub, command)
 
@@ -97,7 +98,7 @@ def _register_create_admin(sub: argparse._SubParsersAction, command: Callable[[s
     p.add_argument("--nickname", default="Admin")
     p.add_argument("--native-language", default="ko")
 
-    @command("create-admin")
+    @command("create-admin")  # type: ignore[untyped-decorator]
     def create_admin(args: argparse.Namespace, settings: Any) -> int:
         import asyncio
         import sys
