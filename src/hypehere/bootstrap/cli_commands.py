@@ -11,7 +11,6 @@ def register(sub: argparse._SubParsersAction, command: Callable[[str], Any]) -> 
     """Each module adds `sub.add_parser(...)` and a `@command(name)` function here."""
     _register_train_ranker(sub, command)
     _register_worker(sub, command)
-    _register_create_admin(sub, command)
     _register_seed_demo(sub, command)
     _register_create_admin(sub, command)
 
