@@ -266,3 +266,23 @@ async def test_partners_match_languages_and_skip_blocked_and_followed(client: An
     assert [u["id"] for u in second["items"]] == [far["id"]]
     assert second["next_cursor"] is None
     assert blocker["id"] not in [u["id"] for u in page["items"]]
+
+
+async def test_errors_use_the_users_interface_language(client: Any) -> None:
+    owner, _ = await register(client, interface_language="en")
+    _, en_token = await register(client, interface_language="en")
+    _, ja_token = await register(client, interface_language="ja")
+    _, owner_token = await register(client)
+    await client.patch(
+        f"{API}/users/me",
+        headers=auth(owner_token),
+        json={"privacy": {"show_followers_list": "nobody"}},
+    )
+    owner_id = (await client.get(f"{API}/users/me", headers=auth(owner_token))).json()["id"]
+    url = f"{API}/users/{owner_id}/followers"
+    en = (await client.get(url, headers={**auth(en_token), "Accept-Language": "ko"})).json()
+    ja = (await client.get(url, headers=auth(ja_token))).json()
+    assert en["code"] == ja["code"] == "list_private"
+    assert en["detail"] == "This list is private."
+    assert ja["detail"] == "このリストは非公開です。"
+    assert owner["interface_language"] == "en"
