@@ -298,8 +298,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--p99-bound-ms", type=float, default=1000)
     parser.add_argument("--idle", type=int, default=5000, help="idle sockets (0 = skip)")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument(
+        "--pool-size",
+        type=int,
+        default=40,
+        help="HYPEHERE_DATABASE_POOL_SIZE: every in-flight frame holds a connection; a pool "
+        "smaller than the concurrency churns overflow connections (reconnect per frame)",
+    )
     args = parser.parse_args(argv)
     raise_nofile()
-    with serve(workers=args.workers) as base:
+    overrides = {"HYPEHERE_DATABASE_POOL_SIZE": str(args.pool_size)}
+    with serve(overrides, workers=args.workers) as base:
         asyncio.run(run(args, base))
     return 0
