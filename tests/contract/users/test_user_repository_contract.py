@@ -116,12 +116,27 @@ class UserRepositoryContract:
         alice = await world.add_user("alice")
         await world.counters.adjust_post_count(alice.id, 1)
         await world.counters.adjust_post_count(alice.id, 1)
-        await world.counters.adjust_report_count(alice.id, 1)
-        await world.counters.adjust_report_count(alice.id, -3)
+        await world.counters.adjust_post_count(alice.id, -5)
+        await world.counters.adjust_post_count(alice.id, 1)
         await world.counters.adjust_post_count("missing", 1)
         await world.commit()
         loaded = await world.users.get(alice.id)
-        assert (loaded.post_count, loaded.report_count) == (2, 0)
+        assert loaded.post_count == 1
+
+    async def test_report_marks(self, world: UsersWorld) -> None:
+        alice = await world.add_user("alice")
+        old = NOW - timedelta(days=40)
+        assert await world.counters.mark_report(alice.id, "r1", old) is True
+        assert await world.counters.mark_report(alice.id, "r1", NOW) is False
+        assert await world.counters.mark_report(alice.id, "r2", NOW) is True
+        await world.commit()
+        since = NOW - timedelta(days=30)
+        assert await world.counters.report_counts(alice.id, since) == (2, 1)
+        assert await world.counters.unmark_report(alice.id, "r2") is True
+        assert await world.counters.unmark_report(alice.id, "r2") is False
+        await world.commit()
+        assert await world.counters.report_counts(alice.id, since) == (1, 0)
+        assert (await world.users.get(alice.id)).report_count == 1
 
 
 class TestMemory(OnMemory, UserRepositoryContract):

@@ -295,11 +295,16 @@ async def test_post_count_handlers_and_report_count(kit: Kit) -> None:
 
     from hypehere.adapters.memory.users import InMemoryUserCounters
     from hypehere.application.common.outbox import OutboxMessage
-    from hypehere.application.users.adjust_report_count import (
-        AdjustReportCount,
-        AdjustReportCountCommand,
-    )
     from hypehere.application.users.count_posts import CountCreatedPost, CountDeletedPost
+    from hypehere.application.users.count_resolved_report import (
+        CountResolvedReport,
+        CountResolvedReportCommand,
+    )
+    from hypehere.application.users.get_report_counts import GetReportCounts
+    from hypehere.application.users.uncount_dismissed_report import (
+        UncountDismissedReport,
+        UncountDismissedReportCommand,
+    )
 
     author = await kit.actor()
     counters = InMemoryUserCounters(kit.store)
@@ -316,5 +321,17 @@ async def test_post_count_handlers_and_report_count(kit: Kit) -> None:
     await CountCreatedPost(kit.uow, counters).handle(message("feed.post_created"))
     await CountDeletedPost(kit.uow, counters).handle(message("feed.post_deleted"))
     assert kit.store.users[author.user_id].post_count == 1
-    await AdjustReportCount(kit.uow, counters).execute(AdjustReportCountCommand(author.user_id, 2))
-    assert kit.store.users[author.user_id].report_count == 2
+    count = CountResolvedReport(kit.uow, kit.users, counters, kit.clock)
+    assert await count.execute(CountResolvedReportCommand(author.user_id, "r1")) is True
+    assert await count.execute(CountResolvedReportCommand(author.user_id, "r1")) is False
+    kit.clock.advance(days=31)
+    assert await count.execute(CountResolvedReportCommand(author.user_id, "r2")) is True
+    counts = await GetReportCounts(kit.uow, counters, kit.clock).execute(author.user_id)
+    assert (counts.report_count, counts.active_report_count) == (2, 1)
+    uncount = UncountDismissedReport(kit.uow, counters)
+    assert await uncount.execute(UncountDismissedReportCommand(author.user_id, "r2")) is True
+    assert await uncount.execute(UncountDismissedReportCommand(author.user_id, "r2")) is False
+    counts = await GetReportCounts(kit.uow, counters, kit.clock).execute(author.user_id)
+    assert (counts.report_count, counts.active_report_count) == (1, 0)
+    with pytest.raises(UserNotFoundError):
+        await count.execute(CountResolvedReportCommand("missing", "r3"))

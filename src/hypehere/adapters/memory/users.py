@@ -37,6 +37,7 @@ class InMemoryUserStore:
     follows: dict[tuple[str, str], datetime] = field(default_factory=dict)
     blocks: dict[tuple[str, str], datetime] = field(default_factory=dict)
     tokens: dict[str, RefreshToken] = field(default_factory=dict)
+    report_marks: dict[tuple[str, str], datetime] = field(default_factory=dict)
 
 
 def _snapshot(user: User) -> User:
@@ -211,10 +212,30 @@ class InMemoryUserCounters:
         if user is not None:
             user.post_count = max(0, user.post_count + delta)
 
-    async def adjust_report_count(self, user_id: str, delta: int) -> None:
+    def _adjust_reports(self, user_id: str, delta: int) -> None:
         user = self.store.users.get(user_id)
         if user is not None:
             user.report_count = max(0, user.report_count + delta)
+
+    async def mark_report(self, user_id: str, report_id: str, at: datetime) -> bool:
+        if user_id not in self.store.users or (user_id, report_id) in self.store.report_marks:
+            return False
+        self.store.report_marks[(user_id, report_id)] = at
+        self._adjust_reports(user_id, 1)
+        return True
+
+    async def unmark_report(self, user_id: str, report_id: str) -> bool:
+        if self.store.report_marks.pop((user_id, report_id), None) is None:
+            return False
+        self._adjust_reports(user_id, -1)
+        return True
+
+    async def report_counts(self, user_id: str, since: datetime) -> tuple[int, int]:
+        user = self.store.users.get(user_id)
+        active = sum(
+            1 for (uid, _), at in self.store.report_marks.items() if uid == user_id and at >= since
+        )
+        return (user.report_count if user else 0), active
 
 
 class InMemoryAccountStatusReader:

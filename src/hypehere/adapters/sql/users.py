@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, delete, exists, insert, or_, select, update
+from sqlalchemy import and_, case, delete, exists, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +17,7 @@ from hypehere.adapters.sql.tables.users import (
     FollowRow,
     RefreshTokenRow,
     UserLanguageRow,
+    UserReportMarkRow,
     UserRow,
 )
 from hypehere.application.users.views import AccountStatus
@@ -39,6 +40,7 @@ langs_t = UserLanguageRow.__table__  # type: ignore[attr-defined]
 follows_t = FollowRow.__table__  # type: ignore[attr-defined]
 blocks_t = BlockRow.__table__  # type: ignore[attr-defined]
 tokens_t = RefreshTokenRow.__table__  # type: ignore[attr-defined]
+marks_t = UserReportMarkRow.__table__  # type: ignore[attr-defined]
 
 
 def _opt_utc(value: datetime | None) -> datetime | None:
@@ -449,8 +451,41 @@ class SqlUserCounters:
     async def adjust_post_count(self, user_id: str, delta: int) -> None:
         await self._adjust(users_t.c.post_count, user_id, delta)
 
-    async def adjust_report_count(self, user_id: str, delta: int) -> None:
-        await self._adjust(users_t.c.report_count, user_id, delta)
+    async def mark_report(self, user_id: str, report_id: str, at: datetime) -> bool:
+        async with translate_errors():
+            result = await self._session.execute(
+                _insert_ignore(self._session, marks_t).values(
+                    user_id=user_id, report_id=report_id, counted_at=at
+                )
+            )
+        if not result.rowcount:  # type: ignore[attr-defined]
+            return False
+        await self._adjust(users_t.c.report_count, user_id, 1)
+        return True
+
+    async def unmark_report(self, user_id: str, report_id: str) -> bool:
+        async with translate_errors():
+            result = await self._session.execute(
+                delete(marks_t).where(
+                    marks_t.c.user_id == user_id, marks_t.c.report_id == report_id
+                )
+            )
+        if not result.rowcount:  # type: ignore[attr-defined]
+            return False
+        await self._adjust(users_t.c.report_count, user_id, -1)
+        return True
+
+    async def report_counts(self, user_id: str, since: datetime) -> tuple[int, int]:
+        async with translate_errors():
+            total = await self._session.scalar(
+                select(users_t.c.report_count).where(users_t.c.id == user_id)
+            )
+            active = await self._session.scalar(
+                select(func.count())
+                .select_from(marks_t)
+                .where(marks_t.c.user_id == user_id, marks_t.c.counted_at >= since)
+            )
+        return int(total or 0), int(active or 0)
 
 
 class SqlAccountStatusReader:

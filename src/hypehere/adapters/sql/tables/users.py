@@ -125,3 +125,17 @@ class RefreshTokenRow(SQLModel, table=True):
     expires_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
     used_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime, nullable=True))
     revoked_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime, nullable=True))
+
+
+class UserReportMarkRow(SQLModel, table=True):
+    """One resolved report against a user: `report_count` is their number, the active count
+    those of the last 30 days. Removed when the report is dismissed afterwards."""
+
+    __tablename__ = "user_report_marks"
+    __table_args__ = (Index("ix_user_report_marks_user_id_counted_at", "user_id", "counted_at"),)
+
+    user_id: str = Field(
+        sa_column=Column(String(36), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    )
+    report_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    counted_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))

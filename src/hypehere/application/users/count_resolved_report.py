@@ -1,0 +1,33 @@
+"""For moderation: a report against the user was resolved -> count it once (report_count +1,
+and it is active for 30 days). Idempotent per report."""
+
+from __future__ import annotations
+
+import msgspec
+
+from hypehere.application.common.uow import UnitOfWork
+from hypehere.domain.shared.clock import Clock
+from hypehere.domain.users.errors import UserNotFoundError
+from hypehere.domain.users.ports import UserCounters, UserRepository
+
+
+class CountResolvedReportCommand(msgspec.Struct, frozen=True):
+    user_id: str
+    report_id: str
+
+
+class CountResolvedReport:
+    def __init__(
+        self, uow: UnitOfWork, users: UserRepository, counters: UserCounters, clock: Clock
+    ) -> None:
+        self._uow = uow
+        self._users = users
+        self._counters = counters
+        self._clock = clock
+
+    async def execute(self, cmd: CountResolvedReportCommand) -> bool:
+        """True when the report was newly counted."""
+        async with self._uow:
+            if await self._users.get(cmd.user_id) is None:
+                raise UserNotFoundError("The user was not found")
+            return await self._counters.mark_report(cmd.user_id, cmd.report_id, self._clock.now())
