@@ -209,6 +209,7 @@ def test_room_socket_events_kicks_and_bans(ws_client: TestClient[Any]) -> None:
         assert ack["type"] == "ack"
         assert ack["message"]["content"] == "welcome"
         assert ack["message"]["room_id"] == room_id
+        assert ack["message"]["conversation_id"] == room_id
         assert receive(guest_ws) == {"type": "message", "message": ack["message"]}
         guest_ws.send_json({"type": "typing"})
         assert receive(owner_ws) == {"type": "typing", "user_id": guest_user["id"]}

@@ -689,6 +689,7 @@ def _room_message_view(row: Any) -> RoomMessageView:
     return RoomMessageView(
         id=row.id,
         room_id=row.room_id,
+        conversation_id=row.room_id,
         sender_id=row.sender_id,
         content=row.content,
         client_id=row.client_id,

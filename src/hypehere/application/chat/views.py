@@ -59,8 +59,12 @@ class RoomView(msgspec.Struct, frozen=True):
 
 
 class RoomMessageView(msgspec.Struct, frozen=True):
+    """A room message; `conversation_id` repeats `room_id` so clients can treat room and
+    1:1 message frames alike."""
+
     id: str
     room_id: str
+    conversation_id: str
     sender_id: str
     content: str
     client_id: str | None
@@ -71,6 +75,7 @@ class RoomMessageView(msgspec.Struct, frozen=True):
         return cls(
             id=message.id,
             room_id=message.room_id,
+            conversation_id=message.room_id,
             sender_id=message.sender_id,
             content=message.content,
             client_id=message.client_id,

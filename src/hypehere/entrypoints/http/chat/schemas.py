@@ -139,6 +139,7 @@ class RoomListOut(msgspec.Struct, frozen=True):
 class RoomMessageOut(msgspec.Struct, frozen=True):
     id: str
     room_id: str
+    conversation_id: str
     sender_id: str
     content: str
     client_id: str | None
@@ -149,6 +150,7 @@ class RoomMessageOut(msgspec.Struct, frozen=True):
         return cls(
             id=message.id,
             room_id=message.room_id,
+            conversation_id=message.room_id,
             sender_id=message.sender_id,
             content=message.content,
             client_id=message.client_id,
