@@ -22,7 +22,7 @@ from tests.contract.feed.world import SqlWorld
 
 pytestmark = pytest.mark.integration
 NOW = datetime(2026, 2, 1, tzinfo=UTC)
-LIKERS = 24
+LIKERS = 16
 
 
 async def test_concurrent_likes_and_comments_are_counted_exactly(postgres_url: str) -> None:
@@ -57,18 +57,18 @@ async def test_concurrent_likes_and_comments_are_counted_exactly(postgres_url: s
 
         tasks = [asyncio.create_task(like(u)) for u in likers]
         tasks += [asyncio.create_task(like(likers[0])) for _ in range(5)]  # self-race
-        tasks += [asyncio.create_task(comment(u)) for u in likers[:10]]
+        tasks += [asyncio.create_task(comment(u)) for u in likers[:8]]
         await asyncio.sleep(0)
         start.set()
         results = await asyncio.gather(*tasks, return_exceptions=True)
         errors = [r for r in results if isinstance(r, BaseException)]
-        assert errors == []
+        assert errors == [], [repr(e) for e in errors]
         assert sum(1 for r in results[: LIKERS + 5] if r is True) == LIKERS
 
         async with factory() as session:
             loaded = await SqlPostRepository(session).get(post.id)
         assert loaded is not None
         assert loaded.like_count == LIKERS
-        assert loaded.comment_count == 10
+        assert loaded.comment_count == 8
     finally:
         await engine.dispose()
