@@ -33,7 +33,7 @@ async def test_post_life_cycle_with_hashtags_mentions_and_edit_history(client: A
     assert post["hashtags"] == ["korean", "공부"]
     assert post["mentions"] == [{"id": bob["id"], "handle": bob["handle"]}]
     assert post["language"] == "en" and post["detected_language"] == "en"
-    assert 0 < post["language_confidence"] <= 1
+    assert 0 < post["detected_language_confidence"] <= 1
     assert post["like_count"] == 0 and post["removed"] is False and post["edited_at"] is None
 
     mixed = await create_post(

@@ -66,7 +66,7 @@ class PostOut(msgspec.Struct, frozen=True, omit_defaults=True):
     content: str
     language: str
     detected_language: str | None
-    language_confidence: float
+    detected_language_confidence: float  # 0..1, of `detected_language`
     target_language: str | None
     hashtags: list[str]
     mentions: list[MentionOut]
@@ -90,7 +90,7 @@ class PostOut(msgspec.Struct, frozen=True, omit_defaults=True):
             content=placeholder if v.removed else v.content,
             language=v.language,
             detected_language=v.detected_language,
-            language_confidence=v.language_confidence,
+            detected_language_confidence=v.language_confidence,
             target_language=v.target_language,
             hashtags=v.hashtags,
             mentions=[MentionOut(m.id, m.handle) for m in v.mentions],
