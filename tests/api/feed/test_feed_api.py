@@ -73,6 +73,8 @@ async def test_feed_has_followed_and_language_candidates_without_blocked_or_own(
     ).status_code == 404
     mine_listed = await client.get(f"{API}/users/{me['id']}/posts", headers=auth(blocked_token))
     assert mine_listed.status_code == 404
+    theirs = await client.get(f"{API}/users/{blocked['id']}/posts", headers=auth(my_token))
+    assert theirs.status_code == 200 and theirs.json() == {"items": [], "next_cursor": None}
     like = await client.put(f"{API}/posts/{made['mine']['id']}/like", headers=auth(blocked_token))
     assert like.status_code == 404
     comment = await client.post(

@@ -200,6 +200,9 @@ class FeedStoreContract:
         assert await world.ports.audience.can_see(alice, bob) is False
         assert await world.ports.audience.can_see(carol, alice) is True
         assert await world.ports.audience.can_see(None, gone) is False
+        assert await world.ports.audience.is_blocking(alice, bob) is True
+        assert await world.ports.audience.is_blocking(bob, alice) is False
+        assert await world.ports.audience.is_blocking(carol, alice) is False
         assert await world.ports.reader.get_many(bob, [post.id], staff=False) == []
         tagged = await world.ports.reader.by_hashtag(bob, "x", None, PageRequest(), staff=False)
         assert tagged.items == []

@@ -186,6 +186,11 @@ class InMemoryFeed:
         blocks = self.state.blocks
         return (viewer_id, author_id) not in blocks and (author_id, viewer_id) not in blocks
 
+    async def is_blocking(self, viewer_id: str, user_id: str) -> bool:
+        user = self.state.users.get(user_id)
+        hidden = user is None or user.state in HIDDEN_STATES
+        return not hidden and (viewer_id, user_id) in self.state.blocks
+
     # --- PostReader ---
     def _view(self, post: Post, viewer_id: str | None, staff: bool) -> PostView:
         author = self.state.users[post.author_id]

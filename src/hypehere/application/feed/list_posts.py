@@ -60,7 +60,9 @@ class UserNotVisibleError(NotFoundError):
 
 
 class ListUserPosts:
-    """An author's posts, newest first; 404 when the author is hidden from the viewer."""
+    """An author's posts, newest first. 404 when the author is hidden from the viewer or
+    blocks them; someone who blocks the author gets an empty list (API.md: the blocker
+    still sees the profile, without posts)."""
 
     def __init__(self, reader: PostReader, audience: FeedAudience) -> None:
         self._reader = reader
@@ -70,5 +72,7 @@ class ListUserPosts:
         page, language, viewer, staff = _common(query)
         author = query.author_id or ""
         if not await self._audience.can_see(viewer, author):
+            if viewer is not None and await self._audience.is_blocking(viewer, author):
+                return Page(items=[], next_cursor=None)
             raise UserNotVisibleError("The user was not found.")
         return await self._reader.by_author(viewer, author, language, page, staff=staff)

@@ -76,6 +76,10 @@ class FeedAudience(Protocol):
         (deactivated, deletion requested, deleted, banned)."""
         ...
 
+    async def is_blocking(self, viewer_id: str, user_id: str) -> bool:
+        """The viewer blocks `user_id` (the blocker still sees the profile, without posts)."""
+        ...
+
 
 class PostReader(Protocol):
     """Posts rendered for a viewer in one query per call. Hidden posts (blocked either

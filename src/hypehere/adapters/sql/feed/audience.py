@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.errors import translate_errors
-from hypehere.adapters.sql.feed.common import HIDDEN_STATES, author_visible, users
+from hypehere.adapters.sql.feed.common import HIDDEN_STATES, author_visible, blocks, users
 
 
 class SqlFeedAudience:
@@ -25,6 +25,19 @@ class SqlFeedAudience:
                 )
             )
         return {r.handle: r.id for r in rows}
+
+    async def is_blocking(self, viewer_id: str, user_id: str) -> bool:
+        async with translate_errors():
+            found = await self._session.scalar(
+                select(blocks.c.blocked_id)
+                .select_from(blocks.join(users, users.c.id == blocks.c.blocked_id))
+                .where(
+                    blocks.c.blocker_id == viewer_id,
+                    blocks.c.blocked_id == user_id,
+                    users.c.state.not_in(HIDDEN_STATES),
+                )
+            )
+        return found is not None
 
     async def can_see(self, viewer_id: str | None, author_id: str) -> bool:
         async with translate_errors():
