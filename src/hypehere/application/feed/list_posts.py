@@ -7,9 +7,8 @@ import msgspec
 from hypehere.application.common.actor import Actor
 from hypehere.application.feed.ports import FeedAudience, PostReader
 from hypehere.application.feed.views import PostView
-from hypehere.domain.feed.errors import InvalidHashtagError
+from hypehere.domain.feed.errors import AuthorNotFoundError, InvalidHashtagError
 from hypehere.domain.feed.rules import normalize_hashtag
-from hypehere.domain.shared.errors import NotFoundError
 from hypehere.domain.shared.languages import parse_language
 from hypehere.domain.shared.pagination import Page, PageRequest
 
@@ -55,10 +54,6 @@ class ListHashtagPosts:
         return await self._reader.by_hashtag(viewer, tag, language, page, staff=staff)
 
 
-class UserNotVisibleError(NotFoundError):
-    code = "user_not_found"
-
-
 class ListUserPosts:
     """An author's posts, newest first. 404 when the author is hidden from the viewer or
     blocks them; someone who blocks the author gets an empty list (API.md: the blocker
@@ -74,5 +69,5 @@ class ListUserPosts:
         if not await self._audience.can_see(viewer, author):
             if viewer is not None and await self._audience.is_blocking(viewer, author):
                 return Page(items=[], next_cursor=None)
-            raise UserNotVisibleError("The user was not found.")
+            raise AuthorNotFoundError("The user was not found.")
         return await self._reader.by_author(viewer, author, language, page, staff=staff)

@@ -20,6 +20,12 @@ class CommentNotFoundError(NotFoundError):
     code = "comment_not_found"
 
 
+class AuthorNotFoundError(NotFoundError):
+    """The author whose posts were asked for is missing or hidden from the viewer."""
+
+    code = "user_not_found"
+
+
 class NotAuthorError(ForbiddenError):
     """Only the author may edit or delete this."""
 
