@@ -7,8 +7,9 @@ import asyncio
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy.ext.asyncio import create_async_engine
 
-from hypehere.adapters.sql.engine import create_engine, create_session_factory
+from hypehere.adapters.sql.engine import create_session_factory
 from hypehere.adapters.sql.feed.repositories import (
     SqlCommentRepository,
     SqlLikeStore,
@@ -27,7 +28,9 @@ LIKERS = 16
 
 async def test_concurrent_likes_and_comments_are_counted_exactly(postgres_url: str) -> None:
     await truncate_all(postgres_url)
-    engine = create_engine(postgres_url, pool_size=LIKERS)
+    # A bounded pool (8 connections, no overflow): the transactions still race on the same
+    # row, and the test never exhausts a shared server's max_connections.
+    engine = create_async_engine(postgres_url, pool_size=8, max_overflow=0, pool_timeout=120)
     factory = create_session_factory(engine)
     try:
         async with factory() as session:
