@@ -218,6 +218,24 @@ async def test_requests_folder_messages_are_marked_as_requests(world: World) -> 
     assert await world.inbox(BOB) == []
 
 
+async def test_answering_a_request_accepts_it(world: World) -> None:
+    world.peers.settings["bob"] = ChatSettings(chat_policy=ChatPolicy.NOBODY_NEW)
+    conversation_id = await world.open(ALICE, "bob")
+    send = world.send()
+    await send.execute(
+        SendMessageCommand(actor=ALICE, conversation_id=conversation_id, content="hi")
+    )
+    await send.execute(
+        SendMessageCommand(actor=BOB, conversation_id=conversation_id, content="hey")
+    )
+    assert [c.id for c in await world.inbox(BOB)] == [conversation_id]
+    assert await world.inbox(BOB, Folder.REQUESTS) == []
+    await send.execute(
+        SendMessageCommand(actor=ALICE, conversation_id=conversation_id, content="!")
+    )
+    assert world.outbox.messages[-1].payload["is_request"] is False
+
+
 async def test_send_refuses_strangers_blocked_pairs_and_bad_content(world: World) -> None:
     conversation_id = await world.open(ALICE, "bob")
     with pytest.raises(ConversationNotFoundError):

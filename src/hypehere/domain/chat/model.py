@@ -161,7 +161,8 @@ class Conversation:
         now: datetime,
         message_id: str | None = None,
     ) -> tuple[Message, list[Participant]]:
-        """A new message; participants who had left are re-added (returned as changed)."""
+        """A new message. Participants who had left are re-added, and a recipient who
+        answers a request accepts it (both returned as changed)."""
         self.participant(sender_id)
         message = Message(
             id=message_id or new_id(),
@@ -173,6 +174,11 @@ class Conversation:
             created_at=now,
         )
         changed = [p for p in self.participants if p.rejoin()]
+        sender = self.participant(sender_id)
+        if sender.folder is Folder.REQUESTS:  # replying to a request accepts it
+            sender.accept()
+            if sender not in changed:
+                changed.append(sender)
         return message, changed
 
 
