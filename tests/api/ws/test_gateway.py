@@ -18,6 +18,7 @@ from hypehere.adapters.memory.presence import InMemoryPresence
 from hypehere.application.common.actor import Actor
 from hypehere.application.common.auth import AccessTokenVerifier, AuthenticatedActor
 from hypehere.application.common.broker import Broker
+from hypehere.application.common.errors import StorageUnavailableError
 from hypehere.application.common.presence import Presence
 from hypehere.application.common.realtime import RealtimePublisher
 from hypehere.domain.shared.clock import SystemClock
@@ -120,10 +121,19 @@ async def echo_socket(socket: WebSocket[Any, Any, Any], room: str) -> None:
     await serve(socket, EchoChannel(room))
 
 
+class UnreachableBroker:
+    async def publish(self, topic: str, data: bytes) -> None:
+        raise StorageUnavailableError("down")
+
+    def subscribe(self, *topics: str) -> Any:
+        raise StorageUnavailableError("down")
+
+
 class GatewayTestProvider(Provider):
-    def __init__(self, config: GatewayConfig) -> None:
+    def __init__(self, config: GatewayConfig, broker: Any = None) -> None:
         super().__init__()
         self.config = config
+        self.broker_instance = broker
 
     @provide(scope=Scope.APP)
     def gateway_config(self) -> GatewayConfig:
@@ -135,7 +145,7 @@ class GatewayTestProvider(Provider):
 
     @provide(scope=Scope.APP)
     def broker(self) -> Broker:
-        return InMemoryBroker()
+        return self.broker_instance or InMemoryBroker()
 
     @provide(scope=Scope.APP)
     def presence(self) -> Presence:
@@ -154,9 +164,9 @@ class GatewayTestProvider(Provider):
         return RequestMarker()
 
 
-def make_client(**config: Any) -> TestClient[Litestar]:
+def make_client(broker: Any = None, **config: Any) -> TestClient[Litestar]:
     container = make_async_container(
-        GatewayTestProvider(GatewayConfig(**config)), LitestarProvider()
+        GatewayTestProvider(GatewayConfig(**config), broker), LitestarProvider()
     )
     app = Litestar(route_handlers=[echo_socket])
     setup_dishka(container, app)
@@ -321,3 +331,11 @@ def test_presence_follows_connections(ws: TestClient[Litestar]) -> None:
     registry = ws.blocking_portal.call(container.get, ConnectionRegistry)
     ws.blocking_portal.call(registry.drain)
     assert not ws.blocking_portal.call(presence.is_online, "alice")
+
+
+def test_an_unreachable_broker_closes_with_1013() -> None:
+    with (
+        make_client(broker=UnreachableBroker()) as client,
+        client.websocket_connect("/ws/test/lobby?token=tok-alice") as session,
+    ):
+        assert _closed_with(session) == 1013

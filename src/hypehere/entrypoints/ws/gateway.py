@@ -433,6 +433,9 @@ async def _run(
             for task in (*tasks, closing):
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
+    except (DomainError, OSError) as exc:  # e.g. the broker is unreachable
+        logger.warning("ws_unavailable", error=type(exc).__name__)
+        conn.close(CLOSE_TRY_AGAIN_LATER, "unavailable")
     finally:
         if conn._close_code is not None:
             await _close(conn.socket, conn._close_code, conn._close_reason)
@@ -467,7 +470,10 @@ async def _reader(conn: Connection, channel: Channel) -> None:
     decoder = decoder_for(channel)
     socket = conn.socket
     while True:
-        event = await socket.receive()
+        try:
+            event = await socket.receive()
+        except WebSocketDisconnect:
+            event = {"type": "websocket.disconnect", "code": 1000}
         if event["type"] == "websocket.disconnect":
             conn.close(int(event.get("code", 1000)), "client_closed")
             conn._close_code = None  # the client closed; nothing to send back
