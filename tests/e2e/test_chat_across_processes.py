@@ -72,8 +72,9 @@ class Server:
         self._log.close()
 
 
-@pytest.fixture
-def servers(postgres_url: str, redis_url: str, tmp_path: Path) -> Iterator[tuple[Server, Server]]:
+def _start_pair(
+    postgres_url: str, redis_url: str, tmp_path: Path
+) -> Iterator[tuple[Server, Server]]:
     asyncio.run(truncate_all(postgres_url))
     asyncio.run(flush_redis(redis_url))
     env = {k: v for k, v in os.environ.items() if not k.startswith("HYPEHERE_")}
@@ -96,6 +97,22 @@ def servers(postgres_url: str, redis_url: str, tmp_path: Path) -> Iterator[tuple
     finally:
         a.stop()
         b.stop()
+
+
+@pytest.fixture(scope="module")
+def servers(
+    postgres_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Server, Server]]:
+    """Two processes shared by the tests of this module that leave them running."""
+    yield from _start_pair(postgres_url, redis_url, tmp_path_factory.mktemp("e2e-chat"))
+
+
+@pytest.fixture
+def own_servers(
+    postgres_url: str, redis_url: str, tmp_path: Path
+) -> Iterator[tuple[Server, Server]]:
+    """A fresh pair for a test that stops one of them."""
+    yield from _start_pair(postgres_url, redis_url, tmp_path)
 
 
 async def sign_up(server: Server) -> tuple[dict[str, Any], str]:
@@ -253,6 +270,6 @@ async def _shutdown_closes_with_1001(a: Server, b: Server) -> None:
         assert info.value.rcvd.code == 1001
 
 
-def test_graceful_shutdown_closes_sockets_with_1001(servers: tuple[Server, Server]) -> None:
-    a, b = servers
+def test_graceful_shutdown_closes_sockets_with_1001(own_servers: tuple[Server, Server]) -> None:
+    a, b = own_servers
     asyncio.run(_shutdown_closes_with_1001(a, b))
