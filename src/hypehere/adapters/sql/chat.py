@@ -8,7 +8,7 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -24,6 +24,7 @@ from hypehere.adapters.sql.tables.chat import (
     RoomRow,
 )
 from hypehere.adapters.sql.tables.users import BlockRow, FollowRow, UserRow
+from hypehere.adapters.sql.types import UtcDateTime
 from hypehere.application.chat.ports import ChatSettings
 from hypehere.application.chat.views import (
     ConversationView,
@@ -65,6 +66,48 @@ blocks = BlockRow.__table__  # type: ignore[attr-defined]
 follows = FollowRow.__table__  # type: ignore[attr-defined]
 
 UNREACHABLE_STATES = ("deactivated", "deletion_requested", "deleted", "banned")
+
+
+# --- statements on the message hot path, built once (bound parameters per call) ---------
+
+
+def _conversation_with_participants(condition: Any) -> Any:
+    return (
+        select(
+            conversations.c.id,
+            conversations.c.pair_key,
+            conversations.c.created_by,
+            conversations.c.created_at,
+            conversations.c.kind,
+            *[column.label(f"p_{column.name}") for column in participants.c],
+        )
+        .join(participants, participants.c.conversation_id == conversations.c.id)
+        .where(condition)
+        .order_by(participants.c.joined_at, participants.c.user_id)
+    )
+
+
+_LOAD_BY_ID = _conversation_with_participants(conversations.c.id == bindparam("key"))
+_LOAD_BY_PAIR = _conversation_with_participants(conversations.c.pair_key == bindparam("key"))
+_NEXT_SEQ = (
+    update(conversations)
+    .where(conversations.c.id == bindparam("conversation_id"))
+    .values(
+        last_seq=conversations.c.last_seq + 1,
+        last_message_id=bindparam("message_id"),
+        updated_at=bindparam("at", type_=UtcDateTime),
+    )
+    .returning(conversations.c.last_seq)
+)
+_INSERT_MESSAGE = insert(messages)
+_BLOCKED = select(
+    exists().where(
+        or_(
+            and_(blocks.c.blocker_id == bindparam("a"), blocks.c.blocked_id == bindparam("b")),
+            and_(blocks.c.blocker_id == bindparam("b"), blocks.c.blocked_id == bindparam("a")),
+        )
+    )
+)
 
 
 # --- mappers ---------------------------------------------------------------------------
@@ -124,23 +167,10 @@ class SqlConversationRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def _load(self, condition: Any) -> Conversation | None:
+    async def _load(self, query: Any, key: str) -> Conversation | None:
         """The conversation and its participants in one query."""
-        query = (
-            select(
-                conversations.c.id,
-                conversations.c.pair_key,
-                conversations.c.created_by,
-                conversations.c.created_at,
-                conversations.c.kind,
-                *[column.label(f"p_{column.name}") for column in participants.c],
-            )
-            .join(participants, participants.c.conversation_id == conversations.c.id)
-            .where(condition)
-            .order_by(participants.c.joined_at, participants.c.user_id)
-        )
         async with translate_errors():
-            joined = (await self._session.execute(query)).all()
+            joined = (await self._session.execute(query, {"key": key})).all()
         if not joined:
             return None
         row = joined[0]
@@ -170,10 +200,10 @@ class SqlConversationRepository:
         )
 
     async def get(self, conversation_id: str) -> Conversation | None:
-        return await self._load(conversations.c.id == conversation_id)
+        return await self._load(_LOAD_BY_ID, conversation_id)
 
     async def find_by_pair(self, pair_key: str) -> Conversation | None:
-        return await self._load(conversations.c.pair_key == pair_key)
+        return await self._load(_LOAD_BY_PAIR, pair_key)
 
     async def add(self, conversation: Conversation) -> Conversation:
         try:
@@ -218,14 +248,7 @@ class SqlConversationRepository:
     async def next_seq(self, conversation_id: str, message_id: str, at: datetime) -> int:
         async with translate_errors():
             seq = await self._session.scalar(
-                update(conversations)
-                .where(conversations.c.id == conversation_id)
-                .values(
-                    last_seq=conversations.c.last_seq + 1,
-                    last_message_id=message_id,
-                    updated_at=at,
-                )
-                .returning(conversations.c.last_seq)
+                _NEXT_SEQ, {"conversation_id": conversation_id, "message_id": message_id, "at": at}
             )
         assert seq is not None
         return int(seq)
@@ -233,15 +256,16 @@ class SqlConversationRepository:
     async def add_message(self, message: Message) -> None:
         async with translate_errors():
             await self._session.execute(
-                insert(messages).values(
-                    id=message.id,
-                    conversation_id=message.conversation_id,
-                    sender_id=message.sender_id,
-                    content=message.content,
-                    client_id=message.client_id,
-                    seq=message.seq,
-                    created_at=message.created_at,
-                )
+                _INSERT_MESSAGE,
+                {
+                    "id": message.id,
+                    "conversation_id": message.conversation_id,
+                    "sender_id": message.sender_id,
+                    "content": message.content,
+                    "client_id": message.client_id,
+                    "seq": message.seq,
+                    "created_at": message.created_at,
+                },
             )
 
     async def find_message(
@@ -436,16 +460,8 @@ class SqlChatPeers:
         return state is not None and state not in UNREACHABLE_STATES
 
     async def blocked_either_way(self, user_a: str, user_b: str) -> bool:
-        query = select(
-            exists().where(
-                or_(
-                    and_(blocks.c.blocker_id == user_a, blocks.c.blocked_id == user_b),
-                    and_(blocks.c.blocker_id == user_b, blocks.c.blocked_id == user_a),
-                )
-            )
-        )
         async with translate_errors():
-            return bool(await self._session.scalar(query))
+            return bool(await self._session.scalar(_BLOCKED, {"a": user_a, "b": user_b}))
 
     async def follows(self, follower_id: str, followee_id: str) -> bool:
         query = select(
