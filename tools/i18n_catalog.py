@@ -7,6 +7,7 @@ up to date)."""
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 import sys
 from pathlib import Path
 
@@ -16,9 +17,16 @@ from babel.messages.pofile import read_po
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "src" / "hypehere" / "locale"
 
 
+# Babel stamps "now" into a catalog whose .po lacks date headers, which would make every
+# compile differ; the .mo's dates are never read, so pin them to keep builds reproducible.
+FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
+
+
 def compiled(po_path: Path) -> bytes:
     with po_path.open("rb") as handle:
         catalog = read_po(handle)
+    catalog.creation_date = FIXED_DATE
+    catalog.revision_date = FIXED_DATE
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     return buffer.getvalue()
