@@ -161,6 +161,9 @@ def test_settings(tmp_path: Path, **overrides: Any) -> Settings:
     return load_settings(**values)
 
 
+test_settings.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
+
+
 @pytest.fixture
 async def backend_settings(
     backend: str, request: pytest.FixtureRequest, tmp_path: Path
