@@ -10,6 +10,8 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
+from hypehere.adapters.sql.engine import ensure_sqlite_directory
+
 
 def migrations_dir() -> Path:
     """The repo's `migrations/` (editable install), else `./migrations` (container image)."""
@@ -42,6 +44,7 @@ def _outside_event_loop(func: Callable[[], None]) -> None:
 
 
 def upgrade_to_head(database_url: str, revision: str = "head") -> None:
+    ensure_sqlite_directory(database_url)
     _outside_event_loop(lambda: command.upgrade(alembic_config(database_url), revision))
 
 

@@ -15,14 +15,18 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+def ensure_sqlite_directory(url: str) -> None:
+    """SQLite creates the file but not its folder (the default lives under ./var/)."""
+    database = make_url(url).database
+    if is_sqlite(url) and database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+
 def create_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> AsyncEngine:
     """Create the engine. SQLite gets WAL, foreign keys, a busy timeout and
     `BEGIN IMMEDIATE` transactions, so concurrent writers queue instead of failing."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        database = parsed.database
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+    if is_sqlite(url):
+        ensure_sqlite_directory(url)
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
         _configure_sqlite(engine)
         return engine
