@@ -5,7 +5,6 @@ from __future__ import annotations
 from dishka import Provider, Scope, provide, provide_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hypehere.adapters.crypto.argon2_room_passwords import Argon2RoomPasswordHasher
 from hypehere.adapters.sql.chat import (
     SqlChatPeers,
     SqlConversationReader,
@@ -41,15 +40,15 @@ from hypehere.application.chat.send_message import SendMessage
 from hypehere.application.chat.send_room_message import SendRoomMessage
 from hypehere.application.chat.send_typing import SendTyping
 from hypehere.application.chat.start_conversation import StartConversation
+from hypehere.bootstrap.providers.users import password_hasher_for
 from hypehere.bootstrap.settings import Settings
 
 
 class ChatProvider(Provider):
     @provide(scope=Scope.APP)
     def room_password_hasher(self, settings: Settings) -> RoomPasswordHasher:
-        if settings.password_hash_profile == "fast":  # test suites
-            return Argon2RoomPasswordHasher(time_cost=1, memory_cost_kib=64)
-        return Argon2RoomPasswordHasher()
+        # Room passwords use the same argon2id adapter and cost settings as account passwords.
+        return password_hasher_for(settings)
 
     @provide(scope=Scope.REQUEST)
     def conversations(self, session: AsyncSession) -> ConversationRepository:
