@@ -7,6 +7,7 @@ import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from hypehere.application.chat.ports import ChatSettings
 from hypehere.application.chat.views import (
@@ -27,6 +28,25 @@ from hypehere.domain.chat.model import (
     RoomRestriction,
 )
 from hypehere.domain.shared.pagination import Page, PageRequest, page_from_rows
+
+_M = TypeVar("_M", Message, RoomMessage)
+
+
+def _before(messages: list[_M], before_seq: int | None, limit: int) -> list[_M]:
+    """Newest first, strictly before `before_seq`, limit + 1 rows (page_from_rows' probe)."""
+    newest_first = sorted(messages, key=lambda m: -m.seq)
+    if before_seq is not None:
+        newest_first = [m for m in newest_first if m.seq < before_seq]
+    return newest_first[: limit + 1]
+
+
+def _after(messages: list[_M], after_seq: int, limit: int) -> list[_M]:
+    """Oldest first, strictly after `after_seq`, limit + 1 rows."""
+    return sorted((m for m in messages if m.seq > after_seq), key=lambda m: m.seq)[: limit + 1]
+
+
+def _seq_of(messages: list[_M], message_id: str) -> int | None:
+    return next((m.seq for m in messages if m.id == message_id), None)
 
 
 @dataclass
@@ -168,23 +188,17 @@ class InMemoryConversationReader:
     async def messages_before(
         self, conversation_id: str, before_seq: int | None, limit: int
     ) -> list[tuple[int, MessageView]]:
-        messages = sorted(self._repository.messages.get(conversation_id, []), key=lambda m: -m.seq)
-        if before_seq is not None:
-            messages = [m for m in messages if m.seq < before_seq]
-        return [(m.seq, MessageView.of(m)) for m in messages[: limit + 1]]
+        found = _before(self._repository.messages.get(conversation_id, []), before_seq, limit)
+        return [(m.seq, MessageView.of(m)) for m in found]
 
     async def messages_after(
         self, conversation_id: str, after_seq: int, limit: int
     ) -> list[tuple[int, MessageView]]:
-        messages = sorted(self._repository.messages.get(conversation_id, []), key=lambda m: m.seq)
-        messages = [m for m in messages if m.seq > after_seq]
-        return [(m.seq, MessageView.of(m)) for m in messages[: limit + 1]]
+        found = _after(self._repository.messages.get(conversation_id, []), after_seq, limit)
+        return [(m.seq, MessageView.of(m)) for m in found]
 
     async def message_seq(self, conversation_id: str, message_id: str) -> int | None:
-        for message in self._repository.messages.get(conversation_id, []):
-            if message.id == message_id:
-                return message.seq
-        return None
+        return _seq_of(self._repository.messages.get(conversation_id, []), message_id)
 
 
 class InMemoryRoomRepository:
@@ -300,23 +314,17 @@ class InMemoryRoomReader:
     async def messages_before(
         self, room_id: str, before_seq: int | None, limit: int
     ) -> list[tuple[int, RoomMessageView]]:
-        messages = sorted(self._repository.messages.get(room_id, []), key=lambda m: -m.seq)
-        if before_seq is not None:
-            messages = [m for m in messages if m.seq < before_seq]
-        return [(m.seq, RoomMessageView.of(m)) for m in messages[: limit + 1]]
+        found = _before(self._repository.messages.get(room_id, []), before_seq, limit)
+        return [(m.seq, RoomMessageView.of(m)) for m in found]
 
     async def messages_after(
         self, room_id: str, after_seq: int, limit: int
     ) -> list[tuple[int, RoomMessageView]]:
-        messages = sorted(self._repository.messages.get(room_id, []), key=lambda m: m.seq)
-        messages = [m for m in messages if m.seq > after_seq]
-        return [(m.seq, RoomMessageView.of(m)) for m in messages[: limit + 1]]
+        found = _after(self._repository.messages.get(room_id, []), after_seq, limit)
+        return [(m.seq, RoomMessageView.of(m)) for m in found]
 
     async def message_seq(self, room_id: str, message_id: str) -> int | None:
-        for message in self._repository.messages.get(room_id, []):
-            if message.id == message_id:
-                return message.seq
-        return None
+        return _seq_of(self._repository.messages.get(room_id, []), message_id)
 
 
 class PlainRoomPasswordHasher:
