@@ -25,6 +25,7 @@ from hypehere.adapters.memory.broker import InMemoryBroker
 from hypehere.adapters.redis.broker import RedisBroker
 from hypehere.application.common.broker import Broker, BrokerMessage, Subscription
 from hypehere.application.common.errors import StorageUnavailableError
+from tests.conftest import _unavailable
 
 RECEIVE_TIMEOUT = 10.0  # a safety net against hangs, never the thing under test
 
@@ -248,7 +249,7 @@ class _PrivateRedis:
     def start(self) -> None:
         binary = shutil.which("redis-server")
         if binary is None:
-            pytest.skip("redis-server binary not installed")
+            _unavailable("the redis-server binary", FileNotFoundError("redis-server"))
         self.process = subprocess.Popen(
             [
                 binary,
