@@ -111,6 +111,13 @@ class Settings(BaseSettings):
         ge=0,
         description="How often (at most) the server looks for a newer ranker model file",
     )
+    feed_pool_ttl_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        description="How long a process reuses the shared ranked-feed candidate pools (posts by "
+        "native speakers / learners of a language, trending) before re-reading them in the "
+        "background; 0 = read them on every first page",
+    )
     ws_send_queue_size: int = Field(default=256, ge=1)
     ws_idle_timeout_seconds: float = Field(default=60.0, gt=0)
     ws_heartbeat_seconds: float = Field(default=20.0, gt=0)

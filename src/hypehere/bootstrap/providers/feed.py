@@ -3,14 +3,17 @@ per process), the ranked-feed snapshot store over the Cache port, and the use ca
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 from dishka import Provider, Scope, provide
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hypehere.adapters.language.lingua_detector import LinguaLanguageDetector
 from hypehere.adapters.memory.language import ScriptLanguageDetector
 from hypehere.adapters.sql.feed.audience import SqlFeedAudience
 from hypehere.adapters.sql.feed.candidates import SqlFeedCandidates
 from hypehere.adapters.sql.feed.log import SqlFeedLog
+from hypehere.adapters.sql.feed.pools import CandidatePools
 from hypehere.adapters.sql.feed.readers import SqlCommentReader, SqlPostReader
 from hypehere.adapters.sql.feed.repositories import (
     SqlCommentRepository,
@@ -84,9 +87,17 @@ class FeedProvider(Provider):
     def comment_reader(self, session: AsyncSession) -> CommentReader:
         return SqlCommentReader(session)
 
+    @provide(scope=Scope.APP)
+    async def candidate_pools(
+        self, settings: Settings, factory: async_sessionmaker[AsyncSession]
+    ) -> AsyncIterator[CandidatePools]:
+        pools = CandidatePools(settings.feed_pool_ttl_seconds, factory)
+        yield pools
+        await pools.close()
+
     @provide(scope=Scope.REQUEST)
-    def candidates(self, session: AsyncSession) -> FeedCandidates:
-        return SqlFeedCandidates(session)
+    def candidates(self, session: AsyncSession, pools: CandidatePools) -> FeedCandidates:
+        return SqlFeedCandidates(session, pools)
 
     @provide(scope=Scope.REQUEST)
     def feed_log(self, session: AsyncSession) -> FeedLog:

@@ -1,0 +1,302 @@
+"""Shared candidate pools: the newest posts of each viewer-independent feed source.
+
+Three of the four candidate sources do not depend on who is looking, only on a language:
+posts in language L by native speakers of L (for everyone learning L), posts by learners
+of language N (for every native speaker of N) and posts carrying a trending hashtag (for
+everyone). Gathering them per viewer with one big statement cost ~1 s per first page at
+500,000 posts; here each pool is read once per process and kept for `ttl_seconds`, with
+the post's and the author's ranking facts already joined in, so a first page only filters
+them in memory (own, blocked, seen, language) and reads the viewer's own sources.
+
+Freshness: a pool older than the TTL is still served while one background task reads it
+again (stale-while-revalidate), so no request waits for a refresh; only the first request
+for a pool in a process loads it inline (concurrent first requests share that load). A new
+post therefore reaches strangers' feeds within the TTL; followers see it at once (the
+followed source is read per viewer). Like/comment counts in a pool are as old as the pool.
+`ttl_seconds = 0` reads every pool on every call (no caching).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import structlog
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from hypehere.adapters.sql.errors import translate_errors
+from hypehere.adapters.sql.feed.common import (
+    HIDDEN_STATES,
+    post_hashtags,
+    posts,
+    trending,
+    user_languages,
+    users,
+)
+from hypehere.domain.shared.clock import ensure_utc
+
+logger = structlog.get_logger(__name__)
+
+CANDIDATE_WINDOW = timedelta(days=7)
+TRENDING_POST_WINDOW = timedelta(hours=24)
+ACTIVITY_CAP = 50
+# Pools hold more than a viewer's per-source cap: the viewer's seen window (1,000 posts),
+# own and blocked authors' posts are filtered out of them per request.
+LANGUAGE_POOL_SIZE = 1500
+TRENDING_POOL_SIZE = 400
+
+NATIVE = "native"  # posts in a language by native speakers of it
+LEARNERS = "learners"  # posts by learners of a language
+TRENDING = "trending"  # posts with a trending hashtag (the language part of the key is "")
+
+PoolKey = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class PoolPost:
+    """One post with the facts ranking needs that do not depend on the viewer."""
+
+    post_id: str
+    author_id: str
+    created_at: datetime
+    like_count: int
+    comment_count: int
+    language: str
+    has_media: bool
+    content_length: int
+    hashtags: tuple[str, ...]
+    author_follower_count: int
+    author_native: str
+    author_learns: frozenset[str]
+    author_posts: int  # in the candidate window, counted up to ACTIVITY_CAP
+
+
+@dataclass(frozen=True, slots=True)
+class Pool:
+    posts: tuple[PoolPost, ...]  # newest first
+    trending_tags: frozenset[str] = frozenset()
+
+
+def posts_with_facts(ids: Select[Any], since: datetime) -> Select[Any]:
+    """The posts whose ids `ids` selects, with their authors' facts, visible authors only.
+
+    Author facts are computed once per distinct author, not per post: the learning
+    languages (one aggregate) and the activity, an index range scan of at most
+    ACTIVITY_CAP entries (the feature is log1p, so it saturates)."""
+    chosen = ids.cte("chosen").prefix_with("MATERIALIZED")
+    author = users.alias("author")
+    other = posts.alias("other_posts")
+    distinct_authors = (
+        select(posts.c.author_id.label("id"))
+        .where(posts.c.id.in_(select(chosen.c.id)))
+        .distinct()
+        .subquery("distinct_authors")
+    )
+    recent = (
+        select(other.c.created_at)
+        .where(other.c.author_id == distinct_authors.c.id, other.c.created_at >= since)
+        .order_by(other.c.created_at.desc())
+        .limit(ACTIVITY_CAP)
+        .correlate(distinct_authors)
+        .subquery("recent")
+    )
+    learns = (
+        select(func.aggregate_strings(user_languages.c.language, ","))
+        .where(user_languages.c.user_id == distinct_authors.c.id)
+        .correlate(distinct_authors)
+        .scalar_subquery()
+    )
+    facts = select(
+        distinct_authors.c.id.label("author_id"),
+        learns.label("learns"),
+        select(func.count()).select_from(recent).scalar_subquery().label("activity"),
+    ).cte("facts").prefix_with("MATERIALIZED")  # once per author, not per post
+    return (
+        select(
+            posts.c.id,
+            posts.c.author_id,
+            posts.c.created_at,
+            posts.c.like_count,
+            posts.c.comment_count,
+            posts.c.language,
+            posts.c.media_urls,
+            func.length(posts.c.content).label("content_length"),
+            posts.c.hashtags,
+            author.c.follower_count,
+            author.c.native_language.label("author_native"),
+            facts.c.learns.label("author_learns"),
+            facts.c.activity.label("author_posts"),
+        )
+        .select_from(
+            posts.join(chosen, chosen.c.id == posts.c.id)
+            .join(author, author.c.id == posts.c.author_id)
+            .join(facts, facts.c.author_id == posts.c.author_id)
+        )
+        .where(author.c.state.not_in(HIDDEN_STATES))
+        .order_by(posts.c.created_at.desc(), posts.c.id.desc())
+    )
+
+
+def pool_post(row: Any) -> PoolPost:
+    return PoolPost(
+        post_id=row.id,
+        author_id=row.author_id,
+        created_at=ensure_utc(row.created_at),
+        like_count=int(row.like_count),
+        comment_count=int(row.comment_count),
+        language=row.language,
+        has_media=bool(row.media_urls),
+        content_length=int(row.content_length or 0),
+        hashtags=tuple(row.hashtags or ()),
+        author_follower_count=int(row.follower_count),
+        author_native=row.author_native,
+        author_learns=frozenset(row.author_learns.split(",")) if row.author_learns else frozenset(),
+        author_posts=int(row.author_posts or 0),
+    )
+
+
+def _recent(since: datetime, *conditions: Any) -> Select[Any]:
+    return select(posts.c.id).where(
+        posts.c.created_at >= since, posts.c.removed_at.is_(None), *conditions
+    )
+
+
+async def load_pool(session: AsyncSession, key: PoolKey, now: datetime) -> Pool:
+    """Read one pool from the database (newest LANGUAGE_POOL_SIZE / TRENDING_POOL_SIZE)."""
+    kind, language = key
+    since = now - CANDIDATE_WINDOW
+    tags: frozenset[str] = frozenset()
+    async with translate_errors():
+        if kind == NATIVE:
+            ids = (
+                _recent(since, posts.c.language == language, users.c.native_language == language)
+                .join_from(posts, users, users.c.id == posts.c.author_id)
+                .order_by(posts.c.created_at.desc())
+                .limit(LANGUAGE_POOL_SIZE)
+            )
+        elif kind == LEARNERS:
+            learners = select(user_languages.c.user_id).where(user_languages.c.language == language)
+            ids = (
+                _recent(since, posts.c.author_id.in_(learners))
+                .order_by(posts.c.created_at.desc())
+                .limit(LANGUAGE_POOL_SIZE)
+            )
+        elif kind == TRENDING:
+            tags = frozenset((await session.scalars(select(trending.c.tag))).all())
+            if not tags:
+                return Pool(posts=(), trending_tags=tags)
+            tagged = (
+                select(post_hashtags.c.post_id)
+                .where(
+                    post_hashtags.c.tag.in_(sorted(tags)),
+                    post_hashtags.c.created_at >= now - TRENDING_POST_WINDOW,
+                )
+                .order_by(post_hashtags.c.created_at.desc())
+                .limit(TRENDING_POOL_SIZE * 3)
+            )
+            ids = (
+                _recent(since, posts.c.id.in_(tagged))
+                .order_by(posts.c.created_at.desc())
+                .limit(TRENDING_POOL_SIZE)
+            )
+        else:
+            raise ValueError(f"unknown candidate pool {kind!r}")
+        rows = await session.execute(posts_with_facts(ids, since))
+        return Pool(posts=tuple(pool_post(r) for r in rows), trending_tags=tags)
+
+
+@dataclass(slots=True)
+class _Entry:
+    pool: Pool
+    loaded_at: float
+
+
+class CandidatePools:
+    """The per-process pool cache (one per process: APP scope).
+
+    `session_factory` opens the session a background refresh reads with; without one (or
+    with `ttl_seconds = 0`) every call reads the pool on the caller's session."""
+
+    def __init__(
+        self,
+        ttl_seconds: float = 0.0,
+        session_factory: async_sessionmaker[AsyncSession] | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._ttl = ttl_seconds
+        self._factory = session_factory
+        self._monotonic = monotonic
+        self._entries: dict[PoolKey, _Entry] = {}
+        self._loading: dict[PoolKey, asyncio.Future[Pool]] = {}
+        self._refreshing: dict[PoolKey, asyncio.Task[None]] = {}
+
+    @property
+    def caching(self) -> bool:
+        return self._ttl > 0 and self._factory is not None
+
+    async def get(self, key: PoolKey, now: datetime, session: AsyncSession) -> Pool:
+        if not self.caching:
+            return await load_pool(session, key, now)
+        entry = self._entries.get(key)
+        if entry is None:
+            return await self._first_load(key, now, session)
+        if self._monotonic() - entry.loaded_at >= self._ttl and key not in self._refreshing:
+            task = asyncio.create_task(self._refresh(key, now), name=f"feed-pool-{key}")
+            self._refreshing[key] = task
+        return entry.pool
+
+    async def _first_load(self, key: PoolKey, now: datetime, session: AsyncSession) -> Pool:
+        """Load inline on the caller's session (on SQLite a second connection would queue
+        behind the caller's own transaction); concurrent first callers share the load."""
+        pending = self._loading.get(key)
+        if pending is not None:
+            with contextlib.suppress(Exception):
+                return await asyncio.shield(pending)
+            return await load_pool(session, key, now)  # the shared load failed: try ours
+        future: asyncio.Future[Pool] = asyncio.get_running_loop().create_future()
+        self._loading[key] = future
+        try:
+            pool = await load_pool(session, key, now)
+        except BaseException as exc:
+            future.set_exception(exc if isinstance(exc, Exception) else RuntimeError("cancelled"))
+            future.exception()  # retrieved: waiters (if any) load their own
+            raise
+        else:
+            self._entries[key] = _Entry(pool, self._monotonic())
+            future.set_result(pool)
+            return pool
+        finally:
+            del self._loading[key]
+
+    async def _refresh(self, key: PoolKey, now: datetime) -> None:
+        assert self._factory is not None
+        started = self._monotonic()
+        try:
+            async with self._factory() as session, session.begin():
+                pool = await load_pool(session, key, now)
+            self._entries[key] = _Entry(pool, started)
+            logger.debug(
+                "feed_pool_refreshed",
+                pool=f"{key[0]}:{key[1]}",
+                posts=len(pool.posts),
+                ms=round((self._monotonic() - started) * 1000, 1),
+            )
+        except Exception as exc:  # keep serving the previous pool; the next call retries
+            logger.warning("feed_pool_refresh_failed", pool=f"{key[0]}:{key[1]}", error=repr(exc))
+        finally:
+            self._refreshing.pop(key, None)
+
+    async def close(self) -> None:
+        """Wait for background refreshes (the app's shutdown, before the engine closes)."""
+        tasks = list(self._refreshing.values())
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task

@@ -1,0 +1,189 @@
+"""The shared candidate pools on SQLite and PostgreSQL: cached for the TTL, served stale
+while one background refresh reads them again, first loads shared, failures survived."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from hypehere.adapters.sql.engine import create_engine, create_session_factory
+from hypehere.adapters.sql.feed import pools as pools_module
+from hypehere.adapters.sql.feed.candidates import SqlFeedCandidates
+from hypehere.adapters.sql.feed.pools import NATIVE, CandidatePools, Pool
+from tests.conftest import truncate_all
+from tests.contract.feed.test_feed_store_contract import NOW, make_post
+from tests.contract.feed.world import SqlWorld
+
+
+class FakeMonotonic:
+    def __init__(self) -> None:
+        self.value = 1000.0
+
+    def __call__(self) -> float:
+        return self.value
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def factory(
+    request: pytest.FixtureRequest,
+) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
+    await truncate_all(url)
+    engine = create_engine(url)
+    try:
+        yield create_session_factory(engine)
+    finally:
+        await engine.dispose()
+
+
+async def _world(factory: async_sessionmaker[AsyncSession]) -> tuple[SqlWorld, str, str]:
+    """A Korean learner of English (`me`) and a native English speaker (`writer`)."""
+    session = factory()
+    world = SqlWorld(session)
+    me = await world.add_user("me", native="ko", targets=("en",))
+    writer = await world.add_user("writer", native="en")
+    return world, me, writer
+
+
+async def _post(world: SqlWorld, author: str, content: str, minutes_ago: float = 0) -> str:
+    post = make_post(author, content, language="en", minutes_ago=minutes_ago)
+    await world.ports.posts.add(post)
+    await world.commit()
+    return post.id
+
+
+async def _gather(
+    factory: async_sessionmaker[AsyncSession], pools: CandidatePools, viewer: str
+) -> set[str]:
+    async with factory() as session, session.begin():
+        found = await SqlFeedCandidates(session, pools).gather(viewer, NOW, None, 500)
+    return {c.post_id for c in found}
+
+
+async def _settle(pools: CandidatePools) -> None:
+    for _ in range(200):
+        if not pools._refreshing:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the background refresh did not finish")
+
+
+async def test_pool_is_reused_for_the_ttl_then_refreshed_in_the_background(
+    factory: async_sessionmaker[AsyncSession],
+) -> None:
+    world, me, writer = await _world(factory)
+    first = await _post(world, writer, "first english post", minutes_ago=10)
+    clock = FakeMonotonic()
+    pools = CandidatePools(30.0, factory, monotonic=clock)
+    try:
+        assert await _gather(factory, pools, me) == {first}
+        second = await _post(world, writer, "second english post")
+        clock.value += 29
+        assert await _gather(factory, pools, me) == {first}  # within the TTL: cached
+        clock.value += 2
+        # Stale: this call is answered from the old pool and starts one refresh.
+        assert await _gather(factory, pools, me) == {first}
+        await _settle(pools)
+        assert await _gather(factory, pools, me) == {first, second}
+    finally:
+        await pools.close()
+        await world.session.close()
+
+
+async def test_ttl_zero_reads_the_pool_every_time(
+    factory: async_sessionmaker[AsyncSession],
+) -> None:
+    world, me, writer = await _world(factory)
+    pools = CandidatePools(0.0, factory)
+    try:
+        first = await _post(world, writer, "first english post")
+        assert await _gather(factory, pools, me) == {first}
+        second = await _post(world, writer, "second english post")
+        assert await _gather(factory, pools, me) == {first, second}
+    finally:
+        await world.session.close()
+
+
+async def test_concurrent_first_loads_share_one_read(
+    factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world, _, _ = await _world(factory)
+    await world.session.close()
+    calls: list[tuple[str, str]] = []
+    gate = asyncio.Event()
+    real = pools_module.load_pool
+
+    async def counting(session: AsyncSession, key: tuple[str, str], now: datetime) -> Pool:
+        calls.append(key)
+        await gate.wait()
+        return await real(session, key, now)
+
+    monkeypatch.setattr(pools_module, "load_pool", counting)
+    pools = CandidatePools(30.0, factory)
+    sessions = [factory() for _ in range(5)]
+    try:
+        waiting = [
+            asyncio.create_task(pools.get((NATIVE, "en"), NOW, session)) for session in sessions
+        ]
+        await asyncio.sleep(0.05)
+        gate.set()
+        results = await asyncio.gather(*waiting)
+        assert calls == [(NATIVE, "en")]
+        assert all(r is results[0] for r in results)
+    finally:
+        for session in sessions:
+            await session.close()
+
+
+async def test_a_failed_refresh_keeps_serving_the_previous_pool(
+    factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world, me, writer = await _world(factory)
+    first = await _post(world, writer, "first english post")
+    clock = FakeMonotonic()
+    pools = CandidatePools(30.0, factory, monotonic=clock)
+    try:
+        assert await _gather(factory, pools, me) == {first}
+        await _post(world, writer, "second english post")
+
+        failures: list[tuple[str, str]] = []
+
+        async def broken(_session: AsyncSession, key: tuple[str, str], _now: datetime) -> Pool:
+            failures.append(key)
+            raise OSError("database unreachable")
+
+        monkeypatch.setattr(pools_module, "load_pool", broken)
+        clock.value += 31
+        assert await _gather(factory, pools, me) == {first}
+        await _settle(pools)
+        assert await _gather(factory, pools, me) == {first}  # still the previous pool
+        await _settle(pools)
+        # The stale pool keeps asking for a refresh (one at a time), so it heals by itself.
+        assert failures.count((NATIVE, "en")) == 2
+    finally:
+        await pools.close()
+        await world.session.close()
+
+
+async def test_the_window_applies_to_cached_pools_too(
+    factory: async_sessionmaker[AsyncSession],
+) -> None:
+    world, me, writer = await _world(factory)
+    kept = await _post(world, writer, "fresh english post")
+    await _post(world, writer, "an english post from last month", minutes_ago=60 * 24 * 30)
+    pools = CandidatePools(30.0, factory)
+    try:
+        assert await _gather(factory, pools, me) == {kept}
+        # The window is applied per request too: a cached pool ages out with the clock.
+        async with factory() as session, session.begin():
+            later = await SqlFeedCandidates(session, pools).gather(
+                me, NOW + timedelta(days=8), None, 500
+            )
+        assert later == []
+    finally:
+        await pools.close()
+        await world.session.close()
