@@ -39,6 +39,13 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     parser.add_argument("--pages", type=int, default=3, help="pages per feed session")
     parser.add_argument("--limit", type=int, default=20)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds a client waits between a response and its next request (a person "
+        "reading the page; exponentially distributed). 0 = closed loop: as fast as possible",
+    )
     parser.add_argument("--users", type=int, default=2000, help="demo users seeded")
     parser.add_argument("--password", default=PASSWORD)
     parser.add_argument("--profile", type=int, default=30, help="viewers to profile in-process")
@@ -65,7 +72,7 @@ async def login_all(base: str, users: list[int], password: str) -> list[str]:
 
 
 async def load(
-    base: str, tokens: list[str], seconds: float, pages: int, limit: int
+    base: str, tokens: list[str], seconds: float, pages: int, limit: int, think: float = 0.0
 ) -> tuple[Result, Result, Result, list[int]]:
     first = Result("GET /feed (first page)", len(tokens), seconds)
     later = Result("GET /feed (cursor page)", len(tokens), seconds)
@@ -74,12 +81,16 @@ async def load(
     stop_at = time.perf_counter() + seconds
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
 
-    async def client_loop(token: str) -> None:
+    async def client_loop(token: str, rng: random.Random) -> None:
         headers = {"Authorization": f"Bearer {token}"}
         async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+            if think:  # clients start spread out, not in lockstep
+                await asyncio.sleep(rng.uniform(0, think))
             while time.perf_counter() < stop_at:
                 cursor = None
                 for page in range(pages):
+                    if think and page:
+                        await asyncio.sleep(rng.expovariate(1 / think))
                     params: dict[str, Any] = {"limit": limit}
                     if cursor:
                         params["cursor"] = cursor
@@ -101,9 +112,11 @@ async def load(
                     cursor = body["next_cursor"]
                     if not cursor or time.perf_counter() >= stop_at:
                         break
+                if think:
+                    await asyncio.sleep(rng.expovariate(1 / think))
 
     started = time.perf_counter()
-    await asyncio.gather(*(client_loop(t) for t in tokens))
+    await asyncio.gather(*(client_loop(t, random.Random(i)) for i, t in enumerate(tokens)))
     elapsed = time.perf_counter() - started
     for res in (first, later, both):
         res.seconds = elapsed
@@ -159,10 +172,7 @@ async def profile(viewers: int, users: int) -> list[str]:
                 scores = ranker.score(found)
                 t2 = time.perf_counter()
                 order = sorted(range(len(found)), key=lambda i: -scores[i])
-                items = [
-                    RankedItem(found[i].post_id, found[i].author_id, scores[i], found[i])
-                    for i in order
-                ]
+                items = [RankedItem.of(found[i], scores[i]) for i in order]
                 page, rest = diversify(items, lambda i: i.author_id, 20)
                 snap = FeedSnapshot(
                     new_id(), viewer, 0, None, clock.now(), ranker.name, rest, [page]
@@ -222,10 +232,13 @@ def main(argv: list[str]) -> int:
             tokens = asyncio.run(login_all(base, users, args.password))
             # Warm-up: one session per client (imports, pools, the model load).
             asyncio.run(load(base, tokens, 3.0, 1, args.limit))
-            *results, sizes = asyncio.run(load(base, tokens, args.seconds, args.pages, args.limit))
+            *results, sizes = asyncio.run(
+                load(base, tokens, args.seconds, args.pages, args.limit, args.think)
+            )
     load_after = os.getloadavg()[0]
     print(f"machine: {machine()}, load avg {load_before:.1f} -> {load_after:.1f}")
-    print(f"setup: PostgreSQL, {redis}, {args.workers} uvicorn worker(s)")
+    pacing = f"think {args.think:g} s between requests" if args.think else "closed loop"
+    print(f"setup: PostgreSQL, {redis}, {args.workers} uvicorn worker(s), {pacing}")
     for result in results:
         print(result.line())
     if sizes:

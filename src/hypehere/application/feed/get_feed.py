@@ -104,7 +104,7 @@ class GetRankedFeed:
                             score=item.score,
                             ranker=snapshot.ranker,
                             shown_at=now,
-                            signals=item.signals.to_dict(),
+                            signals=item.signals_dict(),
                         )
                         for offset, item in enumerate(items)
                     ]
@@ -122,10 +122,7 @@ class GetRankedFeed:
         scores = self._ranker.score(candidates)
         ranked_at = time.perf_counter()
         order = sorted(range(len(candidates)), key=lambda i: -scores[i])
-        remaining = [
-            RankedItem(candidates[i].post_id, candidates[i].author_id, scores[i], candidates[i])
-            for i in order
-        ]
+        remaining = [RankedItem.of(candidates[i], scores[i]) for i in order]
         logger.info(
             "feed_ranked",
             candidates=len(candidates),

@@ -6,6 +6,7 @@ posts arrive. A per-user generation number invalidates every session of a user a
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, Self
 
 import msgspec
 
@@ -14,12 +15,26 @@ from hypehere.domain.feed.features import CandidateSignals
 
 SNAPSHOT_TTL_SECONDS = 30 * 60
 
+_encoder = msgspec.msgpack.Encoder()
+_signals_decoder = msgspec.msgpack.Decoder(dict[str, Any])
+
 
 class RankedItem(msgspec.Struct, frozen=True, array_like=True):
     post_id: str
     author_id: str
     score: float
-    signals: CandidateSignals
+    # The candidate's ranking signals (`CandidateSignals.to_dict()`), msgpack-encoded once
+    # at ranking time and decoded only for the items a page shows (the impression log):
+    # every later page loads and stores the snapshot without decoding 500 of them.
+    signals: msgspec.Raw
+
+    @classmethod
+    def of(cls, signals: CandidateSignals, score: float) -> Self:
+        raw = msgspec.Raw(_encoder.encode(signals.to_dict()))
+        return cls(signals.post_id, signals.author_id, score, raw)
+
+    def signals_dict(self) -> dict[str, Any]:
+        return _signals_decoder.decode(self.signals)
 
 
 class FeedSnapshot(msgspec.Struct):
@@ -37,7 +52,6 @@ class FeedSnapshot(msgspec.Struct):
         return sum(len(p) for p in self.pages)
 
 
-_encoder = msgspec.msgpack.Encoder()
 _decoder = msgspec.msgpack.Decoder(FeedSnapshot)
 
 

@@ -16,7 +16,20 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, Select, case, cast, func, literal, null, select, text, union_all
+from sqlalchemy import (
+    BindParameter,
+    Integer,
+    Select,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.errors import translate_errors
@@ -63,31 +76,36 @@ class ViewerContext:
         return tuple(language for _, language in sorted(self.targets))
 
 
-def _context_statement(viewer_id: str, now: datetime) -> Select[Any]:
+# Statements are built once, at import, with bind parameters: building these SQLAlchemy
+# constructs per request cost more CPU than PostgreSQL spends executing them.
+_VIEWER: BindParameter[str] = bindparam("viewer_id")
+_SINCE: BindParameter[datetime] = bindparam("since")
+# The viewer's newest impressions: the posts that count as "seen".
+_SEEN = (
+    select(impressions.c.post_id)
+    .where(impressions.c.user_id == _VIEWER)
+    .order_by(impressions.c.shown_at.desc())
+    .limit(SEEN_WINDOW)
+)
+
+
+def _context_statement() -> Select[Any]:
     """Everything per-viewer in one round trip: rows of (kind, value, number)."""
     no_number = cast(null(), Integer)
-    seen = (
-        select(impressions.c.post_id)
-        .where(impressions.c.user_id == viewer_id)
-        .order_by(impressions.c.shown_at.desc())
-        .limit(SEEN_WINDOW)
-        .subquery("seen")
-    )
+    seen = _SEEN.subquery("seen")
     parts = [
-        select(literal("native"), users.c.native_language, no_number).where(
-            users.c.id == viewer_id
-        ),
+        select(literal("native"), users.c.native_language, no_number).where(users.c.id == _VIEWER),
         select(literal("target"), user_languages.c.language, user_languages.c.position).where(
-            user_languages.c.user_id == viewer_id
+            user_languages.c.user_id == _VIEWER
         ),
         select(literal("follows"), follows.c.followee_id, no_number).where(
-            follows.c.follower_id == viewer_id
+            follows.c.follower_id == _VIEWER
         ),
         select(literal("blocked"), blocks.c.blocked_id, no_number).where(
-            blocks.c.blocker_id == viewer_id
+            blocks.c.blocker_id == _VIEWER
         ),
         select(literal("blocked"), blocks.c.blocker_id, no_number).where(
-            blocks.c.blocked_id == viewer_id
+            blocks.c.blocked_id == _VIEWER
         ),
         select(literal("seen"), seen.c.post_id, no_number),
         select(
@@ -96,12 +114,32 @@ def _context_statement(viewer_id: str, now: datetime) -> Select[Any]:
             cast(func.sum(case((engagements.c.kind == "comment", 2), else_=1)), Integer),
         )
         .where(
-            engagements.c.user_id == viewer_id,
-            engagements.c.occurred_at >= now - AFFINITY_WINDOW,
+            engagements.c.user_id == _VIEWER,
+            engagements.c.occurred_at >= bindparam("affinity_since"),
         )
         .group_by(engagements.c.author_id),
     ]
     return union_all(*parts)  # type: ignore[return-value]
+
+
+def _followed_statement(by_language: bool) -> Select[Any]:
+    """The followed authors' newest posts with facts, seen ones skipped before the cap (so
+    a heavy reader's feed does not run dry), removed posts left out."""
+    followed = select(follows.c.followee_id).where(follows.c.follower_id == _VIEWER)
+    ids = select(posts.c.id).where(
+        posts.c.author_id.in_(followed),
+        posts.c.created_at >= _SINCE,
+        posts.c.removed_at.is_(None),
+        posts.c.id.not_in(_SEEN),
+    )
+    if by_language:
+        ids = ids.where(posts.c.language == bindparam("language"))
+    ids = ids.order_by(posts.c.created_at.desc()).limit(FOLLOWED_CAP)
+    return posts_with_facts(ids, _SINCE)
+
+
+_CONTEXT = _context_statement()
+_FOLLOWED = {False: _followed_statement(False), True: _followed_statement(True)}
 
 
 def _context(rows: Iterable[Any]) -> ViewerContext:
@@ -137,7 +175,11 @@ class SqlFeedCandidates:
                 # generic plan, which for these (selectivity depends on the viewer) is far
                 # slower. Plan them for the actual parameters, in this transaction only.
                 await self._session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
-            ctx = _context(await self._session.execute(_context_statement(viewer_id, now)))
+            ctx = _context(
+                await self._session.execute(
+                    _CONTEXT, {"viewer_id": viewer_id, "affinity_since": now - AFFINITY_WINDOW}
+                )
+            )
             if ctx.native is None:
                 return []
             followed = await self._followed(viewer_id, ctx, since, language)
@@ -201,27 +243,11 @@ class SqlFeedCandidates:
     async def _followed(
         self, viewer_id: str, ctx: ViewerContext, since: datetime, language: str | None
     ) -> list[PoolPost]:
-        """The followed authors' newest posts, seen ones skipped before the cap (so a heavy
-        reader's feed does not run dry), blocked authors and removed posts left out."""
         authors = ctx.followed - ctx.blocked
         if not authors:
             return []
-        seen = (
-            select(impressions.c.post_id)
-            .where(impressions.c.user_id == viewer_id)
-            .order_by(impressions.c.shown_at.desc())
-            .limit(SEEN_WINDOW)
-        )
-        ids = select(posts.c.id).where(
-            posts.c.author_id.in_(
-                select(follows.c.followee_id).where(follows.c.follower_id == viewer_id)
-            ),
-            posts.c.created_at >= since,
-            posts.c.removed_at.is_(None),
-            posts.c.id.not_in(seen),
-        )
+        params: dict[str, Any] = {"viewer_id": viewer_id, "since": since}
         if language is not None:
-            ids = ids.where(posts.c.language == language)
-        ids = ids.order_by(posts.c.created_at.desc()).limit(FOLLOWED_CAP)
-        rows = await self._session.execute(posts_with_facts(ids, since))
+            params["language"] = language
+        rows = await self._session.execute(_FOLLOWED[language is not None], params)
         return [p for p in map(pool_post, rows) if p.author_id in authors]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, exists, or_, true
+from sqlalchemy import BindParameter, ColumnElement, Table, and_, exists, or_, true
 
 from hypehere.adapters.sql.tables.feed import (
     CommentLikeRow,
@@ -40,8 +40,11 @@ blocks: Table = BlockRow.__table__  # type: ignore[attr-defined]
 
 HIDDEN_STATES = ("deactivated", "deletion_requested", "deleted", "banned")
 
+# Who is looking: a user id, a bind parameter for one (statements built once), or nobody.
+Viewer = str | BindParameter[str] | None
 
-def author_visible(viewer_id: str | None, author_id: Any, author_state: Any) -> ColumnElement[bool]:
+
+def author_visible(viewer_id: Viewer, author_id: Any, author_state: Any) -> ColumnElement[bool]:
     """The author's account is shown and neither side blocked the other."""
     condition: ColumnElement[bool] = author_state.not_in(HIDDEN_STATES)
     if viewer_id is None:

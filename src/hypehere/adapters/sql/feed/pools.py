@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
-from sqlalchemy import Select, func, select
+from sqlalchemy import BindParameter, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hypehere.adapters.sql.errors import translate_errors
@@ -83,7 +83,7 @@ class Pool:
     trending_tags: frozenset[str] = frozenset()
 
 
-def posts_with_facts(ids: Select[Any], since: datetime) -> Select[Any]:
+def posts_with_facts(ids: Select[Any], since: datetime | BindParameter[datetime]) -> Select[Any]:
     """The posts whose ids `ids` selects, with their authors' facts, visible authors only.
 
     Author facts are computed once per distinct author, not per post: the learning
@@ -112,11 +112,15 @@ def posts_with_facts(ids: Select[Any], since: datetime) -> Select[Any]:
         .correlate(distinct_authors)
         .scalar_subquery()
     )
-    facts = select(
-        distinct_authors.c.id.label("author_id"),
-        learns.label("learns"),
-        select(func.count()).select_from(recent).scalar_subquery().label("activity"),
-    ).cte("facts").prefix_with("MATERIALIZED")  # once per author, not per post
+    facts = (
+        select(
+            distinct_authors.c.id.label("author_id"),
+            learns.label("learns"),
+            select(func.count()).select_from(recent).scalar_subquery().label("activity"),
+        )
+        .cte("facts")
+        .prefix_with("MATERIALIZED")
+    )  # once per author, not per post
     return (
         select(
             posts.c.id,

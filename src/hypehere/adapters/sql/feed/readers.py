@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, literal, select
+from sqlalchemy import ColumnElement, Select, bindparam, exists, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.errors import translate_errors
 from hypehere.adapters.sql.feed.common import (
+    Viewer,
     author_visible,
     comment_likes,
     comments,
@@ -35,13 +36,13 @@ from hypehere.domain.shared.clock import ensure_utc
 from hypehere.domain.shared.pagination import Page, PageRequest, page_from_rows
 
 
-def _liked(viewer_id: str | None, table: Any, fk: str, target: Any) -> ColumnElement[bool]:
+def _liked(viewer_id: Viewer, table: Any, fk: str, target: Any) -> ColumnElement[bool]:
     if viewer_id is None:
         return literal(False)
     return exists().where(table.c[fk] == target, table.c.user_id == viewer_id)
 
 
-def _post_select(viewer_id: str | None) -> Select[Any]:
+def _post_select(viewer_id: Viewer) -> Select[Any]:
     return (
         select(
             posts,
@@ -53,6 +54,12 @@ def _post_select(viewer_id: str | None) -> Select[Any]:
         .select_from(posts.join(users, users.c.id == posts.c.author_id))
         .where(author_visible(viewer_id, posts.c.author_id, users.c.state))
     )
+
+
+# The feed's page render, built once (building it per request cost more than running it).
+_POSTS_BY_IDS = _post_select(bindparam("viewer_id")).where(
+    posts.c.id.in_(bindparam("post_ids", expanding=True))
+)
 
 
 def _post_view(row: Any, staff: bool, spans: list[LanguageSpanView] | None = None) -> PostView:
@@ -119,7 +126,7 @@ class SqlPostReader:
             return []
         async with translate_errors():
             rows = await self._session.execute(
-                _post_select(viewer_id).where(posts.c.id.in_(list(post_ids)))
+                _POSTS_BY_IDS, {"viewer_id": viewer_id, "post_ids": list(post_ids)}
             )
         by_id = {r.id: _post_view(r, staff) for r in rows}
         return [by_id[i] for i in post_ids if i in by_id]
