@@ -188,11 +188,14 @@ class SqlFeedCandidates:
             learners_pool = await self._pool((LEARNERS, ctx.native), now)
             trending_pool = await self._pools.get((TRENDING, ""), now, self._session)
 
+        now_ts = now.timestamp()
+        since_ts = since.timestamp()
+
         def keep(sources: Iterable[PoolPost], cap: int) -> list[PoolPost]:
             out: list[PoolPost] = []
             for p in sources:
                 if (
-                    p.created_at >= since
+                    p.created_ts >= since_ts
                     and p.author_id != viewer_id
                     and p.post_id not in ctx.seen
                     and p.author_id not in ctx.blocked
@@ -203,7 +206,13 @@ class SqlFeedCandidates:
                         break
             return out
 
-        newest_first = heapq.merge(*native_pools, key=lambda p: p.created_at, reverse=True)
+        newest_first = (
+            heapq.merge(*native_pools, key=lambda p: p.created_ts, reverse=True)
+            if len(native_pools) > 1
+            else native_pools[0]
+            if native_pools
+            else ()
+        )
         chosen: dict[str, PoolPost] = {p.post_id: p for p in followed}
         for group in (
             keep(newest_first, NATIVE_SPEAKERS_CAP),
@@ -212,13 +221,13 @@ class SqlFeedCandidates:
         ):
             for p in group:
                 chosen.setdefault(p.post_id, p)
-        ordered = sorted(chosen.values(), key=lambda p: (p.created_at, p.post_id), reverse=True)
+        ordered = sorted(chosen.values(), key=lambda p: (p.created_ts, p.post_id), reverse=True)
         trending_tags = trending_pool.trending_tags
         return [
             CandidateSignals(
                 post_id=p.post_id,
                 author_id=p.author_id,
-                age_hours=max((now - p.created_at).total_seconds(), 0.0) / 3600,
+                age_hours=max(now_ts - p.created_ts, 0.0) / 3600,
                 like_count=p.like_count,
                 comment_count=p.comment_count,
                 author_follower_count=p.author_follower_count,
