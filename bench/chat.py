@@ -107,6 +107,34 @@ def load_average() -> float:
     return os.getloadavg()[0]
 
 
+async def outbox_drain(database_url: str | None, limit_seconds: float = 60) -> str:
+    """The outbox backlog (events not yet delivered by the worker) right after a run, and how
+    long it takes to drain: whether notification creation keeps pace with the messages."""
+    if not database_url or not database_url.startswith("postgresql"):
+        return ""
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    engine = create_async_engine(database_url, pool_size=1)
+    query = text(
+        "SELECT count(*) FROM outbox_events WHERE delivered_at IS NULL AND dead_at IS NULL"
+    )
+    try:
+        started = time.perf_counter()
+        async with engine.connect() as connection:
+            pending = first = int((await connection.execute(query)).scalar_one())
+            while pending and time.perf_counter() - started < limit_seconds:
+                await asyncio.sleep(0.25)
+                pending = int((await connection.execute(query)).scalar_one())
+                await connection.commit()
+        drained = time.perf_counter() - started
+    finally:
+        await engine.dispose()
+    if pending:
+        return f"outbox backlog {first} -> {pending} after {drained:.0f} s (NOT drained)"
+    return f"outbox backlog {first}, drained in {drained:.1f} s"
+
+
 async def setup(base: str, pairs: int) -> list[Pair]:
     counter = itertools.count()
     limits = httpx.Limits(max_connections=16)
@@ -256,9 +284,13 @@ async def run(args: argparse.Namespace, base: str) -> list[str]:
     pairs = await setup(base, args.pairs)
     out(f"setup: {len(pairs)} conversations; load {load_average():.1f}")
     await exchange(ws_base, pairs, rate=50, seconds=2)  # warm-up
+    database_url = os.environ.get("HYPEHERE_DATABASE_URL") if args.background_worker else None
+    await outbox_drain(database_url)  # the sign-ups' and warm-up's events
     load = load_average()
     fixed = await exchange(ws_base, pairs, rate=args.rate, seconds=args.seconds)
     out(f"fixed-rate  {fixed.line()}  load {load:.1f} -> {load_average():.1f}")
+    if database_url:
+        out(f"            {await outbox_drain(database_url)}")
     best: Stats | None = None
     for rate in args.ramp:
         load = load_average()
@@ -272,6 +304,8 @@ async def run(args: argparse.Namespace, base: str) -> list[str]:
             f"ramp        {stats.line()}  {'sustained' if sustained else 'NOT sustained'}"
             f"  load {load:.1f} -> {load_average():.1f}"
         )
+        if database_url:
+            out(f"            {await outbox_drain(database_url)}")
         if not sustained:
             break
         best = stats
@@ -299,6 +333,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--idle", type=int, default=5000, help="idle sockets (0 = skip)")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument(
+        "--background-worker",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="run a `hypehere worker` beside the server (outbox dispatcher: every message's "
+        "`message` notification is created and pushed during the run, as in production)",
+    )
+    parser.add_argument(
         "--pool-size",
         type=int,
         default=40,
@@ -308,6 +349,6 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     raise_nofile()
     overrides = {"HYPEHERE_DATABASE_POOL_SIZE": str(args.pool_size)}
-    with serve(overrides, workers=args.workers) as base:
+    with serve(overrides, workers=args.workers, background_worker=args.background_worker) as base:
         asyncio.run(run(args, base))
     return 0

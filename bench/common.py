@@ -41,9 +41,13 @@ def machine() -> str:
 
 
 @contextmanager
-def serve(env_overrides: dict[str, str] | None = None, workers: int = 1) -> Iterator[str]:
+def serve(
+    env_overrides: dict[str, str] | None = None, workers: int = 1, background_worker: bool = False
+) -> Iterator[str]:
     """Migrate a fresh SQLite database (unless HYPEHERE_DATABASE_URL is given) and run
-    `hypehere serve` on a free port; yields the base URL."""
+    `hypehere serve` on a free port; yields the base URL. With `background_worker`, a
+    `hypehere worker` process runs beside it (outbox dispatch, jobs), as in production: its
+    CPU competes with the web workers' on the same machine."""
     with tempfile.TemporaryDirectory(prefix="hypehere-bench-") as tmp:
         env = {k: v for k, v in os.environ.items() if not k.startswith("HYPEHERE_")}
         env.update(
@@ -74,6 +78,9 @@ def serve(env_overrides: dict[str, str] | None = None, workers: int = 1) -> Iter
             cwd=tmp,
         )
         base = f"http://127.0.0.1:{port}"
+        worker = (
+            subprocess.Popen([HYPEHERE, "worker"], env=env, cwd=tmp) if background_worker else None
+        )
         try:
             deadline = time.monotonic() + 60
             while True:
@@ -89,11 +96,14 @@ def serve(env_overrides: dict[str, str] | None = None, workers: int = 1) -> Iter
                 time.sleep(0.2)
             yield base
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            for child in (process, worker):
+                if child is None:
+                    continue
+                child.terminate()
+                try:
+                    child.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    child.kill()
 
 
 @dataclass
