@@ -40,6 +40,12 @@ class Settings(BaseSettings):
         default="", description="SQLAlchemy async URL; default SQLite under var_dir"
     )
     database_pool_size: int = Field(default=10, ge=1, le=200)
+    database_ping_after_idle_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        description="PostgreSQL: ping a pooled connection on checkout only when it sat idle "
+        "this long (0 = always); a connection the server closed is replaced without a ping",
+    )
     redis_url: str | None = Field(default=None, description="Unset = embedded broker/cache/queue")
     meilisearch_url: str | None = None
     meilisearch_api_key: str | None = None

@@ -95,6 +95,7 @@ class World:
     clock: FixedClock = field(default_factory=FixedClock)
 
     def __post_init__(self) -> None:
+        self.conversations = InMemoryConversationRepository(peers=self.peers, outbox=self.outbox)
         for user in ("alice", "bob", "carol", "dave"):
             self.peers.add_user(user)
         self.publisher = RealtimePublisher(self.broker)
@@ -105,9 +106,7 @@ class World:
         return StartConversation(self.uow, self.conversations, self.reader, self.peers, self.clock)
 
     def send(self) -> SendMessage:
-        return SendMessage(
-            self.uow, self.conversations, self.peers, self.outbox, self.publisher, self.clock
-        )
+        return SendMessage(self.uow, self.conversations, self.publisher, self.clock)
 
     async def open(self, opener: Actor, other: str) -> str:
         result = await self.start().execute(StartConversationCommand(actor=opener, user_id=other))

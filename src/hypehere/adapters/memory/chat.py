@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
 
-from hypehere.application.chat.ports import ChatSettings
+from hypehere.application.chat.ports import ChatSettings, SenderContext
 from hypehere.application.chat.views import (
     ConversationView,
     MessageView,
@@ -18,15 +18,19 @@ from hypehere.application.chat.views import (
     UserSummary,
 )
 from hypehere.application.common.errors import StorageConflictError
+from hypehere.application.common.outbox import OutboxWriter
+from hypehere.domain.chat.errors import ConversationNotFoundError
 from hypehere.domain.chat.model import (
     Conversation,
     Folder,
     Message,
+    Participant,
     Room,
     RoomMember,
     RoomMessage,
     RoomRestriction,
 )
+from hypehere.domain.shared.events import DomainEvent
 from hypehere.domain.shared.pagination import Page, PageRequest, page_from_rows
 
 _M = TypeVar("_M", Message, RoomMessage)
@@ -76,10 +80,50 @@ class InMemoryChatPeers:
 
 
 class InMemoryConversationRepository:
-    def __init__(self) -> None:
+    """`peers` answers the sender's block check and `outbox` receives the events staged by
+    `append_message` (both optional for tests that do not send)."""
+
+    def __init__(
+        self, peers: InMemoryChatPeers | None = None, outbox: OutboxWriter | None = None
+    ) -> None:
         self.conversations: dict[str, Conversation] = {}
         self.messages: dict[str, list[Message]] = {}
         self.last_seq: dict[str, int] = {}
+        self._peers = peers
+        self._outbox = outbox
+
+    async def get_for_sender(self, conversation_id: str, sender_id: str) -> SenderContext | None:
+        conversation = await self.get(conversation_id)
+        if conversation is None:
+            return None
+        blocked = False
+        if self._peers is not None:
+            for other in conversation.others(sender_id):
+                blocked = blocked or await self._peers.blocked_either_way(sender_id, other.user_id)
+        return SenderContext(conversation=conversation, sender_id=sender_id, blocked=blocked)
+
+    async def append_message(
+        self, message: Message, changed: Sequence[Participant], event: DomainEvent
+    ) -> int:
+        if message.conversation_id not in self.conversations:
+            raise ConversationNotFoundError("The conversation was not found.")
+        if message.client_id is not None and any(
+            (m.sender_id, m.client_id) == (message.sender_id, message.client_id)
+            for m in self.messages[message.conversation_id]
+        ):
+            raise StorageConflictError("duplicate message")
+        message.seq = self.last_seq[message.conversation_id] + 1
+        await self.add_message(message)
+        self.last_seq[message.conversation_id] = message.seq
+        stored = self.conversations[message.conversation_id]
+        for participant in changed:
+            updated = copy.deepcopy(participant)
+            stored.participants = [
+                updated if p.user_id == participant.user_id else p for p in stored.participants
+            ]
+        if self._outbox is not None:
+            await self._outbox.add(event)
+        return message.seq
 
     async def get(self, conversation_id: str) -> Conversation | None:
         stored = self.conversations.get(conversation_id)

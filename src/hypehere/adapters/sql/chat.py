@@ -3,17 +3,32 @@ and `SqlChatPeers`, which reads the users module's tables (read side only)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, exists, func, insert, or_, select, update
+from sqlalchemy import (
+    Integer,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    text,
+    update,
+)
+from sqlalchemy import event as sa_event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from hypehere.adapters.sql.errors import is_unique_violation, translate_errors
+from hypehere.adapters.sql.outbox_writer import outbox_values
 from hypehere.adapters.sql.tables.chat import (
     ConversationParticipantRow,
     ConversationRow,
@@ -23,9 +38,10 @@ from hypehere.adapters.sql.tables.chat import (
     RoomRestrictionRow,
     RoomRow,
 )
+from hypehere.adapters.sql.tables.outbox import OutboxEventRow
 from hypehere.adapters.sql.tables.users import BlockRow, FollowRow, UserRow
-from hypehere.adapters.sql.types import UtcDateTime
-from hypehere.application.chat.ports import ChatSettings
+from hypehere.adapters.sql.types import JsonDocument, UtcDateTime
+from hypehere.application.chat.ports import ChatSettings, SenderContext
 from hypehere.application.chat.views import (
     ConversationView,
     MessageView,
@@ -33,6 +49,7 @@ from hypehere.application.chat.views import (
     RoomView,
     UserSummary,
 )
+from hypehere.domain.chat.errors import ConversationNotFoundError
 from hypehere.domain.chat.model import (
     ChatPolicy,
     Conversation,
@@ -47,6 +64,7 @@ from hypehere.domain.chat.model import (
     RoomRole,
 )
 from hypehere.domain.shared.clock import ensure_utc
+from hypehere.domain.shared.events import DomainEvent
 from hypehere.domain.shared.pagination import (
     InvalidCursorError,
     Page,
@@ -71,7 +89,7 @@ UNREACHABLE_STATES = ("deactivated", "deletion_requested", "deleted", "banned")
 # --- statements on the message hot path, built once (bound parameters per call) ---------
 
 
-def _conversation_with_participants(condition: Any) -> Any:
+def _conversation_with_participants(condition: Any, *extra: Any) -> Any:
     return (
         select(
             conversations.c.id,
@@ -80,6 +98,7 @@ def _conversation_with_participants(condition: Any) -> Any:
             conversations.c.created_at,
             conversations.c.kind,
             *[column.label(f"p_{column.name}") for column in participants.c],
+            *extra,
         )
         .join(participants, participants.c.conversation_id == conversations.c.id)
         .where(condition)
@@ -108,6 +127,70 @@ _BLOCKED = select(
         )
     )
 )
+# Per participant row: does a block (either way) stand between it and the sender?
+_LOAD_FOR_SENDER = _conversation_with_participants(
+    conversations.c.id == bindparam("key"),
+    exists()
+    .where(
+        or_(
+            and_(
+                blocks.c.blocker_id == bindparam("sender"),
+                blocks.c.blocked_id == participants.c.user_id,
+            ),
+            and_(
+                blocks.c.blocker_id == participants.c.user_id,
+                blocks.c.blocked_id == bindparam("sender"),
+            ),
+        )
+    )
+    .label("p_blocks_sender"),
+)
+_INSERT_OUTBOX = insert(OutboxEventRow.__table__)  # type: ignore[attr-defined]
+
+# PostgreSQL: a message in ONE statement (one round trip; atomic on its own, so it can run
+# autocommitted). The sequence UPDATE row-locks the conversation (total order), the message
+# INSERT takes the new number (its unique keys refuse a retried client_id: the statement
+# fails as a whole, no number is used up), changed participants are saved from arrays (none
+# on the usual path) and the outbox event is staged only if the message was stored.
+_APPEND_MESSAGE_PG = (
+    text(
+        """
+WITH next_seq AS (
+    UPDATE conversations
+       SET last_seq = last_seq + 1, last_message_id = :message_id, updated_at = :created_at
+     WHERE id = :conversation_id
+ RETURNING last_seq
+), new_message AS (
+    INSERT INTO messages (id, conversation_id, sender_id, content, client_id, seq, created_at)
+    SELECT :message_id, :conversation_id, :sender_id, :content, :client_id, last_seq,
+           :created_at
+      FROM next_seq
+ RETURNING seq
+), changed AS (
+    UPDATE conversation_participants AS p
+       SET folder = v.folder, is_active = v.is_active, left_at = v.left_at,
+           last_read_message_id = v.last_read_message_id, last_read_seq = v.last_read_seq
+      FROM unnest(CAST(:p_user_ids AS varchar[]), CAST(:p_folders AS varchar[]),
+                  CAST(:p_active AS boolean[]), CAST(:p_left_at AS timestamptz[]),
+                  CAST(:p_read_ids AS varchar[]), CAST(:p_read_seqs AS integer[]))
+           AS v(user_id, folder, is_active, left_at, last_read_message_id, last_read_seq)
+     WHERE p.conversation_id = :conversation_id AND p.user_id = v.user_id
+       AND EXISTS (SELECT 1 FROM new_message)
+), staged AS (
+    INSERT INTO outbox_events (id, topic, payload, occurred_at, available_at, attempts)
+    SELECT :event_id, :topic, :payload, :occurred_at, :occurred_at, 0
+      FROM new_message
+)
+SELECT seq FROM new_message
+"""
+    )
+    .bindparams(
+        bindparam("created_at", type_=UtcDateTime),
+        bindparam("occurred_at", type_=UtcDateTime),
+        bindparam("payload", type_=JsonDocument),
+    )
+    .columns(literal_column("seq", Integer))
+)
 
 
 # --- mappers ---------------------------------------------------------------------------
@@ -123,6 +206,18 @@ def _participant_values(conversation_id: str, p: Any) -> dict[str, Any]:
         "left_at": p.left_at,
         "last_read_message_id": p.last_read_message_id,
         "last_read_seq": p.last_read_seq,
+    }
+
+
+def _message_values(message: Message) -> dict[str, Any]:
+    return {
+        "id": message.id,
+        "conversation_id": message.conversation_id,
+        "sender_id": message.sender_id,
+        "content": message.content,
+        "client_id": message.client_id,
+        "seq": message.seq,
+        "created_at": message.created_at,
     }
 
 
@@ -164,13 +259,50 @@ def _time_cursor(request: PageRequest) -> tuple[datetime, str] | None:
 
 
 class SqlConversationRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+    """`on_outbox_commit` (optional) is called once a message's outbox event has committed,
+    so an in-process outbox dispatcher can wake up at once."""
 
-    async def _load(self, query: Any, key: str) -> Conversation | None:
+    def __init__(
+        self, session: AsyncSession, on_outbox_commit: Callable[[], None] | None = None
+    ) -> None:
+        self._session = session
+        self._on_outbox_commit = on_outbox_commit
+        self._autocommit_transaction: object | None = None
+
+    @property
+    def _autocommit(self) -> bool:
+        current = self._session.get_transaction()
+        return current is not None and current is self._autocommit_transaction
+
+    async def _hot_path_session(self) -> AsyncSession:
+        """On PostgreSQL, a session that has not begun a transaction gets its connection in
+        autocommit mode: the send path's read and its one-statement write then cost one
+        round trip each (no BEGIN/COMMIT). Otherwise the caller's transaction is joined."""
+        session = self._session
+        if (
+            not self._autocommit
+            and not session.in_transaction()
+            and session.get_bind().dialect.name == "postgresql"
+        ):
+            await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            self._autocommit_transaction = session.get_transaction()
+        return session
+
+    async def _load(
+        self, query: Any, key: str, params: dict[str, Any] | None = None
+    ) -> Conversation | None:
         """The conversation and its participants in one query."""
+        joined = await self._load_rows(query, {"key": key, **(params or {})})
+        return self._conversation(joined)
+
+    async def _load_rows(
+        self, query: Any, params: dict[str, Any], session: AsyncSession | None = None
+    ) -> list[Any]:
         async with translate_errors():
-            joined = (await self._session.execute(query, {"key": key})).all()
+            return list((await (session or self._session).execute(query, params)).all())
+
+    @staticmethod
+    def _conversation(joined: list[Any]) -> Conversation | None:
         if not joined:
             return None
         row = joined[0]
@@ -201,6 +333,103 @@ class SqlConversationRepository:
 
     async def get(self, conversation_id: str) -> Conversation | None:
         return await self._load(_LOAD_BY_ID, conversation_id)
+
+    async def get_for_sender(self, conversation_id: str, sender_id: str) -> SenderContext | None:
+        session = await self._hot_path_session()
+        joined = await self._load_rows(
+            _LOAD_FOR_SENDER, {"key": conversation_id, "sender": sender_id}, session
+        )
+        conversation = self._conversation(joined)
+        if conversation is None:
+            return None
+        blocked = any(row.p_blocks_sender and row.p_user_id != sender_id for row in joined)
+        return SenderContext(conversation=conversation, sender_id=sender_id, blocked=blocked)
+
+    async def append_message(
+        self, message: Message, changed: Sequence[Participant], event: DomainEvent
+    ) -> int:
+        session = await self._hot_path_session()
+        if session.get_bind().dialect.name == "postgresql":
+            seq = await self._append_in_one_statement(session, message, changed, event)
+        else:
+            seq = await self._append_in_statements(session, message, changed, event)
+        message.seq = seq
+        if self._on_outbox_commit is not None:
+            if self._autocommit:
+                self._on_outbox_commit()  # already committed
+            else:
+                callback = self._on_outbox_commit
+                sa_event.listen(
+                    session.sync_session, "after_commit", lambda _s: callback(), once=True
+                )
+        return seq
+
+    async def _append_in_one_statement(
+        self,
+        session: AsyncSession,
+        message: Message,
+        changed: Sequence[Participant],
+        event: DomainEvent,
+    ) -> int:
+        staged = outbox_values(event)
+        params = {
+            "message_id": message.id,
+            "conversation_id": message.conversation_id,
+            "sender_id": message.sender_id,
+            "content": message.content,
+            "client_id": message.client_id,
+            "created_at": message.created_at,
+            "p_user_ids": [p.user_id for p in changed],
+            "p_folders": [p.folder.value for p in changed],
+            "p_active": [p.is_active for p in changed],
+            "p_left_at": [p.left_at for p in changed],
+            "p_read_ids": [p.last_read_message_id for p in changed],
+            "p_read_seqs": [p.last_read_seq for p in changed],
+            "event_id": staged["id"],
+            "topic": staged["topic"],
+            "payload": staged["payload"],
+            "occurred_at": staged["occurred_at"],
+        }
+        async with translate_errors():
+            seq = await session.scalar(_APPEND_MESSAGE_PG, params)
+        if seq is None:
+            raise ConversationNotFoundError("The conversation was not found.")
+        return int(seq)
+
+    async def _append_in_statements(
+        self,
+        session: AsyncSession,
+        message: Message,
+        changed: Sequence[Participant],
+        event: DomainEvent,
+    ) -> int:
+        """SQLite: the same writes as separate statements in the caller's transaction (its
+        `BEGIN IMMEDIATE` serializes writers); a savepoint keeps a refused duplicate from
+        using up a sequence number."""
+        async with translate_errors(), session.begin_nested():
+            seq = await session.scalar(
+                _NEXT_SEQ,
+                {
+                    "conversation_id": message.conversation_id,
+                    "message_id": message.id,
+                    "at": message.created_at,
+                },
+            )
+            if seq is None:
+                raise ConversationNotFoundError("The conversation was not found.")
+            message.seq = int(seq)
+            await session.execute(_INSERT_MESSAGE, _message_values(message))
+            for p in changed:
+                await session.execute(
+                    update(participants)
+                    .where(
+                        participants.c.conversation_id == message.conversation_id,
+                        participants.c.user_id == p.user_id,
+                    )
+                    .values(**_participant_values(message.conversation_id, p))
+                )
+            await session.execute(_INSERT_OUTBOX, outbox_values(event))
+        return int(seq)
 
     async def find_by_pair(self, pair_key: str) -> Conversation | None:
         return await self._load(_LOAD_BY_PAIR, pair_key)
@@ -255,18 +484,7 @@ class SqlConversationRepository:
 
     async def add_message(self, message: Message) -> None:
         async with translate_errors():
-            await self._session.execute(
-                _INSERT_MESSAGE,
-                {
-                    "id": message.id,
-                    "conversation_id": message.conversation_id,
-                    "sender_id": message.sender_id,
-                    "content": message.content,
-                    "client_id": message.client_id,
-                    "seq": message.seq,
-                    "created_at": message.created_at,
-                },
-            )
+            await self._session.execute(_INSERT_MESSAGE, _message_values(message))
 
     async def find_message(
         self, conversation_id: str, sender_id: str, client_id: str

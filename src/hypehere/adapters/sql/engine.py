@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncSession
 
@@ -22,9 +24,22 @@ def ensure_sqlite_directory(url: str) -> None:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
 
 
-def create_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> AsyncEngine:
+DEFAULT_PING_AFTER_IDLE_SECONDS = 10.0
+POOL_RECYCLE_SECONDS = 1800
+
+
+def create_engine(
+    url: str,
+    *,
+    echo: bool = False,
+    pool_size: int = 10,
+    ping_after_idle_seconds: float = DEFAULT_PING_AFTER_IDLE_SECONDS,
+) -> AsyncEngine:
     """Create the engine. SQLite gets WAL, foreign keys, a busy timeout and
-    `BEGIN IMMEDIATE` transactions, so concurrent writers queue instead of failing."""
+    `BEGIN IMMEDIATE` transactions, so concurrent writers queue instead of failing.
+
+    PostgreSQL: no ping on every checkout (asyncpg's pre-ping is BEGIN + query + ROLLBACK,
+    three round trips, more than a chat message's own work); see `_check_on_checkout`."""
     if is_sqlite(url):
         ensure_sqlite_directory(url)
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
@@ -33,9 +48,38 @@ def create_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Async
     kwargs: dict[str, Any] = {
         "pool_size": pool_size,
         "max_overflow": pool_size,
-        "pool_pre_ping": True,
+        "pool_recycle": POOL_RECYCLE_SECONDS,
     }
-    return create_async_engine(url, echo=echo, **kwargs)
+    engine = create_async_engine(url, echo=echo, **kwargs)
+    _check_on_checkout(engine, ping_after_idle_seconds)
+    return engine
+
+
+def _check_on_checkout(engine: AsyncEngine, ping_after_idle_seconds: float) -> None:
+    """Hand out only live connections, cheaply: a connection whose socket the server has
+    closed (PostgreSQL restarted or terminated the backend) is replaced without a round
+    trip, and one that sat idle in the pool longer than `ping_after_idle_seconds` (where a
+    silently dropped link hides) is pinged first. A dead link on a busy connection still
+    fails its statement (StorageUnavailableError, 503); SQLAlchemy then invalidates the
+    pool, so the connections that predate the outage are not handed out again."""
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["checked_in_at"] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        driver_connection = getattr(dbapi_connection, "driver_connection", None)
+        is_closed = getattr(driver_connection, "is_closed", None)
+        if is_closed is not None and is_closed():
+            raise DisconnectionError("the server closed the connection")
+        checked_in_at = record.info.get("checked_in_at")
+        if checked_in_at is None or time.monotonic() - checked_in_at < ping_after_idle_seconds:
+            return
+        try:
+            dbapi_connection.ping()
+        except Exception as exc:
+            raise DisconnectionError("the connection failed its ping") from exc
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:

@@ -12,6 +12,18 @@ from hypehere.adapters.sql.tables.outbox import OutboxEventRow
 from hypehere.domain.shared.events import DomainEvent
 
 
+def outbox_values(event: DomainEvent) -> dict[str, Any]:
+    """The `outbox_events` row of a new event (for adapters that insert it themselves)."""
+    return {
+        "id": event.event_id,
+        "topic": event.topic,
+        "payload": event.payload(),
+        "occurred_at": event.occurred_at,
+        "available_at": event.occurred_at,
+        "attempts": 0,
+    }
+
+
 class SqlOutboxWriter:
     """`on_commit` (optional) is called after a transaction that staged events commits, so
     an in-process dispatcher can wake up at once instead of waiting for its next poll."""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
@@ -19,11 +20,13 @@ from hypehere.domain.chat.model import (
     Conversation,
     Folder,
     Message,
+    Participant,
     Room,
     RoomMember,
     RoomMessage,
     RoomRestriction,
 )
+from hypehere.domain.shared.events import DomainEvent
 from hypehere.domain.shared.pagination import Page, PageRequest
 
 
@@ -46,8 +49,36 @@ class ChatPeers(Protocol):
     async def chat_settings(self, user_ids: Iterable[str]) -> dict[str, ChatSettings]: ...
 
 
+@dataclass(frozen=True, slots=True)
+class SenderContext:
+    """A conversation as a sender sees it before writing: `blocked` is True when a block
+    (either way) stands between `sender_id` and another participant."""
+
+    conversation: Conversation
+    sender_id: str
+    blocked: bool
+
+
 class ConversationRepository(Protocol):
     async def get(self, conversation_id: str) -> Conversation | None: ...
+
+    async def get_for_sender(self, conversation_id: str, sender_id: str) -> SenderContext | None:
+        """The conversation with its participants and the block check for `sender_id`, in
+        one read (the message hot path)."""
+        ...
+
+    async def append_message(
+        self, message: Message, changed: Sequence[Participant], event: DomainEvent
+    ) -> int:
+        """Store `message` with the conversation's next sequence number (returned and set
+        on `message.seq`; the conversation's last activity becomes this message), save the
+        `changed` participants and stage `event` in the outbox, all or nothing. A second
+        message with the same (sender, client_id) in the conversation raises
+        StorageConflictError and changes nothing.
+
+        It is the unit of work's last write: when the unit of work has not written before,
+        an adapter may commit it on its own (PostgreSQL: one autocommitted statement)."""
+        ...
 
     async def find_by_pair(self, pair_key: str) -> Conversation | None: ...
 

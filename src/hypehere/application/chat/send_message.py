@@ -1,5 +1,5 @@
 """Send a message in a 1:1 conversation: stored first (idempotent by client_id), then
-broadcast; the outbox gets `chat.message_sent` in the same transaction."""
+broadcast; the outbox gets `chat.message_sent` atomically with the message."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ import msgspec
 import structlog
 
 from hypehere.application.chat.frames import MessageFrame, conversation_topic
-from hypehere.application.chat.ports import ChatPeers, ConversationRepository
+from hypehere.application.chat.ports import ConversationRepository
 from hypehere.application.chat.views import MessageView
 from hypehere.application.common.actor import Actor
 from hypehere.application.common.errors import StorageConflictError
-from hypehere.application.common.outbox import OutboxWriter
 from hypehere.application.common.realtime import RealtimePublisher
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.domain.chat.errors import BlockedError, ConversationNotFoundError
@@ -41,15 +40,11 @@ class SendMessage:
         self,
         uow: UnitOfWork,
         conversations: ConversationRepository,
-        peers: ChatPeers,
-        outbox: OutboxWriter,
         publisher: RealtimePublisher,
         clock: Clock,
     ) -> None:
         self._uow = uow
         self._conversations = conversations
-        self._peers = peers
-        self._outbox = outbox
         self._publisher = publisher
         self._clock = clock
 
@@ -84,32 +79,28 @@ class SendMessage:
     ) -> SendMessageResult:
         me = cmd.actor.user_id
         async with self._uow:
-            conversation = await self._conversations.get(cmd.conversation_id)
-            if conversation is None or not conversation.is_participant(me):
+            # One read (conversation, participants, block check) and one write (sequence,
+            # message, changed participants, outbox event): two round trips on PostgreSQL.
+            found = await self._conversations.get_for_sender(cmd.conversation_id, me)
+            if found is None or not found.conversation.is_participant(me):
                 raise ConversationNotFoundError("The conversation was not found.")
+            if found.blocked:
+                raise BlockedError("You cannot message this user.")
+            conversation = found.conversation
             # No pre-check for a retried client_id: the unique key refuses the duplicate and
-            # `execute` answers with the stored message (one round trip less per message).
+            # `execute` answers with the stored message.
             others = conversation.others(me)
-            for other in others:
-                if await self._peers.blocked_either_way(me, other.user_id):
-                    raise BlockedError("You cannot message this user.")
             now = self._clock.now()
-            message_id = new_id()
-            seq = await self._conversations.next_seq(conversation.id, message_id, now)
             message, rejoined = conversation.write(
-                me, content, client_id, seq, now, message_id=message_id
+                me, content, client_id, seq=0, now=now, message_id=new_id()
             )
-            await self._conversations.add_message(message)
-            for participant in rejoined:
-                await self._conversations.save_participant(conversation, participant.user_id)
-            await self._outbox.add(
-                MessageSent(
-                    occurred_at=message.created_at,
-                    message_id=message.id,
-                    conversation_id=conversation.id,
-                    sender_id=me,
-                    recipient_ids=tuple(p.user_id for p in others),
-                    is_request=any(p.folder is Folder.REQUESTS for p in others),
-                )
+            event = MessageSent(
+                occurred_at=message.created_at,
+                message_id=message.id,
+                conversation_id=conversation.id,
+                sender_id=me,
+                recipient_ids=tuple(p.user_id for p in others),
+                is_request=any(p.folder is Folder.REQUESTS for p in others),
             )
+            await self._conversations.append_message(message, rejoined, event)
         return SendMessageResult(message=MessageView.of(message), duplicate=False)

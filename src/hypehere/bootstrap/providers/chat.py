@@ -42,6 +42,7 @@ from hypehere.application.chat.send_typing import SendTyping
 from hypehere.application.chat.start_conversation import StartConversation
 from hypehere.bootstrap.providers.users import password_hasher_for
 from hypehere.bootstrap.settings import Settings
+from hypehere.entrypoints.outbox.dispatcher import OutboxWakeup
 
 
 class ChatProvider(Provider):
@@ -51,8 +52,9 @@ class ChatProvider(Provider):
         return password_hasher_for(settings)
 
     @provide(scope=Scope.REQUEST)
-    def conversations(self, session: AsyncSession) -> ConversationRepository:
-        return SqlConversationRepository(session)
+    def conversations(self, session: AsyncSession, wakeup: OutboxWakeup) -> ConversationRepository:
+        # The message hot path stages its outbox event itself (in the same statement).
+        return SqlConversationRepository(session, on_outbox_commit=wakeup.notify)
 
     @provide(scope=Scope.REQUEST)
     def conversation_reader(self, session: AsyncSession) -> ConversationReader:

@@ -36,7 +36,9 @@ class DatabaseProvider(Provider):
     @provide(scope=Scope.APP)
     async def engine(self, settings: Settings) -> AsyncIterator[AsyncEngine]:
         engine = create_engine(
-            settings.effective_database_url, pool_size=settings.database_pool_size
+            settings.effective_database_url,
+            pool_size=settings.database_pool_size,
+            ping_after_idle_seconds=settings.database_ping_after_idle_seconds,
         )
         yield engine
         await engine.dispose()
