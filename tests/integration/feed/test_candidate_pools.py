@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from hypehere.adapters.sql.engine import create_engine, create_session_factory
 from hypehere.adapters.sql.feed import pools as pools_module
 from hypehere.adapters.sql.feed.candidates import SqlFeedCandidates
-from hypehere.adapters.sql.feed.pools import NATIVE, CandidatePools, Pool
+from hypehere.adapters.sql.feed.pools import LEARNERS, NATIVE, CandidatePools, Pool
 from tests.conftest import truncate_all
 from tests.contract.feed.test_feed_store_contract import NOW, make_post
 from tests.contract.feed.world import SqlWorld
@@ -187,3 +187,41 @@ async def test_the_window_applies_to_cached_pools_too(
     finally:
         await pools.close()
         await world.session.close()
+
+
+async def test_stale_pools_are_refreshed_one_at_a_time(
+    factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world, _, _ = await _world(factory)
+    await world.session.close()
+    clock = FakeMonotonic()
+    pools = CandidatePools(30.0, factory, monotonic=clock)
+    keys = [(NATIVE, "en"), (NATIVE, "ko"), (LEARNERS, "en")]
+    in_flight = 0
+    most = 0
+    real = pools_module.load_pool
+
+    async def tracking(session: AsyncSession, key: tuple[str, str], now: datetime) -> Pool:
+        nonlocal in_flight, most
+        in_flight += 1
+        most = max(most, in_flight)
+        try:
+            await asyncio.sleep(0.02)
+            return await real(session, key, now)
+        finally:
+            in_flight -= 1
+
+    async with factory() as session:
+        for key in keys:
+            await pools.get(key, NOW, session)
+    monkeypatch.setattr(pools_module, "load_pool", tracking)
+    clock.value += 31
+    try:
+        async with factory() as session:
+            for key in keys:
+                await pools.get(key, NOW, session)  # each starts a background refresh
+        assert len(pools._refreshing) == 3
+        await _settle(pools)
+        assert most == 1
+    finally:
+        await pools.close()

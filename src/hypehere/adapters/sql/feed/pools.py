@@ -240,6 +240,9 @@ class CandidatePools:
         self._entries: dict[PoolKey, _Entry] = {}
         self._loading: dict[PoolKey, asyncio.Future[Pool]] = {}
         self._refreshing: dict[PoolKey, asyncio.Task[None]] = {}
+        # Pools loaded together go stale together: refresh them one at a time, so a burst of
+        # refreshes never competes with requests for the CPU and the database all at once.
+        self._one_at_a_time = asyncio.Semaphore(1)
 
     @property
     def caching(self) -> bool:
@@ -281,10 +284,11 @@ class CandidatePools:
 
     async def _refresh(self, key: PoolKey, now: datetime) -> None:
         assert self._factory is not None
-        started = self._monotonic()
         try:
-            async with self._factory() as session, session.begin():
-                pool = await load_pool(session, key, now)
+            async with self._one_at_a_time:
+                started = self._monotonic()
+                async with self._factory() as session, session.begin():
+                    pool = await load_pool(session, key, now)
             self._entries[key] = _Entry(pool, started)
             logger.debug(
                 "feed_pool_refreshed",
