@@ -11,9 +11,11 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hypehere.adapters.sql.engine import create_engine, create_session_factory
+from hypehere.adapters.sql.feed import candidates as candidates_module
 from hypehere.adapters.sql.feed import pools as pools_module
 from hypehere.adapters.sql.feed.candidates import SqlFeedCandidates
 from hypehere.adapters.sql.feed.pools import LEARNERS, NATIVE, CandidatePools, Pool
+from hypehere.application.feed.ports import Impression
 from tests.conftest import truncate_all
 from tests.contract.feed.test_feed_store_contract import NOW, make_post
 from tests.contract.feed.world import SqlWorld
@@ -225,3 +227,27 @@ async def test_stale_pools_are_refreshed_one_at_a_time(
         assert most == 1
     finally:
         await pools.close()
+
+
+async def test_followed_source_skips_seen_posts_before_its_cap(
+    factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A heavy reader who has seen the newest posts of everyone they follow still gets the
+    older unseen ones (the cap counts unseen posts only)."""
+    monkeypatch.setattr(candidates_module, "FOLLOWED_CAP", 3)
+    world, me, _ = await _world(factory)
+    friend = await world.add_user("friend", native="ja")
+    await world.follow(me, friend)
+    made = []
+    for minutes_ago in (50, 40, 30, 20, 10):
+        post = make_post(friend, f"post {minutes_ago}", language="ja", minutes_ago=minutes_ago)
+        await world.ports.posts.add(post)
+        made.append(post.id)
+    await world.ports.log.record_impressions(
+        [Impression(me, post_id, friend, "s", 0, 1.0, "h", NOW) for post_id in made[2:]]
+    )
+    await world.commit()
+    try:
+        assert await _gather(factory, CandidatePools(), me) == set(made[:2])
+    finally:
+        await world.session.close()

@@ -20,6 +20,7 @@ from sqlalchemy import (
     BindParameter,
     Integer,
     Select,
+    String,
     bindparam,
     case,
     cast,
@@ -69,6 +70,7 @@ class ViewerContext:
     followed: set[str] = field(default_factory=set)
     blocked: set[str] = field(default_factory=set)  # either way
     seen: set[str] = field(default_factory=set)
+    seen_authors: dict[str, int] = field(default_factory=dict)  # seen posts per author
     affinity: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -80,37 +82,40 @@ class ViewerContext:
 # constructs per request cost more CPU than PostgreSQL spends executing them.
 _VIEWER: BindParameter[str] = bindparam("viewer_id")
 _SINCE: BindParameter[datetime] = bindparam("since")
-# The viewer's newest impressions: the posts that count as "seen".
-_SEEN = (
-    select(impressions.c.post_id)
-    .where(impressions.c.user_id == _VIEWER)
-    .order_by(impressions.c.shown_at.desc())
-    .limit(SEEN_WINDOW)
-)
 
 
 def _context_statement() -> Select[Any]:
-    """Everything per-viewer in one round trip: rows of (kind, value, number)."""
+    """Everything per-viewer in one round trip: rows of (kind, value, author, number)."""
+    no_text = cast(null(), String)
     no_number = cast(null(), Integer)
-    seen = _SEEN.subquery("seen")
+    seen = (
+        select(impressions.c.post_id, impressions.c.author_id)
+        .where(impressions.c.user_id == _VIEWER)
+        .order_by(impressions.c.shown_at.desc())
+        .limit(SEEN_WINDOW)
+        .subquery("seen")
+    )
     parts = [
-        select(literal("native"), users.c.native_language, no_number).where(users.c.id == _VIEWER),
-        select(literal("target"), user_languages.c.language, user_languages.c.position).where(
-            user_languages.c.user_id == _VIEWER
+        select(literal("native"), users.c.native_language, no_text, no_number).where(
+            users.c.id == _VIEWER
         ),
-        select(literal("follows"), follows.c.followee_id, no_number).where(
+        select(
+            literal("target"), user_languages.c.language, no_text, user_languages.c.position
+        ).where(user_languages.c.user_id == _VIEWER),
+        select(literal("follows"), follows.c.followee_id, no_text, no_number).where(
             follows.c.follower_id == _VIEWER
         ),
-        select(literal("blocked"), blocks.c.blocked_id, no_number).where(
+        select(literal("blocked"), blocks.c.blocked_id, no_text, no_number).where(
             blocks.c.blocker_id == _VIEWER
         ),
-        select(literal("blocked"), blocks.c.blocker_id, no_number).where(
+        select(literal("blocked"), blocks.c.blocker_id, no_text, no_number).where(
             blocks.c.blocked_id == _VIEWER
         ),
-        select(literal("seen"), seen.c.post_id, no_number),
+        select(literal("seen"), seen.c.post_id, seen.c.author_id, no_number),
         select(
             literal("affinity"),
             engagements.c.author_id,
+            no_text,
             cast(func.sum(case((engagements.c.kind == "comment", 2), else_=1)), Integer),
         )
         .where(
@@ -123,18 +128,20 @@ def _context_statement() -> Select[Any]:
 
 
 def _followed_statement(by_language: bool) -> Select[Any]:
-    """The followed authors' newest posts with facts, seen ones skipped before the cap (so
-    a heavy reader's feed does not run dry), removed posts left out."""
+    """The followed authors' newest `cap` posts with facts, removed posts left out.
+
+    Seen posts are not excluded here (a `NOT IN` over the seen window made PostgreSQL scan
+    every post in the window instead of each followed author's index range): the caller
+    asks for as many more as it has seen posts by followed authors and drops them."""
     followed = select(follows.c.followee_id).where(follows.c.follower_id == _VIEWER)
     ids = select(posts.c.id).where(
         posts.c.author_id.in_(followed),
         posts.c.created_at >= _SINCE,
         posts.c.removed_at.is_(None),
-        posts.c.id.not_in(_SEEN),
     )
     if by_language:
         ids = ids.where(posts.c.language == bindparam("language"))
-    ids = ids.order_by(posts.c.created_at.desc()).limit(FOLLOWED_CAP)
+    ids = ids.order_by(posts.c.created_at.desc()).limit(bindparam("cap", type_=Integer))
     return posts_with_facts(ids, _SINCE)
 
 
@@ -144,7 +151,7 @@ _FOLLOWED = {False: _followed_statement(False), True: _followed_statement(True)}
 
 def _context(rows: Iterable[Any]) -> ViewerContext:
     ctx = ViewerContext()
-    for kind, value, number in rows:
+    for kind, value, author, number in rows:
         if kind == "native":
             ctx.native = value
         elif kind == "target":
@@ -155,6 +162,7 @@ def _context(rows: Iterable[Any]) -> ViewerContext:
             ctx.blocked.add(value)
         elif kind == "seen":
             ctx.seen.add(value)
+            ctx.seen_authors[author] = ctx.seen_authors.get(author, 0) + 1
         else:
             ctx.affinity[value] = float(number)
     return ctx
@@ -255,8 +263,14 @@ class SqlFeedCandidates:
         authors = ctx.followed - ctx.blocked
         if not authors:
             return []
+        # Enough rows that FOLLOWED_CAP unseen ones remain when there are that many.
+        seen = sum(n for author, n in ctx.seen_authors.items() if author in authors)
         params: dict[str, Any] = {"viewer_id": viewer_id, "since": since}
+        params["cap"] = FOLLOWED_CAP + seen
         if language is not None:
             params["language"] = language
         rows = await self._session.execute(_FOLLOWED[language is not None], params)
-        return [p for p in map(pool_post, rows) if p.author_id in authors]
+        found = [
+            p for p in map(pool_post, rows) if p.author_id in authors and p.post_id not in ctx.seen
+        ]
+        return found[:FOLLOWED_CAP]
