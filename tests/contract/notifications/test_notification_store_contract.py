@@ -137,6 +137,18 @@ class NotificationStoreContract:
         assert present == {h.ids["alice"]}
         assert await h.repo.dedup_keys_present([], "post:e1") == set()
 
+    async def test_dedup_pairs(self, h: Harness) -> None:
+        await h.repo.add(note(h, "alice", dedup="message:e1"))
+        await h.repo.add(note(h, "bob", dedup="message:e2"))
+        alice, bob = h.ids["alice"], h.ids["bob"]
+        pairs = [(alice, "message:e1"), (alice, "message:e2"), (bob, "message:e2")]
+        assert await h.repo.dedup_pairs_present(pairs) == {
+            (alice, "message:e1"),
+            (bob, "message:e2"),
+        }
+        assert await h.repo.dedup_pairs_present([(bob, "message:e1")]) == set()
+        assert await h.repo.dedup_pairs_present([]) == set()
+
     async def test_groups(self, h: Harness) -> None:
         group = note(h, "alice", at=T0)
         await h.repo.add(group)
@@ -243,6 +255,13 @@ class NotificationStoreContract:
             h.ids["carol"],
         }
         assert await h.audience.blocked_among(h.ids["dave"], others) == set()
+        a, b, c, d = (h.ids[n] for n in ("alice", "bob", "carol", "dave"))
+        assert await h.audience.blocked_pairs([(a, b), (b, a), (a, c), (a, d), (b, c)]) == {
+            (a, b),
+            (b, a),
+            (a, c),
+        }
+        assert await h.audience.blocked_pairs([]) == set()
 
     async def test_reachable(self, h: Harness) -> None:
         await h.set_state("bob", "banned")

@@ -79,6 +79,18 @@ class OutboxStoreContract:
 
         assert await store.fetch_pending(10, at(10_000)) == []
 
+    async def test_delivering_many_at_once(self, ports) -> None:
+        store, stage = ports
+        events = [SomethingHappened(occurred_at=at(i), n=i) for i in range(3)]
+        await stage(*events)
+        claimed = await store.fetch_pending(10, at(5))
+
+        await store.mark_delivered_many([claimed[0].id, claimed[2].id], at(6))
+        await store.mark_delivered_many([], at(6))
+
+        again = await store.fetch_pending(10, at(10_000))
+        assert [m.id for m in again] == [events[1].event_id]
+
     async def test_failed_events_come_back_at_retry_at(self, ports) -> None:
         store, stage = ports
         event = SomethingHappened(occurred_at=at(0), n=1)
@@ -131,6 +143,17 @@ class HandledEventsContract:
         assert await handled.is_handled("search.index", "e1")
         assert not await handled.is_handled("search.index", "e2")
         assert not await handled.is_handled("notifications.fanout", "e1")
+
+    async def test_records_many_at_once(self, handled: HandledEvents) -> None:
+        await handled.mark_handled("search.index", "e1", T0)
+        await handled.mark_handled_many("search.index", ["e2", "e3"], T0)
+        await handled.mark_handled_many("search.index", [], T0)
+
+        assert await handled.handled_among("search.index", ["e1", "e3", "e4"]) == {"e1", "e3"}
+        assert await handled.handled_among("notifications.fanout", ["e1", "e2"]) == set()
+        assert await handled.handled_among("search.index", []) == set()
+        with pytest.raises(StorageConflictError):
+            await handled.mark_handled_many("search.index", ["e4", "e2"], T0)
 
     async def test_recording_twice_is_a_conflict(self, handled: HandledEvents) -> None:
         await handled.mark_handled("search.index", "e1", T0)

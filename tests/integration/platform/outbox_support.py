@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar, NamedTuple
@@ -17,6 +18,7 @@ from hypehere.application.common.uow import UnitOfWork
 from hypehere.domain.shared.events import DomainEvent
 
 TOPIC = "test.something_happened"
+OTHER_TOPIC = "test.something_else"
 EFFECTS_TABLE = "test_outbox_effects"
 
 
@@ -92,12 +94,31 @@ class BlockingRecord(RecordEffect):
         await self.release.wait()
 
 
+class BatchRecord(RecordEffect):
+    """Batch-capable: `handle_batch` records each run it gets (one transaction per run)."""
+
+    name = "test.batch_record"
+    batches: ClassVar[list[list[str]]] = []
+    poison: ClassVar[set[int]] = set()  # payload `n` values whose handling fails
+
+    async def handle(self, message: OutboxMessage) -> None:
+        if message.payload["n"] in self.poison:
+            raise RuntimeError("poison event")
+        await super().handle(message)
+
+    async def handle_batch(self, messages: Sequence[OutboxMessage]) -> None:
+        self.batches.append([m.id for m in messages])
+        for message in messages:
+            await self.handle(message)
+
+
 class HandlersProvider(Provider):
     record = provide(RecordEffect, scope=Scope.REQUEST)
     fail_twice = provide(FailTwiceThenRecord, scope=Scope.REQUEST)
     always_fails = provide(AlwaysFails, scope=Scope.REQUEST)
     hang = provide(HangForever, scope=Scope.REQUEST)
     blocking = provide(BlockingRecord, scope=Scope.REQUEST)
+    batch = provide(BatchRecord, scope=Scope.REQUEST)
 
 
 async def reset_effects(engine: AsyncEngine) -> None:
@@ -141,6 +162,12 @@ async def outbox_row(engine: AsyncEngine, event_id: str) -> dict[str, Any]:
             )
         ).one()
         return dict(row._mapping)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SomethingElse(DomainEvent):
+    topic: ClassVar[str] = OTHER_TOPIC
+    n: int
 
 
 def event_at(when: datetime, n: int = 1) -> SomethingHappened:

@@ -8,8 +8,8 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator, Sequence
-from datetime import datetime
+from collections.abc import AsyncIterator, Iterator, Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -25,14 +25,17 @@ from hypehere.bootstrap.settings import Settings
 from hypehere.bootstrap.worker import EmbeddedWorker
 from hypehere.entrypoints.outbox.dispatcher import OutboxDispatcher
 from tests.integration.platform.outbox_support import (
+    OTHER_TOPIC,
     TOPIC,
     AlwaysFails,
+    BatchRecord,
     BlockingRecord,
     FailTwiceThenRecord,
     HandlersProvider,
     HangForever,
     RecordEffect,
     Route,
+    SomethingElse,
     effects,
     event_at,
     outbox_row,
@@ -97,6 +100,9 @@ class AckFails:
     async def mark_delivered(self, event_id: str, now: datetime) -> None:
         raise self._failure
 
+    async def mark_delivered_many(self, event_ids: Sequence[str], now: datetime) -> None:
+        raise self._failure
+
     async def mark_failed(self, event_id: str, error: str, retry_at: datetime) -> None:
         await self._store.mark_failed(event_id, error, retry_at)
 
@@ -117,6 +123,92 @@ async def test_delivers_each_event_to_its_handler_once(container, engine, clock)
         row = await outbox_row(engine, event.event_id)
         assert row["delivered_at"] is not None
         assert row["attempts"] == 1
+
+
+@pytest.fixture
+def batch_record() -> Iterator[type[BatchRecord]]:
+    BatchRecord.batches.clear()
+    BatchRecord.poison.clear()
+    yield BatchRecord
+    BatchRecord.batches.clear()
+    BatchRecord.poison.clear()
+
+
+async def test_a_batch_handler_gets_runs_of_consecutive_events_of_its_topic(
+    container, engine, clock, batch_record
+) -> None:
+    now = clock.now() - timedelta(seconds=10)  # all due
+    first = [event_at(now + timedelta(milliseconds=i), i) for i in range(3)]
+    between = SomethingElse(occurred_at=now + timedelta(milliseconds=3), n=3)
+    last = [event_at(now + timedelta(milliseconds=4 + i), 4 + i) for i in range(2)]
+    await stage(container, *first, between, *last)
+    routes = [
+        Route(TOPIC, BatchRecord.name, BatchRecord),
+        Route(OTHER_TOPIC, RecordEffect.name, RecordEffect),
+    ]
+    dispatcher = await dispatcher_for(container, clock, routes)
+
+    assert await dispatcher.drain() == 6
+
+    # two runs (the other topic's event keeps its place between them), one call each
+    assert batch_record.batches == [[e.event_id for e in first], [e.event_id for e in last]]
+    assert sorted(await effects(engine, BatchRecord.name)) == sorted(
+        e.event_id for e in first + last
+    )
+    assert await effects(engine, RecordEffect.name) == [between.event_id]
+    for event in [*first, between, *last]:
+        assert (await outbox_row(engine, event.event_id))["delivered_at"] is not None
+
+
+async def test_a_failed_batch_is_retried_one_by_one_so_only_the_bad_event_waits(
+    container, engine, clock, batch_record
+) -> None:
+    events = [event_at(clock.now() - timedelta(seconds=10 - i / 1000), i) for i in range(4)]
+    await stage(container, *events)
+    batch_record.poison.add(2)
+    dispatcher = await dispatcher_for(
+        container, clock, [Route(TOPIC, BatchRecord.name, BatchRecord)]
+    )
+
+    assert await dispatcher.drain() == 4
+
+    # the batch rolled back whole, then each event ran alone: the good ones once
+    assert sorted(await effects(engine, BatchRecord.name)) == sorted(
+        e.event_id for e in events if e.payload()["n"] != 2
+    )
+    bad = await outbox_row(engine, events[2].event_id)
+    assert bad["delivered_at"] is None and bad["attempts"] == 1
+    assert "poison event" in bad["last_error"]
+    for event in (events[0], events[1], events[3]):
+        assert (await outbox_row(engine, event.event_id))["delivered_at"] is not None
+
+    # the bad event comes back alone once it is fixed, and nothing repeats
+    batch_record.poison.clear()
+    clock.advance(hours=1)
+    assert await dispatcher.drain() == 1
+    assert sorted(await effects(engine, BatchRecord.name)) == sorted(e.event_id for e in events)
+
+
+async def test_a_redelivered_batch_skips_what_its_handler_already_did(
+    container, engine, clock, batch_record
+) -> None:
+    events = [event_at(clock.now() - timedelta(seconds=10 - i / 1000), i) for i in range(3)]
+    await stage(container, *events)
+    route = Route(TOPIC, BatchRecord.name, BatchRecord)
+    failing_ack = await dispatcher_for(
+        container,
+        clock,
+        [route],
+        store=AckFails(await container.get(OutboxStore), RuntimeError("ack lost")),  # type: ignore[type-abstract]
+    )
+    assert await failing_ack.dispatch_once() == 3  # handled and recorded, ack lost
+
+    clock.advance(seconds=LEASE)
+    dispatcher = await dispatcher_for(container, clock, [route])
+    assert await dispatcher.drain() == 3
+    assert sorted(await effects(engine, BatchRecord.name)) == sorted(e.event_id for e in events)
+    for event in events:
+        assert (await outbox_row(engine, event.event_id))["delivered_at"] is not None
 
 
 @pytest.mark.parametrize(

@@ -271,6 +271,54 @@ async def test_message_in_requests_folder_is_not_notified(world: World) -> None:
     assert (n.kind, n.target.id, n.target.parent_id) == ("message", "m2", "c1")
 
 
+async def test_a_run_of_messages_is_notified_in_one_transaction_with_the_same_rules(
+    world: World,
+) -> None:
+    world.audience.blocks.add(("carol", "dave"))
+    await UpdateNotificationSettings(world.uow, world.settings, world.clock).execute(
+        UpdateNotificationSettingsCommand(actor=Actor("erin"), kinds={"message": False})
+    )
+    world.uow.commits = 0
+
+    def message(n: int, sender: str, recipient: str, **extra: Any) -> NotifyMessageCommand:
+        return NotifyMessageCommand(
+            event_id=f"e{n}",
+            message_id=f"m{n}",
+            conversation_id=f"c-{sender}-{recipient}",
+            sender_id=sender,
+            recipient_ids=[recipient],
+            **extra,
+        )
+
+    run = [
+        message(1, "bob", "alice"),
+        message(2, "alice", "bob"),
+        message(3, "bob", "alice"),
+        message(4, "carol", "dave"),  # blocked pair: nothing
+        message(5, "bob", "erin"),  # erin muted messages: nothing
+        message(6, "bob", "alice", is_request=True),  # in requests: nothing
+        message(7, "bob", "bob"),  # to yourself: nothing
+    ]
+    result = await NotifyMessage(world.run).execute_many(run)
+
+    assert result.notified == 3
+    assert world.uow.commits == 1
+    assert [n.target.id for n in world.of("alice")] == ["m1", "m3"]
+    assert [n.target.id for n in world.of("bob")] == ["m2"]
+    assert world.of("dave") == world.of("erin") == []
+    alice_frames = world.broker.frames(notifications_topic("alice"))
+    # each notification pushed, then one unread count per recipient for the whole run
+    assert [f["type"] for f in alice_frames] == ["notification", "notification", "unread_count"]
+    assert alice_frames[-1]["count"] == 2
+
+    # redelivered (whole or in part): nothing new
+    again = await NotifyMessage(world.run).execute_many(
+        [run[0], run[1], message(8, "bob", "alice")]
+    )
+    assert again.notified == 1
+    assert [n.target.id for n in world.of("alice")] == ["m1", "m3", "m8"]
+
+
 async def test_new_post_fans_out_to_followers_in_batches_and_mentions_win(world: World) -> None:
     followers = [f"f{i:03d}" for i in range(25)]
     for f in followers:

@@ -66,6 +66,9 @@ class InMemoryAudience:
     async def blocked_among(self, user_id: str, other_ids: Sequence[str]) -> set[str]:
         return {o for o in other_ids if (user_id, o) in self.blocks or (o, user_id) in self.blocks}
 
+    async def blocked_pairs(self, pairs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        return {(a, b) for a, b in pairs if (a, b) in self.blocks or (b, a) in self.blocks}
+
 
 class InMemoryNotificationStore:
     """NotificationRepository and NotificationReader over dicts."""
@@ -96,6 +99,10 @@ class InMemoryNotificationStore:
             for n in self.rows.values()
             if n.dedup_key == dedup_key and n.recipient_id in wanted
         }
+
+    async def dedup_pairs_present(self, pairs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        stored = {(n.recipient_id, n.dedup_key) for n in self.rows.values()}
+        return {pair for pair in pairs if pair in stored}
 
     async def open_group(
         self, recipient_id: str, group_key: str, since: datetime

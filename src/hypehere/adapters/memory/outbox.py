@@ -87,6 +87,10 @@ class InMemoryOutbox:
             entry.delivered_at = now
             entry.last_error = None
 
+    async def mark_delivered_many(self, event_ids: Sequence[str], now: datetime) -> None:
+        for event_id in event_ids:
+            await self.mark_delivered(event_id, now)
+
     async def mark_failed(self, event_id: str, error: str, retry_at: datetime) -> None:
         if entry := self._entries.get(event_id):
             entry.available_at = retry_at
@@ -109,3 +113,16 @@ class InMemoryHandledEvents:
         if (handler, event_id) in self.records:
             raise StorageConflictError("The change conflicts with existing data")
         self.records[(handler, event_id)] = now
+
+    async def handled_among(self, handler: str, event_ids: Sequence[str]) -> set[str]:
+        return {e for e in event_ids if (handler, e) in self.records}
+
+    async def mark_handled_many(
+        self, handler: str, event_ids: Sequence[str], now: datetime
+    ) -> None:
+        if any((handler, e) in self.records for e in event_ids) or len(set(event_ids)) != len(
+            event_ids
+        ):
+            raise StorageConflictError("The change conflicts with existing data")
+        for event_id in event_ids:
+            self.records[(handler, event_id)] = now

@@ -128,6 +128,23 @@ class SqlNotificationRepository:
                 found.update(rows.scalars())
         return found
 
+    async def dedup_pairs_present(self, pairs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        wanted = set(pairs)
+        recipients = list(dict.fromkeys(r for r, _ in pairs))
+        keys = list(dict.fromkeys(k for _, k in pairs))
+        found: set[tuple[str, str]] = set()
+        async with translate_errors():
+            for recipient_chunk in _chunks(recipients):
+                for key_chunk in _chunks(keys):
+                    rows = await self._session.execute(
+                        select(notifications_t.c.recipient_id, notifications_t.c.dedup_key).where(
+                            notifications_t.c.recipient_id.in_(recipient_chunk),
+                            notifications_t.c.dedup_key.in_(key_chunk),
+                        )
+                    )
+                    found.update(pair for pair in rows.tuples() if pair in wanted)
+        return found
+
     async def open_group(
         self, recipient_id: str, group_key: str, since: datetime
     ) -> Notification | None:
@@ -401,6 +418,20 @@ class SqlNotificationAudience:
                 for blocker, blocked in rows.tuples():
                     found.add(blocked if blocker == user_id else blocker)
         return found
+
+    async def blocked_pairs(self, pairs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        users = list(dict.fromkeys(u for pair in pairs for u in pair))
+        edges: set[tuple[str, str]] = set()
+        async with translate_errors():
+            for blockers in _chunks(users):
+                for blocked in _chunks(users):
+                    rows = await self._session.execute(
+                        select(blocks_t.c.blocker_id, blocks_t.c.blocked_id).where(
+                            blocks_t.c.blocker_id.in_(blockers), blocks_t.c.blocked_id.in_(blocked)
+                        )
+                    )
+                    edges.update(rows.tuples())
+        return {(a, b) for a, b in pairs if (a, b) in edges or (b, a) in edges}
 
     async def reachable(self, user_ids: Sequence[str]) -> set[str]:
         found: set[str] = set()

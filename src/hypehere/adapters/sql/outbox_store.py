@@ -15,6 +15,7 @@ from hypehere.domain.shared.clock import ensure_utc
 
 _outbox: Table = OutboxEventRow.__table__  # type: ignore[attr-defined]
 _handled: Table = HandledEventRow.__table__  # type: ignore[attr-defined]
+IN_CHUNK = 500  # ids per IN (...) list
 
 
 class SqlOutboxStore:
@@ -72,6 +73,18 @@ class SqlOutboxStore:
     async def mark_delivered(self, event_id: str, now: datetime) -> None:
         await self._update(event_id, delivered_at=now, last_error=None)
 
+    async def mark_delivered_many(self, event_ids: Sequence[str], now: datetime) -> None:
+        if not event_ids:
+            return
+        async with translate_errors(), self._session_factory() as session, session.begin():
+            for start in range(0, len(event_ids), IN_CHUNK):
+                chunk = list(event_ids[start : start + IN_CHUNK])
+                await session.execute(
+                    update(_outbox)
+                    .where(_outbox.c.id.in_(chunk))
+                    .values(delivered_at=now, last_error=None)
+                )
+
     async def mark_failed(self, event_id: str, error: str, retry_at: datetime) -> None:
         await self._update(event_id, available_at=retry_at, last_error=error)
 
@@ -103,4 +116,28 @@ class SqlHandledEvents:
         async with translate_errors():
             await self._session.execute(
                 _handled.insert().values(handler=handler, event_id=event_id, handled_at=now)
+            )
+
+    async def handled_among(self, handler: str, event_ids: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        async with translate_errors():
+            for start in range(0, len(event_ids), IN_CHUNK):
+                rows = await self._session.execute(
+                    select(_handled.c.event_id).where(
+                        _handled.c.handler == handler,
+                        _handled.c.event_id.in_(list(event_ids[start : start + IN_CHUNK])),
+                    )
+                )
+                found.update(rows.scalars())
+        return found
+
+    async def mark_handled_many(
+        self, handler: str, event_ids: Sequence[str], now: datetime
+    ) -> None:
+        if not event_ids:
+            return
+        async with translate_errors():
+            await self._session.execute(
+                _handled.insert(),
+                [{"handler": handler, "event_id": e, "handled_at": now} for e in event_ids],
             )

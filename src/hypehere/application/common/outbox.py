@@ -45,6 +45,10 @@ class OutboxStore(Protocol):
         """Every handler has processed the event; it is never fetched again."""
         ...
 
+    async def mark_delivered_many(self, event_ids: Sequence[str], now: datetime) -> None:
+        """`mark_delivered` for several events at once."""
+        ...
+
     async def mark_failed(self, event_id: str, error: str, retry_at: datetime) -> None:
         """A handler failed: fetch the event again from `retry_at`."""
         ...
@@ -61,12 +65,29 @@ class HandledEvents(Protocol):
 
     async def mark_handled(self, handler: str, event_id: str, now: datetime) -> None: ...
 
+    async def handled_among(self, handler: str, event_ids: Sequence[str]) -> set[str]:
+        """Those of `event_ids` that `handler` has already processed."""
+        ...
+
+    async def mark_handled_many(
+        self, handler: str, event_ids: Sequence[str], now: datetime
+    ) -> None: ...
+
 
 class OutboxHandler(Protocol):
     """Processes one topic's events. Resolved per event in a fresh request scope and run in
     one transaction with its `HandledEvents` record: its own `async with uow:` joins it."""
 
     async def handle(self, message: OutboxMessage) -> None: ...
+
+
+class BatchOutboxHandler(OutboxHandler, Protocol):
+    """A handler that can also process several events of its topic at once (in one
+    transaction with their `HandledEvents` records): the dispatcher hands it the run of
+    consecutive pending events of that topic. If the batch fails, the dispatcher retries its
+    events one by one with `handle`, so one bad event does not hold back the others."""
+
+    async def handle_batch(self, messages: Sequence[OutboxMessage]) -> None: ...
 
 
 EventHandler = Callable[[OutboxMessage], Awaitable[None]]

@@ -57,59 +57,90 @@ class NotificationComposer:
 
     async def compose(self, draft: Draft) -> list[Notification]:
         """Create or extend notifications; returns those that are new or changed."""
-        candidates = [r for r in dict.fromkeys(draft.recipient_ids) if r != draft.actor_id]
-        if not candidates:
-            return []
-        blocked = (
-            await self._audience.blocked_among(draft.actor_id, candidates)
-            if draft.actor_id
-            else set()
-        )
-        reachable = await self._audience.reachable(candidates)
-        settings = await self._settings.get_many(candidates)
-        recipients = [
-            r
-            for r in candidates
-            if r in reachable
-            and should_notify(
-                recipient_id=r,
-                actor_id=draft.actor_id,
-                kind=draft.kind,
-                settings=settings[r],
-                blocked_either_way=r in blocked,
-            )
+        return await self.compose_many([draft])
+
+    async def compose_many(self, drafts: Sequence[Draft]) -> list[Notification]:
+        """`compose` for several drafts, with the audience, settings and dedup reads done
+        once for all of them (the outbox hands over a run of events at once)."""
+        recipients = await self._recipients(drafts)
+        changed: list[Notification] = []
+        plain: list[tuple[Draft, list[str]]] = []
+        for draft, wanted in zip(drafts, recipients, strict=True):
+            if not wanted:
+                continue
+            if draft.kind.is_grouped and draft.actor_id is not None:
+                for recipient in wanted:
+                    notification = await self._group(recipient, draft, draft.actor_id)
+                    if notification is not None:
+                        changed.append(notification)
+            else:
+                plain.append((draft, wanted))
+        if plain:
+            changed.extend(await self._create_many(plain))
+        return changed
+
+    async def _recipients(self, drafts: Sequence[Draft]) -> list[list[str]]:
+        """Per draft, who gets it: not the actor, reachable, not blocked either way with the
+        actor, the kind not muted."""
+        candidates = [
+            [r for r in dict.fromkeys(d.recipient_ids) if r != d.actor_id] for d in drafts
         ]
-        if not recipients:
-            return []
-        if draft.kind.is_grouped and draft.actor_id is not None:
-            changed = []
-            for recipient in recipients:
-                notification = await self._group(recipient, draft, draft.actor_id)
-                if notification is not None:
-                    changed.append(notification)
-            return changed
-        return await self._create_many(recipients, draft)
+        everyone = list(dict.fromkeys(r for rs in candidates for r in rs))
+        if not everyone:
+            return [[] for _ in drafts]
+        pairs = list(
+            dict.fromkeys(
+                (d.actor_id, r)
+                for d, rs in zip(drafts, candidates, strict=True)
+                if d.actor_id is not None
+                for r in rs
+            )
+        )
+        blocked = await self._audience.blocked_pairs(pairs) if pairs else set()
+        reachable = await self._audience.reachable(everyone)
+        settings = await self._settings.get_many(everyone)
+        return [
+            [
+                r
+                for r in rs
+                if r in reachable
+                and should_notify(
+                    recipient_id=r,
+                    actor_id=d.actor_id,
+                    kind=d.kind,
+                    settings=settings[r],
+                    blocked_either_way=d.actor_id is not None and (d.actor_id, r) in blocked,
+                )
+            ]
+            for d, rs in zip(drafts, candidates, strict=True)
+        ]
 
     def _dedup_key(self, draft: Draft) -> str:
         return f"{draft.kind.value}:{draft.event_id}"
 
-    async def _create_many(self, recipients: list[str], draft: Draft) -> list[Notification]:
-        dedup_key = self._dedup_key(draft)
-        seen = await self._repository.dedup_keys_present(recipients, dedup_key)
+    async def _create_many(self, plan: list[tuple[Draft, list[str]]]) -> list[Notification]:
+        keyed = [(draft, self._dedup_key(draft), recipients) for draft, recipients in plan]
+        seen = await self._repository.dedup_pairs_present(
+            [(r, key) for _, key, recipients in keyed for r in recipients]
+        )
         now = self._clock.now()
-        created = [
-            Notification.new(
-                id=new_id(),
-                recipient_id=r,
-                kind=draft.kind,
-                target=draft.target,
-                actor_id=draft.actor_id,
-                dedup_key=dedup_key,
-                now=now,
-            )
-            for r in recipients
-            if r not in seen
-        ]
+        created = []
+        for draft, key, recipients in keyed:
+            for r in recipients:
+                if (r, key) in seen:
+                    continue
+                seen.add((r, key))  # the same event twice in one batch: still one
+                created.append(
+                    Notification.new(
+                        id=new_id(),
+                        recipient_id=r,
+                        kind=draft.kind,
+                        target=draft.target,
+                        actor_id=draft.actor_id,
+                        dedup_key=key,
+                        now=now,
+                    )
+                )
         if created:
             await self._repository.add_many(created)
         return created
@@ -164,8 +195,7 @@ class ComposeAndPublish:
     async def run(self, drafts: Sequence[Draft]) -> NotifyResult:
         changed: list[Notification] = []
         async with self._uow:
-            for draft in drafts:
-                changed.extend(await self._composer.compose(draft))
+            changed.extend(await self._composer.compose_many(drafts))
             await self._publisher.publish_notifications(changed)
         if changed:
             logger.info(

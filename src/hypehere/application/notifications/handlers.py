@@ -6,6 +6,7 @@ actor), so an event is turned into notifications exactly once."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from hypehere.application.common.outbox import OutboxMessage
@@ -169,22 +170,27 @@ class CommentLikeNotificationHandler:
 
 
 class MessageNotificationHandler:
-    """`chat.message_sent`"""
+    """`chat.message_sent` (batch-capable: a run of messages in one transaction)."""
 
     def __init__(self, notify: NotifyMessage) -> None:
         self._notify = notify
 
     async def handle(self, message: OutboxMessage) -> None:
+        await self._notify.execute(self._command(message))
+
+    async def handle_batch(self, messages: Sequence[OutboxMessage]) -> None:
+        await self._notify.execute_many([self._command(m) for m in messages])
+
+    @staticmethod
+    def _command(message: OutboxMessage) -> NotifyMessageCommand:
         p = message.payload
-        await self._notify.execute(
-            NotifyMessageCommand(
-                event_id=message.id,
-                message_id=str(p["message_id"]),
-                conversation_id=str(p["conversation_id"]),
-                sender_id=str(p["sender_id"]),
-                recipient_ids=_ids(p, "recipient_ids"),
-                is_request=bool(p.get("is_request", False)),
-            )
+        return NotifyMessageCommand(
+            event_id=message.id,
+            message_id=str(p["message_id"]),
+            conversation_id=str(p["conversation_id"]),
+            sender_id=str(p["sender_id"]),
+            recipient_ids=_ids(p, "recipient_ids"),
+            is_request=bool(p.get("is_request", False)),
         )
 
 

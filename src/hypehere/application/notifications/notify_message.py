@@ -1,7 +1,12 @@
 """`chat.message_sent` -> a message notification for each recipient, except for
-conversations waiting in the recipient's `requests` folder (no push for strangers)."""
+conversations waiting in the recipient's `requests` folder (no push for strangers).
+
+`execute_many` takes a run of messages at once (one transaction, one read of the audience
+and settings for all of them): under chat load the outbox hands them over in batches."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import msgspec
 
@@ -23,18 +28,20 @@ class NotifyMessage:
         self._run = run
 
     async def execute(self, cmd: NotifyMessageCommand) -> NotifyResult:
-        if cmd.is_request:
+        return await self.execute_many([cmd])
+
+    async def execute_many(self, cmds: Sequence[NotifyMessageCommand]) -> NotifyResult:
+        drafts = [
+            Draft(
+                kind=NotificationKind.MESSAGE,
+                actor_id=cmd.sender_id,
+                target=Target(TargetType.MESSAGE, cmd.message_id, parent_id=cmd.conversation_id),
+                recipient_ids=cmd.recipient_ids,
+                event_id=cmd.event_id,
+            )
+            for cmd in cmds
+            if not cmd.is_request
+        ]
+        if not drafts:
             return NotifyResult(notified=0)
-        return await self._run.run(
-            [
-                Draft(
-                    kind=NotificationKind.MESSAGE,
-                    actor_id=cmd.sender_id,
-                    target=Target(
-                        TargetType.MESSAGE, cmd.message_id, parent_id=cmd.conversation_id
-                    ),
-                    recipient_ids=cmd.recipient_ids,
-                    event_id=cmd.event_id,
-                )
-            ]
-        )
+        return await self._run.run(drafts)

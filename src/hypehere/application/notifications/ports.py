@@ -56,6 +56,10 @@ class NotificationRepository(Protocol):
         """Which of the recipients already have a notification with this dedup key."""
         ...
 
+    async def dedup_pairs_present(self, pairs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Those of the (recipient_id, dedup_key) pairs that already have a notification."""
+        ...
+
     async def open_group(
         self, recipient_id: str, group_key: str, since: datetime
     ) -> Notification | None:
@@ -113,6 +117,10 @@ class Audience(Protocol):
 
     async def blocked_among(self, user_id: str, other_ids: Sequence[str]) -> set[str]:
         """Those of `other_ids` who block `user_id` or whom `user_id` blocks."""
+        ...
+
+    async def blocked_pairs(self, pairs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Those of the (a, b) pairs where a blocks b or b blocks a (one read for many)."""
         ...
 
     async def reachable(self, user_ids: Sequence[str]) -> set[str]:

@@ -60,6 +60,17 @@ class HandlerRoute(Protocol):
     def handler_type(self) -> type[OutboxHandler]: ...
 
 
+def _runs(messages: Sequence[OutboxMessage]) -> list[list[OutboxMessage]]:
+    """Split into runs of consecutive events with the same topic (order kept)."""
+    runs: list[list[OutboxMessage]] = []
+    for message in messages:
+        if runs and runs[-1][0].topic == message.topic:
+            runs[-1].append(message)
+        else:
+            runs.append([message])
+    return runs
+
+
 class OutboxWakeup:
     """Set after a commit that staged outbox events; the dispatcher waits on it between
     polls, so in-process delivery starts right away."""
@@ -114,15 +125,96 @@ class OutboxDispatcher:
         return timedelta(seconds=seconds)
 
     async def dispatch_once(self) -> int:
-        """Claim one batch of due events and deliver each; returns how many were claimed."""
+        """Claim one batch of due events and deliver it; returns how many were claimed.
+
+        Consecutive events of one topic form a run: a handler with `handle_batch` gets the
+        whole run in one transaction (the others, and a failed batch's events, one by one),
+        so events keep their order across topics. The delivered ones are acknowledged in one
+        statement; failures are recorded per event."""
         messages = await self._store.fetch_pending(self._batch_size, self._clock.now())
-        for message in messages:
+        failures: dict[str, list[str]] = {}
+        for run in _runs(messages):
+            for route in self._routes.get(run[0].topic, ()):
+                await self._run_route(route, run, failures)
+        delivered = [m.id for m in messages if m.id not in failures]
+        if delivered:
             try:
-                await self._deliver(message)
+                await self._store.mark_delivered_many(delivered, self._clock.now())
             except Exception:
-                # Recording the outcome failed; the lease expires and the event comes back.
-                log.exception("outbox_ack_failed", event_id=message.id, topic=message.topic)
+                # Recording the outcome failed; the leases expire and the events come back
+                # (their handlers' ledger records keep the effects from repeating).
+                log.exception("outbox_ack_failed", events=len(delivered))
+            else:
+                for message in messages:
+                    if message.id not in failures:
+                        DELIVERED.labels(message.topic).inc()
+        for message in messages:
+            if message.id in failures:
+                try:
+                    await self._record_failure(message, failures[message.id])
+                except Exception:
+                    log.exception("outbox_ack_failed", event_id=message.id, topic=message.topic)
         return len(messages)
+
+    async def _run_route(
+        self,
+        route: HandlerRoute,
+        run: Sequence[OutboxMessage],
+        failures: dict[str, list[str]],
+    ) -> None:
+        if len(run) > 1 and hasattr(route.handler_type, "handle_batch"):
+            try:
+                await self._run_batch(route, run)
+                return
+            except Exception:
+                log.warning(
+                    "outbox_batch_failed",
+                    topic=route.topic,
+                    handler=route.handler_name,
+                    events=len(run),
+                    exc_info=True,
+                )
+        for message in run:
+            try:
+                await self._run_handler(route, message)
+            except Exception as exc:
+                HANDLER_FAILURES.labels(route.handler_name).inc()
+                failures.setdefault(message.id, []).append(f"{route.handler_name}: {exc!r}")
+                log.warning(
+                    "outbox_handler_failed",
+                    event_id=message.id,
+                    topic=message.topic,
+                    handler=route.handler_name,
+                    attempts=message.attempts,
+                    exc_info=True,
+                )
+
+    async def _run_batch(self, route: HandlerRoute, run: Sequence[OutboxMessage]) -> None:
+        started = time.perf_counter()
+        with structlog.contextvars.bound_contextvars(topic=route.topic, handler=route.handler_name):
+            async with self._container() as request:
+                uow = await request.get(UnitOfWork)
+                handled = await request.get(HandledEvents)
+                async with uow:
+                    ids = [m.id for m in run]
+                    done = await handled.handled_among(route.handler_name, ids)
+                    todo = [m for m in run if m.id not in done]
+                    if todo:
+                        handler = await request.get(route.handler_type)
+                        await handler.handle_batch(todo)  # type: ignore[attr-defined]
+                        await handled.mark_handled_many(
+                            route.handler_name, [m.id for m in todo], self._clock.now()
+                        )
+        elapsed = time.perf_counter() - started
+        HANDLER_SECONDS.labels(route.handler_name).observe(elapsed)
+        log.info(
+            "outbox_batch_handled",
+            topic=route.topic,
+            handler=route.handler_name,
+            events=len(run),
+            skipped=len(run) - len(todo),
+            duration_ms=round(elapsed * 1000, 1),
+        )
 
     async def drain(self) -> int:
         """Deliver until nothing is due (events that fail are pushed into the future, so
@@ -159,27 +251,8 @@ class OutboxDispatcher:
                 task.cancel()
             await asyncio.gather(stopped, woken, return_exceptions=True)
 
-    async def _deliver(self, message: OutboxMessage) -> None:
-        failures: list[str] = []
-        for route in self._routes.get(message.topic, ()):
-            try:
-                await self._run_handler(route, message)
-            except Exception as exc:
-                HANDLER_FAILURES.labels(route.handler_name).inc()
-                failures.append(f"{route.handler_name}: {exc!r}")
-                log.warning(
-                    "outbox_handler_failed",
-                    event_id=message.id,
-                    topic=message.topic,
-                    handler=route.handler_name,
-                    attempts=message.attempts,
-                    exc_info=True,
-                )
+    async def _record_failure(self, message: OutboxMessage, failures: list[str]) -> None:
         now = self._clock.now()
-        if not failures:
-            await self._store.mark_delivered(message.id, now)
-            DELIVERED.labels(message.topic).inc()
-            return
         error = "; ".join(failures)[:4000]
         if message.attempts >= self._max_attempts:
             await self._store.mark_dead(message.id, error, now)
