@@ -270,7 +270,11 @@ class SqlFeedCandidates:
         if language is not None:
             params["language"] = language
         rows = await self._session.execute(_FOLLOWED[language is not None], params)
-        found = [
-            p for p in map(pool_post, rows) if p.author_id in authors and p.post_id not in ctx.seen
-        ]
-        return found[:FOLLOWED_CAP]
+        found: list[PoolPost] = []
+        for row in rows:
+            if row.id in ctx.seen or row.author_id not in authors:
+                continue
+            found.append(pool_post(row))
+            if len(found) == FOLLOWED_CAP:
+                break
+        return found
