@@ -5,6 +5,7 @@ posts arrive. A per-user generation number invalidates every session of a user a
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from typing import Any, Self
 
@@ -16,25 +17,27 @@ from hypehere.domain.feed.features import CandidateSignals
 SNAPSHOT_TTL_SECONDS = 30 * 60
 
 _encoder = msgspec.msgpack.Encoder()
-_signals_decoder = msgspec.msgpack.Decoder(dict[str, Any])
+_signals_decoder = msgspec.msgpack.Decoder(list[Any])
+_SIGNAL_KEYS = tuple(field.name for field in dataclasses.fields(CandidateSignals))
 
 
 class RankedItem(msgspec.Struct, frozen=True, array_like=True):
     post_id: str
     author_id: str
     score: float
-    # The candidate's ranking signals (`CandidateSignals.to_dict()`), msgpack-encoded once
-    # at ranking time and decoded only for the items a page shows (the impression log):
+    # The candidate's ranking signals: their values in field order, msgpack-encoded once at
+    # ranking time and decoded only for the items a page shows (the impression log), so
     # every later page loads and stores the snapshot without decoding 500 of them.
     signals: msgspec.Raw
 
     @classmethod
     def of(cls, signals: CandidateSignals, score: float) -> Self:
-        raw = msgspec.Raw(_encoder.encode(signals.to_dict()))
+        raw = msgspec.Raw(_encoder.encode([getattr(signals, key) for key in _SIGNAL_KEYS]))
         return cls(signals.post_id, signals.author_id, score, raw)
 
     def signals_dict(self) -> dict[str, Any]:
-        return _signals_decoder.decode(self.signals)
+        """The signals as `CandidateSignals.to_dict()` gives them."""
+        return dict(zip(_SIGNAL_KEYS, _signals_decoder.decode(self.signals), strict=True))
 
 
 class FeedSnapshot(msgspec.Struct):
