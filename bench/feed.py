@@ -48,6 +48,13 @@ def parse(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--users", type=int, default=2000, help="demo users seeded")
     parser.add_argument("--password", default=PASSWORD)
+    parser.add_argument(
+        "--pool-size",
+        type=int,
+        default=25,
+        help="HYPEHERE_DATABASE_POOL_SIZE per worker: a request holds a connection, so fewer "
+        "than the clients per worker churns overflow connections (a new PostgreSQL backend each)",
+    )
     parser.add_argument("--profile", type=int, default=30, help="viewers to profile in-process")
     parser.add_argument("--no-load", action="store_true", help="only the in-process profile")
     return parser.parse_args(argv)
@@ -228,7 +235,8 @@ def main(argv: list[str]) -> int:
     sizes: list[int] = []
     if not args.no_load:
         users = random.Random(1).sample(range(args.users), args.concurrency)
-        with serve(workers=args.workers) as base:
+        overrides = {"HYPEHERE_DATABASE_POOL_SIZE": str(args.pool_size)}
+        with serve(overrides, workers=args.workers) as base:
             tokens = asyncio.run(login_all(base, users, args.password))
             # Warm-up: one session per client (imports, pools, the model load).
             asyncio.run(load(base, tokens, 3.0, 1, args.limit))
@@ -238,7 +246,10 @@ def main(argv: list[str]) -> int:
     load_after = os.getloadavg()[0]
     print(f"machine: {machine()}, load avg {load_before:.1f} -> {load_after:.1f}")
     pacing = f"think {args.think:g} s between requests" if args.think else "closed loop"
-    print(f"setup: PostgreSQL, {redis}, {args.workers} uvicorn worker(s), {pacing}")
+    print(
+        f"setup: PostgreSQL, {redis}, {args.workers} uvicorn worker(s), pool {args.pool_size}, "
+        f"{pacing}"
+    )
     for result in results:
         print(result.line())
     if sizes:
