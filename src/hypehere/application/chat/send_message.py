@@ -66,7 +66,7 @@ class SendMessage:
                 raise
             return SendMessageResult(message=MessageView.of(existing), duplicate=True)
         if not result.duplicate:
-            logger.info("message_sent", conversation_id=cmd.conversation_id)
+            logger.debug("message_sent", conversation_id=cmd.conversation_id)
             await self._publisher.publish(
                 conversation_topic(cmd.conversation_id),
                 MessageFrame(message=result.message),
