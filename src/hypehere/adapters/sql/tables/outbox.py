@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, String, Text
+from sqlalchemy import Column, Index, String, Text, text
 from sqlmodel import Field, SQLModel
 
 from hypehere.adapters.sql.metadata import metadata as _metadata  # noqa: F401  (naming convention first)
@@ -14,7 +14,16 @@ from hypehere.adapters.sql.types import JsonDocument, UtcDateTime
 
 class OutboxEventRow(SQLModel, table=True):
     __tablename__ = "outbox_events"
-    __table_args__ = (Index("ix_outbox_events_pending", "delivered_at", "available_at"),)
+    # Only the events still due, in claim order: delivered ones leave it (migration 0010).
+    __table_args__ = (
+        Index(
+            "ix_outbox_events_due",
+            "available_at",
+            "id",
+            postgresql_where=text("delivered_at IS NULL AND dead_at IS NULL"),
+            sqlite_where=text("delivered_at IS NULL AND dead_at IS NULL"),
+        ),
+    )
 
     id: str = Field(sa_column=Column(String(36), primary_key=True))
     topic: str = Field(sa_column=Column(String(100), nullable=False))
