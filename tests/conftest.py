@@ -156,6 +156,7 @@ def test_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "jwt_secret": "test-secret-with-enough-entropy-0123456789abcdef",
         "embedded_worker": False,
         "password_hash_profile": "fast",
+        "gc_freeze": False,  # many apps per test process: freezing would keep them all
     }
     values.update(overrides)
     return load_settings(**values)

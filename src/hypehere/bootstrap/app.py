@@ -16,6 +16,7 @@ from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.types import ControllerRouterHandler
 
 from hypehere.bootstrap.container import make_container
+from hypehere.bootstrap.gc_tuning import settle_heap
 from hypehere.bootstrap.logging import configure_logging
 from hypehere.bootstrap.rate_limiting import rate_limit_lifespan, rate_limit_middlewares
 from hypehere.bootstrap.settings import Settings, load_settings
@@ -89,6 +90,8 @@ def create_app(
         try:
             if embedded is not None:
                 await embedded.start()
+            if settings.gc_freeze:
+                settle_heap()
             yield
         finally:
             await registry.drain()

@@ -117,6 +117,11 @@ class Settings(BaseSettings):
         ge=0,
         description="How often (at most) the server looks for a newer ranker model file",
     )
+    gc_freeze: bool = Field(
+        default=True,
+        description="Once a server process has started, freeze its startup heap out of the "
+        "garbage collector and collect less often (full collections were the feed's p99)",
+    )
     feed_pool_ttl_seconds: float = Field(
         default=30.0,
         ge=0,

@@ -74,7 +74,7 @@ class PoolPost(msgspec.Struct, frozen=True, gc=False):
     hashtags: tuple[str, ...]
     author_follower_count: int
     author_native: str
-    author_learns: frozenset[str]
+    author_learns: tuple[str, ...]  # a tuple of str: untracked by the garbage collector
     author_posts: int  # in the candidate window, counted up to ACTIVITY_CAP
 
 
@@ -161,7 +161,7 @@ def pool_post(row: Any) -> PoolPost:
         hashtags=tuple(row.hashtags or ()),
         author_follower_count=int(row.follower_count),
         author_native=row.author_native,
-        author_learns=frozenset(row.author_learns.split(",")) if row.author_learns else frozenset(),
+        author_learns=tuple(row.author_learns.split(",")) if row.author_learns else (),
         author_posts=int(row.author_posts or 0),
     )
 
