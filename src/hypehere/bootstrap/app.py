@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
+import structlog
 from dishka import AsyncContainer
 from dishka.integrations.litestar import DishkaRouter, setup_dishka
 from litestar import Litestar
@@ -15,12 +16,14 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.types import ControllerRouterHandler
 
+from hypehere.adapters.sql.feed.pools import CandidatePools
 from hypehere.bootstrap.container import make_container
 from hypehere.bootstrap.gc_tuning import settle_heap
 from hypehere.bootstrap.logging import configure_logging
 from hypehere.bootstrap.rate_limiting import rate_limit_lifespan, rate_limit_middlewares
 from hypehere.bootstrap.settings import Settings, load_settings
 from hypehere.bootstrap.worker import EmbeddedWorker
+from hypehere.domain.shared.clock import Clock
 from hypehere.entrypoints.http.auth import AUTH_DEPENDENCIES
 from hypehere.entrypoints.http.chat.controller import ConversationsController, RoomsController
 from hypehere.entrypoints.http.errors import EXCEPTION_HANDLERS
@@ -41,6 +44,8 @@ from hypehere.entrypoints.ws.chat import chat_socket
 from hypehere.entrypoints.ws.gateway import ConnectionRegistry
 from hypehere.entrypoints.ws.notifications import notifications_socket
 from hypehere.entrypoints.ws.rooms import room_socket
+
+log = structlog.get_logger(__name__)
 
 API_PREFIX = "/api/v1"
 MAX_BODY_BYTES = 1_048_576
@@ -73,6 +78,17 @@ class _Metrics(PrometheusController):
     include_in_schema = False
 
 
+async def warm_feed_pools(container: AsyncContainer) -> None:
+    """Start loading the ranked feed's shared candidate pools in the background, so the
+    first feed requests after a start do not all load them inline (best effort)."""
+    try:
+        pools = await container.get(CandidatePools)
+        started = await pools.warm((await container.get(Clock)).now())
+        log.info("feed_pools_warming", pools=started)
+    except Exception as exc:  # a database that is not up yet: requests load pools themselves
+        log.warning("feed_pools_warm_failed", error=repr(exc))
+
+
 def create_app(
     settings: Settings | None = None, container: AsyncContainer | None = None
 ) -> Litestar:
@@ -92,6 +108,7 @@ def create_app(
                 await embedded.start()
             if settings.gc_freeze:
                 settle_heap()
+            await warm_feed_pools(container)
             yield
         finally:
             await registry.drain()

@@ -251,3 +251,24 @@ async def test_followed_source_skips_seen_posts_before_its_cap(
         assert await _gather(factory, CandidatePools(), me) == set(made[:2])
     finally:
         await world.session.close()
+
+
+async def test_warm_loads_the_common_languages_pools_in_the_background(
+    factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world, me, writer = await _world(factory)  # a ko native learning en; an en native
+    first = await _post(world, writer, "an english post")
+    await world.session.close()
+    pools = CandidatePools(30.0, factory)
+    try:
+        assert await pools.warm(NOW) == 4  # trending, native:en, learners:ko, learners:en
+        await _settle(pools)
+
+        async def unreachable(*_: object) -> Pool:
+            raise AssertionError("warmed pools are not loaded again")
+
+        monkeypatch.setattr(pools_module, "load_pool", unreachable)
+        assert await _gather(factory, pools, me) == {first}
+        assert await pools.warm(NOW) == 0  # nothing left to warm
+    finally:
+        await pools.close()

@@ -51,6 +51,7 @@ ACTIVITY_CAP = 50
 # own and blocked authors' posts are filtered out of them per request.
 LANGUAGE_POOL_SIZE = 1500
 TRENDING_POOL_SIZE = 400
+WARM_LANGUAGES = 20  # pools loaded at startup: the most targeted / most spoken languages
 
 NATIVE = "native"  # posts in a language by native speakers of it
 LEARNERS = "learners"  # posts by learners of a language
@@ -258,6 +259,37 @@ class CandidatePools:
             task = asyncio.create_task(self._refresh(key, now), name=f"feed-pool-{key}")
             self._refreshing[key] = task
         return entry.pool
+
+    async def warm(self, now: datetime) -> int:
+        """Start loading, in the background, the pools the first requests will need: the
+        trending pool and the pools of the most common languages. Called at startup so the
+        first feed requests after a deploy do not all load pools inline. Returns how many
+        loads were started."""
+        if self._factory is None or not self.caching:
+            return 0
+        async with self._factory() as session, session.begin():
+            targeted = await session.scalars(
+                select(user_languages.c.language)
+                .group_by(user_languages.c.language)
+                .order_by(func.count().desc())
+                .limit(WARM_LANGUAGES)
+            )
+            targets = list(targeted)
+            spoken = await session.scalars(
+                select(users.c.native_language)
+                .group_by(users.c.native_language)
+                .order_by(func.count().desc())
+                .limit(WARM_LANGUAGES)
+            )
+            natives = list(spoken)
+        keys = [(TRENDING, ""), *((NATIVE, t) for t in targets), *((LEARNERS, n) for n in natives)]
+        started = 0
+        for key in keys:
+            if key not in self._entries and key not in self._refreshing:
+                task = asyncio.create_task(self._refresh(key, now), name=f"feed-pool-{key}")
+                self._refreshing[key] = task
+                started += 1
+        return started
 
     async def _first_load(self, key: PoolKey, now: datetime, session: AsyncSession) -> Pool:
         """Load inline on the caller's session (on SQLite a second connection would queue
