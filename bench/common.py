@@ -114,6 +114,14 @@ class Result:
     latencies_ms: list[float] = field(default_factory=list)
     unexpected: int = 0
     unexpected_statuses: dict[int, int] = field(default_factory=dict)
+    # (seconds into the run when the request started, latency ms), for `slowest()`
+    timeline: list[tuple[float, float]] = field(default_factory=list)
+
+    def slowest(self, n: int = 5) -> str:
+        """When the slowest requests started: a burst at one moment points at a stall
+        (garbage collection, a refresh), a spread at queueing."""
+        worst = sorted(self.timeline, key=lambda item: -item[1])[:n]
+        return ", ".join(f"{ms:.0f} ms at {at:.1f} s" for at, ms in sorted(worst))
 
     @property
     def count(self) -> int:

@@ -78,52 +78,72 @@ async def login_all(base: str, users: list[int], password: str) -> list[str]:
     return tokens
 
 
-async def load(
-    base: str, tokens: list[str], seconds: float, pages: int, limit: int, think: float = 0.0
+async def run_load(
+    base: str, tokens: list[str], seconds: float, pages: int, limit: int, think: float
 ) -> tuple[Result, Result, Result, list[int]]:
-    first = Result("GET /feed (first page)", len(tokens), seconds)
-    later = Result("GET /feed (cursor page)", len(tokens), seconds)
-    both = Result("GET /feed (all)", len(tokens), seconds)
-    sizes: list[int] = []
-    stop_at = time.perf_counter() + seconds
+    """Build every client first (an httpx client loads a CA bundle: ~20 ms of the load
+    generator's CPU each, which would otherwise show up as latency), warm up (connections,
+    the server's pools and model), then measure."""
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    clients = [
+        httpx.AsyncClient(
+            base_url=base, limits=limits, timeout=30, headers={"Authorization": f"Bearer {t}"}
+        )
+        for t in tokens
+    ]
+    try:
+        await load(clients, 3.0, 1, limit)
+        return await load(clients, seconds, pages, limit, think)
+    finally:
+        for client in clients:
+            await client.aclose()
 
-    async def client_loop(token: str, rng: random.Random) -> None:
-        headers = {"Authorization": f"Bearer {token}"}
-        async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
-            if think:  # clients start spread out, not in lockstep
-                await asyncio.sleep(rng.uniform(0, think))
-            while time.perf_counter() < stop_at:
-                cursor = None
-                for page in range(pages):
-                    if think and page:
-                        await asyncio.sleep(rng.expovariate(1 / think))
-                    params: dict[str, Any] = {"limit": limit}
-                    if cursor:
-                        params["cursor"] = cursor
-                    started = time.perf_counter()
-                    r = await client.get("/api/v1/feed", params=params, headers=headers)
-                    elapsed = (time.perf_counter() - started) * 1000
-                    bucket = first if page == 0 else later
-                    for res in (bucket, both):
-                        res.latencies_ms.append(elapsed)
-                        if r.status_code != 200:
-                            res.unexpected += 1
-                            res.unexpected_statuses[r.status_code] = (
-                                res.unexpected_statuses.get(r.status_code, 0) + 1
-                            )
-                    if r.status_code != 200:
-                        break
-                    body = r.json()
-                    sizes.append(len(body["items"]))
-                    cursor = body["next_cursor"]
-                    if not cursor or time.perf_counter() >= stop_at:
-                        break
-                if think:
+
+async def load(
+    clients: list[httpx.AsyncClient], seconds: float, pages: int, limit: int, think: float = 0.0
+) -> tuple[Result, Result, Result, list[int]]:
+    first = Result("GET /feed (first page)", len(clients), seconds)
+    later = Result("GET /feed (cursor page)", len(clients), seconds)
+    both = Result("GET /feed (all)", len(clients), seconds)
+    sizes: list[int] = []
+    began = time.perf_counter()
+    stop_at = began + seconds
+
+    async def client_loop(client: httpx.AsyncClient, rng: random.Random) -> None:
+        if think:  # clients start spread out, not in lockstep
+            await asyncio.sleep(rng.uniform(0, think))
+        while time.perf_counter() < stop_at:
+            cursor = None
+            for page in range(pages):
+                if think and page:
                     await asyncio.sleep(rng.expovariate(1 / think))
+                params: dict[str, Any] = {"limit": limit}
+                if cursor:
+                    params["cursor"] = cursor
+                started = time.perf_counter()
+                r = await client.get("/api/v1/feed", params=params)
+                elapsed = (time.perf_counter() - started) * 1000
+                bucket = first if page == 0 else later
+                for res in (bucket, both):
+                    res.latencies_ms.append(elapsed)
+                    res.timeline.append((started - began, elapsed))
+                    if r.status_code != 200:
+                        res.unexpected += 1
+                        res.unexpected_statuses[r.status_code] = (
+                            res.unexpected_statuses.get(r.status_code, 0) + 1
+                        )
+                if r.status_code != 200:
+                    break
+                body = r.json()
+                sizes.append(len(body["items"]))
+                cursor = body["next_cursor"]
+                if not cursor or time.perf_counter() >= stop_at:
+                    break
+            if think:
+                await asyncio.sleep(rng.expovariate(1 / think))
 
     started = time.perf_counter()
-    await asyncio.gather(*(client_loop(t, random.Random(i)) for i, t in enumerate(tokens)))
+    await asyncio.gather(*(client_loop(c, random.Random(i)) for i, c in enumerate(clients)))
     elapsed = time.perf_counter() - started
     for res in (first, later, both):
         res.seconds = elapsed
@@ -238,10 +258,8 @@ def main(argv: list[str]) -> int:
         overrides = {"HYPEHERE_DATABASE_POOL_SIZE": str(args.pool_size)}
         with serve(overrides, workers=args.workers) as base:
             tokens = asyncio.run(login_all(base, users, args.password))
-            # Warm-up: one session per client (imports, pools, the model load).
-            asyncio.run(load(base, tokens, 3.0, 1, args.limit))
             *results, sizes = asyncio.run(
-                load(base, tokens, args.seconds, args.pages, args.limit, args.think)
+                run_load(base, tokens, args.seconds, args.pages, args.limit, args.think)
             )
     load_after = os.getloadavg()[0]
     print(f"machine: {machine()}, load avg {load_before:.1f} -> {load_after:.1f}")
@@ -252,6 +270,8 @@ def main(argv: list[str]) -> int:
     )
     for result in results:
         print(result.line())
+    if results:
+        print(f"slowest: {results[-1].slowest()}")
     if sizes:
         print(f"items per page: mean {statistics.mean(sizes):.1f}")
     if args.profile:

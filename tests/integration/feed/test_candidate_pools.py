@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hypehere.adapters.sql.engine import create_engine, create_session_factory
@@ -272,3 +273,17 @@ async def test_warm_loads_the_common_languages_pools_in_the_background(
         assert await pools.warm(NOW) == 0  # nothing left to warm
     finally:
         await pools.close()
+
+
+async def test_pool_reads_are_planned_for_their_parameters_on_postgres(
+    factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """A language pool's prepared statement with a generic plan took seconds, not ms."""
+    async with factory() as session, session.begin():
+        await pools_module.load_pool(session, (NATIVE, "en"), NOW)
+        if session.get_bind().dialect.name == "postgresql":
+            mode = await session.scalar(text("SHOW plan_cache_mode"))
+            assert mode == "force_custom_plan"
+    async with factory() as session, session.begin():
+        if session.get_bind().dialect.name == "postgresql":  # only for that transaction
+            assert await session.scalar(text("SHOW plan_cache_mode")) == "auto"

@@ -28,7 +28,6 @@ from sqlalchemy import (
     literal,
     null,
     select,
-    text,
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,6 +38,7 @@ from hypehere.adapters.sql.feed.common import (
     engagements,
     follows,
     impressions,
+    plan_for_parameters,
     posts,
     user_languages,
     users,
@@ -178,11 +178,7 @@ class SqlFeedCandidates:
     ) -> list[CandidateSignals]:
         since = now - CANDIDATE_WINDOW
         async with translate_errors():
-            if self._session.get_bind().dialect.name == "postgresql":
-                # asyncpg prepares statements; after five runs PostgreSQL may switch to a
-                # generic plan, which for these (selectivity depends on the viewer) is far
-                # slower. Plan them for the actual parameters, in this transaction only.
-                await self._session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+            await plan_for_parameters(self._session)
             ctx = _context(
                 await self._session.execute(
                     _CONTEXT, {"viewer_id": viewer_id, "affinity_since": now - AFFINITY_WINDOW}

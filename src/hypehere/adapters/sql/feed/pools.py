@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from hypehere.adapters.sql.errors import translate_errors
 from hypehere.adapters.sql.feed.common import (
     HIDDEN_STATES,
+    plan_for_parameters,
     post_hashtags,
     posts,
     trending,
@@ -179,6 +180,7 @@ async def load_pool(session: AsyncSession, key: PoolKey, now: datetime) -> Pool:
     since = now - CANDIDATE_WINDOW
     tags: frozenset[str] = frozenset()
     async with translate_errors():
+        await plan_for_parameters(session)
         if kind == NATIVE:
             ids = (
                 _recent(since, posts.c.language == language, users.c.native_language == language)
