@@ -10,6 +10,7 @@ authors are left out of every source."""
 
 from __future__ import annotations
 
+import asyncio
 import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ from hypehere.adapters.sql.feed.pools import (
     NATIVE,
     TRENDING,
     CandidatePools,
+    Pool,
     PoolPost,
     pool_post,
     posts_with_facts,
@@ -57,7 +59,7 @@ from hypehere.domain.feed.features import CandidateSignals
 
 AFFINITY_WINDOW = timedelta(days=90)
 SEEN_WINDOW = 1000  # the newest impressions per user that count as "seen"
-FOLLOWED_CAP = 250
+FOLLOWED_CAP = 150
 NATIVE_SPEAKERS_CAP = 200
 LEARNERS_CAP = 150
 TRENDING_CAP = 100
@@ -128,21 +130,40 @@ def _context_statement() -> Select[Any]:
 
 
 def _followed_statement(by_language: bool) -> Select[Any]:
-    """The followed authors' newest `cap` posts with facts, removed posts left out.
+    """The followed authors' newest `cap` unseen posts with facts, removed posts left out.
 
-    Seen posts are not excluded here (a `NOT IN` over the seen window made PostgreSQL scan
-    every post in the window instead of each followed author's index range): the caller
-    asks for as many more as it has seen posts by followed authors and drops them."""
+    Seen posts are dropped from a materialized over-fetch (the newest `over_fetch` posts:
+    FOLLOWED_CAP plus how many posts of these authors the viewer has seen), not from the
+    posts table: a `NOT IN` over the seen window there made PostgreSQL scan every post in
+    the window instead of each followed author's index range. The caller drops seen posts
+    again (defence in depth: the viewer's impressions may have moved since its context)."""
     followed = select(follows.c.followee_id).where(follows.c.follower_id == _VIEWER)
-    ids = select(posts.c.id).where(
+    recent = select(posts.c.id, posts.c.created_at).where(
         posts.c.author_id.in_(followed),
         posts.c.created_at >= _SINCE,
         posts.c.removed_at.is_(None),
     )
     if by_language:
-        ids = ids.where(posts.c.language == bindparam("language"))
-    ids = ids.order_by(posts.c.created_at.desc()).limit(bindparam("cap", type_=Integer))
-    return posts_with_facts(ids, _SINCE)
+        recent = recent.where(posts.c.language == bindparam("language"))
+    newest = (
+        recent.order_by(posts.c.created_at.desc())
+        .limit(bindparam("over_fetch", type_=Integer))
+        .cte("followed_newest")
+        .prefix_with("MATERIALIZED")
+    )
+    seen = (
+        select(impressions.c.post_id)
+        .where(impressions.c.user_id == _VIEWER)
+        .order_by(impressions.c.shown_at.desc())
+        .limit(SEEN_WINDOW)
+    )
+    unseen = (
+        select(newest.c.id)
+        .where(newest.c.id.not_in(seen))
+        .order_by(newest.c.created_at.desc())
+        .limit(bindparam("cap", type_=Integer))
+    )
+    return posts_with_facts(unseen, _SINCE)
 
 
 _CONTEXT = _context_statement()
@@ -168,6 +189,49 @@ def _context(rows: Iterable[Any]) -> ViewerContext:
     return ctx
 
 
+def _pick_from_pools(
+    ctx: ViewerContext,
+    viewer_id: str,
+    since: datetime,
+    language: str | None,
+    native_pools: list[tuple[PoolPost, ...]],
+    learners_pool: tuple[PoolPost, ...],
+    trending_pool: Pool,
+) -> list[list[PoolPost]]:
+    """Each shared source's newest posts this viewer may see, up to the source's cap:
+    never their own, a blocked-either-way author's, an already seen or an out-of-window
+    post (a cached pool ages), and only in `language` when the feed is filtered."""
+    since_ts = since.timestamp()
+
+    def keep(sources: Iterable[PoolPost], cap: int) -> list[PoolPost]:
+        out: list[PoolPost] = []
+        for p in sources:
+            if (
+                p.created_ts >= since_ts
+                and p.author_id != viewer_id
+                and p.post_id not in ctx.seen
+                and p.author_id not in ctx.blocked
+                and (language is None or p.language == language)
+            ):
+                out.append(p)
+                if len(out) == cap:
+                    break
+        return out
+
+    newest_first: Iterable[PoolPost] = (
+        heapq.merge(*native_pools, key=lambda p: p.created_ts, reverse=True)
+        if len(native_pools) > 1
+        else native_pools[0]
+        if native_pools
+        else ()
+    )
+    return [
+        keep(newest_first, NATIVE_SPEAKERS_CAP),
+        keep(learners_pool, LEARNERS_CAP),
+        keep(trending_pool.posts, TRENDING_CAP),
+    ]
+
+
 class SqlFeedCandidates:
     def __init__(self, session: AsyncSession, pools: CandidatePools | None = None) -> None:
         self._session = session
@@ -186,47 +250,28 @@ class SqlFeedCandidates:
             )
             if ctx.native is None:
                 return []
-            followed = await self._followed(viewer_id, ctx, since, language)
             targets = ctx.target_languages
             native_pools = [await self._pool((NATIVE, t), now) for t in targets]
             learners_pool = await self._pool((LEARNERS, ctx.native), now)
             trending_pool = await self._pools.get((TRENDING, ""), now, self._session)
+            # The followed posts are the one per-viewer read: filter the pools in memory
+            # while PostgreSQL runs it (the session is not used again until it returns).
+            reading = asyncio.create_task(self._followed(viewer_id, ctx, since, language))
+            await asyncio.sleep(0)  # let the task send its query
+            try:
+                groups = _pick_from_pools(
+                    ctx, viewer_id, since, language, native_pools, learners_pool, trending_pool
+                )
+            finally:
+                followed = await reading
 
-        now_ts = now.timestamp()
-        since_ts = since.timestamp()
-
-        def keep(sources: Iterable[PoolPost], cap: int) -> list[PoolPost]:
-            out: list[PoolPost] = []
-            for p in sources:
-                if (
-                    p.created_ts >= since_ts
-                    and p.author_id != viewer_id
-                    and p.post_id not in ctx.seen
-                    and p.author_id not in ctx.blocked
-                    and (language is None or p.language == language)
-                ):
-                    out.append(p)
-                    if len(out) == cap:
-                        break
-            return out
-
-        newest_first = (
-            heapq.merge(*native_pools, key=lambda p: p.created_ts, reverse=True)
-            if len(native_pools) > 1
-            else native_pools[0]
-            if native_pools
-            else ()
-        )
         chosen: dict[str, PoolPost] = {p.post_id: p for p in followed}
-        for group in (
-            keep(newest_first, NATIVE_SPEAKERS_CAP),
-            keep(learners_pool, LEARNERS_CAP),
-            keep(trending_pool.posts, TRENDING_CAP),
-        ):
+        for group in groups:
             for p in group:
                 chosen.setdefault(p.post_id, p)
         ordered = sorted(chosen.values(), key=lambda p: (p.created_ts, p.post_id), reverse=True)
         trending_tags = trending_pool.trending_tags
+        now_ts = now.timestamp()
         return [
             CandidateSignals(
                 post_id=p.post_id,
@@ -262,13 +307,14 @@ class SqlFeedCandidates:
         # Enough rows that FOLLOWED_CAP unseen ones remain when there are that many.
         seen = sum(n for author, n in ctx.seen_authors.items() if author in authors)
         params: dict[str, Any] = {"viewer_id": viewer_id, "since": since}
-        params["cap"] = FOLLOWED_CAP + seen
+        params["cap"] = FOLLOWED_CAP
+        params["over_fetch"] = FOLLOWED_CAP + seen
         if language is not None:
             params["language"] = language
         rows = await self._session.execute(_FOLLOWED[language is not None], params)
         found: list[PoolPost] = []
         for row in rows:
-            if row.id in ctx.seen or row.author_id not in authors:
+            if row[0] in ctx.seen or row[1] not in authors:  # post id, author id
                 continue
             found.append(pool_post(row))
             if len(found) == FOLLOWED_CAP:

@@ -151,20 +151,36 @@ def posts_with_facts(ids: Select[Any], since: datetime | BindParameter[datetime]
 
 
 def pool_post(row: Any) -> PoolPost:
+    """A `posts_with_facts` row (unpacked by position: thousands per pool load)."""
+    (
+        post_id,
+        author_id,
+        created_at,
+        likes,
+        comments,
+        language,
+        media,
+        length,
+        hashtags,
+        followers,
+        native,
+        learns,
+        activity,
+    ) = row
     return PoolPost(
-        post_id=row.id,
-        author_id=row.author_id,
-        created_ts=ensure_utc(row.created_at).timestamp(),
-        like_count=int(row.like_count),
-        comment_count=int(row.comment_count),
-        language=row.language,
-        has_media=bool(row.media_urls),
-        content_length=int(row.content_length or 0),
-        hashtags=tuple(row.hashtags or ()),
-        author_follower_count=int(row.follower_count),
-        author_native=row.author_native,
-        author_learns=tuple(row.author_learns.split(",")) if row.author_learns else (),
-        author_posts=int(row.author_posts or 0),
+        post_id=post_id,
+        author_id=author_id,
+        created_ts=ensure_utc(created_at).timestamp(),
+        like_count=likes,
+        comment_count=comments,
+        language=language,
+        has_media=bool(media),
+        content_length=length or 0,
+        hashtags=tuple(hashtags) if hashtags else (),
+        author_follower_count=followers,
+        author_native=native,
+        author_learns=tuple(learns.split(",")) if learns else (),
+        author_posts=activity or 0,
     )
 
 
