@@ -4,6 +4,7 @@ while one background refresh reads them again, first loads shared, failures surv
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
@@ -287,3 +288,18 @@ async def test_pool_reads_are_planned_for_their_parameters_on_postgres(
     async with factory() as session, session.begin():
         if session.get_bind().dialect.name == "postgresql":  # only for that transaction
             assert await session.scalar(text("SHOW plan_cache_mode")) == "auto"
+
+
+async def test_pool_rows_hold_nothing_the_garbage_collector_tracks(
+    factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """Pools are replaced every TTL; tracked objects in them fed full collections (the
+    feed's p99). Tags and learning languages are comma-joined strings."""
+    world, _, writer = await _world(factory)
+    await world.ports.posts.add(make_post(writer, "#one #two english", language="en"))
+    await world.commit()
+    await world.session.close()
+    async with factory() as session, session.begin():
+        pool = await pools_module.load_pool(session, (NATIVE, "en"), NOW)
+    assert [p.hashtags for p in pool.posts] == ["one,two"]
+    assert not any(gc.is_tracked(p) for p in pool.posts)

@@ -288,9 +288,10 @@ class SqlFeedCandidates:
                 has_media=p.has_media,
                 content_length=p.content_length,
                 author_posts_last_7d=p.author_posts,
-                is_trending=not trending_tags.isdisjoint(p.hashtags),
+                is_trending=bool(p.hashtags)
+                and not trending_tags.isdisjoint(p.hashtags.split(",")),
                 author_is_native_of_viewer_target=p.author_native in targets,
-                author_learns_viewer_native=ctx.native in p.author_learns,
+                author_learns_viewer_native=ctx.native in p.author_learns.split(","),
             )
             for p in ordered[:limit]
         ]

@@ -73,10 +73,13 @@ class PoolPost(msgspec.Struct, frozen=True, gc=False):
     language: str
     has_media: bool
     content_length: int
-    hashtags: tuple[str, ...]
+    # Hashtags and the author's learning languages, comma-joined (tags and language codes
+    # hold no commas). Plain strings: a pool of these holds no object the garbage collector
+    # tracks, so replacing pools never feeds a full collection.
+    hashtags: str
     author_follower_count: int
     author_native: str
-    author_learns: tuple[str, ...]  # a tuple of str: untracked by the garbage collector
+    author_learns: str
     author_posts: int  # in the candidate window, counted up to ACTIVITY_CAP
 
 
@@ -176,10 +179,10 @@ def pool_post(row: Any) -> PoolPost:
         language=language,
         has_media=bool(media),
         content_length=length or 0,
-        hashtags=tuple(hashtags) if hashtags else (),
+        hashtags=",".join(hashtags) if hashtags else "",
         author_follower_count=followers,
         author_native=native,
-        author_learns=tuple(learns.split(",")) if learns else (),
+        author_learns=learns or "",
         author_posts=activity or 0,
     )
 
