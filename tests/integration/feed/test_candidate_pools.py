@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import itertools
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
@@ -82,7 +83,7 @@ async def test_pool_is_reused_for_the_ttl_then_refreshed_in_the_background(
     world, me, writer = await _world(factory)
     first = await _post(world, writer, "first english post", minutes_ago=10)
     clock = FakeMonotonic()
-    pools = CandidatePools(30.0, factory, monotonic=clock)
+    pools = CandidatePools(30.0, factory, monotonic=clock, refresh_gap_seconds=0)
     try:
         assert await _gather(factory, pools, me) == {first}
         second = await _post(world, writer, "second english post")
@@ -149,7 +150,7 @@ async def test_a_failed_refresh_keeps_serving_the_previous_pool(
     world, me, writer = await _world(factory)
     first = await _post(world, writer, "first english post")
     clock = FakeMonotonic()
-    pools = CandidatePools(30.0, factory, monotonic=clock)
+    pools = CandidatePools(30.0, factory, monotonic=clock, refresh_gap_seconds=0)
     try:
         assert await _gather(factory, pools, me) == {first}
         await _post(world, writer, "second english post")
@@ -199,7 +200,7 @@ async def test_stale_pools_are_refreshed_one_at_a_time(
     world, _, _ = await _world(factory)
     await world.session.close()
     clock = FakeMonotonic()
-    pools = CandidatePools(30.0, factory, monotonic=clock)
+    pools = CandidatePools(30.0, factory, monotonic=clock, refresh_gap_seconds=0)
     keys = [(NATIVE, "en"), (NATIVE, "ko"), (LEARNERS, "en")]
     in_flight = 0
     most = 0
@@ -303,3 +304,34 @@ async def test_pool_rows_hold_nothing_the_garbage_collector_tracks(
         pool = await pools_module.load_pool(session, (NATIVE, "en"), NOW)
     assert [p.hashtags for p in pool.posts] == ["one,two"]
     assert not any(gc.is_tracked(p) for p in pool.posts)
+
+
+async def test_background_refreshes_are_spaced_by_the_gap(
+    factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world, _, _ = await _world(factory)
+    await world.session.close()
+    clock = FakeMonotonic()
+    pools = CandidatePools(30.0, factory, monotonic=clock, refresh_gap_seconds=0.1)
+    keys = [(NATIVE, "en"), (NATIVE, "ko"), (LEARNERS, "en")]
+    starts: list[float] = []
+    real = pools_module.load_pool
+
+    async def stamped(session: AsyncSession, key: tuple[str, str], now: datetime) -> Pool:
+        starts.append(asyncio.get_running_loop().time())
+        return await real(session, key, now)
+
+    async with factory() as session:
+        for key in keys:
+            await pools.get(key, NOW, session)
+    monkeypatch.setattr(pools_module, "load_pool", stamped)
+    clock.value += 31
+    try:
+        async with factory() as session:
+            for key in keys:
+                await pools.get(key, NOW, session)
+        await _settle(pools)
+        gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
+        assert len(starts) == 3 and all(gap >= 0.09 for gap in gaps)
+    finally:
+        await pools.close()
