@@ -82,7 +82,7 @@ def raise_nofile() -> int:
 
 
 def server_pid(port: int) -> int | None:
-    """The `hypehere serve --port PORT` process (its uvicorn runs in-process with 1 worker)."""
+    """The `hypehere serve --port PORT` process (with several workers, their parent)."""
     needle = f"--port\x00{port}".encode()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -96,15 +96,45 @@ def server_pid(port: int) -> int | None:
     return None
 
 
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children = (task / "children").read_text().split()
+        out.extend(int(c) for c in children)
+    return out
+
+
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    """RSS of the server: the `serve` process and its uvicorn worker processes (with
+    `--workers N` the parent only supervises; the sockets live in the workers)."""
+    total_kib = 0
+    for proc in (pid, *_children(pid)):
+        for line in Path(f"/proc/{proc}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total_kib += int(line.split()[1])
+    return total_kib / 1024 if total_kib else float("nan")
 
 
 def load_average() -> float:
     return os.getloadavg()[0]
+
+
+def _busy_jiffies() -> int:
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    values = [int(v) for v in fields]
+    return sum(values) - values[3] - values[4]  # all but idle and iowait
+
+
+async def settle(limit_seconds: float) -> None:
+    """Wait (bounded) until the machine is quiet after the sign-ups (password hashing) and
+    the warm-up: under 20% CPU busy over one second."""
+    ticks = os.sysconf("SC_CLK_TCK") * (os.cpu_count() or 1)
+    deadline = time.monotonic() + limit_seconds
+    while time.monotonic() < deadline:
+        before = _busy_jiffies()
+        await asyncio.sleep(1.0)
+        if (_busy_jiffies() - before) / ticks < 0.2:
+            return
 
 
 async def outbox_drain(database_url: str | None, limit_seconds: float = 60) -> str:
@@ -286,6 +316,7 @@ async def run(args: argparse.Namespace, base: str) -> list[str]:
     await exchange(ws_base, pairs, rate=50, seconds=2)  # warm-up
     database_url = os.environ.get("HYPEHERE_DATABASE_URL") if args.background_worker else None
     await outbox_drain(database_url)  # the sign-ups' and warm-up's events
+    await settle(args.settle_seconds)
     load = load_average()
     fixed = await exchange(ws_base, pairs, rate=args.rate, seconds=args.seconds)
     out(f"fixed-rate  {fixed.line()}  load {load:.1f} -> {load_average():.1f}")
@@ -331,6 +362,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--ramp-seconds", type=float, default=8)
     parser.add_argument("--p99-bound-ms", type=float, default=1000)
     parser.add_argument("--idle", type=int, default=5000, help="idle sockets (0 = skip)")
+    parser.add_argument(
+        "--settle-seconds",
+        type=float,
+        default=30,
+        help="before measuring, wait at most this long for the machine to be quiet",
+    )
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument(
         "--background-worker",
