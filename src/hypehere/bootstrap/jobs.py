@@ -26,6 +26,7 @@ from typing import NamedTuple
 from hypehere.application.common.jobs import JobDefinition
 from hypehere.entrypoints.jobs import lift_suspensions as lift_suspensions_job
 from hypehere.entrypoints.jobs import purge_deleted_accounts as purge_deleted_accounts_job
+from hypehere.entrypoints.jobs import retention_cleanup as retention_cleanup_job
 from hypehere.entrypoints.jobs import search_reindex, search_sync
 from hypehere.entrypoints.jobs import train_ranker as train_ranker_job
 from hypehere.entrypoints.jobs import trending as trending_job
@@ -50,6 +51,11 @@ JOBS: list[JobRoute] = [
     JobRoute(
         JobDefinition("purge-deleted-accounts", cron="30 3 * * *", timeout_seconds=1800),
         purge_deleted_accounts_job.run,
+    ),
+    # Daily at 03:45 UTC, in batches of short transactions (see application/common/retention).
+    JobRoute(
+        JobDefinition("retention-cleanup", cron="45 3 * * *", timeout_seconds=3600),
+        retention_cleanup_job.run,
     ),
     # Daily at 04:30 UTC: `python -m ml.train` in a subprocess writes a new model into
     # ranker_model_dir; servers swap it in within ranker_reload_interval_seconds.

@@ -117,6 +117,23 @@ class Settings(BaseSettings):
         ge=0,
         description="How often (at most) the server looks for a newer ranker model file",
     )
+    retention_outbox_days: int = Field(
+        default=7,
+        ge=1,
+        description="retention-cleanup: days delivered outbox events and handled-event marks "
+        "are kept (pending and dead-lettered events are never pruned)",
+    )
+    retention_impressions_days: int = Field(
+        default=180,
+        ge=1,
+        description="retention-cleanup: days feed impressions are kept (ranker training data)",
+    )
+    retention_read_notifications_days: int = Field(
+        default=90,
+        ge=1,
+        description="retention-cleanup: days read notifications are kept after their last "
+        "update (unread ones are kept)",
+    )
     gc_freeze: bool = Field(
         default=True,
         description="Once a server process has started, freeze its startup heap out of the "

@@ -11,8 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from hypehere.adapters.memory.jobs import InMemoryJobQueue
 from hypehere.adapters.redis.jobs import SaqJobQueue, SaqRedisQueue
 from hypehere.adapters.sql.outbox_store import SqlHandledEvents, SqlOutboxStore
+from hypehere.adapters.sql.retention import SqlRetentionStore
 from hypehere.application.common.jobs import JobFunction, JobQueue
 from hypehere.application.common.outbox import HandledEvents, OutboxStore
+from hypehere.application.common.retention import (
+    PruneExpiredRecords,
+    RetentionPolicy,
+    RetentionStore,
+)
 from hypehere.bootstrap.jobs import JobRoute, job_routes
 from hypehere.bootstrap.outbox_routes import OUTBOX_ROUTES, OutboxRoute
 from hypehere.bootstrap.settings import Settings
@@ -41,6 +47,20 @@ class OutboxProvider(Provider):
     @provide(scope=Scope.REQUEST)
     def handled_events(self, session: AsyncSession) -> HandledEvents:
         return SqlHandledEvents(session)
+
+    @provide(scope=Scope.REQUEST)
+    def retention_store(self, session: AsyncSession) -> RetentionStore:
+        return SqlRetentionStore(session)
+
+    @provide(scope=Scope.APP)
+    def retention_policy(self, settings: Settings) -> RetentionPolicy:
+        return RetentionPolicy(
+            delivered_events_days=settings.retention_outbox_days,
+            impressions_days=settings.retention_impressions_days,
+            read_notifications_days=settings.retention_read_notifications_days,
+        )
+
+    prune_expired = provide(PruneExpiredRecords, scope=Scope.REQUEST)
 
     @provide(scope=Scope.APP)
     def dispatcher(

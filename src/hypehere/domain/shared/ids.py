@@ -40,6 +40,16 @@ def new_id() -> str:
     return str(uuid.UUID(int=value))
 
 
+def id_floor(at_ms: int) -> str:
+    """The smallest UUIDv7 of millisecond `at_ms` (Unix epoch): every id `new_id` makes at
+    or after that millisecond sorts at or above it, every id made before sorts below, so
+    "created before T" becomes a primary-key range (`id < id_floor(T)`)."""
+    value = (max(at_ms, 0) & ((1 << 48) - 1)) << 80
+    value |= 0x7 << 76
+    value |= 0b10 << 62
+    return str(uuid.UUID(int=value))
+
+
 def is_valid_id(value: str) -> bool:
     try:
         uuid.UUID(value)

@@ -1,0 +1,77 @@
+"""PruneExpiredRecords with a fake store: each kind gets its own cut-off and is drained
+in batches (one transaction each) until a batch comes back short."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from types import TracebackType
+from typing import Self
+
+from hypehere.adapters.memory.clock import FixedClock
+from hypehere.application.common.retention import PruneExpiredRecords, RetentionPolicy
+
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
+
+
+class CountingUow:
+    def __init__(self) -> None:
+        self.commits = 0
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.commits += 1
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...
+
+
+class FakeStore:
+    def __init__(self, rows: dict[str, int]) -> None:
+        self.rows = rows
+        self.cutoffs: dict[str, set[datetime]] = {}
+
+    def _take(self, kind: str, before: datetime, limit: int) -> int:
+        self.cutoffs.setdefault(kind, set()).add(before)
+        taken = min(self.rows[kind], limit)
+        self.rows[kind] -= taken
+        return taken
+
+    async def prune_delivered_events(self, before: datetime, limit: int) -> int:
+        return self._take("events", before, limit)
+
+    async def prune_handled_marks(self, before: datetime, limit: int) -> int:
+        return self._take("marks", before, limit)
+
+    async def prune_impressions(self, before: datetime, limit: int) -> int:
+        return self._take("impressions", before, limit)
+
+    async def prune_read_notifications(self, before: datetime, limit: int) -> int:
+        return self._take("notifications", before, limit)
+
+
+async def test_each_kind_is_drained_in_batches_with_its_own_cutoff() -> None:
+    store = FakeStore({"events": 7, "marks": 3, "impressions": 0, "notifications": 6})
+    uow = CountingUow()
+    policy = RetentionPolicy(
+        delivered_events_days=7, impressions_days=30, read_notifications_days=90
+    )
+    report = await PruneExpiredRecords(uow, store, policy, FixedClock(NOW), batch_size=3).execute()
+    assert (report.delivered_events, report.handled_marks) == (7, 3)
+    assert (report.impressions, report.read_notifications) == (0, 6)
+    assert store.rows == {"events": 0, "marks": 0, "impressions": 0, "notifications": 0}
+    # events 3+3+1, marks 3+0, impressions 0, notifications 3+3+0: one transaction per batch
+    assert uow.commits == 3 + 2 + 1 + 3
+    assert store.cutoffs == {
+        "events": {NOW - timedelta(days=7)},
+        "marks": {NOW - timedelta(days=7)},
+        "impressions": {NOW - timedelta(days=30)},
+        "notifications": {NOW - timedelta(days=90)},
+    }
