@@ -19,6 +19,7 @@ from hypehere.application.common.retention import (
     RetentionPolicy,
     RetentionStore,
 )
+from hypehere.application.common.uow import UnitOfWork
 from hypehere.bootstrap.jobs import JobRoute, job_routes
 from hypehere.bootstrap.outbox_routes import OUTBOX_ROUTES, OutboxRoute
 from hypehere.bootstrap.settings import Settings
@@ -60,7 +61,11 @@ class OutboxProvider(Provider):
             read_notifications_days=settings.retention_read_notifications_days,
         )
 
-    prune_expired = provide(PruneExpiredRecords, scope=Scope.REQUEST)
+    @provide(scope=Scope.REQUEST)
+    def prune_expired(
+        self, uow: UnitOfWork, store: RetentionStore, policy: RetentionPolicy, clock: Clock
+    ) -> PruneExpiredRecords:
+        return PruneExpiredRecords(uow, store, policy, clock)
 
     @provide(scope=Scope.APP)
     def dispatcher(
