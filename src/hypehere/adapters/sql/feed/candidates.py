@@ -1,12 +1,13 @@
 """Ranked-feed candidates and their ranking signals.
 
 Per first page: one statement for the viewer's context (languages, whom they follow and
-block either way, their seen window, their affinity to authors), one for the posts of the
-authors they follow (newest first, seen ones skipped before the cap), and the shared pools
+block either way, their seen window, their affinity to authors), one for the newest posts
+of the authors they follow (seen ones skipped before the cap), and the shared pools
 (`pools.py`: posts in the viewer's target languages by native speakers, posts by learners
-of the viewer's native language, trending posts), filtered in memory: never the viewer's
-own, a blocked-either-way author's, or a recently seen post. Removed posts and hidden
-authors are left out of every source."""
+of the viewer's native language, trending posts), filtered in memory while the second
+statement runs: never the viewer's own, a blocked-either-way author's, or a recently seen
+post. Removed posts and hidden authors are left out of every source. Statements are built
+once, at import, with bind parameters."""
 
 from __future__ import annotations
 

@@ -8,12 +8,13 @@ everyone). Gathering them per viewer with one big statement cost ~1 s per first 
 the post's and the author's ranking facts already joined in, so a first page only filters
 them in memory (own, blocked, seen, language) and reads the viewer's own sources.
 
-Freshness: a pool older than the TTL is still served while one background task reads it
-again (stale-while-revalidate), so no request waits for a refresh; only the first request
-for a pool in a process loads it inline (concurrent first requests share that load). A new
-post therefore reaches strangers' feeds within the TTL; followers see it at once (the
-followed source is read per viewer). Like/comment counts in a pool are as old as the pool.
-`ttl_seconds = 0` reads every pool on every call (no caching).
+Freshness: a pool older than the TTL is still served while a background task reads it
+again (stale-while-revalidate; a process refreshes one pool at a time, spaced), so no
+request waits for a refresh; the pools of the common languages are warmed at startup, and
+a first request for a cold pool loads it inline (concurrent first requests share that
+load). A new post therefore reaches strangers' feeds within about twice the TTL; followers
+see it at once (the followed source is read per viewer). Like/comment counts in a pool are
+as old as the pool. `ttl_seconds = 0` reads every pool on every call (no caching).
 """
 
 from __future__ import annotations
