@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import statistics
@@ -37,6 +38,13 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="separate `hypehere serve` processes, each on its own port, with the clients "
+        "dealt evenly over them (as a balancing proxy would); use with --workers 1",
+    )
     parser.add_argument("--pages", type=int, default=3, help="pages per feed session")
     parser.add_argument("--limit", type=int, default=20)
     parser.add_argument(
@@ -79,17 +87,21 @@ async def login_all(base: str, users: list[int], password: str) -> list[str]:
 
 
 async def run_load(
-    base: str, tokens: list[str], seconds: float, pages: int, limit: int, think: float
+    bases: list[str], tokens: list[str], seconds: float, pages: int, limit: int, think: float
 ) -> tuple[Result, Result, Result, list[int]]:
     """Build every client first (an httpx client loads a CA bundle: ~20 ms of the load
     generator's CPU each, which would otherwise show up as latency), warm up (connections,
-    the server's pools and model), then measure."""
+    the server's pools and model), then measure. Clients are dealt round robin over `bases`
+    (several server processes: what a balancing proxy would do)."""
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
     clients = [
         httpx.AsyncClient(
-            base_url=base, limits=limits, timeout=30, headers={"Authorization": f"Bearer {t}"}
+            base_url=bases[i % len(bases)],
+            limits=limits,
+            timeout=30,
+            headers={"Authorization": f"Bearer {t}"},
         )
-        for t in tokens
+        for i, t in enumerate(tokens)
     ]
     try:
         await load(clients, 3.0, 1, limit)
@@ -255,19 +267,29 @@ def main(argv: list[str]) -> int:
     sizes: list[int] = []
     if not args.no_load:
         users = random.Random(1).sample(range(args.users), args.concurrency)
-        overrides = {"HYPEHERE_DATABASE_POOL_SIZE": str(args.pool_size)}
-        with serve(overrides, workers=args.workers) as base:
-            tokens = asyncio.run(login_all(base, users, args.password))
+        overrides = {
+            "HYPEHERE_DATABASE_POOL_SIZE": str(args.pool_size),
+            # Several server processes must accept each other's tokens.
+            "HYPEHERE_JWT_SECRET": "bench-feed-secret-with-enough-entropy-0123456789",
+        }
+        with contextlib.ExitStack() as stack:
+            bases = [
+                stack.enter_context(serve(overrides, workers=args.workers))
+                for _ in range(args.processes)
+            ]
+            tokens = asyncio.run(login_all(bases[0], users, args.password))
             *results, sizes = asyncio.run(
-                run_load(base, tokens, args.seconds, args.pages, args.limit, args.think)
+                run_load(bases, tokens, args.seconds, args.pages, args.limit, args.think)
             )
     load_after = os.getloadavg()[0]
     print(f"machine: {machine()}, load avg {load_before:.1f} -> {load_after:.1f}")
     pacing = f"think {args.think:g} s between requests" if args.think else "closed loop"
-    print(
-        f"setup: PostgreSQL, {redis}, {args.workers} uvicorn worker(s), pool {args.pool_size}, "
-        f"{pacing}"
+    servers = (
+        f"{args.processes} servers x {args.workers} worker(s), clients dealt evenly"
+        if args.processes > 1
+        else f"{args.workers} uvicorn worker(s)"
     )
+    print(f"setup: PostgreSQL, {redis}, {servers}, pool {args.pool_size}, {pacing}")
     for result in results:
         print(result.line())
     if results:
