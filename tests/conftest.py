@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
+from hypehere.adapters.sql.engine import create_engine, create_session_factory
 from hypehere.bootstrap.migrations import upgrade_to_head
 from hypehere.bootstrap.settings import Settings, load_settings
 
@@ -163,6 +164,20 @@ def test_settings(tmp_path: Path, **overrides: Any) -> Settings:
 
 
 test_settings.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
+
+
+@pytest.fixture
+async def sql_factory(
+    backend: str, request: pytest.FixtureRequest
+) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """A session factory on the parametrized backend's SQL database, tables emptied."""
+    url = request.getfixturevalue("postgres_url" if backend == "postgres" else "sqlite_url")
+    await truncate_all(url)
+    engine = create_engine(url)
+    try:
+        yield create_session_factory(engine)
+    finally:
+        await engine.dispose()
 
 
 @pytest.fixture

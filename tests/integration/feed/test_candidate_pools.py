@@ -6,20 +6,17 @@ from __future__ import annotations
 import asyncio
 import gc
 import itertools
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hypehere.adapters.sql.engine import create_engine, create_session_factory
 from hypehere.adapters.sql.feed import candidates as candidates_module
 from hypehere.adapters.sql.feed import pools as pools_module
 from hypehere.adapters.sql.feed.candidates import SqlFeedCandidates
 from hypehere.adapters.sql.feed.pools import LEARNERS, NATIVE, CandidatePools, Pool
 from hypehere.application.feed.ports import Impression
-from tests.conftest import truncate_all
 from tests.contract.feed.test_feed_store_contract import NOW, make_post
 from tests.contract.feed.world import SqlWorld
 
@@ -32,22 +29,9 @@ class FakeMonotonic:
         return self.value
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-async def factory(
-    request: pytest.FixtureRequest,
-) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
-    await truncate_all(url)
-    engine = create_engine(url)
-    try:
-        yield create_session_factory(engine)
-    finally:
-        await engine.dispose()
-
-
-async def _world(factory: async_sessionmaker[AsyncSession]) -> tuple[SqlWorld, str, str]:
+async def _world(sql_factory: async_sessionmaker[AsyncSession]) -> tuple[SqlWorld, str, str]:
     """A Korean learner of English (`me`) and a native English speaker (`writer`)."""
-    session = factory()
+    session = sql_factory()
     world = SqlWorld(session)
     me = await world.add_user("me", native="ko", targets=("en",))
     writer = await world.add_user("writer", native="en")
@@ -62,9 +46,9 @@ async def _post(world: SqlWorld, author: str, content: str, minutes_ago: float =
 
 
 async def _gather(
-    factory: async_sessionmaker[AsyncSession], pools: CandidatePools, viewer: str
+    sql_factory: async_sessionmaker[AsyncSession], pools: CandidatePools, viewer: str
 ) -> set[str]:
-    async with factory() as session, session.begin():
+    async with sql_factory() as session, session.begin():
         found = await SqlFeedCandidates(session, pools).gather(viewer, NOW, None, 500)
     return {c.post_id for c in found}
 
@@ -78,45 +62,45 @@ async def _settle(pools: CandidatePools) -> None:
 
 
 async def test_pool_is_reused_for_the_ttl_then_refreshed_in_the_background(
-    factory: async_sessionmaker[AsyncSession],
+    sql_factory: async_sessionmaker[AsyncSession],
 ) -> None:
-    world, me, writer = await _world(factory)
+    world, me, writer = await _world(sql_factory)
     first = await _post(world, writer, "first english post", minutes_ago=10)
     clock = FakeMonotonic()
-    pools = CandidatePools(30.0, factory, monotonic=clock, refresh_gap_seconds=0)
+    pools = CandidatePools(30.0, sql_factory, monotonic=clock, refresh_gap_seconds=0)
     try:
-        assert await _gather(factory, pools, me) == {first}
+        assert await _gather(sql_factory, pools, me) == {first}
         second = await _post(world, writer, "second english post")
         clock.value += 29
-        assert await _gather(factory, pools, me) == {first}  # within the TTL: cached
+        assert await _gather(sql_factory, pools, me) == {first}  # within the TTL: cached
         clock.value += 2
         # Stale: this call is answered from the old pool and starts one refresh.
-        assert await _gather(factory, pools, me) == {first}
+        assert await _gather(sql_factory, pools, me) == {first}
         await _settle(pools)
-        assert await _gather(factory, pools, me) == {first, second}
+        assert await _gather(sql_factory, pools, me) == {first, second}
     finally:
         await pools.close()
         await world.session.close()
 
 
 async def test_ttl_zero_reads_the_pool_every_time(
-    factory: async_sessionmaker[AsyncSession],
+    sql_factory: async_sessionmaker[AsyncSession],
 ) -> None:
-    world, me, writer = await _world(factory)
-    pools = CandidatePools(0.0, factory)
+    world, me, writer = await _world(sql_factory)
+    pools = CandidatePools(0.0, sql_factory)
     try:
         first = await _post(world, writer, "first english post")
-        assert await _gather(factory, pools, me) == {first}
+        assert await _gather(sql_factory, pools, me) == {first}
         second = await _post(world, writer, "second english post")
-        assert await _gather(factory, pools, me) == {first, second}
+        assert await _gather(sql_factory, pools, me) == {first, second}
     finally:
         await world.session.close()
 
 
 async def test_concurrent_first_loads_share_one_read(
-    factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+    sql_factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    world, _, _ = await _world(factory)
+    world, _, _ = await _world(sql_factory)
     await world.session.close()
     calls: list[tuple[str, str]] = []
     gate = asyncio.Event()
@@ -128,8 +112,8 @@ async def test_concurrent_first_loads_share_one_read(
         return await real(session, key, now)
 
     monkeypatch.setattr(pools_module, "load_pool", counting)
-    pools = CandidatePools(30.0, factory)
-    sessions = [factory() for _ in range(5)]
+    pools = CandidatePools(30.0, sql_factory)
+    sessions = [sql_factory() for _ in range(5)]
     try:
         waiting = [
             asyncio.create_task(pools.get((NATIVE, "en"), NOW, session)) for session in sessions
@@ -145,14 +129,14 @@ async def test_concurrent_first_loads_share_one_read(
 
 
 async def test_a_failed_refresh_keeps_serving_the_previous_pool(
-    factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+    sql_factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    world, me, writer = await _world(factory)
+    world, me, writer = await _world(sql_factory)
     first = await _post(world, writer, "first english post")
     clock = FakeMonotonic()
-    pools = CandidatePools(30.0, factory, monotonic=clock, refresh_gap_seconds=0)
+    pools = CandidatePools(30.0, sql_factory, monotonic=clock, refresh_gap_seconds=0)
     try:
-        assert await _gather(factory, pools, me) == {first}
+        assert await _gather(sql_factory, pools, me) == {first}
         await _post(world, writer, "second english post")
 
         failures: list[tuple[str, str]] = []
@@ -163,9 +147,9 @@ async def test_a_failed_refresh_keeps_serving_the_previous_pool(
 
         monkeypatch.setattr(pools_module, "load_pool", broken)
         clock.value += 31
-        assert await _gather(factory, pools, me) == {first}
+        assert await _gather(sql_factory, pools, me) == {first}
         await _settle(pools)
-        assert await _gather(factory, pools, me) == {first}  # still the previous pool
+        assert await _gather(sql_factory, pools, me) == {first}  # still the previous pool
         await _settle(pools)
         # The stale pool keeps asking for a refresh (one at a time), so it heals by itself.
         assert failures.count((NATIVE, "en")) == 2
@@ -175,16 +159,16 @@ async def test_a_failed_refresh_keeps_serving_the_previous_pool(
 
 
 async def test_the_window_applies_to_cached_pools_too(
-    factory: async_sessionmaker[AsyncSession],
+    sql_factory: async_sessionmaker[AsyncSession],
 ) -> None:
-    world, me, writer = await _world(factory)
+    world, me, writer = await _world(sql_factory)
     kept = await _post(world, writer, "fresh english post")
     await _post(world, writer, "an english post from last month", minutes_ago=60 * 24 * 30)
-    pools = CandidatePools(30.0, factory)
+    pools = CandidatePools(30.0, sql_factory)
     try:
-        assert await _gather(factory, pools, me) == {kept}
+        assert await _gather(sql_factory, pools, me) == {kept}
         # The window is applied per request too: a cached pool ages out with the clock.
-        async with factory() as session, session.begin():
+        async with sql_factory() as session, session.begin():
             later = await SqlFeedCandidates(session, pools).gather(
                 me, NOW + timedelta(days=8), None, 500
             )
@@ -195,12 +179,12 @@ async def test_the_window_applies_to_cached_pools_too(
 
 
 async def test_stale_pools_are_refreshed_one_at_a_time(
-    factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+    sql_factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    world, _, _ = await _world(factory)
+    world, _, _ = await _world(sql_factory)
     await world.session.close()
     clock = FakeMonotonic()
-    pools = CandidatePools(30.0, factory, monotonic=clock, refresh_gap_seconds=0)
+    pools = CandidatePools(30.0, sql_factory, monotonic=clock, refresh_gap_seconds=0)
     keys = [(NATIVE, "en"), (NATIVE, "ko"), (LEARNERS, "en")]
     in_flight = 0
     most = 0
@@ -216,13 +200,13 @@ async def test_stale_pools_are_refreshed_one_at_a_time(
         finally:
             in_flight -= 1
 
-    async with factory() as session:
+    async with sql_factory() as session:
         for key in keys:
             await pools.get(key, NOW, session)
     monkeypatch.setattr(pools_module, "load_pool", tracking)
     clock.value += 31
     try:
-        async with factory() as session:
+        async with sql_factory() as session:
             for key in keys:
                 await pools.get(key, NOW, session)  # each starts a background refresh
         assert len(pools._refreshing) == 3
@@ -233,12 +217,12 @@ async def test_stale_pools_are_refreshed_one_at_a_time(
 
 
 async def test_followed_source_skips_seen_posts_before_its_cap(
-    factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+    sql_factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A heavy reader who has seen the newest posts of everyone they follow still gets the
     older unseen ones (the cap counts unseen posts only)."""
     monkeypatch.setattr(candidates_module, "FOLLOWED_CAP", 3)
-    world, me, _ = await _world(factory)
+    world, me, _ = await _world(sql_factory)
     friend = await world.add_user("friend", native="ja")
     await world.follow(me, friend)
     made = []
@@ -251,18 +235,18 @@ async def test_followed_source_skips_seen_posts_before_its_cap(
     )
     await world.commit()
     try:
-        assert await _gather(factory, CandidatePools(), me) == set(made[:2])
+        assert await _gather(sql_factory, CandidatePools(), me) == set(made[:2])
     finally:
         await world.session.close()
 
 
 async def test_warm_loads_the_common_languages_pools_in_the_background(
-    factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+    sql_factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    world, me, writer = await _world(factory)  # a ko native learning en; an en native
+    world, me, writer = await _world(sql_factory)  # a ko native learning en; an en native
     first = await _post(world, writer, "an english post")
     await world.session.close()
-    pools = CandidatePools(30.0, factory)
+    pools = CandidatePools(30.0, sql_factory)
     try:
         assert await pools.warm(NOW) == 4  # trending, native:en, learners:ko, learners:en
         await _settle(pools)
@@ -271,48 +255,48 @@ async def test_warm_loads_the_common_languages_pools_in_the_background(
             raise AssertionError("warmed pools are not loaded again")
 
         monkeypatch.setattr(pools_module, "load_pool", unreachable)
-        assert await _gather(factory, pools, me) == {first}
+        assert await _gather(sql_factory, pools, me) == {first}
         assert await pools.warm(NOW) == 0  # nothing left to warm
     finally:
         await pools.close()
 
 
 async def test_pool_reads_are_planned_for_their_parameters_on_postgres(
-    factory: async_sessionmaker[AsyncSession],
+    sql_factory: async_sessionmaker[AsyncSession],
 ) -> None:
     """A language pool's prepared statement with a generic plan took seconds, not ms."""
-    async with factory() as session, session.begin():
+    async with sql_factory() as session, session.begin():
         await pools_module.load_pool(session, (NATIVE, "en"), NOW)
         if session.get_bind().dialect.name == "postgresql":
             mode = await session.scalar(text("SHOW plan_cache_mode"))
             assert mode == "force_custom_plan"
-    async with factory() as session, session.begin():
+    async with sql_factory() as session, session.begin():
         if session.get_bind().dialect.name == "postgresql":  # only for that transaction
             assert await session.scalar(text("SHOW plan_cache_mode")) == "auto"
 
 
 async def test_pool_rows_hold_nothing_the_garbage_collector_tracks(
-    factory: async_sessionmaker[AsyncSession],
+    sql_factory: async_sessionmaker[AsyncSession],
 ) -> None:
     """Pools are replaced every TTL; tracked objects in them fed full collections (the
     feed's p99). Tags and learning languages are comma-joined strings."""
-    world, _, writer = await _world(factory)
+    world, _, writer = await _world(sql_factory)
     await world.ports.posts.add(make_post(writer, "#one #two english", language="en"))
     await world.commit()
     await world.session.close()
-    async with factory() as session, session.begin():
+    async with sql_factory() as session, session.begin():
         pool = await pools_module.load_pool(session, (NATIVE, "en"), NOW)
     assert [p.hashtags for p in pool.posts] == ["one,two"]
     assert not any(gc.is_tracked(p) for p in pool.posts)
 
 
 async def test_background_refreshes_are_spaced_by_the_gap(
-    factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+    sql_factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    world, _, _ = await _world(factory)
+    world, _, _ = await _world(sql_factory)
     await world.session.close()
     clock = FakeMonotonic()
-    pools = CandidatePools(30.0, factory, monotonic=clock, refresh_gap_seconds=0.1)
+    pools = CandidatePools(30.0, sql_factory, monotonic=clock, refresh_gap_seconds=0.1)
     keys = [(NATIVE, "en"), (NATIVE, "ko"), (LEARNERS, "en")]
     starts: list[float] = []
     real = pools_module.load_pool
@@ -321,13 +305,13 @@ async def test_background_refreshes_are_spaced_by_the_gap(
         starts.append(asyncio.get_running_loop().time())
         return await real(session, key, now)
 
-    async with factory() as session:
+    async with sql_factory() as session:
         for key in keys:
             await pools.get(key, NOW, session)
     monkeypatch.setattr(pools_module, "load_pool", stamped)
     clock.value += 31
     try:
-        async with factory() as session:
+        async with sql_factory() as session:
             for key in keys:
                 await pools.get(key, NOW, session)
         await _settle(pools)

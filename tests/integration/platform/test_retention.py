@@ -3,15 +3,12 @@ is pending, dead-lettered, unread or recent stays."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hypehere.adapters.memory.clock import FixedClock
-from hypehere.adapters.sql.engine import create_engine, create_session_factory
 from hypehere.adapters.sql.retention import SqlRetentionStore
 from hypehere.adapters.sql.tables.feed import FeedImpressionRow
 from hypehere.adapters.sql.tables.notifications import NotificationRow
@@ -20,7 +17,6 @@ from hypehere.adapters.sql.tables.users import UserRow
 from hypehere.adapters.sql.uow import SqlUnitOfWork
 from hypehere.application.common.retention import PruneExpiredRecords, RetentionPolicy
 from hypehere.domain.shared.ids import new_id
-from tests.conftest import truncate_all
 
 # Rows are written now (their ids carry the real time); the job runs "a year later".
 NOW = datetime.now(UTC)
@@ -32,19 +28,6 @@ outbox = OutboxEventRow.__table__  # type: ignore[attr-defined]
 handled = HandledEventRow.__table__  # type: ignore[attr-defined]
 impressions = FeedImpressionRow.__table__  # type: ignore[attr-defined]
 notifications = NotificationRow.__table__  # type: ignore[attr-defined]
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-async def factory(
-    request: pytest.FixtureRequest,
-) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
-    await truncate_all(url)
-    engine = create_engine(url)
-    try:
-        yield create_session_factory(engine)
-    finally:
-        await engine.dispose()
 
 
 def _event(delivered_at: datetime | None, dead_at: datetime | None = None) -> dict[str, object]:
@@ -74,7 +57,7 @@ def _notification(user_id: str, read_at: datetime | None, updated_at: datetime) 
     }
 
 
-async def _seed(factory: async_sessionmaker[AsyncSession]) -> dict[str, list[str]]:
+async def _seed(sql_factory: async_sessionmaker[AsyncSession]) -> dict[str, list[str]]:
     user_id = new_id()
     old_events = [_event(delivered_at=OLD) for _ in range(5)]
     kept_events = [
@@ -108,7 +91,7 @@ async def _seed(factory: async_sessionmaker[AsyncSession]) -> dict[str, list[str
         _notification(user_id, read_at=None, updated_at=OLD),  # unread
         _notification(user_id, read_at=OLD, updated_at=RECENT),  # a group that grew lately
     ]
-    async with factory() as session, session.begin():
+    async with sql_factory() as session, session.begin():
         session.add(
             UserRow(
                 id=user_id,
@@ -136,16 +119,16 @@ async def _seed(factory: async_sessionmaker[AsyncSession]) -> dict[str, list[str
     }
 
 
-async def _ids(factory: async_sessionmaker[AsyncSession], column: object) -> list[str]:
-    async with factory() as session:
+async def _ids(sql_factory: async_sessionmaker[AsyncSession], column: object) -> list[str]:
+    async with sql_factory() as session:
         return sorted(await session.scalars(select(column)))  # type: ignore[call-overload]
 
 
 async def test_the_job_prunes_old_done_records_in_batches(
-    factory: async_sessionmaker[AsyncSession],
+    sql_factory: async_sessionmaker[AsyncSession],
 ) -> None:
-    kept = await _seed(factory)
-    async with factory() as session:
+    kept = await _seed(sql_factory)
+    async with sql_factory() as session:
         use_case = PruneExpiredRecords(
             SqlUnitOfWork(session),
             SqlRetentionStore(session),
@@ -156,17 +139,17 @@ async def test_the_job_prunes_old_done_records_in_batches(
         report = await use_case.execute()
     assert (report.delivered_events, report.handled_marks) == (5, 10)
     assert (report.impressions, report.read_notifications) == (3, 2)
-    assert await _ids(factory, outbox.c.id) == kept["events"]
-    assert await _ids(factory, handled.c.event_id) == kept["marks"]
-    assert await _ids(factory, impressions.c.id) == kept["impressions"]
-    assert await _ids(factory, notifications.c.id) == kept["notifications"]
+    assert await _ids(sql_factory, outbox.c.id) == kept["events"]
+    assert await _ids(sql_factory, handled.c.event_id) == kept["marks"]
+    assert await _ids(sql_factory, impressions.c.id) == kept["impressions"]
+    assert await _ids(sql_factory, notifications.c.id) == kept["notifications"]
 
 
 async def test_nothing_is_pruned_inside_the_windows(
-    factory: async_sessionmaker[AsyncSession],
+    sql_factory: async_sessionmaker[AsyncSession],
 ) -> None:
-    await _seed(factory)
-    async with factory() as session:
+    await _seed(sql_factory)
+    async with sql_factory() as session:
         report = await PruneExpiredRecords(
             SqlUnitOfWork(session),
             SqlRetentionStore(session),

@@ -4,33 +4,12 @@ in batches (one transaction each) until a batch comes back short."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from types import TracebackType
-from typing import Self
 
 from hypehere.adapters.memory.clock import FixedClock
+from hypehere.adapters.memory.uow import InMemoryUnitOfWork
 from hypehere.application.common.retention import PruneExpiredRecords, RetentionPolicy
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
-
-
-class CountingUow:
-    def __init__(self) -> None:
-        self.commits = 0
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.commits += 1
-
-    async def commit(self) -> None: ...
-
-    async def rollback(self) -> None: ...
 
 
 class FakeStore:
@@ -59,7 +38,7 @@ class FakeStore:
 
 async def test_each_kind_is_drained_in_batches_with_its_own_cutoff() -> None:
     store = FakeStore({"events": 7, "marks": 3, "impressions": 0, "notifications": 6})
-    uow = CountingUow()
+    uow = InMemoryUnitOfWork()
     policy = RetentionPolicy(
         delivered_events_days=7, impressions_days=30, read_notifications_days=90
     )
