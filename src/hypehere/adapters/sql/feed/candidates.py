@@ -136,8 +136,7 @@ def _followed_statement(by_language: bool) -> Select[Any]:
     Seen posts are dropped from a materialized over-fetch (the newest `over_fetch` posts:
     FOLLOWED_CAP plus how many posts of these authors the viewer has seen), not from the
     posts table: a `NOT IN` over the seen window there made PostgreSQL scan every post in
-    the window instead of each followed author's index range. The caller drops seen posts
-    again (defence in depth: the viewer's impressions may have moved since its context)."""
+    the window instead of each followed author's index range."""
     followed = select(follows.c.followee_id).where(follows.c.follower_id == _VIEWER)
     recent = select(posts.c.id, posts.c.created_at).where(
         posts.c.author_id.in_(followed),
@@ -308,17 +307,14 @@ class SqlFeedCandidates:
             return []
         # Enough rows that FOLLOWED_CAP unseen ones remain when there are that many.
         seen = sum(n for author, n in ctx.seen_authors.items() if author in authors)
-        params: dict[str, Any] = {"viewer_id": viewer_id, "since": since}
-        params["cap"] = FOLLOWED_CAP
-        params["over_fetch"] = FOLLOWED_CAP + seen
+        params: dict[str, Any] = {
+            "viewer_id": viewer_id,
+            "since": since,
+            "cap": FOLLOWED_CAP,
+            "over_fetch": FOLLOWED_CAP + seen,
+        }
         if language is not None:
             params["language"] = language
         rows = await self._session.execute(_FOLLOWED[language is not None], params)
-        found: list[PoolPost] = []
-        for row in rows:
-            if row[0] in ctx.seen or row[1] not in authors:  # post id, author id
-                continue
-            found.append(pool_post(row))
-            if len(found) == FOLLOWED_CAP:
-                break
-        return found
+        # Authors blocked either way stay followed in the table; their posts are dropped here.
+        return [pool_post(row) for row in rows if row[1] in authors]
