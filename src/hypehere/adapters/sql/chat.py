@@ -9,17 +9,14 @@ from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import (
-    Integer,
     and_,
     bindparam,
     delete,
     exists,
     func,
     insert,
-    literal_column,
     or_,
     select,
-    text,
     update,
 )
 from sqlalchemy import event as sa_event
@@ -27,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from hypehere.adapters.sql.chat_writer import PgMessageWriter, append_one
 from hypehere.adapters.sql.errors import is_unique_violation, translate_errors
 from hypehere.adapters.sql.outbox_writer import outbox_values
 from hypehere.adapters.sql.tables.chat import (
@@ -40,7 +38,7 @@ from hypehere.adapters.sql.tables.chat import (
 )
 from hypehere.adapters.sql.tables.outbox import OutboxEventRow
 from hypehere.adapters.sql.tables.users import BlockRow, FollowRow, UserRow
-from hypehere.adapters.sql.types import JsonDocument, UtcDateTime
+from hypehere.adapters.sql.types import UtcDateTime
 from hypehere.application.chat.ports import ChatSettings, SenderContext
 from hypehere.application.chat.views import (
     ConversationView,
@@ -147,51 +145,6 @@ _LOAD_FOR_SENDER = _conversation_with_participants(
 )
 _INSERT_OUTBOX = insert(OutboxEventRow.__table__)  # type: ignore[attr-defined]
 
-# PostgreSQL: a message in ONE statement (one round trip; atomic on its own, so it can run
-# autocommitted). The sequence UPDATE row-locks the conversation (total order), the message
-# INSERT takes the new number (its unique keys refuse a retried client_id: the statement
-# fails as a whole, no number is used up), changed participants are saved from arrays (none
-# on the usual path) and the outbox event is staged only if the message was stored.
-_APPEND_MESSAGE_PG = (
-    text(
-        """
-WITH next_seq AS (
-    UPDATE conversations
-       SET last_seq = last_seq + 1, last_message_id = :message_id, updated_at = :created_at
-     WHERE id = :conversation_id
- RETURNING last_seq
-), new_message AS (
-    INSERT INTO messages (id, conversation_id, sender_id, content, client_id, seq, created_at)
-    SELECT :message_id, :conversation_id, :sender_id, :content, :client_id, last_seq,
-           :created_at
-      FROM next_seq
- RETURNING seq
-), changed AS (
-    UPDATE conversation_participants AS p
-       SET folder = v.folder, is_active = v.is_active, left_at = v.left_at,
-           last_read_message_id = v.last_read_message_id, last_read_seq = v.last_read_seq
-      FROM unnest(CAST(:p_user_ids AS varchar[]), CAST(:p_folders AS varchar[]),
-                  CAST(:p_active AS boolean[]), CAST(:p_left_at AS timestamptz[]),
-                  CAST(:p_read_ids AS varchar[]), CAST(:p_read_seqs AS integer[]))
-           AS v(user_id, folder, is_active, left_at, last_read_message_id, last_read_seq)
-     WHERE p.conversation_id = :conversation_id AND p.user_id = v.user_id
-       AND EXISTS (SELECT 1 FROM new_message)
-), staged AS (
-    INSERT INTO outbox_events (id, topic, payload, occurred_at, available_at, attempts)
-    SELECT :event_id, :topic, :payload, :occurred_at, :occurred_at, 0
-      FROM new_message
-)
-SELECT seq FROM new_message
-"""
-    )
-    .bindparams(
-        bindparam("created_at", type_=UtcDateTime),
-        bindparam("occurred_at", type_=UtcDateTime),
-        bindparam("payload", type_=JsonDocument),
-    )
-    .columns(literal_column("seq", Integer))
-)
-
 
 # --- mappers ---------------------------------------------------------------------------
 
@@ -260,13 +213,18 @@ def _time_cursor(request: PageRequest) -> tuple[datetime, str] | None:
 
 class SqlConversationRepository:
     """`on_outbox_commit` (optional) is called once a message's outbox event has committed,
-    so an in-process outbox dispatcher can wake up at once."""
+    so an in-process outbox dispatcher can wake up at once. `writer` (optional, PostgreSQL):
+    the process's group commit, used for a message that is its unit of work's only write."""
 
     def __init__(
-        self, session: AsyncSession, on_outbox_commit: Callable[[], None] | None = None
+        self,
+        session: AsyncSession,
+        on_outbox_commit: Callable[[], None] | None = None,
+        writer: PgMessageWriter | None = None,
     ) -> None:
         self._session = session
         self._on_outbox_commit = on_outbox_commit
+        self._writer = writer
         self._autocommit_transaction: object | None = None
 
     @property
@@ -350,7 +308,12 @@ class SqlConversationRepository:
     ) -> int:
         session = await self._hot_path_session()
         if session.get_bind().dialect.name == "postgresql":
-            seq = await self._append_in_one_statement(session, message, changed, event)
+            if self._writer is not None and self._autocommit and not changed:
+                # Nothing written before in this unit of work: the message may join the
+                # process's group commit (its own connection, committed when it returns).
+                seq = await self._writer.append(message, event)
+            else:
+                seq = await append_one(session, message, changed, event)
         else:
             seq = await self._append_in_statements(session, message, changed, event)
         message.seq = seq
@@ -363,38 +326,6 @@ class SqlConversationRepository:
                     session.sync_session, "after_commit", lambda _s: callback(), once=True
                 )
         return seq
-
-    async def _append_in_one_statement(
-        self,
-        session: AsyncSession,
-        message: Message,
-        changed: Sequence[Participant],
-        event: DomainEvent,
-    ) -> int:
-        staged = outbox_values(event)
-        params = {
-            "message_id": message.id,
-            "conversation_id": message.conversation_id,
-            "sender_id": message.sender_id,
-            "content": message.content,
-            "client_id": message.client_id,
-            "created_at": message.created_at,
-            "p_user_ids": [p.user_id for p in changed],
-            "p_folders": [p.folder.value for p in changed],
-            "p_active": [p.is_active for p in changed],
-            "p_left_at": [p.left_at for p in changed],
-            "p_read_ids": [p.last_read_message_id for p in changed],
-            "p_read_seqs": [p.last_read_seq for p in changed],
-            "event_id": staged["id"],
-            "topic": staged["topic"],
-            "payload": staged["payload"],
-            "occurred_at": staged["occurred_at"],
-        }
-        async with translate_errors():
-            seq = await session.scalar(_APPEND_MESSAGE_PG, params)
-        if seq is None:
-            raise ConversationNotFoundError("The conversation was not found.")
-        return int(seq)
 
     async def _append_in_statements(
         self,

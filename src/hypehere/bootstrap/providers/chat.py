@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 from dishka import Provider, Scope, provide, provide_all
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from hypehere.adapters.sql.chat import (
     SqlChatPeers,
@@ -12,6 +14,8 @@ from hypehere.adapters.sql.chat import (
     SqlRoomReader,
     SqlRoomRepository,
 )
+from hypehere.adapters.sql.chat_writer import PgMessageWriter
+from hypehere.adapters.sql.engine import create_engine
 from hypehere.application.chat.accept_conversation import AcceptConversation
 from hypehere.application.chat.create_room import CreateRoom
 from hypehere.application.chat.get_conversation import GetConversation
@@ -51,10 +55,34 @@ class ChatProvider(Provider):
         # Room passwords use the same argon2id adapter and cost settings as account passwords.
         return password_hasher_for(settings)
 
+    @provide(scope=Scope.APP)
+    async def message_writer(
+        self, settings: Settings, engine: AsyncEngine
+    ) -> AsyncIterator[PgMessageWriter]:
+        """The process's group commit for sends (PostgreSQL; never used on SQLite). It has a
+        connection of its own: the senders waiting for it hold the request pool's
+        connections, so drawing from that pool could wait for them forever."""
+        if engine.dialect.name != "postgresql":
+            yield PgMessageWriter(engine)
+            return
+        own = create_engine(
+            settings.effective_database_url,
+            pool_size=1,
+            ping_after_idle_seconds=settings.database_ping_after_idle_seconds,
+        )
+        writer = PgMessageWriter(own)
+        try:
+            yield writer
+        finally:
+            await writer.aclose()
+            await own.dispose()
+
     @provide(scope=Scope.REQUEST)
-    def conversations(self, session: AsyncSession, wakeup: OutboxWakeup) -> ConversationRepository:
+    def conversations(
+        self, session: AsyncSession, wakeup: OutboxWakeup, writer: PgMessageWriter
+    ) -> ConversationRepository:
         # The message hot path stages its outbox event itself (in the same statement).
-        return SqlConversationRepository(session, on_outbox_commit=wakeup.notify)
+        return SqlConversationRepository(session, on_outbox_commit=wakeup.notify, writer=writer)
 
     @provide(scope=Scope.REQUEST)
     def conversation_reader(self, session: AsyncSession) -> ConversationReader:
