@@ -19,6 +19,7 @@ from hypehere.application.common.outbox import OutboxMessage
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.notifications.handlers import (
     FollowNotificationHandler,
+    MessageNotificationHandler,
     PostLikeNotificationHandler,
 )
 from hypehere.bootstrap.app import create_app
@@ -407,6 +408,48 @@ def test_redelivered_events_are_applied_once(app_client: TestClient[Litestar]) -
     assert set(items) == {"like", "follow"}
     assert items["like"]["actor_count"] == 2
     assert items["follow"]["actor_count"] == 1
+
+
+def test_redelivered_message_events_add_no_notification(app_client: TestClient[Litestar]) -> None:
+    """What lets the dispatcher keep no ledger record for message notifications
+    (`dedups_by_event`): an event delivered again, alone or in a batch, in a new transaction
+    each time, adds nothing."""
+    alice, token = register(app_client)
+    bob, _ = register(app_client)
+    container = client_container(app_client)
+    events = [
+        OutboxMessage(
+            id=new_id(),
+            topic="chat.message_sent",
+            payload={
+                "message_id": new_id(),
+                "conversation_id": "conv",
+                "sender_id": bob["id"],
+                "recipient_ids": [alice["id"]],
+                "is_request": False,
+            },
+            occurred_at=SystemClock().now(),
+        )
+        for _ in range(3)
+    ]
+
+    async def deliver(batch: list[OutboxMessage]) -> None:
+        async with container() as request:
+            uow = await request.get(UnitOfWork)
+            handler = await request.get(MessageNotificationHandler)
+            async with uow:
+                if len(batch) == 1:
+                    await handler.handle(batch[0])
+                else:
+                    await handler.handle_batch(batch)
+
+    assert MessageNotificationHandler.dedups_by_event
+    for batch in ([events[0]], events, [events[1]], events[1:]):
+        app_client.blocking_portal.call(deliver, batch)
+    items = notifications(app_client, token)["items"]
+    assert sorted(n["target"]["id"] for n in items) == sorted(
+        e.payload["message_id"] for e in events
+    )
 
 
 def client_container(client: TestClient[Litestar]) -> Any:

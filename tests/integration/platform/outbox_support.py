@@ -112,6 +112,33 @@ class BatchRecord(RecordEffect):
             await self.handle(message)
 
 
+class DedupRecord(RecordEffect):
+    """Keyed by the event itself: a second delivery of an event finds its effect and adds
+    nothing, so the dispatcher keeps no ledger record for it. Batch-capable."""
+
+    name = "test.dedup_record"
+    dedups_by_event: ClassVar[bool] = True
+    runs: ClassVar[list[str]] = []
+
+    async def handle(self, message: OutboxMessage) -> None:
+        self.runs.append(message.id)
+        async with self._uow:
+            await self._session.execute(
+                text(
+                    f"INSERT INTO {EFFECTS_TABLE} (event_id, handler) "
+                    "SELECT CAST(:e AS VARCHAR(36)), CAST(:h AS VARCHAR(100)) "
+                    f"WHERE NOT EXISTS (SELECT 1 FROM {EFFECTS_TABLE} "
+                    "WHERE event_id = CAST(:e AS VARCHAR(36)) "
+                    "AND handler = CAST(:h AS VARCHAR(100)))"
+                ),
+                {"e": message.id, "h": self.name},
+            )
+
+    async def handle_batch(self, messages: Sequence[OutboxMessage]) -> None:
+        for message in messages:
+            await self.handle(message)
+
+
 class HandlersProvider(Provider):
     record = provide(RecordEffect, scope=Scope.REQUEST)
     fail_twice = provide(FailTwiceThenRecord, scope=Scope.REQUEST)
@@ -119,6 +146,7 @@ class HandlersProvider(Provider):
     hang = provide(HangForever, scope=Scope.REQUEST)
     blocking = provide(BlockingRecord, scope=Scope.REQUEST)
     batch = provide(BatchRecord, scope=Scope.REQUEST)
+    dedup = provide(DedupRecord, scope=Scope.REQUEST)
 
 
 async def reset_effects(engine: AsyncEngine) -> None:
@@ -138,6 +166,14 @@ async def effects(engine: AsyncEngine, handler: str = RecordEffect.name) -> list
             text(f"SELECT event_id FROM {EFFECTS_TABLE} WHERE handler = :h"), {"h": handler}
         )
         return [row[0] for row in rows]
+
+
+async def ledger_records(engine: AsyncEngine, handler: str) -> int:
+    async with engine.connect() as conn:
+        count = await conn.scalar(
+            text("SELECT count(*) FROM handled_events WHERE handler = :h"), {"h": handler}
+        )
+        return int(count or 0)
 
 
 async def stage(container: AsyncContainer, *events: DomainEvent) -> None:

@@ -30,6 +30,7 @@ from tests.integration.platform.outbox_support import (
     AlwaysFails,
     BatchRecord,
     BlockingRecord,
+    DedupRecord,
     FailTwiceThenRecord,
     HandlersProvider,
     HangForever,
@@ -38,6 +39,7 @@ from tests.integration.platform.outbox_support import (
     SomethingElse,
     effects,
     event_at,
+    ledger_records,
     outbox_row,
     reset_effects,
     stage,
@@ -207,6 +209,31 @@ async def test_a_redelivered_batch_skips_what_its_handler_already_did(
     dispatcher = await dispatcher_for(container, clock, [route])
     assert await dispatcher.drain() == 3
     assert sorted(await effects(engine, BatchRecord.name)) == sorted(e.event_id for e in events)
+    for event in events:
+        assert (await outbox_row(engine, event.event_id))["delivered_at"] is not None
+
+
+@pytest.mark.parametrize("count", [1, 3], ids=["alone", "batch"])
+async def test_a_handler_that_dedups_by_event_keeps_no_ledger_and_acts_once(
+    container, engine, clock, count: int
+) -> None:
+    events = [event_at(clock.now() - timedelta(seconds=10 - i / 1000), i) for i in range(count)]
+    await stage(container, *events)
+    DedupRecord.runs = []
+    route = Route(TOPIC, DedupRecord.name, DedupRecord)
+    store = await container.get(OutboxStore)  # type: ignore[type-abstract]
+    failing_ack = await dispatcher_for(
+        container, clock, [route], store=AckFails(store, RuntimeError("ack lost"))
+    )
+    assert await failing_ack.dispatch_once() == count  # handled, ack lost
+
+    clock.advance(seconds=LEASE)
+    assert await (await dispatcher_for(container, clock, [route])).drain() == count
+
+    ids = sorted(e.event_id for e in events)
+    assert sorted(DedupRecord.runs) == sorted(ids * 2)  # redelivered to the handler...
+    assert sorted(await effects(engine, DedupRecord.name)) == ids  # ...which acted once
+    assert await ledger_records(engine, DedupRecord.name) == 0
     for event in events:
         assert (await outbox_row(engine, event.event_id))["delivered_at"] is not None
 

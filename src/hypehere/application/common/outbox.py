@@ -76,7 +76,12 @@ class HandledEvents(Protocol):
 
 class OutboxHandler(Protocol):
     """Processes one topic's events. Resolved per event in a fresh request scope and run in
-    one transaction with its `HandledEvents` record: its own `async with uow:` joins it."""
+    one transaction with its `HandledEvents` record: its own `async with uow:` joins it.
+
+    A handler class may declare `dedups_by_event: ClassVar[bool] = True` when its effect is
+    keyed by the event id itself (a second delivery of the same event finds the first
+    effect and adds nothing, and a concurrent one fails on a unique key and rolls back):
+    the dispatcher then keeps no `HandledEvents` record for it."""
 
     async def handle(self, message: OutboxMessage) -> None: ...
 

@@ -7,7 +7,7 @@ actor), so an event is turned into notifications exactly once."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from hypehere.application.common.outbox import OutboxMessage
 from hypehere.application.notifications.forget_blocked_user import (
@@ -170,7 +170,11 @@ class CommentLikeNotificationHandler:
 
 
 class MessageNotificationHandler:
-    """`chat.message_sent` (batch-capable: a run of messages in one transaction)."""
+    """`chat.message_sent` (batch-capable: a run of messages in one transaction). Message
+    notifications are never grouped and carry the event in their dedup key (unique per
+    recipient), so a redelivered event creates nothing: no `handled_events` record needed."""
+
+    dedups_by_event: ClassVar[bool] = True
 
     def __init__(self, notify: NotifyMessage) -> None:
         self._notify = notify
