@@ -40,6 +40,80 @@ def machine() -> str:
     return f"{os.cpu_count()} CPU ({model}), Python {platform.python_version()}"
 
 
+def _descendants(pid: int) -> list[int]:
+    out = [pid]
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                out.extend(_descendants(int(child)))
+    except OSError:
+        pass
+    return out
+
+
+def _cpu_ticks(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+class CpuMeter:
+    """CPU seconds used between `start()` and `stop()` by the server on `port` (its
+    uvicorn workers included) and by every PostgreSQL process: a figure that other load on
+    a shared machine does not inflate the way it inflates latency."""
+
+    def __init__(self, ports: list[int]) -> None:
+        self._ports = ports
+        self._before: dict[int, int] = {}
+        self.server_seconds = 0.0
+        self.postgres_seconds = 0.0
+
+    def _server_pids(self) -> list[int]:
+        needles = [f"--port\x00{port}\x00".encode() for port in self._ports]
+        roots = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    cmdline = (entry / "cmdline").read_bytes()
+                except OSError:
+                    continue
+                if b"serve" in cmdline and any(n in cmdline for n in needles):
+                    roots.append(int(entry.name))
+        return [pid for root in roots for pid in _descendants(root)]
+
+    @staticmethod
+    def _postgres_pids() -> list[int]:
+        pids = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    if (entry / "comm").read_text().strip() == "postgres":
+                        pids.append(int(entry.name))
+                except OSError:
+                    continue
+        return pids
+
+    def _sample(self) -> dict[int, int]:
+        server = {pid: _cpu_ticks(pid) for pid in self._server_pids()}
+        postgres = {-pid: _cpu_ticks(pid) for pid in self._postgres_pids()}
+        return server | postgres
+
+    def start(self) -> None:
+        self._before = self._sample()
+
+    def stop(self) -> None:
+        after = self._sample()
+        hz = os.sysconf("SC_CLK_TCK")
+        for key, ticks in after.items():
+            used = (ticks - self._before.get(key, 0)) / hz
+            if key < 0:
+                self.postgres_seconds += used
+            else:
+                self.server_seconds += used
+
+
 @contextmanager
 def serve(
     env_overrides: dict[str, str] | None = None, workers: int = 1, background_worker: bool = False

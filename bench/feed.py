@@ -28,7 +28,7 @@ from typing import Any
 
 import httpx
 
-from bench.common import Result, machine, serve
+from bench.common import CpuMeter, Result, machine, serve
 
 PASSWORD = "demo-password-123"
 
@@ -87,7 +87,13 @@ async def login_all(base: str, users: list[int], password: str) -> list[str]:
 
 
 async def run_load(
-    bases: list[str], tokens: list[str], seconds: float, pages: int, limit: int, think: float
+    bases: list[str],
+    tokens: list[str],
+    seconds: float,
+    pages: int,
+    limit: int,
+    think: float,
+    meter: CpuMeter,
 ) -> tuple[Result, Result, Result, list[int]]:
     """Build every client first (an httpx client loads a CA bundle: ~20 ms of the load
     generator's CPU each, which would otherwise show up as latency), warm up (connections,
@@ -105,7 +111,11 @@ async def run_load(
     ]
     try:
         await load(clients, 3.0, 1, limit)
-        return await load(clients, seconds, pages, limit, think)
+        meter.start()
+        try:
+            return await load(clients, seconds, pages, limit, think)
+        finally:
+            meter.stop()
     finally:
         for client in clients:
             await client.aclose()
@@ -175,7 +185,6 @@ async def profile(viewers: int, users: int) -> list[str]:
     from hypehere.application.feed.snapshots import FeedSnapshot, FeedSnapshots, RankedItem
     from hypehere.bootstrap.container import make_container
     from hypehere.bootstrap.settings import load_settings
-    from hypehere.domain.feed.rules import diversify
     from hypehere.domain.shared.clock import SystemClock
     from hypehere.domain.shared.ids import new_id
 
@@ -212,11 +221,9 @@ async def profile(viewers: int, users: int) -> list[str]:
                 t2 = time.perf_counter()
                 order = sorted(range(len(found)), key=lambda i: -scores[i])
                 items = [RankedItem.of(found[i], scores[i]) for i in order]
-                page, rest = diversify(items, lambda i: i.author_id, 20)
-                snap = FeedSnapshot(
-                    new_id(), viewer, 0, None, clock.now(), ranker.name, rest, [page]
-                )
-                await snapshots.save(snap)
+                snap = FeedSnapshot(new_id(), viewer, 0, None, clock.now(), ranker.name, items)
+                page = snap.serve_next(20)
+                await snapshots.save(snap, new=True)
                 t3 = time.perf_counter()
                 await reader.get_many(viewer, [i.post_id for i in page], staff=False)
                 t4 = time.perf_counter()
@@ -278,8 +285,9 @@ def main(argv: list[str]) -> int:
                 for _ in range(args.processes)
             ]
             tokens = asyncio.run(login_all(bases[0], users, args.password))
+            meter = CpuMeter([int(base.rsplit(":", 1)[1]) for base in bases])
             *results, sizes = asyncio.run(
-                run_load(bases, tokens, args.seconds, args.pages, args.limit, args.think)
+                run_load(bases, tokens, args.seconds, args.pages, args.limit, args.think, meter)
             )
     load_after = os.getloadavg()[0]
     print(f"machine: {machine()}, load avg {load_before:.1f} -> {load_after:.1f}")
@@ -296,6 +304,13 @@ def main(argv: list[str]) -> int:
         print(f"slowest: {results[-1].slowest()}")
     if sizes:
         print(f"items per page: mean {statistics.mean(sizes):.1f}")
+    if results and results[-1].count:
+        requests = results[-1].count
+        print(
+            f"CPU per request: server {meter.server_seconds * 1000 / requests:.2f} ms, "
+            f"PostgreSQL {meter.postgres_seconds * 1000 / requests:.2f} ms "
+            f"({meter.server_seconds:.1f} s and {meter.postgres_seconds:.1f} s for {requests})"
+        )
     if args.profile:
         for line in asyncio.run(profile(args.profile, args.users)):
             print(line)

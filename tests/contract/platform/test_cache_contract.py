@@ -45,6 +45,26 @@ class CacheContract:
         await cache.set("bin", bytes(range(256)))
         assert await cache.get("bin") == bytes(range(256))
 
+    async def test_get_many_keeps_the_order_and_marks_missing_keys(self, cache: Cache) -> None:
+        await cache.set("a", b"1")
+        await cache.set("c", b"3")
+        assert await cache.get_many(["c", "b", "a", "c"]) == [b"3", None, b"1", b"3"]
+        assert await cache.get_many([]) == []
+
+    async def test_set_many_sets_every_key_with_one_expiry(self, cache: Cache) -> None:
+        await cache.set("x", b"old")
+        await cache.set_many({"x": b"new", "y": bytes(range(256))}, ttl_seconds=1)
+        await cache.set_many({"z": b"kept"})
+        await cache.set_many({})
+        assert await cache.get_many(["x", "y", "z"]) == [b"new", bytes(range(256)), b"kept"]
+        with pytest.raises(ValueError):
+            await cache.set_many({"w": b"w"}, ttl_seconds=0)
+        assert await cache.get("w") is None
+
+        await self.advance(1.2)
+
+        assert await cache.get_many(["x", "y", "z"]) == [None, None, b"kept"]
+
     async def test_incr_creates_and_adds(self, cache: Cache) -> None:
         assert await cache.incr("n") == 1
         assert await cache.incr("n") == 2

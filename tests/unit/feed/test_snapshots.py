@@ -23,8 +23,8 @@ def test_signals_survive_the_snapshot_encoding(signals: CandidateSignals, score:
     assert CandidateSignals.from_dict(item.signals_dict()) == signals
 
 
-async def test_a_saved_snapshot_loads_with_its_pages_and_signals() -> None:
-    signals = [
+def _signals(n: int) -> list[CandidateSignals]:
+    return [
         CandidateSignals(
             post_id=f"p{i}",
             author_id=f"a{i % 3}",
@@ -41,16 +41,50 @@ async def test_a_saved_snapshot_loads_with_its_pages_and_signals() -> None:
             content_length=40,
             author_posts_last_7d=3,
         )
-        for i in range(5)
+        for i in range(n)
     ]
+
+
+async def test_a_saved_snapshot_loads_with_its_pages_and_signals() -> None:
+    signals = _signals(5)
     items = [RankedItem.of(s, 1.0 - i / 10) for i, s in enumerate(signals)]
     store = FeedSnapshots(InMemoryCache(FixedClock()))
-    snapshot = FeedSnapshot(
-        "s1", "viewer", 0, None, datetime(2026, 1, 1, tzinfo=UTC), "h:1", items[2:], [items[:2]]
-    )
-    await store.save(snapshot)
+    snapshot = FeedSnapshot("s1", "viewer", 0, None, datetime(2026, 1, 1, tzinfo=UTC), "h:1", items)
+    first = snapshot.serve_next(2)
+    await store.save(snapshot, new=True)
+
     loaded = await store.load("viewer", "s1")
     assert loaded is not None
-    assert [i.post_id for i in loaded.pages[0]] == ["p0", "p1"]
-    assert [i.signals_dict() for i in loaded.remaining] == [s.to_dict() for s in signals[2:]]
+    assert [i.post_id for i in loaded.page(0)] == [i.post_id for i in first] == ["p0", "p1"]
+    assert [loaded.ranked[i].signals_dict() for i in loaded.unserved()] == [
+        s.to_dict() for s in signals[2:]
+    ]
     assert await store.load("someone-else", "s1") is None
+
+    # A later page stores only the progress; the ranking written with the first page stays.
+    second = loaded.serve_next(2)
+    await store.save(loaded, new=False)
+    again = await store.load("viewer", "s1")
+    assert again is not None
+    assert [[i.post_id for i in again.page(n)] for n in range(again.page_count)] == [
+        ["p0", "p1"],
+        [i.post_id for i in second],
+    ]
+    assert again.served_count == 4 and again.has_more_after(1)
+
+
+async def test_a_session_missing_either_entry_or_of_an_older_generation_is_gone() -> None:
+    cache = InMemoryCache(FixedClock())
+    store = FeedSnapshots(cache)
+    items = [RankedItem.of(s, 1.0) for s in _signals(4)]
+    snapshot = FeedSnapshot("s2", "viewer", 0, None, datetime(2026, 1, 1, tzinfo=UTC), "h:1", items)
+    snapshot.serve_next(2)
+    await store.save(snapshot, new=True)
+    assert await store.load("viewer", "s2") is not None
+
+    await cache.delete("feed:pages:viewer:s2")
+    assert await store.load("viewer", "s2") is None
+
+    await store.save(snapshot, new=True)
+    await store.invalidate("viewer")
+    assert await store.load("viewer", "s2") is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from hypehere.domain.shared.clock import Clock
@@ -48,6 +49,14 @@ class InMemoryCache:
         self._data.pop(key, None)
         self._make_room()
         self._data[key] = (bytes(value), expires_at)
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        return [await self.get(key) for key in keys]
+
+    async def set_many(self, items: Mapping[str, bytes], ttl_seconds: int | None = None) -> None:
+        self._expiry(ttl_seconds)  # validates before anything is written
+        for key, value in items.items():
+            await self.set(key, value, ttl_seconds)
 
     async def delete(self, *keys: str) -> None:
         for key in keys:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 
 from redis.asyncio import Redis
@@ -38,6 +38,23 @@ class RedisCache:
             raise ValueError("ttl_seconds must be positive")
         async with _translated():
             await self._redis.set(self._prefix + key, value, ex=ttl_seconds)
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        if not keys:
+            return []
+        async with _translated():
+            values = await self._redis.mget([self._prefix + key for key in keys])
+        return [v if v is None or isinstance(v, bytes) else str(v).encode() for v in values]
+
+    async def set_many(self, items: Mapping[str, bytes], ttl_seconds: int | None = None) -> None:
+        if ttl_seconds is not None and ttl_seconds <= 0:
+            raise ValueError("ttl_seconds must be positive")
+        if not items:
+            return
+        async with _translated(), self._redis.pipeline(transaction=False) as pipe:
+            for key, value in items.items():
+                pipe.set(self._prefix + key, value, ex=ttl_seconds)
+            await pipe.execute()
 
     async def delete(self, *keys: str) -> None:
         if not keys:

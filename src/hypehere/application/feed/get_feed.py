@@ -20,7 +20,6 @@ from hypehere.application.feed.ports import FeedCandidates, FeedLog, Impression,
 from hypehere.application.feed.ranker import Ranker
 from hypehere.application.feed.snapshots import FeedSnapshot, FeedSnapshots, RankedItem
 from hypehere.application.feed.views import PostView
-from hypehere.domain.feed.rules import diversify
 from hypehere.domain.shared.clock import Clock
 from hypehere.domain.shared.ids import is_valid_id, new_id
 from hypehere.domain.shared.languages import parse_language
@@ -70,22 +69,21 @@ class GetRankedFeed:
             if not isinstance(page_index, int) or isinstance(page_index, bool) or page_index < 1:
                 raise InvalidCursorError("The cursor is not valid")
             snapshot = await self._snapshots.load(user_id, session_id)
-            if snapshot is not None and page_index > len(snapshot.pages):
+            if snapshot is not None and page_index > snapshot.page_count:
                 raise InvalidCursorError("The cursor is not valid")
+        new = snapshot is None
         if snapshot is None:
             snapshot = await self._rank(user_id, language)
             page_index = 0
 
-        fresh = page_index == len(snapshot.pages)
+        fresh = page_index == snapshot.page_count
         if fresh:
             position = snapshot.served_count
-            items, rest = diversify(snapshot.remaining, lambda i: i.author_id, request.limit)
-            snapshot.pages.append(items)
-            snapshot.remaining = rest
-            await self._snapshots.save(snapshot)
+            items = snapshot.serve_next(request.limit)
+            await self._snapshots.save(snapshot, new=new)
         else:
-            items = snapshot.pages[page_index]
-            position = sum(len(p) for p in snapshot.pages[:page_index])
+            items = snapshot.page(page_index)
+            position = sum(len(cut) for cut in snapshot.cuts[:page_index])
 
         views = await self._reader.get_many(
             user_id, [i.post_id for i in items], staff=query.actor.is_staff
@@ -109,7 +107,7 @@ class GetRankedFeed:
                         for offset, item in enumerate(items)
                     ]
                 )
-        has_more = bool(snapshot.remaining) or page_index + 1 < len(snapshot.pages)
+        has_more = snapshot.has_more_after(page_index)
         next_cursor = encode_cursor((snapshot.session_id, page_index + 1)) if has_more else None
         return Page(items=views, next_cursor=next_cursor)
 
@@ -122,7 +120,7 @@ class GetRankedFeed:
         scores = self._ranker.score(candidates)
         ranked_at = time.perf_counter()
         order = sorted(range(len(candidates)), key=lambda i: -scores[i])
-        remaining = [RankedItem.of(candidates[i], scores[i]) for i in order]
+        ranked = [RankedItem.of(candidates[i], scores[i]) for i in order]
         logger.info(
             "feed_ranked",
             candidates=len(candidates),
@@ -137,5 +135,5 @@ class GetRankedFeed:
             language=language,
             created_at=now,
             ranker=f"{self._ranker.name}:{self._ranker.version}",
-            remaining=remaining,
+            ranked=ranked,
         )
