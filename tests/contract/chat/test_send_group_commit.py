@@ -100,6 +100,27 @@ class TestPostgresGroupCommitSendPath(SqlSendPath, SendPathContract):
         assert seq == message.seq == 1
         assert (writer.stats.batches, writer.stats.messages) == (1, 1)
 
+    async def test_the_sender_gives_its_connection_back_before_waiting_for_the_writer(
+        self, kit: GroupCommitKit, writer: PgMessageWriter, factory: Any
+    ) -> None:
+        conversation = await self._open(kit)
+        woken: list[str] = []
+        async with factory() as session:
+            pool = session.bind.pool
+            repo = SqlConversationRepository(
+                session, on_outbox_commit=lambda: woken.append("now"), writer=writer
+            )
+            assert await repo.get_for_sender(conversation.id, "u-alice") is not None
+            assert pool.checkedout() == 1  # the read's connection
+            message, event = _pair(conversation.id, "u-alice", "c-1", 0)
+            assert await repo.append_message(message, [], event) == 1
+            # released while the writer (its own connection, back in the pool too) stored it
+            assert pool.checkedout() == 0
+            assert woken == ["now"]  # committed: the dispatcher may wake up at once
+            await session.commit()
+        assert writer.stats.messages == 1
+        assert woken == ["now"]
+
     async def test_concurrent_sends_share_one_statement_in_queue_order(
         self, kit: GroupCommitKit, writer: PgMessageWriter, factory: Any
     ) -> None:

@@ -309,17 +309,24 @@ class SqlConversationRepository:
         session = await self._hot_path_session()
         if session.get_bind().dialect.name == "postgresql":
             if self._writer is not None and self._autocommit and not changed:
-                # Nothing written before in this unit of work: the message may join the
+                # Nothing written before in this unit of work: the message joins the
                 # process's group commit (its own connection, committed when it returns).
+                if not (session.new or session.dirty or session.deleted):
+                    # The reads are done (autocommitted): the connection goes back to the
+                    # pool now rather than idling while the sender waits for the writer.
+                    await session.commit()
                 seq = await self._writer.append(message, event)
+                committed = True
             else:
                 seq = await append_one(session, message, changed, event)
+                committed = self._autocommit
         else:
             seq = await self._append_in_statements(session, message, changed, event)
+            committed = False
         message.seq = seq
         if self._on_outbox_commit is not None:
-            if self._autocommit:
-                self._on_outbox_commit()  # already committed
+            if committed:
+                self._on_outbox_commit()
             else:
                 callback = self._on_outbox_commit
                 sa_event.listen(
