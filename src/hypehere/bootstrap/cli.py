@@ -24,22 +24,25 @@ def command(name: str) -> Callable[[Command], Command]:
 
 @command("serve")
 def serve(args: argparse.Namespace, settings: Settings) -> int:
-    import uvicorn
+    from hypehere.bootstrap.serving import (
+        Supervisor,
+        run_server,
+        run_shared_socket_workers,
+        supports_reuse_port,
+    )
 
     host = args.host or settings.host
     port = args.port or settings.port
     workers = args.workers or settings.workers
-    uvicorn.run(
-        "hypehere.bootstrap.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_config=None,
-        proxy_headers=True,
-        timeout_graceful_shutdown=10,
-        ws_max_size=65536,
-    )
+    if args.worker_process:
+        run_server(host, port, reuse_port=True)
+        return 0
+    if workers > 1 and supports_reuse_port():
+        return Supervisor(host, port, workers).run()
+    if workers > 1:
+        run_shared_socket_workers(host, port, workers)
+        return 0
+    run_server(host, port, reuse_port=False)
     return 0
 
 
@@ -58,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host")
     p.add_argument("--port", type=int)
     p.add_argument("--workers", type=int)
+    p.add_argument("--worker-process", action="store_true", help=argparse.SUPPRESS)
     p = sub.add_parser("migrate", help="Apply database migrations")
     p.add_argument("--revision", default="head")
     add_extra_parsers(sub)
