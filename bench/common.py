@@ -69,6 +69,7 @@ class CpuMeter:
         self._before: dict[int, int] = {}
         self.server_seconds = 0.0
         self.postgres_seconds = 0.0
+        self.per_process: dict[int, float] = {}  # server processes' own CPU seconds
 
     def _server_pids(self) -> list[int]:
         needles = [f"--port\x00{port}\x00".encode() for port in self._ports]
@@ -112,6 +113,13 @@ class CpuMeter:
                 self.postgres_seconds += used
             else:
                 self.server_seconds += used
+                self.per_process[key] = used
+
+    def split(self) -> str:
+        """How the server's CPU was shared between its processes (busiest first)."""
+        shares = sorted(self.per_process.values(), reverse=True)
+        total = sum(shares) or 1.0
+        return " / ".join(f"{100 * share / total:.0f} %" for share in shares if share >= 0.05)
 
 
 @contextmanager

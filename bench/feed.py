@@ -309,7 +309,8 @@ def main(argv: list[str]) -> int:
         print(
             f"CPU per request: server {meter.server_seconds * 1000 / requests:.2f} ms, "
             f"PostgreSQL {meter.postgres_seconds * 1000 / requests:.2f} ms "
-            f"({meter.server_seconds:.1f} s and {meter.postgres_seconds:.1f} s for {requests})"
+            f"({meter.server_seconds:.1f} s and {meter.postgres_seconds:.1f} s for {requests}); "
+            f"server CPU by process: {meter.split()}"
         )
     if args.profile:
         for line in asyncio.run(profile(args.profile, args.users)):

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, delete, exists, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, case, delete, exists, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -488,23 +488,23 @@ class SqlUserCounters:
         return int(total or 0), int(active or 0)
 
 
+# Every authenticated request runs this lookup: the statement is built once.
+_STATUS = select(
+    users_t.c.id,
+    users_t.c.role,
+    users_t.c.state,
+    users_t.c.suspended_until,
+    users_t.c.interface_language,
+).where(users_t.c.id == bindparam("user_id"))
+
+
 class SqlAccountStatusReader:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def status(self, user_id: str) -> AccountStatus | None:
         async with translate_errors():
-            row = (
-                await self._session.execute(
-                    select(
-                        users_t.c.id,
-                        users_t.c.role,
-                        users_t.c.state,
-                        users_t.c.suspended_until,
-                        users_t.c.interface_language,
-                    ).where(users_t.c.id == user_id)
-                )
-            ).first()
+            row = (await self._session.execute(_STATUS, {"user_id": user_id})).first()
         if row is None:
             return None
         return AccountStatus(

@@ -133,15 +133,14 @@ class FeedSnapshots:
 
     async def save(self, snapshot: FeedSnapshot, *, new: bool) -> None:
         """Store the session's progress; a `new` session stores its ranking too."""
-        cuts = {
-            self._cuts_key(snapshot.user_id, snapshot.session_id): _encoder.encode(snapshot.cuts)
-        }
+        cuts_key = self._cuts_key(snapshot.user_id, snapshot.session_id)
+        cuts = _encoder.encode(snapshot.cuts)
         if not new:
-            await self._cache.set_many(cuts, SNAPSHOT_TTL_SECONDS)
+            await self._cache.set(cuts_key, cuts, SNAPSHOT_TTL_SECONDS)
             return
-        stored = msgspec.structs.replace(snapshot, cuts=[])
+        ranking = _encoder.encode(msgspec.structs.replace(snapshot, cuts=[]))
         await self._cache.set_many(
-            {self._key(snapshot.user_id, snapshot.session_id): _encoder.encode(stored), **cuts},
+            {self._key(snapshot.user_id, snapshot.session_id): ranking, cuts_key: cuts},
             SNAPSHOT_TTL_SECONDS,
         )
 
