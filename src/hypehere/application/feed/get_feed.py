@@ -9,6 +9,7 @@ fresh one is ranked; posts already shown are in the "seen" window and are not re
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import msgspec
@@ -77,17 +78,23 @@ class GetRankedFeed:
             page_index = 0
 
         fresh = page_index == snapshot.page_count
+        saving: asyncio.Task[None] | None = None
         if fresh:
             position = snapshot.served_count
             items = snapshot.serve_next(request.limit)
-            await self._snapshots.save(snapshot, new=new)
+            # The cache write and the page's database read do not wait for each other.
+            saving = asyncio.create_task(self._snapshots.save(snapshot, new=new))
         else:
             items = snapshot.page(page_index)
             position = sum(len(cut) for cut in snapshot.cuts[:page_index])
 
-        views = await self._reader.get_many(
-            user_id, [i.post_id for i in items], staff=query.actor.is_staff
-        )
+        try:
+            views = await self._reader.get_many(
+                user_id, [i.post_id for i in items], staff=query.actor.is_staff
+            )
+        finally:
+            if saving is not None:
+                await saving
         if fresh and items:
             now = self._clock.now()
             async with self._uow:
@@ -113,9 +120,14 @@ class GetRankedFeed:
 
     async def _rank(self, user_id: str, language: str | None) -> FeedSnapshot:
         now = self._clock.now()
-        generation = await self._snapshots.generation(user_id)
         started = time.perf_counter()
-        candidates = await self._candidates.gather(user_id, now, language, CANDIDATE_LIMIT)
+        # One wait for both. The generation request goes out first, before the candidates'
+        # first statement: a follow or block that lands after it makes this session stale
+        # at its next page, never the other way round (pages also drop blocked authors).
+        generation, candidates = await asyncio.gather(
+            self._snapshots.generation(user_id),
+            self._candidates.gather(user_id, now, language, CANDIDATE_LIMIT),
+        )
         gathered = time.perf_counter()
         scores = self._ranker.score(candidates)
         ranked_at = time.perf_counter()
