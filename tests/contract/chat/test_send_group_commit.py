@@ -69,13 +69,14 @@ class TestPostgresGroupCommitSendPath(SqlSendPath, SendPathContract):
 
     @pytest.fixture
     async def writer(
-        self, factory: async_sessionmaker[AsyncSession]
+        self, factory: async_sessionmaker[AsyncSession], request: pytest.FixtureRequest
     ) -> AsyncIterator[PgMessageWriter]:
-        async with factory() as session:
-            engine = session.bind
-        writer = PgMessageWriter(engine)  # type: ignore[arg-type]
+        # as wired in production: an engine of its own (it keeps one connection)
+        engine = create_engine(request.getfixturevalue(self.url_fixture), pool_size=1)
+        writer = PgMessageWriter(engine)
         yield writer
         await writer.aclose()
+        await engine.dispose()
 
     @pytest.fixture
     async def kit(  # type: ignore[override]
@@ -114,7 +115,7 @@ class TestPostgresGroupCommitSendPath(SqlSendPath, SendPathContract):
             assert pool.checkedout() == 1  # the read's connection
             message, event = _pair(conversation.id, "u-alice", "c-1", 0)
             assert await repo.append_message(message, [], event) == 1
-            # released while the writer (its own connection, back in the pool too) stored it
+            # released while the writer (on its own connection) stored the message
             assert pool.checkedout() == 0
             assert woken == ["now"]  # committed: the dispatcher may wake up at once
             await session.commit()
@@ -211,6 +212,21 @@ class TestPostgresGroupCommitSendPath(SqlSendPath, SendPathContract):
         assert isinstance(results[1], ConversationNotFoundError)
         assert (writer.stats.batches, writer.stats.retried) == (1, 0)
         assert len(await _rows(factory, "SELECT id FROM outbox_events")) == 2
+
+    async def test_a_broken_link_is_replaced_without_failing_the_sender(
+        self, kit: GroupCommitKit, writer: PgMessageWriter, factory: Any
+    ) -> None:
+        conversation = await self._open(kit)
+        first, first_event = _pair(conversation.id, "u-alice", "c-1", 0)
+        assert await writer.append(first, first_event) == 1
+        # PostgreSQL restarted, or the idle connection was dropped
+        pid = writer._driver.get_server_pid()
+        async with factory() as session:
+            await session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        second, second_event = _pair(conversation.id, "u-bob", "c-2", 1)
+        assert await writer.append(second, second_event) == 2
+        assert writer.stats.retried == 1
+        assert writer._driver.get_server_pid() != pid
 
     async def test_a_send_after_other_writes_stays_in_its_transaction(
         self, kit: GroupCommitKit, writer: PgMessageWriter, factory: Any

@@ -4,7 +4,9 @@
 takes everything queued whenever it is free and stores it in ONE autocommitted statement
 (sequence numbers, messages and outbox events for the whole batch), so N concurrent sends
 cost one round trip, one statement and one WAL flush instead of N. There is no timer: an
-idle writer takes a batch of one at once, so a lone message waits for nothing.
+idle writer takes a batch of one at once, so a lone message waits for nothing. The writer
+keeps one connection (from an engine of its own) and runs its two prepared statements on
+the asyncpg driver directly; a broken link is replaced and the messages written again.
 
 Guarantees are those of the one-message statement: a message is committed before its
 sender's `append` returns; each conversation's numbers are consecutive, in the order the
@@ -17,10 +19,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 import msgspec
 from sqlalchemy import Integer, bindparam, literal_column, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -28,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from hypehere.adapters.sql.errors import translate_errors
 from hypehere.adapters.sql.outbox_writer import outbox_values
 from hypehere.adapters.sql.types import JsonDocument, UtcDateTime
-from hypehere.application.common.errors import StorageUnavailableError
+from hypehere.application.common.errors import StorageConflictError, StorageUnavailableError
 from hypehere.domain.chat.errors import ConversationNotFoundError
 from hypehere.domain.chat.model import Message, Participant
 from hypehere.domain.shared.clock import ensure_utc
@@ -79,23 +82,45 @@ SELECT seq FROM new_message
     .columns(literal_column("seq", Integer))
 )
 
-# PostgreSQL: a batch of messages (no participant changes) in ONE statement. Per
-# conversation, the sequence moves by the batch's count and the messages take the numbers
-# after the old value in queue order (`ord`); its last message becomes the last activity.
-# The conversations are locked in id order first (FOR NO KEY UPDATE, as the UPDATE itself
-# would: the messages' foreign-key checks still pass), so two processes' batches that
-# share conversations queue instead of deadlocking. Messages of a missing conversation
-# drop out of the join (their senders get "not found"); a unique key violation fails the
-# whole statement (the writer then retries its messages one by one).
-APPEND_MESSAGES_PG = text(
-    """
+# The writer's statements, run on its own asyncpg connection (prepared once; no SQLAlchemy
+# layer on the path every message takes).
+#
+# One message (the usual case when sends do not overlap): APPEND_MESSAGE_PG without the
+# participant arrays (the writer only takes messages that change no participant).
+_ONE_RAW = """
+WITH next_seq AS (
+    UPDATE conversations
+       SET last_seq = last_seq + 1, last_message_id = $1, updated_at = $6
+     WHERE id = $2
+ RETURNING last_seq
+), new_message AS (
+    INSERT INTO messages (id, conversation_id, sender_id, content, client_id, seq, created_at)
+    SELECT $1, $2, $3, $4, $5, last_seq, $6
+      FROM next_seq
+ RETURNING seq
+), staged AS (
+    INSERT INTO outbox_events (id, topic, payload, occurred_at, available_at, attempts)
+    SELECT $7, $8, CAST(CAST($9 AS text) AS jsonb), $10, $10, 0
+      FROM new_message
+)
+SELECT seq FROM new_message
+"""
+
+# A batch of messages in ONE statement. Per conversation, the sequence moves by the batch's
+# count and the messages take the numbers after the old value in queue order (`ord`); its
+# last message becomes the last activity. The conversations are locked in id order first
+# (FOR NO KEY UPDATE, as the UPDATE itself would: the messages' foreign-key checks still
+# pass), so two processes' batches that share conversations queue instead of deadlocking.
+# Messages of a missing conversation drop out of the join (their senders get "not found");
+# a unique key violation fails the whole statement (the writer then retries its messages
+# one by one).
+_BATCH_RAW = """
 WITH input AS (
     SELECT *
-      FROM unnest(CAST(:ids AS varchar[]), CAST(:conversation_ids AS varchar[]),
-                  CAST(:sender_ids AS varchar[]), CAST(:contents AS text[]),
-                  CAST(:client_ids AS varchar[]), CAST(:created_ats AS timestamptz[]),
-                  CAST(:event_ids AS varchar[]), CAST(:topics AS varchar[]),
-                  CAST(:payloads AS text[]), CAST(:occurred_ats AS timestamptz[]))
+      FROM unnest(CAST($1 AS varchar[]), CAST($2 AS varchar[]), CAST($3 AS varchar[]),
+                  CAST($4 AS text[]), CAST($5 AS varchar[]), CAST($6 AS timestamptz[]),
+                  CAST($7 AS varchar[]), CAST($8 AS varchar[]), CAST($9 AS text[]),
+                  CAST($10 AS timestamptz[]))
            WITH ORDINALITY
            AS v(id, conversation_id, sender_id, content, client_id, created_at, event_id,
                 topic, payload, occurred_at, ord)
@@ -135,7 +160,6 @@ WITH input AS (
 )
 SELECT id, seq FROM numbered
 """
-).columns(literal_column("id"), literal_column("seq", Integer))
 
 
 def append_params(
@@ -205,6 +229,9 @@ class PgMessageWriter:
         self._queue: list[_Pending] = []
         self._task: asyncio.Task[None] | None = None
         self._closed = False
+        self._connection: AsyncConnection | None = None
+        self._driver: Any = None
+        self._prepared: dict[str, Any] = {}
         self.stats = WriterStats()
 
     async def append(self, message: Message, event: DomainEvent) -> int:
@@ -222,6 +249,12 @@ class PgMessageWriter:
         if self._task is not None:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        connection, self._connection = self._connection, None
+        self._driver = None
+        self._prepared.clear()
+        if connection is not None:
+            with contextlib.suppress(Exception):
+                await connection.close()
 
     async def _run(self) -> None:
         batch: list[_Pending] = []
@@ -248,11 +281,13 @@ class PgMessageWriter:
         try:
             numbers = await self._write_batch(live)
         except Exception as exc:
-            if len(live) == 1:
+            if len(live) == 1 and not isinstance(exc, StorageUnavailableError):
                 _fail(live[0], exc)
                 return
             # All or nothing: nothing of it was stored. One at a time, so every sender gets
-            # its own outcome (a duplicate is refused alone).
+            # its own outcome (a duplicate is refused alone); after a broken link, on a
+            # fresh connection (a message the broken statement did commit is then refused
+            # by its primary key, like a client's retry).
             self.stats.retried += 1
             for pending in live:
                 await self._write_alone(pending)
@@ -266,28 +301,31 @@ class PgMessageWriter:
 
     async def _write_batch(self, batch: list[_Pending]) -> dict[str, int]:
         if len(batch) == 1:
-            # A lone message: the one-message statement (its plan is simpler).
             pending = batch[0]
-            async with self._connection() as connection:
-                seq = await append_one(connection, pending.message, (), pending.event)
-            self._count(1)
-            return {pending.message.id: seq}
-        params = _batch_params(batch)
-        async with translate_errors(), self._connection() as connection:
-            rows = (await connection.execute(APPEND_MESSAGES_PG, params)).all()
+            return {pending.message.id: await self._write_one(pending)}
+        statement = await self._statement(_BATCH_RAW)
+        async with self._errors():
+            rows = await statement.fetch(*_batch_args(batch))
         self._count(len(batch))
-        return {str(row.id): int(row.seq) for row in rows}
+        return {row[0]: row[1] for row in rows}
+
+    async def _write_one(self, pending: _Pending) -> int:
+        statement = await self._statement(_ONE_RAW)
+        async with self._errors():
+            seq = await statement.fetchval(*_one_args(pending))
+        if seq is None:
+            raise ConversationNotFoundError("The conversation was not found.")
+        self._count(1)
+        return int(seq)
 
     async def _write_alone(self, pending: _Pending) -> None:
         if pending.future.cancelled():
             return
         try:
-            async with self._connection() as connection:
-                seq = await append_one(connection, pending.message, (), pending.event)
+            seq = await self._write_one(pending)
         except Exception as exc:
             _fail(pending, exc)
             return
-        self._count(1)
         if not pending.future.done():
             pending.future.set_result(seq)
 
@@ -296,10 +334,50 @@ class PgMessageWriter:
         self.stats.messages += size
         self.stats.largest = max(self.stats.largest, size)
 
+    async def _statement(self, sql: str) -> Any:
+        """`sql` prepared on the writer's connection (taken from the pool once and kept;
+        autocommit: asyncpg opens no transaction of its own)."""
+        if self._connection is None:
+            async with translate_errors():
+                connection = await self._engine.connect()
+                try:
+                    raw = await connection.get_raw_connection()
+                except BaseException:
+                    await connection.close()
+                    raise
+            self._connection = connection
+            self._driver = raw.driver_connection
+            self._prepared.clear()
+        statement = self._prepared.get(sql)
+        if statement is None:
+            async with self._errors():
+                statement = self._prepared[sql] = await self._driver.prepare(sql)
+        return statement
+
     @contextlib.asynccontextmanager
-    async def _connection(self) -> Any:
-        async with translate_errors(), self._engine.connect() as connection:
-            yield await connection.execution_options(isolation_level="AUTOCOMMIT")
+    async def _errors(self) -> AsyncIterator[None]:
+        """asyncpg's errors as the application's; a broken link drops the connection (the
+        next statement takes a fresh one from the pool)."""
+        try:
+            yield
+        except asyncpg.IntegrityConstraintViolationError as exc:
+            raise StorageConflictError("The change conflicts with existing data") from exc
+        except (asyncpg.PostgresConnectionError, asyncpg.InterfaceError, OSError) as exc:
+            await self._drop()
+            raise StorageUnavailableError("The database is unavailable") from exc
+        except asyncio.CancelledError:
+            await self._drop()  # a statement may be half-way: do not reuse the link
+            raise
+
+    async def _drop(self) -> None:
+        connection, self._connection = self._connection, None
+        self._driver = None
+        self._prepared.clear()
+        if connection is not None:
+            with contextlib.suppress(Exception):
+                await connection.invalidate()
+            with contextlib.suppress(Exception):
+                await connection.close()
 
 
 def _fail(pending: _Pending, exc: BaseException) -> None:
@@ -310,18 +388,26 @@ def _fail(pending: _Pending, exc: BaseException) -> None:
 _encode = msgspec.json.Encoder().encode
 
 
-def _batch_params(batch: Sequence[_Pending]) -> dict[str, Any]:
-    messages = [p.message for p in batch]
-    events = [outbox_values(p.event) for p in batch]
-    return {
-        "ids": [m.id for m in messages],
-        "conversation_ids": [m.conversation_id for m in messages],
-        "sender_ids": [m.sender_id for m in messages],
-        "contents": [m.content for m in messages],
-        "client_ids": [m.client_id for m in messages],
-        "created_ats": [ensure_utc(m.created_at) for m in messages],
-        "event_ids": [e["id"] for e in events],
-        "topics": [e["topic"] for e in events],
-        "payloads": [_encode(e["payload"]).decode() for e in events],
-        "occurred_ats": [ensure_utc(e["occurred_at"]) for e in events],
-    }
+def _one_args(pending: _Pending) -> tuple[Any, ...]:
+    m = pending.message
+    e = outbox_values(pending.event)
+    return (
+        m.id,
+        m.conversation_id,
+        m.sender_id,
+        m.content,
+        m.client_id,
+        ensure_utc(m.created_at),
+        e["id"],
+        e["topic"],
+        _encode(e["payload"]).decode(),
+        ensure_utc(e["occurred_at"]),
+    )
+
+
+def _batch_args(batch: Sequence[_Pending]) -> tuple[list[Any], ...]:
+    columns: tuple[list[Any], ...] = tuple([] for _ in range(10))
+    for pending in batch:
+        for column, value in zip(columns, _one_args(pending), strict=True):
+            column.append(value)
+    return columns
