@@ -21,6 +21,9 @@ logger = structlog.get_logger(__name__)
 
 # (young, middle, old): CPython's default is (700, 10, 10).
 THRESHOLDS = (5_000, 20, 20)
+# A collection that stops the process this long is logged (it delays every request and
+# socket the process is serving at that moment).
+SLOW_COLLECTION_MS = 20.0
 
 
 def settle_heap() -> None:
@@ -29,9 +32,35 @@ def settle_heap() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(*THRESHOLDS)
+    watch_slow_collections()
     logger.info(
         "gc_heap_frozen",
         frozen_objects=gc.get_freeze_count(),
         thresholds=THRESHOLDS,
         ms=round((time.perf_counter() - started) * 1000, 1),
     )
+
+
+class _SlowCollectionLog:
+    def __init__(self, threshold_ms: float) -> None:
+        self.threshold_ms = threshold_ms
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+            return
+        ms = (time.perf_counter() - self._started) * 1000
+        if ms >= self.threshold_ms:
+            logger.warning(
+                "gc_slow_collection",
+                generation=info.get("generation"),
+                ms=round(ms, 1),
+                collected=info.get("collected"),
+            )
+
+
+def watch_slow_collections(threshold_ms: float = SLOW_COLLECTION_MS) -> None:
+    """Log every collection that takes `threshold_ms` or more (once per process)."""
+    if not any(isinstance(cb, _SlowCollectionLog) for cb in gc.callbacks):
+        gc.callbacks.append(_SlowCollectionLog(threshold_ms))
