@@ -63,6 +63,13 @@ def parse(argv: list[str]) -> argparse.Namespace:
         help="HYPEHERE_DATABASE_POOL_SIZE per worker: a request holds a connection, so fewer "
         "than the clients per worker churns overflow connections (a new PostgreSQL backend each)",
     )
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a setting for the server (repeatable), e.g. HYPEHERE_FEED_POOL_TTL_SECONDS=60",
+    )
     parser.add_argument("--profile", type=int, default=30, help="viewers to profile in-process")
     parser.add_argument("--no-load", action="store_true", help="only the in-process profile")
     return parser.parse_args(argv)
@@ -278,6 +285,7 @@ def main(argv: list[str]) -> int:
             "HYPEHERE_DATABASE_POOL_SIZE": str(args.pool_size),
             # Several server processes must accept each other's tokens.
             "HYPEHERE_JWT_SECRET": "bench-feed-secret-with-enough-entropy-0123456789",
+            **dict(item.split("=", 1) for item in args.env),
         }
         with contextlib.ExitStack() as stack:
             bases = [
