@@ -59,6 +59,28 @@ def _cpu_ticks(pid: int) -> int:
     return int(fields[11]) + int(fields[12])  # utime + stime
 
 
+class LoopLag:
+    """How late the load generator's own event loop wakes up (a 5 ms sleep, over and over):
+    latency it measures includes this, so a busy or paused generator shows here."""
+
+    def __init__(self) -> None:
+        self.lags_ms: list[float] = []
+
+    async def watch(self, until: float, period: float = 0.005) -> None:
+        while time.perf_counter() < until:
+            before = time.perf_counter()
+            await asyncio.sleep(period)
+            self.lags_ms.append((time.perf_counter() - before - period) * 1000)
+
+    def summary(self) -> str:
+        if not self.lags_ms:
+            return "no samples"
+        ordered = sorted(self.lags_ms)
+        p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+        median = statistics.median(ordered)
+        return f"p50 {median:.2f} ms, p99 {p99:.2f} ms, max {ordered[-1]:.2f} ms"
+
+
 class CpuMeter:
     """CPU seconds used between `start()` and `stop()` by the server on `port` (its
     uvicorn workers included) and by every PostgreSQL process: a figure that other load on

@@ -28,7 +28,7 @@ from typing import Any
 
 import httpx
 
-from bench.common import CpuMeter, Result, machine, serve
+from bench.common import CpuMeter, LoopLag, Result, machine, serve
 
 PASSWORD = "demo-password-123"
 
@@ -172,8 +172,13 @@ async def load(
                 await asyncio.sleep(rng.expovariate(1 / think))
 
     started = time.perf_counter()
+    lag = LoopLag()
+    watching = asyncio.create_task(lag.watch(stop_at))
     await asyncio.gather(*(client_loop(c, random.Random(i)) for i, c in enumerate(clients)))
     elapsed = time.perf_counter() - started
+    await watching
+    if pages > 1:  # the measured run, not the warm-up
+        print(f"load generator event-loop lag: {lag.summary()}")
     for res in (first, later, both):
         res.seconds = elapsed
     return first, later, both, sizes
