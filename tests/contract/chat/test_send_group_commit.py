@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from typing import Any, TypeVar
 
+import asyncpg
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -223,6 +224,29 @@ class TestPostgresGroupCommitSendPath(SqlSendPath, SendPathContract):
         pid = writer._driver.get_server_pid()
         async with factory() as session:
             await session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        for _ in range(200):  # the server's goodbye reaches the idle connection
+            if writer._driver.is_closed():
+                break
+            await asyncio.sleep(0.01)
+        second, second_event = _pair(conversation.id, "u-bob", "c-2", 1)
+        assert await writer.append(second, second_event) == 2
+        assert writer.stats.retried == 0  # seen closed before use: replaced up front
+        assert writer._driver.get_server_pid() != pid
+
+    async def test_a_connection_broken_under_the_protocol_is_replaced(
+        self, kit: GroupCommitKit, writer: PgMessageWriter
+    ) -> None:
+        # What asyncpg raises when a terminated backend's goodbye lands between statements.
+        conversation = await self._open(kit)
+        first, first_event = _pair(conversation.id, "u-alice", "c-1", 0)
+        assert await writer.append(first, first_event) == 1
+        pid = writer._driver.get_server_pid()
+
+        class Broken:
+            async def fetchval(self, *args: Any) -> Any:
+                raise asyncpg.InternalClientError("cannot switch to state 12")
+
+        writer._prepared = {sql: Broken() for sql in writer._prepared}
         second, second_event = _pair(conversation.id, "u-bob", "c-2", 1)
         assert await writer.append(second, second_event) == 2
         assert writer.stats.retried == 1

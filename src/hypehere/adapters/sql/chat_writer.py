@@ -337,6 +337,8 @@ class PgMessageWriter:
     async def _statement(self, sql: str) -> Any:
         """`sql` prepared on the writer's connection (taken from the pool once and kept;
         autocommit: asyncpg opens no transaction of its own)."""
+        if self._driver is not None and self._driver.is_closed():
+            await self._drop()  # the server or the network closed it while it sat idle
         if self._connection is None:
             async with translate_errors():
                 connection = await self._engine.connect()
@@ -362,7 +364,14 @@ class PgMessageWriter:
             yield
         except asyncpg.IntegrityConstraintViolationError as exc:
             raise StorageConflictError("The change conflicts with existing data") from exc
-        except (asyncpg.PostgresConnectionError, asyncpg.InterfaceError, OSError) as exc:
+        except (
+            asyncpg.PostgresConnectionError,
+            asyncpg.InterfaceError,
+            # The link broke under the protocol (e.g. a terminated backend's goodbye arrived
+            # between two statements): the connection is unusable, like a lost one.
+            asyncpg.InternalClientError,
+            OSError,
+        ) as exc:
             await self._drop()
             raise StorageUnavailableError("The database is unavailable") from exc
         except asyncio.CancelledError:
