@@ -228,3 +228,26 @@ async def test_trending_hashtags_from_the_job(client: Any, backend_settings: Set
     items = response.json()["items"]
     assert [(t["tag"], t["post_count"]) for t in items] == [("hot", 3)]
     assert items[0]["score"] > 0
+
+
+async def test_pages_shown_are_logged_after_the_response_and_not_shown_again(
+    client: Any,
+) -> None:
+    # The impressions are written by the response's background task; the next feed session
+    # must already see them (the seen window) and skip those posts.
+    _, my_token = await register(
+        client, native_language="ko", target_languages=[{"language": "en", "level": "B1"}]
+    )
+    author, author_token = await register(client, native_language="en", target_languages=[])
+    await follow(client, my_token, author["id"])
+    for i in range(6):
+        await create_post(client, author_token, f"Seen window post {i}", language="en")
+    first = await client.get(f"{API}/feed", params={"limit": 3}, headers=auth(my_token))
+    assert first.status_code == 200, first.text
+    shown = {p["id"] for p in first.json()["items"]}
+    assert len(shown) == 3
+
+    again = await client.get(f"{API}/feed", params={"limit": 3}, headers=auth(my_token))
+    assert again.status_code == 200, again.text
+    fresh = {p["id"] for p in again.json()["items"]}
+    assert len(fresh) == 3 and not fresh & shown

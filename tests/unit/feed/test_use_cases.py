@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from structlog.testing import capture_logs
 
 from hypehere.adapters.memory.cache import InMemoryCache
 from hypehere.adapters.memory.clock import FixedClock
@@ -22,6 +23,7 @@ from hypehere.adapters.memory.outbox import InMemoryOutbox
 from hypehere.adapters.memory.uow import InMemoryUnitOfWork
 from hypehere.adapters.ranking.heuristic import HeuristicRanker
 from hypehere.application.common.actor import Actor, Role
+from hypehere.application.common.deferred import Later
 from hypehere.application.common.outbox import OutboxMessage
 from hypehere.application.feed.create_comment import CreateComment, CreateCommentCommand
 from hypehere.application.feed.create_post import CreatePost, CreatePostCommand
@@ -182,6 +184,35 @@ async def test_ranked_feed_pages_a_snapshot_and_logs_impressions(h: Harness) -> 
     # A new session shows only what was not seen yet.
     fresh = await feed.execute(GetFeedQuery(me, limit=5))
     assert [p.id for p in fresh.items] == [late]
+
+
+async def test_a_deferred_page_logs_its_impressions_only_when_the_work_runs(
+    h: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    me = h.user("me", native="ko", targets=("en",))
+    author = h.user("author")
+    h.feed.follow(me.user_id, author.user_id)
+    for i in range(4):
+        await post(h, author, f"deferred {i}")
+    feed = h.ranked_feed()
+    later: list[Later] = []
+    page = await feed.execute(GetFeedQuery(me, limit=2), defer=later.append)
+    assert len(page.items) == 2 and len(later) == 1
+    assert h.feed.state.impressions == []  # nothing written before the answer
+    await later[0]()
+    assert [i.post_id for i in h.feed.state.impressions] == [p.id for p in page.items]
+
+    # After the answer nobody can be told: a failed write is logged, not raised.
+    async def broken(impressions: object) -> None:
+        raise RuntimeError("database down")
+
+    monkeypatch.setattr(h.feed, "record_impressions", broken)
+    later.clear()
+    await feed.execute(GetFeedQuery(me, limit=2, cursor=page.next_cursor), defer=later.append)
+    with capture_logs() as logs:
+        await later[0]()
+    assert [e["event"] for e in logs] == ["feed_impressions_not_logged"]
+    assert len(h.feed.state.impressions) == 2
 
 
 async def test_follow_event_invalidates_the_snapshot(h: Harness) -> None:

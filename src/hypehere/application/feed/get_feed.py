@@ -10,12 +10,14 @@ fresh one is ranked; posts already shown are in the "seen" window and are not re
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 
 import msgspec
 import structlog
 
 from hypehere.application.common.actor import Actor
+from hypehere.application.common.deferred import Defer
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.feed.ports import FeedCandidates, FeedLog, Impression, PostReader
 from hypehere.application.feed.ranker import Ranker
@@ -57,7 +59,10 @@ class GetRankedFeed:
         self._log = log
         self._clock = clock
 
-    async def execute(self, query: GetFeedQuery) -> Page[PostView]:
+    async def execute(self, query: GetFeedQuery, *, defer: Defer | None = None) -> Page[PostView]:
+        """One page. With `defer`, the page's impressions are logged after the answer (two
+        round trips and a commit off the reader's wait; training data and the seen window
+        may then miss a page if the process dies in between)."""
         request = PageRequest.of(query.limit, query.cursor, arity=2)
         language = parse_language(query.language) if query.language else None
         user_id = query.actor.user_id
@@ -97,26 +102,37 @@ class GetRankedFeed:
                 await saving
         if fresh and items:
             now = self._clock.now()
-            async with self._uow:
-                await self._log.record_impressions(
-                    [
-                        Impression(
-                            user_id=user_id,
-                            post_id=item.post_id,
-                            author_id=item.author_id,
-                            feed_session_id=snapshot.session_id,
-                            position=position + offset,
-                            score=item.score,
-                            ranker=snapshot.ranker,
-                            shown_at=now,
-                            signals=item.signals_dict(),
-                        )
-                        for offset, item in enumerate(items)
-                    ]
+            shown = [
+                Impression(
+                    user_id=user_id,
+                    post_id=item.post_id,
+                    author_id=item.author_id,
+                    feed_session_id=snapshot.session_id,
+                    position=position + offset,
+                    score=item.score,
+                    ranker=snapshot.ranker,
+                    shown_at=now,
+                    signals=item.signals_dict(),
                 )
+                for offset, item in enumerate(items)
+            ]
+            if defer is None:
+                await self._record(shown)
+            else:
+                defer(functools.partial(self._record_after_answer, shown))
         has_more = snapshot.has_more_after(page_index)
         next_cursor = encode_cursor((snapshot.session_id, page_index + 1)) if has_more else None
         return Page(items=views, next_cursor=next_cursor)
+
+    async def _record(self, shown: list[Impression]) -> None:
+        async with self._uow:
+            await self._log.record_impressions(shown)
+
+    async def _record_after_answer(self, shown: list[Impression]) -> None:
+        try:
+            await self._record(shown)
+        except Exception:  # the answer has gone out: nobody to tell but the log
+            logger.exception("feed_impressions_not_logged", count=len(shown))
 
     async def _rank(self, user_id: str, language: str | None) -> FeedSnapshot:
         now = self._clock.now()

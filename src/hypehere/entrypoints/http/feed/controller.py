@@ -6,11 +6,13 @@ from typing import Any
 
 from dishka import FromDishka
 from dishka.integrations.litestar import inject
-from litestar import Controller, Request, delete, get, patch, post, put
+from litestar import Controller, Request, Response, delete, get, patch, post, put
+from litestar.background_tasks import BackgroundTask, BackgroundTasks
 from litestar.params import Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from hypehere.application.common.actor import Actor
+from hypehere.application.common.deferred import Later
 from hypehere.application.feed.create_comment import CreateComment, CreateCommentCommand
 from hypehere.application.feed.create_post import CreatePost, CreatePostCommand
 from hypehere.application.feed.delete_comment import DeleteComment, DeleteCommentCommand
@@ -213,8 +215,12 @@ class FeedController(Controller):
         limit: int | None = Limit,
         cursor: str | None = Cursor,
         language: str | None = Language,
-    ) -> PostPageOut:
-        return _posts(request, await uc.execute(GetFeedQuery(actor, limit, cursor, language)))
+    ) -> Response[PostPageOut]:
+        later: list[Later] = []
+        page = await uc.execute(GetFeedQuery(actor, limit, cursor, language), defer=later.append)
+        # The impressions are written after the response has gone out.
+        background = BackgroundTasks([BackgroundTask(work) for work in later]) if later else None
+        return Response(_posts(request, page), background=background)
 
     @get("/feed/following")
     @inject
