@@ -12,10 +12,13 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from hypehere.adapters.memory.cache import InMemoryCache
+from hypehere.adapters.memory.clock import FixedClock
 from hypehere.adapters.sql.feed import candidates as candidates_module
 from hypehere.adapters.sql.feed import pools as pools_module
 from hypehere.adapters.sql.feed.candidates import SqlFeedCandidates
 from hypehere.adapters.sql.feed.pools import LEARNERS, NATIVE, CandidatePools, Pool
+from hypehere.application.common.errors import StorageUnavailableError
 from hypehere.application.feed.ports import Impression
 from tests.contract.feed.test_feed_store_contract import NOW, make_post
 from tests.contract.feed.world import SqlWorld
@@ -319,3 +322,79 @@ async def test_background_refreshes_are_spaced_by_the_gap(
         assert len(starts) == 3 and all(gap >= 0.09 for gap in gaps)
     finally:
         await pools.close()
+
+
+class FakeWallclock(FakeMonotonic):
+    pass
+
+
+async def test_processes_share_the_pools_they_read_and_keep_their_age(
+    sql_factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world, me, writer = await _world(sql_factory)
+    first = await _post(world, writer, "first english post", minutes_ago=10)
+    reads: list[tuple[str, str]] = []
+    real = pools_module.load_pool
+
+    async def counting(session: AsyncSession, key: tuple[str, str], now: datetime) -> Pool:
+        reads.append(key)
+        return await real(session, key, now)
+
+    monkeypatch.setattr(pools_module, "load_pool", counting)
+    shared = InMemoryCache(FixedClock())
+    wall = FakeWallclock()
+    clock_a, clock_b = FakeMonotonic(), FakeMonotonic()
+    a = CandidatePools(
+        30.0, sql_factory, monotonic=clock_a, refresh_gap_seconds=0, shared=shared, wallclock=wall
+    )
+    b = CandidatePools(
+        30.0, sql_factory, monotonic=clock_b, refresh_gap_seconds=0, shared=shared, wallclock=wall
+    )
+    try:
+        assert await _gather(sql_factory, a, me) == {first}
+        from_database = len(reads)
+        assert from_database >= 2  # at least the native-English and trending pools
+        # Another process: every pool comes from the shared copies, none from the database.
+        assert await _gather(sql_factory, b, me) == {first}
+        assert len(reads) == from_database
+
+        second = await _post(world, writer, "second english post")
+        wall.value += 20
+        clock_b.value += 31  # b's copies are stale; the shared ones are 20 s old: taken
+        await _gather(sql_factory, b, me)
+        await _settle(b)
+        assert len(reads) == from_database
+        assert await _gather(sql_factory, b, me) == {first}
+        # ... with their age: 10 s later (30 s after the read) they are stale again, and the
+        # shared copies too, so b reads the database and sees the new post.
+        wall.value += 10
+        clock_b.value += 10
+        await _gather(sql_factory, b, me)
+        await _settle(b)
+        assert len(reads) > from_database
+        assert await _gather(sql_factory, b, me) == {first, second}
+    finally:
+        await a.close()
+        await b.close()
+        await world.session.close()
+
+
+async def test_an_unreachable_shared_cache_falls_back_to_the_database(
+    sql_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    world, me, writer = await _world(sql_factory)
+    first = await _post(world, writer, "first english post", minutes_ago=10)
+
+    class Down(InMemoryCache):
+        async def get(self, key: str) -> bytes | None:
+            raise StorageUnavailableError("Redis is unavailable.")
+
+        async def set(self, key: str, value: bytes, ttl_seconds: int | None = None) -> None:
+            raise StorageUnavailableError("Redis is unavailable.")
+
+    pools = CandidatePools(30.0, sql_factory, shared=Down(FixedClock()))
+    try:
+        assert await _gather(sql_factory, pools, me) == {first}
+    finally:
+        await pools.close()
+        await world.session.close()

@@ -89,9 +89,12 @@ class FeedProvider(Provider):
 
     @provide(scope=Scope.APP)
     async def candidate_pools(
-        self, settings: Settings, factory: async_sessionmaker[AsyncSession]
+        self, settings: Settings, factory: async_sessionmaker[AsyncSession], cache: Cache
     ) -> AsyncIterator[CandidatePools]:
-        pools = CandidatePools(settings.feed_pool_ttl_seconds, factory)
+        # With Redis the processes share the pools they read; an in-process cache would
+        # only hold a second copy of this process's own.
+        shared = cache if settings.redis_url is not None else None
+        pools = CandidatePools(settings.feed_pool_ttl_seconds, factory, shared=shared)
         yield pools
         await pools.close()
 

@@ -42,6 +42,7 @@ from hypehere.adapters.sql.feed.common import (
     user_languages,
     users,
 )
+from hypehere.application.common.cache import Cache
 from hypehere.domain.shared.clock import ensure_utc
 
 logger = structlog.get_logger(__name__)
@@ -62,7 +63,7 @@ TRENDING = "trending"  # posts with a trending hashtag (the language part of the
 PoolKey = tuple[str, str]
 
 
-class PoolPost(msgspec.Struct, frozen=True, gc=False):
+class PoolPost(msgspec.Struct, frozen=True, gc=False, array_like=True):
     """One post with the facts ranking needs that do not depend on the viewer (a Struct:
     thousands are built per pool and hundreds per request; it is cheap to build)."""
 
@@ -245,11 +246,30 @@ class _Entry:
     loaded_at: float
 
 
+class _SharedPool(msgspec.Struct, array_like=True):
+    """A pool as processes share it through the cache."""
+
+    loaded_epoch: float  # wall clock: processes do not share a monotonic clock
+    posts: tuple[PoolPost, ...]
+    trending_tags: frozenset[str]
+
+
+_shared_encoder = msgspec.msgpack.Encoder()
+_shared_decoder = msgspec.msgpack.Decoder(_SharedPool)
+
+
 class CandidatePools:
     """The per-process pool cache (one per process: APP scope).
 
     `session_factory` opens the session a background refresh reads with; without one (or
-    with `ttl_seconds = 0`) every call reads the pool on the caller's session."""
+    with `ttl_seconds = 0`) every call reads the pool on the caller's session.
+
+    `shared` (a cache all processes see: Redis) spares the other processes the database
+    read: a process that reads a pool from PostgreSQL stores it there for the TTL, and a
+    process whose copy is stale or missing takes a fresh one from there first. The pools are
+    the same for every process, so N processes read each pool about once per TTL, not N
+    times (a pool read is ~65 ms of PostgreSQL CPU). A shared copy keeps its age: a pool is
+    still at most about twice the TTL old."""
 
     def __init__(
         self,
@@ -257,8 +277,12 @@ class CandidatePools:
         session_factory: async_sessionmaker[AsyncSession] | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         refresh_gap_seconds: float | None = None,
+        shared: Cache | None = None,
+        wallclock: Callable[[], float] = time.time,
     ) -> None:
         self._ttl = ttl_seconds
+        self._shared = shared
+        self._wallclock = wallclock
         # A pause after each background refresh (default: a twentieth of the TTL), so the
         # refreshes of a process are spread over the TTL instead of running back to back: a
         # pool read is ~100 ms of PostgreSQL, and 17 in a row were a visible stall.
@@ -332,15 +356,15 @@ class CandidatePools:
         future: asyncio.Future[Pool] = asyncio.get_running_loop().create_future()
         self._loading[key] = future
         try:
-            pool = await load_pool(session, key, now)
+            entry = await self._load(key, now, session)
         except BaseException as exc:
             future.set_exception(exc if isinstance(exc, Exception) else RuntimeError("cancelled"))
             future.exception()  # retrieved: waiters (if any) load their own
             raise
         else:
-            self._entries[key] = _Entry(pool, self._monotonic())
-            future.set_result(pool)
-            return pool
+            self._entries[key] = entry
+            future.set_result(entry.pool)
+            return entry.pool
         finally:
             del self._loading[key]
 
@@ -350,12 +374,13 @@ class CandidatePools:
             async with self._one_at_a_time:
                 started = self._monotonic()
                 async with self._factory() as session, session.begin():
-                    pool = await load_pool(session, key, now)
-                self._entries[key] = _Entry(pool, started)
+                    entry = await self._load(key, now, session)
+                self._entries[key] = entry
                 logger.debug(
                     "feed_pool_refreshed",
                     pool=f"{key[0]}:{key[1]}",
-                    posts=len(pool.posts),
+                    posts=len(entry.pool.posts),
+                    age_s=round(started - entry.loaded_at, 1),
                     ms=round((self._monotonic() - started) * 1000, 1),
                 )
                 if spaced:
@@ -364,6 +389,30 @@ class CandidatePools:
             logger.warning("feed_pool_refresh_failed", pool=f"{key[0]}:{key[1]}", error=repr(exc))
         finally:
             self._refreshing.pop(key, None)
+
+    async def _load(self, key: PoolKey, now: datetime, session: AsyncSession) -> _Entry:
+        """A fresh shared copy when there is one, else a database read (then shared)."""
+        started = self._monotonic()
+        if self._shared is None:
+            return _Entry(await load_pool(session, key, now), started)
+        name = f"feed:pool:{key[0]}:{key[1]}"
+        try:
+            raw = await self._shared.get(name)
+            if raw is not None:
+                shared = _shared_decoder.decode(raw)
+                age = max(self._wallclock() - shared.loaded_epoch, 0.0)
+                if age < self._ttl:
+                    return _Entry(Pool(shared.posts, shared.trending_tags), started - age)
+        except Exception as exc:  # the database still has the pools
+            logger.warning("feed_pool_shared_read_failed", pool=name, error=repr(exc))
+        loaded_epoch = self._wallclock()
+        pool = await load_pool(session, key, now)
+        try:
+            blob = _shared_encoder.encode(_SharedPool(loaded_epoch, pool.posts, pool.trending_tags))
+            await self._shared.set(name, blob, max(int(self._ttl), 1))
+        except Exception as exc:
+            logger.warning("feed_pool_shared_write_failed", pool=name, error=repr(exc))
+        return _Entry(pool, started)
 
     async def close(self) -> None:
         """Wait for background refreshes (the app's shutdown, before the engine closes)."""
