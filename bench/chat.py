@@ -31,7 +31,7 @@ from typing import Any
 import httpx
 import websockets
 
-from bench.common import machine, serve
+from bench.common import machine, process_tree, serve, server_pid
 
 API = "/api/v1"
 
@@ -81,34 +81,11 @@ def raise_nofile() -> int:
     return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
-def server_pid(port: int) -> int | None:
-    """The `hypehere serve --port PORT` process (with several workers, their parent)."""
-    needle = f"--port\x00{port}".encode()
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            cmdline = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if needle in cmdline and b"serve" in cmdline:
-            return int(entry.name)
-    return None
-
-
-def _children(pid: int) -> list[int]:
-    out: list[int] = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        children = (task / "children").read_text().split()
-        out.extend(int(c) for c in children)
-    return out
-
-
 def rss_mb(pid: int) -> float:
     """RSS of the server: the `serve` process and its uvicorn worker processes (with
     `--workers N` the parent only supervises; the sockets live in the workers)."""
     total_kib = 0
-    for proc in (pid, *_children(pid)):
+    for proc in process_tree(pid):
         for line in Path(f"/proc/{proc}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
                 total_kib += int(line.split()[1])

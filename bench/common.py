@@ -40,15 +40,32 @@ def machine() -> str:
     return f"{os.cpu_count()} CPU ({model}), Python {platform.python_version()}"
 
 
-def _descendants(pid: int) -> list[int]:
+def process_tree(pid: int) -> list[int]:
+    """`pid` and every process below it."""
     out = [pid]
     try:
         for task in Path(f"/proc/{pid}/task").iterdir():
             for child in (task / "children").read_text().split():
-                out.extend(_descendants(int(child)))
+                out.extend(process_tree(int(child)))
     except OSError:
         pass
     return out
+
+
+def server_pid(port: int) -> int | None:
+    """The `hypehere serve --port PORT` process; with several workers, their supervisor
+    (the workers carry `--worker-process`)."""
+    needle = f"--port\x00{port}\x00".encode()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"serve" in cmdline and needle in cmdline and b"--worker-process" not in cmdline:
+            return int(entry.name)
+    return None
 
 
 def _cpu_ticks(pid: int) -> int:
@@ -94,17 +111,8 @@ class CpuMeter:
         self.per_process: dict[int, float] = {}  # server processes' own CPU seconds
 
     def _server_pids(self) -> list[int]:
-        needles = [f"--port\x00{port}\x00".encode() for port in self._ports]
-        roots = []
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    cmdline = (entry / "cmdline").read_bytes()
-                except OSError:
-                    continue
-                if b"serve" in cmdline and any(n in cmdline for n in needles):
-                    roots.append(int(entry.name))
-        return [pid for root in roots for pid in _descendants(root)]
+        roots = [pid for pid in map(server_pid, self._ports) if pid is not None]
+        return [pid for root in roots for pid in process_tree(root)]
 
     @staticmethod
     def _postgres_pids() -> list[int]:
