@@ -31,7 +31,8 @@ from typing import Any
 import httpx
 import websockets
 
-from bench.common import machine, process_tree, serve, server_pid
+from bench.common import CpuMeter, LoopLag, busy_jiffies, machine, process_tree, serve, server_pid
+from bench.pause_probe import PauseProbe
 
 API = "/api/v1"
 
@@ -49,6 +50,22 @@ class Stats:
     sent: int = 0
     latencies_ms: list[float] = field(default_factory=list)
     duplicates: int = 0
+    ack_ms: list[float] = field(default_factory=list)  # send -> the sender's own `ack`
+    cpu: str = ""
+    generator_lag: str = ""
+    pauses: str = ""
+    # (seconds into the run when the message was sent, latency ms), for `slowest()`
+    timeline: list[tuple[float, float]] = field(default_factory=list)
+
+    def slowest(self, n: int = 6) -> str:
+        """When the slowest messages were sent, and how many missed 20 ms: a burst at one
+        moment points at a stall (a checkpoint, garbage collection), a spread at queueing."""
+        worst = sorted(self.timeline, key=lambda item: -item[1])[:n]
+        late = sum(1 for _, ms in self.timeline if ms >= 20)
+        spots = ", ".join(f"{ms:.0f} ms at {at:.2f} s" for at, ms in sorted(worst))
+        acks = sorted(self.ack_ms) or [float("nan")]
+        ack = f"ack p50 {acks[len(acks) // 2]:.2f} ms, p99 {acks[int(len(acks) * 0.99)]:.2f} ms"
+        return f"{ack}; {late} over 20 ms; slowest {spots}"
 
     @property
     def delivered(self) -> int:
@@ -96,21 +113,15 @@ def load_average() -> float:
     return os.getloadavg()[0]
 
 
-def _busy_jiffies() -> int:
-    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
-    values = [int(v) for v in fields]
-    return sum(values) - values[3] - values[4]  # all but idle and iowait
-
-
 async def settle(limit_seconds: float) -> None:
     """Wait (bounded) until the machine is quiet after the sign-ups (password hashing) and
     the warm-up: under 20% CPU busy over one second."""
     ticks = os.sysconf("SC_CLK_TCK") * (os.cpu_count() or 1)
     deadline = time.monotonic() + limit_seconds
     while time.monotonic() < deadline:
-        before = _busy_jiffies()
+        before = busy_jiffies()
         await asyncio.sleep(1.0)
-        if (_busy_jiffies() - before) / ticks < 0.2:
+        if (busy_jiffies() - before) / ticks < 0.2:
             return
 
 
@@ -186,8 +197,12 @@ async def connect(ws_base: str, conversation_id: str, token: str) -> Any:
     )
 
 
-async def exchange(ws_base: str, pairs: list[Pair], rate: float, seconds: float) -> Stats:
-    """Both sides of every pair send, round-robin over pairs and directions, at `rate`."""
+async def exchange(
+    ws_base: str, pairs: list[Pair], rate: float, seconds: float, port: int | None = None
+) -> Stats:
+    """Both sides of every pair send, round-robin over pairs and directions, at `rate`.
+    With `port`, where the machine's cores went while sending (`Stats.cpu`) and how late
+    this generator's own loop woke up (`Stats.generator_lag`)."""
     stats = Stats(rate=rate, seconds=seconds)
     sent_at: dict[str, float] = {}
     received: set[str] = set()
@@ -204,20 +219,33 @@ async def exchange(ws_base: str, pairs: list[Pair], rate: float, seconds: float)
                 frame = json.loads(raw)
                 if frame.get("type") == "ping":
                     await ws.send('{"type":"pong"}')
+                elif frame.get("type") == "ack":
+                    acked_at = sent_at.get(frame.get("client_id") or "")
+                    if acked_at is not None:
+                        stats.ack_ms.append((now - acked_at) * 1000)
                 elif frame.get("type") == "message":
                     client_id = frame["message"]["client_id"]
                     if client_id in received:
                         stats.duplicates += 1
                     elif client_id in sent_at:
                         received.add(client_id)
-                        stats.latencies_ms.append((now - sent_at[client_id]) * 1000)
+                        latency_ms = (now - sent_at[client_id]) * 1000
+                        stats.latencies_ms.append(latency_ms)
+                        stats.timeline.append((sent_at[client_id] - start, latency_ms))
         except websockets.ConnectionClosed:
             pass
 
     readers = [asyncio.create_task(read(ws)) for pair in sockets for ws in pair]
     total = int(rate * seconds)
     run_id = uuid.uuid4().hex[:6]
+    meter = CpuMeter([port]) if port else None
+    lag = LoopLag()
     start = time.perf_counter()
+    watching = asyncio.create_task(lag.watch(start + seconds)) if meter else None
+    probe = PauseProbe()
+    if meter:
+        meter.start()
+        await probe.start(seconds)
     for index in range(total):
         delay = start + index / rate - time.perf_counter()
         if delay > 0:
@@ -229,6 +257,12 @@ async def exchange(ws_base: str, pairs: list[Pair], rate: float, seconds: float)
         await ws.send(json.dumps({"type": "message", "content": "x" * 40, "client_id": client_id}))
         stats.sent += 1
     stats.seconds = time.perf_counter() - start
+    if meter and watching:
+        meter.stop()
+        await watching
+        stats.cpu = meter.cores()
+        stats.generator_lag = lag.summary()
+        stats.pauses = (await probe.result()).summary()
     for _ in range(300):  # wait (at most ~15 s) for deliveries still in flight
         if len(received) >= stats.sent:
             break
@@ -295,14 +329,17 @@ async def run(args: argparse.Namespace, base: str) -> list[str]:
     await outbox_drain(database_url)  # the sign-ups' and warm-up's events
     await settle(args.settle_seconds)
     load = load_average()
-    fixed = await exchange(ws_base, pairs, rate=args.rate, seconds=args.seconds)
+    fixed = await exchange(ws_base, pairs, rate=args.rate, seconds=args.seconds, port=port)
     out(f"fixed-rate  {fixed.line()}  load {load:.1f} -> {load_average():.1f}")
+    out(f"            {fixed.cpu}; generator loop lag {fixed.generator_lag}")
+    out(f"            {fixed.slowest()}")
+    out(f"            {fixed.pauses}")
     if database_url:
         out(f"            {await outbox_drain(database_url)}")
     best: Stats | None = None
     for rate in args.ramp:
         load = load_average()
-        stats = await exchange(ws_base, pairs, rate=rate, seconds=args.ramp_seconds)
+        stats = await exchange(ws_base, pairs, rate=rate, seconds=args.ramp_seconds, port=port)
         sustained = (
             stats.delivered == stats.sent
             and stats.achieved_rate >= 0.95 * rate
@@ -312,6 +349,9 @@ async def run(args: argparse.Namespace, base: str) -> list[str]:
             f"ramp        {stats.line()}  {'sustained' if sustained else 'NOT sustained'}"
             f"  load {load:.1f} -> {load_average():.1f}"
         )
+        out(f"            {stats.cpu}; generator loop lag {stats.generator_lag}")
+        out(f"            {stats.slowest()}")
+        out(f"            {stats.pauses}")
         if database_url:
             out(f"            {await outbox_drain(database_url)}")
         if not sustained:
@@ -360,9 +400,19 @@ def main(argv: list[str]) -> int:
         help="HYPEHERE_DATABASE_POOL_SIZE: every in-flight frame holds a connection; a pool "
         "smaller than the concurrency churns overflow connections (reconnect per frame)",
     )
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a setting for the server (repeatable), e.g. HYPEHERE_LOOP_STALL_MS=20",
+    )
     args = parser.parse_args(argv)
     raise_nofile()
-    overrides = {"HYPEHERE_DATABASE_POOL_SIZE": str(args.pool_size)}
+    overrides = {
+        "HYPEHERE_DATABASE_POOL_SIZE": str(args.pool_size),
+        **dict(item.split("=", 1) for item in args.env),
+    }
     with serve(overrides, workers=args.workers, background_worker=args.background_worker) as base:
         asyncio.run(run(args, base))
     return 0

@@ -98,58 +98,128 @@ class LoopLag:
         return f"p50 {median:.2f} ms, p99 {p99:.2f} ms, max {ordered[-1]:.2f} ms"
 
 
+def busy_jiffies() -> int:
+    """Machine-wide CPU ticks spent on anything but idle and iowait."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    values = [int(v) for v in fields]
+    return sum(values) - values[3] - values[4]
+
+
+def background_worker_pids() -> list[int]:
+    """`hypehere worker` processes (the outbox dispatcher and job runner)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                argv = (entry / "cmdline").read_bytes().split(b"\x00")
+            except OSError:
+                continue
+            if "worker" in [arg.decode(errors="replace") for arg in argv[1:3]] and any(
+                b"hypehere" in arg for arg in argv[:2]
+            ):
+                pids.append(int(entry.name))
+    return pids
+
+
+def _pids_named(*names: str) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {name: [] for name in names}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                comm = (entry / "comm").read_text().strip()
+            except OSError:
+                continue
+            if comm in found:
+                found[comm].append(int(entry.name))
+    return found
+
+
 class CpuMeter:
     """CPU seconds used between `start()` and `stop()` by the server on `port` (its
-    uvicorn workers included) and by every PostgreSQL process: a figure that other load on
-    a shared machine does not inflate the way it inflates latency."""
+    uvicorn workers included), by every PostgreSQL and Redis process, by this load
+    generator, and by the whole machine: a figure that other load on a shared machine does
+    not inflate the way it inflates latency, and a full account of where the cores went."""
 
     def __init__(self, ports: list[int]) -> None:
         self._ports = ports
-        self._before: dict[int, int] = {}
+        self._before: dict[tuple[str, int], int] = {}
+        self._machine_before = 0
+        self._started = 0.0
+        self.wall_seconds = 0.0
         self.server_seconds = 0.0
         self.postgres_seconds = 0.0
+        self.redis_seconds = 0.0
+        self.generator_seconds = 0.0
+        self.worker_seconds = 0.0
+        self.machine_seconds = 0.0
         self.per_process: dict[int, float] = {}  # server processes' own CPU seconds
 
     def _server_pids(self) -> list[int]:
         roots = [pid for pid in map(server_pid, self._ports) if pid is not None]
         return [pid for root in roots for pid in process_tree(root)]
 
-    @staticmethod
-    def _postgres_pids() -> list[int]:
-        pids = []
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    if (entry / "comm").read_text().strip() == "postgres":
-                        pids.append(int(entry.name))
-                except OSError:
-                    continue
-        return pids
-
-    def _sample(self) -> dict[int, int]:
-        server = {pid: _cpu_ticks(pid) for pid in self._server_pids()}
-        postgres = {-pid: _cpu_ticks(pid) for pid in self._postgres_pids()}
-        return server | postgres
+    def _sample(self) -> dict[tuple[str, int], int]:
+        sample = {("server", pid): _cpu_ticks(pid) for pid in self._server_pids()}
+        named = _pids_named("postgres", "redis-server")
+        for kind, pids in named.items():
+            sample |= {(kind, pid): _cpu_ticks(pid) for pid in pids}
+        sample |= {("worker", pid): _cpu_ticks(pid) for pid in background_worker_pids()}
+        sample[("generator", os.getpid())] = _cpu_ticks(os.getpid())
+        return sample
 
     def start(self) -> None:
         self._before = self._sample()
+        self._machine_before = busy_jiffies()
+        self._started = time.perf_counter()
 
     def stop(self) -> None:
         after = self._sample()
         hz = os.sysconf("SC_CLK_TCK")
+        self.wall_seconds += time.perf_counter() - self._started
+        self.machine_seconds += (busy_jiffies() - self._machine_before) / hz
         for key, ticks in after.items():
             used = (ticks - self._before.get(key, 0)) / hz
-            if key < 0:
+            kind, pid = key
+            if kind == "postgres":
                 self.postgres_seconds += used
+            elif kind == "redis-server":
+                self.redis_seconds += used
+            elif kind == "generator":
+                self.generator_seconds += used
+            elif kind == "worker":
+                self.worker_seconds += used
             else:
                 self.server_seconds += used
-                self.per_process[key] = used
+                self.per_process[pid] = self.per_process.get(pid, 0.0) + used
 
     def split(self) -> str:
         """How the server's CPU was shared between its processes (busiest first)."""
         shares = sorted(self.per_process.values(), reverse=True)
         total = sum(shares) or 1.0
         return " / ".join(f"{100 * share / total:.0f} %" for share in shares if share >= 0.05)
+
+    def cores(self) -> str:
+        """Average cores busy over the window, by consumer; `worker` is the background
+        `hypehere worker`, `other` the rest of the machine (softirq work, anything else)."""
+        wall = self.wall_seconds or 1.0
+        known = (
+            self.server_seconds
+            + self.postgres_seconds
+            + self.redis_seconds
+            + self.generator_seconds
+            + self.worker_seconds
+        )
+        parts = [
+            ("server", self.server_seconds),
+            ("postgres", self.postgres_seconds),
+            ("redis", self.redis_seconds),
+            ("generator", self.generator_seconds),
+            ("worker", self.worker_seconds),
+            ("other", max(0.0, self.machine_seconds - known)),
+        ]
+        shown = ", ".join(f"{name} {seconds / wall:.2f}" for name, seconds in parts)
+        busy = self.machine_seconds / wall
+        return f"cores busy: {shown} (machine {busy:.2f} of {os.cpu_count()})"
 
 
 @contextmanager

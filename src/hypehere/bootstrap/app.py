@@ -19,6 +19,7 @@ from litestar.types import ControllerRouterHandler
 from hypehere.adapters.sql.feed.pools import CandidatePools
 from hypehere.bootstrap.container import make_container
 from hypehere.bootstrap.gc_tuning import settle_heap
+from hypehere.bootstrap.loop_watch import LoopWatch
 from hypehere.bootstrap.logging import configure_logging
 from hypehere.bootstrap.rate_limiting import rate_limit_lifespan, rate_limit_middlewares
 from hypehere.bootstrap.settings import Settings, load_settings
@@ -103,14 +104,17 @@ def create_app(
         embedded = EmbeddedWorker(container) if settings.runs_embedded_worker else None
         registry = await container.get(ConnectionRegistry)
         registry.install_signal_handlers()
+        watch = LoopWatch(settings.loop_stall_ms)
         try:
             if embedded is not None:
                 await embedded.start()
             if settings.gc_freeze:
                 settle_heap()
             await warm_feed_pools(container)
+            watch.start()
             yield
         finally:
+            await watch.stop()
             await registry.drain()
             if embedded is not None:
                 await embedded.stop()

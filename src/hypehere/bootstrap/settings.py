@@ -134,6 +134,13 @@ class Settings(BaseSettings):
         description="retention-cleanup: days read notifications are kept after their last "
         "update (unread ones are kept)",
     )
+    loop_stall_ms: float = Field(
+        default=100.0,
+        ge=0,
+        description="Log `event_loop_stall` when a server process's event loop wakes up at "
+        "least this many milliseconds late (every socket and request of that process "
+        "waited that long); 0 turns the watchdog off",
+    )
     gc_freeze: bool = Field(
         default=True,
         description="Once a server process has started, freeze its startup heap out of the "

@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
 import msgspec
+import structlog
 from sqlalchemy import Integer, bindparam, literal_column, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -36,6 +38,12 @@ from hypehere.domain.chat.errors import ConversationNotFoundError
 from hypehere.domain.chat.model import Message, Participant
 from hypehere.domain.shared.clock import ensure_utc
 from hypehere.domain.shared.events import DomainEvent
+
+logger = structlog.get_logger(__name__)
+
+# A batch statement this slow is logged: every sender in it (and every message queued behind
+# it) waited that long for its ack.
+SLOW_BATCH_MS = 100.0
 
 # PostgreSQL: a message in ONE statement (one round trip; atomic on its own, so it can run
 # autocommitted). The sequence UPDATE row-locks the conversation (total order), the message
@@ -278,6 +286,7 @@ class PgMessageWriter:
         live = [p for p in batch if not p.future.cancelled()]
         if not live:
             return
+        started = time.perf_counter()
         try:
             numbers = await self._write_batch(live)
         except Exception as exc:
@@ -292,6 +301,9 @@ class PgMessageWriter:
             for pending in live:
                 await self._write_alone(pending)
             return
+        ms = (time.perf_counter() - started) * 1000
+        if ms >= SLOW_BATCH_MS:
+            logger.warning("chat_writer_slow_batch", ms=round(ms, 1), messages=len(live))
         for pending in live:
             seq = numbers.get(pending.message.id)
             if seq is None:
