@@ -19,8 +19,8 @@ from litestar.types import ControllerRouterHandler
 from hypehere.adapters.sql.feed.pools import CandidatePools
 from hypehere.bootstrap.container import make_container
 from hypehere.bootstrap.gc_tuning import settle_heap
-from hypehere.bootstrap.loop_watch import LoopWatch
 from hypehere.bootstrap.logging import configure_logging
+from hypehere.bootstrap.loop_watch import LoopWatch
 from hypehere.bootstrap.rate_limiting import rate_limit_lifespan, rate_limit_middlewares
 from hypehere.bootstrap.settings import Settings, load_settings
 from hypehere.bootstrap.worker import EmbeddedWorker

@@ -15,7 +15,9 @@ import asyncpg
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from structlog.testing import capture_logs
 
+from hypehere.adapters.sql import chat_writer
 from hypehere.adapters.sql.chat import SqlConversationRepository
 from hypehere.adapters.sql.chat_writer import PgMessageWriter
 from hypehere.adapters.sql.engine import create_engine
@@ -300,3 +302,22 @@ class TestPostgresGroupCommitSendPath(SqlSendPath, SendPathContract):
                 c=conversation.id,
             )
             assert [row.seq for row in seqs] == list(range(1, 2 * rounds + 1))
+
+    async def test_a_slow_batch_is_logged_with_its_size(
+        self, kit: GroupCommitKit, writer: PgMessageWriter, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """At or over `SLOW_BATCH_MS` a batch is logged with its size (every sender in it
+        waited that long for the ack); a fast one is not."""
+        conversation = await self._open(kit)
+        fast, fast_event = _pair(conversation.id, "u-alice", "c-fast", 0)
+        with capture_logs() as logs:
+            await writer.append(fast, fast_event)
+        assert not [e for e in logs if e["event"] == "chat_writer_slow_batch"]
+
+        monkeypatch.setattr(chat_writer, "SLOW_BATCH_MS", 0.0)
+        pairs = [_pair(conversation.id, "u-bob", f"c-{i}", i + 1) for i in range(3)]
+        with capture_logs() as logs:
+            await asyncio.gather(*(writer.append(m, e) for m, e in pairs))
+        slow = [e for e in logs if e["event"] == "chat_writer_slow_batch"]
+        assert slow and sum(e["messages"] for e in slow) == 3
+        assert all(e["log_level"] == "warning" and e["ms"] >= 0 for e in slow)
