@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import itertools
 import json
 import os
@@ -54,6 +55,7 @@ class Stats:
     cpu: str = ""
     generator_lag: str = ""
     pauses: str = ""
+    began: float = 0.0  # wall clock when sending began (to match the server's log times)
     # (seconds into the run when the message was sent, latency ms), for `slowest()`
     timeline: list[tuple[float, float]] = field(default_factory=list)
 
@@ -65,7 +67,8 @@ class Stats:
         spots = ", ".join(f"{ms:.0f} ms at {at:.2f} s" for at, ms in sorted(worst))
         acks = sorted(self.ack_ms) or [float("nan")]
         ack = f"ack p50 {acks[len(acks) // 2]:.2f} ms, p99 {acks[int(len(acks) * 0.99)]:.2f} ms"
-        return f"{ack}; {late} over 20 ms; slowest {spots}"
+        began = time.strftime("%H:%M:%S", time.gmtime(self.began)) + f"{self.began % 1:.2f}"[1:]
+        return f"{ack}; {late} over 20 ms; slowest {spots} (from {began} UTC)"
 
     @property
     def delivered(self) -> int:
@@ -198,7 +201,12 @@ async def connect(ws_base: str, conversation_id: str, token: str) -> Any:
 
 
 async def exchange(
-    ws_base: str, pairs: list[Pair], rate: float, seconds: float, port: int | None = None
+    ws_base: str,
+    pairs: list[Pair],
+    rate: float,
+    seconds: float,
+    port: int | None = None,
+    settle_seconds: float = 1.0,
 ) -> Stats:
     """Both sides of every pair send, round-robin over pairs and directions, at `rate`.
     With `port`, where the machine's cores went while sending (`Stats.cpu`) and how late
@@ -211,6 +219,9 @@ async def exchange(
         a = await connect(ws_base, pair.conversation_id, pair.tokens[0])
         b = await connect(ws_base, pair.conversation_id, pair.tokens[1])
         sockets.append((a, b))
+    # The server finishes opening them (presence, first frames) before the clock starts:
+    # the figures are for messages on open sockets, not for connecting.
+    await asyncio.sleep(settle_seconds)
 
     async def read(ws: Any) -> None:
         try:
@@ -240,12 +251,18 @@ async def exchange(
     run_id = uuid.uuid4().hex[:6]
     meter = CpuMeter([port]) if port else None
     lag = LoopLag()
-    start = time.perf_counter()
-    watching = asyncio.create_task(lag.watch(start + seconds)) if meter else None
+    # The generator's own garbage collector stays out of the window (its full collections
+    # over the run's bookkeeping would show up as the server's latency); it runs after it.
     probe = PauseProbe()
     if meter:
-        meter.start()
         await probe.start(seconds)
+    gc.collect()
+    gc.disable()
+    if meter:
+        meter.start()
+    start = time.perf_counter()
+    stats.began = time.time()
+    watching = asyncio.create_task(lag.watch(start + seconds)) if meter else None
     for index in range(total):
         delay = start + index / rate - time.perf_counter()
         if delay > 0:
@@ -273,6 +290,7 @@ async def exchange(
     for reader in readers:
         reader.cancel()
     await asyncio.gather(*readers, return_exceptions=True)
+    gc.enable()
     return stats
 
 

@@ -76,6 +76,9 @@ class PauseProbe:
             stdout=asyncio.subprocess.PIPE,
             preexec_fn=_highest_priority,
         )
+        # The interpreter's start-up (a burst of CPU) is over before the window opens.
+        assert self._process.stdout is not None
+        await self._process.stdout.readline()
 
     async def result(self) -> Pauses:
         if self._process is None:
@@ -90,6 +93,7 @@ class PauseProbe:
 
 
 def main(argv: list[str]) -> int:
+    print("ready", flush=True)
     pauses = watch(float(argv[0]))
     print(json.dumps({"max_ms": pauses.max_ms, "late": pauses.late, "worst": pauses.worst}))
     return 0
