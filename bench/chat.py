@@ -414,9 +414,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--pool-size",
         type=int,
-        default=40,
-        help="HYPEHERE_DATABASE_POOL_SIZE: every in-flight frame holds a connection; a pool "
-        "smaller than the concurrency churns overflow connections (reconnect per frame)",
+        default=20,
+        help="HYPEHERE_DATABASE_POOL_SIZE per uvicorn worker: a frame holds a connection for "
+        "its read; a burst beyond the pool waits for one",
     )
     parser.add_argument(
         "--env",

@@ -60,8 +60,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
         "--pool-size",
         type=int,
         default=25,
-        help="HYPEHERE_DATABASE_POOL_SIZE per worker: a request holds a connection, so fewer "
-        "than the clients per worker churns overflow connections (a new PostgreSQL backend each)",
+        help="HYPEHERE_DATABASE_POOL_SIZE per worker: a request holds a connection, so with "
+        "fewer than the clients per worker, requests wait for one",
     )
     parser.add_argument(
         "--env",

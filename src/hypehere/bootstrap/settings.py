@@ -39,7 +39,20 @@ class Settings(BaseSettings):
     database_url: str = Field(
         default="", description="SQLAlchemy async URL; default SQLite under var_dir"
     )
-    database_pool_size: int = Field(default=10, ge=1, le=200)
+    database_pool_size: int = Field(
+        default=20,
+        ge=1,
+        le=200,
+        description="PostgreSQL: connections per process, opened on demand and kept; a burst "
+        "beyond them waits for one",
+    )
+    database_max_overflow: int = Field(
+        default=0,
+        ge=0,
+        le=200,
+        description="PostgreSQL: extra connections a burst may open beyond the pool, each "
+        "closed again when given back (every burst then pays for new connections)",
+    )
     database_ping_after_idle_seconds: float = Field(
         default=10.0,
         ge=0,

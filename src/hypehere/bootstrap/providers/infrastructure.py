@@ -38,6 +38,7 @@ class DatabaseProvider(Provider):
         engine = create_engine(
             settings.effective_database_url,
             pool_size=settings.database_pool_size,
+            max_overflow=settings.database_max_overflow,
             ping_after_idle_seconds=settings.database_ping_after_idle_seconds,
         )
         yield engine
