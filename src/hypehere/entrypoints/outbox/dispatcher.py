@@ -107,7 +107,7 @@ class OutboxDispatcher:
         max_attempts: int = 10,
         retry_base_seconds: float = 2.0,
         retry_max_seconds: float = 3600.0,
-        poll_interval_seconds: float = 0.5,
+        poll_interval_seconds: float = 0.1,
         wakeup: OutboxWakeup | None = None,
     ) -> None:
         self._container = container
