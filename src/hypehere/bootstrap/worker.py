@@ -11,7 +11,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Coroutine, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -256,11 +256,23 @@ def worker_main(settings: Settings) -> int:
         start_http_server(settings.worker_metrics_port, addr=settings.host)
         log.info("worker_metrics_serving", port=settings.worker_metrics_port)
     if settings.redis_url is not None:
-        asyncio.run(run_saq_worker(settings))
+        _run(run_saq_worker(settings))
     else:
         log.info("worker_embedded_mode", reason="HYPEHERE_REDIS_URL is not set")
-        asyncio.run(run_embedded_in_foreground(settings))
+        _run(run_embedded_in_foreground(settings))
     return 0
+
+
+def _run(main: Coroutine[Any, Any, None]) -> None:
+    """On uvloop where it is installed (uvicorn's `standard` extra brings it on Linux), as
+    the server runs: a busy worker's time goes mostly to socket writes (Redis, PostgreSQL),
+    which uvloop does in C; else on asyncio's own loop."""
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(main)
+        return
+    uvloop.run(main)
 
 
 async def run_job_once(settings: Settings, name: str) -> int:

@@ -125,6 +125,9 @@ class UnreachableBroker:
     async def publish(self, topic: str, data: bytes) -> None:
         raise StorageUnavailableError("down")
 
+    async def publish_many(self, messages: Any) -> None:
+        raise StorageUnavailableError("down")
+
     def subscribe(self, *topics: str) -> Any:
         raise StorageUnavailableError("down")
 

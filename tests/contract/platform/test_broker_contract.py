@@ -121,6 +121,19 @@ class BrokerContract:
             await broker.publish("t.pong", b"from-me")
             assert await receive(theirs) == BrokerMessage(topic="t.pong", data=b"from-me")
 
+    async def test_publish_many_delivers_each_in_order(self, broker: Broker, peer: Broker) -> None:
+        async with broker.subscribe("t.m1", "t.m2") as sub:
+            await peer.publish_many([])  # nothing to send: no error, nothing delivered
+            await peer.publish_many([("t.m1", b"1"), ("t.m2", b"2"), ("t.m1", b"3")])
+            await peer.publish_many([("t.none", b"x"), ("t.m2", b"4")])
+            got = [await receive(sub) for _ in range(4)]
+        assert got == [
+            BrokerMessage(topic="t.m1", data=b"1"),
+            BrokerMessage(topic="t.m2", data=b"2"),
+            BrokerMessage(topic="t.m1", data=b"3"),
+            BrokerMessage(topic="t.m2", data=b"4"),
+        ]
+
     async def test_binary_payloads_survive(self, broker: Broker) -> None:
         payload = bytes(range(256)) * 4
         async with broker.subscribe("t.bin") as sub:
@@ -185,6 +198,8 @@ class TestRedisBroker(BrokerContract):
         broker = RedisBroker(client)
         with pytest.raises(StorageUnavailableError):
             await broker.publish("t", b"x")
+        with pytest.raises(StorageUnavailableError):
+            await broker.publish_many([("t", b"x"), ("u", b"y")])
         await broker.aclose()
         await client.aclose()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -28,9 +28,15 @@ class RecordingBroker:
 
     def __init__(self) -> None:
         self.published: list[BrokerMessage] = []
+        self.calls = 0  # round trips a real broker would make
 
     async def publish(self, topic: str, data: bytes) -> None:
+        self.calls += 1
         self.published.append(BrokerMessage(topic=topic, data=data))
+
+    async def publish_many(self, messages: Sequence[tuple[str, bytes]]) -> None:
+        self.calls += 1
+        self.published.extend(BrokerMessage(topic=t, data=d) for t, d in messages)
 
     @asynccontextmanager
     async def subscribe(self, *topics: str) -> AsyncIterator[Any]:

@@ -310,6 +310,8 @@ async def test_a_run_of_messages_is_notified_in_one_transaction_with_the_same_ru
     # each notification pushed, then one unread count per recipient for the whole run
     assert [f["type"] for f in alice_frames] == ["notification", "notification", "unread_count"]
     assert alice_frames[-1]["count"] == 2
+    # the run's 3 notifications and 2 unread counts: one round trip to the broker
+    assert len(world.broker.published) == 5 and world.broker.calls == 1
 
     # redelivered (whole or in part): nothing new
     again = await NotifyMessage(world.run).execute_many(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 
 import structlog
@@ -131,6 +131,10 @@ class InMemoryBroker:
 
     async def publish(self, topic: str, data: bytes) -> None:
         self._hub.dispatch(topic, data)
+
+    async def publish_many(self, messages: Sequence[tuple[str, bytes]]) -> None:
+        for topic, data in messages:
+            self._hub.dispatch(topic, data)
 
     async def _add(self, subscription: QueueSubscription, topics: tuple[str, ...]) -> None:
         self._hub.attach(subscription, topics)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -65,6 +65,19 @@ class RedisBroker:
             await self._redis.publish(self._prefix + topic, data)
         except RedisError as exc:
             logger.warning("broker_publish_failed", topic=topic, error=type(exc).__name__)
+            raise StorageUnavailableError("Redis is unavailable.") from exc
+
+    async def publish_many(self, messages: Sequence[tuple[str, bytes]]) -> None:
+        """One pipeline (no MULTI): every PUBLISH in one write and one round trip."""
+        if not messages:
+            return
+        try:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for topic, data in messages:
+                    pipe.publish(self._prefix + topic, data)
+                await pipe.execute()
+        except RedisError as exc:
+            logger.warning("broker_publish_failed", topics=len(messages), error=type(exc).__name__)
             raise StorageUnavailableError("Redis is unavailable.") from exc
 
     # --- subscribing --------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Protocol
 
@@ -25,6 +25,11 @@ class Subscription(Protocol):
 class Broker(Protocol):
     async def publish(self, topic: str, data: bytes) -> None:
         """Deliver to every current subscriber of `topic`, in any process (at most once)."""
+        ...
+
+    async def publish_many(self, messages: Sequence[tuple[str, bytes]]) -> None:
+        """`publish` each (topic, data) in order, in one round trip where the broker has
+        them (a burst of notification pushes from one outbox batch)."""
         ...
 
     def subscribe(self, *topics: str) -> AbstractAsyncContextManager[Subscription]:

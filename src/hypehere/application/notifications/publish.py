@@ -111,17 +111,17 @@ class NotificationPublisher:
             return
 
         async def send() -> None:
-            for recipient_id, frame in frames:
-                await self._send(recipient_id, frame)
+            # One round trip for the whole batch (an outbox run: hundreds of pushes under
+            # chat load). Live pushes are best effort (the list endpoint is the source of
+            # truth): a broker hiccup must not undo or repeat the committed notifications.
+            messages = [(notifications_topic(r), encode_frame(frame)) for r, frame in frames]
+            try:
+                await self._broker.publish_many(messages)
+            except Exception as exc:
+                logger.warning(
+                    "notification_push_failed",
+                    recipients=len({r for r, _ in frames}),
+                    error=type(exc).__name__,
+                )
 
         self._after_commit.call(send)
-
-    async def _send(self, recipient_id: str, frame: LiveFrame) -> None:
-        # Live pushes are best effort (the list endpoint is the source of truth): a broker
-        # hiccup must not undo or repeat the committed notifications.
-        try:
-            await self._broker.publish(notifications_topic(recipient_id), encode_frame(frame))
-        except Exception as exc:
-            logger.warning(
-                "notification_push_failed", recipient_id=recipient_id, error=type(exc).__name__
-            )
