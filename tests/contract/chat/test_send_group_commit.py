@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import asyncpg
 import pytest
+import structlog
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from structlog.testing import capture_logs
@@ -308,6 +309,8 @@ class TestPostgresGroupCommitSendPath(SqlSendPath, SendPathContract):
     ) -> None:
         """At or over `SLOW_BATCH_MS` a batch is logged with its size (every sender in it
         waited that long for the ack); a fast one is not."""
+        # loggers are cached on first use: a fresh one reports to `capture_logs`
+        monkeypatch.setattr(chat_writer, "logger", structlog.get_logger(chat_writer.__name__))
         conversation = await self._open(kit)
         fast, fast_event = _pair(conversation.id, "u-alice", "c-fast", 0)
         with capture_logs() as logs:

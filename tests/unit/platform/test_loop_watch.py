@@ -5,9 +5,19 @@ from __future__ import annotations
 import asyncio
 import time
 
+import pytest
+import structlog
 from structlog.testing import capture_logs
 
+from hypehere.bootstrap import loop_watch
 from hypehere.bootstrap.loop_watch import LoopWatch
+
+
+@pytest.fixture(autouse=True)
+def fresh_logger(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loggers are cached on first use (production logging config): a fresh one, first used
+    inside `capture_logs`, reports to it whatever other tests logged before."""
+    monkeypatch.setattr(loop_watch, "logger", structlog.get_logger(loop_watch.__name__))
 
 
 async def test_a_callback_that_blocks_the_loop_is_logged_as_a_stall() -> None:
