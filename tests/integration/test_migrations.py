@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import hypehere.adapters.sql.tables  # noqa: F401
@@ -76,3 +78,69 @@ def test_stairway_up_down_up_each_revision(empty_database: str) -> None:
 def test_head_matches_models_without_autogenerate_diff(empty_database: str) -> None:
     command.upgrade(alembic_config(empty_database), "head")
     assert _diff(empty_database) == []
+
+
+def test_0011_fills_the_unread_counters_from_the_existing_notifications(
+    empty_database: str,
+) -> None:
+    config = alembic_config(empty_database)
+    command.upgrade(config, "0010")
+    now = "2026-12-04 12:00:00"
+
+    async def seed_and_read(sql: list[str], query: str) -> list[Any]:
+        engine = create_async_engine(empty_database)
+        try:
+            async with engine.begin() as conn:
+                for statement in sql:
+                    await conn.execute(text(statement))
+                return list((await conn.execute(text(query))).all()) if query else []
+        finally:
+            await engine.dispose()
+
+    rows = [
+        f"INSERT INTO notifications (id, recipient_id, kind, target_type, target_id, "
+        f"actor_count, dedup_key, read_at, created_at, updated_at) VALUES ('n{i}', '{r}', "
+        f"'comment', 'post', 'p{i}', 1, 'd{i}', {read}, '{now}', '{now}')"
+        for i, (r, read) in enumerate(
+            [("u1", "NULL"), ("u1", "NULL"), ("u1", f"'{now}'"), ("u2", f"'{now}'")]
+        )
+    ]
+    _run(_insert_users(empty_database, ("u1", "u2", "u3")))
+    _run(seed_and_read(rows, ""))
+    command.upgrade(config, "0011")
+    counters = _run(
+        seed_and_read([], "SELECT user_id, unread FROM notification_counters ORDER BY user_id")
+    )
+    assert [tuple(row) for row in counters] == [("u1", 2)]  # u2: all read, u3: none
+
+
+async def _insert_users(url: str, ids: tuple[str, ...]) -> None:
+    from hypehere.adapters.sql.tables.users import UserRow
+
+    table = UserRow.__table__  # type: ignore[attr-defined]
+    stamp = datetime(2026, 12, 4, 12, tzinfo=UTC)
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as conn:
+            for user_id in ids:
+                await conn.execute(
+                    table.insert().values(
+                        id=user_id,
+                        email=f"{user_id}@example.com",
+                        handle=user_id,
+                        nickname=user_id,
+                        native_language="ko",
+                        interface_language="ko",
+                        password_hash="x",
+                        role="member",
+                        state="active",
+                        show_followers_list="everyone",
+                        show_following_list="everyone",
+                        chat_policy="everyone",
+                        send_read_receipts=True,
+                        created_at=stamp,
+                        updated_at=stamp,
+                    )
+                )
+    finally:
+        await engine.dispose()

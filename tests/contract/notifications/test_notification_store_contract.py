@@ -223,6 +223,35 @@ class NotificationStoreContract:
         everything = await h.reader.list_for(h.ids["alice"], unread_only=False, page=PageRequest())
         assert all(v.read for v in everything.items) and len(everything.items) == 3
 
+    async def test_unread_count_follows_every_change_of_the_unread_rows(self, h: Harness) -> None:
+        """The count equals the unread rows after adds, reads (some and all), a forgotten
+        actor's plain and grouped notifications (a group left with nobody goes), and it
+        never goes below zero."""
+        alice, bob, carol = h.ids["alice"], h.ids["bob"], h.ids["carol"]
+
+        async def unread_rows() -> int:
+            page = await h.reader.list_for(alice, unread_only=True, page=PageRequest(limit=100))
+            return len(page.items)
+
+        comment = NotificationKind.COMMENT
+        read_one = note(h, "alice", kind=comment, actor="bob")
+        from_bob = note(h, "alice", kind=comment, actor="bob")
+        from_carol = note(h, "alice", kind=comment, actor="carol")
+        group = note(h, "alice", actor="bob", target="p9")  # likes group: bob its only member
+        assert group.group_key is not None
+        await h.repo.add_many([read_one, from_bob, from_carol, group])
+        assert await h.repo.unread_counts([alice]) == {alice: 4} and await unread_rows() == 4
+        assert await h.repo.mark_read(alice, [read_one.id], T0) == 1
+        # bob's plain notifications (one read) and the group only he is in go
+        assert await h.repo.forget_actor(alice, bob) == 3
+        assert await h.repo.unread_counts([alice]) == {alice: 1} and await unread_rows() == 1
+        assert await h.repo.mark_read(alice, None, T0) == 1
+        assert await h.repo.mark_read(alice, None, T0) == 0
+        assert await h.repo.forget_actor(alice, carol) == 1  # a read one: nothing to uncount
+        assert await h.repo.unread_counts([alice, bob]) == {alice: 0, bob: 0}
+        await h.repo.add_many([note(h, "alice", actor="erin")])
+        assert await h.repo.unread_counts([alice]) == {alice: 1} and await unread_rows() == 1
+
     async def test_settings_default_and_round_trip(self, h: Harness) -> None:
         alice = await h.settings.get(h.ids["alice"])
         assert all(alice.is_enabled(k, c) for k in NotificationKind for c in Channel)

@@ -7,12 +7,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, case, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.errors import translate_errors
 from hypehere.adapters.sql.tables.notifications import (
+    NotificationCounterRow,
     NotificationGroupActorRow,
     NotificationRow,
     NotificationSettingsRow,
@@ -33,6 +34,7 @@ from hypehere.domain.shared.pagination import InvalidCursorError, Page, PageRequ
 notifications_t = NotificationRow.__table__  # type: ignore[attr-defined]
 group_actors_t = NotificationGroupActorRow.__table__  # type: ignore[attr-defined]
 settings_t = NotificationSettingsRow.__table__  # type: ignore[attr-defined]
+counters_t = NotificationCounterRow.__table__  # type: ignore[attr-defined]
 users_t = UserRow.__table__  # type: ignore[attr-defined]
 follows_t = FollowRow.__table__  # type: ignore[attr-defined]
 blocks_t = BlockRow.__table__  # type: ignore[attr-defined]
@@ -108,12 +110,42 @@ class SqlNotificationRepository:
             if n.group_key is not None
             for a in n.actor_ids
         ]
+        added: dict[str, int] = {}
+        for n in notifications:
+            if n.read_at is None:
+                added[n.recipient_id] = added.get(n.recipient_id, 0) + 1
         async with translate_errors():
             await self._session.execute(
                 notifications_t.insert(), [_from_domain(n) for n in notifications]
             )
             if members:
                 await self._session.execute(group_actors_t.insert(), members)
+            await self._add_unread(added)
+
+    async def _add_unread(self, added: dict[str, int]) -> None:
+        """Raise the unread counters by `added`, in one statement with the rows in user-id
+        order: concurrent transactions lock the counters in the same order, so they queue
+        instead of deadlocking."""
+        rows = [{"user_id": u, "unread": n} for u, n in sorted(added.items()) if n > 0]
+        if not rows:
+            return
+        stmt = _insert(self._session, counters_t).values(rows)
+        await self._session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["user_id"],
+                set_={"unread": counters_t.c.unread + stmt.excluded.unread},
+            )
+        )
+
+    async def _remove_unread(self, user_id: str, removed: int) -> None:
+        if removed <= 0:
+            return
+        unread = counters_t.c.unread
+        await self._session.execute(
+            update(counters_t)
+            .where(counters_t.c.user_id == user_id)
+            .values(unread=case((unread > removed, unread - removed), else_=0))
+        )
 
     async def dedup_keys_present(self, recipient_ids: Sequence[str], dedup_key: str) -> set[str]:
         found: set[str] = set()
@@ -203,13 +235,17 @@ class SqlNotificationRepository:
         n, ga = notifications_t, group_actors_t
         async with translate_errors():
             deleted = await self._session.execute(
-                delete(n).where(
+                delete(n)
+                .where(
                     n.c.recipient_id == recipient_id,
                     n.c.group_key.is_(None),
                     n.c.actor_1_id == actor_id,
                 )
+                .returning(n.c.read_at)
             )
-            changed = int(deleted.rowcount)  # type: ignore[attr-defined]
+            gone = deleted.scalars().all()
+            changed = len(gone)
+            unread_gone = sum(1 for read_at in gone if read_at is None)
             groups = (
                 (
                     await self._session.execute(
@@ -235,7 +271,10 @@ class SqlNotificationRepository:
                     or 0
                 )
                 if count == 0:
-                    await self._session.execute(delete(n).where(n.c.id == notification_id))
+                    emptied = await self._session.execute(
+                        delete(n).where(n.c.id == notification_id).returning(n.c.read_at)
+                    )
+                    unread_gone += sum(1 for read_at in emptied.scalars() if read_at is None)
                     continue
                 latest = (
                     (
@@ -254,6 +293,7 @@ class SqlNotificationRepository:
                     .where(n.c.id == notification_id)
                     .values(**_actor_columns(list(latest)), actor_count=count)
                 )
+            await self._remove_unread(recipient_id, unread_gone)
         return changed
 
     async def mark_read(self, recipient_id: str, ids: Sequence[str] | None, now: datetime) -> int:
@@ -264,12 +304,14 @@ class SqlNotificationRepository:
         async with translate_errors():
             if ids is None:
                 result = await self._session.execute(base.values(read_at=now))
-                return int(result.rowcount)  # type: ignore[attr-defined]
-            for chunk in _chunks(ids):
-                result = await self._session.execute(
-                    base.where(notifications_t.c.id.in_(chunk)).values(read_at=now)
-                )
-                changed += int(result.rowcount)  # type: ignore[attr-defined]
+                changed = int(result.rowcount)  # type: ignore[attr-defined]
+            else:
+                for chunk in _chunks(ids):
+                    result = await self._session.execute(
+                        base.where(notifications_t.c.id.in_(chunk)).values(read_at=now)
+                    )
+                    changed += int(result.rowcount)  # type: ignore[attr-defined]
+            await self._remove_unread(recipient_id, changed)
         return changed
 
     async def unread_counts(self, recipient_ids: Sequence[str]) -> dict[str, int]:
@@ -277,12 +319,9 @@ class SqlNotificationRepository:
         async with translate_errors():
             for chunk in _chunks(recipient_ids):
                 rows = await self._session.execute(
-                    select(notifications_t.c.recipient_id, func.count())
-                    .where(
-                        notifications_t.c.recipient_id.in_(chunk),
-                        notifications_t.c.read_at.is_(None),
+                    select(counters_t.c.user_id, counters_t.c.unread).where(
+                        counters_t.c.user_id.in_(chunk)
                     )
-                    .group_by(notifications_t.c.recipient_id)
                 )
                 for recipient, count in rows.tuples():
                     counts[recipient] = int(count)

@@ -4,7 +4,9 @@ Only the notifications module writes these tables. A notification keeps its late
 actors in three columns (most recent first) so a page of notifications renders with one
 query (three left joins to `users`); `notification_group_actors` remembers every actor of a
 group so `actor_count` counts each person once, however often they act or an event is
-redelivered."""
+redelivered. `notification_counters` keeps each user's unread count, changed in the same
+transaction as the notifications (every push carries it: counting the unread rows instead
+cost a read of all of them per push, and chatty users have hundreds)."""
 
 from __future__ import annotations
 
@@ -68,3 +70,12 @@ class NotificationSettingsRow(SQLModel, table=True):
     )
     channels: dict[str, Any] = Field(sa_column=Column(JsonDocument, nullable=False))
     updated_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+
+
+class NotificationCounterRow(SQLModel, table=True):
+    __tablename__ = "notification_counters"
+
+    user_id: str = Field(
+        sa_column=Column(String(36), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    )
+    unread: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
