@@ -15,8 +15,10 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import hypehere.adapters.sql.tables  # noqa: F401
+from hypehere.adapters.sql.engine import create_engine, create_session_factory
 from hypehere.adapters.sql.metadata import metadata
 from hypehere.adapters.sql.schema_filter import include_object
+from hypehere.adapters.sql.tables.users import UserRow
 from hypehere.bootstrap.migrations import alembic_config
 from tests.conftest import _reset_postgres_schema, _run
 
@@ -115,32 +117,24 @@ def test_0011_fills_the_unread_counters_from_the_existing_notifications(
 
 
 async def _insert_users(url: str, ids: tuple[str, ...]) -> None:
-    from hypehere.adapters.sql.tables.users import UserRow
-
-    table = UserRow.__table__  # type: ignore[attr-defined]
+    """Users as the model builds them (the table is the same at 0010 and head)."""
     stamp = datetime(2026, 12, 4, 12, tzinfo=UTC)
-    engine = create_async_engine(url)
+    engine = create_engine(url)
     try:
-        async with engine.begin() as conn:
-            for user_id in ids:
-                await conn.execute(
-                    table.insert().values(
-                        id=user_id,
-                        email=f"{user_id}@example.com",
-                        handle=user_id,
-                        nickname=user_id,
-                        native_language="ko",
-                        interface_language="ko",
-                        password_hash="x",
-                        role="member",
-                        state="active",
-                        show_followers_list="everyone",
-                        show_following_list="everyone",
-                        chat_policy="everyone",
-                        send_read_receipts=True,
-                        created_at=stamp,
-                        updated_at=stamp,
-                    )
+        async with create_session_factory(engine)() as session, session.begin():
+            session.add_all(
+                UserRow(
+                    id=user_id,
+                    email=f"{user_id}@example.com",
+                    handle=user_id,
+                    nickname=user_id,
+                    native_language="ko",
+                    interface_language="ko",
+                    password_hash="!",
+                    created_at=stamp,
+                    updated_at=stamp,
                 )
+                for user_id in ids
+            )
     finally:
         await engine.dispose()

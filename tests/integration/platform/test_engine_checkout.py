@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import text
@@ -29,14 +28,6 @@ async def _terminate(url: str, pid: int) -> None:
             ).scalar_one()
     finally:
         await killer.dispose()
-
-
-@pytest.fixture
-async def engine_factory(postgres_url: str) -> AsyncIterator[list[AsyncEngine]]:
-    engines: list[AsyncEngine] = []
-    yield engines
-    for engine in engines:
-        await engine.dispose()
 
 
 async def test_a_connection_the_server_closed_is_replaced_without_an_error(

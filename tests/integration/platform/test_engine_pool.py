@@ -4,7 +4,6 @@ next burst reuses them instead of paying for new backends; a burst beyond the po
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import text
@@ -27,19 +26,11 @@ async def _burst(engine: AsyncEngine, size: int, hold: float = 0.05) -> set[int]
     return set(await asyncio.gather(*(one() for _ in range(size))))
 
 
-@pytest.fixture
-async def engines() -> AsyncIterator[list[AsyncEngine]]:
-    made: list[AsyncEngine] = []
-    yield made
-    for engine in made:
-        await engine.dispose()
-
-
 async def test_a_second_burst_reuses_the_first_bursts_connections(
-    postgres_url: str, engines: list[AsyncEngine]
+    postgres_url: str, engine_factory: list[AsyncEngine]
 ) -> None:
     engine = create_engine(postgres_url, pool_size=4)
-    engines.append(engine)
+    engine_factory.append(engine)
     first = await _burst(engine, 4)
     assert len(first) == 4
     assert await _burst(engine, 4) == first  # no backend closed, none opened
@@ -47,19 +38,19 @@ async def test_a_second_burst_reuses_the_first_bursts_connections(
 
 
 async def test_a_burst_beyond_the_pool_waits_for_a_connection(
-    postgres_url: str, engines: list[AsyncEngine]
+    postgres_url: str, engine_factory: list[AsyncEngine]
 ) -> None:
     engine = create_engine(postgres_url, pool_size=2)
-    engines.append(engine)
+    engine_factory.append(engine)
     served = await _burst(engine, 6)
     assert len(served) == 2  # six checkouts, two backends: the rest waited their turn
 
 
 async def test_overflow_connections_are_closed_when_given_back(
-    postgres_url: str, engines: list[AsyncEngine]
+    postgres_url: str, engine_factory: list[AsyncEngine]
 ) -> None:
     engine = create_engine(postgres_url, pool_size=2, max_overflow=2)
-    engines.append(engine)
+    engine_factory.append(engine)
     first = await _burst(engine, 4)
     assert len(first) == 4
     assert engine.pool.checkedin() == 2  # type: ignore[attr-defined]  # two closed on return
