@@ -34,6 +34,7 @@ import websockets
 
 from bench.common import CpuMeter, LoopLag, busy_jiffies, machine, process_tree, serve, server_pid
 from bench.pause_probe import PauseProbe
+from bench.wal import WalMeter, is_postgres, recycle_ahead
 
 API = "/api/v1"
 
@@ -55,6 +56,7 @@ class Stats:
     cpu: str = ""
     generator_lag: str = ""
     pauses: str = ""
+    wal: str = ""  # PostgreSQL's WAL during the stage (bench/wal.py)
     began: float = 0.0  # wall clock when sending began (to match the server's log times)
     # (seconds into the run when the message was sent, latency ms), for `slowest()`
     timeline: list[tuple[float, float]] = field(default_factory=list)
@@ -343,21 +345,43 @@ async def run(args: argparse.Namespace, base: str) -> list[str]:
     pairs = await setup(base, args.pairs)
     out(f"setup: {len(pairs)} conversations; load {load_average():.1f}")
     await exchange(ws_base, pairs, rate=50, seconds=2)  # warm-up
-    database_url = os.environ.get("HYPEHERE_DATABASE_URL") if args.background_worker else None
+    postgres_url = os.environ.get("HYPEHERE_DATABASE_URL")
+    postgres_url = postgres_url if is_postgres(postgres_url) else None
+    database_url = postgres_url if args.background_worker else None
     await outbox_drain(database_url)  # the sign-ups' and warm-up's events
+    wal_mb = args.wal_ready_mb
+    if wal_mb is None:  # the whole run's WAL, at twice the ~4.6 KiB a message writes
+        messages = args.rate * args.seconds + sum(args.ramp) * args.ramp_seconds
+        wal_mb = messages * 9 / 1024
+    if postgres_url and wal_mb > 0:
+        out(await recycle_ahead(postgres_url, wal_mb))
     await settle(args.settle_seconds)
+
+    async def stage(rate: float, seconds: float) -> Stats:
+        wal = WalMeter(postgres_url) if postgres_url else None
+        if wal:
+            await wal.start()
+        stats = await exchange(ws_base, pairs, rate=rate, seconds=seconds, port=port)
+        stats.wal = await wal.summary(stats.sent) if wal else ""
+        return stats
+
+    def details(stats: Stats) -> None:
+        out(f"            {stats.cpu}; generator loop lag {stats.generator_lag}")
+        out(f"            {stats.slowest()}")
+        out(f"            {stats.pauses}")
+        if stats.wal:
+            out(f"            {stats.wal}")
+
     load = load_average()
-    fixed = await exchange(ws_base, pairs, rate=args.rate, seconds=args.seconds, port=port)
+    fixed = await stage(args.rate, args.seconds)
     out(f"fixed-rate  {fixed.line()}  load {load:.1f} -> {load_average():.1f}")
-    out(f"            {fixed.cpu}; generator loop lag {fixed.generator_lag}")
-    out(f"            {fixed.slowest()}")
-    out(f"            {fixed.pauses}")
+    details(fixed)
     if database_url:
         out(f"            {await outbox_drain(database_url)}")
     best: Stats | None = None
     for rate in args.ramp:
         load = load_average()
-        stats = await exchange(ws_base, pairs, rate=rate, seconds=args.ramp_seconds, port=port)
+        stats = await stage(rate, args.ramp_seconds)
         sustained = (
             stats.delivered == stats.sent
             and stats.achieved_rate >= 0.95 * rate
@@ -367,9 +391,7 @@ async def run(args: argparse.Namespace, base: str) -> list[str]:
             f"ramp        {stats.line()}  {'sustained' if sustained else 'NOT sustained'}"
             f"  load {load:.1f} -> {load_average():.1f}"
         )
-        out(f"            {stats.cpu}; generator loop lag {stats.generator_lag}")
-        out(f"            {stats.slowest()}")
-        out(f"            {stats.pauses}")
+        details(stats)
         if database_url:
             out(f"            {await outbox_drain(database_url)}")
         if not sustained:
@@ -417,6 +439,15 @@ def main(argv: list[str]) -> int:
         default=20,
         help="HYPEHERE_DATABASE_POOL_SIZE per uvicorn worker: a frame holds a connection for "
         "its read; a burst beyond the pool waits for one",
+    )
+    parser.add_argument(
+        "--wal-ready-mb",
+        type=float,
+        default=None,
+        help="PostgreSQL: before measuring, make sure this much of WAL segment files is ready "
+        "ahead (recycled, as on a server that has run a while); default: twice the run's "
+        "WAL; 0 = as the server is (a fresh one creates and zero-fills each 16 MB segment "
+        "while commits wait, see bench/wal.py)",
     )
     parser.add_argument(
         "--env",
