@@ -6,11 +6,15 @@
   message delivered, the rate achieved, p99 under a bound) is reported;
 - idle: K concurrent idle sockets; the server's RSS before and with them open.
 
-    HYPEHERE_DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/bench \\
-    HYPEHERE_REDIS_URL=redis://127.0.0.1:6379/9 \\
-    .venv/bin/python -m bench chat --pairs 50 --rate 500 --seconds 10 --idle 5000
+    HYPEHERE_DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/bench_chat \\
+    HYPEHERE_REDIS_URL=redis://127.0.0.1:6379/8 \\
+    .venv/bin/python -m bench chat --pairs 50 --rate 500 --seconds 20 \\
+        --ramp 300,400,500,500,500 --ramp-seconds 10 --idle 0 --workers 2
 
-The open-file limit is raised to the hard limit first (the server inherits it).
+(the command of bench/RESULTS.md; `--idle 5000 --workers 1` for the idle figure). The
+PostgreSQL database is created if missing; after the warm-up it is vacuumed and enough WAL
+segment files are made ready (bench/wal.py), so runs start from the same state. The
+open-file limit is raised to the hard limit first (the server inherits it).
 """
 
 from __future__ import annotations
@@ -32,9 +36,18 @@ from typing import Any
 import httpx
 import websockets
 
-from bench.common import CpuMeter, LoopLag, busy_jiffies, machine, process_tree, serve, server_pid
+from bench.common import (
+    CpuMeter,
+    LoopLag,
+    busy_jiffies,
+    cpu_probe,
+    machine,
+    process_tree,
+    serve,
+    server_pid,
+)
 from bench.pause_probe import PauseProbe
-from bench.wal import WalMeter, is_postgres, recycle_ahead
+from bench.wal import WalMeter, is_postgres, recycle_ahead, vacuum_analyze
 
 API = "/api/v1"
 
@@ -57,6 +70,7 @@ class Stats:
     generator_lag: str = ""
     pauses: str = ""
     wal: str = ""  # PostgreSQL's WAL during the stage (bench/wal.py)
+    cpu_probe_ns: float = 0.0  # bench.common.cpu_probe() just before the stage
     began: float = 0.0  # wall clock when sending began (to match the server's log times)
     # (seconds into the run when the message was sent, latency ms), for `slowest()`
     timeline: list[tuple[float, float]] = field(default_factory=list)
@@ -353,20 +367,25 @@ async def run(args: argparse.Namespace, base: str) -> list[str]:
     if wal_mb is None:  # the whole run's WAL, at twice the ~4.6 KiB a message writes
         messages = args.rate * args.seconds + sum(args.ramp) * args.ramp_seconds
         wal_mb = messages * 9 / 1024
+    if postgres_url and args.vacuum:
+        out(await vacuum_analyze(postgres_url))
     if postgres_url and wal_mb > 0:
         out(await recycle_ahead(postgres_url, wal_mb))
     await settle(args.settle_seconds)
 
     async def stage(rate: float, seconds: float) -> Stats:
+        probe_ns = cpu_probe()
         wal = WalMeter(postgres_url) if postgres_url else None
         if wal:
             await wal.start()
         stats = await exchange(ws_base, pairs, rate=rate, seconds=seconds, port=port)
         stats.wal = await wal.summary(stats.sent) if wal else ""
+        stats.cpu_probe_ns = probe_ns
         return stats
 
     def details(stats: Stats) -> None:
         out(f"            {stats.cpu}; generator loop lag {stats.generator_lag}")
+        out(f"            cpu probe before the stage: {stats.cpu_probe_ns:.0f} ns/iteration")
         out(f"            {stats.slowest()}")
         out(f"            {stats.pauses}")
         if stats.wal:
@@ -439,6 +458,12 @@ def main(argv: list[str]) -> int:
         default=20,
         help="HYPEHERE_DATABASE_POOL_SIZE per uvicorn worker: a frame holds a connection for "
         "its read; a burst beyond the pool waits for one",
+    )
+    parser.add_argument(
+        "--vacuum",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="PostgreSQL: VACUUM ANALYZE after the warm-up, before measuring",
     )
     parser.add_argument(
         "--wal-ready-mb",

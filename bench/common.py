@@ -98,6 +98,21 @@ class LoopLag:
         return f"p50 {median:.2f} ms, p99 {p99:.2f} ms, max {ordered[-1]:.2f} ms"
 
 
+def cpu_probe(iterations: int = 2_000_000) -> float:
+    """How fast this machine's cores are right now: nanoseconds per iteration of a fixed
+    pure-Python loop, the median of three runs (~0.3 s). On a shared VM it moves: the same
+    loop took 1.0 s and 2.0 s on the same idle box minutes apart, and every process's CPU
+    per message moved with it, so a stage's figures come with the probe taken before it."""
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for i in range(iterations):
+            total += i
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings) / iterations * 1e9
+
+
 def busy_jiffies() -> int:
     """Machine-wide CPU ticks spent on anything but idle and iowait."""
     fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
@@ -222,11 +237,44 @@ class CpuMeter:
         return f"cores busy: {shown} (machine {busy:.2f} of {os.cpu_count()})"
 
 
+def ensure_database(database_url: str) -> bool:
+    """Create the PostgreSQL database `database_url` names if it does not exist yet (via the
+    server's `postgres` database), so a benchmark is one command on a fresh machine. True if
+    it was created."""
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    if not url.get_backend_name().startswith("postgresql") or not url.database:
+        return False
+    name = url.database
+
+    async def create() -> bool:
+        connection = await asyncpg.connect(
+            host=url.host or "127.0.0.1",
+            port=url.port or 5432,
+            user=url.username,
+            password=url.password,
+            database="postgres",
+        )
+        try:
+            if await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+                return False
+            quoted = '"' + name.replace('"', '""') + '"'
+            await connection.execute(f"CREATE DATABASE {quoted}")
+            return True
+        finally:
+            await connection.close()
+
+    return asyncio.run(create())
+
+
 @contextmanager
 def serve(
     env_overrides: dict[str, str] | None = None, workers: int = 1, background_worker: bool = False
 ) -> Iterator[str]:
-    """Migrate a fresh SQLite database (unless HYPEHERE_DATABASE_URL is given) and run
+    """Migrate a fresh SQLite database (unless HYPEHERE_DATABASE_URL is given; a PostgreSQL
+    database it names is created if missing) and run
     `hypehere serve` on a free port; yields the base URL. With `background_worker`, a
     `hypehere worker` process runs beside it (outbox dispatch, jobs), as in production: its
     CPU competes with the web workers' on the same machine."""
@@ -243,6 +291,8 @@ def serve(
             if os.environ.get(name):
                 env[name] = os.environ[name]
         env.update(env_overrides or {})
+        if env.get("HYPEHERE_DATABASE_URL") and ensure_database(env["HYPEHERE_DATABASE_URL"]):
+            print(f"created database {env['HYPEHERE_DATABASE_URL']}", flush=True)
         subprocess.run([HYPEHERE, "migrate"], env=env, check=True, cwd=tmp)
         port = free_port()
         process = subprocess.Popen(

@@ -16,6 +16,7 @@ create; `recycle_ahead` puts a fresh server where a running one is before measur
 from __future__ import annotations
 
 import math
+import time
 from typing import Any
 
 from sqlalchemy import text
@@ -95,6 +96,19 @@ class WalMeter:
             f"segments crossed {end.segment - start.segment}, files created {created} "
             f"(ready ahead at the start: {start.ahead})"
         )
+
+
+async def vacuum_analyze(database_url: str) -> str:
+    """VACUUM ANALYZE the whole database: earlier runs' dead rows and stale statistics
+    (autovacuum may be off or behind on a bench box) would be this run's cost."""
+    engine = _engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            started = time.perf_counter()
+            await connection.execute(text("VACUUM ANALYZE"))
+    finally:
+        await engine.dispose()
+    return f"VACUUM ANALYZE in {time.perf_counter() - started:.1f} s"
 
 
 async def recycle_ahead(database_url: str, megabytes: float) -> str:
