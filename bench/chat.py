@@ -364,7 +364,7 @@ async def run(args: argparse.Namespace, base: str) -> list[str]:
     database_url = postgres_url if args.background_worker else None
     await outbox_drain(database_url)  # the sign-ups' and warm-up's events
     wal_mb = args.wal_ready_mb
-    if wal_mb is None:  # the whole run's WAL, at twice the ~4.6 KiB a message writes
+    if wal_mb is None:  # the whole run's WAL, at about twice the ~4.2 KiB a message writes
         messages = args.rate * args.seconds + sum(args.ramp) * args.ramp_seconds
         wal_mb = messages * 9 / 1024
     if postgres_url and args.vacuum:
