@@ -40,7 +40,6 @@ from bench.common import (
     CpuMeter,
     LoopLag,
     busy_jiffies,
-    cpu_probe,
     machine,
     process_tree,
     serve,
@@ -70,7 +69,9 @@ class Stats:
     generator_lag: str = ""
     pauses: str = ""
     wal: str = ""  # PostgreSQL's WAL during the stage (bench/wal.py)
-    cpu_probe_ns: float = 0.0  # bench.common.cpu_probe() just before the stage
+    # The generator's own CPU per message: its work does not depend on the server, so this
+    # tells how fast the box ran (on a shared VM it moved by a third within the hour).
+    generator_us: float = 0.0
     began: float = 0.0  # wall clock when sending began (to match the server's log times)
     # (seconds into the run when the message was sent, latency ms), for `slowest()`
     timeline: list[tuple[float, float]] = field(default_factory=list)
@@ -294,6 +295,7 @@ async def exchange(
         meter.stop()
         await watching
         stats.cpu = meter.cores()
+        stats.generator_us = meter.generator_seconds / max(1, stats.sent) * 1e6
         stats.generator_lag = lag.summary()
         stats.pauses = (await probe.result()).summary()
     for _ in range(300):  # wait (at most ~15 s) for deliveries still in flight
@@ -374,18 +376,20 @@ async def run(args: argparse.Namespace, base: str) -> list[str]:
     await settle(args.settle_seconds)
 
     async def stage(rate: float, seconds: float) -> Stats:
-        probe_ns = cpu_probe()
         wal = WalMeter(postgres_url) if postgres_url else None
         if wal:
             await wal.start()
         stats = await exchange(ws_base, pairs, rate=rate, seconds=seconds, port=port)
         stats.wal = await wal.summary(stats.sent) if wal else ""
-        stats.cpu_probe_ns = probe_ns
         return stats
 
     def details(stats: Stats) -> None:
         out(f"            {stats.cpu}; generator loop lag {stats.generator_lag}")
-        out(f"            cpu probe before the stage: {stats.cpu_probe_ns:.0f} ns/iteration")
+        if stats.generator_us:
+            out(
+                f"            box speed: the load generator spent {stats.generator_us:.0f} µs "
+                "of CPU per message (the same code every run)"
+            )
         out(f"            {stats.slowest()}")
         out(f"            {stats.pauses}")
         if stats.wal:

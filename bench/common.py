@@ -98,21 +98,6 @@ class LoopLag:
         return f"p50 {median:.2f} ms, p99 {p99:.2f} ms, max {ordered[-1]:.2f} ms"
 
 
-def cpu_probe(iterations: int = 2_000_000) -> float:
-    """How fast this machine's cores are right now: nanoseconds per iteration of a fixed
-    pure-Python loop, the median of three runs (~0.3 s). On a shared VM it moves: the same
-    loop took 1.0 s and 2.0 s on the same idle box minutes apart, and every process's CPU
-    per message moved with it, so a stage's figures come with the probe taken before it."""
-    timings = []
-    for _ in range(3):
-        started = time.perf_counter()
-        total = 0
-        for i in range(iterations):
-            total += i
-        timings.append(time.perf_counter() - started)
-    return statistics.median(timings) / iterations * 1e9
-
-
 def busy_jiffies() -> int:
     """Machine-wide CPU ticks spent on anything but idle and iowait."""
     fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
