@@ -19,6 +19,8 @@ from pathlib import Path
 
 import httpx
 
+from hypehere.adapters.sql.engine import ensure_postgres_database
+
 HYPEHERE = str(Path(sys.executable).parent / "hypehere")
 
 
@@ -222,38 +224,6 @@ class CpuMeter:
         return f"cores busy: {shown} (machine {busy:.2f} of {os.cpu_count()})"
 
 
-def ensure_database(database_url: str) -> bool:
-    """Create the PostgreSQL database `database_url` names if it does not exist yet (via the
-    server's `postgres` database), so a benchmark is one command on a fresh machine. True if
-    it was created."""
-    import asyncpg
-    from sqlalchemy.engine import make_url
-
-    url = make_url(database_url)
-    if not url.get_backend_name().startswith("postgresql") or not url.database:
-        return False
-    name = url.database
-
-    async def create() -> bool:
-        connection = await asyncpg.connect(
-            host=url.host or "127.0.0.1",
-            port=url.port or 5432,
-            user=url.username,
-            password=url.password,
-            database="postgres",
-        )
-        try:
-            if await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
-                return False
-            quoted = '"' + name.replace('"', '""') + '"'
-            await connection.execute(f"CREATE DATABASE {quoted}")
-            return True
-        finally:
-            await connection.close()
-
-    return asyncio.run(create())
-
-
 @contextmanager
 def serve(
     env_overrides: dict[str, str] | None = None, workers: int = 1, background_worker: bool = False
@@ -276,8 +246,9 @@ def serve(
             if os.environ.get(name):
                 env[name] = os.environ[name]
         env.update(env_overrides or {})
-        if env.get("HYPEHERE_DATABASE_URL") and ensure_database(env["HYPEHERE_DATABASE_URL"]):
-            print(f"created database {env['HYPEHERE_DATABASE_URL']}", flush=True)
+        database_url = env.get("HYPEHERE_DATABASE_URL")
+        if database_url and asyncio.run(ensure_postgres_database(database_url)):
+            print(f"created database {database_url}", flush=True)
         subprocess.run([HYPEHERE, "migrate"], env=env, check=True, cwd=tmp)
         port = free_port()
         process = subprocess.Popen(

@@ -15,10 +15,13 @@ from typing import Any
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
-from hypehere.adapters.sql.engine import create_engine, create_session_factory
+from hypehere.adapters.sql.engine import (
+    create_engine,
+    create_session_factory,
+    ensure_postgres_database,
+)
 from hypehere.bootstrap.migrations import upgrade_to_head
 from hypehere.bootstrap.settings import Settings, load_settings
 
@@ -39,20 +42,6 @@ def _unavailable(what: str, exc: BaseException) -> None:
     if IN_CI:
         pytest.fail(f"{message} (CI=true: a missing service is a failure, not a skip)")
     pytest.skip(message)
-
-
-async def _ensure_postgres_database(url: str) -> None:
-    parsed = make_url(url)
-    admin = create_async_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        async with admin.connect() as conn:
-            exists = await conn.scalar(
-                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": parsed.database}
-            )
-            if not exists:
-                await conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
-    finally:
-        await admin.dispose()
 
 
 async def _reset_postgres_schema(url: str) -> None:
@@ -80,7 +69,7 @@ def _run(coro: Any) -> Any:
 def postgres_url() -> str:
     """A migrated PostgreSQL database (schema rebuilt once per test session)."""
     try:
-        _run(_ensure_postgres_database(POSTGRES_URL))
+        _run(ensure_postgres_database(POSTGRES_URL))
         _run(_reset_postgres_schema(POSTGRES_URL))
     except (OSError, Exception) as exc:
         _unavailable("PostgreSQL", exc)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -23,6 +23,28 @@ def ensure_sqlite_directory(url: str) -> None:
     database = make_url(url).database
     if is_sqlite(url) and database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+
+async def ensure_postgres_database(url: str) -> bool:
+    """Create the PostgreSQL database `url` names if it does not exist yet (connecting to
+    the server's `postgres` database): tests and benchmarks start on a bare server. True if
+    it was created; a SQLite URL is left alone."""
+    parsed = make_url(url)
+    if not parsed.get_backend_name().startswith("postgresql") or not parsed.database:
+        return False
+    admin = create_async_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as conn:
+            exists = await conn.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": parsed.database}
+            )
+            if exists:
+                return False
+            quoted = parsed.database.replace('"', '""')
+            await conn.execute(text(f'CREATE DATABASE "{quoted}"'))
+            return True
+    finally:
+        await admin.dispose()
 
 
 DEFAULT_PING_AFTER_IDLE_SECONDS = 10.0
