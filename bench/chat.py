@@ -148,7 +148,7 @@ async def settle(limit_seconds: float) -> None:
 async def outbox_drain(database_url: str | None, limit_seconds: float = 60) -> str:
     """The outbox backlog (events not yet delivered by the worker) right after a run, and how
     long it takes to drain: whether notification creation keeps pace with the messages."""
-    if not database_url or not database_url.startswith("postgresql"):
+    if database_url is None or not is_postgres(database_url):
         return ""
     from sqlalchemy import text
     from sqlalchemy.ext.asyncio import create_async_engine
