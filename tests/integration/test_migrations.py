@@ -15,7 +15,11 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import hypehere.adapters.sql.tables  # noqa: F401
-from hypehere.adapters.sql.engine import create_engine, create_session_factory
+from hypehere.adapters.sql.engine import (
+    create_engine,
+    create_session_factory,
+    ensure_postgres_database,
+)
 from hypehere.adapters.sql.metadata import metadata
 from hypehere.adapters.sql.schema_filter import include_object
 from hypehere.adapters.sql.tables.users import UserRow
@@ -58,9 +62,7 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
     request.getfixturevalue("postgres_url")  # availability (fails in CI when missing)
     url = POSTGRES_URL.rsplit("/", 1)[0] + "/hypehere_stairway"
-    from tests.conftest import _ensure_postgres_database
-
-    _run(_ensure_postgres_database(url))
+    _run(ensure_postgres_database(url))
     _run(_reset_postgres_schema(url))
     return url
 
