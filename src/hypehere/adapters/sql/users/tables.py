@@ -1,13 +1,13 @@
 """Users, their languages, the social graph and refresh tokens.
 
-Other modules' SQL *readers* may join `users` (read side) to render authors; only the
-users module writes these tables."""
+Private to `adapters/sql/users/`: other modules read these tables only through
+`adapters/sql/users/queries.py`, and only the users module writes them."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
 from sqlmodel import Field, SQLModel
 
 from hypehere.adapters.sql.metadata import metadata as _metadata  # noqa: F401
@@ -139,3 +139,11 @@ class UserReportMarkRow(SQLModel, table=True):
     )
     report_id: str = Field(sa_column=Column(String(36), primary_key=True))
     counted_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+
+
+users_t: Table = UserRow.__table__  # type: ignore[attr-defined]
+langs_t: Table = UserLanguageRow.__table__  # type: ignore[attr-defined]
+follows_t: Table = FollowRow.__table__  # type: ignore[attr-defined]
+blocks_t: Table = BlockRow.__table__  # type: ignore[attr-defined]
+tokens_t: Table = RefreshTokenRow.__table__  # type: ignore[attr-defined]
+marks_t: Table = UserReportMarkRow.__table__  # type: ignore[attr-defined]

@@ -1,14 +1,19 @@
-"""Writes domain events to the outbox table inside the caller's transaction."""
+"""Writes domain events to the outbox table inside the caller's transaction.
+
+The outbox's published door: every module stages its events with `SqlOutboxWriter` (the
+`OutboxWriter` port) or, on a hand-written hot path, `outbox_insert()` + `outbox_values`;
+the outbox tables themselves stay private to `adapters/sql/outbox/`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import Insert, insert
 from sqlalchemy import event as sa_event
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hypehere.adapters.sql.tables.outbox import OutboxEventRow
+from hypehere.adapters.sql.outbox.tables import OutboxEventRow
 from hypehere.domain.shared.events import DomainEvent
 
 
@@ -22,6 +27,11 @@ def outbox_values(event: DomainEvent) -> dict[str, Any]:
         "available_at": event.occurred_at,
         "attempts": 0,
     }
+
+
+def outbox_insert() -> Insert:
+    """`INSERT INTO outbox_events`, to execute with `outbox_values(event)` (one or many)."""
+    return insert(OutboxEventRow.__table__)  # type: ignore[attr-defined]
 
 
 class SqlOutboxWriter:
