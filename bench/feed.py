@@ -186,10 +186,10 @@ async def load(
 
 async def profile(viewers: int, users: int) -> list[str]:
     """Time each stage of the ranked-feed pipeline in-process for `viewers` demo users."""
-    from sqlalchemy import select
     from sqlalchemy.ext.asyncio import AsyncSession
 
-    from hypehere.adapters.sql.tables.users import UserRow
+    from hypehere.adapters.sql.demo.seed import DEMO_EMAIL_PATTERN
+    from hypehere.adapters.sql.users.queries import users_with_email_like
     from hypehere.application.common.cache import Cache
     from hypehere.application.feed.get_feed import CANDIDATE_LIMIT
     from hypehere.application.feed.ports import FeedCandidates, PostReader
@@ -213,14 +213,7 @@ async def profile(viewers: int, users: int) -> list[str]:
     try:
         async with container() as request:
             session = await request.get(AsyncSession)
-            table = UserRow.__table__  # type: ignore[attr-defined]
-            ids = list(
-                (
-                    await session.scalars(
-                        select(table.c.id).where(table.c.email.like("demo%@example.com"))
-                    )
-                ).all()
-            )
+            ids = list((await session.scalars(users_with_email_like(DEMO_EMAIL_PATTERN))).all())
         sample = rng.sample(ids, min(viewers, len(ids)))
         for viewer in sample:
             async with container() as request:

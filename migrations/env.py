@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-import hypehere.adapters.sql.tables  # noqa: F401  (registers every table on the metadata)
+import hypehere.adapters.sql.all_tables  # noqa: F401  (registers every table on the metadata)
 from hypehere.adapters.sql.metadata import metadata
 from hypehere.adapters.sql.schema_filter import include_object
 from hypehere.adapters.sql.types import JsonDocument, UtcDateTime

@@ -100,7 +100,7 @@ def redis_url() -> str:
 
 async def truncate_all(url: str) -> None:
     """Empty every application table (keeps alembic_version)."""
-    import hypehere.adapters.sql.tables  # noqa: F401
+    import hypehere.adapters.sql.all_tables  # noqa: F401
     from hypehere.adapters.sql.metadata import metadata
 
     engine = create_async_engine(url)

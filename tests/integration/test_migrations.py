@@ -14,7 +14,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-import hypehere.adapters.sql.tables  # noqa: F401
+import hypehere.adapters.sql.all_tables  # noqa: F401
 from hypehere.adapters.sql.engine import (
     create_engine,
     create_session_factory,
@@ -22,7 +22,7 @@ from hypehere.adapters.sql.engine import (
 )
 from hypehere.adapters.sql.metadata import metadata
 from hypehere.adapters.sql.schema_filter import include_object
-from hypehere.adapters.sql.tables.users import UserRow
+from hypehere.adapters.sql.users.tables import UserRow
 from hypehere.bootstrap.migrations import alembic_config
 from tests.conftest import _reset_postgres_schema, _run
 

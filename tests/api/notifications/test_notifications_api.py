@@ -14,7 +14,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hypehere.adapters.sql.tables.outbox import OutboxEventRow
+from hypehere.adapters.sql.outbox.tables import OutboxEventRow
 from hypehere.application.common.outbox import OutboxMessage
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.notifications.handlers import (

@@ -18,8 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hypehere.adapters.search.meilisearch import MeilisearchSearchIndex
 from hypehere.adapters.sql.engine import create_engine, create_session_factory
-from hypehere.adapters.sql.tables.feed import PostRow
-from hypehere.adapters.sql.tables.outbox import OutboxEventRow
+from hypehere.adapters.sql.feed.tables import PostRow
+from hypehere.adapters.sql.outbox.tables import OutboxEventRow
 from hypehere.application.search.ports import SearchIndex
 from hypehere.bootstrap.settings import Settings
 from hypehere.domain.shared.ids import new_id

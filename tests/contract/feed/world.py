@@ -30,7 +30,7 @@ from hypehere.adapters.sql.feed.repositories import (
     SqlPostRepository,
 )
 from hypehere.adapters.sql.feed.trending import SqlTrendingStore
-from hypehere.adapters.sql.tables.users import BlockRow, FollowRow, UserLanguageRow, UserRow
+from hypehere.adapters.sql.users.tables import BlockRow, FollowRow, UserLanguageRow, UserRow
 from hypehere.domain.shared.ids import new_id
 
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)

@@ -18,14 +18,16 @@ from hypehere.adapters.memory.notifications import (
     InMemoryUserDirectory,
 )
 from hypehere.adapters.sql.engine import create_engine, create_session_factory
-from hypehere.adapters.sql.notifications import (
+from hypehere.adapters.sql.notifications.readers import (
     SqlNotificationAudience,
     SqlNotificationReader,
-    SqlNotificationRepository,
-    SqlNotificationSettings,
     SqlUserDirectory,
 )
-from hypehere.adapters.sql.tables.users import BlockRow, FollowRow, UserRow
+from hypehere.adapters.sql.notifications.repositories import (
+    SqlNotificationRepository,
+    SqlNotificationSettings,
+)
+from hypehere.adapters.sql.users.tables import BlockRow, FollowRow, UserRow
 from hypehere.application.notifications.ports import ActorSummary
 from hypehere.domain.notifications.model import (
     Channel,

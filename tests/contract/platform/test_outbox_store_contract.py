@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.memory.outbox import InMemoryHandledEvents, InMemoryOutbox
 from hypehere.adapters.sql.engine import create_engine, create_session_factory
-from hypehere.adapters.sql.outbox_store import SqlHandledEvents, SqlOutboxStore
-from hypehere.adapters.sql.outbox_writer import SqlOutboxWriter
+from hypehere.adapters.sql.outbox.store import SqlHandledEvents, SqlOutboxStore
+from hypehere.adapters.sql.outbox.writer import SqlOutboxWriter
 from hypehere.application.common.errors import StorageConflictError
 from hypehere.application.common.outbox import HandledEvents, OutboxStore
 from hypehere.domain.shared.events import DomainEvent

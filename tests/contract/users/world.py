@@ -18,14 +18,14 @@ from hypehere.adapters.memory.users import (
     InMemoryUserStore,
 )
 from hypehere.adapters.sql.engine import create_engine, create_session_factory
-from hypehere.adapters.sql.users import (
+from hypehere.adapters.sql.users.readers import SqlUserReader
+from hypehere.adapters.sql.users.repositories import (
     SqlAccountStatusReader,
     SqlRefreshTokenRepository,
     SqlSocialGraph,
     SqlUserCounters,
     SqlUserRepository,
 )
-from hypehere.adapters.sql.users_reader import SqlUserReader
 from hypehere.domain.shared.ids import new_id
 from hypehere.domain.shared.languages import CefrLevel
 from hypehere.domain.users.model import TargetLanguage, User

@@ -12,15 +12,14 @@ from sqlalchemy import insert, select
 from hypehere.adapters.memory.clock import FixedClock
 from hypehere.adapters.memory.notifications import InMemoryAfterCommit
 from hypehere.adapters.sql.engine import create_engine, create_session_factory
-from hypehere.adapters.sql.notifications import (
-    SqlNotificationAudience,
+from hypehere.adapters.sql.notifications.readers import SqlNotificationAudience, SqlUserDirectory
+from hypehere.adapters.sql.notifications.repositories import (
     SqlNotificationRepository,
     SqlNotificationSettings,
-    SqlUserDirectory,
 )
-from hypehere.adapters.sql.tables.notifications import NotificationRow
-from hypehere.adapters.sql.tables.users import UserRow
+from hypehere.adapters.sql.notifications.tables import NotificationRow
 from hypehere.adapters.sql.uow import SqlUnitOfWork
+from hypehere.adapters.sql.users.tables import UserRow
 from hypehere.application.notifications.compose import ComposeAndPublish, NotificationComposer
 from hypehere.application.notifications.notify_like import NotifyLike, NotifyLikeCommand
 from hypehere.application.notifications.publish import NotificationPublisher

@@ -9,12 +9,12 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hypehere.adapters.memory.clock import FixedClock
+from hypehere.adapters.sql.feed.tables import FeedImpressionRow
+from hypehere.adapters.sql.notifications.tables import NotificationRow
+from hypehere.adapters.sql.outbox.tables import HandledEventRow, OutboxEventRow
 from hypehere.adapters.sql.retention import SqlRetentionStore
-from hypehere.adapters.sql.tables.feed import FeedImpressionRow
-from hypehere.adapters.sql.tables.notifications import NotificationRow
-from hypehere.adapters.sql.tables.outbox import HandledEventRow, OutboxEventRow
-from hypehere.adapters.sql.tables.users import UserRow
 from hypehere.adapters.sql.uow import SqlUnitOfWork
+from hypehere.adapters.sql.users.tables import UserRow
 from hypehere.application.common.retention import PruneExpiredRecords, RetentionPolicy
 from hypehere.domain.shared.ids import new_id
 

@@ -38,7 +38,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.errors import translate_errors
-from hypehere.adapters.sql.tables.search import SearchDocumentRow, SearchTermRow
+from hypehere.adapters.sql.search.tables import SearchDocumentRow, SearchTermRow
 from hypehere.domain.search import rules
 from hypehere.domain.search.model import SearchDocument, SearchHits, SearchKind, SearchQuery
 

@@ -18,7 +18,7 @@ from hypehere.adapters.memory.cache import InMemoryCache
 from hypehere.adapters.redis.broker import RedisBroker
 from hypehere.adapters.redis.cache import RedisCache
 from hypehere.adapters.sql.engine import create_engine, create_session_factory
-from hypehere.adapters.sql.outbox_writer import SqlOutboxWriter
+from hypehere.adapters.sql.outbox.writer import SqlOutboxWriter
 from hypehere.adapters.sql.uow import SqlUnitOfWork
 from hypehere.application.common.broker import Broker
 from hypehere.application.common.cache import Cache

@@ -7,12 +7,14 @@ from dishka import Provider, Scope, provide, provide_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.after_commit import SqlAfterCommit
-from hypehere.adapters.sql.notifications import (
+from hypehere.adapters.sql.notifications.readers import (
     SqlNotificationAudience,
     SqlNotificationReader,
+    SqlUserDirectory,
+)
+from hypehere.adapters.sql.notifications.repositories import (
     SqlNotificationRepository,
     SqlNotificationSettings,
-    SqlUserDirectory,
 )
 from hypehere.application.common.broker import Broker
 from hypehere.application.common.uow import UnitOfWork

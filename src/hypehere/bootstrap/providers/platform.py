@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hypehere.adapters.memory.jobs import InMemoryJobQueue
 from hypehere.adapters.redis.jobs import SaqJobQueue, SaqRedisQueue
-from hypehere.adapters.sql.outbox_store import SqlHandledEvents, SqlOutboxStore
+from hypehere.adapters.sql.outbox.store import SqlHandledEvents, SqlOutboxStore
 from hypehere.adapters.sql.retention import SqlRetentionStore
 from hypehere.application.common.jobs import JobFunction, JobQueue
 from hypehere.application.common.outbox import HandledEvents, OutboxStore

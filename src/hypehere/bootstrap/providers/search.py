@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hypehere.adapters.search.meilisearch import MeilisearchSearchIndex
 from hypehere.adapters.search.sql import PostgresSearchIndex, SqliteSearchIndex
 from hypehere.adapters.sql.engine import is_sqlite
-from hypehere.adapters.sql.search_reader import SqlSearchResultReader, SqlSearchSource
+from hypehere.adapters.sql.search.readers import SqlSearchResultReader, SqlSearchSource
 from hypehere.application.search.ports import SearchIndex, SearchResultReader, SearchSource
 from hypehere.application.search.reindex import ReindexSearch
 from hypehere.application.search.search_content import SearchContent

@@ -7,14 +7,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.crypto.argon2_hasher import Argon2PasswordHasher
 from hypehere.adapters.crypto.jwt_codec import JwtAccessTokenCodec
-from hypehere.adapters.sql.users import (
+from hypehere.adapters.sql.users.readers import SqlUserReader
+from hypehere.adapters.sql.users.repositories import (
     SqlAccountStatusReader,
     SqlRefreshTokenRepository,
     SqlSocialGraph,
     SqlUserCounters,
     SqlUserRepository,
 )
-from hypehere.adapters.sql.users_reader import SqlUserReader
 from hypehere.adapters.validation.email_validator import LibraryEmailValidator
 from hypehere.application.common.auth import AccessTokenVerifier
 from hypehere.application.users.ban_user import BanUser

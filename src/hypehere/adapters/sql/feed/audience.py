@@ -1,4 +1,5 @@
-"""The feed's read-only view of users (handles, states, blocks) from the users tables."""
+"""The feed's read-only view of users (handles, states, blocks), through the users module's
+published queries."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.errors import translate_errors
-from hypehere.adapters.sql.feed.common import HIDDEN_STATES, author_visible, blocks, users
+from hypehere.adapters.sql.feed.common import blocks, users
+from hypehere.adapters.sql.users.queries import HIDDEN_STATES, author_visible
 
 
 class SqlFeedAudience:

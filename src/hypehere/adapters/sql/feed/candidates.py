@@ -42,7 +42,6 @@ from hypehere.adapters.sql.feed.common import (
     impressions,
     plan_for_parameters,
     posts,
-    user_languages,
     users,
 )
 from hypehere.adapters.sql.feed.pools import (
@@ -56,6 +55,7 @@ from hypehere.adapters.sql.feed.pools import (
     pool_post,
     posts_with_facts,
 )
+from hypehere.adapters.sql.users.queries import followees_of, user_languages
 from hypehere.domain.feed.features import CandidateSignals
 
 AFFINITY_WINDOW = timedelta(days=90)
@@ -137,7 +137,7 @@ def _followed_statement(by_language: bool) -> Select[Any]:
     FOLLOWED_CAP plus how many posts of these authors the viewer has seen), not from the
     posts table: a `NOT IN` over the seen window there made PostgreSQL scan every post in
     the window instead of each followed author's index range."""
-    followed = select(follows.c.followee_id).where(follows.c.follower_id == _VIEWER)
+    followed = followees_of(_VIEWER)
     recent = select(posts.c.id, posts.c.created_at).where(
         posts.c.author_id.in_(followed),
         posts.c.created_at >= _SINCE,

@@ -1,14 +1,15 @@
-"""Shared SQL pieces: table handles, visibility conditions, keyset conditions."""
+"""Shared SQL pieces of the feed: table handles (its own, and the users module's published
+read handles and visibility conditions), keyset conditions."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, Table, and_, exists, or_, text, true
+from sqlalchemy import BindParameter, ColumnElement, Table, and_, or_, text, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hypehere.adapters.sql.tables.feed import (
+from hypehere.adapters.sql.feed.tables import (
     CommentLikeRow,
     CommentRow,
     FeedEngagementRow,
@@ -20,7 +21,7 @@ from hypehere.adapters.sql.tables.feed import (
     PostRow,
     TrendingHashtagRow,
 )
-from hypehere.adapters.sql.tables.users import BlockRow, FollowRow, UserLanguageRow, UserRow
+from hypehere.adapters.sql.users.queries import block_edges, follow_edges, public_users
 from hypehere.domain.shared.clock import ensure_utc
 from hypehere.domain.shared.pagination import InvalidCursorError
 
@@ -34,27 +35,14 @@ comment_likes: Table = CommentLikeRow.__table__  # type: ignore[attr-defined]
 impressions: Table = FeedImpressionRow.__table__  # type: ignore[attr-defined]
 engagements: Table = FeedEngagementRow.__table__  # type: ignore[attr-defined]
 trending: Table = TrendingHashtagRow.__table__  # type: ignore[attr-defined]
-users: Table = UserRow.__table__  # type: ignore[attr-defined]
-user_languages: Table = UserLanguageRow.__table__  # type: ignore[attr-defined]
-follows: Table = FollowRow.__table__  # type: ignore[attr-defined]
-blocks: Table = BlockRow.__table__  # type: ignore[attr-defined]
-
-HIDDEN_STATES = ("deactivated", "deletion_requested", "deleted", "banned")
+# The users module's read handles (adapters/sql/users/queries.py) under the feed's names;
+# its conditions (author_visible, HIDDEN_STATES, followees_of) are imported from there.
+users = public_users
+follows = follow_edges
+blocks = block_edges
 
 # Who is looking: a user id, a bind parameter for one (statements built once), or nobody.
 Viewer = str | BindParameter[str] | None
-
-
-def author_visible(viewer_id: Viewer, author_id: Any, author_state: Any) -> ColumnElement[bool]:
-    """The author's account is shown and neither side blocked the other."""
-    condition: ColumnElement[bool] = author_state.not_in(HIDDEN_STATES)
-    if viewer_id is None:
-        return condition
-    return and_(
-        condition,
-        ~exists().where(blocks.c.blocker_id == viewer_id, blocks.c.blocked_id == author_id),
-        ~exists().where(blocks.c.blocker_id == author_id, blocks.c.blocked_id == viewer_id),
-    )
 
 
 async def plan_for_parameters(session: AsyncSession) -> None:

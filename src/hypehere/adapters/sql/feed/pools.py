@@ -34,14 +34,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hypehere.adapters.sql.errors import translate_errors
 from hypehere.adapters.sql.feed.common import (
-    HIDDEN_STATES,
     plan_for_parameters,
     post_hashtags,
     posts,
     trending,
-    user_languages,
     users,
 )
+from hypehere.adapters.sql.users.queries import HIDDEN_STATES, user_languages
 from hypehere.application.common.cache import Cache
 from hypehere.domain.shared.clock import ensure_utc
 

@@ -11,10 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hypehere.adapters.sql.errors import translate_errors
 from hypehere.adapters.sql.feed.common import (
     Viewer,
-    author_visible,
     comment_likes,
     comments,
-    follows,
     keyset,
     post_edits,
     post_hashtags,
@@ -24,6 +22,7 @@ from hypehere.adapters.sql.feed.common import (
     time_key,
     users,
 )
+from hypehere.adapters.sql.users.queries import author_visible, followees_of
 from hypehere.application.feed.views import (
     AuthorView,
     CommentView,
@@ -134,7 +133,7 @@ class SqlPostReader:
     async def following(
         self, viewer_id: str, language: str | None, page: PageRequest, *, staff: bool
     ) -> Page[PostView]:
-        followed = select(follows.c.followee_id).where(follows.c.follower_id == viewer_id)
+        followed = followees_of(viewer_id)
         stmt = _post_select(viewer_id).where(posts.c.author_id.in_(followed))
         if language:
             stmt = stmt.where(posts.c.language == language)

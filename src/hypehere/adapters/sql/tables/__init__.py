@@ -1,10 +1,3 @@
-"""All tables, imported here so alembic and tests see the complete metadata."""
-
-from hypehere.adapters.sql.tables import chat as chat
-from hypehere.adapters.sql.tables import feed as feed
-from hypehere.adapters.sql.tables import notifications as notifications
-from hypehere.adapters.sql.tables import outbox as outbox
-from hypehere.adapters.sql.tables import search as search
-from hypehere.adapters.sql.tables import users as users
-
-__all__ = ["chat", "feed", "notifications", "outbox", "search", "users"]
+"""Transitional: the chat module's tables until the chat split moves them to
+`adapters/sql/chat/tables.py`, and two re-export shims `chat.py` still imports. Every
+table is registered by `adapters/sql/all_tables.py`."""

@@ -12,13 +12,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.errors import is_unique_violation, translate_errors
-from hypehere.adapters.sql.tables.users import (
-    BlockRow,
-    FollowRow,
-    RefreshTokenRow,
-    UserLanguageRow,
-    UserReportMarkRow,
-    UserRow,
+from hypehere.adapters.sql.users.tables import (
+    blocks_t,
+    follows_t,
+    langs_t,
+    marks_t,
+    tokens_t,
+    users_t,
 )
 from hypehere.application.users.views import AccountStatus
 from hypehere.domain.shared.clock import ensure_utc
@@ -34,13 +34,6 @@ from hypehere.domain.users.model import (
     User,
     UserRole,
 )
-
-users_t = UserRow.__table__  # type: ignore[attr-defined]
-langs_t = UserLanguageRow.__table__  # type: ignore[attr-defined]
-follows_t = FollowRow.__table__  # type: ignore[attr-defined]
-blocks_t = BlockRow.__table__  # type: ignore[attr-defined]
-tokens_t = RefreshTokenRow.__table__  # type: ignore[attr-defined]
-marks_t = UserReportMarkRow.__table__  # type: ignore[attr-defined]
 
 
 def _opt_utc(value: datetime | None) -> datetime | None:

@@ -9,7 +9,7 @@ from sqlalchemy import Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hypehere.adapters.sql.errors import translate_errors
-from hypehere.adapters.sql.tables.outbox import HandledEventRow, OutboxEventRow
+from hypehere.adapters.sql.outbox.tables import HandledEventRow, OutboxEventRow
 from hypehere.application.common.outbox import OutboxMessage
 from hypehere.domain.shared.clock import ensure_utc
 

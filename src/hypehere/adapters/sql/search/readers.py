@@ -1,17 +1,25 @@
 """SQL read side of search: current posts and users as documents to index, and hits
-rendered for a viewer (posts and users tables of the feed and users modules, read only)."""
+rendered for a viewer (posts and users, through the feed's and the users module's published
+read-only queries)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, exists, literal, not_, select, union
+from sqlalchemy import ColumnElement, literal, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.errors import translate_errors
-from hypehere.adapters.sql.tables.feed import PostLikeRow, PostRow
-from hypehere.adapters.sql.tables.users import BlockRow, FollowRow, UserLanguageRow, UserRow
+from hypehere.adapters.sql.feed.queries import post_liked_by, public_posts
+from hypehere.adapters.sql.users.queries import (
+    VISIBLE_STATES,
+    blocked_ids_of,
+    follows_clause,
+    public_users,
+    user_languages,
+    visible_to,
+)
 from hypehere.application.search.views import (
     AuthorView,
     MentionResult,
@@ -22,30 +30,9 @@ from hypehere.application.search.views import (
 from hypehere.domain.search.model import SearchDocument, SearchKind
 from hypehere.domain.shared.clock import ensure_utc
 
-posts: Table = PostRow.__table__  # type: ignore[attr-defined]
-post_likes: Table = PostLikeRow.__table__  # type: ignore[attr-defined]
-users: Table = UserRow.__table__  # type: ignore[attr-defined]
-user_languages: Table = UserLanguageRow.__table__  # type: ignore[attr-defined]
-follows: Table = FollowRow.__table__  # type: ignore[attr-defined]
-blocks: Table = BlockRow.__table__  # type: ignore[attr-defined]
-
-# Accounts other people can see (domain.users: active or suspended).
-VISIBLE_STATES = ("active", "suspended")
-
-
-def _blocked(blocker: Any, blocked: Any) -> ColumnElement[bool]:
-    return exists().where(blocks.c.blocker_id == blocker, blocks.c.blocked_id == blocked)
-
-
-def _follows(follower: Any, followee: Any) -> ColumnElement[bool]:
-    return exists().where(follows.c.follower_id == follower, follows.c.followee_id == followee)
-
-
-def _visible_to(viewer_id: str | None, owner: Any, state: Any) -> ColumnElement[bool]:
-    condition: ColumnElement[bool] = state.in_(VISIBLE_STATES)
-    if viewer_id is None:
-        return condition
-    return and_(condition, not_(_blocked(viewer_id, owner)), not_(_blocked(owner, viewer_id)))
+# The feed's and the users module's published read handles (their `queries.py`).
+posts = public_posts
+users = public_users
 
 
 def user_text(handle: str, nickname: str, bio: str) -> str:
@@ -143,10 +130,7 @@ class SqlSearchResultReader:
         self._session = session
 
     async def hidden_owner_ids(self, viewer_id: str) -> frozenset[str]:
-        stmt = union(
-            select(blocks.c.blocked_id.label("user_id")).where(blocks.c.blocker_id == viewer_id),
-            select(blocks.c.blocker_id.label("user_id")).where(blocks.c.blocked_id == viewer_id),
-        )
+        stmt = union(*blocked_ids_of(viewer_id))
         async with translate_errors():
             return frozenset(str(r) for r in (await self._session.execute(stmt)).scalars())
 
@@ -154,9 +138,7 @@ class SqlSearchResultReader:
         if not ids:
             return []
         liked: ColumnElement[bool] = (
-            exists().where(post_likes.c.post_id == posts.c.id, post_likes.c.user_id == viewer_id)
-            if viewer_id is not None
-            else literal(False)
+            post_liked_by(posts.c.id, viewer_id) if viewer_id is not None else literal(False)
         )
         stmt = (
             select(
@@ -170,7 +152,7 @@ class SqlSearchResultReader:
             .where(
                 posts.c.id.in_(list(ids)),
                 posts.c.removed_at.is_(None),
-                _visible_to(viewer_id, posts.c.author_id, users.c.state),
+                visible_to(viewer_id, posts.c.author_id, users.c.state),
             )
         )
         async with translate_errors():
@@ -204,11 +186,11 @@ class SqlSearchResultReader:
         flags: list[Any] = []
         if viewer_id is not None:
             flags = [
-                _follows(viewer_id, users.c.id).label("is_following"),
-                _follows(users.c.id, viewer_id).label("is_followed_by"),
+                follows_clause(viewer_id, users.c.id).label("is_following"),
+                follows_clause(users.c.id, viewer_id).label("is_followed_by"),
             ]
         stmt = select(users, *flags).where(
-            users.c.id.in_(list(ids)), _visible_to(viewer_id, users.c.id, users.c.state)
+            users.c.id.in_(list(ids)), visible_to(viewer_id, users.c.id, users.c.state)
         )
         async with translate_errors():
             rows = list(await self._session.execute(stmt))

@@ -1,0 +1,1 @@
+"""SQL adapters of the notifications module: tables (private), repositories, readers."""
