@@ -18,7 +18,7 @@ from hypehere.adapters.memory.users import (
     InMemoryUserStore,
 )
 from hypehere.adapters.sql.engine import create_engine, create_session_factory
-from hypehere.adapters.sql.users import (
+from hypehere.adapters.sql.users.repositories import (
     SqlAccountStatusReader,
     SqlRefreshTokenRepository,
     SqlSocialGraph,

@@ -13,7 +13,7 @@ from sqlalchemy import and_, case, exists, literal, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.errors import translate_errors
-from hypehere.adapters.sql.users import blocks_t, follows_t, langs_t, users_t
+from hypehere.adapters.sql.users.repositories import blocks_t, follows_t, langs_t, users_t
 from hypehere.application.users.views import ProfileView, RelationshipView, TargetLanguageView
 from hypehere.domain.shared.clock import ensure_utc
 from hypehere.domain.shared.pagination import InvalidCursorError, Page, PageRequest, encode_cursor

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.crypto.argon2_hasher import Argon2PasswordHasher
 from hypehere.adapters.crypto.jwt_codec import JwtAccessTokenCodec
-from hypehere.adapters.sql.users import (
+from hypehere.adapters.sql.users.repositories import (
     SqlAccountStatusReader,
     SqlRefreshTokenRepository,
     SqlSocialGraph,

@@ -1,6 +1,6 @@
 """All tables, imported here so alembic and tests see the complete metadata."""
 
-from hypehere.adapters.sql.tables import chat as chat
+from hypehere.adapters.sql.chat import tables as chat
 from hypehere.adapters.sql.tables import feed as feed
 from hypehere.adapters.sql.tables import notifications as notifications
 from hypehere.adapters.sql.tables import outbox as outbox
