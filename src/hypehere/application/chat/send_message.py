@@ -96,12 +96,11 @@ class SendMessage:
                 is_request=any(p.folder is Folder.REQUESTS for p in others),
             )
             await self._conversations.append_message(message, rejoined, event)
-            view = MessageView.of(message)
-            topic, frame, origin = (
-                conversation_topic(conversation.id),
-                MessageFrame(message=view),
-                cmd.origin,
+            frame = MessageFrame(message=MessageView.of(message))
+            self._uow.after_commit(
+                lambda: self._publisher.publish(
+                    conversation_topic(conversation.id), frame, origin=cmd.origin
+                )
             )
-            self._uow.after_commit(lambda: self._publisher.publish(topic, frame, origin=origin))
         logger.debug("message_sent", conversation_id=cmd.conversation_id)
-        return SendMessageResult(message=view, duplicate=False)
+        return SendMessageResult(message=frame.message, duplicate=False)
