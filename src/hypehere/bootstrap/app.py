@@ -17,6 +17,7 @@ from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.types import ControllerRouterHandler
 
 from hypehere.adapters.sql.feed.pools import CandidatePools
+from hypehere.application.common.after_commit import wait_for_after_commit_actions
 from hypehere.bootstrap.container import make_container
 from hypehere.bootstrap.gc_tuning import settle_heap
 from hypehere.bootstrap.logging import configure_logging
@@ -118,6 +119,9 @@ def create_app(
             await registry.drain()
             if embedded is not None:
                 await embedded.stop()
+            # Live pushes of the last committed requests (they run after the commit, in the
+            # background) go out before the broker closes.
+            await wait_for_after_commit_actions()
             await container.close()
 
     prometheus = PrometheusConfig(app_name="hypehere", prefix="hypehere", group_path=True)

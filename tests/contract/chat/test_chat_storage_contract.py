@@ -12,8 +12,15 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.memory.chat import InMemoryConversationRepository, InMemoryRoomRepository
-from hypehere.adapters.sql.chat import SqlConversationRepository, SqlRoomRepository
+from hypehere.adapters.sql.chat.conversations import SqlConversationRepository
+from hypehere.adapters.sql.chat.rooms import SqlRoomRepository
+from hypehere.adapters.sql.chat.send_paths import (
+    MessageAppender,
+    SeparateStatementsAppender,
+    SingleStatementAppender,
+)
 from hypehere.adapters.sql.engine import create_engine, create_session_factory
+from hypehere.adapters.sql.uow import SqlUnitOfWork
 from hypehere.application.chat.ports import ConversationRepository, RoomRepository
 from hypehere.application.common.errors import StorageConflictError
 from hypehere.domain.chat.model import (
@@ -167,7 +174,13 @@ class SqlStores:
         try:
             async with create_session_factory(engine)() as session:
                 await _seed_users(session)
-                yield SqlConversationRepository(session), SqlRoomRepository(session)
+                appender: MessageAppender = (
+                    SingleStatementAppender(session)
+                    if engine.dialect.name == "postgresql"
+                    else SeparateStatementsAppender(session)
+                )
+                conversations = SqlConversationRepository(SqlUnitOfWork(session), appender)
+                yield conversations, SqlRoomRepository(session)
                 await session.rollback()
         finally:
             await engine.dispose()

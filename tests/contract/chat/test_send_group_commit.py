@@ -7,7 +7,7 @@ concerns."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -18,16 +18,23 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from structlog.testing import capture_logs
 
-from hypehere.adapters.sql import chat_writer
-from hypehere.adapters.sql.chat import SqlConversationRepository
-from hypehere.adapters.sql.chat_writer import PgMessageWriter
+from hypehere.adapters.sql.chat import pg_writer
+from hypehere.adapters.sql.chat.conversations import SqlConversationRepository
+from hypehere.adapters.sql.chat.pg_writer import PgMessageWriter
+from hypehere.adapters.sql.chat.send_paths import (
+    GroupCommitAppender,
+    MessageAppender,
+    SingleStatementAppender,
+)
 from hypehere.adapters.sql.engine import create_engine
-from hypehere.application.chat.ports import ConversationRepository
+from hypehere.adapters.sql.uow import SqlUnitOfWork
+from hypehere.application.common.after_commit import wait_for_after_commit_actions
 from hypehere.application.common.errors import StorageConflictError
 from hypehere.domain.chat.errors import ConversationNotFoundError
 from hypehere.domain.chat.model import Conversation, Message
 from tests.contract.chat.test_send_path_contract import (
     NOW,
+    Abort,
     SendPathContract,
     SqlKit,
     SqlSendPath,
@@ -39,19 +46,14 @@ T = TypeVar("T")
 
 
 class GroupCommitKit(SqlKit):
+    """The write path as the chat provider picks it on PostgreSQL: the group commit."""
+
     def __init__(self, factory: async_sessionmaker[AsyncSession], writer: PgMessageWriter):
         super().__init__(factory)
         self.writer = writer
 
-    async def run(self, op: Callable[[ConversationRepository], Awaitable[T]]) -> T:
-        async with self.factory() as session:
-            try:
-                result = await op(SqlConversationRepository(session, writer=self.writer))
-            except BaseException:
-                await session.rollback()
-                raise
-            await session.commit()
-            return result
+    def appender(self, uow: SqlUnitOfWork) -> MessageAppender:
+        return GroupCommitAppender(uow, self.writer, SingleStatementAppender(uow.session))
 
 
 def _pair(conversation_id: str, sender: str, client_id: str | None, i: int) -> tuple[Any, ...]:
@@ -101,7 +103,7 @@ class TestPostgresGroupCommitSendPath(SqlSendPath, SendPathContract):
     ) -> None:
         conversation = await self._open(kit)
         message, event = _pair(conversation.id, "u-alice", "c-1", 0)
-        seq = await kit.run(lambda repo: repo.append_message(message, [], event))
+        seq = await kit.send(lambda repo: repo.append_message(message, [], event))
         assert seq == message.seq == 1
         assert (writer.stats.batches, writer.stats.messages) == (1, 1)
 
@@ -112,19 +114,22 @@ class TestPostgresGroupCommitSendPath(SqlSendPath, SendPathContract):
         woken: list[str] = []
         async with factory() as session:
             pool = session.bind.pool
+            uow = kit.uow(session)
             repo = SqlConversationRepository(
-                session, on_outbox_commit=lambda: woken.append("now"), writer=writer
+                uow, kit.appender(uow), on_outbox_commit=lambda: woken.append("now")
             )
-            assert await repo.get_for_sender(conversation.id, "u-alice") is not None
-            assert pool.checkedout() == 1  # the read's connection
-            message, event = _pair(conversation.id, "u-alice", "c-1", 0)
-            assert await repo.append_message(message, [], event) == 1
-            # released while the writer (on its own connection) stored the message
+            async with uow.autocommit():
+                assert await repo.get_for_sender(conversation.id, "u-alice") is not None
+                assert pool.checkedout() == 1  # the read's connection
+                message, event = _pair(conversation.id, "u-alice", "c-1", 0)
+                assert await repo.append_message(message, [], event) == 1
+                # released while the writer (on its own connection) stored the message
+                assert pool.checkedout() == 0
+                assert woken == []  # the unit of work has not ended yet
             assert pool.checkedout() == 0
-            assert woken == ["now"]  # committed: the dispatcher may wake up at once
-            await session.commit()
+        await wait_for_after_commit_actions()
         assert writer.stats.messages == 1
-        assert woken == ["now"]
+        assert woken == ["now"]  # committed: the dispatcher may wake up at once
 
     async def test_concurrent_sends_share_one_statement_in_queue_order(
         self, kit: GroupCommitKit, writer: PgMessageWriter, factory: Any
@@ -260,11 +265,14 @@ class TestPostgresGroupCommitSendPath(SqlSendPath, SendPathContract):
     ) -> None:
         conversation = await self._open(kit)
         async with factory() as session:
+            uow = kit.uow(session)
+            repo = kit.repository(uow)
             await session.execute(text("SELECT 1"))  # the unit of work has begun
-            repo = SqlConversationRepository(session, writer=writer)
             message, event = _pair(conversation.id, "u-alice", "c-1", 0)
-            assert await repo.append_message(message, [], event) == 1
-            await session.rollback()
+            with pytest.raises(Abort):
+                async with uow.autocommit():  # joins the open transaction
+                    assert await repo.append_message(message, [], event) == 1
+                    raise Abort
         assert writer.stats.batches == 0
         assert await _rows(factory, "SELECT id FROM messages") == []
 
@@ -310,14 +318,14 @@ class TestPostgresGroupCommitSendPath(SqlSendPath, SendPathContract):
         """At or over `SLOW_BATCH_MS` a batch is logged with its size (every sender in it
         waited that long for the ack); a fast one is not."""
         # loggers are cached on first use: a fresh one reports to `capture_logs`
-        monkeypatch.setattr(chat_writer, "logger", structlog.get_logger(chat_writer.__name__))
+        monkeypatch.setattr(pg_writer, "logger", structlog.get_logger(pg_writer.__name__))
         conversation = await self._open(kit)
         fast, fast_event = _pair(conversation.id, "u-alice", "c-fast", 0)
         with capture_logs() as logs:
             await writer.append(fast, fast_event)
         assert not [e for e in logs if e["event"] == "chat_writer_slow_batch"]
 
-        monkeypatch.setattr(chat_writer, "SLOW_BATCH_MS", 0.0)
+        monkeypatch.setattr(pg_writer, "SLOW_BATCH_MS", 0.0)
         pairs = [_pair(conversation.id, "u-bob", f"c-{i}", i + 1) for i in range(3)]
         with capture_logs() as logs:
             await asyncio.gather(*(writer.append(m, e) for m, e in pairs))

@@ -2,8 +2,9 @@
 held to one contract on the in-memory fake, SQLite (separate statements in the caller's
 transaction) and PostgreSQL (one autocommitted statement, or joining an open transaction).
 
-Each operation runs like a request: a fresh session, committed at the end (the unit of
-work's job), so the PostgreSQL autocommit path is the one exercised."""
+Each operation runs like a request: a fresh session and unit of work, committed at the end;
+sends run in the unit of work's `autocommit()` block as `SendMessage` does, so the
+PostgreSQL autocommit path is the one exercised."""
 
 from __future__ import annotations
 
@@ -19,8 +20,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hypehere.adapters.memory.chat import InMemoryChatPeers, InMemoryConversationRepository
 from hypehere.adapters.memory.outbox import InMemoryOutbox
-from hypehere.adapters.sql.chat import SqlConversationRepository
+from hypehere.adapters.sql.chat.conversations import SqlConversationRepository
+from hypehere.adapters.sql.chat.send_paths import (
+    MessageAppender,
+    SeparateStatementsAppender,
+    SingleStatementAppender,
+)
 from hypehere.adapters.sql.engine import create_engine, create_session_factory
+from hypehere.adapters.sql.uow import SqlUnitOfWork
 from hypehere.application.chat.ports import ConversationRepository
 from hypehere.application.common.errors import StorageConflictError
 from hypehere.domain.chat.events import MessageSent
@@ -33,10 +40,18 @@ USERS = ["u-alice", "u-bob", "u-carol"]
 T = TypeVar("T")
 
 
+class Abort(Exception):
+    """Raised in a test's unit of work to roll it back."""
+
+
 class Kit:
     """One backend: run an operation as one unit of work, read back what was staged."""
 
     async def run(self, op: Callable[[ConversationRepository], Awaitable[T]]) -> T:
+        raise NotImplementedError
+
+    async def send(self, op: Callable[[ConversationRepository], Awaitable[T]]) -> T:
+        """`op` in an autocommitted unit of work (the send path)."""
         raise NotImplementedError
 
     async def block(self, blocker: str, blocked: str) -> None:
@@ -55,6 +70,9 @@ class MemoryKit(Kit):
     async def run(self, op: Callable[[ConversationRepository], Awaitable[T]]) -> T:
         return await op(self.repository)
 
+    async def send(self, op: Callable[[ConversationRepository], Awaitable[T]]) -> T:
+        return await op(self.repository)
+
     async def block(self, blocker: str, blocked: str) -> None:
         self.peers.blocks.add((blocker, blocked))
 
@@ -63,18 +81,36 @@ class MemoryKit(Kit):
 
 
 class SqlKit(Kit):
+    """The write path as the chat provider picks it without a group commit: one statement
+    on PostgreSQL, separate statements on SQLite."""
+
     def __init__(self, factory: async_sessionmaker[AsyncSession]) -> None:
         self.factory = factory
+        bind = factory.kw["bind"]
+        self.postgres = bind.dialect.name == "postgresql"
+
+    def appender(self, uow: SqlUnitOfWork) -> MessageAppender:
+        if self.postgres:
+            return SingleStatementAppender(uow.session)
+        return SeparateStatementsAppender(uow.session)
+
+    def uow(self, session: AsyncSession) -> SqlUnitOfWork:
+        return SqlUnitOfWork(session, can_autocommit=self.postgres)
+
+    def repository(self, uow: SqlUnitOfWork) -> SqlConversationRepository:
+        return SqlConversationRepository(uow, self.appender(uow))
 
     async def run(self, op: Callable[[ConversationRepository], Awaitable[T]]) -> T:
         async with self.factory() as session:
-            try:
-                result = await op(SqlConversationRepository(session))
-            except BaseException:
-                await session.rollback()
-                raise
-            await session.commit()
-            return result
+            uow = self.uow(session)
+            async with uow:
+                return await op(self.repository(uow))
+
+    async def send(self, op: Callable[[ConversationRepository], Awaitable[T]]) -> T:
+        async with self.factory() as session:
+            uow = self.uow(session)
+            async with uow.autocommit():
+                return await op(self.repository(uow))
 
     async def block(self, blocker: str, blocked: str) -> None:
         async with self.factory() as session, session.begin():
@@ -118,7 +154,7 @@ async def _append(
 ) -> Message:
     message = _message(conversation_id, sender, client_id, at)
     recipient = "u-bob" if sender == "u-alice" else "u-alice"
-    await kit.run(lambda repo: repo.append_message(message, [], _event(message, (recipient,))))
+    await kit.send(lambda repo: repo.append_message(message, [], _event(message, (recipient,))))
     return message
 
 
@@ -175,7 +211,7 @@ class SendPathContract:
             "u-alice", "back?", "c-9", seq=0, now=NOW + timedelta(minutes=1), message_id=new_id()
         )
         assert [p.user_id for p in changed] == ["u-bob"]
-        seq = await kit.run(
+        seq = await kit.send(
             lambda repo: repo.append_message(message, changed, _event(message, ("u-bob",)))
         )
         assert seq == message.seq == 1
@@ -189,20 +225,20 @@ class SendPathContract:
     async def test_get_for_sender_reports_blocks_either_way(self, kit: Kit) -> None:
         with_bob = await self._open(kit)
         with_carol = await self._open(kit, "u-alice", "u-carol")
-        assert await kit.run(lambda repo: repo.get_for_sender("missing", "u-alice")) is None
-        clear = await kit.run(lambda repo: repo.get_for_sender(with_bob.id, "u-alice"))
+        assert await kit.send(lambda repo: repo.get_for_sender("missing", "u-alice")) is None
+        clear = await kit.send(lambda repo: repo.get_for_sender(with_bob.id, "u-alice"))
         assert clear is not None and not clear.blocked
         assert {p.user_id for p in clear.conversation.participants} == {"u-alice", "u-bob"}
         await kit.block("u-bob", "u-alice")
         for sender in ("u-alice", "u-bob"):
-            found = await kit.run(
+            found = await kit.send(
                 lambda repo, s=sender: repo.get_for_sender(with_bob.id, s)  # type: ignore[misc]
             )
             assert found is not None and found.blocked
-        other = await kit.run(lambda repo: repo.get_for_sender(with_carol.id, "u-alice"))
+        other = await kit.send(lambda repo: repo.get_for_sender(with_carol.id, "u-alice"))
         assert other is not None and not other.blocked
         await kit.block("u-alice", "u-carol")
-        other = await kit.run(lambda repo: repo.get_for_sender(with_carol.id, "u-carol"))
+        other = await kit.send(lambda repo: repo.get_for_sender(with_carol.id, "u-carol"))
         assert other is not None and other.blocked
 
 
@@ -276,23 +312,27 @@ class TestPostgresSendPath(SqlSendPath, SendPathContract):
             def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
                 statements.append(statement)
 
+            uow = kit.uow(session)
+            repo = kit.repository(uow)
+            message = _message(conversation.id, "u-alice", "c-1", NOW)
             event.listen(engine, "before_cursor_execute", record)
             try:
-                repo = SqlConversationRepository(session)
-                found = await repo.get_for_sender(conversation.id, "u-alice")
-                assert found is not None
-                message = _message(conversation.id, "u-alice", "c-1", NOW)
-                await repo.append_message(message, [], _event(message, ("u-bob",)))
+                with pytest.raises(Abort):
+                    async with uow.autocommit():
+                        found = await repo.get_for_sender(conversation.id, "u-alice")
+                        assert found is not None
+                        await repo.append_message(message, [], _event(message, ("u-bob",)))
+                        assert len(statements) == 2  # the read and the write, nothing else
+                        # committed by the statement itself: visible before the block ends
+                        async with factory() as other:
+                            count = await other.scalar(
+                                text("SELECT count(*) FROM messages WHERE id = :id"),
+                                {"id": message.id},
+                            )
+                        assert count == 1
+                        raise Abort  # the rollback cannot take it back
             finally:
                 event.remove(engine, "before_cursor_execute", record)
-            # committed by the statement itself: visible before this session commits
-            async with factory() as other:
-                count = await other.scalar(
-                    text("SELECT count(*) FROM messages WHERE id = :id"), {"id": message.id}
-                )
-            assert count == 1
-            await session.rollback()  # cannot take it back: it was never in a transaction
-        assert len(statements) == 2  # the read and the write, nothing else
         assert await kit.run(lambda repo: repo.latest_message(conversation.id)) == message
 
     async def test_an_open_transaction_is_joined_and_rolls_back_whole(
@@ -301,11 +341,17 @@ class TestPostgresSendPath(SqlSendPath, SendPathContract):
         kit = SqlKit(factory)
         conversation = await self._open(kit)
         async with factory() as session:
-            await session.execute(text("SELECT 1"))  # the unit of work has begun
-            repo = SqlConversationRepository(session)
+            uow = kit.uow(session)
+            repo = kit.repository(uow)
             message = _message(conversation.id, "u-alice", "c-1", NOW)
-            assert await repo.append_message(message, [], _event(message, ("u-bob",))) == 1
-            await session.rollback()
+            with pytest.raises(Abort):
+                async with uow:  # an outer unit of work (a composite use case)
+                    async with uow.autocommit():
+                        appended = await repo.append_message(
+                            message, [], _event(message, ("u-bob",))
+                        )
+                        assert appended == 1
+                    raise Abort
         assert await kit.run(lambda repo: repo.latest_message(conversation.id)) is None
         assert await kit.outbox_events() == []
         assert (await _append(kit, conversation.id, "u-alice", "c-1")).seq == 1

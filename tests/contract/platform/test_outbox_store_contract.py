@@ -13,6 +13,7 @@ from hypehere.adapters.memory.outbox import InMemoryHandledEvents, InMemoryOutbo
 from hypehere.adapters.sql.engine import create_engine, create_session_factory
 from hypehere.adapters.sql.outbox.store import SqlHandledEvents, SqlOutboxStore
 from hypehere.adapters.sql.outbox.writer import SqlOutboxWriter
+from hypehere.adapters.sql.uow import SqlUnitOfWork
 from hypehere.application.common.errors import StorageConflictError
 from hypehere.application.common.outbox import HandledEvents, OutboxStore
 from hypehere.domain.shared.events import DomainEvent
@@ -191,10 +192,12 @@ class SqlOutbox:
         factory = create_session_factory(engine)
 
         async def stage(*events: DomainEvent) -> None:
-            async with factory() as session, session.begin():
-                writer = SqlOutboxWriter(session)
-                for event in events:
-                    await writer.add(event)
+            async with factory() as session:
+                uow = SqlUnitOfWork(session)
+                async with uow:
+                    writer = SqlOutboxWriter(session, uow)
+                    for event in events:
+                        await writer.add(event)
 
         try:
             yield SqlOutboxStore(factory, lease_seconds=LEASE), stage

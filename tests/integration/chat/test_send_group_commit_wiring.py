@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hypehere.adapters.sql.chat_writer import PgMessageWriter
+from hypehere.adapters.sql.chat.pg_writer import PgMessageWriter
 from hypehere.application.chat.ports import ConversationRepository
 from hypehere.application.chat.send_message import SendMessage, SendMessageCommand
 from hypehere.application.common.actor import Actor

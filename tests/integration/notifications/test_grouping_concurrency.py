@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import insert, select
 
 from hypehere.adapters.memory.clock import FixedClock
-from hypehere.adapters.memory.notifications import InMemoryAfterCommit
 from hypehere.adapters.sql.engine import create_engine, create_session_factory
 from hypehere.adapters.sql.notifications.readers import SqlNotificationAudience, SqlUserDirectory
 from hypehere.adapters.sql.notifications.repositories import (
@@ -80,10 +79,11 @@ async def test_concurrent_likes_group_into_one(
                     SqlNotificationAudience(session),
                     FixedClock(T0),
                 )
+                uow = SqlUnitOfWork(session)
                 publisher = NotificationPublisher(
-                    RecordingBroker(), repository, SqlUserDirectory(session), InMemoryAfterCommit()
+                    RecordingBroker(), repository, SqlUserDirectory(session), uow
                 )
-                run = ComposeAndPublish(SqlUnitOfWork(session), composer, publisher)
+                run = ComposeAndPublish(uow, composer, publisher)
                 await NotifyLike(run).execute(
                     NotifyLikeCommand(
                         event_id=new_id(), liker_id=liker, owner_id=owner, post_id="post-1"

@@ -177,6 +177,10 @@ async def test_send_stores_then_publishes_and_writes_the_outbox(world: World) ->
     assert result.message.content == "hi"
     [stored] = world.conversations.messages[conversation_id]
     assert (stored.seq, stored.client_id) == (1, "c1")
+    # the send path asks its unit of work for autocommit; the broadcast runs after the
+    # commit, in the background
+    assert world.uow.autocommits == 1
+    await world.uow.settle()
     [(frame, envelope)] = world.broker.frames(conversation_topic(conversation_id))
     assert frame["type"] == "message"
     assert frame["message"]["id"] == stored.id
@@ -203,6 +207,7 @@ async def test_a_retry_returns_the_stored_message_without_side_effects(world: Wo
     assert again.message == first.message
     assert len(world.conversations.messages[conversation_id]) == 1
     assert len(world.outbox.messages) == 1
+    await world.uow.settle()
     assert len(world.broker.published) == 1
 
 
@@ -297,6 +302,7 @@ async def test_read_receipts_need_both_sides_consent(
     )
     assert result.last_read_message_id == sent.message.id
     assert result.receipt_sent_to == (["alice"] if receipt else [])
+    await world.uow.settle()
     frame, envelope = world.broker.frames(conversation_topic(conversation_id))[-1]
     assert frame == {"type": "read", "user_id": "bob", "last_read_message_id": sent.message.id}
     assert ("alice" in envelope.only_user_ids) is receipt
@@ -335,6 +341,7 @@ async def test_join_checks_password_and_capacity(world: World) -> None:
     assert view.participant_count == 2
     with pytest.raises(RoomFullError):
         await join_uc(world).execute(JoinRoomCommand(actor=CAROL, room_id=room_id, password="pw"))
+    await world.uow.settle()
     [(frame, _)] = world.broker.frames(room_topic(room_id))
     assert frame == {"type": "joined", "user_id": "bob", "participant_count": 2}
 
@@ -365,6 +372,7 @@ async def test_kicks_last_until_they_end_and_bans_are_for_good(world: World) -> 
         )
     )
     assert world.rooms.counts[room_id] == 1
+    await world.uow.settle()
     frames = world.broker.frames(room_topic(room_id))
     kicked, kicked_envelope = frames[-2]
     assert kicked["type"] == "kicked"

@@ -10,7 +10,6 @@ import msgspec
 
 from hypehere.adapters.memory.clock import FixedClock
 from hypehere.adapters.memory.notifications import (
-    InMemoryAfterCommit,
     InMemoryAudience,
     InMemoryNotificationSettings,
     InMemoryNotificationStore,
@@ -47,36 +46,26 @@ class RecordingBroker:
         return [msgspec.json.decode(m.data) for m in self.published if m.topic == topic]
 
 
-class HookedUnitOfWork(InMemoryUnitOfWork):
-    """Runs the after-commit actions when the outermost block commits."""
-
-    def __init__(self, after_commit: InMemoryAfterCommit) -> None:
-        super().__init__()
-        self._after_commit = after_commit
+class SettledUnitOfWork(InMemoryUnitOfWork):
+    """Its commit returns once the after-commit actions have run (in production they run
+    in the background), so a test can look at the broker right after a use case."""
 
     async def commit(self) -> None:
         await super().commit()
-        await self._after_commit.committed()
-
-    async def rollback(self) -> None:
-        await super().rollback()
-        self._after_commit.rolled_back()
+        await self.settle()
 
 
 class World:
     def __init__(self) -> None:
         self.clock = FixedClock()
-        self.after_commit = InMemoryAfterCommit()
-        self.uow = HookedUnitOfWork(self.after_commit)
+        self.uow = SettledUnitOfWork()
         self.directory = InMemoryUserDirectory()
         self.audience = InMemoryAudience()
         self.store = InMemoryNotificationStore(self.directory)
         self.settings = InMemoryNotificationSettings()
         self.broker = RecordingBroker()
         self.composer = NotificationComposer(self.store, self.settings, self.audience, self.clock)
-        self.publisher = NotificationPublisher(
-            self.broker, self.store, self.directory, self.after_commit
-        )
+        self.publisher = NotificationPublisher(self.broker, self.store, self.directory, self.uow)
         self.run = ComposeAndPublish(self.uow, self.composer, self.publisher)
         for name in ("alice", "bob", "carol", "dave", "erin"):
             self.directory.put(ActorSummary(id=name, handle=name, nickname=name.title()))

@@ -4,11 +4,9 @@ contract suites; the embedded default uses SQLite)."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-
-import structlog
 
 from hypehere.application.notifications.ports import (
     ActorSummary,
@@ -23,8 +21,6 @@ from hypehere.domain.shared.pagination import (
     PageRequest,
     page_from_rows,
 )
-
-logger = structlog.get_logger(__name__)
 
 
 def _sort_key(n: Notification) -> tuple[datetime, str]:
@@ -229,25 +225,3 @@ class InMemoryNotificationSettings:
 
     async def save(self, settings: NotificationSettings, now: datetime) -> None:
         self.saved[settings.user_id] = settings.as_plain()
-
-
-class InMemoryAfterCommit:
-    """Actions wait for `committed()` (run them, in order) or `rolled_back()` (drop them);
-    a test's unit of work calls these."""
-
-    def __init__(self) -> None:
-        self.pending: list[Callable[[], Awaitable[None]]] = []
-
-    def call(self, action: Callable[[], Awaitable[None]]) -> None:
-        self.pending.append(action)
-
-    async def committed(self) -> None:
-        actions, self.pending = self.pending, []
-        for action in actions:
-            try:
-                await action()
-            except Exception:
-                logger.exception("after_commit_action_failed")
-
-    def rolled_back(self) -> None:
-        self.pending = []

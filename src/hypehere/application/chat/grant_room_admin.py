@@ -41,7 +41,7 @@ class GrantRoomAdmin:
                 return
             target.role = RoomRole.ADMIN
             await self._rooms.save_member(target)
-        await self._publisher.publish(
-            room_topic(cmd.room_id),
-            AdminGrantedFrame(user_id=cmd.user_id, by=cmd.actor.user_id),
-        )
+            granted = AdminGrantedFrame(user_id=cmd.user_id, by=cmd.actor.user_id)
+            self._uow.after_commit(
+                lambda: self._publisher.publish(room_topic(cmd.room_id), granted)
+            )

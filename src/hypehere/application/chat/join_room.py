@@ -63,11 +63,12 @@ class JoinRoom:
                 if joined_count is None:
                     raise RoomFullError("The room is full.")
                 await self._rooms.add_member(RoomMember(room.id, me, RoomRole.MEMBER, now))
+                joined = JoinedFrame(user_id=me, participant_count=joined_count)
+                self._uow.after_commit(
+                    lambda: self._publisher.publish(room_topic(cmd.room_id), joined)
+                )
         if joined_count is not None:
             logger.info("room_joined", room_id=cmd.room_id, participant_count=joined_count)
-            await self._publisher.publish(
-                room_topic(cmd.room_id), JoinedFrame(user_id=me, participant_count=joined_count)
-            )
         async with self._uow:
             view = await self._reader.view(cmd.room_id)
         assert view is not None

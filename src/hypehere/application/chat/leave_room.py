@@ -33,9 +33,9 @@ class LeaveRoom:
             count = await self._rooms.remove_member(cmd.room_id, me)
             if count is None:
                 raise NotRoomMemberError("You are not in this room.")
-        await self._publisher.publish(
-            room_topic(cmd.room_id),
-            LeftFrame(user_id=me, participant_count=count),
-            close_user_id=me,
-            close_code=1000,
-        )
+            left = LeftFrame(user_id=me, participant_count=count)
+            self._uow.after_commit(
+                lambda: self._publisher.publish(
+                    room_topic(cmd.room_id), left, close_user_id=me, close_code=1000
+                )
+            )

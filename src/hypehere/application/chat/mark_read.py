@@ -50,16 +50,19 @@ class MarkRead:
                 await self._conversations.save_participant(conversation, me)
             others = [p.user_id for p in conversation.others(me)]
             settings = await self._peers.chat_settings([me, *others])
-        receivers: list[str] = []
-        if moved and settings[me].send_read_receipts:
-            receivers = [u for u in others if settings[u].send_read_receipts]
-        # My own other devices always learn that I read; the other side only by consent.
-        await self._publisher.publish(
-            conversation_topic(conversation.id),
-            ReadFrame(user_id=me, last_read_message_id=mine.last_read_message_id),
-            origin=cmd.origin,
-            only_user_ids=[me, *receivers],
-        )
+            receivers: list[str] = []
+            if moved and settings[me].send_read_receipts:
+                receivers = [u for u in others if settings[u].send_read_receipts]
+            # My own other devices always learn that I read; the other side only by consent.
+            read = ReadFrame(user_id=me, last_read_message_id=mine.last_read_message_id)
+            self._uow.after_commit(
+                lambda: self._publisher.publish(
+                    conversation_topic(conversation.id),
+                    read,
+                    origin=cmd.origin,
+                    only_user_ids=[me, *receivers],
+                )
+            )
         return MarkReadResult(
             last_read_message_id=mine.last_read_message_id, receipt_sent_to=receivers
         )

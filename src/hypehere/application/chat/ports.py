@@ -76,8 +76,9 @@ class ConversationRepository(Protocol):
         message with the same (sender, client_id) in the conversation raises
         StorageConflictError and changes nothing.
 
-        It is the unit of work's last write: when the unit of work has not written before,
-        an adapter may commit it on its own (PostgreSQL: one autocommitted statement)."""
+        It is the unit of work's last write. In an `autocommit()` block (the send path) it
+        is the block's only write and commits on its own (PostgreSQL: one autocommitted
+        statement, or the process's group commit)."""
         ...
 
     async def find_by_pair(self, pair_key: str) -> Conversation | None: ...

@@ -54,12 +54,14 @@ class RestrictRoomMember:
             )
             await self._rooms.save_restriction(restriction)
             await self._rooms.remove_member(room.id, cmd.user_id)
-        frame: KickedFrame | BannedFrame
-        if cmd.kind is RestrictionKind.KICK:
-            frame = KickedFrame(user_id=cmd.user_id, by=me, until=restriction.until)
-        else:
-            frame = BannedFrame(user_id=cmd.user_id, by=me)
+            frame: KickedFrame | BannedFrame
+            if cmd.kind is RestrictionKind.KICK:
+                frame = KickedFrame(user_id=cmd.user_id, by=me, until=restriction.until)
+            else:
+                frame = BannedFrame(user_id=cmd.user_id, by=me)
+            self._uow.after_commit(
+                lambda: self._publisher.publish(
+                    room_topic(room.id), frame, close_user_id=cmd.user_id, close_code=4403
+                )
+            )
         logger.info("room_member_restricted", room_id=room.id, kind=cmd.kind.value)
-        await self._publisher.publish(
-            room_topic(room.id), frame, close_user_id=cmd.user_id, close_code=4403
-        )

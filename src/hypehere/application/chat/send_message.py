@@ -53,7 +53,7 @@ class SendMessage:
         content = message_content(cmd.content)
         client_id = client_message_id(cmd.client_id)
         try:
-            result = await self._store(cmd, content, client_id)
+            return await self._store(cmd, content, client_id)
         except StorageConflictError:
             # A retry with the same client_id (earlier or concurrent): return the stored one.
             if client_id is None:
@@ -65,22 +65,15 @@ class SendMessage:
             if existing is None:
                 raise
             return SendMessageResult(message=MessageView.of(existing), duplicate=True)
-        if not result.duplicate:
-            logger.debug("message_sent", conversation_id=cmd.conversation_id)
-            await self._publisher.publish(
-                conversation_topic(cmd.conversation_id),
-                MessageFrame(message=result.message),
-                origin=cmd.origin,
-            )
-        return result
 
     async def _store(
         self, cmd: SendMessageCommand, content: str, client_id: str | None
     ) -> SendMessageResult:
         me = cmd.actor.user_id
-        async with self._uow:
-            # One read (conversation, participants, block check) and one write (sequence,
-            # message, changed participants, outbox event): two round trips on PostgreSQL.
+        # One read (conversation, participants, block check) and one write (sequence,
+        # message, changed participants, outbox event), each atomic on its own: the block
+        # autocommits where it can (two round trips on PostgreSQL, no BEGIN/COMMIT).
+        async with self._uow.autocommit():
             found = await self._conversations.get_for_sender(cmd.conversation_id, me)
             if found is None or not found.conversation.is_participant(me):
                 raise ConversationNotFoundError("The conversation was not found.")
@@ -103,4 +96,11 @@ class SendMessage:
                 is_request=any(p.folder is Folder.REQUESTS for p in others),
             )
             await self._conversations.append_message(message, rejoined, event)
-        return SendMessageResult(message=MessageView.of(message), duplicate=False)
+            frame = MessageFrame(message=MessageView.of(message))
+            self._uow.after_commit(
+                lambda: self._publisher.publish(
+                    conversation_topic(conversation.id), frame, origin=cmd.origin
+                )
+            )
+        logger.debug("message_sent", conversation_id=cmd.conversation_id)
+        return SendMessageResult(message=frame.message, duplicate=False)

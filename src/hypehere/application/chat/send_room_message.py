@@ -63,6 +63,13 @@ class SendRoomMessage:
                     cmd.room_id, me, content, client_id, seq, self._clock.now()
                 )
                 await self._rooms.add_message(message)
+                view = RoomMessageView.of(message)
+                frame = RoomMessageFrame(message=view)
+                self._uow.after_commit(
+                    lambda: self._publisher.publish(
+                        room_topic(cmd.room_id), frame, origin=cmd.origin
+                    )
+                )
         except StorageConflictError:
             if client_id is None:
                 raise
@@ -71,8 +78,4 @@ class SendRoomMessage:
             if again is None:
                 raise
             return SendRoomMessageResult(message=RoomMessageView.of(again), duplicate=True)
-        view = RoomMessageView.of(message)
-        await self._publisher.publish(
-            room_topic(cmd.room_id), RoomMessageFrame(message=view), origin=cmd.origin
-        )
         return SendRoomMessageResult(message=view, duplicate=False)

@@ -6,7 +6,7 @@ in-memory fakes (`adapters/memory/`)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -133,12 +133,3 @@ class UserDirectory(Protocol):
     async def summaries(self, user_ids: Sequence[str]) -> dict[str, ActorSummary]:
         """Public summaries of existing users (missing ids are left out)."""
         ...
-
-
-class AfterCommit(Protocol):
-    """Runs actions after the current transaction commits (live pushes must never announce
-    something that is then rolled back). Actions run in the order they were registered,
-    also across transactions of one process; an action registered in a transaction that
-    rolls back is dropped."""
-
-    def call(self, action: Callable[[], Awaitable[None]]) -> None: ...

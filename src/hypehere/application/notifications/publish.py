@@ -9,9 +9,9 @@ import msgspec
 import structlog
 
 from hypehere.application.common.broker import Broker
+from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.notifications.ports import (
     ActorSummary,
-    AfterCommit,
     NotificationRepository,
     NotificationView,
     TargetView,
@@ -69,20 +69,21 @@ def to_view(notification: Notification, actors: dict[str, ActorSummary]) -> Noti
 
 class NotificationPublisher:
     """Prepares live frames inside the transaction (so the unread counts include its own
-    changes) and hands them to `AfterCommit`: they are published only once the transaction
-    has committed, and never if it rolls back. Call its methods inside the unit of work."""
+    changes) and hands them to the unit of work's `after_commit`: they are published only once
+    the transaction has committed, and never if it rolls back. Call its methods inside the
+    unit of work."""
 
     def __init__(
         self,
         broker: Broker,
         repository: NotificationRepository,
         directory: UserDirectory,
-        after_commit: AfterCommit,
+        uow: UnitOfWork,
     ) -> None:
         self._broker = broker
         self._repository = repository
         self._directory = directory
-        self._after_commit = after_commit
+        self._uow = uow
 
     async def publish_notifications(self, notifications: Sequence[Notification]) -> None:
         if not notifications:
@@ -124,4 +125,4 @@ class NotificationPublisher:
                     error=type(exc).__name__,
                 )
 
-        self._after_commit.call(send)
+        self._uow.after_commit(send)

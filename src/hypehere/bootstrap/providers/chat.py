@@ -7,15 +7,19 @@ from collections.abc import AsyncIterator
 from dishka import Provider, Scope, provide, provide_all
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from hypehere.adapters.sql.chat import (
-    SqlChatPeers,
-    SqlConversationReader,
-    SqlConversationRepository,
-    SqlRoomReader,
-    SqlRoomRepository,
+from hypehere.adapters.sql.chat.conversations import SqlConversationRepository
+from hypehere.adapters.sql.chat.peers import SqlChatPeers
+from hypehere.adapters.sql.chat.pg_writer import PgMessageWriter
+from hypehere.adapters.sql.chat.readers import SqlConversationReader, SqlRoomReader
+from hypehere.adapters.sql.chat.rooms import SqlRoomRepository
+from hypehere.adapters.sql.chat.send_paths import (
+    GroupCommitAppender,
+    MessageAppender,
+    SeparateStatementsAppender,
+    SingleStatementAppender,
 )
-from hypehere.adapters.sql.chat_writer import PgMessageWriter
 from hypehere.adapters.sql.engine import create_engine
+from hypehere.adapters.sql.uow import SqlUnitOfWork
 from hypehere.application.chat.accept_conversation import AcceptConversation
 from hypehere.application.chat.create_room import CreateRoom
 from hypehere.application.chat.get_conversation import GetConversation
@@ -78,11 +82,22 @@ class ChatProvider(Provider):
             await own.dispose()
 
     @provide(scope=Scope.REQUEST)
+    def message_appender(
+        self, engine: AsyncEngine, uow: SqlUnitOfWork, writer: PgMessageWriter
+    ) -> MessageAppender:
+        """The write path of a message: on PostgreSQL the group commit (a send from an
+        autocommitted block) or one statement; on SQLite separate statements in the
+        transaction (see `adapters/sql/chat/send_paths.py`)."""
+        if engine.dialect.name == "postgresql":
+            return GroupCommitAppender(uow, writer, SingleStatementAppender(uow.session))
+        return SeparateStatementsAppender(uow.session)
+
+    @provide(scope=Scope.REQUEST)
     def conversations(
-        self, session: AsyncSession, wakeup: OutboxWakeup, writer: PgMessageWriter
+        self, uow: SqlUnitOfWork, appender: MessageAppender, wakeup: OutboxWakeup
     ) -> ConversationRepository:
         # The message hot path stages its outbox event itself (in the same statement).
-        return SqlConversationRepository(session, on_outbox_commit=wakeup.notify, writer=writer)
+        return SqlConversationRepository(uow, appender, on_outbox_commit=wakeup.notify)
 
     @provide(scope=Scope.REQUEST)
     def conversation_reader(self, session: AsyncSession) -> ConversationReader:

@@ -56,16 +56,20 @@ class DatabaseProvider(Provider):
             yield session
 
     @provide(scope=Scope.REQUEST)
-    def uow(self, session: AsyncSession) -> SqlUnitOfWork:
-        return SqlUnitOfWork(session)
+    def uow(self, session: AsyncSession, engine: AsyncEngine) -> SqlUnitOfWork:
+        # Autocommitted blocks (the chat send path) on PostgreSQL; SQLite keeps its
+        # transaction (BEGIN IMMEDIATE serializes the writers).
+        return SqlUnitOfWork(session, can_autocommit=engine.dialect.name == "postgresql")
 
     @provide(scope=Scope.REQUEST)
     def uow_port(self, uow: SqlUnitOfWork) -> UnitOfWork:
         return uow
 
     @provide(scope=Scope.REQUEST)
-    def outbox_writer(self, session: AsyncSession, wakeup: OutboxWakeup) -> OutboxWriter:
-        return SqlOutboxWriter(session, on_commit=wakeup.notify)
+    def outbox_writer(
+        self, session: AsyncSession, uow: SqlUnitOfWork, wakeup: OutboxWakeup
+    ) -> OutboxWriter:
+        return SqlOutboxWriter(session, uow, on_commit=wakeup.notify)
 
 
 class ClockProvider(Provider):

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dishka import Provider, Scope, provide, provide_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hypehere.adapters.sql.after_commit import SqlAfterCommit
 from hypehere.adapters.sql.notifications.readers import (
     SqlNotificationAudience,
     SqlNotificationReader,
@@ -32,7 +31,6 @@ from hypehere.application.notifications.notify_mentions import NotifyMentions
 from hypehere.application.notifications.notify_message import NotifyMessage
 from hypehere.application.notifications.notify_new_post import NotifyNewPost
 from hypehere.application.notifications.ports import (
-    AfterCommit,
     Audience,
     NotificationReader,
     NotificationRepository,
@@ -70,10 +68,6 @@ class NotificationsProvider(Provider):
         return SqlUserDirectory(session)
 
     @provide
-    def after_commit(self, session: AsyncSession) -> AfterCommit:
-        return SqlAfterCommit(session)
-
-    @provide
     def composer(
         self,
         repository: NotificationRepository,
@@ -89,9 +83,9 @@ class NotificationsProvider(Provider):
         broker: Broker,
         repository: NotificationRepository,
         directory: UserDirectory,
-        after_commit: AfterCommit,
+        uow: UnitOfWork,
     ) -> NotificationPublisher:
-        return NotificationPublisher(broker, repository, directory, after_commit)
+        return NotificationPublisher(broker, repository, directory, uow)
 
     @provide
     def compose_and_publish(

@@ -10,10 +10,10 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Insert, insert
-from sqlalchemy import event as sa_event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.outbox.tables import OutboxEventRow
+from hypehere.application.common.uow import UnitOfWork
 from hypehere.domain.shared.events import DomainEvent
 
 
@@ -34,14 +34,30 @@ def outbox_insert() -> Insert:
     return insert(OutboxEventRow.__table__)  # type: ignore[attr-defined]
 
 
+def wake_after_commit(uow: UnitOfWork, on_commit: Callable[[], None] | None) -> None:
+    """Call `on_commit` (if any) once the unit of work's transaction has committed."""
+    if on_commit is None:
+        return
+
+    async def wake() -> None:
+        on_commit()
+
+    uow.after_commit(wake)
+
+
 class SqlOutboxWriter:
     """`on_commit` (optional) is called after a transaction that staged events commits, so
     an in-process dispatcher can wake up at once instead of waiting for its next poll."""
 
-    def __init__(self, session: AsyncSession, on_commit: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        uow: UnitOfWork,
+        on_commit: Callable[[], None] | None = None,
+    ) -> None:
         self._session = session
+        self._uow = uow
         self._on_commit = on_commit
-        self._listening = False
 
     async def add(self, event: DomainEvent) -> None:
         self._session.add(
@@ -53,10 +69,4 @@ class SqlOutboxWriter:
                 available_at=event.occurred_at,
             )
         )
-        if self._on_commit is not None and not self._listening:
-            self._listening = True
-            sa_event.listen(self._session.sync_session, "after_commit", self._committed)
-
-    def _committed(self, _session: Any) -> None:
-        if self._on_commit is not None:
-            self._on_commit()
+        wake_after_commit(self._uow, self._on_commit)

@@ -27,15 +27,13 @@ from typing import Any
 import asyncpg
 import msgspec
 import structlog
-from sqlalchemy import Integer, bindparam, literal_column, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from hypehere.adapters.sql.errors import translate_errors
-from hypehere.adapters.sql.outbox_writer import outbox_values
-from hypehere.adapters.sql.types import JsonDocument, UtcDateTime
+from hypehere.adapters.sql.outbox.writer import outbox_values
 from hypehere.application.common.errors import StorageConflictError, StorageUnavailableError
 from hypehere.domain.chat.errors import ConversationNotFoundError
-from hypehere.domain.chat.model import Message, Participant
+from hypehere.domain.chat.model import Message
 from hypehere.domain.shared.clock import ensure_utc
 from hypehere.domain.shared.events import DomainEvent
 
@@ -45,56 +43,11 @@ logger = structlog.get_logger(__name__)
 # it) waited that long for its ack.
 SLOW_BATCH_MS = 100.0
 
-# PostgreSQL: a message in ONE statement (one round trip; atomic on its own, so it can run
-# autocommitted). The sequence UPDATE row-locks the conversation (total order), the message
-# INSERT takes the new number (its unique keys refuse a retried client_id: the statement
-# fails as a whole, no number is used up), changed participants are saved from arrays (none
-# on the usual path) and the outbox event is staged only if the message was stored.
-APPEND_MESSAGE_PG = (
-    text(
-        """
-WITH next_seq AS (
-    UPDATE conversations
-       SET last_seq = last_seq + 1, last_message_id = :message_id, updated_at = :created_at
-     WHERE id = :conversation_id
- RETURNING last_seq
-), new_message AS (
-    INSERT INTO messages (id, conversation_id, sender_id, content, client_id, seq, created_at)
-    SELECT :message_id, :conversation_id, :sender_id, :content, :client_id, last_seq,
-           :created_at
-      FROM next_seq
- RETURNING seq
-), changed AS (
-    UPDATE conversation_participants AS p
-       SET folder = v.folder, is_active = v.is_active, left_at = v.left_at,
-           last_read_message_id = v.last_read_message_id, last_read_seq = v.last_read_seq
-      FROM unnest(CAST(:p_user_ids AS varchar[]), CAST(:p_folders AS varchar[]),
-                  CAST(:p_active AS boolean[]), CAST(:p_left_at AS timestamptz[]),
-                  CAST(:p_read_ids AS varchar[]), CAST(:p_read_seqs AS integer[]))
-           AS v(user_id, folder, is_active, left_at, last_read_message_id, last_read_seq)
-     WHERE p.conversation_id = :conversation_id AND p.user_id = v.user_id
-       AND EXISTS (SELECT 1 FROM new_message)
-), staged AS (
-    INSERT INTO outbox_events (id, topic, payload, occurred_at, available_at, attempts)
-    SELECT :event_id, :topic, :payload, :occurred_at, :occurred_at, 0
-      FROM new_message
-)
-SELECT seq FROM new_message
-"""
-    )
-    .bindparams(
-        bindparam("created_at", type_=UtcDateTime),
-        bindparam("occurred_at", type_=UtcDateTime),
-        bindparam("payload", type_=JsonDocument),
-    )
-    .columns(literal_column("seq", Integer))
-)
-
 # The writer's statements, run on its own asyncpg connection (prepared once; no SQLAlchemy
 # layer on the path every message takes).
 #
-# One message (the usual case when sends do not overlap): APPEND_MESSAGE_PG without the
-# participant arrays (the writer only takes messages that change no participant).
+# One message (the usual case when sends do not overlap): `send_paths.APPEND_MESSAGE_PG`
+# without the participant arrays (the writer only takes messages that change no participant).
 _ONE_RAW = """
 WITH next_seq AS (
     UPDATE conversations
@@ -168,45 +121,6 @@ WITH input AS (
 )
 SELECT id, seq FROM numbered
 """
-
-
-def append_params(
-    message: Message, changed: Sequence[Participant], event: DomainEvent
-) -> dict[str, Any]:
-    """The parameters of APPEND_MESSAGE_PG."""
-    staged = outbox_values(event)
-    return {
-        "message_id": message.id,
-        "conversation_id": message.conversation_id,
-        "sender_id": message.sender_id,
-        "content": message.content,
-        "client_id": message.client_id,
-        "created_at": message.created_at,
-        "p_user_ids": [p.user_id for p in changed],
-        "p_folders": [p.folder.value for p in changed],
-        "p_active": [p.is_active for p in changed],
-        "p_left_at": [p.left_at for p in changed],
-        "p_read_ids": [p.last_read_message_id for p in changed],
-        "p_read_seqs": [p.last_read_seq for p in changed],
-        "event_id": staged["id"],
-        "topic": staged["topic"],
-        "payload": staged["payload"],
-        "occurred_at": staged["occurred_at"],
-    }
-
-
-async def append_one(
-    connection: AsyncConnection | Any,
-    message: Message,
-    changed: Sequence[Participant],
-    event: DomainEvent,
-) -> int:
-    """Run APPEND_MESSAGE_PG on `connection` (a connection or a session): the new number."""
-    async with translate_errors():
-        seq = await connection.scalar(APPEND_MESSAGE_PG, append_params(message, changed, event))
-    if seq is None:
-        raise ConversationNotFoundError("The conversation was not found.")
-    return int(seq)
 
 
 @dataclass(slots=True)

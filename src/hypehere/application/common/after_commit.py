@@ -1,19 +1,17 @@
-"""Run actions after the session's transaction commits (SQLAlchemy session events).
+"""The after-commit actions of a unit of work, shared by its adapters (SQL and in-memory) so
+both keep the same promises (see `UnitOfWork.after_commit`).
 
-Actions registered while a transaction is open run once it commits (dropped on rollback).
-They run in a background task chained per event loop, so pushes keep their order across
-transactions and a slow broker never delays the request that committed."""
+Actions registered while a transaction is open wait for its commit (dropped on rollback).
+Committed actions run in a background task chained per event loop: they keep their order
+across transactions and a slow broker never delays the request that committed."""
 
 from __future__ import annotations
 
 import asyncio
 import weakref
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 import structlog
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncSession
 
 logger = structlog.get_logger(__name__)
 
@@ -44,26 +42,22 @@ def _run_in_order(actions: list[Action]) -> None:
     task.add_done_callback(_running.discard)
 
 
-class SqlAfterCommit:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-        self._pending: list[Action] = []
-        self._listening = False
+class AfterCommitActions:
+    """The actions registered in one unit of work's open transaction."""
 
-    def call(self, action: Action) -> None:
-        if not self._listening:
-            sync_session = self._session.sync_session
-            event.listen(sync_session, "after_commit", self._committed)
-            event.listen(sync_session, "after_rollback", self._rolled_back)
-            self._listening = True
+    def __init__(self) -> None:
+        self._pending: list[Action] = []
+
+    def add(self, action: Action) -> None:
         self._pending.append(action)
 
-    def _committed(self, _session: Any) -> None:
+    def committed(self) -> None:
+        """The transaction committed: schedule its actions (in order, after earlier ones)."""
         actions, self._pending = self._pending, []
         if actions:
             _run_in_order(actions)
 
-    def _rolled_back(self, _session: Any) -> None:
+    def rolled_back(self) -> None:
         self._pending = []
 
 

@@ -1,5 +1,6 @@
 """Chat tables: 1:1 conversations, participants, messages; open rooms, members,
-restrictions (kicks and bans) and room messages. Only the chat module writes them."""
+restrictions (kicks and bans) and room messages. Private to `adapters/sql/chat/`: only the
+chat module reads and writes them."""
 
 from __future__ import annotations
 
