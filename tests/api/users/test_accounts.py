@@ -8,8 +8,11 @@ from typing import Any
 import pytest
 
 from hypehere.adapters.memory.clock import FixedClock
+from hypehere.application.moderation.lift_suspensions import (
+    LiftSuspensions,
+    LiftSuspensionsCommand,
+)
 from hypehere.application.users.create_admin import CreateAdmin, CreateAdminCommand
-from hypehere.application.users.lift_suspensions import LiftSuspensions
 from hypehere.application.users.purge_deleted_accounts import PurgeDeletedAccounts
 from hypehere.bootstrap.settings import Settings
 from tests.api.helpers import (
@@ -116,9 +119,9 @@ async def test_lift_suspensions_job(
             json={"days": days},
         )
         assert response.status_code == 200
-    assert (await run_use_case(LiftSuspensions)).lifted == 0
+    assert (await run_use_case(LiftSuspensions, LiftSuspensionsCommand())).lifted == 0
     clock.advance(days=1, minutes=1)
-    assert (await run_use_case(LiftSuspensions)).lifted == 1
+    assert (await run_use_case(LiftSuspensions, LiftSuspensionsCommand())).lifted == 1
     login = await client.post(
         f"{API}/auth/login", json={"email": short["email"], "password": DEFAULT_PASSWORD}
     )

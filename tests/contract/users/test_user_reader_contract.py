@@ -1,4 +1,5 @@
-"""UserReader contract (profiles, lists with cursors, partners): memory, SQLite, Postgres."""
+"""UserReader contract (profiles, lists with cursors, partner candidates): memory, SQLite,
+Postgres."""
 
 from __future__ import annotations
 
@@ -6,7 +7,13 @@ from datetime import timedelta
 
 import pytest
 
+from hypehere.adapters.memory.clock import FixedClock
+from hypehere.application.common.actor import Actor
+from hypehere.application.users.suggest_partners import SuggestPartners
+from hypehere.domain.shared.languages import CefrLevel
 from hypehere.domain.shared.pagination import InvalidCursorError, PageRequest
+from hypehere.domain.users.model import TargetLanguage
+from hypehere.domain.users.partners import PartnerSeeker
 from tests.contract.users.base import OnMemory, OnPostgres, OnSqlite
 from tests.contract.users.world import NOW, UsersWorld
 
@@ -82,7 +89,90 @@ class UserReaderContract:
         with pytest.raises(InvalidCursorError):
             await world.reader.followers(star.id, None, PageRequest(limit=2, cursor=(1, 2)))
 
+    async def test_partner_candidates_selection(self, world: UsersWorld) -> None:
+        me = await world.add_user("me", native="ko", targets=(("en", "B1"), ("ja", "A1")))
+        recent = await world.add_user("recent", native="en", targets=(("es", "A2"), ("ko", "C1")))
+        older = await world.add_user(
+            "older", native="ja", targets=(("ko", "A1"),), active_days_ago=3
+        )
+        never = await world.add_user(
+            "never", native="en", targets=(("ko", "B2"),), active_days_ago=None
+        )
+        follows_me = await world.add_user(
+            "fan", native="en", targets=(("ko", "A2"),), active_days_ago=1
+        )
+        await world.add_user("nokorean", native="en", targets=(("es", "A1"),))
+        await world.add_user("korean", native="ko", targets=(("en", "B1"),))
+        await world.add_user("spanish", native="es", targets=(("ko", "B1"),))
+        followed = await world.add_user("followed", native="en", targets=(("ko", "B1"),))
+        blocker = await world.add_user("blocker", native="en", targets=(("ko", "B1"),))
+        blocked = await world.add_user("blocked", native="en", targets=(("ko", "B1"),))
+        hidden = await world.add_user("hidden", native="en", targets=(("ko", "B1"),))
+        suspended = await world.add_user("suspended", native="en", targets=(("ko", "B1"),))
+        hidden.deactivate(NOW)
+        suspended.suspend(NOW + timedelta(days=1), None, NOW)
+        await world.users.save(hidden)
+        await world.users.save(suspended)
+        await world.graph.follow(me.id, followed.id, NOW)
+        await world.graph.follow(follows_me.id, me.id, NOW)
+        await world.graph.block(blocker.id, me.id, NOW)
+        await world.graph.block(me.id, blocked.id, NOW)
+        await world.commit()
+        seeker = PartnerSeeker(
+            user_id=me.id,
+            native_language="ko",
+            target_languages=(
+                TargetLanguage("en", CefrLevel.B1),
+                TargetLanguage("ja", CefrLevel.A1),
+            ),
+        )
+        candidates = await world.reader.partner_candidates(seeker, 10)
+        # the most recently active first, never active last; levels in my native language
+        assert [(c.user_id, c.native_language, c.learning_level) for c in candidates] == [
+            (recent.id, "en", CefrLevel.C1),
+            (follows_me.id, "en", CefrLevel.A2),
+            (older.id, "ja", CefrLevel.A1),
+            (never.id, "en", CefrLevel.B2),
+        ]
+        assert [c.last_active_at for c in candidates] == [
+            NOW,
+            NOW - timedelta(days=1),
+            NOW - timedelta(days=3),
+            None,
+        ]
+        assert [c.user_id for c in await world.reader.partner_candidates(seeker, 2)] == [
+            recent.id,
+            follows_me.id,
+        ]
+        no_targets = PartnerSeeker(user_id=me.id, native_language="ko", target_languages=())
+        assert await world.reader.partner_candidates(no_targets, 10) == []
+
+    async def test_partner_candidates_tie_on_activity_by_id(self, world: UsersWorld) -> None:
+        me = await world.add_user("me", native="ko", targets=(("en", "B1"),))
+        same = [
+            await world.add_user(f"same{i}", native="en", targets=(("ko", "B1"),)) for i in range(3)
+        ]
+        await world.commit()
+        seeker = PartnerSeeker(me.id, "ko", (TargetLanguage("en", CefrLevel.B1),))
+        candidates = await world.reader.partner_candidates(seeker, 10)
+        assert [c.user_id for c in candidates] == sorted((u.id for u in same), reverse=True)
+
+    async def test_profiles_carry_viewer_flags_in_order(self, world: UsersWorld) -> None:
+        me = await world.add_user("me")
+        a = await world.add_user("alice")
+        b = await world.add_user("bob")
+        await world.graph.follow(a.id, me.id, NOW)
+        await world.commit()
+        views = await world.reader.profiles([b.id, "missing", a.id], me.id)
+        assert [v.id for v in views] == [b.id, a.id]
+        assert [(v.is_following, v.is_followed_by, v.is_blocking) for v in views] == [
+            (False, False, False),
+            (False, True, False),
+        ]
+        assert await world.reader.profiles([], me.id) == []
+
     async def test_partners_score_and_pagination(self, world: UsersWorld) -> None:
+        """The whole listing (selection here, ranking in the domain) over each adapter."""
         me = await world.add_user("me", native="ko", targets=(("en", "B1"), ("ja", "A1")))
         en_close = await world.add_user("enclose", native="en", targets=(("ko", "B1"),))
         en_stale = await world.add_user(
@@ -96,12 +186,16 @@ class UserReaderContract:
         await world.graph.follow(me.id, followed.id, NOW)
         await world.graph.block(blocked.id, me.id, NOW)
         await world.commit()
+        suggest = SuggestPartners(world.reader, FixedClock(NOW))
+        actor = Actor(user_id=me.id)
         expected = [en_close.id, en_stale.id, en_far.id, ja.id]
-        full = await world.reader.partners(me.id, PageRequest(limit=10), NOW)
+        full = await suggest.execute(actor, PageRequest(limit=10))
         assert [v.id for v in full.items] == expected
+        assert full.next_cursor is None
+        assert all(v.is_following is False for v in full.items)
         seen, cursor = [], None
         while True:
-            page = await world.reader.partners(me.id, PageRequest(limit=1, cursor=cursor), NOW)
+            page = await suggest.execute(actor, PageRequest(limit=1, cursor=cursor))
             seen += [v.id for v in page.items]
             if page.next_cursor is None:
                 break

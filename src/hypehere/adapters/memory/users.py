@@ -7,7 +7,7 @@ import copy
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from hypehere.application.users.ports import AccessClaims, IssuedAccessToken
 from hypehere.application.users.views import (
@@ -26,9 +26,10 @@ from hypehere.domain.users.errors import (
     InvalidEmailError,
 )
 from hypehere.domain.users.model import VISIBLE_STATES, AccountState, RefreshToken, User
+from hypehere.domain.users.partners import PartnerCandidate, PartnerSeeker, is_eligible
 from hypehere.domain.users.rules import normalize_email
 
-_LEVEL_RANK = {"A1": 0, "A2": 1, "B1": 2, "B2": 3, "C1": 4, "C2": 5}
+_EPOCH = datetime.min.replace(tzinfo=UTC)
 
 
 @dataclass
@@ -370,54 +371,37 @@ class InMemoryUserReader:
             is_blocked_by=(user_id, viewer_id) in s.blocks,
         )
 
-    async def partners(self, user_id: str, page: PageRequest, now: datetime) -> Page[ProfileView]:
-        me = self.store.users.get(user_id)
-        if me is None or not me.target_languages:
-            return Page(items=[], next_cursor=None)
-        anchor = now
-        if page.cursor is not None:
-            if len(page.cursor) != 3 or not isinstance(page.cursor[2], str):
-                raise InvalidCursorError("The cursor is not valid")
-            anchor = _parse_time(page.cursor[0])
-        targets = {t.language: (i, t.level.value) for i, t in enumerate(me.target_languages)}
-        scored: list[tuple[int, str, User]] = []
+    async def partner_candidates(self, seeker: PartnerSeeker, limit: int) -> list[PartnerCandidate]:
+        found: list[PartnerCandidate] = []
         for other in self.store.users.values():
-            if other.id == user_id or other.state is not AccountState.ACTIVE:
+            if other.state is not AccountState.ACTIVE or self._hidden(other, seeker.user_id):
                 continue
-            if other.native_language not in targets or self._hidden(other, user_id):
+            if (seeker.user_id, other.id) in self.store.follows:
                 continue
-            if (user_id, other.id) in self.store.follows:
+            level = next(
+                (t.level for t in other.target_languages if t.language == seeker.native_language),
+                None,
+            )
+            if level is None:
                 continue
-            theirs = {t.language: t.level.value for t in other.target_languages}
-            if me.native_language not in theirs:
-                continue
-            position, my_level = targets[other.native_language]
-            diff = abs(_LEVEL_RANK[my_level] - _LEVEL_RANK[theirs[me.native_language]])
-            last = other.last_active_at
-            activity = 0
-            if last is not None:
-                if last >= anchor - timedelta(days=1):
-                    activity = 3
-                elif last >= anchor - timedelta(days=7):
-                    activity = 2
-                elif last >= anchor - timedelta(days=30):
-                    activity = 1
-            score = (5 - position) * 100 + (6 - diff) * 10 + activity
-            scored.append((score, other.id, other))
-        scored.sort(key=lambda r: (r[0], r[1]), reverse=True)
-        if page.cursor is not None:
-            last_score = page.cursor[1]
-            if not isinstance(last_score, int):
-                raise InvalidCursorError("The cursor is not valid")
-            key = (last_score, page.cursor[2])
-            scored = [r for r in scored if (r[0], r[1]) < key]
-        chunk = scored[: page.limit + 1]
-        items = [self._view(r[2], user_id) for r in chunk[: page.limit]]
-        next_cursor = None
-        if len(chunk) > page.limit:
-            last_row = chunk[page.limit - 1]
-            next_cursor = encode_cursor((anchor.isoformat(), last_row[0], last_row[1]))
-        return Page(items=items, next_cursor=next_cursor)
+            candidate = PartnerCandidate(
+                user_id=other.id,
+                native_language=other.native_language,
+                learning_level=level,
+                last_active_at=other.last_active_at,
+            )
+            if is_eligible(seeker, candidate):
+                found.append(candidate)
+        found.sort(
+            key=lambda c: (c.last_active_at is not None, c.last_active_at or _EPOCH, c.user_id),
+            reverse=True,
+        )
+        return found[:limit]
+
+    async def profiles(self, user_ids: Sequence[str], viewer_id: str) -> list[ProfileView]:
+        return [
+            self._view(self.store.users[i], viewer_id) for i in user_ids if i in self.store.users
+        ]
 
 
 class PlainPasswordHasher:

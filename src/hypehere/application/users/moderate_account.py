@@ -1,4 +1,6 @@
-"""Shared shape of the staff account actions (suspend, unsuspend, ban, unban, set role)."""
+"""Shared shape of the admin account changes that stay in the users module (set role).
+
+The moderation actions (suspend, ban, ...) live in `application/moderation/`."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from hypehere.application.users.views import MeView
 from hypehere.domain.shared.clock import Clock
 from hypehere.domain.users.errors import StaffOnlyError, UserNotFoundError
 from hypehere.domain.users.model import User
-from hypehere.domain.users.ports import RefreshTokenRepository, UserRepository
+from hypehere.domain.users.ports import UserRepository
 
 logger = structlog.get_logger(__name__)
 
@@ -29,20 +31,17 @@ def require_staff(actor: Actor, *, admin: bool = False) -> None:
 
 
 class AccountAction:
-    """Load the account, apply `change(user, now)`, save, stage its events; optionally
-    revoke every refresh token (ban, suspension)."""
+    """Load the account, apply `change(user, now)`, save, stage its events."""
 
     def __init__(
         self,
         uow: UnitOfWork,
         users: UserRepository,
-        tokens: RefreshTokenRepository,
         outbox: OutboxWriter,
         clock: Clock,
     ) -> None:
         self._uow = uow
         self._users = users
-        self._tokens = tokens
         self._outbox = outbox
         self.clock = clock
 
@@ -53,7 +52,6 @@ class AccountAction:
         change: Callable[[User, datetime], None],
         *,
         action: str,
-        revoke_tokens: bool = False,
         admin_only: bool = False,
     ) -> MeView:
         require_staff(actor, admin=admin_only)
@@ -64,8 +62,6 @@ class AccountAction:
             now = self.clock.now()
             change(user, now)
             await self._users.save(user)
-            if revoke_tokens:
-                await self._tokens.revoke_all_for_user(user.id, now)
             await stage_events(self._outbox, user)
         logger.info("account_moderated", action=action, user_id=user_id, staff_id=actor.user_id)
         return me_view(user)

@@ -10,6 +10,7 @@ import msgspec
 
 from hypehere.application.users.views import AccountStatus, ProfileView, RelationshipView
 from hypehere.domain.shared.pagination import Page, PageRequest
+from hypehere.domain.users.partners import PartnerCandidate, PartnerSeeker
 
 
 class PasswordHasher(Protocol):
@@ -82,9 +83,18 @@ class UserReader(Protocol):
         """The accounts `user_id` blocks, newest block first."""
         ...
 
-    async def partners(self, user_id: str, page: PageRequest, now: datetime) -> Page[ProfileView]:
-        """Active users whose native language is one of the user's targets and who learn
-        the user's native language; not blocked either way, not already followed."""
+    async def partner_candidates(
+        self, seeker: PartnerSeeker, limit: int
+    ) -> Sequence[PartnerCandidate]:
+        """Selection only (the ranking is `domain/users/partners.py`): active users other
+        than the seeker whose native language is one of the seeker's targets and who learn
+        the seeker's native language (with their level in it); not blocked either way with
+        the seeker, not already followed by the seeker. At most `limit`: the most recently
+        active first (never active last), then by id, descending."""
+        ...
+
+    async def profiles(self, user_ids: Sequence[str], viewer_id: str) -> list[ProfileView]:
+        """These users with the viewer's flags, in the given order (unknown ids left out)."""
         ...
 
     async def relationship(self, viewer_id: str, user_id: str) -> RelationshipView: ...

@@ -12,6 +12,7 @@ from hypehere.bootstrap.providers.infrastructure import (
     HealthProvider,
     broker_cache_providers,
 )
+from hypehere.bootstrap.providers.moderation import ModerationProvider
 from hypehere.bootstrap.providers.notifications import NotificationsProvider
 from hypehere.bootstrap.providers.platform import platform_providers
 from hypehere.bootstrap.providers.ranking import RankingProvider
@@ -31,6 +32,7 @@ def all_providers(settings: Settings) -> list[Provider]:
         RankingProvider(),
         FeedProvider(),
         UsersProvider(),
+        ModerationProvider(),
         RealtimeProvider(),
         ChatProvider(),
         NotificationsProvider(),

@@ -17,19 +17,15 @@ from hypehere.adapters.sql.users.repositories import (
 )
 from hypehere.adapters.validation.email_validator import LibraryEmailValidator
 from hypehere.application.common.auth import AccessTokenVerifier
-from hypehere.application.users.ban_user import BanUser
 from hypehere.application.users.block_user import BlockUser
 from hypehere.application.users.change_password import ChangePassword
-from hypehere.application.users.count_resolved_report import CountResolvedReport
 from hypehere.application.users.create_admin import CreateAdmin
 from hypehere.application.users.deactivate_account import DeactivateAccount
 from hypehere.application.users.follow_user import FollowUser
 from hypehere.application.users.get_me import GetMe
 from hypehere.application.users.get_profile import GetProfile
 from hypehere.application.users.get_relationship import GetRelationship
-from hypehere.application.users.get_report_counts import GetReportCounts
 from hypehere.application.users.get_user_summaries import GetUserSummaries
-from hypehere.application.users.lift_suspensions import LiftSuspensions
 from hypehere.application.users.list_blocks import ListBlocks
 from hypehere.application.users.list_followers import ListFollowers
 from hypehere.application.users.list_following import ListFollowing
@@ -50,12 +46,8 @@ from hypehere.application.users.request_account_deletion import RequestAccountDe
 from hypehere.application.users.sessions import SessionIssuer, TokenPolicy
 from hypehere.application.users.set_user_role import SetUserRole
 from hypehere.application.users.suggest_partners import SuggestPartners
-from hypehere.application.users.suspend_user import SuspendUser
-from hypehere.application.users.unban_user import UnbanUser
 from hypehere.application.users.unblock_user import UnblockUser
-from hypehere.application.users.uncount_dismissed_report import UncountDismissedReport
 from hypehere.application.users.unfollow_user import UnfollowUser
-from hypehere.application.users.unsuspend_user import UnsuspendUser
 from hypehere.application.users.update_me import UpdateMe
 from hypehere.application.users.verify_access_token import VerifyAccessToken
 from hypehere.bootstrap.settings import Settings
@@ -145,16 +137,8 @@ class UsersProvider(Provider):
         GetRelationship,
         GetUserSummaries,
         AccountAction,
-        SuspendUser,
-        UnsuspendUser,
-        BanUser,
-        UnbanUser,
         SetUserRole,
-        LiftSuspensions,
         PurgeDeletedAccounts,
         CreateAdmin,
-        CountResolvedReport,
-        UncountDismissedReport,
-        GetReportCounts,
         scope=Scope.REQUEST,
     )

@@ -81,15 +81,3 @@ class UserCounters(Protocol):
     """Denormalized counters other modules' facts move (`x = x + delta`, never below 0)."""
 
     async def adjust_post_count(self, user_id: str, delta: int) -> None: ...
-
-    async def mark_report(self, user_id: str, report_id: str, at: datetime) -> bool:
-        """Count a resolved report once (+1 report_count); False when already counted."""
-        ...
-
-    async def unmark_report(self, user_id: str, report_id: str) -> bool:
-        """Uncount a report (-1 report_count); False when it was not counted."""
-        ...
-
-    async def report_counts(self, user_id: str, since: datetime) -> tuple[int, int]:
-        """(report_count, reports counted at or after `since`)."""
-        ...

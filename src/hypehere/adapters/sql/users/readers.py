@@ -6,21 +6,22 @@ target languages; never one query per row."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, exists, literal, not_, or_, select
+from sqlalchemy import and_, exists, literal, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.errors import translate_errors
 from hypehere.adapters.sql.users.tables import blocks_t, follows_t, langs_t, users_t
 from hypehere.application.users.views import ProfileView, RelationshipView, TargetLanguageView
 from hypehere.domain.shared.clock import ensure_utc
+from hypehere.domain.shared.languages import CefrLevel
 from hypehere.domain.shared.pagination import InvalidCursorError, Page, PageRequest, encode_cursor
 from hypehere.domain.users.model import VISIBLE_STATES, AccountState
+from hypehere.domain.users.partners import PartnerCandidate, PartnerSeeker
 
 _VISIBLE = [state.value for state in VISIBLE_STATES]
-_LEVEL_RANK = {"A1": 0, "A2": 1, "B1": 2, "B2": 3, "C1": 4, "C2": 5}
 
 
 def _follows(follower: Any, followee: Any) -> Any:
@@ -236,85 +237,61 @@ class SqlUserReader:
             is_blocked_by=bool(row.is_blocked_by),
         )
 
-    async def partners(self, user_id: str, page: PageRequest, now: datetime) -> Page[ProfileView]:
-        """Score = language fit (my earlier targets first) * 100 + level fit (their level in
-        my native language close to mine in theirs) * 10 + recent activity (0-3)."""
-        async with translate_errors():
-            me = (
-                await self._session.execute(
-                    select(users_t.c.native_language).where(users_t.c.id == user_id)
-                )
-            ).first()
-            if me is None:
-                return Page(items=[], next_cursor=None)
-            my_targets = (
-                await self._session.execute(
-                    select(langs_t.c.language, langs_t.c.level, langs_t.c.position)
-                    .where(langs_t.c.user_id == user_id)
-                    .order_by(langs_t.c.position)
-                )
-            ).all()
-        if not my_targets:
-            return Page(items=[], next_cursor=None)
-        anchor = now
-        if page.cursor is not None:
-            if len(page.cursor) != 3 or not isinstance(page.cursor[2], str):
-                raise InvalidCursorError("The cursor is not valid")
-            anchor = _parse_time(page.cursor[0])
-        native = me.native_language
-        their_level = (
-            select(langs_t.c.level)
-            .where(langs_t.c.user_id == users_t.c.id, langs_t.c.language == native)
-            .scalar_subquery()
-        )
-        lang_fit = case(
-            *[
-                (users_t.c.native_language == t.language, 5 - index)
-                for index, t in enumerate(my_targets)
-            ],
-            else_=0,
-        )
-        my_rank = case(
-            *[
-                (users_t.c.native_language == t.language, _LEVEL_RANK.get(t.level, 0))
-                for t in my_targets
-            ],
-            else_=0,
-        )
-        their_rank = case(
-            *[(their_level == level, rank) for level, rank in _LEVEL_RANK.items()], else_=0
-        )
-        diff = my_rank - their_rank
-        level_fit = 6 - case((diff < 0, -diff), else_=diff)
-        last_active = users_t.c.last_active_at
-        activity = case(
-            (last_active >= anchor - timedelta(days=1), 3),
-            (last_active >= anchor - timedelta(days=7), 2),
-            (last_active >= anchor - timedelta(days=30), 1),
-            else_=0,
-        )
-        score = lang_fit * 100 + level_fit * 10 + activity
-        query = self._base(user_id, score.label("score")).where(
-            users_t.c.id != user_id,
-            users_t.c.state == AccountState.ACTIVE.value,
-            users_t.c.native_language.in_([t.language for t in my_targets]),
-            exists().where(langs_t.c.user_id == users_t.c.id, langs_t.c.language == native),
-            _not_blocked_with(user_id),
-            not_(_follows(user_id, users_t.c.id)),
-        )
-        if page.cursor is not None:
-            last_score, last_id = page.cursor[1], page.cursor[2]
-            if not isinstance(last_score, int):
-                raise InvalidCursorError("The cursor is not valid")
-            query = query.where(
-                or_(score < last_score, and_(score == last_score, users_t.c.id < last_id))
+    async def partner_candidates(self, seeker: PartnerSeeker, limit: int) -> list[PartnerCandidate]:
+        """One statement: the seeker's language pairs, minus blocks either way and the
+        accounts the seeker follows; the ranking is the domain's (`rank_partners`)."""
+        targets = [t.language for t in seeker.target_languages]
+        if not targets:
+            return []
+        learns = langs_t.alias("learns")
+        query = (
+            select(
+                users_t.c.id,
+                users_t.c.native_language,
+                learns.c.level,
+                users_t.c.last_active_at,
             )
-        query = query.order_by(score.desc(), users_t.c.id.desc()).limit(page.limit + 1)
+            .select_from(
+                users_t.join(
+                    learns,
+                    and_(
+                        learns.c.user_id == users_t.c.id,
+                        learns.c.language == seeker.native_language,
+                    ),
+                )
+            )
+            .where(
+                users_t.c.id != seeker.user_id,
+                users_t.c.state == AccountState.ACTIVE.value,
+                users_t.c.native_language.in_(targets),
+                _not_blocked_with(seeker.user_id),
+                not_(_follows(seeker.user_id, users_t.c.id)),
+            )
+            .order_by(users_t.c.last_active_at.desc().nulls_last(), users_t.c.id.desc())
+            .limit(limit)
+        )
         async with translate_errors():
             rows = (await self._session.execute(query)).all()
-            views = await self._views(rows[: page.limit], user_id)
-        next_cursor = None
-        if len(rows) > page.limit:
-            last = rows[page.limit - 1]
-            next_cursor = encode_cursor((anchor.isoformat(), int(last.score), last.id))
-        return Page(items=views, next_cursor=next_cursor)
+        return [
+            PartnerCandidate(
+                user_id=row.id,
+                native_language=row.native_language,
+                learning_level=CefrLevel(row.level),
+                last_active_at=None
+                if row.last_active_at is None
+                else ensure_utc(row.last_active_at),
+            )
+            for row in rows
+        ]
+
+    async def profiles(self, user_ids: Sequence[str], viewer_id: str) -> list[ProfileView]:
+        if not user_ids:
+            return []
+        async with translate_errors():
+            rows = (
+                await self._session.execute(
+                    self._base(viewer_id).where(users_t.c.id.in_(list(user_ids)))
+                )
+            ).all()
+            views = {view.id: view for view in await self._views(rows, viewer_id)}
+        return [views[i] for i in user_ids if i in views]

@@ -1,4 +1,5 @@
-"""`/admin/users/{id}/suspend|unsuspend|ban|unban|role` (staff only; role: admins)."""
+"""`/admin/users/{id}/suspend|unsuspend|ban|unban` (staff; the moderation module's use
+cases) and `/admin/users/{id}/role` (admins; the users module's)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,11 @@ from litestar import Controller, post
 from litestar.status_codes import HTTP_200_OK
 
 from hypehere.application.common.actor import Actor
-from hypehere.application.users.ban_user import BanUser, BanUserCommand
+from hypehere.application.moderation.ban_user import BanUser, BanUserCommand
+from hypehere.application.moderation.suspend_user import SuspendUser, SuspendUserCommand
+from hypehere.application.moderation.unban_user import UnbanUser, UnbanUserCommand
+from hypehere.application.moderation.unsuspend_user import UnsuspendUser, UnsuspendUserCommand
 from hypehere.application.users.set_user_role import SetUserRole
-from hypehere.application.users.suspend_user import SuspendUser, SuspendUserCommand
-from hypehere.application.users.unban_user import UnbanUser
-from hypehere.application.users.unsuspend_user import UnsuspendUser
 from hypehere.entrypoints.http.users.schemas import MeOut
 
 Reason = Annotated[str, msgspec.Meta(max_length=2000)]
@@ -46,14 +47,14 @@ class AdminUsersController(Controller):
         self, user_id: str, actor: Actor, data: SuspendIn, uc: FromDishka[SuspendUser]
     ) -> MeOut:
         cmd = SuspendUserCommand(
-            user_id=user_id, days=data.days, until=data.until, reason=data.reason
+            actor=actor, user_id=user_id, days=data.days, until=data.until, reason=data.reason
         )
-        return MeOut.of(await uc.execute(actor, cmd))
+        return MeOut.of(await uc.execute(cmd))
 
     @post("/{user_id:str}/unsuspend", status_code=HTTP_200_OK)
     @inject
     async def unsuspend(self, user_id: str, actor: Actor, uc: FromDishka[UnsuspendUser]) -> MeOut:
-        return MeOut.of(await uc.execute(actor, user_id))
+        return MeOut.of(await uc.execute(UnsuspendUserCommand(actor=actor, user_id=user_id)))
 
     @post("/{user_id:str}/ban", status_code=HTTP_200_OK)
     @inject
@@ -61,12 +62,13 @@ class AdminUsersController(Controller):
         self, user_id: str, actor: Actor, uc: FromDishka[BanUser], data: BanIn | None = None
     ) -> MeOut:
         reason = data.reason if data else None
-        return MeOut.of(await uc.execute(actor, BanUserCommand(user_id=user_id, reason=reason)))
+        cmd = BanUserCommand(actor=actor, user_id=user_id, reason=reason)
+        return MeOut.of(await uc.execute(cmd))
 
     @post("/{user_id:str}/unban", status_code=HTTP_200_OK)
     @inject
     async def unban(self, user_id: str, actor: Actor, uc: FromDishka[UnbanUser]) -> MeOut:
-        return MeOut.of(await uc.execute(actor, user_id))
+        return MeOut.of(await uc.execute(UnbanUserCommand(actor=actor, user_id=user_id)))
 
     @post("/{user_id:str}/role", status_code=HTTP_200_OK)
     @inject

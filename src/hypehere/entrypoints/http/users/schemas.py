@@ -7,6 +7,7 @@ from typing import Annotated
 
 import msgspec
 
+from hypehere.application.moderation.views import AccountView
 from hypehere.application.users.views import MeView, ProfileView, SessionResult, TokenPair
 
 # Generous structural bounds (oversized input -> 422 naming the field); the domain rules
@@ -136,7 +137,8 @@ class MeOut(msgspec.Struct, frozen=True, kw_only=True):
     suspended_until: datetime | None
 
     @classmethod
-    def of(cls, view: MeView) -> MeOut:
+    def of(cls, view: MeView | AccountView) -> MeOut:
+        """The own account (`/users/me`), or the account staff just acted on."""
         return cls(
             id=view.id,
             handle=view.handle,

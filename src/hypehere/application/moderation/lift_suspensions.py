@@ -1,4 +1,5 @@
-"""Job `lift-suspensions`: end every suspension whose time has passed."""
+"""Job `lift-suspensions`: end every suspension whose time has passed, in batches (one
+transaction per batch)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,17 @@ import structlog
 
 from hypehere.application.common.outbox import OutboxWriter
 from hypehere.application.common.uow import UnitOfWork
-from hypehere.application.users.events import stage_events
+from hypehere.application.moderation.account_action import stage_events
+from hypehere.application.moderation.ports import ModeratedAccounts
 from hypehere.domain.shared.clock import Clock
-from hypehere.domain.users.ports import UserRepository
 
 logger = structlog.get_logger(__name__)
 
 BATCH = 200
+
+
+class LiftSuspensionsCommand(msgspec.Struct, frozen=True, kw_only=True):
+    batch_size: int = BATCH
 
 
 class LiftSuspensionsResult(msgspec.Struct, frozen=True):
@@ -22,26 +27,26 @@ class LiftSuspensionsResult(msgspec.Struct, frozen=True):
 
 class LiftSuspensions:
     def __init__(
-        self, uow: UnitOfWork, users: UserRepository, outbox: OutboxWriter, clock: Clock
+        self, uow: UnitOfWork, accounts: ModeratedAccounts, outbox: OutboxWriter, clock: Clock
     ) -> None:
         self._uow = uow
-        self._users = users
+        self._accounts = accounts
         self._outbox = outbox
         self._clock = clock
 
-    async def execute(self) -> LiftSuspensionsResult:
+    async def execute(self, cmd: LiftSuspensionsCommand) -> LiftSuspensionsResult:
         lifted = 0
         while True:
             now = self._clock.now()
             async with self._uow:
-                ids = await self._users.suspended_until_before(now, BATCH)
+                ids = await self._accounts.suspended_until_before(now, cmd.batch_size)
                 for user_id in ids:
-                    user = await self._users.get(user_id)
+                    user = await self._accounts.get(user_id)
                     if user is not None and user.lift_expired_suspension(now):
-                        await self._users.save(user)
+                        await self._accounts.save(user)
                         await stage_events(self._outbox, user)
                         lifted += 1
-            if len(ids) < BATCH:
+            if len(ids) < cmd.batch_size:
                 break
         logger.info("suspensions_lifted", count=lifted)
         return LiftSuspensionsResult(lifted=lifted)

@@ -1,4 +1,5 @@
-"""Staff: suspend an account for some days or until a time (it lifts by itself)."""
+"""Staff: suspend an account for some days or until a time (it lifts by itself: at the
+account's next request, and by the `lift-suspensions` job)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ from datetime import datetime, timedelta
 import msgspec
 
 from hypehere.application.common.actor import Actor
-from hypehere.application.users.moderate_account import AccountAction
-from hypehere.application.users.views import MeView
+from hypehere.application.moderation.account_action import AccountAction
+from hypehere.application.moderation.views import AccountView
 from hypehere.domain.shared.errors import InvalidInputError
+
+MAX_SUSPENSION_DAYS = 3650
 
 
 class SuspendUserCommand(msgspec.Struct, frozen=True, kw_only=True):
+    actor: Actor
     user_id: str
     days: int | None = None
     until: datetime | None = None
@@ -23,19 +27,21 @@ class SuspendUser:
     def __init__(self, action: AccountAction) -> None:
         self._action = action
 
-    async def execute(self, actor: Actor, cmd: SuspendUserCommand) -> MeView:
+    async def execute(self, cmd: SuspendUserCommand) -> AccountView:
         if (cmd.days is None) == (cmd.until is None):
             raise InvalidInputError("Give either days or until", field="days")
-        if cmd.days is not None and not 1 <= cmd.days <= 3650:
-            raise InvalidInputError("days must be between 1 and 3650", field="days")
+        if cmd.days is not None and not 1 <= cmd.days <= MAX_SUSPENSION_DAYS:
+            raise InvalidInputError(
+                f"days must be between 1 and {MAX_SUSPENSION_DAYS}", field="days"
+            )
         now = self._action.clock.now()
         until = cmd.until if cmd.until is not None else now + timedelta(days=cmd.days or 0)
         if until.tzinfo is None:
             raise InvalidInputError("until must carry a time zone", field="until")
         return await self._action.run(
-            actor,
+            cmd.actor,
             cmd.user_id,
             lambda user, at: user.suspend(until, cmd.reason, at),
             action="suspend",
-            revoke_tokens=True,
+            end_sessions=True,
         )

@@ -1,16 +1,17 @@
-"""Staff: ban an account for good (revokes its refresh tokens; access tokens stop working at
-the next request)."""
+"""Staff: ban an account for good (ends its sessions; access tokens stop working at the
+next request)."""
 
 from __future__ import annotations
 
 import msgspec
 
 from hypehere.application.common.actor import Actor
-from hypehere.application.users.moderate_account import AccountAction
-from hypehere.application.users.views import MeView
+from hypehere.application.moderation.account_action import AccountAction
+from hypehere.application.moderation.views import AccountView
 
 
 class BanUserCommand(msgspec.Struct, frozen=True, kw_only=True):
+    actor: Actor
     user_id: str
     reason: str | None = None
 
@@ -19,11 +20,11 @@ class BanUser:
     def __init__(self, action: AccountAction) -> None:
         self._action = action
 
-    async def execute(self, actor: Actor, cmd: BanUserCommand) -> MeView:
+    async def execute(self, cmd: BanUserCommand) -> AccountView:
         return await self._action.run(
-            actor,
+            cmd.actor,
             cmd.user_id,
             lambda user, at: user.ban(cmd.reason, at),
             action="ban",
-            revoke_tokens=True,
+            end_sessions=True,
         )

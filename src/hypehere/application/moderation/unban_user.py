@@ -1,0 +1,24 @@
+"""Staff: lift a ban."""
+
+from __future__ import annotations
+
+import msgspec
+
+from hypehere.application.common.actor import Actor
+from hypehere.application.moderation.account_action import AccountAction
+from hypehere.application.moderation.views import AccountView
+
+
+class UnbanUserCommand(msgspec.Struct, frozen=True, kw_only=True):
+    actor: Actor
+    user_id: str
+
+
+class UnbanUser:
+    def __init__(self, action: AccountAction) -> None:
+        self._action = action
+
+    async def execute(self, cmd: UnbanUserCommand) -> AccountView:
+        return await self._action.run(
+            cmd.actor, cmd.user_id, lambda user, at: user.unban(at), action="unban"
+        )
