@@ -16,6 +16,10 @@ logger = structlog.get_logger(__name__)
 BATCH = 200
 
 
+class LiftSuspensionsCommand(msgspec.Struct, frozen=True):
+    batch_size: int = BATCH
+
+
 class LiftSuspensionsResult(msgspec.Struct, frozen=True):
     lifted: int
 
@@ -29,19 +33,19 @@ class LiftSuspensions:
         self._outbox = outbox
         self._clock = clock
 
-    async def execute(self) -> LiftSuspensionsResult:
+    async def execute(self, cmd: LiftSuspensionsCommand) -> LiftSuspensionsResult:
         lifted = 0
         while True:
             now = self._clock.now()
             async with self._uow:
-                ids = await self._users.suspended_until_before(now, BATCH)
+                ids = await self._users.suspended_until_before(now, cmd.batch_size)
                 for user_id in ids:
                     user = await self._users.get(user_id)
                     if user is not None and user.lift_expired_suspension(now):
                         await self._users.save(user)
                         await stage_events(self._outbox, user)
                         lifted += 1
-            if len(ids) < BATCH:
+            if len(ids) < cmd.batch_size:
                 break
         logger.info("suspensions_lifted", count=lifted)
         return LiftSuspensionsResult(lifted=lifted)

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.crypto.argon2_hasher import Argon2PasswordHasher
 from hypehere.adapters.crypto.jwt_codec import JwtAccessTokenCodec
+from hypehere.adapters.modules.users_auth import UsersAccessTokenVerifier
 from hypehere.adapters.sql.users import (
     SqlAccountStatusReader,
     SqlRefreshTokenRepository,
@@ -120,7 +121,7 @@ class UsersProvider(Provider):
     def reader(self, session: AsyncSession) -> UserReader:
         return SqlUserReader(session)
 
-    verifier = provide(VerifyAccessToken, provides=AccessTokenVerifier, scope=Scope.REQUEST)
+    verifier = provide(UsersAccessTokenVerifier, provides=AccessTokenVerifier, scope=Scope.REQUEST)
 
     use_cases = provide_all(
         SessionIssuer,
@@ -156,5 +157,6 @@ class UsersProvider(Provider):
         CountResolvedReport,
         UncountDismissedReport,
         GetReportCounts,
+        VerifyAccessToken,
         scope=Scope.REQUEST,
     )

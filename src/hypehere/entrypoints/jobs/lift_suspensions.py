@@ -7,10 +7,10 @@ from typing import Any
 
 from dishka import AsyncContainer
 
-from hypehere.application.users.lift_suspensions import LiftSuspensions
+from hypehere.application.users.lift_suspensions import LiftSuspensions, LiftSuspensionsCommand
 
 
 async def run(container: AsyncContainer, payload: Mapping[str, Any]) -> None:
     async with container() as request:
         use_case = await request.get(LiftSuspensions)
-        await use_case.execute()
+        await use_case.execute(LiftSuspensionsCommand())
