@@ -22,8 +22,9 @@ from typing import NamedTuple
 from hypehere.application.common.outbox import OutboxHandler
 from hypehere.application.feed.invalidate_feed import FeedInvalidationHandler
 from hypehere.application.notifications import handlers as notifications
-from hypehere.application.search.sync_index import SyncPostToSearch, SyncUserToSearch
-from hypehere.application.users.count_posts import CountCreatedPost, CountDeletedPost
+from hypehere.application.search.sync_post_to_search import SyncPostToSearch
+from hypehere.application.search.sync_user_to_search import SyncUserToSearch
+from hypehere.application.users.adjust_post_count import AdjustPostCount
 
 
 class OutboxRoute(NamedTuple):
@@ -89,6 +90,6 @@ OUTBOX_ROUTES: list[OutboxRoute] = [
     OutboxRoute("users.blocked", "feed.invalidate_on_block", FeedInvalidationHandler),
     OutboxRoute("users.unblocked", "feed.invalidate_on_unblock", FeedInvalidationHandler),
     # --- users: denormalized post_count on the author
-    OutboxRoute("feed.post_created", "users.count_created_post", CountCreatedPost),
-    OutboxRoute("feed.post_deleted", "users.count_deleted_post", CountDeletedPost),
+    OutboxRoute("feed.post_created", "users.count_created_post", AdjustPostCount),
+    OutboxRoute("feed.post_deleted", "users.count_deleted_post", AdjustPostCount),
 ]

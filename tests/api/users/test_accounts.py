@@ -13,7 +13,10 @@ from hypehere.application.moderation.lift_suspensions import (
     LiftSuspensionsCommand,
 )
 from hypehere.application.users.create_admin import CreateAdmin, CreateAdminCommand
-from hypehere.application.users.purge_deleted_accounts import PurgeDeletedAccounts
+from hypehere.application.users.purge_deleted_accounts import (
+    PurgeDeletedAccounts,
+    PurgeDeletedAccountsCommand,
+)
 from hypehere.bootstrap.settings import Settings
 from tests.api.helpers import (
     API,
@@ -196,7 +199,7 @@ async def test_deletion_is_cancelled_by_login_within_grace(
     )
     assert login.status_code == 200 and login.json()["user"]["state"] == "active"
     clock.advance(days=5)
-    assert (await run_use_case(PurgeDeletedAccounts)).purged == 0
+    assert (await run_use_case(PurgeDeletedAccounts, PurgeDeletedAccountsCommand())).purged == 0
 
 
 async def test_deletion_purge_after_grace_period(
@@ -214,9 +217,9 @@ async def test_deletion_purge_after_grace_period(
         await client.post(f"{API}/users/me/delete", headers=auth(user["access_token"]))
     ).status_code == 204
     clock.advance(days=29)
-    assert (await run_use_case(PurgeDeletedAccounts)).purged == 0
+    assert (await run_use_case(PurgeDeletedAccounts, PurgeDeletedAccountsCommand())).purged == 0
     clock.advance(days=1, seconds=1)
-    assert (await run_use_case(PurgeDeletedAccounts)).purged == 1
+    assert (await run_use_case(PurgeDeletedAccounts, PurgeDeletedAccountsCommand())).purged == 1
 
     login = await client.post(
         f"{API}/auth/login", json={"email": user["email"], "password": DEFAULT_PASSWORD}

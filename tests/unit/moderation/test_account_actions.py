@@ -15,7 +15,10 @@ from hypehere.application.moderation.lift_suspensions import (
 from hypehere.application.moderation.suspend_user import SuspendUser, SuspendUserCommand
 from hypehere.application.moderation.unban_user import UnbanUser, UnbanUserCommand
 from hypehere.application.moderation.unsuspend_user import UnsuspendUser, UnsuspendUserCommand
-from hypehere.application.users.verify_access_token import VerifyAccessToken
+from hypehere.application.users.verify_access_token import (
+    VerifyAccessToken,
+    VerifyAccessTokenCommand,
+)
 from hypehere.domain.shared.errors import InvalidInputError
 from hypehere.domain.users.errors import (
     AccountBannedError,
@@ -42,10 +45,12 @@ async def test_suspension_lifts_at_request_time_and_by_job(mod: ModerationKit) -
         )
     verifier = kit.build(VerifyAccessToken)
     with pytest.raises(AccountSuspendedError):
-        await verifier.verify(a.tokens.access_token)
+        await verifier.execute(VerifyAccessTokenCommand(a.tokens.access_token))
     kit.clock.advance(days=1)
     fresh = kit.codec.issue(a.user.id, "member", kit.clock.now()).token
-    await verifier.verify(fresh)  # expired suspension counts as lifted right away
+    await verifier.execute(
+        VerifyAccessTokenCommand(fresh)
+    )  # expired suspension counts as lifted right away
     assert (await mod.build(LiftSuspensions).execute(LiftSuspensionsCommand())).lifted == 1
     assert kit.store.users[a.user.id].state is AccountState.ACTIVE
     assert kit.store.users[b.user.id].state is AccountState.SUSPENDED
@@ -95,7 +100,9 @@ async def test_ban_and_unban(mod: ModerationKit) -> None:
     assert (view.state, view.id, view.email) == ("banned", victim.user.id, victim.user.email)
     assert all(t.revoked_at is not None for t in kit.store.tokens.values())
     with pytest.raises(AccountBannedError):
-        await kit.build(VerifyAccessToken).verify(victim.tokens.access_token)
+        await kit.build(VerifyAccessToken).execute(
+            VerifyAccessTokenCommand(victim.tokens.access_token)
+        )
     view = await mod.build(UnbanUser).execute(UnbanUserCommand(actor=STAFF, user_id=victim.user.id))
     assert view.state == "active"
     assert kit.outbox.topics().count("users.state_changed") == 2

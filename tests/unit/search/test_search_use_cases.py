@@ -12,9 +12,10 @@ from hypehere.adapters.memory.search import InMemorySearchIndex
 from hypehere.adapters.memory.uow import InMemoryUnitOfWork
 from hypehere.application.common.actor import Actor
 from hypehere.application.common.outbox import OutboxMessage
-from hypehere.application.search.reindex import ReindexSearch, ReindexSearchCommand
+from hypehere.application.search.reindex_search import ReindexSearch, ReindexSearchCommand
 from hypehere.application.search.search_content import SearchContent, SearchContentCommand
-from hypehere.application.search.sync_index import SyncPostToSearch, SyncUserToSearch
+from hypehere.application.search.sync_post_to_search import SyncPostToSearch
+from hypehere.application.search.sync_user_to_search import SyncUserToSearch
 from hypehere.application.search.views import AuthorView, PostResult, UserResult
 from hypehere.domain.search import rules
 from hypehere.domain.search.errors import SearchQueryInvalidError, SearchTypeInvalidError

@@ -4,28 +4,39 @@ from __future__ import annotations
 
 import pytest
 
+from hypehere.adapters.modules.users_auth import UsersAccessTokenVerifier
 from hypehere.application.common.actor import Actor, Role
+from hypehere.application.common.auth import AuthenticatedActor
 from hypehere.application.moderation.account_action import AccountAction
 from hypehere.application.moderation.ban_user import BanUser, BanUserCommand
-from hypehere.application.users.block_user import BlockUser
+from hypehere.application.users.block_user import BlockUser, BlockUserCommand
 from hypehere.application.users.change_password import ChangePassword, ChangePasswordCommand
-from hypehere.application.users.follow_user import FollowUser
-from hypehere.application.users.get_profile import GetProfile
-from hypehere.application.users.get_relationship import GetRelationship
-from hypehere.application.users.get_user_summaries import GetUserSummaries
-from hypehere.application.users.list_followers import ListFollowers
+from hypehere.application.users.follow_user import FollowUser, FollowUserCommand
+from hypehere.application.users.get_profile import GetProfile, GetProfileCommand
+from hypehere.application.users.get_relationship import GetRelationship, GetRelationshipCommand
+from hypehere.application.users.get_user_summaries import GetUserSummaries, GetUserSummariesCommand
+from hypehere.application.users.list_followers import ListFollowers, ListFollowersCommand
 from hypehere.application.users.log_in import LogIn, LogInCommand
 from hypehere.application.users.log_out import LogOut, LogOutCommand
-from hypehere.application.users.purge_deleted_accounts import PurgeDeletedAccounts
+from hypehere.application.users.purge_deleted_accounts import (
+    PurgeDeletedAccounts,
+    PurgeDeletedAccountsCommand,
+)
 from hypehere.application.users.refresh_session import RefreshSession, RefreshSessionCommand
 from hypehere.application.users.register_user import TargetLanguageInput
-from hypehere.application.users.request_account_deletion import RequestAccountDeletion
+from hypehere.application.users.request_account_deletion import (
+    RequestAccountDeletion,
+    RequestAccountDeletionCommand,
+)
 from hypehere.application.users.set_user_role import SetUserRole
 from hypehere.application.users.suggest_partners import SuggestPartners
-from hypehere.application.users.unblock_user import UnblockUser
-from hypehere.application.users.unfollow_user import UnfollowUser
+from hypehere.application.users.unblock_user import UnblockUser, UnblockUserCommand
+from hypehere.application.users.unfollow_user import UnfollowUser, UnfollowUserCommand
 from hypehere.application.users.update_me import UpdateMe, UpdateMeCommand
-from hypehere.application.users.verify_access_token import VerifyAccessToken
+from hypehere.application.users.verify_access_token import (
+    VerifyAccessToken,
+    VerifyAccessTokenCommand,
+)
 from hypehere.domain.shared.pagination import PageRequest
 from hypehere.domain.users.errors import (
     AccountBannedError,
@@ -115,21 +126,25 @@ async def test_refresh_expired_and_logged_out(kit: Kit) -> None:
 async def test_verifier_checks_the_current_account_state(kit: Kit) -> None:
     result = await kit.register()
     verifier = kit.build(VerifyAccessToken)
-    authenticated = await verifier.verify(result.tokens.access_token)
+
+    async def verify(token: str) -> AuthenticatedActor:
+        return await UsersAccessTokenVerifier(verifier).verify(token)  # the port's adapter
+
+    authenticated = await verify(result.tokens.access_token)
     assert authenticated.actor.user_id == result.user.id
     assert authenticated.interface_language == "ko"
     staff = Actor(user_id="staff", role=Role.ADMIN)
     await kit.build(SetUserRole).execute(staff, result.user.id, "moderator")
-    assert (await verifier.verify(result.tokens.access_token)).actor.role is Role.MODERATOR
+    assert (await verify(result.tokens.access_token)).actor.role is Role.MODERATOR
     ban = BanUser(AccountAction(kit.uow, kit.users, kit.tokens, kit.outbox, kit.clock))
     await ban.execute(BanUserCommand(actor=staff, user_id=result.user.id))
     with pytest.raises(AccountBannedError):
-        await verifier.verify(result.tokens.access_token)
+        await verify(result.tokens.access_token)
     with pytest.raises(InvalidAccessTokenError):
-        await verifier.verify("garbage")
+        await verify("garbage")
     kit.clock.advance(minutes=16)
     with pytest.raises(InvalidAccessTokenError):
-        await verifier.verify(result.tokens.access_token)
+        await verify(result.tokens.access_token)
 
 
 async def test_set_role_is_admin_only(kit: Kit) -> None:
@@ -144,17 +159,17 @@ async def test_follow_counts_events_and_idempotence(kit: Kit) -> None:
     a = await kit.actor()
     b = await kit.actor()
     follow = kit.build(FollowUser)
-    await follow.execute(a, b.user_id)
-    await follow.execute(a, b.user_id)
+    await follow.execute(FollowUserCommand(a, b.user_id))
+    await follow.execute(FollowUserCommand(a, b.user_id))
     assert kit.store.users[b.user_id].follower_count == 1
     assert kit.store.users[a.user_id].following_count == 1
     assert kit.outbox.topics().count("users.followed") == 1
     with pytest.raises(CannotFollowSelfError):
-        await follow.execute(a, a.user_id)
+        await follow.execute(FollowUserCommand(a, a.user_id))
     with pytest.raises(UserNotFoundError):
-        await follow.execute(a, "missing")
-    await kit.build(UnfollowUser).execute(a, b.user_id)
-    await kit.build(UnfollowUser).execute(a, b.user_id)
+        await follow.execute(FollowUserCommand(a, "missing"))
+    await kit.build(UnfollowUser).execute(UnfollowUserCommand(a, b.user_id))
+    await kit.build(UnfollowUser).execute(UnfollowUserCommand(a, b.user_id))
     assert kit.store.users[b.user_id].follower_count == 0
     assert kit.outbox.topics().count("users.unfollowed") == 1
 
@@ -162,45 +177,49 @@ async def test_follow_counts_events_and_idempotence(kit: Kit) -> None:
 async def test_block_removes_follows_and_hides(kit: Kit) -> None:
     a = await kit.actor()
     b = await kit.actor()
-    await kit.build(FollowUser).execute(a, b.user_id)
-    await kit.build(FollowUser).execute(b, a.user_id)
-    await kit.build(BlockUser).execute(a, b.user_id)
+    await kit.build(FollowUser).execute(FollowUserCommand(a, b.user_id))
+    await kit.build(FollowUser).execute(FollowUserCommand(b, a.user_id))
+    await kit.build(BlockUser).execute(BlockUserCommand(a, b.user_id))
     assert kit.store.follows == {}
     assert kit.store.users[a.user_id].follower_count == 0
     assert kit.outbox.topics().count("users.blocked") == 1
     with pytest.raises(UserNotFoundError):
-        await kit.build(GetProfile).execute(b, a.user_id)
-    seen = await kit.build(GetProfile).execute(a, b.user_id)
+        await kit.build(GetProfile).execute(GetProfileCommand(b, a.user_id))
+    seen = await kit.build(GetProfile).execute(GetProfileCommand(a, b.user_id))
     assert seen.is_blocking is True
     with pytest.raises(UserNotFoundError):
-        await kit.build(FollowUser).execute(b, a.user_id)
-    relationship = await kit.build(GetRelationship).execute(b.user_id, a.user_id)
+        await kit.build(FollowUser).execute(FollowUserCommand(b, a.user_id))
+    relationship = await kit.build(GetRelationship).execute(
+        GetRelationshipCommand(b.user_id, a.user_id)
+    )
     assert relationship.blocked_either_way and relationship.is_blocked_by
-    await kit.build(UnblockUser).execute(a, b.user_id)
-    assert not (await kit.build(GetRelationship).execute(b.user_id, a.user_id)).blocked_either_way
+    await kit.build(UnblockUser).execute(UnblockUserCommand(a, b.user_id))
+    assert not (
+        await kit.build(GetRelationship).execute(GetRelationshipCommand(b.user_id, a.user_id))
+    ).blocked_either_way
 
 
 async def test_list_privacy(kit: Kit) -> None:
     owner = await kit.actor()
     fan = await kit.actor()
     stranger = await kit.actor()
-    await kit.build(FollowUser).execute(fan, owner.user_id)
-    await kit.build(UpdateMe).execute(owner, UpdateMeCommand(show_followers_list="followers"))
+    await kit.build(FollowUser).execute(FollowUserCommand(fan, owner.user_id))
+    await kit.build(UpdateMe).execute(UpdateMeCommand(actor=owner, show_followers_list="followers"))
     listing = kit.build(ListFollowers)
-    page = await listing.execute(fan, owner.user_id, PageRequest.of(10, None))
+    page = await listing.execute(ListFollowersCommand(fan, owner.user_id, limit=10))
     assert [p.id for p in page.items] == [fan.user_id]
-    await listing.execute(owner, owner.user_id, PageRequest.of(10, None))
+    await listing.execute(ListFollowersCommand(owner, owner.user_id, limit=10))
     for viewer in (stranger, None):
         with pytest.raises(ListPrivateError):
-            await listing.execute(viewer, owner.user_id, PageRequest.of(10, None))
+            await listing.execute(ListFollowersCommand(viewer, owner.user_id, limit=10))
 
 
 async def test_update_me_handle_taken_and_event(kit: Kit) -> None:
     a = await kit.actor(email="first@a.com")
     await kit.actor(email="second@a.com")
     with pytest.raises(HandleTakenError):
-        await kit.build(UpdateMe).execute(a, UpdateMeCommand(handle="second"))
-    view = await kit.build(UpdateMe).execute(a, UpdateMeCommand(handle="New_Name", bio="hi"))
+        await kit.build(UpdateMe).execute(UpdateMeCommand(actor=a, handle="second"))
+    view = await kit.build(UpdateMe).execute(UpdateMeCommand(actor=a, handle="New_Name", bio="hi"))
     assert view.handle == "new_name" and view.bio == "hi"
     assert "users.profile_updated" in kit.outbox.topics()
 
@@ -209,8 +228,8 @@ async def test_change_password_revokes_refresh_tokens(kit: Kit) -> None:
     result = await kit.register()
     actor = Actor(user_id=result.user.id)
     with pytest.raises(WrongPasswordError):
-        await kit.build(ChangePassword).execute(actor, ChangePasswordCommand("nope", "new pass 1"))
-    await kit.build(ChangePassword).execute(actor, ChangePasswordCommand(PASSWORD, "new pass 1"))
+        await kit.build(ChangePassword).execute(ChangePasswordCommand(actor, "nope", "new pass 1"))
+    await kit.build(ChangePassword).execute(ChangePasswordCommand(actor, PASSWORD, "new pass 1"))
     assert all(t.revoked_at for t in kit.store.tokens.values())
     assert kit.hasher.check(kit.store.users[actor.user_id].password_hash, "new pass 1")
 
@@ -218,15 +237,19 @@ async def test_change_password_revokes_refresh_tokens(kit: Kit) -> None:
 async def test_deletion_purge_keeps_counts_exact(kit: Kit) -> None:
     leaving = await kit.actor(email="leaving@a.com")
     friend = await kit.actor()
-    await kit.build(FollowUser).execute(leaving, friend.user_id)
-    await kit.build(FollowUser).execute(friend, leaving.user_id)
-    await kit.build(RequestAccountDeletion).execute(leaving)
+    await kit.build(FollowUser).execute(FollowUserCommand(leaving, friend.user_id))
+    await kit.build(FollowUser).execute(FollowUserCommand(friend, leaving.user_id))
+    await kit.build(RequestAccountDeletion).execute(RequestAccountDeletionCommand(leaving))
     with pytest.raises(AccountInactiveError):
-        await kit.build(VerifyAccessToken).verify(
-            kit.codec.issue(leaving.user_id, "member", kit.clock.now()).token
+        await kit.build(VerifyAccessToken).execute(
+            VerifyAccessTokenCommand(
+                kit.codec.issue(leaving.user_id, "member", kit.clock.now()).token
+            )
         )
     kit.clock.advance(days=30)
-    assert (await kit.build(PurgeDeletedAccounts).execute()).purged == 1
+    assert (
+        await kit.build(PurgeDeletedAccounts).execute(PurgeDeletedAccountsCommand())
+    ).purged == 1
     gone = kit.store.users[leaving.user_id]
     assert gone.state is AccountState.DELETED and "leaving" not in gone.email
     assert kit.store.users[friend.user_id].follower_count == 0
@@ -263,7 +286,9 @@ async def test_partners_ranked_by_language_and_level_fit(kit: Kit) -> None:
 async def test_user_summaries_keep_order(kit: Kit) -> None:
     a = await kit.actor()
     b = await kit.actor()
-    views = await kit.build(GetUserSummaries).execute([b.user_id, "missing", a.user_id])
+    views = await kit.build(GetUserSummaries).execute(
+        GetUserSummariesCommand((b.user_id, "missing", a.user_id))
+    )
     assert [v.id for v in views] == [b.user_id, a.user_id]
 
 
@@ -272,7 +297,7 @@ async def test_post_count_handlers(kit: Kit) -> None:
 
     from hypehere.adapters.memory.users import InMemoryUserCounters
     from hypehere.application.common.outbox import OutboxMessage
-    from hypehere.application.users.count_posts import CountCreatedPost, CountDeletedPost
+    from hypehere.application.users.adjust_post_count import AdjustPostCount
 
     author = await kit.actor()
     counters = InMemoryUserCounters(kit.store)
@@ -285,7 +310,7 @@ async def test_post_count_handlers(kit: Kit) -> None:
             occurred_at=datetime(2026, 1, 1, tzinfo=UTC),
         )
 
-    await CountCreatedPost(kit.uow, counters).handle(message("feed.post_created"))
-    await CountCreatedPost(kit.uow, counters).handle(message("feed.post_created"))
-    await CountDeletedPost(kit.uow, counters).handle(message("feed.post_deleted"))
+    await AdjustPostCount(kit.uow, counters).handle(message("feed.post_created"))
+    await AdjustPostCount(kit.uow, counters).handle(message("feed.post_created"))
+    await AdjustPostCount(kit.uow, counters).handle(message("feed.post_deleted"))
     assert kit.store.users[author.user_id].post_count == 1

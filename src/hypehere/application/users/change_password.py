@@ -17,6 +17,7 @@ logger = structlog.get_logger(__name__)
 
 
 class ChangePasswordCommand(msgspec.Struct, frozen=True):
+    actor: Actor
     old_password: str
     new_password: str
 
@@ -36,9 +37,9 @@ class ChangePassword:
         self._hasher = hasher
         self._clock = clock
 
-    async def execute(self, actor: Actor, cmd: ChangePasswordCommand) -> None:
+    async def execute(self, cmd: ChangePasswordCommand) -> None:
         async with self._uow:
-            found = await self._users.get(actor.user_id)
+            found = await self._users.get(cmd.actor.user_id)
         if found is None:
             raise UserNotFoundError("The user was not found")
         if not await self._hasher.verify(found.password_hash, cmd.old_password):
@@ -49,7 +50,7 @@ class ChangePassword:
             raise WeakPasswordError(exc.message, field="new_password") from exc
         new_hash = await self._hasher.hash(cmd.new_password)
         async with self._uow:
-            user = await self._users.get(actor.user_id)
+            user = await self._users.get(cmd.actor.user_id)
             if user is None or user.password_hash != found.password_hash:
                 raise WrongPasswordError("The current password is wrong")
             now = self._clock.now()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import msgspec
+
 from hypehere.application.common.actor import Actor
 from hypehere.application.common.outbox import OutboxWriter
 from hypehere.application.common.uow import UnitOfWork
@@ -9,6 +11,10 @@ from hypehere.application.users.events import stage_events
 from hypehere.domain.shared.clock import Clock
 from hypehere.domain.users.errors import UserNotFoundError
 from hypehere.domain.users.ports import RefreshTokenRepository, UserRepository
+
+
+class DeactivateAccountCommand(msgspec.Struct, frozen=True):
+    actor: Actor
 
 
 class DeactivateAccount:
@@ -26,9 +32,9 @@ class DeactivateAccount:
         self._outbox = outbox
         self._clock = clock
 
-    async def execute(self, actor: Actor) -> None:
+    async def execute(self, cmd: DeactivateAccountCommand) -> None:
         async with self._uow:
-            user = await self._users.get(actor.user_id)
+            user = await self._users.get(cmd.actor.user_id)
             if user is None:
                 raise UserNotFoundError("The user was not found")
             now = self._clock.now()

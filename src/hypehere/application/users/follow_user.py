@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import msgspec
+
 from hypehere.application.common.actor import Actor
 from hypehere.application.common.outbox import OutboxWriter
 from hypehere.application.common.uow import UnitOfWork
@@ -9,6 +11,11 @@ from hypehere.domain.shared.clock import Clock
 from hypehere.domain.users.errors import CannotFollowSelfError, UserNotFoundError
 from hypehere.domain.users.events import UserFollowed
 from hypehere.domain.users.ports import SocialGraph, UserRepository
+
+
+class FollowUserCommand(msgspec.Struct, frozen=True):
+    actor: Actor
+    user_id: str
 
 
 class FollowUser:
@@ -26,19 +33,21 @@ class FollowUser:
         self._outbox = outbox
         self._clock = clock
 
-    async def execute(self, actor: Actor, user_id: str) -> None:
-        if actor.user_id == user_id:
+    async def execute(self, cmd: FollowUserCommand) -> None:
+        if cmd.actor.user_id == cmd.user_id:
             raise CannotFollowSelfError("You cannot follow yourself")
         async with self._uow:
-            target = await self._users.get(user_id)
+            target = await self._users.get(cmd.user_id)
             if (
                 target is None
                 or not target.is_visible
-                or await self._graph.blocked_either_way(actor.user_id, user_id)
+                or await self._graph.blocked_either_way(cmd.actor.user_id, cmd.user_id)
             ):
                 raise UserNotFoundError("The user was not found")
             now = self._clock.now()
-            if await self._graph.follow(actor.user_id, user_id, now):
+            if await self._graph.follow(cmd.actor.user_id, cmd.user_id, now):
                 await self._outbox.add(
-                    UserFollowed(occurred_at=now, follower_id=actor.user_id, followee_id=user_id)
+                    UserFollowed(
+                        occurred_at=now, follower_id=cmd.actor.user_id, followee_id=cmd.user_id
+                    )
                 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import msgspec
+
 from hypehere.application.common.actor import Actor
 from hypehere.application.common.outbox import OutboxWriter
 from hypehere.application.common.uow import UnitOfWork
@@ -13,6 +15,10 @@ from hypehere.domain.users.errors import UserNotFoundError
 from hypehere.domain.users.ports import UserRepository
 
 
+class GetMeCommand(msgspec.Struct, frozen=True):
+    actor: Actor
+
+
 class GetMe:
     def __init__(
         self, uow: UnitOfWork, users: UserRepository, outbox: OutboxWriter, clock: Clock
@@ -22,9 +28,9 @@ class GetMe:
         self._outbox = outbox
         self._clock = clock
 
-    async def execute(self, actor: Actor) -> MeView:
+    async def execute(self, cmd: GetMeCommand) -> MeView:
         async with self._uow:
-            user = await self._users.get(actor.user_id)
+            user = await self._users.get(cmd.actor.user_id)
             if user is None:
                 raise UserNotFoundError("The user was not found")
             if user.lift_expired_suspension(self._clock.now()):

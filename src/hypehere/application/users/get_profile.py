@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import msgspec
+
 from hypehere.application.common.actor import Actor
 from hypehere.application.users.ports import UserReader
 from hypehere.application.users.views import ProfileView
@@ -22,10 +24,15 @@ def visible_to(view: ProfileView | None, viewer: Actor | None) -> ProfileView:
     return view
 
 
+class GetProfileCommand(msgspec.Struct, frozen=True):
+    viewer: Actor | None
+    user_id: str
+
+
 class GetProfile:
     def __init__(self, reader: UserReader) -> None:
         self._reader = reader
 
-    async def execute(self, viewer: Actor | None, user_id: str) -> ProfileView:
-        viewer_id = viewer.user_id if viewer else None
-        return visible_to(await self._reader.profile(user_id, viewer_id), viewer)
+    async def execute(self, cmd: GetProfileCommand) -> ProfileView:
+        viewer_id = cmd.viewer.user_id if cmd.viewer else None
+        return visible_to(await self._reader.profile(cmd.user_id, viewer_id), cmd.viewer)

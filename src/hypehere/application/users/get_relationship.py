@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import msgspec
+
 from hypehere.application.users.ports import UserReader
 from hypehere.application.users.views import RelationshipView
+
+
+class GetRelationshipCommand(msgspec.Struct, frozen=True):
+    viewer_id: str
+    user_id: str
 
 
 class GetRelationship:
@@ -13,5 +20,5 @@ class GetRelationship:
     def __init__(self, reader: UserReader) -> None:
         self._reader = reader
 
-    async def execute(self, viewer_id: str, user_id: str) -> RelationshipView:
-        return await self._reader.relationship(viewer_id, user_id)
+    async def execute(self, cmd: GetRelationshipCommand) -> RelationshipView:
+        return await self._reader.relationship(cmd.viewer_id, cmd.user_id)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import msgspec
 
 from hypehere.application.users.ports import UserReader
 from hypehere.application.users.views import ProfileView
+
+
+class GetUserSummariesCommand(msgspec.Struct, frozen=True):
+    user_ids: tuple[str, ...]
 
 
 class GetUserSummaries:
@@ -14,5 +18,5 @@ class GetUserSummaries:
     def __init__(self, reader: UserReader) -> None:
         self._reader = reader
 
-    async def execute(self, user_ids: Sequence[str]) -> list[ProfileView]:
-        return await self._reader.summaries(user_ids)
+    async def execute(self, cmd: GetUserSummariesCommand) -> list[ProfileView]:
+        return await self._reader.summaries(cmd.user_ids)

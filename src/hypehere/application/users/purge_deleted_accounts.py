@@ -21,6 +21,10 @@ logger = structlog.get_logger(__name__)
 BATCH = 100
 
 
+class PurgeDeletedAccountsCommand(msgspec.Struct, frozen=True):
+    batch_size: int = BATCH
+
+
 class PurgeDeletedAccountsResult(msgspec.Struct, frozen=True):
     purged: int
 
@@ -42,13 +46,13 @@ class PurgeDeletedAccounts:
         self._outbox = outbox
         self._clock = clock
 
-    async def execute(self) -> PurgeDeletedAccountsResult:
+    async def execute(self, cmd: PurgeDeletedAccountsCommand) -> PurgeDeletedAccountsResult:
         purged = 0
         while True:
             now = self._clock.now()
             cutoff = now - timedelta(days=GRACE_PERIOD_DAYS)
             async with self._uow:
-                ids = await self._users.deletion_requested_before(cutoff, BATCH)
+                ids = await self._users.deletion_requested_before(cutoff, cmd.batch_size)
                 for user_id in ids:
                     user = await self._users.get(user_id)
                     if user is None or not user.purge_due(now):
@@ -59,7 +63,7 @@ class PurgeDeletedAccounts:
                     await self._users.save(user)
                     await stage_events(self._outbox, user)
                     purged += 1
-            if len(ids) < BATCH:
+            if len(ids) < cmd.batch_size:
                 break
         logger.info("deleted_accounts_purged", count=purged)
         return PurgeDeletedAccountsResult(purged=purged)

@@ -3,6 +3,8 @@ I log in again before then."""
 
 from __future__ import annotations
 
+import msgspec
+
 from hypehere.application.common.actor import Actor
 from hypehere.application.common.outbox import OutboxWriter
 from hypehere.application.common.uow import UnitOfWork
@@ -10,6 +12,10 @@ from hypehere.application.users.events import stage_events
 from hypehere.domain.shared.clock import Clock
 from hypehere.domain.users.errors import UserNotFoundError
 from hypehere.domain.users.ports import RefreshTokenRepository, UserRepository
+
+
+class RequestAccountDeletionCommand(msgspec.Struct, frozen=True):
+    actor: Actor
 
 
 class RequestAccountDeletion:
@@ -27,9 +33,9 @@ class RequestAccountDeletion:
         self._outbox = outbox
         self._clock = clock
 
-    async def execute(self, actor: Actor) -> None:
+    async def execute(self, cmd: RequestAccountDeletionCommand) -> None:
         async with self._uow:
-            user = await self._users.get(actor.user_id)
+            user = await self._users.get(cmd.actor.user_id)
             if user is None:
                 raise UserNotFoundError("The user was not found")
             now = self._clock.now()

@@ -25,6 +25,7 @@ E = TypeVar("E", ListVisibility, ChatPolicy)
 
 
 class UpdateMeCommand(msgspec.Struct, frozen=True, kw_only=True):
+    actor: Actor
     nickname: str | None = None
     handle: str | None = None
     bio: str | None = None
@@ -55,9 +56,9 @@ class UpdateMe:
         self._outbox = outbox
         self._clock = clock
 
-    async def execute(self, actor: Actor, cmd: UpdateMeCommand) -> MeView:
+    async def execute(self, cmd: UpdateMeCommand) -> MeView:
         async with self._uow:
-            user = await self._users.get(actor.user_id)
+            user = await self._users.get(cmd.actor.user_id)
             if user is None:
                 raise UserNotFoundError("The user was not found")
             if cmd.nickname is not None:

@@ -1,7 +1,10 @@
-"""The `AccessTokenVerifier` every module's auth dependency uses: signature, expiry, and the
-account's current state (one primary-key lookup), so a ban takes effect at the next request."""
+"""Check a bearer token: signature, expiry, and the account's current state (one primary-key
+lookup), so a ban takes effect at the next request. Every module's auth dependency reaches
+it through the `AccessTokenVerifier` port (`adapters/modules/users_auth.py`)."""
 
 from __future__ import annotations
+
+import msgspec
 
 from hypehere.application.common.actor import Actor, Role
 from hypehere.application.common.auth import AuthenticatedActor
@@ -16,6 +19,10 @@ from hypehere.domain.users.errors import (
 from hypehere.domain.users.model import AccountState
 
 
+class VerifyAccessTokenCommand(msgspec.Struct, frozen=True):
+    token: str
+
+
 class VerifyAccessToken:
     def __init__(
         self, codec: AccessTokenCodec, accounts: AccountStatusReader, clock: Clock
@@ -24,9 +31,9 @@ class VerifyAccessToken:
         self._accounts = accounts
         self._clock = clock
 
-    async def verify(self, token: str) -> AuthenticatedActor:
+    async def execute(self, cmd: VerifyAccessTokenCommand) -> AuthenticatedActor:
         now = self._clock.now()
-        claims = self._codec.decode(token, now)
+        claims = self._codec.decode(cmd.token, now)
         status = await self._accounts.status(claims.user_id)
         if status is None:
             raise InvalidAccessTokenError("The access token is not valid")

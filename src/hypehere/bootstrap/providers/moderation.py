@@ -7,7 +7,7 @@ from __future__ import annotations
 from dishka import Provider, Scope, provide, provide_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hypehere.adapters.sql.users import (
+from hypehere.adapters.sql.users.repositories import (
     SqlRefreshTokenRepository,
     SqlUserCounters,
     SqlUserRepository,

@@ -13,7 +13,7 @@ from hypehere.adapters.search.sql import PostgresSearchIndex, SqliteSearchIndex
 from hypehere.adapters.sql.engine import is_sqlite
 from hypehere.adapters.sql.search.readers import SqlSearchResultReader, SqlSearchSource
 from hypehere.application.search.ports import SearchIndex, SearchResultReader, SearchSource
-from hypehere.application.search.reindex import ReindexSearch
+from hypehere.application.search.reindex_search import ReindexSearch
 from hypehere.application.search.search_content import SearchContent
 from hypehere.bootstrap.settings import Settings
 

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.crypto.argon2_hasher import Argon2PasswordHasher
 from hypehere.adapters.crypto.jwt_codec import JwtAccessTokenCodec
+from hypehere.adapters.modules.users_auth import UsersAccessTokenVerifier
 from hypehere.adapters.sql.users.readers import SqlUserReader
 from hypehere.adapters.sql.users.repositories import (
     SqlAccountStatusReader,
@@ -112,7 +113,7 @@ class UsersProvider(Provider):
     def reader(self, session: AsyncSession) -> UserReader:
         return SqlUserReader(session)
 
-    verifier = provide(VerifyAccessToken, provides=AccessTokenVerifier, scope=Scope.REQUEST)
+    verifier = provide(UsersAccessTokenVerifier, provides=AccessTokenVerifier, scope=Scope.REQUEST)
 
     use_cases = provide_all(
         SessionIssuer,
@@ -140,5 +141,6 @@ class UsersProvider(Provider):
         SetUserRole,
         PurgeDeletedAccounts,
         CreateAdmin,
+        VerifyAccessToken,
         scope=Scope.REQUEST,
     )

@@ -7,10 +7,13 @@ from typing import Any
 
 from dishka import AsyncContainer
 
-from hypehere.application.users.purge_deleted_accounts import PurgeDeletedAccounts
+from hypehere.application.users.purge_deleted_accounts import (
+    PurgeDeletedAccounts,
+    PurgeDeletedAccountsCommand,
+)
 
 
 async def run(container: AsyncContainer, payload: Mapping[str, Any]) -> None:
     async with container() as request:
         use_case = await request.get(PurgeDeletedAccounts)
-        await use_case.execute()
+        await use_case.execute(PurgeDeletedAccountsCommand())

@@ -11,7 +11,11 @@ from typing import Any
 import structlog
 from dishka import AsyncContainer
 
-from hypehere.application.search.reindex import INDEXED_KINDS, ReindexSearch, ReindexSearchCommand
+from hypehere.application.search.reindex_search import (
+    INDEXED_KINDS,
+    ReindexSearch,
+    ReindexSearchCommand,
+)
 from hypehere.domain.search.model import SearchKind
 
 log = structlog.get_logger(__name__)

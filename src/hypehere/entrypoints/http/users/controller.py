@@ -9,20 +9,26 @@ from litestar.params import Parameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from hypehere.application.common.actor import Actor
-from hypehere.application.users.block_user import BlockUser
+from hypehere.application.users.block_user import BlockUser, BlockUserCommand
 from hypehere.application.users.change_password import ChangePassword, ChangePasswordCommand
-from hypehere.application.users.deactivate_account import DeactivateAccount
-from hypehere.application.users.follow_user import FollowUser
-from hypehere.application.users.get_me import GetMe
-from hypehere.application.users.get_profile import GetProfile
-from hypehere.application.users.list_blocks import ListBlocks
-from hypehere.application.users.list_followers import ListFollowers
-from hypehere.application.users.list_following import ListFollowing
+from hypehere.application.users.deactivate_account import (
+    DeactivateAccount,
+    DeactivateAccountCommand,
+)
+from hypehere.application.users.follow_user import FollowUser, FollowUserCommand
+from hypehere.application.users.get_me import GetMe, GetMeCommand
+from hypehere.application.users.get_profile import GetProfile, GetProfileCommand
+from hypehere.application.users.list_blocks import ListBlocks, ListBlocksCommand
+from hypehere.application.users.list_followers import ListFollowers, ListFollowersCommand
+from hypehere.application.users.list_following import ListFollowing, ListFollowingCommand
 from hypehere.application.users.register_user import TargetLanguageInput
-from hypehere.application.users.request_account_deletion import RequestAccountDeletion
+from hypehere.application.users.request_account_deletion import (
+    RequestAccountDeletion,
+    RequestAccountDeletionCommand,
+)
 from hypehere.application.users.suggest_partners import SuggestPartners
-from hypehere.application.users.unblock_user import UnblockUser
-from hypehere.application.users.unfollow_user import UnfollowUser
+from hypehere.application.users.unblock_user import UnblockUser, UnblockUserCommand
+from hypehere.application.users.unfollow_user import UnfollowUser, UnfollowUserCommand
 from hypehere.application.users.update_me import UpdateMe, UpdateMeCommand
 from hypehere.application.users.views import ProfileView
 from hypehere.domain.shared.pagination import Page, PageRequest
@@ -49,15 +55,15 @@ class UsersController(Controller):
     @get("/me")
     @inject
     async def get_me(self, actor: Actor, uc: FromDishka[GetMe]) -> MeOut:
-        return MeOut.of(await uc.execute(actor))
+        return MeOut.of(await uc.execute(GetMeCommand(actor)))
 
     @patch("/me")
     @inject
     async def update_me(self, actor: Actor, data: UpdateMeIn, uc: FromDishka[UpdateMe]) -> MeOut:
         privacy = data.privacy
         view = await uc.execute(
-            actor,
             UpdateMeCommand(
+                actor=actor,
                 nickname=data.nickname,
                 handle=data.handle,
                 bio=data.bio,
@@ -83,17 +89,17 @@ class UsersController(Controller):
     async def change_password(
         self, actor: Actor, data: ChangePasswordIn, uc: FromDishka[ChangePassword]
     ) -> None:
-        await uc.execute(actor, ChangePasswordCommand(data.old_password, data.new_password))
+        await uc.execute(ChangePasswordCommand(actor, data.old_password, data.new_password))
 
     @post("/me/deactivate", status_code=HTTP_204_NO_CONTENT)
     @inject
     async def deactivate(self, actor: Actor, uc: FromDishka[DeactivateAccount]) -> None:
-        await uc.execute(actor)
+        await uc.execute(DeactivateAccountCommand(actor))
 
     @post("/me/delete", status_code=HTTP_204_NO_CONTENT)
     @inject
     async def delete_account(self, actor: Actor, uc: FromDishka[RequestAccountDeletion]) -> None:
-        await uc.execute(actor)
+        await uc.execute(RequestAccountDeletionCommand(actor))
 
     @get("/me/blocks")
     @inject
@@ -104,7 +110,7 @@ class UsersController(Controller):
         limit: int | None = Limit,
         cursor: str | None = Cursor,
     ) -> UserPageOut:
-        return page_out(await uc.execute(actor, PageRequest.of(limit, cursor)))
+        return page_out(await uc.execute(ListBlocksCommand(actor, limit, cursor)))
 
     @get("/partners")
     @inject
@@ -122,7 +128,7 @@ class UsersController(Controller):
     async def profile(
         self, user_id: str, maybe_actor: Actor | None, uc: FromDishka[GetProfile]
     ) -> UserOut:
-        return UserOut.of(await uc.execute(maybe_actor, user_id))
+        return UserOut.of(await uc.execute(GetProfileCommand(maybe_actor, user_id)))
 
     @get("/{user_id:str}/followers")
     @inject
@@ -134,7 +140,7 @@ class UsersController(Controller):
         limit: int | None = Limit,
         cursor: str | None = Cursor,
     ) -> UserPageOut:
-        return page_out(await uc.execute(maybe_actor, user_id, PageRequest.of(limit, cursor)))
+        return page_out(await uc.execute(ListFollowersCommand(maybe_actor, user_id, limit, cursor)))
 
     @get("/{user_id:str}/following")
     @inject
@@ -146,24 +152,24 @@ class UsersController(Controller):
         limit: int | None = Limit,
         cursor: str | None = Cursor,
     ) -> UserPageOut:
-        return page_out(await uc.execute(maybe_actor, user_id, PageRequest.of(limit, cursor)))
+        return page_out(await uc.execute(ListFollowingCommand(maybe_actor, user_id, limit, cursor)))
 
     @put("/{user_id:str}/follow", status_code=HTTP_204_NO_CONTENT)
     @inject
     async def follow(self, user_id: str, actor: Actor, uc: FromDishka[FollowUser]) -> None:
-        await uc.execute(actor, user_id)
+        await uc.execute(FollowUserCommand(actor, user_id))
 
     @delete("/{user_id:str}/follow", status_code=HTTP_204_NO_CONTENT)
     @inject
     async def unfollow(self, user_id: str, actor: Actor, uc: FromDishka[UnfollowUser]) -> None:
-        await uc.execute(actor, user_id)
+        await uc.execute(UnfollowUserCommand(actor, user_id))
 
     @put("/{user_id:str}/block", status_code=HTTP_204_NO_CONTENT)
     @inject
     async def block(self, user_id: str, actor: Actor, uc: FromDishka[BlockUser]) -> None:
-        await uc.execute(actor, user_id)
+        await uc.execute(BlockUserCommand(actor, user_id))
 
     @delete("/{user_id:str}/block", status_code=HTTP_204_NO_CONTENT)
     @inject
     async def unblock(self, user_id: str, actor: Actor, uc: FromDishka[UnblockUser]) -> None:
-        await uc.execute(actor, user_id)
+        await uc.execute(UnblockUserCommand(actor, user_id))
