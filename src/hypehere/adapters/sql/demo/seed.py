@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import structlog
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 
 from hypehere.adapters.sql.demo.community import DEMO_EMAIL, generate_community
 from hypehere.adapters.sql.engine import create_engine
@@ -24,7 +24,7 @@ from hypehere.adapters.sql.feed.bulk import (
     load_posts,
 )
 from hypehere.adapters.sql.users.bulk import load_follows, load_user_languages, load_users
-from hypehere.adapters.sql.users.queries import users_with_email_like
+from hypehere.adapters.sql.users.queries import count_users_with_email_like
 
 log = structlog.get_logger(__name__)
 
@@ -56,11 +56,7 @@ async def load_demo_community(
     engine = create_engine(database_url)
     try:
         async with engine.begin() as conn:
-            taken = await conn.scalar(
-                select(func.count()).select_from(
-                    users_with_email_like(DEMO_EMAIL_PATTERN).subquery()
-                )
-            )
+            taken = await conn.scalar(count_users_with_email_like(DEMO_EMAIL_PATTERN))
             if taken:
                 raise SystemExit(
                     f"seed-demo: {taken} demo users already exist; use a fresh database"

@@ -6,18 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Exists, Table, TableClause, column, exists, table
+from sqlalchemy import Exists, Table, exists
 
-from hypehere.adapters.sql.feed.tables import PostLikeRow, PostRow
+from hypehere.adapters.sql.feed.common import post_likes, posts
+from hypehere.adapters.sql.read_handle import read_handle
 
-
-def _read_handle(source: Table) -> TableClause:
-    return table(source.name, *(column(c.name, c.type) for c in source.columns))
-
-
-public_posts: TableClause = _read_handle(PostRow.__table__)  # type: ignore[attr-defined]
+public_posts: Table = read_handle(posts)
 """`posts`, every column (removed posts included: filter on `removed_at`)."""
-_post_likes: TableClause = _read_handle(PostLikeRow.__table__)  # type: ignore[attr-defined]
+_post_likes: Table = read_handle(post_likes)
 
 
 def post_liked_by(post_id: Any, user_id: Any) -> Exists:

@@ -4,8 +4,9 @@ Other SQL packages never import the users tables (import-linter forbids it); the
 these read handles and conditions instead, so a feed page, a notification fan-out or a
 conversation list stays one statement.
 
-The handles are lightweight `TableClause`s over the same tables: they render exactly the
-SQL the tables would (`FROM users`, `users.handle`), carry the column types (so datetimes
+The handles are `Table` objects of the same names in a metadata of their own (so alembic
+and `create_all` never see them): they render exactly the SQL the real tables would (`FROM
+users`, `users.handle`, operands in the same order), carry the column types (so datetimes
 come back as UTC), and expose only the columns other modules may read (no email, no
 password hash). They are for SELECTs: only the users module writes these tables.
 
@@ -14,35 +15,23 @@ the caller's rows (`blocked_either_way(bindparam("sender"), participants.c.user_
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import (
-    ColumnClause,
     ColumnElement,
     Exists,
     Select,
     Table,
-    TableClause,
     and_,
-    column,
     exists,
+    func,
     or_,
     select,
-    table,
 )
 
+from hypehere.adapters.sql.read_handle import read_handle
 from hypehere.adapters.sql.users.tables import blocks_t, follows_t, langs_t, users_t
-
-
-def _read_handle(source: Table, names: Sequence[str] | None = None) -> TableClause:
-    """A `TableClause` named like `source` with (some of) its typed columns, in table order."""
-    wanted = set(names) if names is not None else None
-    return table(
-        source.name,
-        *(column(c.name, c.type) for c in source.columns if wanted is None or c.name in wanted),
-    )
-
 
 # The columns of `users` other modules may read (a profile as the public sees it, the
 # account state for visibility, and the chat settings other users' messages depend on).
@@ -62,13 +51,13 @@ PUBLIC_USER_COLUMNS = (
     "created_at",
 )
 
-public_users: TableClause = _read_handle(users_t, PUBLIC_USER_COLUMNS)
+public_users: Table = read_handle(users_t, PUBLIC_USER_COLUMNS)
 """`users`, public columns only (see `PUBLIC_USER_COLUMNS`)."""
-follow_edges: TableClause = _read_handle(follows_t)
+follow_edges: Table = read_handle(follows_t)
 """`follows`: follower_id, followee_id, created_at."""
-block_edges: TableClause = _read_handle(blocks_t)
+block_edges: Table = read_handle(blocks_t)
 """`blocks`: blocker_id, blocked_id, created_at."""
-user_languages: TableClause = _read_handle(langs_t)
+user_languages: Table = read_handle(langs_t)
 """`user_target_languages`: user_id, language, level, position."""
 
 # Account states nobody else sees (domain.users: only active and suspended are visible).
@@ -76,14 +65,14 @@ HIDDEN_STATES = ("deactivated", "deletion_requested", "deleted", "banned")
 VISIBLE_STATES = ("active", "suspended")
 
 
-def public_user_columns(source: Any = public_users) -> list[ColumnClause[Any]]:
+def public_user_columns(source: Any = public_users) -> list[Any]:
     """id, handle, nickname, avatar_url, state of `public_users` (or of an alias of it,
     e.g. `public_users.alias("other_user")`), to render a person next to something."""
     c = source.c
     return [c.id, c.handle, c.nickname, c.avatar_url, c.state]
 
 
-def chat_settings_columns(source: Any = public_users) -> list[ColumnClause[Any]]:
+def chat_settings_columns(source: Any = public_users) -> list[Any]:
     """id, chat_policy, send_read_receipts of `public_users` (or of an alias of it)."""
     c = source.c
     return [c.id, c.chat_policy, c.send_read_receipts]
@@ -166,6 +155,11 @@ def blocked_ids_of(viewer_id: Any) -> tuple[Select[Any], Select[Any]]:
             block_edges.c.blocked_id == viewer_id
         ),
     )
+
+
+def count_users_with_email_like(pattern: str) -> Select[Any]:
+    """`SELECT count(*) FROM users WHERE email LIKE :pattern`."""
+    return select(func.count()).select_from(users_t).where(users_t.c.email.like(pattern))
 
 
 def users_with_email_like(pattern: str) -> Select[Any]:
