@@ -29,7 +29,10 @@ from hypehere.adapters.sql.tables.feed import (
     PostRow,
 )
 from hypehere.adapters.sql.tables.users import FollowRow, UserLanguageRow, UserRow
-from hypehere.application.feed.trending import RefreshTrendingHashtags
+from hypehere.application.feed.refresh_trending_hashtags import (
+    RefreshTrendingHashtags,
+    RefreshTrendingHashtagsCommand,
+)
 from hypehere.bootstrap.container import make_container
 from hypehere.bootstrap.providers.users import password_hasher_for
 from hypehere.bootstrap.settings import Settings
@@ -289,7 +292,8 @@ async def seed_demo(
     container = make_container(settings, web=False)
     try:
         async with container() as request:
-            await (await request.get(RefreshTrendingHashtags)).execute()
+            refresh = await request.get(RefreshTrendingHashtags)
+            await refresh.execute(RefreshTrendingHashtagsCommand())
     finally:
         await container.close()
     return SeedReport(
