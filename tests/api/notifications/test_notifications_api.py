@@ -17,11 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hypehere.adapters.sql.tables.outbox import OutboxEventRow
 from hypehere.application.common.outbox import OutboxMessage
 from hypehere.application.common.uow import UnitOfWork
-from hypehere.application.notifications.handlers import (
-    FollowNotificationHandler,
-    MessageNotificationHandler,
-    PostLikeNotificationHandler,
-)
+from hypehere.application.notifications.handlers import SUBSCRIPTIONS
 from hypehere.bootstrap.app import create_app
 from hypehere.bootstrap.settings import Settings
 from hypehere.domain.shared.clock import SystemClock
@@ -32,6 +28,7 @@ from tests.api.helpers import API, auth, make_staff, registration
 pytestmark = pytest.mark.integration
 
 WAIT = 10  # seconds: a safety net so a missing frame fails instead of hanging
+HANDLERS = {row.handler_name: row.handler_type for row in SUBSCRIPTIONS}
 
 
 @pytest.fixture
@@ -401,9 +398,9 @@ def test_redelivered_events_are_applied_once(app_client: TestClient[Litestar]) -
                 await (await request.get(handler_type)).handle(message)
 
     for message in [messages[0], messages[1], messages[0], messages[1]]:
-        app_client.blocking_portal.call(deliver, PostLikeNotificationHandler, message)
+        app_client.blocking_portal.call(deliver, HANDLERS["notifications.post_like"], message)
     for _ in range(2):
-        app_client.blocking_portal.call(deliver, FollowNotificationHandler, follow)
+        app_client.blocking_portal.call(deliver, HANDLERS["notifications.follow"], follow)
     items = {n["kind"]: n for n in notifications(app_client, token)["items"]}
     assert set(items) == {"like", "follow"}
     assert items["like"]["actor_count"] == 2
@@ -436,14 +433,14 @@ def test_redelivered_message_events_add_no_notification(app_client: TestClient[L
     async def deliver(batch: list[OutboxMessage]) -> None:
         async with container() as request:
             uow = await request.get(UnitOfWork)
-            handler = await request.get(MessageNotificationHandler)
+            handler: Any = await request.get(HANDLERS["notifications.message"])
             async with uow:
                 if len(batch) == 1:
                     await handler.handle(batch[0])
                 else:
                     await handler.handle_batch(batch)
 
-    assert MessageNotificationHandler.dedups_by_event
+    assert getattr(HANDLERS["notifications.message"], "dedups_by_event", False)
     for batch in ([events[0]], events, [events[1]], events[1:]):
         app_client.blocking_portal.call(deliver, batch)
     items = notifications(app_client, token)["items"]

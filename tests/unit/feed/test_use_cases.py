@@ -25,6 +25,7 @@ from hypehere.application.common.actor import Actor, Role
 from hypehere.application.common.deferred import Later
 from hypehere.application.common.outbox import OutboxMessage
 from hypehere.application.feed import get_feed as get_feed_module
+from hypehere.application.feed import handlers as feed_handlers
 from hypehere.application.feed.create_comment import CreateComment, CreateCommentCommand
 from hypehere.application.feed.create_post import CreatePost, CreatePostCommand
 from hypehere.application.feed.get_feed import GetFeedQuery, GetRankedFeed
@@ -32,7 +33,7 @@ from hypehere.application.feed.get_trending_hashtags import (
     GetTrendingHashtags,
     GetTrendingHashtagsQuery,
 )
-from hypehere.application.feed.invalidate_feed import FeedInvalidationHandler, InvalidateFeed
+from hypehere.application.feed.invalidate_feed import InvalidateFeed
 from hypehere.application.feed.like_post import LikePost, LikePostCommand
 from hypehere.application.feed.refresh_trending_hashtags import (
     RefreshTrendingHashtags,
@@ -244,7 +245,8 @@ async def test_follow_event_invalidates_the_snapshot(h: Harness) -> None:
     feed = h.ranked_feed()
     first = await feed.execute(GetFeedQuery(me, limit=2))
     h.feed.follow(me.user_id, b.user_id)
-    handler = FeedInvalidationHandler(InvalidateFeed(FeedSnapshots(h.cache)))
+    [on_follow] = [s for s in feed_handlers.SUBSCRIPTIONS if s.topic == "users.followed"]
+    handler = on_follow.handler(InvalidateFeed(FeedSnapshots(h.cache)))
     await handler.handle(
         OutboxMessage(
             new_id(),
