@@ -12,15 +12,21 @@ To subscribe, append one row:
   scope) from this row, its constructor's ports are injected, and it runs in one
   transaction with its idempotency record.
 
+A module whose handlers only map an event to one of its use cases lists them as a table of
+`Subscription` rows instead (`application/common/subscriptions.py`), added here with
+`*subscribed(module.SUBSCRIPTIONS)`.
+
 Keep this module import-light: import handler classes, nothing that opens connections.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Iterable
+from typing import Any, NamedTuple
 
 from hypehere.application.common.outbox import OutboxHandler
-from hypehere.application.feed.invalidate_feed import FeedInvalidationHandler
+from hypehere.application.common.subscriptions import Subscription
+from hypehere.application.feed import handlers as feed
 from hypehere.application.notifications import handlers as notifications
 from hypehere.application.search.sync_post_to_search import SyncPostToSearch
 from hypehere.application.search.sync_user_to_search import SyncUserToSearch
@@ -33,49 +39,14 @@ class OutboxRoute(NamedTuple):
     handler_type: type[OutboxHandler]
 
 
+def subscribed(table: Iterable[Subscription[Any, Any]]) -> list[OutboxRoute]:
+    """The routes of a module's subscription table (`application/<module>/handlers.py`)."""
+    return [OutboxRoute(row.topic, row.handler_name, row.handler_type) for row in table]
+
+
 OUTBOX_ROUTES: list[OutboxRoute] = [
-    # --- notifications ---
-    OutboxRoute("users.followed", "notifications.follow", notifications.FollowNotificationHandler),
-    OutboxRoute(
-        "feed.post_created", "notifications.new_post", notifications.NewPostNotificationHandler
-    ),
-    OutboxRoute(
-        "feed.post_created",
-        "notifications.post_mentions",
-        notifications.PostMentionNotificationHandler,
-    ),
-    OutboxRoute(
-        "feed.comment_created", "notifications.comment", notifications.CommentNotificationHandler
-    ),
-    OutboxRoute(
-        "feed.comment_created",
-        "notifications.comment_mentions",
-        notifications.CommentMentionNotificationHandler,
-    ),
-    OutboxRoute(
-        "feed.post_liked", "notifications.post_like", notifications.PostLikeNotificationHandler
-    ),
-    OutboxRoute(
-        "feed.comment_liked",
-        "notifications.comment_like",
-        notifications.CommentLikeNotificationHandler,
-    ),
-    OutboxRoute(
-        "chat.message_sent", "notifications.message", notifications.MessageNotificationHandler
-    ),
-    OutboxRoute(
-        "feed.post_removed",
-        "notifications.post_removed",
-        notifications.ContentRemovedNotificationHandler,
-    ),
-    OutboxRoute(
-        "feed.comment_removed",
-        "notifications.comment_removed",
-        notifications.ContentRemovedNotificationHandler,
-    ),
-    OutboxRoute(
-        "users.blocked", "notifications.forget_blocked", notifications.BlockNotificationHandler
-    ),
+    # --- notifications: one route per row of application/notifications/handlers.py
+    *subscribed(notifications.SUBSCRIPTIONS),
     # --- search: each handler re-reads the current row, so order and redelivery are harmless
     OutboxRoute("feed.post_created", "search.post_created", SyncPostToSearch),
     OutboxRoute("feed.post_updated", "search.post_updated", SyncPostToSearch),
@@ -85,10 +56,7 @@ OUTBOX_ROUTES: list[OutboxRoute] = [
     OutboxRoute("users.profile_updated", "search.user_profile_updated", SyncUserToSearch),
     OutboxRoute("users.state_changed", "search.user_state_changed", SyncUserToSearch),
     # --- feed: drop cached ranked feed sessions when the social graph changes
-    OutboxRoute("users.followed", "feed.invalidate_on_follow", FeedInvalidationHandler),
-    OutboxRoute("users.unfollowed", "feed.invalidate_on_unfollow", FeedInvalidationHandler),
-    OutboxRoute("users.blocked", "feed.invalidate_on_block", FeedInvalidationHandler),
-    OutboxRoute("users.unblocked", "feed.invalidate_on_unblock", FeedInvalidationHandler),
+    *subscribed(feed.SUBSCRIPTIONS),
     # --- users: denormalized post_count on the author
     OutboxRoute("feed.post_created", "users.count_created_post", AdjustPostCount),
     OutboxRoute("feed.post_deleted", "users.count_deleted_post", AdjustPostCount),

@@ -11,7 +11,10 @@ import time
 
 from hypehere.adapters.sql.demo.community import DEFAULT_PASSWORD
 from hypehere.adapters.sql.demo.seed import SeedReport, load_demo_community
-from hypehere.application.feed.trending import RefreshTrendingHashtags
+from hypehere.application.feed.refresh_trending_hashtags import (
+    RefreshTrendingHashtags,
+    RefreshTrendingHashtagsCommand,
+)
 from hypehere.bootstrap.container import make_container
 from hypehere.bootstrap.providers.users import password_hasher_for
 from hypehere.bootstrap.settings import Settings
@@ -33,7 +36,8 @@ async def seed_demo(
     container = make_container(settings, web=False)
     try:
         async with container() as request:
-            await (await request.get(RefreshTrendingHashtags)).execute()
+            refresh = await request.get(RefreshTrendingHashtags)
+            await refresh.execute(RefreshTrendingHashtagsCommand())
     finally:
         await container.close()
     return dataclasses.replace(report, seconds=round(time.perf_counter() - started, 1))

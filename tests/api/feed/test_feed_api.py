@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypehere.application.feed.trending import RefreshTrendingHashtags
+from hypehere.application.feed.refresh_trending_hashtags import (
+    RefreshTrendingHashtags,
+    RefreshTrendingHashtagsCommand,
+)
 from hypehere.bootstrap.container import make_container
 from hypehere.bootstrap.settings import Settings
 from tests.api.feed.test_posts_api import create_post
@@ -219,7 +222,8 @@ async def test_trending_hashtags_from_the_job(client: Any, backend_settings: Set
     container = make_container(backend_settings, web=False)
     try:
         async with container() as request:
-            result = await (await request.get(RefreshTrendingHashtags)).execute()
+            refresh = await request.get(RefreshTrendingHashtags)
+            result = await refresh.execute(RefreshTrendingHashtagsCommand())
     finally:
         await container.close()
     assert [t.tag for t in result.hashtags] == ["hot"]

@@ -25,14 +25,23 @@ from hypehere.application.common.actor import Actor, Role
 from hypehere.application.common.deferred import Later
 from hypehere.application.common.outbox import OutboxMessage
 from hypehere.application.feed import get_feed as get_feed_module
+from hypehere.application.feed import handlers as feed_handlers
 from hypehere.application.feed.create_comment import CreateComment, CreateCommentCommand
 from hypehere.application.feed.create_post import CreatePost, CreatePostCommand
 from hypehere.application.feed.get_feed import GetFeedQuery, GetRankedFeed
-from hypehere.application.feed.invalidate_feed import FeedInvalidationHandler, InvalidateFeed
+from hypehere.application.feed.get_trending_hashtags import (
+    GetTrendingHashtags,
+    GetTrendingHashtagsQuery,
+)
+from hypehere.application.feed.invalidate_feed import InvalidateFeed
 from hypehere.application.feed.like_post import LikePost, LikePostCommand
-from hypehere.application.feed.remove_content import RemoveContentCommand, RemovePost
+from hypehere.application.feed.refresh_trending_hashtags import (
+    RefreshTrendingHashtags,
+    RefreshTrendingHashtagsCommand,
+)
+from hypehere.application.feed.remove_post import RemovePost, RemovePostCommand
 from hypehere.application.feed.snapshots import FeedSnapshots
-from hypehere.application.feed.trending import GetTrendingHashtags, RefreshTrendingHashtags
+from hypehere.application.feed.unlike_post import UnlikePost, UnlikePostCommand
 from hypehere.domain.feed.errors import StaffOnlyError
 from hypehere.domain.shared.errors import InvalidInputError
 from hypehere.domain.shared.ids import new_id
@@ -126,6 +135,11 @@ async def test_like_once_logs_engagement_and_event(h: Harness) -> None:
     assert h.feed.state.posts[post_id].like_count == 1
     assert [e.kind for e in h.feed.state.engagements] == ["like"]
     assert h.outbox.topics().count("feed.post_liked") == 1
+    unlike = UnlikePost(h.uow, h.feed, h.feed, h.feed)
+    assert (await unlike.execute(UnlikePostCommand(bob, post_id))).changed is True
+    assert (await unlike.execute(UnlikePostCommand(bob, post_id))).changed is False
+    assert h.feed.state.posts[post_id].like_count == 0
+    assert (await like.execute(LikePostCommand(bob, post_id))).changed is True
     comment = CreateComment(
         h.uow,
         h.feed,
@@ -149,10 +163,10 @@ async def test_only_staff_remove_posts(h: Harness) -> None:
     post_id = await post(h, alice, "hello there")
     remove = RemovePost(h.uow, h.feed, h.outbox, h.clock)
     with pytest.raises(StaffOnlyError):
-        await remove.execute(RemoveContentCommand(alice, post_id))
+        await remove.execute(RemovePostCommand(alice, post_id))
     staff = Actor(new_id(), Role.MODERATOR)
-    assert (await remove.execute(RemoveContentCommand(staff, post_id))).changed is True
-    assert (await remove.execute(RemoveContentCommand(staff, post_id))).changed is False
+    assert (await remove.execute(RemovePostCommand(staff, post_id))).changed is True
+    assert (await remove.execute(RemovePostCommand(staff, post_id))).changed is False
     assert h.outbox.topics().count("feed.post_removed") == 1
     assert h.feed.state.posts[post_id].content == "hello there"  # kept for staff
 
@@ -231,7 +245,8 @@ async def test_follow_event_invalidates_the_snapshot(h: Harness) -> None:
     feed = h.ranked_feed()
     first = await feed.execute(GetFeedQuery(me, limit=2))
     h.feed.follow(me.user_id, b.user_id)
-    handler = FeedInvalidationHandler(InvalidateFeed(FeedSnapshots(h.cache)))
+    [on_follow] = [s for s in feed_handlers.SUBSCRIPTIONS if s.topic == "users.followed"]
+    handler = on_follow.handler(InvalidateFeed(FeedSnapshots(h.cache)))
     await handler.handle(
         OutboxMessage(
             new_id(),
@@ -260,12 +275,16 @@ async def test_trending_refresh_and_read(h: Harness) -> None:
     for i in range(3):
         await post(h, alice, f"#Hot take {i}")
     h.clock.advance(hours=1)
-    refreshed = await RefreshTrendingHashtags(h.uow, h.feed, h.cache, h.clock).execute()
+    refreshed = await RefreshTrendingHashtags(h.uow, h.feed, h.cache, h.clock).execute(
+        RefreshTrendingHashtagsCommand()
+    )
     assert [(t.tag, t.post_count) for t in refreshed.hashtags] == [("hot", 3)]
-    got = await GetTrendingHashtags(h.feed, h.cache).execute()
+    got = await GetTrendingHashtags(h.feed, h.cache).execute(GetTrendingHashtagsQuery())
     assert got == refreshed.hashtags
     assert h.feed.state.trending[0].tag == "hot"
     h.clock.advance(days=2)
-    await RefreshTrendingHashtags(h.uow, h.feed, h.cache, h.clock).execute()
-    assert await GetTrendingHashtags(h.feed, h.cache).execute() == []
+    await RefreshTrendingHashtags(h.uow, h.feed, h.cache, h.clock).execute(
+        RefreshTrendingHashtagsCommand()
+    )
+    assert await GetTrendingHashtags(h.feed, h.cache).execute(GetTrendingHashtagsQuery()) == []
     assert timedelta(hours=1)

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import msgspec
 
 from hypehere.domain.shared.events import DomainEvent
+
+E = TypeVar("E", bound=DomainEvent)
 
 
 class OutboxMessage(msgspec.Struct, frozen=True):
@@ -22,6 +24,16 @@ class OutboxMessage(msgspec.Struct, frozen=True):
     payload: dict[str, Any]
     occurred_at: datetime
     attempts: int = 0
+
+    def event(self, event_type: type[E]) -> E:
+        """The domain event this message was written from: `payload` (what
+        `DomainEvent.payload()` stored) with the message's id and time, decoded into the
+        producer's own event class. Unknown payload keys are ignored; a missing or mistyped
+        field raises `msgspec.ValidationError` (the dispatcher retries, then dead-letters)."""
+        if self.topic != event_type.topic:
+            raise ValueError(f"a {self.topic} message is not a {event_type.__name__}")
+        fields = {**self.payload, "event_id": self.id, "occurred_at": self.occurred_at}
+        return msgspec.convert(fields, event_type)
 
 
 class OutboxWriter(Protocol):

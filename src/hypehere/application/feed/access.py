@@ -1,10 +1,27 @@
-"""Loading posts and comments the acting user is allowed to see (404 otherwise)."""
+"""Who is acting, and loading posts and comments they are allowed to see (404 otherwise)."""
 
 from __future__ import annotations
 
+from hypehere.application.common.actor import Actor
 from hypehere.application.feed.ports import CommentRepository, FeedAudience, PostRepository
-from hypehere.domain.feed.errors import CommentNotFoundError, PostNotFoundError
+from hypehere.domain.feed.errors import (
+    CommentNotFoundError,
+    PostNotFoundError,
+    StaffOnlyError,
+)
 from hypehere.domain.feed.model import Comment, Post
+
+
+def viewer_of(actor: Actor | None) -> tuple[str | None, bool]:
+    """The viewer's user id and staff flag; (None, False) for an anonymous reader."""
+    if actor is None:
+        return None, False
+    return actor.user_id, actor.is_staff
+
+
+def ensure_staff(actor: Actor) -> None:
+    if not actor.is_staff:
+        raise StaffOnlyError("Only staff can do this.")
 
 
 async def visible_post(

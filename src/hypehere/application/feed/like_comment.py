@@ -1,4 +1,4 @@
-"""Like / unlike a comment (idempotent, exact counters)."""
+"""Like a comment (idempotent, exact counters)."""
 
 from __future__ import annotations
 
@@ -67,28 +67,4 @@ class LikeComment:
                         user_id=user_id,
                     )
                 )
-        return LikeCommentResult(changed)
-
-
-class UnlikeComment:
-    def __init__(
-        self,
-        uow: UnitOfWork,
-        comments: CommentRepository,
-        posts: PostRepository,
-        likes: LikeStore,
-        audience: FeedAudience,
-    ) -> None:
-        self._uow = uow
-        self._comments = comments
-        self._posts = posts
-        self._likes = likes
-        self._audience = audience
-
-    async def execute(self, cmd: LikeCommentCommand) -> LikeCommentResult:
-        async with self._uow:
-            comment, _post = await visible_comment(
-                self._comments, self._posts, self._audience, cmd.actor.user_id, cmd.comment_id
-            )
-            changed = await self._likes.unlike_comment(comment.id, cmd.actor.user_id)
         return LikeCommentResult(changed)

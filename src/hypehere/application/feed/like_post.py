@@ -1,4 +1,4 @@
-"""Like / unlike a post. Liking twice is a no-op; counts stay exact under concurrency."""
+"""Like a post. Liking twice is a no-op; counts stay exact under concurrency."""
 
 from __future__ import annotations
 
@@ -68,20 +68,4 @@ class LikePost:
                         user_id=user_id,
                     )
                 )
-        return LikePostResult(changed)
-
-
-class UnlikePost:
-    def __init__(
-        self, uow: UnitOfWork, posts: PostRepository, likes: LikeStore, audience: FeedAudience
-    ) -> None:
-        self._uow = uow
-        self._posts = posts
-        self._likes = likes
-        self._audience = audience
-
-    async def execute(self, cmd: LikePostCommand) -> LikePostResult:
-        async with self._uow:
-            post = await visible_post(self._posts, self._audience, cmd.actor.user_id, cmd.post_id)
-            changed = await self._likes.unlike_post(post.id, cmd.actor.user_id)
         return LikePostResult(changed)

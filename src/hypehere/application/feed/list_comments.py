@@ -5,6 +5,7 @@ from __future__ import annotations
 import msgspec
 
 from hypehere.application.common.actor import Actor
+from hypehere.application.feed.access import viewer_of
 from hypehere.application.feed.ports import CommentReader, PostReader
 from hypehere.application.feed.views import CommentView
 from hypehere.domain.feed.errors import PostNotFoundError
@@ -25,8 +26,7 @@ class ListComments:
 
     async def execute(self, query: ListCommentsQuery) -> Page[CommentView]:
         page = PageRequest.of(query.limit, query.cursor, arity=2)
-        viewer = query.actor.user_id if query.actor else None
-        staff = query.actor.is_staff if query.actor else False
+        viewer, staff = viewer_of(query.actor)
         if await self._posts.get(viewer, query.post_id, staff=staff) is None:
             raise PostNotFoundError("The post was not found.")
         return await self._comments.for_post(viewer, query.post_id, page, staff=staff)

@@ -27,12 +27,16 @@ from hypehere.application.feed.create_post import CreatePost
 from hypehere.application.feed.delete_comment import DeleteComment
 from hypehere.application.feed.delete_post import DeletePost
 from hypehere.application.feed.get_feed import GetRankedFeed
-from hypehere.application.feed.get_post import GetPost, ListPostEdits
+from hypehere.application.feed.get_following_feed import GetFollowingFeed
+from hypehere.application.feed.get_post import GetPost
+from hypehere.application.feed.get_trending_hashtags import GetTrendingHashtags
 from hypehere.application.feed.invalidate_feed import InvalidateFeed
-from hypehere.application.feed.like_comment import LikeComment, UnlikeComment
-from hypehere.application.feed.like_post import LikePost, UnlikePost
+from hypehere.application.feed.like_comment import LikeComment
+from hypehere.application.feed.like_post import LikePost
 from hypehere.application.feed.list_comments import ListComments
-from hypehere.application.feed.list_posts import GetFollowingFeed, ListHashtagPosts, ListUserPosts
+from hypehere.application.feed.list_hashtag_posts import ListHashtagPosts
+from hypehere.application.feed.list_post_edits import ListPostEdits
+from hypehere.application.feed.list_user_posts import ListUserPosts
 from hypehere.application.feed.ports import (
     CommentReader,
     CommentRepository,
@@ -45,9 +49,12 @@ from hypehere.application.feed.ports import (
     PostRepository,
     TrendingStore,
 )
-from hypehere.application.feed.remove_content import RemoveComment, RemovePost
+from hypehere.application.feed.refresh_trending_hashtags import RefreshTrendingHashtags
+from hypehere.application.feed.remove_comment import RemoveComment
+from hypehere.application.feed.remove_post import RemovePost
 from hypehere.application.feed.snapshots import FeedSnapshots
-from hypehere.application.feed.trending import GetTrendingHashtags, RefreshTrendingHashtags
+from hypehere.application.feed.unlike_comment import UnlikeComment
+from hypehere.application.feed.unlike_post import UnlikePost
 from hypehere.application.feed.update_post import UpdatePost
 from hypehere.bootstrap.settings import Settings
 

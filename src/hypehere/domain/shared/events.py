@@ -1,4 +1,10 @@
-"""Domain events: facts in the past tense, recorded by aggregates and written to the outbox."""
+"""Domain events: facts in the past tense, recorded by aggregates and written to the outbox.
+
+An event class is also the typed payload contract between its producer and every consumer:
+the outbox stores `payload()` as JSON and a consumer reads it back as the same class
+(`OutboxMessage.event`, `application/common/subscriptions.py`). Stored events outlive a
+deploy, so a field is added with a default, and never renamed or removed while events
+that carry it may still be undelivered."""
 
 from __future__ import annotations
 

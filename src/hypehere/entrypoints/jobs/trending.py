@@ -7,10 +7,13 @@ from typing import Any
 
 from dishka import AsyncContainer
 
-from hypehere.application.feed.trending import RefreshTrendingHashtags
+from hypehere.application.feed.refresh_trending_hashtags import (
+    RefreshTrendingHashtags,
+    RefreshTrendingHashtagsCommand,
+)
 
 
 async def run(container: AsyncContainer, payload: Mapping[str, Any]) -> None:
     async with container() as request:
         use_case = await request.get(RefreshTrendingHashtags)
-        await use_case.execute()
+        await use_case.execute(RefreshTrendingHashtagsCommand())

@@ -18,26 +18,22 @@ from hypehere.application.feed.create_post import CreatePost, CreatePostCommand
 from hypehere.application.feed.delete_comment import DeleteComment, DeleteCommentCommand
 from hypehere.application.feed.delete_post import DeletePost, DeletePostCommand
 from hypehere.application.feed.get_feed import GetFeedQuery, GetRankedFeed
-from hypehere.application.feed.get_post import GetPost, GetPostQuery, ListPostEdits
-from hypehere.application.feed.like_comment import (
-    LikeComment,
-    LikeCommentCommand,
-    UnlikeComment,
+from hypehere.application.feed.get_following_feed import GetFollowingFeed, GetFollowingFeedQuery
+from hypehere.application.feed.get_post import GetPost, GetPostQuery
+from hypehere.application.feed.get_trending_hashtags import (
+    GetTrendingHashtags,
+    GetTrendingHashtagsQuery,
 )
-from hypehere.application.feed.like_post import LikePost, LikePostCommand, UnlikePost
+from hypehere.application.feed.like_comment import LikeComment, LikeCommentCommand
+from hypehere.application.feed.like_post import LikePost, LikePostCommand
 from hypehere.application.feed.list_comments import ListComments, ListCommentsQuery
-from hypehere.application.feed.list_posts import (
-    GetFollowingFeed,
-    ListHashtagPosts,
-    ListPostsQuery,
-    ListUserPosts,
-)
-from hypehere.application.feed.remove_content import (
-    RemoveComment,
-    RemoveContentCommand,
-    RemovePost,
-)
-from hypehere.application.feed.trending import GetTrendingHashtags
+from hypehere.application.feed.list_hashtag_posts import ListHashtagPosts, ListHashtagPostsQuery
+from hypehere.application.feed.list_post_edits import ListPostEdits, ListPostEditsQuery
+from hypehere.application.feed.list_user_posts import ListUserPosts, ListUserPostsQuery
+from hypehere.application.feed.remove_comment import RemoveComment, RemoveCommentCommand
+from hypehere.application.feed.remove_post import RemovePost, RemovePostCommand
+from hypehere.application.feed.unlike_comment import UnlikeComment, UnlikeCommentCommand
+from hypehere.application.feed.unlike_post import UnlikePost, UnlikePostCommand
 from hypehere.application.feed.update_post import UpdatePost, UpdatePostCommand
 from hypehere.application.feed.views import CommentView, PostView
 from hypehere.domain.shared.pagination import Page
@@ -138,7 +134,7 @@ class PostsController(Controller):
     async def list_edits(
         self, maybe_actor: Actor | None, post_id: str, uc: FromDishka[ListPostEdits]
     ) -> PostEditListOut:
-        edits = await uc.execute(GetPostQuery(maybe_actor, post_id))
+        edits = await uc.execute(ListPostEditsQuery(maybe_actor, post_id))
         return PostEditListOut([PostEditOut.of(e) for e in edits])
 
     @put("/{post_id:str}/like", status_code=HTTP_204_NO_CONTENT)
@@ -149,7 +145,7 @@ class PostsController(Controller):
     @delete("/{post_id:str}/like", status_code=HTTP_204_NO_CONTENT)
     @inject
     async def unlike(self, actor: Actor, post_id: str, uc: FromDishka[UnlikePost]) -> None:
-        await uc.execute(LikePostCommand(actor, post_id))
+        await uc.execute(UnlikePostCommand(actor, post_id))
 
     @get("/{post_id:str}/comments")
     @inject
@@ -199,7 +195,7 @@ class CommentsController(Controller):
     @delete("/{comment_id:str}/like", status_code=HTTP_204_NO_CONTENT)
     @inject
     async def unlike(self, actor: Actor, comment_id: str, uc: FromDishka[UnlikeComment]) -> None:
-        await uc.execute(LikeCommentCommand(actor, comment_id))
+        await uc.execute(UnlikeCommentCommand(actor, comment_id))
 
 
 class FeedController(Controller):
@@ -233,7 +229,7 @@ class FeedController(Controller):
         cursor: str | None = Cursor,
         language: str | None = Language,
     ) -> PostPageOut:
-        query = ListPostsQuery(actor, limit, cursor, language)
+        query = GetFollowingFeedQuery(actor, limit, cursor, language)
         return _posts(request, await uc.execute(query))
 
     @get("/hashtags/{tag:str}/posts")
@@ -248,7 +244,7 @@ class FeedController(Controller):
         cursor: str | None = Cursor,
         language: str | None = Language,
     ) -> PostPageOut:
-        query = ListPostsQuery(maybe_actor, limit, cursor, language, hashtag=tag)
+        query = ListHashtagPostsQuery(maybe_actor, tag, limit, cursor, language)
         return _posts(request, await uc.execute(query))
 
     @get("/users/{user_id:str}/posts")
@@ -263,13 +259,14 @@ class FeedController(Controller):
         cursor: str | None = Cursor,
         language: str | None = Language,
     ) -> PostPageOut:
-        query = ListPostsQuery(maybe_actor, limit, cursor, language, author_id=user_id)
+        query = ListUserPostsQuery(maybe_actor, user_id, limit, cursor, language)
         return _posts(request, await uc.execute(query))
 
     @get("/trending/hashtags")
     @inject
     async def trending(self, uc: FromDishka[GetTrendingHashtags]) -> TrendingListOut:
-        return TrendingListOut([TrendingHashtagOut.of(t) for t in await uc.execute()])
+        hashtags = await uc.execute(GetTrendingHashtagsQuery())
+        return TrendingListOut([TrendingHashtagOut.of(t) for t in hashtags])
 
 
 class AdminFeedController(Controller):
@@ -288,7 +285,7 @@ class AdminFeedController(Controller):
         uc: FromDishka[RemovePost],
         get_post: FromDishka[GetPost],
     ) -> PostOut:
-        await uc.execute(RemoveContentCommand(actor, post_id))
+        await uc.execute(RemovePostCommand(actor, post_id))
         return _post(request, await get_post.execute(GetPostQuery(actor, post_id)))
 
     @post("/comments/{comment_id:str}/remove", status_code=HTTP_200_OK)
@@ -296,5 +293,5 @@ class AdminFeedController(Controller):
     async def remove_comment(
         self, actor: Actor, comment_id: str, uc: FromDishka[RemoveComment]
     ) -> dict[str, Any]:
-        result = await uc.execute(RemoveContentCommand(actor, comment_id))
+        result = await uc.execute(RemoveCommentCommand(actor, comment_id))
         return {"id": comment_id, "removed": True, "changed": result.changed}

@@ -1,0 +1,244 @@
+"""The subscription tables (notifications, feed): outbox events stored in today's JSON
+shape map to the same commands the ten hand-written handlers built, the producers still
+write that shape byte for byte, and the generated handlers keep the dispatcher's batching
+and ledger behaviour."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+import pytest
+
+from hypehere.application.common.outbox import OutboxMessage
+from hypehere.application.common.subscriptions import Subscription
+from hypehere.application.feed import handlers as feed
+from hypehere.application.feed.invalidate_feed import InvalidateFeedCommand
+from hypehere.application.notifications import handlers as notifications
+from hypehere.application.notifications.forget_blocked_user import ForgetBlockedUserCommand
+from hypehere.application.notifications.notify_comment import NotifyCommentCommand
+from hypehere.application.notifications.notify_content_removed import (
+    NotifyContentRemovedCommand,
+)
+from hypehere.application.notifications.notify_follow import NotifyFollowCommand
+from hypehere.application.notifications.notify_like import NotifyLikeCommand
+from hypehere.application.notifications.notify_mentions import NotifyMentionsCommand
+from hypehere.application.notifications.notify_message import NotifyMessage, NotifyMessageCommand
+from hypehere.application.notifications.notify_new_post import NotifyNewPostCommand
+from hypehere.domain.chat.events import MessageSent
+from hypehere.domain.feed.events import (
+    CommentCreated,
+    CommentLiked,
+    CommentRemoved,
+    PostCreated,
+    PostLiked,
+    PostRemoved,
+)
+from hypehere.domain.shared.events import DomainEvent
+from hypehere.domain.users.events import UserBlocked, UserFollowed, UserUnblocked, UserUnfollowed
+from tests.unit.notifications.fakes import World
+
+pytestmark = pytest.mark.unit
+
+NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+EVENT_ID = "0195a1b2-0000-7000-8000-000000000001"
+
+# What the outbox holds today for each topic: the JSON of `DomainEvent.payload()`, written
+# out by hand so that a change on either side shows up here.
+STORED: dict[str, bytes] = {
+    "users.followed": b'{"follower_id":"bob","followee_id":"alice"}',
+    "users.unfollowed": b'{"follower_id":"bob","followee_id":"alice"}',
+    "users.blocked": b'{"blocker_id":"alice","blocked_id":"bob"}',
+    "users.unblocked": b'{"blocker_id":"alice","blocked_id":"bob"}',
+    "feed.post_created": (
+        b'{"post_id":"p1","author_id":"alice","language":"en","hashtags":["study"],'
+        b'"mentioned_user_ids":["bob","carol"]}'
+    ),
+    "feed.comment_created": (
+        b'{"comment_id":"c1","post_id":"p1","post_author_id":"alice","author_id":"carol",'
+        b'"mentioned_user_ids":["bob"]}'
+    ),
+    "feed.post_liked": b'{"post_id":"p1","post_author_id":"alice","user_id":"bob"}',
+    "feed.comment_liked": (
+        b'{"comment_id":"c1","comment_author_id":"carol","post_id":"p1","user_id":"bob"}'
+    ),
+    "feed.post_removed": b'{"post_id":"p1","author_id":"alice"}',
+    "feed.comment_removed": b'{"comment_id":"c1","post_id":"p1","author_id":"carol"}',
+    "chat.message_sent": (
+        b'{"message_id":"m1","conversation_id":"k1","sender_id":"bob",'
+        b'"recipient_ids":["alice"],"is_request":false}'
+    ),
+}
+
+# The same facts as the producers raise them.
+PRODUCED: list[DomainEvent] = [
+    UserFollowed(occurred_at=NOW, follower_id="bob", followee_id="alice"),
+    UserUnfollowed(occurred_at=NOW, follower_id="bob", followee_id="alice"),
+    UserBlocked(occurred_at=NOW, blocker_id="alice", blocked_id="bob"),
+    UserUnblocked(occurred_at=NOW, blocker_id="alice", blocked_id="bob"),
+    PostCreated(
+        occurred_at=NOW,
+        post_id="p1",
+        author_id="alice",
+        language="en",
+        hashtags=("study",),
+        mentioned_user_ids=("bob", "carol"),
+    ),
+    CommentCreated(
+        occurred_at=NOW,
+        comment_id="c1",
+        post_id="p1",
+        post_author_id="alice",
+        author_id="carol",
+        mentioned_user_ids=("bob",),
+    ),
+    PostLiked(occurred_at=NOW, post_id="p1", post_author_id="alice", user_id="bob"),
+    CommentLiked(
+        occurred_at=NOW, comment_id="c1", comment_author_id="carol", post_id="p1", user_id="bob"
+    ),
+    PostRemoved(occurred_at=NOW, post_id="p1", author_id="alice"),
+    CommentRemoved(occurred_at=NOW, comment_id="c1", post_id="p1", author_id="carol"),
+    MessageSent(
+        occurred_at=NOW,
+        message_id="m1",
+        conversation_id="k1",
+        sender_id="bob",
+        recipient_ids=("alice",),
+        is_request=False,
+    ),
+]
+
+# What the hand-written handlers built from those payloads (per handler name).
+EXPECTED: dict[str, object] = {
+    "notifications.follow": NotifyFollowCommand(
+        event_id=EVENT_ID, follower_id="bob", followee_id="alice"
+    ),
+    "notifications.new_post": NotifyNewPostCommand(
+        event_id=EVENT_ID, post_id="p1", author_id="alice", mentioned_user_ids=["bob", "carol"]
+    ),
+    "notifications.post_mentions": NotifyMentionsCommand(
+        event_id=EVENT_ID, author_id="alice", mentioned_user_ids=["bob", "carol"], post_id="p1"
+    ),
+    "notifications.comment": NotifyCommentCommand(
+        event_id=EVENT_ID, comment_id="c1", post_id="p1", post_author_id="alice", author_id="carol"
+    ),
+    "notifications.comment_mentions": NotifyMentionsCommand(
+        event_id=EVENT_ID,
+        author_id="carol",
+        mentioned_user_ids=["bob"],
+        post_id="p1",
+        comment_id="c1",
+        exclude_ids=["alice"],
+    ),
+    "notifications.post_like": NotifyLikeCommand(
+        event_id=EVENT_ID, liker_id="bob", owner_id="alice", post_id="p1"
+    ),
+    "notifications.comment_like": NotifyLikeCommand(
+        event_id=EVENT_ID, liker_id="bob", owner_id="carol", post_id="p1", comment_id="c1"
+    ),
+    "notifications.message": NotifyMessageCommand(
+        event_id=EVENT_ID,
+        message_id="m1",
+        conversation_id="k1",
+        sender_id="bob",
+        recipient_ids=["alice"],
+        is_request=False,
+    ),
+    "notifications.post_removed": NotifyContentRemovedCommand(
+        event_id=EVENT_ID, author_id="alice", post_id="p1"
+    ),
+    "notifications.comment_removed": NotifyContentRemovedCommand(
+        event_id=EVENT_ID, author_id="carol", post_id="p1", comment_id="c1"
+    ),
+    "notifications.forget_blocked": ForgetBlockedUserCommand(blocker_id="alice", blocked_id="bob"),
+    "feed.invalidate_on_follow": InvalidateFeedCommand(["bob"]),
+    "feed.invalidate_on_unfollow": InvalidateFeedCommand(["bob"]),
+    "feed.invalidate_on_block": InvalidateFeedCommand(["alice", "bob"]),
+    "feed.invalidate_on_unblock": InvalidateFeedCommand(["alice", "bob"]),
+}
+
+ROWS: dict[str, Subscription[Any, Any]] = {
+    row.handler_name: row for row in (*notifications.SUBSCRIPTIONS, *feed.SUBSCRIPTIONS)
+}
+
+
+def stored(topic: str, payload: bytes | None = None) -> OutboxMessage:
+    """An outbox message as the store hands it over (payload decoded from its JSON)."""
+    raw = STORED[topic] if payload is None else payload
+    return OutboxMessage(EVENT_ID, topic, msgspec.json.decode(raw), NOW)
+
+
+def test_every_row_is_checked_here() -> None:
+    assert set(ROWS) == set(EXPECTED)
+
+
+@pytest.mark.parametrize("event", PRODUCED, ids=lambda e: e.topic)
+def test_producers_write_todays_payloads_byte_for_byte(event: DomainEvent) -> None:
+    assert msgspec.json.encode(event.payload()) == STORED[event.topic]
+
+
+@pytest.mark.parametrize("event", PRODUCED, ids=lambda e: e.topic)
+def test_a_stored_payload_reads_back_as_the_producers_event(event: DomainEvent) -> None:
+    message = msgspec.structs.replace(stored(event.topic), id=event.event_id)
+    assert message.event(type(event)) == event
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_todays_payloads_map_to_the_same_commands(name: str) -> None:
+    row = ROWS[name]
+    assert row.command_for(stored(row.topic)) == EXPECTED[name]
+
+
+def test_no_mention_no_mention_command() -> None:
+    post = stored(
+        "feed.post_created",
+        b'{"post_id":"p1","author_id":"alice","language":"en","hashtags":[],'
+        b'"mentioned_user_ids":[]}',
+    )
+    comment = stored(
+        "feed.comment_created",
+        b'{"comment_id":"c1","post_id":"p1","post_author_id":"alice","author_id":"carol",'
+        b'"mentioned_user_ids":[]}',
+    )
+    assert ROWS["notifications.post_mentions"].command_for(post) is None
+    assert ROWS["notifications.comment_mentions"].command_for(comment) is None
+    assert ROWS["notifications.new_post"].command_for(post) is not None
+
+
+def test_unknown_fields_are_ignored_and_missing_ones_refused() -> None:
+    row = ROWS["notifications.post_like"]
+    extra = stored(
+        "feed.post_liked",
+        b'{"post_id":"p1","post_author_id":"alice","user_id":"bob","reaction":"heart"}',
+    )
+    assert row.command_for(extra) == EXPECTED["notifications.post_like"]
+    with pytest.raises(msgspec.ValidationError, match="user_id"):
+        row.command_for(stored("feed.post_liked", b'{"post_id":"p1","post_author_id":"alice"}'))
+    with pytest.raises(ValueError, match="not a PostLiked"):
+        row.command_for(stored("feed.comment_liked"))
+
+
+def test_only_the_message_row_batches_and_skips_the_ledger() -> None:
+    batching = {n for n, row in ROWS.items() if hasattr(row.handler_type, "handle_batch")}
+    dedup = {n for n, row in ROWS.items() if getattr(row.handler_type, "dedups_by_event", False)}
+    assert batching == dedup == {"notifications.message"}
+    assert len({row.handler_type for row in ROWS.values()}) == len(ROWS)
+
+
+async def test_the_generated_handlers_run_the_use_cases() -> None:
+    world = World()
+    message = ROWS["notifications.message"]
+    handler: Any = message.handler(NotifyMessage(world.run))
+    runs = [
+        msgspec.structs.replace(
+            stored("chat.message_sent"),
+            id=f"0195a1b2-0000-7000-8000-00000000001{i}",
+            payload={**stored("chat.message_sent").payload, "message_id": f"m{i}"},
+        )
+        for i in range(3)
+    ]
+    await handler.handle_batch(runs[:2])
+    await handler.handle(runs[2])
+    await handler.handle_batch(runs)  # redelivered: keyed by event, nothing new
+    assert sorted(n.target.id for n in world.of("alice")) == ["m0", "m1", "m2"]
