@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import msgspec
 
-from hypehere.application.chat.frames import ReadFrame, conversation_topic
+from hypehere.application.chat.frames import ReadReceiptFrame
 from hypehere.application.chat.ports import ChatPeers, ConversationRepository
 from hypehere.application.common.actor import Actor
 from hypehere.application.common.realtime import RealtimePublisher
+from hypehere.application.common.topics import conversation_topic
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.domain.chat.errors import ConversationNotFoundError
 
@@ -56,7 +57,7 @@ class MarkRead:
         # My own other devices always learn that I read; the other side only by consent.
         await self._publisher.publish(
             conversation_topic(conversation.id),
-            ReadFrame(user_id=me, last_read_message_id=mine.last_read_message_id),
+            ReadReceiptFrame(user_id=me, last_read_message_id=mine.last_read_message_id),
             origin=cmd.origin,
             only_user_ids=[me, *receivers],
         )
