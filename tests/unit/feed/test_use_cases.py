@@ -17,7 +17,7 @@ from hypehere.adapters.memory.feed import (
     InMemoryPostReader,
     MemoryUser,
 )
-from hypehere.adapters.memory.language import ScriptLanguageDetector
+from hypehere.adapters.language.script_detector import ScriptLanguageDetector
 from hypehere.adapters.memory.outbox import InMemoryOutbox
 from hypehere.adapters.memory.uow import InMemoryUnitOfWork
 from hypehere.adapters.ranking.heuristic import HeuristicRanker
