@@ -115,8 +115,8 @@ def compare(
 def main(argv: Sequence[str] | None = None) -> int:
     import lightgbm as lgb
 
+    from ml.matrix import build_matrix
     from ml.synthetic import SyntheticConfig, generate
-    from ml.train import build_matrix
 
     parser = argparse.ArgumentParser(prog="python -m ml.evaluate", description=__doc__)
     parser.add_argument("--model", type=Path, required=True)

@@ -46,16 +46,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from hypehere.domain.feed.features import (
-    FEATURE_COUNT,
     FEATURE_NAMES,
     CandidateSignals,
     feature_vector,
 )
 from ml.evaluate import Comparison, compare
-from ml.synthetic import Impression, SyntheticConfig, generate
+from ml.matrix import TrainingMatrix, build_matrix, matrix_from_rows
+from ml.synthetic import SyntheticConfig, generate
 
 LABEL_WINDOW_HOURS = 24
 MODEL_PREFIX = "ranker-"
@@ -75,51 +74,6 @@ PARAMS: dict[str, Any] = {
     "verbosity": -1,
 }
 NUM_BOOST_ROUND = 80  # 80 x 15 leaves: ~AUC of 150 trees at half the predict cost
-
-
-@dataclass(frozen=True, slots=True)
-class TrainingMatrix:
-    features: npt.NDArray[np.float32]  # (rows, FEATURE_COUNT)
-    labels: npt.NDArray[np.int8]
-    groups: npt.NDArray[np.str_]  # feed session id per row
-    times: npt.NDArray[np.float64]  # when the session was shown (sortable number)
-
-    def __len__(self) -> int:
-        return int(self.labels.size)
-
-    def take(self, mask: npt.NDArray[np.bool_]) -> TrainingMatrix:
-        return TrainingMatrix(
-            self.features[mask], self.labels[mask], self.groups[mask], self.times[mask]
-        )
-
-
-def _matrix(
-    rows: Iterable[tuple[Sequence[float], int, str, float]],
-) -> TrainingMatrix:
-    features: list[Sequence[float]] = []
-    labels: list[int] = []
-    groups: list[str] = []
-    times: list[float] = []
-    for vector, label, group, at in rows:
-        if len(vector) != FEATURE_COUNT:
-            continue  # logged under an older feature spec
-        features.append(vector)
-        labels.append(label)
-        groups.append(group)
-        times.append(at)
-    return TrainingMatrix(
-        np.asarray(features, dtype=np.float32).reshape(-1, FEATURE_COUNT),
-        np.asarray(labels, dtype=np.int8),
-        np.asarray(groups, dtype=np.str_),
-        np.asarray(times, dtype=np.float64),
-    )
-
-
-def build_matrix(impressions: Sequence[Impression]) -> TrainingMatrix:
-    """Synthetic impressions -> matrix, through the shared reference `feature_vector`."""
-    return _matrix(
-        (feature_vector(i.signals), i.label, i.session_id, i.shown_at_hours) for i in impressions
-    )
 
 
 def _sortable(value: Any) -> float:
@@ -148,7 +102,7 @@ def load_file(path: Path) -> TrainingMatrix:
                     _sortable(item.get("shown_at", 0.0)),
                 )
 
-    return _matrix(rows())
+    return matrix_from_rows(rows())
 
 
 IMPRESSIONS_QUERY = """
@@ -207,7 +161,7 @@ def load_database(url: str) -> TrainingMatrix:
             at = _sortable(shown_at)
             yield _vector(column, value), int(bool(engaged)), str(session_id), at
 
-    return _matrix(rows())
+    return matrix_from_rows(rows())
 
 
 def temporal_split(matrix: TrainingMatrix, holdout: float) -> tuple[TrainingMatrix, TrainingMatrix]:

@@ -1,90 +1,99 @@
-"""`hypehere` command line: serve, migrate, worker, jobs run NAME, seed-demo, train-ranker,
-create-admin."""
+"""The `hypehere` console script: the composition behind the command line.
+
+The commands themselves (parsing, thin bodies) live in `entrypoints/cli/`; this module loads
+the settings, configures logging and hands the commands a `CliRuntime` that builds the
+container, the server, the worker and migrations from those settings. Heavy parts are
+imported when a command needs them, so `hypehere --help` stays fast."""
 
 from __future__ import annotations
 
-import argparse
-import sys
-from collections.abc import Callable, Sequence
+import asyncio
+from collections.abc import Sequence
+from typing import Any
+
+from dishka import AsyncContainer
 
 from hypehere.bootstrap.logging import configure_logging
 from hypehere.bootstrap.settings import Settings, SettingsError, load_settings
-
-Command = Callable[[argparse.Namespace, Settings], int]
-COMMANDS: dict[str, Command] = {}
-
-
-def command(name: str) -> Callable[[Command], Command]:
-    def register(func: Command) -> Command:
-        COMMANDS[name] = func
-        return func
-
-    return register
+from hypehere.entrypoints.cli.commands import run
+from hypehere.entrypoints.cli.runtime import CliSetupError
 
 
-@command("serve")
-def serve(args: argparse.Namespace, settings: Settings) -> int:
-    from hypehere.bootstrap.serving import (
-        Supervisor,
-        run_server,
-        run_shared_socket_workers,
-        supports_reuse_port,
-    )
+class SettingsRuntime:
+    """`CliRuntime` over loaded settings."""
 
-    host = args.host or settings.host
-    port = args.port or settings.port
-    workers = args.workers or settings.workers
-    if args.worker_process:
-        run_server(host, port, reuse_port=True)
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def make_container(self) -> AsyncContainer:
+        from hypehere.bootstrap.container import make_container
+
+        return make_container(self.settings, web=False)
+
+    def serve(
+        self, host: str | None, port: int | None, workers: int | None, *, worker_process: bool
+    ) -> int:
+        from hypehere.bootstrap.serving import (
+            Supervisor,
+            run_server,
+            run_shared_socket_workers,
+            supports_reuse_port,
+        )
+
+        host = host or self.settings.host
+        port = port or self.settings.port
+        workers = workers or self.settings.workers
+        if worker_process:
+            run_server(host, port, reuse_port=True)
+            return 0
+        if workers > 1 and supports_reuse_port():
+            return Supervisor(host, port, workers).run()
+        if workers > 1:
+            run_shared_socket_workers(host, port, workers)
+            return 0
+        run_server(host, port, reuse_port=False)
         return 0
-    if workers > 1 and supports_reuse_port():
-        return Supervisor(host, port, workers).run()
-    if workers > 1:
-        run_shared_socket_workers(host, port, workers)
+
+    def migrate(self, revision: str) -> int:
+        from hypehere.bootstrap.migrations import upgrade_to_head
+
+        upgrade_to_head(self.settings.effective_database_url, revision=revision)
         return 0
-    run_server(host, port, reuse_port=False)
-    return 0
+
+    def run_worker(self) -> int:
+        from hypehere.bootstrap.worker import worker_main
+
+        return worker_main(self.settings)
+
+    def job_schedules(self) -> dict[str, str | None]:
+        from hypehere.bootstrap.jobs import job_routes
+
+        return {name: route.definition.cron for name, route in job_routes().items()}
+
+    async def run_job(self, name: str) -> int:
+        from hypehere.bootstrap.worker import run_job_once
+
+        return await run_job_once(self.settings, name)
+
+    def seed_demo(self, users: int, posts: int, *, seed: int, password: str | None) -> Any:
+        from hypehere.bootstrap.seed_demo import DEFAULT_PASSWORD, seed_demo
+
+        return asyncio.run(
+            seed_demo(self.settings, users, posts, seed=seed, password=password or DEFAULT_PASSWORD)
+        )
 
 
-@command("migrate")
-def migrate(args: argparse.Namespace, settings: Settings) -> int:
-    from hypehere.bootstrap.migrations import upgrade_to_head
-
-    upgrade_to_head(settings.effective_database_url, revision=args.revision)
-    return 0
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="hypehere", description="HypeHere backend")
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("serve", help="Serve HTTP and WebSockets with uvicorn")
-    p.add_argument("--host")
-    p.add_argument("--port", type=int)
-    p.add_argument("--workers", type=int)
-    p.add_argument("--worker-process", action="store_true", help=argparse.SUPPRESS)
-    p = sub.add_parser("migrate", help="Apply database migrations")
-    p.add_argument("--revision", default="head")
-    add_extra_parsers(sub)
-    return parser
-
-
-def add_extra_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Module commands register their sub-parsers here."""
-    from hypehere.bootstrap import cli_commands
-
-    cli_commands.register(sub, command)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def boot() -> SettingsRuntime:
     try:
         settings = load_settings()
     except SettingsError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
+        raise CliSetupError(str(exc)) from exc
     configure_logging(settings.effective_log_format, settings.log_level)
-    return COMMANDS[args.command](args, settings)
+    return SettingsRuntime(settings)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run(argv, boot)
 
 
 if __name__ == "__main__":

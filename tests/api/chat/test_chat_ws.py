@@ -57,6 +57,11 @@ def test_message_is_acked_after_store_and_broadcast_to_the_other_side(
             f"{API}/conversations/{conversation_id}/messages", headers=auth(bob_token)
         ).json()
         assert [m["id"] for m in history["items"]] == [message["id"]]
+        # one message shape (API.md `message`) for the ack, the broadcast and HTTP
+        assert history["items"][0] == message
+        assert list(message) == [
+            "id", "conversation_id", "sender_id", "content", "client_id", "created_at"
+        ]  # fmt: skip
         # a retry with the same client_id is acked with the same message, stored once,
         # and not broadcast again
         alice_ws.send_json({"type": "message", "content": "hello bob", "client_id": "a-1"})

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from hypehere.adapters.language.lingua_detector import LinguaLanguageDetector
-from hypehere.adapters.memory.language import ScriptLanguageDetector
+from hypehere.adapters.language.script_detector import ScriptLanguageDetector
 from hypehere.application.feed.ports import LanguageDetector
 
 

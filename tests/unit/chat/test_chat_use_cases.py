@@ -21,7 +21,6 @@ from hypehere.adapters.memory.clock import FixedClock
 from hypehere.adapters.memory.outbox import InMemoryOutbox
 from hypehere.adapters.memory.uow import InMemoryUnitOfWork
 from hypehere.application.chat.create_room import CreateRoom, CreateRoomCommand
-from hypehere.application.chat.frames import conversation_topic, room_topic
 from hypehere.application.chat.join_room import JoinRoom, JoinRoomCommand
 from hypehere.application.chat.leave_conversation import (
     LeaveConversation,
@@ -44,6 +43,7 @@ from hypehere.application.chat.start_conversation import (
 )
 from hypehere.application.common.actor import Actor
 from hypehere.application.common.realtime import RealtimePublisher, decode_envelope
+from hypehere.application.common.topics import conversation_topic, room_topic
 from hypehere.domain.chat.errors import (
     BannedFromRoomError,
     BlockedError,

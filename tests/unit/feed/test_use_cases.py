@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from hypehere.adapters.language.script_detector import ScriptLanguageDetector
 from hypehere.adapters.memory.cache import InMemoryCache
 from hypehere.adapters.memory.clock import FixedClock
 from hypehere.adapters.memory.feed import (
@@ -17,7 +18,6 @@ from hypehere.adapters.memory.feed import (
     InMemoryPostReader,
     MemoryUser,
 )
-from hypehere.adapters.memory.language import ScriptLanguageDetector
 from hypehere.adapters.memory.outbox import InMemoryOutbox
 from hypehere.adapters.memory.uow import InMemoryUnitOfWork
 from hypehere.adapters.ranking.heuristic import HeuristicRanker

@@ -9,8 +9,9 @@ import pytest
 from hypehere.adapters.ranking.lightgbm_ranker import LightGBMRanker
 from hypehere.domain.feed.features import FEATURE_COUNT, feature_vector
 from ml.evaluate import auc, ndcg_at_k
+from ml.matrix import build_matrix
 from ml.synthetic import SyntheticConfig, generate
-from ml.train import build_matrix, load_file, main, save_model, temporal_split, train_and_evaluate
+from ml.train import load_file, main, save_model, temporal_split, train_and_evaluate
 
 pytestmark = pytest.mark.unit
 

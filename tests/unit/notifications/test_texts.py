@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from hypehere.application.notifications.ports import ActorSummary
-from hypehere.entrypoints.http.notifications.texts import all_msgids, render_text
+from hypehere.entrypoints.common.notification_texts import all_msgids, render_text
 from hypehere.entrypoints.i18n import gettext
 
 pytestmark = pytest.mark.unit

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hypehere.application.common.actor import Actor
+from hypehere.application.common.topics import user_notifications_topic
 from hypehere.application.notifications.get_unread_count import (
     GetUnreadCount,
     GetUnreadCountCommand,
@@ -26,7 +27,6 @@ from hypehere.application.notifications.mark_notifications_read import (
 from hypehere.application.notifications.notify_comment import NotifyComment, NotifyCommentCommand
 from hypehere.application.notifications.notify_follow import NotifyFollow, NotifyFollowCommand
 from hypehere.application.notifications.notify_like import NotifyLike, NotifyLikeCommand
-from hypehere.application.notifications.publish import notifications_topic
 from tests.unit.notifications.fakes import World
 
 pytestmark = pytest.mark.unit
@@ -102,7 +102,7 @@ async def run(ops: list[tuple[object, ...]]) -> None:
         assert count.count == await unread_listed(world)
         pushed = [
             f["count"]
-            for f in world.broker.frames(notifications_topic(ME))
+            for f in world.broker.frames(user_notifications_topic(ME))
             if f["type"] == "unread_count"
         ]
         if pushed:

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 
 from hypehere.application.common.actor import Actor
+from hypehere.application.common.topics import user_notifications_topic
 from hypehere.application.notifications.compose import NotifyResult
 from hypehere.application.notifications.forget_blocked_user import (
     ForgetBlockedUser,
@@ -40,7 +41,6 @@ from hypehere.application.notifications.notify_mentions import (
 )
 from hypehere.application.notifications.notify_message import NotifyMessage, NotifyMessageCommand
 from hypehere.application.notifications.notify_new_post import NotifyNewPost, NotifyNewPostCommand
-from hypehere.application.notifications.publish import notifications_topic
 from hypehere.application.notifications.update_notification_settings import (
     UpdateNotificationSettings,
     UpdateNotificationSettingsCommand,
@@ -82,7 +82,7 @@ async def test_follow_creates_notification_and_pushes_it_with_the_unread_count(
         "alice",
     )
     assert world.uow.commits == 1
-    frames = world.broker.frames(notifications_topic("alice"))
+    frames = world.broker.frames(user_notifications_topic("alice"))
     assert [f["type"] for f in frames] == ["notification", "unread_count"]
     assert frames[0]["notification"]["actors"][0]["handle"] == "bob"
     assert frames[1]["count"] == 1
@@ -152,7 +152,9 @@ async def test_redelivered_events_change_nothing(world: World) -> None:
         ("message", 1),
     ]
     pushed = [
-        f for f in world.broker.frames(notifications_topic("alice")) if f["type"] == "notification"
+        f
+        for f in world.broker.frames(user_notifications_topic("alice"))
+        if f["type"] == "notification"
     ]
     assert len(pushed) == 4
 
@@ -306,7 +308,7 @@ async def test_a_run_of_messages_is_notified_in_one_transaction_with_the_same_ru
     assert [n.target.id for n in world.of("alice")] == ["m1", "m3"]
     assert [n.target.id for n in world.of("bob")] == ["m2"]
     assert world.of("dave") == world.of("erin") == []
-    alice_frames = world.broker.frames(notifications_topic("alice"))
+    alice_frames = world.broker.frames(user_notifications_topic("alice"))
     # each notification pushed, then one unread count per recipient for the whole run
     assert [f["type"] for f in alice_frames] == ["notification", "notification", "unread_count"]
     assert alice_frames[-1]["count"] == 2
@@ -398,7 +400,7 @@ async def test_list_mark_read_and_unread_count(world: World) -> None:
         MarkNotificationsReadCommand(actor=Actor("alice"), ids=[page.items[0].id, "not-mine"])
     )
     assert (result.updated, result.unread_count) == (1, 2)
-    assert world.broker.frames(notifications_topic("alice"))[-1] == {
+    assert world.broker.frames(user_notifications_topic("alice"))[-1] == {
         "type": "unread_count",
         "count": 2,
     }
@@ -426,7 +428,7 @@ async def test_pushes_wait_for_the_outermost_commit_and_vanish_on_rollback(
     async with world.uow:
         await like(world, "bob", "alice")
         assert world.broker.published == []
-    assert [m.topic for m in world.broker.published] == [notifications_topic("alice")] * 2
+    assert [m.topic for m in world.broker.published] == [user_notifications_topic("alice")] * 2
 
     world.broker.published.clear()
     with pytest.raises(RuntimeError):
@@ -468,10 +470,12 @@ async def test_a_block_removes_the_users_from_each_others_notifications(world: W
     [group] = world.of("alice")
     assert (group.actor_ids, group.actor_count) == (["carol"], 1)
     assert world.of("bob") == []
-    assert world.broker.frames(notifications_topic("alice")) == [
+    assert world.broker.frames(user_notifications_topic("alice")) == [
         {"type": "unread_count", "count": 1}
     ]
-    assert world.broker.frames(notifications_topic("bob")) == [{"type": "unread_count", "count": 0}]
+    assert world.broker.frames(user_notifications_topic("bob")) == [
+        {"type": "unread_count", "count": 0}
+    ]
 
 
 @pytest.mark.parametrize("state", ["banned", "deleted"])

@@ -1,6 +1,9 @@
-"""Real-time frames the chat use cases publish (after commit) and the topics they go to.
+"""Real-time frames the chat use cases publish (after commit) to the topics of
+`application.common.topics` (`chat.conversation.{id}`, `chat.room.{id}`).
 
-Every frame serializes with its `type` tag; WebSocket connections forward them verbatim."""
+Every frame serializes with its `type` tag; WebSocket connections forward them verbatim.
+These are server -> client frames (`...Frame`); what clients send is parsed by the socket
+handlers into `...Request` frames (`entrypoints/ws/`)."""
 
 from __future__ import annotations
 
@@ -9,14 +12,6 @@ from datetime import datetime
 import msgspec
 
 from hypehere.application.chat.views import MessageView, RoomMessageView
-
-
-def conversation_topic(conversation_id: str) -> str:
-    return f"chat.conversation.{conversation_id}"
-
-
-def room_topic(room_id: str) -> str:
-    return f"chat.room.{room_id}"
 
 
 class ChatFrame(msgspec.Struct, frozen=True, tag_field="type"):
@@ -31,7 +26,7 @@ class RoomMessageFrame(ChatFrame, frozen=True, tag="message"):
     message: RoomMessageView
 
 
-class ReadFrame(ChatFrame, frozen=True, tag="read"):
+class ReadReceiptFrame(ChatFrame, frozen=True, tag="read"):
     user_id: str
     last_read_message_id: str | None
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import msgspec
 
-from hypehere.application.chat.frames import AdminGrantedFrame, room_topic
+from hypehere.application.chat.frames import AdminGrantedFrame
 from hypehere.application.chat.ports import RoomRepository
 from hypehere.application.common.actor import Actor
 from hypehere.application.common.realtime import RealtimePublisher
+from hypehere.application.common.topics import room_topic
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.domain.chat.errors import NotRoomAdminError, NotRoomMemberError, RoomNotFoundError
 from hypehere.domain.chat.model import RoomRole

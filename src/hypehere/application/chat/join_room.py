@@ -6,11 +6,12 @@ from __future__ import annotations
 import msgspec
 import structlog
 
-from hypehere.application.chat.frames import JoinedFrame, room_topic
+from hypehere.application.chat.frames import JoinedFrame
 from hypehere.application.chat.ports import RoomPasswordHasher, RoomReader, RoomRepository
 from hypehere.application.chat.views import RoomView
 from hypehere.application.common.actor import Actor
 from hypehere.application.common.realtime import RealtimePublisher
+from hypehere.application.common.topics import room_topic
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.domain.chat.errors import RoomFullError, RoomNotFoundError, WrongPasswordError
 from hypehere.domain.chat.model import RoomMember, RoomRole

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import msgspec
 
-from hypehere.application.chat.frames import ReadFrame, conversation_topic
+from hypehere.application.chat.frames import ReadReceiptFrame
 from hypehere.application.chat.ports import ChatPeers, ConversationRepository
 from hypehere.application.common.actor import Actor
 from hypehere.application.common.realtime import RealtimePublisher
+from hypehere.application.common.topics import conversation_topic
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.domain.chat.errors import ConversationNotFoundError
 
@@ -54,7 +55,7 @@ class MarkRead:
             if moved and settings[me].send_read_receipts:
                 receivers = [u for u in others if settings[u].send_read_receipts]
             # My own other devices always learn that I read; the other side only by consent.
-            read = ReadFrame(user_id=me, last_read_message_id=mine.last_read_message_id)
+            read = ReadReceiptFrame(user_id=me, last_read_message_id=mine.last_read_message_id)
             self._uow.after_commit(
                 lambda: self._publisher.publish(
                     conversation_topic(conversation.id),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import msgspec
 
-from hypehere.application.chat.frames import room_topic
 from hypehere.application.chat.ports import RoomRepository
 from hypehere.application.common.actor import Actor
+from hypehere.application.common.topics import room_topic
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.domain.chat.errors import NotRoomMemberError
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 import msgspec
 import structlog
 
-from hypehere.application.chat.frames import BannedFrame, KickedFrame, room_topic
+from hypehere.application.chat.frames import BannedFrame, KickedFrame
 from hypehere.application.chat.ports import RoomRepository
 from hypehere.application.common.actor import Actor
 from hypehere.application.common.realtime import RealtimePublisher
+from hypehere.application.common.topics import room_topic
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.domain.chat.errors import NotRoomAdminError, RoomNotFoundError
 from hypehere.domain.chat.model import RestrictionKind

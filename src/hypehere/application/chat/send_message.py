@@ -6,12 +6,13 @@ from __future__ import annotations
 import msgspec
 import structlog
 
-from hypehere.application.chat.frames import MessageFrame, conversation_topic
+from hypehere.application.chat.frames import MessageFrame
 from hypehere.application.chat.ports import ConversationRepository
 from hypehere.application.chat.views import MessageView
 from hypehere.application.common.actor import Actor
 from hypehere.application.common.errors import StorageConflictError
 from hypehere.application.common.realtime import RealtimePublisher
+from hypehere.application.common.topics import conversation_topic
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.domain.chat.errors import BlockedError, ConversationNotFoundError
 from hypehere.domain.chat.events import MessageSent

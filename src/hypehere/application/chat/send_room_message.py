@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import msgspec
 
-from hypehere.application.chat.frames import RoomMessageFrame, room_topic
+from hypehere.application.chat.frames import RoomMessageFrame
 from hypehere.application.chat.ports import RoomRepository
 from hypehere.application.chat.views import RoomMessageView
 from hypehere.application.common.actor import Actor
 from hypehere.application.common.errors import StorageConflictError
 from hypehere.application.common.realtime import RealtimePublisher
+from hypehere.application.common.topics import room_topic
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.domain.chat.errors import NotRoomMemberError, RoomNotFoundError
 from hypehere.domain.chat.model import RoomMessage, client_message_id, message_content

@@ -9,6 +9,7 @@ import msgspec
 import structlog
 
 from hypehere.application.common.broker import Broker
+from hypehere.application.common.topics import user_notifications_topic
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.notifications.ports import (
     ActorSummary,
@@ -20,11 +21,6 @@ from hypehere.application.notifications.ports import (
 from hypehere.domain.notifications.model import Notification
 
 logger = structlog.get_logger(__name__)
-
-
-def notifications_topic(user_id: str) -> str:
-    """The broker topic of one user's notification stream."""
-    return f"user:{user_id}:notifications"
 
 
 class NotificationFrame(msgspec.Struct, frozen=True, tag_field="type", tag="notification"):
@@ -115,7 +111,7 @@ class NotificationPublisher:
             # One round trip for the whole batch (an outbox run: hundreds of pushes under
             # chat load). Live pushes are best effort (the list endpoint is the source of
             # truth): a broker hiccup must not undo or repeat the committed notifications.
-            messages = [(notifications_topic(r), encode_frame(frame)) for r, frame in frames]
+            messages = [(user_notifications_topic(r), encode_frame(frame)) for r, frame in frames]
             try:
                 await self._broker.publish_many(messages)
             except Exception as exc:

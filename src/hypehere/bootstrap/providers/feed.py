@@ -9,7 +9,7 @@ from dishka import Provider, Scope, provide
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hypehere.adapters.language.lingua_detector import LinguaLanguageDetector
-from hypehere.adapters.memory.language import ScriptLanguageDetector
+from hypehere.adapters.language.script_detector import ScriptLanguageDetector
 from hypehere.adapters.sql.feed.audience import SqlFeedAudience
 from hypehere.adapters.sql.feed.candidates import SqlFeedCandidates
 from hypehere.adapters.sql.feed.log import SqlFeedLog

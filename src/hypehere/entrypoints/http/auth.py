@@ -10,25 +10,15 @@ from typing import Any
 from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.di import Provide
-from litestar.enums import ScopeType
 
 from hypehere.application.common.actor import Actor
 from hypehere.application.common.auth import AccessTokenVerifier
 from hypehere.domain.shared.errors import UnauthorizedError
+from hypehere.entrypoints.common.auth import bearer_token
 
 
 class NotAuthenticatedError(UnauthorizedError):
     code = "not_authenticated"
-
-
-def bearer_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
-    header = connection.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() == "bearer" and token.strip():
-        return token.strip()
-    if connection.scope["type"] == ScopeType.WEBSOCKET:
-        return connection.query_params.get("token") or None
-    return None
 
 
 async def authenticate(connection: ASGIConnection[Any, Any, Any, Any], token: str) -> Actor:

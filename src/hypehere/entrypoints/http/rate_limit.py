@@ -52,6 +52,8 @@ from litestar.middleware.rate_limit import (
 from litestar.stores.base import Store
 from litestar.types import Receive, Scope, Send
 
+from hypehere.entrypoints.common.auth import bearer_token
+
 logger = structlog.get_logger(__name__)
 
 RATE_LIMIT_OPT = "rate_limit"
@@ -91,11 +93,10 @@ def _route_kind(request: Request[Any, Any, Any]) -> str | None:
 
 def bearer_subject(request: Request[Any, Any, Any]) -> str | None:
     """The `sub` claim of a bearer JWT, unverified (a counter key, not authentication)."""
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer":
+    token = bearer_token(request)
+    if token is None:
         return None
-    parts = token.strip().split(".")
+    parts = token.split(".")
     if len(parts) != 3:
         return None
     try:

@@ -21,30 +21,22 @@ from hypehere.application.chat.open_conversation_channel import (
 )
 from hypehere.application.chat.send_message import SendMessage, SendMessageCommand
 from hypehere.application.chat.send_typing import SendTyping, SendTypingCommand
-from hypehere.entrypoints.http.chat.schemas import MessageOut
+from hypehere.application.chat.views import MessageView
+from hypehere.entrypoints.ws.frames import SendMessageRequest, TypingRequest
 from hypehere.entrypoints.ws.gateway import Channel, Connection, Frame, serve
 
 
-class SendFrame(Frame, tag="message"):
-    content: str
-    client_id: str | None = None
+class ReadRequest(Frame, tag="read"):
+    """Mark the conversation read (the others get a `ReadReceiptFrame`)."""
 
 
-class ReadFrame(Frame, tag="read"):
-    pass
-
-
-class TypingFrame(Frame, tag="typing"):
-    pass
-
-
-class AckFrame(Frame, tag="ack"):
+class MessageAckFrame(Frame, tag="ack"):
     client_id: str | None
-    message: MessageOut
+    message: MessageView  # the same Struct the conversation's `message` broadcast carries
 
 
 class ChatChannel(Channel):
-    frames = (SendFrame, ReadFrame, TypingFrame)
+    frames = (SendMessageRequest, ReadRequest, TypingRequest)
 
     def __init__(self, conversation_id: str) -> None:
         self.conversation_id = conversation_id
@@ -58,7 +50,7 @@ class ChatChannel(Channel):
         return [self.topic]
 
     async def handle(self, conn: Connection, frame: Frame, container: AsyncContainer) -> None:
-        if isinstance(frame, SendFrame):
+        if isinstance(frame, SendMessageRequest):
             send = await container.get(SendMessage)
             result = await send.execute(
                 SendMessageCommand(
@@ -69,15 +61,15 @@ class ChatChannel(Channel):
                     origin=conn.id,
                 )
             )
-            conn.send(AckFrame(client_id=frame.client_id, message=MessageOut.of(result.message)))
-        elif isinstance(frame, ReadFrame):
+            conn.send(MessageAckFrame(client_id=frame.client_id, message=result.message))
+        elif isinstance(frame, ReadRequest):
             mark = await container.get(MarkRead)
             await mark.execute(
                 MarkReadCommand(
                     actor=conn.actor, conversation_id=self.conversation_id, origin=conn.id
                 )
             )
-        elif isinstance(frame, TypingFrame):
+        elif isinstance(frame, TypingRequest):
             typing = await container.get(SendTyping)
             await typing.execute(
                 SendTypingCommand(actor=conn.actor, topic=self.topic, origin=conn.id)

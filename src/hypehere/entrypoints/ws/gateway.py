@@ -3,25 +3,27 @@ anonymous chat and matching). A path is a `Channel`; the gateway does everything
 
 How to add a path
 -----------------
-1. Declare the client frames as tagged msgspec Structs (the tag field is `type`)::
+1. Declare the client frames as tagged msgspec Structs (the tag field is `type`). What a
+   client sends is a `...Request`, what the server sends a `...Frame`::
 
-       class SendFrame(Frame, tag="message"):
-           content: str
-           client_id: str
+       class MarkNotificationsReadRequest(Frame, tag="read"):
+           ids: list[str] | None = None
+           all: bool = False
 
 2. Write a Channel (one instance per connection, built from the path parameters)::
 
        class NotificationsChannel(Channel):
-           frames = ()  # nothing to receive besides the gateway's ping/pong
+           frames = (MarkNotificationsReadRequest,)  # besides the gateway's ping/pong
 
            async def open(self, conn: Connection, container: AsyncContainer) -> list[str]:
-               # authorize here (raise a ForbiddenError/NotFoundError -> close 4403);
-               # return the broker topics this connection listens to
-               return [f"notifications.user.{conn.user_id}"]
+               # authorize here (raise a DomainError -> close 4403); return the broker
+               # topics this connection listens to, built by `application.common.topics`
+               return [user_notifications_topic(conn.user_id)]
 
            async def on_open(self, conn: Connection, container: AsyncContainer) -> None:
-               count = await (await container.get(CountUnread)).execute(...)
-               conn.send(UnreadCountFrame(count=count))   # optional first frames
+               uc = await container.get(GetUnreadCount)
+               result = await uc.execute(GetUnreadCountCommand(actor=conn.actor))
+               conn.send(UnreadCountFrame(count=result.count))  # optional first frames
 
            async def handle(self, conn: Connection, frame: Frame, container) -> None:
                ...  # resolve a use case from `container` (a fresh dishka REQUEST scope)
@@ -35,8 +37,10 @@ How to add a path
    and add the handler to `bootstrap/app.py::root_handlers()`.
 
 4. Push frames from use cases with `application.common.realtime.RealtimePublisher`
-   (after commit): `await publisher.publish(topic, SomeFrame(...), origin=conn_id)`.
-   Every connection subscribed to `topic`, in any process, forwards the frame.
+   (after commit), as `SendRoomMessage` does: `await publisher.publish(room_topic(room_id),
+   RoomMessageFrame(message=view), origin=cmd.origin)`. Every connection subscribed to the
+   topic, in any process, forwards the frame (`Channel.on_event`; a channel may override
+   it to render frames per reader, as `/ws/notifications` does).
 
 What `serve` does
 -----------------
@@ -87,8 +91,8 @@ from hypehere.application.common.presence import Presence
 from hypehere.application.common.realtime import decode_envelope
 from hypehere.domain.shared.errors import DomainError, ForbiddenError, UnauthorizedError
 from hypehere.domain.shared.ids import new_id
-from hypehere.entrypoints.http.auth import bearer_token
-from hypehere.entrypoints.http.errors import lookup
+from hypehere.entrypoints.common.auth import bearer_token
+from hypehere.entrypoints.common.errors import describe
 from hypehere.entrypoints.i18n import gettext, negotiate_language
 
 logger = structlog.get_logger(__name__)
@@ -199,13 +203,9 @@ class Connection:
             yield request_container
 
     def translate(self, exc: DomainError) -> ErrorFrame:
-        spec = lookup(exc)
-        code = (spec.code if spec else None) or exc.code
-        if spec is not None and spec.detail:
-            message = gettext(self.language, spec.detail, **exc.params)
-        else:
-            message = gettext(self.language, exc.message)
-        return ErrorFrame(code=code, message=message)
+        """The error frame for `exc`: code and localized message from the one error table."""
+        error = describe(exc, self.language)
+        return ErrorFrame(code=error.code, message=error.message)
 
 
 class ConnectionRegistry:

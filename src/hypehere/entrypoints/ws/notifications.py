@@ -6,8 +6,9 @@ notification arrives as `{"type": "notification", "notification": {...}}` (same 
 `unread_count`. Clients may send `{"type": "read", "ids": [...]}` or
 `{"type": "read", "all": true}` (same as `POST /notifications/read`).
 
-Frames come from the broker topic `user:{id}:notifications`, so they reach a socket on
-any process."""
+Frames come from the broker topic `notifications.user.{id}`
+(`application.common.topics.user_notifications_topic`), so they reach a socket on any
+process."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from dishka import AsyncContainer
 from litestar import WebSocket, websocket
 
 from hypehere.application.common.broker import BrokerMessage
+from hypehere.application.common.topics import user_notifications_topic
 from hypehere.application.notifications.get_unread_count import (
     GetUnreadCount,
     GetUnreadCountCommand,
@@ -28,46 +30,44 @@ from hypehere.application.notifications.mark_notifications_read import (
 )
 from hypehere.application.notifications.publish import (
     NotificationFrame,
+    UnreadCountFrame,
     decode_frame,
-    notifications_topic,
 )
-from hypehere.entrypoints.http.notifications.schemas import NotificationOut
+from hypehere.entrypoints.common.schemas import NotificationOut
 from hypehere.entrypoints.ws.gateway import Channel, Connection, Frame, serve
 
 
-class ReadFrame(Frame, tag="read"):
+class MarkNotificationsReadRequest(Frame, tag="read"):
     ids: list[str] | None = None
     all: bool = False
 
 
-class UnreadCountOutFrame(Frame, tag="unread_count"):
-    count: int
-
-
 class NotificationOutFrame(Frame, tag="notification"):
+    """The broker's `NotificationFrame` rendered for this reader (text in their language)."""
+
     notification: NotificationOut
 
 
 class NotificationsChannel(Channel):
-    frames = (ReadFrame,)
+    frames = (MarkNotificationsReadRequest,)
 
     async def open(self, conn: Connection, container: AsyncContainer) -> Sequence[str]:
-        return [notifications_topic(conn.user_id)]
+        return [user_notifications_topic(conn.user_id)]
 
     async def on_open(self, conn: Connection, container: AsyncContainer) -> None:
         uc = await container.get(GetUnreadCount)
         result = await uc.execute(GetUnreadCountCommand(actor=conn.actor))
-        conn.send(UnreadCountOutFrame(count=result.count))
+        conn.send(UnreadCountFrame(count=result.count))
 
     async def handle(self, conn: Connection, frame: Frame, container: AsyncContainer) -> None:
-        assert isinstance(frame, ReadFrame)
+        assert isinstance(frame, MarkNotificationsReadRequest)
         uc = await container.get(MarkNotificationsRead)
         result = await uc.execute(
             MarkNotificationsReadCommand(actor=conn.actor, ids=frame.ids, all=frame.all)
         )
         if not result.updated:
             # Nothing changed, so nothing is published: answer this socket directly.
-            conn.send(UnreadCountOutFrame(count=result.unread_count))
+            conn.send(UnreadCountFrame(count=result.unread_count))
 
     async def on_event(self, conn: Connection, message: BrokerMessage) -> None:
         frame = decode_frame(message.data)
@@ -78,7 +78,7 @@ class NotificationsChannel(Channel):
                 )
             )
         else:
-            conn.send(UnreadCountOutFrame(count=frame.count))
+            conn.send(frame)  # the unread count needs no rendering
 
 
 @websocket("/ws/notifications")

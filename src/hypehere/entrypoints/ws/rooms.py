@@ -20,36 +20,28 @@ from hypehere.application.chat.restrict_room_member import (
 )
 from hypehere.application.chat.send_room_message import SendRoomMessage, SendRoomMessageCommand
 from hypehere.application.chat.send_typing import SendTyping, SendTypingCommand
+from hypehere.application.chat.views import RoomMessageView
 from hypehere.domain.chat.model import RestrictionKind
-from hypehere.entrypoints.http.chat.schemas import RoomMessageOut
+from hypehere.entrypoints.ws.frames import SendMessageRequest, TypingRequest
 from hypehere.entrypoints.ws.gateway import Channel, Connection, Frame, serve
 
 
-class SendFrame(Frame, tag="message"):
-    content: str
-    client_id: str | None = None
-
-
-class TypingFrame(Frame, tag="typing"):
-    pass
-
-
-class KickFrame(Frame, tag="kick"):
+class KickRequest(Frame, tag="kick"):
     user_id: str
     duration_minutes: int
 
 
-class BanFrame(Frame, tag="ban"):
+class BanRequest(Frame, tag="ban"):
     user_id: str
 
 
-class AckFrame(Frame, tag="ack"):
+class RoomMessageAckFrame(Frame, tag="ack"):
     client_id: str | None
-    message: RoomMessageOut
+    message: RoomMessageView  # the same Struct the room's `message` broadcast carries
 
 
 class RoomChannel(Channel):
-    frames = (SendFrame, TypingFrame, KickFrame, BanFrame)
+    frames = (SendMessageRequest, TypingRequest, KickRequest, BanRequest)
 
     def __init__(self, room_id: str) -> None:
         self.room_id = room_id
@@ -63,7 +55,7 @@ class RoomChannel(Channel):
         return [self.topic]
 
     async def handle(self, conn: Connection, frame: Frame, container: AsyncContainer) -> None:
-        if isinstance(frame, SendFrame):
+        if isinstance(frame, SendMessageRequest):
             send = await container.get(SendRoomMessage)
             result = await send.execute(
                 SendRoomMessageCommand(
@@ -74,17 +66,15 @@ class RoomChannel(Channel):
                     origin=conn.id,
                 )
             )
-            conn.send(
-                AckFrame(client_id=frame.client_id, message=RoomMessageOut.of(result.message))
-            )
-        elif isinstance(frame, TypingFrame):
+            conn.send(RoomMessageAckFrame(client_id=frame.client_id, message=result.message))
+        elif isinstance(frame, TypingRequest):
             typing = await container.get(SendTyping)
             await typing.execute(
                 SendTypingCommand(actor=conn.actor, topic=self.topic, origin=conn.id)
             )
-        elif isinstance(frame, KickFrame | BanFrame):
+        elif isinstance(frame, KickRequest | BanRequest):
             restrict = await container.get(RestrictRoomMember)
-            is_kick = isinstance(frame, KickFrame)
+            is_kick = isinstance(frame, KickRequest)
             await restrict.execute(
                 RestrictRoomMemberCommand(
                     actor=conn.actor,
@@ -92,7 +82,7 @@ class RoomChannel(Channel):
                     user_id=frame.user_id,
                     kind=RestrictionKind.KICK if is_kick else RestrictionKind.BAN,
                     duration_minutes=frame.duration_minutes
-                    if isinstance(frame, KickFrame)
+                    if isinstance(frame, KickRequest)
                     else None,
                     origin=conn.id,
                 )

@@ -42,6 +42,7 @@ from hypehere.application.chat.start_conversation import (
     StartConversation,
     StartConversationCommand,
 )
+from hypehere.application.chat.views import MessageView, RoomMessageView
 from hypehere.application.common.actor import Actor
 from hypehere.domain.chat.model import Folder, RestrictionKind
 from hypehere.entrypoints.http.chat.schemas import (
@@ -51,10 +52,8 @@ from hypehere.entrypoints.http.chat.schemas import (
     JoinRoomIn,
     KickIn,
     MessageListOut,
-    MessageOut,
     RoomListOut,
     RoomMessageListOut,
-    RoomMessageOut,
     RoomOut,
     SendMessageIn,
     StartConversationIn,
@@ -121,9 +120,7 @@ class ConversationsController(Controller):
                 after=after,
             )
         )
-        return MessageListOut(
-            items=[MessageOut.of(m) for m in result.items], next_cursor=result.next_cursor
-        )
+        return MessageListOut(items=result.items, next_cursor=result.next_cursor)
 
     @post("/{conversation_id:str}/messages", status_code=HTTP_201_CREATED)
     @inject
@@ -133,7 +130,7 @@ class ConversationsController(Controller):
         conversation_id: str,
         data: SendMessageIn,
         uc: FromDishka[SendMessage],
-    ) -> MessageOut:
+    ) -> MessageView:
         result = await uc.execute(
             SendMessageCommand(
                 actor=actor,
@@ -142,7 +139,7 @@ class ConversationsController(Controller):
                 client_id=data.client_id,
             )
         )
-        return MessageOut.of(result.message)
+        return result.message
 
     @post("/{conversation_id:str}/read", status_code=HTTP_204_NO_CONTENT)
     @inject
@@ -239,21 +236,19 @@ class RoomsController(Controller):
                 actor=actor, room_id=room_id, limit=limit, cursor=cursor, after=after
             )
         )
-        return RoomMessageListOut(
-            items=[RoomMessageOut.of(m) for m in result.items], next_cursor=result.next_cursor
-        )
+        return RoomMessageListOut(items=result.items, next_cursor=result.next_cursor)
 
     @post("/{room_id:str}/messages", status_code=HTTP_201_CREATED)
     @inject
     async def send_room_message(
         self, actor: Actor, room_id: str, data: SendMessageIn, uc: FromDishka[SendRoomMessage]
-    ) -> RoomMessageOut:
+    ) -> RoomMessageView:
         result = await uc.execute(
             SendRoomMessageCommand(
                 actor=actor, room_id=room_id, content=data.content, client_id=data.client_id
             )
         )
-        return RoomMessageOut.of(result.message)
+        return result.message
 
     @post("/{room_id:str}/admins/{user_id:str}", status_code=HTTP_204_NO_CONTENT)
     @inject

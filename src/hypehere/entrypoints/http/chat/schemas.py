@@ -1,4 +1,7 @@
-"""Request and response bodies of the chat endpoints (conversations and rooms)."""
+"""Request and response bodies of the chat endpoints (conversations and rooms).
+
+A message is sent as `MessageView` / `RoomMessageView` themselves (the shape the sockets
+broadcast and ack; see `entrypoints/common/schemas.py`), never a copy."""
 
 from __future__ import annotations
 
@@ -53,32 +56,12 @@ class UserSummaryOut(msgspec.Struct, frozen=True):
         )
 
 
-class MessageOut(msgspec.Struct, frozen=True):
-    id: str
-    conversation_id: str
-    sender_id: str
-    content: str
-    client_id: str | None
-    created_at: datetime
-
-    @classmethod
-    def of(cls, message: MessageView) -> MessageOut:
-        return cls(
-            id=message.id,
-            conversation_id=message.conversation_id,
-            sender_id=message.sender_id,
-            content=message.content,
-            client_id=message.client_id,
-            created_at=message.created_at,
-        )
-
-
 class ConversationOut(msgspec.Struct, frozen=True):
     id: str
     kind: str
     folder: str
     other_user: UserSummaryOut | None
-    last_message: MessageOut | None
+    last_message: MessageView | None
     unread_count: int
     updated_at: datetime
 
@@ -89,7 +72,7 @@ class ConversationOut(msgspec.Struct, frozen=True):
             kind=view.kind,
             folder=view.folder,
             other_user=UserSummaryOut.of(view.other_user) if view.other_user else None,
-            last_message=MessageOut.of(view.last_message) if view.last_message else None,
+            last_message=view.last_message,
             unread_count=view.unread_count,
             updated_at=view.updated_at,
         )
@@ -101,7 +84,7 @@ class ConversationListOut(msgspec.Struct, frozen=True):
 
 
 class MessageListOut(msgspec.Struct, frozen=True):
-    items: list[MessageOut]
+    items: list[MessageView]
     next_cursor: str | None
 
 
@@ -136,28 +119,6 @@ class RoomListOut(msgspec.Struct, frozen=True):
     next_cursor: str | None
 
 
-class RoomMessageOut(msgspec.Struct, frozen=True):
-    id: str
-    room_id: str
-    conversation_id: str
-    sender_id: str
-    content: str
-    client_id: str | None
-    created_at: datetime
-
-    @classmethod
-    def of(cls, message: RoomMessageView) -> RoomMessageOut:
-        return cls(
-            id=message.id,
-            room_id=message.room_id,
-            conversation_id=message.room_id,
-            sender_id=message.sender_id,
-            content=message.content,
-            client_id=message.client_id,
-            created_at=message.created_at,
-        )
-
-
 class RoomMessageListOut(msgspec.Struct, frozen=True):
-    items: list[RoomMessageOut]
+    items: list[RoomMessageView]
     next_cursor: str | None

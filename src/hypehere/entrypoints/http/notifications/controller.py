@@ -30,11 +30,11 @@ from hypehere.application.notifications.update_notification_settings import (
     UpdateNotificationSettings,
     UpdateNotificationSettingsCommand,
 )
+from hypehere.entrypoints.common.schemas import NotificationOut
 from hypehere.entrypoints.http.errors import request_language
 from hypehere.entrypoints.http.notifications.schemas import (
     MarkReadIn,
     MarkReadOut,
-    NotificationOut,
     NotificationPageOut,
     NotificationSettingsIn,
     NotificationSettingsOut,

@@ -1,6 +1,7 @@
-"""A fast, dependency-free language detector for unit tests: decides by script
-(Hangul -> ko, kana -> ja, Han -> zh) and, for Latin text, by a few function words
-(es/en). Sentences in different languages become spans, like the real detector."""
+"""A fast, dependency-free language detector (`HYPEHERE_LANGUAGE_DETECTOR=simple`, and unit
+tests): decides by script (Hangul -> ko, kana -> ja, Han -> zh) and, for Latin text, by a
+few function words (es/en). Sentences in different languages become spans, like the lingua
+detector; the same contract suite runs against both."""
 
 from __future__ import annotations
 

@@ -1,0 +1,120 @@
+"""The `hypehere` commands: parse, call the runtime or one use case, print, exit code.
+
+`run(argv, boot)` parses first (so `--help` and usage errors need no settings), then builds
+the runtime with `boot` (a `CliSetupError` is printed and exits 2), then runs the command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import json
+import sys
+from collections.abc import Callable, Sequence
+
+import msgspec
+
+from hypehere.application.feed.train_ranker import (
+    RankerTrainingError,
+    TrainRanker,
+    TrainRankerCommand,
+)
+from hypehere.application.users.create_admin import CreateAdmin, CreateAdminCommand
+from hypehere.domain.shared.errors import DomainError
+from hypehere.entrypoints.cli.parser import build_parser
+from hypehere.entrypoints.cli.runtime import CliRuntime, CliSetupError
+
+Command = Callable[[argparse.Namespace, CliRuntime], int]
+
+
+def serve(args: argparse.Namespace, runtime: CliRuntime) -> int:
+    return runtime.serve(args.host, args.port, args.workers, worker_process=args.worker_process)
+
+
+def migrate(args: argparse.Namespace, runtime: CliRuntime) -> int:
+    return runtime.migrate(args.revision)
+
+
+def worker(args: argparse.Namespace, runtime: CliRuntime) -> int:
+    return runtime.run_worker()
+
+
+def jobs(args: argparse.Namespace, runtime: CliRuntime) -> int:
+    if args.jobs_command == "list":
+        for name, cron in sorted(runtime.job_schedules().items()):
+            print(f"{name}\t{cron or '-'}")
+        return 0
+    return asyncio.run(runtime.run_job(args.name))
+
+
+def train_ranker(args: argparse.Namespace, runtime: CliRuntime) -> int:
+    cmd = TrainRankerCommand(source=args.source, impressions_file=args.impressions, seed=args.seed)
+
+    async def run() -> int:
+        container = runtime.make_container()
+        try:
+            async with container() as request:
+                use_case = await request.get(TrainRanker)
+                report = await use_case.execute(cmd)
+        except RankerTrainingError as exc:
+            print(f"train-ranker failed: {exc}", file=sys.stderr)
+            return 1
+        finally:
+            await container.close()
+        print(json.dumps(msgspec.to_builtins(report), indent=2))
+        return 0
+
+    return asyncio.run(run())
+
+
+def create_admin(args: argparse.Namespace, runtime: CliRuntime) -> int:
+    cmd = CreateAdminCommand(
+        email=args.email,
+        password=args.password,
+        nickname=args.nickname,
+        native_language=args.native_language,
+    )
+
+    async def run() -> int:
+        container = runtime.make_container()
+        try:
+            async with container() as request:
+                use_case = await request.get(CreateAdmin)
+                result = await use_case.execute(cmd)
+        except DomainError as exc:
+            print(f"create-admin failed: {exc.message}", file=sys.stderr)
+            return 1
+        finally:
+            await container.close()
+        verb = "created" if result.created else "promoted"
+        print(f"admin {verb}: {result.user_id}")
+        return 0
+
+    return asyncio.run(run())
+
+
+def seed_demo(args: argparse.Namespace, runtime: CliRuntime) -> int:
+    report = runtime.seed_demo(args.users, args.posts, seed=args.seed, password=args.password)
+    print(json.dumps(dataclasses.asdict(report)))
+    return 0
+
+
+COMMANDS: dict[str, Command] = {
+    "serve": serve,
+    "migrate": migrate,
+    "worker": worker,
+    "jobs": jobs,
+    "train-ranker": train_ranker,
+    "create-admin": create_admin,
+    "seed-demo": seed_demo,
+}
+
+
+def run(argv: Sequence[str] | None, boot: Callable[[], CliRuntime]) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        runtime = boot()
+    except CliSetupError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    return COMMANDS[args.command](args, runtime)

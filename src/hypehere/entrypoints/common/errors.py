@@ -1,0 +1,182 @@
+"""The one error table: domain/application errors -> status + stable `code` + a localizable
+`detail` msgid. HTTP renders it as problem+json (`entrypoints/http/errors.py`), WebSockets
+as an error frame (`entrypoints/ws/gateway.py`); both call `describe`.
+
+Lookup walks the exception's MRO, so a module's error inherits its category's status
+unless the table names it. `detail` texts are English msgids translated per request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hypehere.application.common.errors import StorageConflictError, StorageUnavailableError
+from hypehere.domain.chat import errors as chat_errors
+from hypehere.domain.feed import errors as feed_errors
+from hypehere.domain.notifications import errors as notifications_errors
+from hypehere.domain.search import errors as search_errors
+from hypehere.domain.shared.errors import (
+    ConflictError,
+    DomainError,
+    ForbiddenError,
+    InvalidInputError,
+    NotFoundError,
+    UnauthorizedError,
+)
+from hypehere.domain.shared.pagination import InvalidCursorError
+from hypehere.domain.users import errors as users_errors
+from hypehere.entrypoints.i18n import gettext
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorSpec:
+    status: int
+    code: str | None = None  # None: use the exception's own `code`
+    detail: str | None = None  # English msgid; None: the exception's message
+
+
+ERROR_TABLE: dict[type[Exception], ErrorSpec] = {
+    # --- shared categories ---
+    DomainError: ErrorSpec(422),
+    InvalidInputError: ErrorSpec(422),
+    InvalidCursorError: ErrorSpec(400, "invalid_cursor", "The cursor is not valid."),
+    NotFoundError: ErrorSpec(404, None, "The resource was not found."),
+    ConflictError: ErrorSpec(409),
+    ForbiddenError: ErrorSpec(403),
+    UnauthorizedError: ErrorSpec(401),
+    StorageUnavailableError: ErrorSpec(
+        503, "service_unavailable", "A service is temporarily unavailable."
+    ),
+    StorageConflictError: ErrorSpec(409, "conflict", "The change conflicts with existing data."),
+    # --- feed ---
+    feed_errors.PostNotFoundError: ErrorSpec(404, "not_found", "The post was not found."),
+    feed_errors.CommentNotFoundError: ErrorSpec(404, "not_found", "The comment was not found."),
+    feed_errors.NotAuthorError: ErrorSpec(
+        403, "not_author", "Only the author can change or delete this."
+    ),
+    feed_errors.StaffOnlyError: ErrorSpec(403, "forbidden", "You are not allowed to do this."),
+    feed_errors.ContentRemovedError: ErrorSpec(
+        409, "content_removed", "This content was removed by moderation."
+    ),
+    # --- users ---
+    users_errors.UserNotFoundError: ErrorSpec(404, "not_found", "The user was not found."),
+    users_errors.EmailTakenError: ErrorSpec(
+        409, "email_taken", "This email address is already registered."
+    ),
+    users_errors.HandleTakenError: ErrorSpec(409, "handle_taken", "This handle is already taken."),
+    users_errors.InvalidEmailError: ErrorSpec(
+        422, "validation_error", "The email address is not valid."
+    ),
+    users_errors.WeakPasswordError: ErrorSpec(
+        422,
+        "validation_error",
+        "The password must have 8 or more characters and differ from the email.",
+    ),
+    users_errors.InvalidCredentialsError: ErrorSpec(
+        401, "invalid_credentials", "The email or password is wrong."
+    ),
+    users_errors.WrongPasswordError: ErrorSpec(
+        403, "wrong_password", "The current password is wrong."
+    ),
+    users_errors.InvalidRefreshTokenError: ErrorSpec(
+        401, "invalid_refresh_token", "The refresh token is not valid. Please log in again."
+    ),
+    users_errors.InvalidAccessTokenError: ErrorSpec(
+        401, "invalid_token", "The access token is invalid or has expired."
+    ),
+    users_errors.AccountInactiveError: ErrorSpec(
+        401, "account_inactive", "The account is not active. Please log in again."
+    ),
+    users_errors.AccountSuspendedError: ErrorSpec(
+        403, "account_suspended", "The account is suspended until {suspended_until}."
+    ),
+    users_errors.AccountBannedError: ErrorSpec(403, "account_banned", "The account is banned."),
+    users_errors.CannotFollowSelfError: ErrorSpec(
+        422, "cannot_follow_self", "You cannot follow yourself."
+    ),
+    users_errors.CannotBlockSelfError: ErrorSpec(
+        422, "cannot_block_self", "You cannot block yourself."
+    ),
+    users_errors.ListPrivateError: ErrorSpec(403, "list_private", "This list is private."),
+    users_errors.StaffOnlyError: ErrorSpec(403, "forbidden", "You are not allowed to do this."),
+    users_errors.InvalidStateTransitionError: ErrorSpec(
+        409, "invalid_state", "The account is not in a state that allows this."
+    ),
+    # --- chat ---
+    chat_errors.ConversationNotFoundError: ErrorSpec(
+        404, "not_found", "The conversation was not found."
+    ),
+    chat_errors.ChatPartnerNotFoundError: ErrorSpec(404, "not_found", "The user was not found."),
+    chat_errors.MessageNotFoundError: ErrorSpec(404, "not_found", "The message was not found."),
+    chat_errors.RoomNotFoundError: ErrorSpec(404, "not_found", "The room was not found."),
+    chat_errors.BlockedError: ErrorSpec(403, "blocked", "You cannot message this user."),
+    chat_errors.NotParticipantError: ErrorSpec(
+        403, "not_participant", "You are not a participant of this conversation."
+    ),
+    chat_errors.CannotChatWithSelfError: ErrorSpec(
+        422, "cannot_chat_with_self", "You cannot start a conversation with yourself."
+    ),
+    chat_errors.WrongPasswordError: ErrorSpec(403, "wrong_password", "The room password is wrong."),
+    chat_errors.RoomFullError: ErrorSpec(409, "room_full", "The room is full."),
+    chat_errors.BannedFromRoomError: ErrorSpec(
+        403, "banned_from_room", "You are banned from this room."
+    ),
+    chat_errors.KickedFromRoomError: ErrorSpec(
+        403, "kicked", "You were kicked from this room; try again later."
+    ),
+    chat_errors.NotRoomMemberError: ErrorSpec(
+        403, "not_room_member", "You are not a member of this room."
+    ),
+    chat_errors.NotRoomAdminError: ErrorSpec(
+        403, "not_room_admin", "Only room admins can do this."
+    ),
+    chat_errors.CannotModerateError: ErrorSpec(
+        403, "cannot_moderate", "This member cannot be removed from the room."
+    ),
+    # --- notifications ---
+    notifications_errors.UnknownNotificationKindError: ErrorSpec(
+        422, "validation_error", "Unknown notification kind: {kind}."
+    ),
+    notifications_errors.UnknownNotificationChannelError: ErrorSpec(
+        422, "validation_error", "Unknown notification channel: {channel}."
+    ),
+    # --- search ---
+    search_errors.SearchQueryInvalidError: ErrorSpec(
+        422,
+        "validation_error",
+        "The search query must have 1 to 200 characters and contain a word.",
+    ),
+    search_errors.SearchTypeInvalidError: ErrorSpec(
+        422, "validation_error", "The search type must be posts, users or lessons."
+    ),
+}
+
+
+def lookup(exc: Exception) -> ErrorSpec | None:
+    for klass in type(exc).__mro__:
+        spec = ERROR_TABLE.get(klass)
+        if spec is not None:
+            return spec
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class DescribedError:
+    """An error as a client sees it: HTTP status, stable `code`, localized message."""
+
+    status: int
+    code: str
+    message: str
+
+
+def describe(exc: DomainError, language: str) -> DescribedError:
+    """The table's status, code and detail for `exc`, the detail translated to `language`.
+
+    A table msgid may use the error's params; a free-form message is shown as is."""
+    spec = lookup(exc) or ErrorSpec(500, "internal_error")
+    code = spec.code or exc.code
+    if spec.detail:
+        message = gettext(language, spec.detail, **exc.params)
+    else:
+        message = gettext(language, exc.message)
+    return DescribedError(spec.status, code, message)
