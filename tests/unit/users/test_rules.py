@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from hypehere.domain.shared.errors import InvalidInputError
@@ -28,6 +28,8 @@ def test_handle_base_is_always_a_valid_handle(local: str, domain: str) -> None:
 
 
 @given(local=local_parts, domain=domains, count=st.integers(min_value=1, max_value=200))
+@example(local="0" * 29 + "2", domain="0.com", count=2)  # cut + "2" gave the base back
+@example(local="0" * 28 + "12", domain="0.com", count=12)  # ... and so did cut + "12"
 def test_handle_candidates_are_distinct_valid_handles(local: str, domain: str, count: int) -> None:
     candidates = list(rules.handle_candidates(rules.handle_base(f"{local}@{domain}"), count))
     assert len(candidates) == count

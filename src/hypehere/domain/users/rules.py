@@ -63,11 +63,19 @@ def handle_base(email: str) -> str:
 
 
 def handle_candidates(base: str, count: int) -> Iterator[str]:
-    """`base`, then `base2`, `base3`, ... each at most 30 characters (the base is cut)."""
+    """`base`, then `base2`, `base3`, ... each at most 30 characters (the base is cut),
+    `count` distinct handles in all. Cutting can give back an earlier one (a 30-character
+    base ending in `2` cut to 29 plus `2` is the base again): such a number is skipped."""
+    seen = {base}
     yield base
-    for n in range(2, count + 1):
+    n = 1
+    while len(seen) < count:
+        n += 1
         suffix = str(n)
-        yield base[: HANDLE_MAX_LENGTH - len(suffix)] + suffix
+        candidate = base[: HANDLE_MAX_LENGTH - len(suffix)] + suffix
+        if candidate not in seen:
+            seen.add(candidate)
+            yield candidate
 
 
 def parse_handle(raw: str) -> str:
