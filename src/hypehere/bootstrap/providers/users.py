@@ -32,7 +32,6 @@ from hypehere.application.users.list_followers import ListFollowers
 from hypehere.application.users.list_following import ListFollowing
 from hypehere.application.users.log_in import LogIn
 from hypehere.application.users.log_out import LogOut
-from hypehere.application.users.moderate_account import AccountAction
 from hypehere.application.users.ports import (
     AccessTokenCodec,
     AccountStatusReader,
@@ -45,7 +44,6 @@ from hypehere.application.users.refresh_session import RefreshSession
 from hypehere.application.users.register_user import RegisterUser
 from hypehere.application.users.request_account_deletion import RequestAccountDeletion
 from hypehere.application.users.sessions import SessionIssuer, TokenPolicy
-from hypehere.application.users.set_user_role import SetUserRole
 from hypehere.application.users.suggest_partners import SuggestPartners
 from hypehere.application.users.unblock_user import UnblockUser
 from hypehere.application.users.unfollow_user import UnfollowUser
@@ -137,8 +135,6 @@ class UsersProvider(Provider):
         SuggestPartners,
         GetRelationship,
         GetUserSummaries,
-        AccountAction,
-        SetUserRole,
         PurgeDeletedAccounts,
         CreateAdmin,
         VerifyAccessToken,
