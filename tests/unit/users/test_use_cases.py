@@ -256,20 +256,24 @@ async def test_post_count_handlers(kit: Kit) -> None:
 
     from hypehere.adapters.memory.users import InMemoryUserCounters
     from hypehere.application.common.outbox import OutboxMessage
+    from hypehere.application.users import handlers
     from hypehere.application.users.adjust_post_count import AdjustPostCount
 
     author = await kit.actor()
     counters = InMemoryUserCounters(kit.store)
+    created = {"language": "en", "hashtags": [], "mentioned_user_ids": []}
 
-    def message(topic: str) -> OutboxMessage:
-        return OutboxMessage(
+    async def deliver(topic: str, **payload: object) -> None:
+        message = OutboxMessage(
             id="e",
             topic=topic,
-            payload={"post_id": "p", "author_id": author.user_id},
+            payload={"post_id": "p", "author_id": author.user_id, **payload},
             occurred_at=datetime(2026, 1, 1, tzinfo=UTC),
         )
+        [row] = [r for r in handlers.SUBSCRIPTIONS if r.topic == topic]
+        await row.handler(AdjustPostCount(kit.uow, counters)).handle(message)
 
-    await AdjustPostCount(kit.uow, counters).handle(message("feed.post_created"))
-    await AdjustPostCount(kit.uow, counters).handle(message("feed.post_created"))
-    await AdjustPostCount(kit.uow, counters).handle(message("feed.post_deleted"))
+    await deliver("feed.post_created", **created)
+    await deliver("feed.post_created", **created)
+    await deliver("feed.post_deleted")
     assert kit.store.users[author.user_id].post_count == 1

@@ -18,6 +18,7 @@ from hypehere.adapters.sql.users.repositories import (
 )
 from hypehere.adapters.validation.email_validator import LibraryEmailValidator
 from hypehere.application.common.auth import AccessTokenVerifier
+from hypehere.application.users.adjust_post_count import AdjustPostCount
 from hypehere.application.users.block_user import BlockUser
 from hypehere.application.users.change_password import ChangePassword
 from hypehere.application.users.create_admin import CreateAdmin
@@ -138,5 +139,6 @@ class UsersProvider(Provider):
         PurgeDeletedAccounts,
         CreateAdmin,
         VerifyAccessToken,
+        AdjustPostCount,
         scope=Scope.REQUEST,
     )
