@@ -12,6 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import hypehere.adapters.sql.all_tables  # noqa: F401
@@ -54,6 +55,19 @@ def _diff(url: str) -> list[Any]:
     return _run(compare())
 
 
+def stairway_url(test_url: str) -> str:
+    """The stairway's own database beside the suite's: `<test database>_stairway`, so two
+    suites pointed at different test databases never reset each other's stairway."""
+    url = make_url(test_url)
+    return url.set(database=f"{url.database}_stairway").render_as_string(hide_password=False)
+
+
+def test_the_stairway_database_follows_the_test_database() -> None:
+    assert stairway_url("postgresql+asyncpg://postgres:pw@db:5432/test_lead?ssl=disable") == (
+        "postgresql+asyncpg://postgres:pw@db:5432/test_lead_stairway?ssl=disable"
+    )
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
@@ -61,7 +75,7 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     from tests.conftest import POSTGRES_URL
 
     request.getfixturevalue("postgres_url")  # availability (fails in CI when missing)
-    url = POSTGRES_URL.rsplit("/", 1)[0] + "/hypehere_stairway"
+    url = stairway_url(POSTGRES_URL)
     _run(ensure_postgres_database(url))
     _run(_reset_postgres_schema(url))
     return url

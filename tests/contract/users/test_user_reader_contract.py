@@ -9,7 +9,7 @@ import pytest
 
 from hypehere.adapters.memory.clock import FixedClock
 from hypehere.application.common.actor import Actor
-from hypehere.application.users.suggest_partners import SuggestPartners
+from hypehere.application.users.suggest_partners import SuggestPartners, SuggestPartnersCommand
 from hypehere.domain.shared.languages import CefrLevel
 from hypehere.domain.shared.pagination import InvalidCursorError, PageRequest
 from hypehere.domain.users.model import TargetLanguage
@@ -189,17 +189,17 @@ class UserReaderContract:
         suggest = SuggestPartners(world.reader, FixedClock(NOW))
         actor = Actor(user_id=me.id)
         expected = [en_close.id, en_stale.id, en_far.id, ja.id]
-        full = await suggest.execute(actor, PageRequest(limit=10))
+        full = await suggest.execute(SuggestPartnersCommand(actor, limit=10))
         assert [v.id for v in full.items] == expected
         assert full.next_cursor is None
         assert all(v.is_following is False for v in full.items)
         seen, cursor = [], None
         while True:
-            page = await suggest.execute(actor, PageRequest(limit=1, cursor=cursor))
+            page = await suggest.execute(SuggestPartnersCommand(actor, 1, cursor))
             seen += [v.id for v in page.items]
             if page.next_cursor is None:
                 break
-            cursor = PageRequest.of(1, page.next_cursor).cursor
+            cursor = page.next_cursor
         assert seen == expected
 
     async def test_summaries(self, world: UsersWorld) -> None:

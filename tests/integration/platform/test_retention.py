@@ -15,7 +15,11 @@ from hypehere.adapters.sql.outbox.tables import HandledEventRow, OutboxEventRow
 from hypehere.adapters.sql.retention import SqlRetentionStore
 from hypehere.adapters.sql.uow import SqlUnitOfWork
 from hypehere.adapters.sql.users.tables import UserRow
-from hypehere.application.common.retention import PruneExpiredRecords, RetentionPolicy
+from hypehere.application.common.retention import (
+    PruneExpiredRecords,
+    PruneExpiredRecordsCommand,
+    RetentionPolicy,
+)
 from hypehere.domain.shared.ids import new_id
 
 # Rows are written now (their ids carry the real time); the job runs "a year later".
@@ -134,9 +138,8 @@ async def test_the_job_prunes_old_done_records_in_batches(
             SqlRetentionStore(session),
             RetentionPolicy(),
             FixedClock(LATER),
-            batch_size=2,  # several batches per kind
         )
-        report = await use_case.execute()
+        report = await use_case.execute(PruneExpiredRecordsCommand(batch_size=2))  # batches
     assert (report.delivered_events, report.handled_marks) == (5, 10)
     assert (report.impressions, report.read_notifications) == (3, 2)
     assert await _ids(sql_factory, outbox.c.id) == kept["events"]
@@ -155,6 +158,6 @@ async def test_nothing_is_pruned_inside_the_windows(
             SqlRetentionStore(session),
             RetentionPolicy(),
             FixedClock(NOW + timedelta(days=1)),  # everything is younger than its window
-        ).execute()
+        ).execute(PruneExpiredRecordsCommand())
         assert report == type(report)(0, 0, 0, 0)
         assert await session.scalar(select(func.count()).select_from(outbox)) == 8

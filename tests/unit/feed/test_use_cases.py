@@ -42,8 +42,7 @@ from hypehere.application.feed.refresh_trending_hashtags import (
 from hypehere.application.feed.remove_post import RemovePost, RemovePostCommand
 from hypehere.application.feed.snapshots import FeedSnapshots
 from hypehere.application.feed.unlike_post import UnlikePost, UnlikePostCommand
-from hypehere.domain.feed.errors import StaffOnlyError
-from hypehere.domain.shared.errors import InvalidInputError
+from hypehere.domain.shared.errors import InvalidInputError, StaffOnlyError
 from hypehere.domain.shared.ids import new_id
 from hypehere.domain.shared.pagination import InvalidCursorError, encode_cursor
 
@@ -210,7 +209,7 @@ async def test_a_deferred_page_logs_its_impressions_only_when_the_work_runs(
         await post(h, author, f"deferred {i}")
     feed = h.ranked_feed()
     later: list[Later] = []
-    page = await feed.execute(GetFeedQuery(me, limit=2), defer=later.append)
+    page = await feed.execute(GetFeedQuery(me, limit=2, defer=later.append))
     assert len(page.items) == 2 and len(later) == 1
     assert h.feed.state.impressions == []  # nothing written before the answer
     await later[0]()
@@ -229,7 +228,7 @@ async def test_a_deferred_page_logs_its_impressions_only_when_the_work_runs(
     monkeypatch.setattr(h.feed, "record_impressions", broken)
     monkeypatch.setattr(get_feed_module, "logger", Logger())
     later.clear()
-    await feed.execute(GetFeedQuery(me, limit=2, cursor=page.next_cursor), defer=later.append)
+    await feed.execute(GetFeedQuery(me, limit=2, cursor=page.next_cursor, defer=later.append))
     await later[0]()
     assert logged == ["feed_impressions_not_logged"]
     assert len(h.feed.state.impressions) == 2

@@ -19,12 +19,11 @@ from hypehere.application.users.verify_access_token import (
     VerifyAccessToken,
     VerifyAccessTokenCommand,
 )
-from hypehere.domain.shared.errors import InvalidInputError
+from hypehere.domain.shared.errors import InvalidInputError, StaffOnlyError
 from hypehere.domain.users.errors import (
     AccountBannedError,
     AccountSuspendedError,
     InvalidStateTransitionError,
-    StaffOnlyError,
     UserNotFoundError,
 )
 from hypehere.domain.users.model import AccountState

@@ -7,7 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 from hypehere.adapters.memory.clock import FixedClock
 from hypehere.adapters.memory.uow import InMemoryUnitOfWork
-from hypehere.application.common.retention import PruneExpiredRecords, RetentionPolicy
+from hypehere.application.common.retention import (
+    PruneExpiredRecords,
+    PruneExpiredRecordsCommand,
+    RetentionPolicy,
+)
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 
@@ -42,7 +46,9 @@ async def test_each_kind_is_drained_in_batches_with_its_own_cutoff() -> None:
     policy = RetentionPolicy(
         delivered_events_days=7, impressions_days=30, read_notifications_days=90
     )
-    report = await PruneExpiredRecords(uow, store, policy, FixedClock(NOW), batch_size=3).execute()
+    report = await PruneExpiredRecords(uow, store, policy, FixedClock(NOW)).execute(
+        PruneExpiredRecordsCommand(batch_size=3)
+    )
     assert (report.delivered_events, report.handled_marks) == (7, 3)
     assert (report.impressions, report.read_notifications) == (0, 6)
     assert store.rows == {"events": 0, "marks": 0, "impressions": 0, "notifications": 0}

@@ -12,6 +12,7 @@ from hypehere.adapters.memory.search import InMemorySearchIndex
 from hypehere.adapters.memory.uow import InMemoryUnitOfWork
 from hypehere.application.common.actor import Actor
 from hypehere.application.common.outbox import OutboxMessage
+from hypehere.application.search import handlers as search_handlers
 from hypehere.application.search.reindex_search import ReindexSearch, ReindexSearchCommand
 from hypehere.application.search.search_content import SearchContent, SearchContentCommand
 from hypehere.application.search.sync_post_to_search import SyncPostToSearch
@@ -136,8 +137,26 @@ def use_case(index: InMemorySearchIndex, reader: FakeReader, clock: FixedClock) 
     return SearchContent(index, reader, clock)
 
 
-def message(topic: str, **payload: str) -> OutboxMessage:
+def message(topic: str, **payload: object) -> OutboxMessage:
     return OutboxMessage(id="e1", topic=topic, payload=dict(payload), occurred_at=NOW)
+
+
+class Handlers:
+    """The search subscription table's handlers around one use case, by topic."""
+
+    def __init__(self, use_case: SyncPostToSearch | SyncUserToSearch) -> None:
+        self._use_case = use_case
+
+    async def handle(self, message: OutboxMessage) -> None:
+        [row] = [
+            r
+            for r in search_handlers.SUBSCRIPTIONS
+            if r.topic == message.topic and r.use_case is type(self._use_case)
+        ]
+        await row.handler(self._use_case).handle(message)
+
+
+POST = {"author_id": "o", "language": "en", "hashtags": [], "mentioned_user_ids": []}
 
 
 # --- rules ---
@@ -234,24 +253,36 @@ async def test_bad_cursors(use_case: SearchContent, cursor: str) -> None:
 
 async def test_post_handler_follows_the_current_row(index: InMemorySearchIndex) -> None:
     source, uow = FakeSource(), InMemoryUnitOfWork()
-    handler = SyncPostToSearch(source, index, uow)
+    handler = Handlers(SyncPostToSearch(source, index, uow))
     source.posts["p1"] = doc("p1", "first version")
-    await handler.handle(message("feed.post_created", post_id="p1", author_id="o"))
+    await handler.handle(message("feed.post_created", post_id="p1", **POST))
     assert index.documents[(SearchKind.POSTS, "p1")].text == "first version"
     del source.posts["p1"]  # removed or deleted: the reader no longer returns it
-    await handler.handle(message("feed.post_updated", post_id="p1", author_id="o"))
+    await handler.handle(
+        message("feed.post_updated", post_id="p1", author_id="o", mentioned_user_ids=[])
+    )
     assert (SearchKind.POSTS, "p1") not in index.documents
-    await handler.handle(message("feed.post_created", post_id="p1", author_id="o"))  # late
+    await handler.handle(message("feed.post_created", post_id="p1", **POST))  # late
     assert (SearchKind.POSTS, "p1") not in index.documents
-    assert uow.commits == 3
+    source.posts["p1"] = doc("p1", "restored")
+    await handler.handle(message("feed.post_removed", post_id="p1", author_id="o"))
+    assert index.documents[(SearchKind.POSTS, "p1")].text == "restored"
+    del source.posts["p1"]
+    await handler.handle(message("feed.post_deleted", post_id="p1", author_id="o"))
+    assert (SearchKind.POSTS, "p1") not in index.documents
+    assert uow.commits == 5
 
 
 async def test_user_handler_removes_hidden_accounts(index: InMemorySearchIndex) -> None:
     source = FakeSource()
-    handler = SyncUserToSearch(source, index, InMemoryUnitOfWork())
+    handler = Handlers(SyncUserToSearch(source, index, InMemoryUnitOfWork()))
     source.users["u1"] = doc("u1", "handle nick", kind=SearchKind.USERS)
-    await handler.handle(message("users.registered", user_id="u1"))
+    registered = {"handle": "h", "nickname": "n", "native_language": "ko", "target_languages": []}
+    await handler.handle(message("users.registered", user_id="u1", **registered))
     assert (SearchKind.USERS, "u1") in index.documents
+    source.users["u1"] = doc("u1", "renamed", kind=SearchKind.USERS)
+    await handler.handle(message("users.profile_updated", user_id="u1"))
+    assert index.documents[(SearchKind.USERS, "u1")].text == "renamed"
     del source.users["u1"]
     await handler.handle(message("users.state_changed", user_id="u1", state="banned"))
     assert (SearchKind.USERS, "u1") not in index.documents
@@ -267,7 +298,7 @@ async def test_purged_account_takes_its_posts_out_of_the_index(
             doc("u1", "x", kind=SearchKind.USERS),
         ]
     )
-    handler = SyncUserToSearch(FakeSource(), index, InMemoryUnitOfWork())
+    handler = Handlers(SyncUserToSearch(FakeSource(), index, InMemoryUnitOfWork()))
     await handler.handle(message("users.state_changed", user_id="u1", state="deactivated"))
     assert (SearchKind.POSTS, "p1") in index.documents  # hidden at render, back on return
     await handler.handle(message("users.state_changed", user_id="u1", state="deleted"))

@@ -72,10 +72,6 @@ class Kit:
         kwargs = {name: names[name] for name in params if name != "self" and name in names}
         if "register" in params:
             kwargs["register"] = self.build(RegisterUser)
-        if "action" in params:
-            from hypehere.application.users.moderate_account import AccountAction
-
-            kwargs["action"] = self.build(AccountAction)
         return use_case(**kwargs)
 
     async def register(self, **overrides: Any) -> SessionResult:

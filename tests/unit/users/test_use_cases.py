@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hypehere.adapters.modules.users_auth import UsersAccessTokenVerifier
-from hypehere.application.common.actor import Actor, Role
-from hypehere.application.common.auth import AuthenticatedActor
-from hypehere.application.moderation.account_action import AccountAction
-from hypehere.application.moderation.ban_user import BanUser, BanUserCommand
+from hypehere.application.common.actor import Actor
 from hypehere.application.users.block_user import BlockUser, BlockUserCommand
 from hypehere.application.users.change_password import ChangePassword, ChangePasswordCommand
 from hypehere.application.users.follow_user import FollowUser, FollowUserCommand
@@ -28,8 +24,7 @@ from hypehere.application.users.request_account_deletion import (
     RequestAccountDeletion,
     RequestAccountDeletionCommand,
 )
-from hypehere.application.users.set_user_role import SetUserRole
-from hypehere.application.users.suggest_partners import SuggestPartners
+from hypehere.application.users.suggest_partners import SuggestPartners, SuggestPartnersCommand
 from hypehere.application.users.unblock_user import UnblockUser, UnblockUserCommand
 from hypehere.application.users.unfollow_user import UnfollowUser, UnfollowUserCommand
 from hypehere.application.users.update_me import UpdateMe, UpdateMeCommand
@@ -37,18 +32,14 @@ from hypehere.application.users.verify_access_token import (
     VerifyAccessToken,
     VerifyAccessTokenCommand,
 )
-from hypehere.domain.shared.pagination import PageRequest
 from hypehere.domain.users.errors import (
-    AccountBannedError,
     AccountInactiveError,
     CannotFollowSelfError,
     EmailTakenError,
     HandleTakenError,
-    InvalidAccessTokenError,
     InvalidCredentialsError,
     InvalidRefreshTokenError,
     ListPrivateError,
-    StaffOnlyError,
     UserNotFoundError,
     WrongPasswordError,
 )
@@ -121,38 +112,6 @@ async def test_refresh_expired_and_logged_out(kit: Kit) -> None:
     kit.clock.advance(days=31)
     with pytest.raises(InvalidRefreshTokenError):
         await kit.build(RefreshSession).execute(RefreshSessionCommand(other))
-
-
-async def test_verifier_checks_the_current_account_state(kit: Kit) -> None:
-    result = await kit.register()
-    verifier = kit.build(VerifyAccessToken)
-
-    async def verify(token: str) -> AuthenticatedActor:
-        return await UsersAccessTokenVerifier(verifier).verify(token)  # the port's adapter
-
-    authenticated = await verify(result.tokens.access_token)
-    assert authenticated.actor.user_id == result.user.id
-    assert authenticated.interface_language == "ko"
-    staff = Actor(user_id="staff", role=Role.ADMIN)
-    await kit.build(SetUserRole).execute(staff, result.user.id, "moderator")
-    assert (await verify(result.tokens.access_token)).actor.role is Role.MODERATOR
-    ban = BanUser(AccountAction(kit.uow, kit.users, kit.tokens, kit.outbox, kit.clock))
-    await ban.execute(BanUserCommand(actor=staff, user_id=result.user.id))
-    with pytest.raises(AccountBannedError):
-        await verify(result.tokens.access_token)
-    with pytest.raises(InvalidAccessTokenError):
-        await verify("garbage")
-    kit.clock.advance(minutes=16)
-    with pytest.raises(InvalidAccessTokenError):
-        await verify(result.tokens.access_token)
-
-
-async def test_set_role_is_admin_only(kit: Kit) -> None:
-    target = await kit.register()
-    with pytest.raises(StaffOnlyError):
-        await kit.build(SetUserRole).execute(
-            Actor(user_id="x", role=Role.MODERATOR), target.user.id, "admin"
-        )
 
 
 async def test_follow_counts_events_and_idempotence(kit: Kit) -> None:
@@ -275,7 +234,7 @@ async def test_partners_ranked_by_language_and_level_fit(kit: Kit) -> None:
         native_language="ja", target_languages=(TargetLanguageInput("ko", "A1"),)
     )
     await kit.actor(native_language="en", target_languages=(TargetLanguageInput("es", "A1"),))
-    page = await kit.build(SuggestPartners).execute(me, PageRequest.of(10, None))
+    page = await kit.build(SuggestPartners).execute(SuggestPartnersCommand(me, 10))
     assert [p.id for p in page.items] == [
         english_close.user_id,
         english_far.user_id,
@@ -297,20 +256,24 @@ async def test_post_count_handlers(kit: Kit) -> None:
 
     from hypehere.adapters.memory.users import InMemoryUserCounters
     from hypehere.application.common.outbox import OutboxMessage
+    from hypehere.application.users import handlers
     from hypehere.application.users.adjust_post_count import AdjustPostCount
 
     author = await kit.actor()
     counters = InMemoryUserCounters(kit.store)
+    created = {"language": "en", "hashtags": [], "mentioned_user_ids": []}
 
-    def message(topic: str) -> OutboxMessage:
-        return OutboxMessage(
+    async def deliver(topic: str, **payload: object) -> None:
+        message = OutboxMessage(
             id="e",
             topic=topic,
-            payload={"post_id": "p", "author_id": author.user_id},
+            payload={"post_id": "p", "author_id": author.user_id, **payload},
             occurred_at=datetime(2026, 1, 1, tzinfo=UTC),
         )
+        [row] = [r for r in handlers.SUBSCRIPTIONS if r.topic == topic]
+        await row.handler(AdjustPostCount(kit.uow, counters)).handle(message)
 
-    await AdjustPostCount(kit.uow, counters).handle(message("feed.post_created"))
-    await AdjustPostCount(kit.uow, counters).handle(message("feed.post_created"))
-    await AdjustPostCount(kit.uow, counters).handle(message("feed.post_deleted"))
+    await deliver("feed.post_created", **created)
+    await deliver("feed.post_created", **created)
+    await deliver("feed.post_deleted")
     assert kit.store.users[author.user_id].post_count == 1

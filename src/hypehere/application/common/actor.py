@@ -6,6 +6,8 @@ from enum import StrEnum
 
 import msgspec
 
+from hypehere.domain.shared.errors import StaffOnlyError
+
 
 class Role(StrEnum):
     MEMBER = "member"
@@ -21,3 +23,12 @@ class Actor(msgspec.Struct, frozen=True):
     @property
     def is_staff(self) -> bool:
         return self.role in (Role.MODERATOR, Role.ADMIN)
+
+
+def require_staff(actor: Actor, *, admin: bool = False) -> None:
+    """The one staff check of every module's staff actions: a moderator or an admin (with
+    `admin=True`, only an admin)."""
+    if admin and actor.role is not Role.ADMIN:
+        raise StaffOnlyError("Only an admin can do this")
+    if not actor.is_staff:
+        raise StaffOnlyError("Only staff can do this")

@@ -42,6 +42,14 @@ class OutboxWriter(Protocol):
         ...
 
 
+async def stage_events(outbox: OutboxWriter, events: list[DomainEvent]) -> None:
+    """Move an aggregate's recorded events (its `events` list) to the outbox, in the
+    current transaction."""
+    for event in events:
+        await outbox.add(event)
+    events.clear()
+
+
 class OutboxStore(Protocol):
     """Pending events for the dispatcher. Several dispatchers may share one store."""
 

@@ -51,7 +51,11 @@ class RetentionPolicy(msgspec.Struct, frozen=True):
     read_notifications_days: int = 90
 
 
-class RetentionReport(msgspec.Struct, frozen=True):
+class PruneExpiredRecordsCommand(msgspec.Struct, frozen=True, kw_only=True):
+    batch_size: int = BATCH_SIZE  # rows per transaction
+
+
+class PruneExpiredRecordsResult(msgspec.Struct, frozen=True):
     delivered_events: int
     handled_marks: int
     impressions: int
@@ -65,39 +69,41 @@ class PruneExpiredRecords:
         store: RetentionStore,
         policy: RetentionPolicy,
         clock: Clock,
-        batch_size: int = BATCH_SIZE,
     ) -> None:
         self._uow = uow
         self._store = store
         self._policy = policy
         self._clock = clock
-        self._batch = batch_size
 
-    async def execute(self) -> RetentionReport:
+    async def execute(self, cmd: PruneExpiredRecordsCommand) -> PruneExpiredRecordsResult:
         now = self._clock.now()
         events_before = now - timedelta(days=self._policy.delivered_events_days)
-        report = RetentionReport(
-            delivered_events=await self._drain(self._store.prune_delivered_events, events_before),
-            handled_marks=await self._drain(self._store.prune_handled_marks, events_before),
+        batch = cmd.batch_size
+        store = self._store
+        report = PruneExpiredRecordsResult(
+            delivered_events=await self._drain(store.prune_delivered_events, events_before, batch),
+            handled_marks=await self._drain(store.prune_handled_marks, events_before, batch),
             impressions=await self._drain(
-                self._store.prune_impressions,
+                store.prune_impressions,
                 now - timedelta(days=self._policy.impressions_days),
+                batch,
             ),
             read_notifications=await self._drain(
-                self._store.prune_read_notifications,
+                store.prune_read_notifications,
                 now - timedelta(days=self._policy.read_notifications_days),
+                batch,
             ),
         )
         logger.info("retention_pruned", **msgspec.structs.asdict(report))
         return report
 
-    async def _drain(self, prune: _Prune, before: datetime) -> int:
+    async def _drain(self, prune: _Prune, before: datetime, batch: int) -> int:
         total = 0
         while True:
             async with self._uow:
-                deleted = await prune(before, self._batch)
+                deleted = await prune(before, batch)
             total += deleted
-            if deleted < self._batch:
+            if deleted < batch:
                 return total
 
 

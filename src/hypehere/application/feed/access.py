@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from hypehere.application.common.actor import Actor
 from hypehere.application.feed.ports import CommentRepository, FeedAudience, PostRepository
-from hypehere.domain.feed.errors import (
-    CommentNotFoundError,
-    PostNotFoundError,
-    StaffOnlyError,
-)
+from hypehere.domain.feed.errors import CommentNotFoundError, PostNotFoundError
 from hypehere.domain.feed.model import Comment, Post
 
 
@@ -17,11 +13,6 @@ def viewer_of(actor: Actor | None) -> tuple[str | None, bool]:
     if actor is None:
         return None, False
     return actor.user_id, actor.is_staff
-
-
-def ensure_staff(actor: Actor) -> None:
-    if not actor.is_staff:
-        raise StaffOnlyError("Only staff can do this.")
 
 
 async def visible_post(

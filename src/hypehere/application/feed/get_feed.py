@@ -38,6 +38,10 @@ class GetFeedQuery(msgspec.Struct, frozen=True):
     limit: int | None = None
     cursor: str | None = None
     language: str | None = None
+    # Given: the page's impressions are logged after the answer, by work handed to `defer`
+    # (two round trips and a commit off the reader's wait; training data and the seen
+    # window may then miss a page if the process dies in between). None: logged inline.
+    defer: Defer | None = None
 
 
 class GetRankedFeed:
@@ -59,10 +63,7 @@ class GetRankedFeed:
         self._log = log
         self._clock = clock
 
-    async def execute(self, query: GetFeedQuery, *, defer: Defer | None = None) -> Page[PostView]:
-        """One page. With `defer`, the page's impressions are logged after the answer (two
-        round trips and a commit off the reader's wait; training data and the seen window
-        may then miss a page if the process dies in between)."""
+    async def execute(self, query: GetFeedQuery) -> Page[PostView]:
         request = PageRequest.of(query.limit, query.cursor, arity=2)
         language = parse_language(query.language) if query.language else None
         user_id = query.actor.user_id
@@ -116,10 +117,10 @@ class GetRankedFeed:
                 )
                 for offset, item in enumerate(items)
             ]
-            if defer is None:
+            if query.defer is None:
                 await self._record(shown)
             else:
-                defer(functools.partial(self._record_after_answer, shown))
+                query.defer(functools.partial(self._record_after_answer, shown))
         has_more = snapshot.has_more_after(page_index)
         next_cursor = encode_cursor((snapshot.session_id, page_index + 1)) if has_more else None
         return Page(items=views, next_cursor=next_cursor)

@@ -6,10 +6,9 @@ from __future__ import annotations
 import msgspec
 import structlog
 
-from hypehere.application.common.actor import Actor
+from hypehere.application.common.actor import Actor, require_staff
 from hypehere.application.common.outbox import OutboxWriter
 from hypehere.application.common.uow import UnitOfWork
-from hypehere.application.feed.access import ensure_staff
 from hypehere.application.feed.ports import CommentRepository
 from hypehere.domain.feed.errors import CommentNotFoundError
 from hypehere.domain.feed.events import CommentRemoved
@@ -39,7 +38,7 @@ class RemoveComment:
         self._clock = clock
 
     async def execute(self, cmd: RemoveCommentCommand) -> RemoveCommentResult:
-        ensure_staff(cmd.actor)
+        require_staff(cmd.actor)
         now = self._clock.now()
         async with self._uow:
             comment = await self._comments.get(cmd.comment_id)

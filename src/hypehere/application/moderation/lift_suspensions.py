@@ -6,9 +6,8 @@ from __future__ import annotations
 import msgspec
 import structlog
 
-from hypehere.application.common.outbox import OutboxWriter
+from hypehere.application.common.outbox import OutboxWriter, stage_events
 from hypehere.application.common.uow import UnitOfWork
-from hypehere.application.moderation.account_action import stage_events
 from hypehere.application.moderation.ports import ModeratedAccounts
 from hypehere.domain.shared.clock import Clock
 
@@ -44,7 +43,7 @@ class LiftSuspensions:
                     user = await self._accounts.get(user_id)
                     if user is not None and user.lift_expired_suspension(now):
                         await self._accounts.save(user)
-                        await stage_events(self._outbox, user)
+                        await stage_events(self._outbox, user.events)
                         lifted += 1
             if len(ids) < cmd.batch_size:
                 break

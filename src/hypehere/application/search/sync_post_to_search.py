@@ -1,5 +1,5 @@
-"""Keep a post's search document in step with the post (outbox: `feed.post_created`,
-`feed.post_updated`, `feed.post_deleted`, `feed.post_removed`).
+"""Keep a post's search document in step with the post (run on `feed.post_created`,
+`feed.post_updated`, `feed.post_deleted`, `feed.post_removed`: `search/handlers.py`).
 
 Reads the CURRENT state of the post and upserts or deletes its document, so redelivered,
 duplicated or reordered events are harmless."""
@@ -9,7 +9,6 @@ from __future__ import annotations
 import msgspec
 import structlog
 
-from hypehere.application.common.outbox import OutboxMessage
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.search.ports import SearchIndex, SearchSource
 from hypehere.domain.search.model import SearchKind
@@ -35,7 +34,3 @@ class SyncPostToSearch:
             else:
                 await self._index.upsert([document])
         logger.info("search_post_synced", post_id=cmd.post_id, indexed=document is not None)
-
-    async def handle(self, message: OutboxMessage) -> None:
-        """Outbox entry (the topics above): the event -> the command."""
-        await self.execute(SyncPostToSearchCommand(post_id=str(message.payload["post_id"])))

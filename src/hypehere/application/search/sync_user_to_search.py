@@ -1,5 +1,5 @@
-"""Keep a user's search document in step with the account (outbox: `users.registered`,
-`users.profile_updated`, `users.state_changed`).
+"""Keep a user's search document in step with the account (run on `users.registered`,
+`users.profile_updated`, `users.state_changed`: `search/handlers.py`).
 
 Reads the CURRENT state of the user and upserts or deletes its document, so redelivered,
 duplicated or reordered events are harmless."""
@@ -9,14 +9,11 @@ from __future__ import annotations
 import msgspec
 import structlog
 
-from hypehere.application.common.outbox import OutboxMessage
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.search.ports import SearchIndex, SearchSource
 from hypehere.domain.search.model import SearchKind
 
 logger = structlog.get_logger(__name__)
-
-PURGED_STATE = "deleted"  # users.state_changed after the grace period: the row is gone
 
 
 class SyncUserToSearchCommand(msgspec.Struct, frozen=True):
@@ -41,12 +38,3 @@ class SyncUserToSearch:
             else:
                 await self._index.upsert([document])
         logger.info("search_user_synced", user_id=cmd.user_id, indexed=document is not None)
-
-    async def handle(self, message: OutboxMessage) -> None:
-        """Outbox entry (the topics above): the event -> the command."""
-        await self.execute(
-            SyncUserToSearchCommand(
-                user_id=str(message.payload["user_id"]),
-                purged=message.payload.get("state") == PURGED_STATE,
-            )
-        )

@@ -5,9 +5,8 @@ from __future__ import annotations
 import msgspec
 
 from hypehere.application.common.actor import Actor
-from hypehere.application.common.outbox import OutboxWriter
+from hypehere.application.common.outbox import OutboxWriter, stage_events
 from hypehere.application.common.uow import UnitOfWork
-from hypehere.application.users.events import stage_events
 from hypehere.application.users.sessions import me_view
 from hypehere.application.users.views import MeView
 from hypehere.domain.shared.clock import Clock
@@ -35,5 +34,5 @@ class GetMe:
                 raise UserNotFoundError("The user was not found")
             if user.lift_expired_suspension(self._clock.now()):
                 await self._users.save(user)
-                await stage_events(self._outbox, user)
+                await stage_events(self._outbox, user.events)
         return me_view(user)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import msgspec
 import structlog
 
-from hypehere.application.common.outbox import OutboxWriter
+from hypehere.application.common.outbox import OutboxWriter, stage_events
 from hypehere.application.common.uow import UnitOfWork
-from hypehere.application.users.events import stage_events
 from hypehere.application.users.ports import EmailValidator, PasswordHasher
 from hypehere.application.users.sessions import SessionIssuer, me_view
 from hypehere.application.users.views import SessionResult
@@ -75,7 +74,7 @@ class LogIn:
             if new_hash is not None:
                 user.password_hash = new_hash
             await self._users.save(user)
-            await stage_events(self._outbox, user)
+            await stage_events(self._outbox, user.events)
             tokens = await self._sessions.issue(user, now)
         logger.info("user_logged_in", user_id=user.id, previous_state=previous_state.value)
         return SessionResult(user=me_view(user), tokens=tokens)

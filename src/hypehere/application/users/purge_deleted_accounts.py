@@ -9,9 +9,8 @@ from datetime import timedelta
 import msgspec
 import structlog
 
-from hypehere.application.common.outbox import OutboxWriter
+from hypehere.application.common.outbox import OutboxWriter, stage_events
 from hypehere.application.common.uow import UnitOfWork
-from hypehere.application.users.events import stage_events
 from hypehere.domain.shared.clock import Clock
 from hypehere.domain.users.ports import RefreshTokenRepository, SocialGraph, UserRepository
 from hypehere.domain.users.rules import GRACE_PERIOD_DAYS
@@ -61,7 +60,7 @@ class PurgeDeletedAccounts:
                     await self._tokens.revoke_all_for_user(user.id, now)
                     user.purge(now)
                     await self._users.save(user)
-                    await stage_events(self._outbox, user)
+                    await stage_events(self._outbox, user.events)
                     purged += 1
             if len(ids) < cmd.batch_size:
                 break

@@ -5,9 +5,8 @@ from __future__ import annotations
 import msgspec
 import structlog
 
-from hypehere.application.common.outbox import OutboxWriter
+from hypehere.application.common.outbox import OutboxWriter, stage_events
 from hypehere.application.common.uow import UnitOfWork
-from hypehere.application.users.events import stage_events
 from hypehere.application.users.sessions import SessionIssuer, hash_refresh_token
 from hypehere.application.users.views import TokenPair
 from hypehere.domain.shared.clock import Clock
@@ -59,7 +58,7 @@ class RefreshSession:
                 user.ensure_may_act(now)
                 user.last_active_at = now
                 await self._users.save(user)
-                await stage_events(self._outbox, user)
+                await stage_events(self._outbox, user.events)
                 pair = await self._sessions.issue(user, now, family_id=token.family_id)
         if reused:
             logger.warning("refresh_token_reused", user_id=token.user_id, family_id=token.family_id)

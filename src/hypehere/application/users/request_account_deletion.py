@@ -6,9 +6,8 @@ from __future__ import annotations
 import msgspec
 
 from hypehere.application.common.actor import Actor
-from hypehere.application.common.outbox import OutboxWriter
+from hypehere.application.common.outbox import OutboxWriter, stage_events
 from hypehere.application.common.uow import UnitOfWork
-from hypehere.application.users.events import stage_events
 from hypehere.domain.shared.clock import Clock
 from hypehere.domain.users.errors import UserNotFoundError
 from hypehere.domain.users.ports import RefreshTokenRepository, UserRepository
@@ -42,4 +41,4 @@ class RequestAccountDeletion:
             user.request_deletion(now)
             await self._users.save(user)
             await self._tokens.revoke_all_for_user(user.id, now)
-            await stage_events(self._outbox, user)
+            await stage_events(self._outbox, user.events)

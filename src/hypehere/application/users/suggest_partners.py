@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import msgspec
+
 from hypehere.application.common.actor import Actor
 from hypehere.application.users.ports import UserReader
 from hypehere.application.users.views import ProfileView
@@ -33,13 +35,20 @@ def _resume_point(cursor: tuple[Any, ...]) -> tuple[datetime, tuple[int, str]]:
     return anchor, (score, user_id)
 
 
+class SuggestPartnersCommand(msgspec.Struct, frozen=True):
+    actor: Actor
+    limit: int | None = None
+    cursor: str | None = None
+
+
 class SuggestPartners:
     def __init__(self, reader: UserReader, clock: Clock) -> None:
         self._reader = reader
         self._clock = clock
 
-    async def execute(self, actor: Actor, page: PageRequest) -> Page[ProfileView]:
-        me = await self._reader.profile(actor.user_id, None)
+    async def execute(self, cmd: SuggestPartnersCommand) -> Page[ProfileView]:
+        page = PageRequest.of(cmd.limit, cmd.cursor)
+        me = await self._reader.profile(cmd.actor.user_id, None)
         if me is None or not me.target_languages:
             return Page(items=[], next_cursor=None)
         seeker = PartnerSeeker(
@@ -55,7 +64,7 @@ class SuggestPartners:
         candidates = await self._reader.partner_candidates(seeker, CANDIDATE_POOL)
         ranked = rank_partners(seeker, candidates, anchor, after=after)
         shown = ranked[: page.limit]
-        items = await self._reader.profiles([s.user_id for s in shown], actor.user_id)
+        items = await self._reader.profiles([s.user_id for s in shown], cmd.actor.user_id)
         next_cursor = None
         if len(ranked) > page.limit:
             last = shown[-1]

@@ -1,6 +1,6 @@
-"""The moderation module: account actions (suspend, ban, ...), suspension expiry, report
-counting. Its ports are implemented by the users module's SQL adapters as they are: the
-data is the users' account state."""
+"""The moderation module: account actions (suspend, ban, ..., role changes), suspension
+expiry, report counting. Its ports are implemented by the users module's SQL adapters as
+they are: the data is the users' account state."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from hypehere.application.moderation.ports import (
     ModeratedAccounts,
     ReportCounters,
 )
+from hypehere.application.moderation.set_user_role import SetUserRole
 from hypehere.application.moderation.suspend_user import SuspendUser
 from hypehere.application.moderation.unban_user import UnbanUser
 from hypehere.application.moderation.uncount_dismissed_report import UncountDismissedReport
@@ -47,6 +48,7 @@ class ModerationProvider(Provider):
         UnsuspendUser,
         BanUser,
         UnbanUser,
+        SetUserRole,
         LiftSuspensions,
         CountResolvedReport,
         UncountDismissedReport,

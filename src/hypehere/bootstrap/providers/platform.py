@@ -19,7 +19,6 @@ from hypehere.application.common.retention import (
     RetentionPolicy,
     RetentionStore,
 )
-from hypehere.application.common.uow import UnitOfWork
 from hypehere.bootstrap.jobs import JobRoute, job_routes
 from hypehere.bootstrap.outbox_routes import OUTBOX_ROUTES, OutboxRoute
 from hypehere.bootstrap.settings import Settings
@@ -61,11 +60,7 @@ class OutboxProvider(Provider):
             read_notifications_days=settings.retention_read_notifications_days,
         )
 
-    @provide(scope=Scope.REQUEST)
-    def prune_expired(
-        self, uow: UnitOfWork, store: RetentionStore, policy: RetentionPolicy, clock: Clock
-    ) -> PruneExpiredRecords:
-        return PruneExpiredRecords(uow, store, policy, clock)
+    prune_expired = provide(PruneExpiredRecords, scope=Scope.REQUEST)
 
     @provide(scope=Scope.APP)
     def dispatcher(

@@ -15,6 +15,8 @@ from hypehere.adapters.sql.search.readers import SqlSearchResultReader, SqlSearc
 from hypehere.application.search.ports import SearchIndex, SearchResultReader, SearchSource
 from hypehere.application.search.reindex_search import ReindexSearch
 from hypehere.application.search.search_content import SearchContent
+from hypehere.application.search.sync_post_to_search import SyncPostToSearch
+from hypehere.application.search.sync_user_to_search import SyncUserToSearch
 from hypehere.bootstrap.settings import Settings
 
 
@@ -56,6 +58,8 @@ class SearchProvider(Provider):
 
     search_content = provide(SearchContent)
     reindex = provide(ReindexSearch)
+    sync_post = provide(SyncPostToSearch)
+    sync_user = provide(SyncUserToSearch)
 
 
 def search_providers(settings: Settings) -> list[Provider]:

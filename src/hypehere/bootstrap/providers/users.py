@@ -18,6 +18,7 @@ from hypehere.adapters.sql.users.repositories import (
 )
 from hypehere.adapters.validation.email_validator import LibraryEmailValidator
 from hypehere.application.common.auth import AccessTokenVerifier
+from hypehere.application.users.adjust_post_count import AdjustPostCount
 from hypehere.application.users.block_user import BlockUser
 from hypehere.application.users.change_password import ChangePassword
 from hypehere.application.users.create_admin import CreateAdmin
@@ -32,7 +33,6 @@ from hypehere.application.users.list_followers import ListFollowers
 from hypehere.application.users.list_following import ListFollowing
 from hypehere.application.users.log_in import LogIn
 from hypehere.application.users.log_out import LogOut
-from hypehere.application.users.moderate_account import AccountAction
 from hypehere.application.users.ports import (
     AccessTokenCodec,
     AccountStatusReader,
@@ -45,7 +45,6 @@ from hypehere.application.users.refresh_session import RefreshSession
 from hypehere.application.users.register_user import RegisterUser
 from hypehere.application.users.request_account_deletion import RequestAccountDeletion
 from hypehere.application.users.sessions import SessionIssuer, TokenPolicy
-from hypehere.application.users.set_user_role import SetUserRole
 from hypehere.application.users.suggest_partners import SuggestPartners
 from hypehere.application.users.unblock_user import UnblockUser
 from hypehere.application.users.unfollow_user import UnfollowUser
@@ -137,10 +136,9 @@ class UsersProvider(Provider):
         SuggestPartners,
         GetRelationship,
         GetUserSummaries,
-        AccountAction,
-        SetUserRole,
         PurgeDeletedAccounts,
         CreateAdmin,
         VerifyAccessToken,
+        AdjustPostCount,
         scope=Scope.REQUEST,
     )

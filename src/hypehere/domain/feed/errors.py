@@ -32,10 +32,6 @@ class NotAuthorError(ForbiddenError):
     code = "not_author"
 
 
-class StaffOnlyError(ForbiddenError):
-    code = "staff_only"
-
-
 class ContentRemovedError(ConflictError):
     """The content was removed by moderation and can no longer be edited or liked."""
 

@@ -29,6 +29,13 @@ class ForbiddenError(DomainError):
     code = "forbidden"
 
 
+class StaffOnlyError(ForbiddenError):
+    """Only staff (for some actions: only an admin) may do this; any module's staff action
+    raises it (`application/common/actor.require_staff`)."""
+
+    code = "forbidden"
+
+
 class InvalidInputError(DomainError):
     """Input that is well-formed but breaks a rule (422)."""
 

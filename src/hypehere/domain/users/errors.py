@@ -81,9 +81,5 @@ class ListPrivateError(ForbiddenError):
     code = "list_private"
 
 
-class StaffOnlyError(ForbiddenError):
-    code = "forbidden"
-
-
 class InvalidStateTransitionError(ConflictError):
     code = "invalid_state"

@@ -21,6 +21,7 @@ from hypehere.domain.shared.errors import (
     ForbiddenError,
     InvalidInputError,
     NotFoundError,
+    StaffOnlyError,
     UnauthorizedError,
 )
 from hypehere.domain.shared.pagination import InvalidCursorError
@@ -43,6 +44,7 @@ ERROR_TABLE: dict[type[Exception], ErrorSpec] = {
     NotFoundError: ErrorSpec(404, None, "The resource was not found."),
     ConflictError: ErrorSpec(409),
     ForbiddenError: ErrorSpec(403),
+    StaffOnlyError: ErrorSpec(403, "forbidden", "You are not allowed to do this."),
     UnauthorizedError: ErrorSpec(401),
     StorageUnavailableError: ErrorSpec(
         503, "service_unavailable", "A service is temporarily unavailable."
@@ -54,7 +56,6 @@ ERROR_TABLE: dict[type[Exception], ErrorSpec] = {
     feed_errors.NotAuthorError: ErrorSpec(
         403, "not_author", "Only the author can change or delete this."
     ),
-    feed_errors.StaffOnlyError: ErrorSpec(403, "forbidden", "You are not allowed to do this."),
     feed_errors.ContentRemovedError: ErrorSpec(
         409, "content_removed", "This content was removed by moderation."
     ),
@@ -98,7 +99,6 @@ ERROR_TABLE: dict[type[Exception], ErrorSpec] = {
         422, "cannot_block_self", "You cannot block yourself."
     ),
     users_errors.ListPrivateError: ErrorSpec(403, "list_private", "This list is private."),
-    users_errors.StaffOnlyError: ErrorSpec(403, "forbidden", "You are not allowed to do this."),
     users_errors.InvalidStateTransitionError: ErrorSpec(
         409, "invalid_state", "The account is not in a state that allows this."
     ),

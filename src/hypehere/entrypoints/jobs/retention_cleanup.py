@@ -8,10 +8,13 @@ from typing import Any
 
 from dishka import AsyncContainer
 
-from hypehere.application.common.retention import PruneExpiredRecords
+from hypehere.application.common.retention import (
+    PruneExpiredRecords,
+    PruneExpiredRecordsCommand,
+)
 
 
 async def run(container: AsyncContainer, payload: Mapping[str, Any]) -> None:
     async with container() as request:
         use_case = await request.get(PruneExpiredRecords)
-        await use_case.execute()
+        await use_case.execute(PruneExpiredRecordsCommand())

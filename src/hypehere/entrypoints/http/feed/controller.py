@@ -213,7 +213,7 @@ class FeedController(Controller):
         language: str | None = Language,
     ) -> Response[PostPageOut]:
         later: list[Later] = []
-        page = await uc.execute(GetFeedQuery(actor, limit, cursor, language), defer=later.append)
+        page = await uc.execute(GetFeedQuery(actor, limit, cursor, language, defer=later.append))
         # The impressions are written after the response has gone out.
         background = BackgroundTasks([BackgroundTask(work) for work in later]) if later else None
         return Response(_posts(request, page), background=background)

@@ -1,5 +1,5 @@
-"""`/admin/users/{id}/suspend|unsuspend|ban|unban` (staff; the moderation module's use
-cases) and `/admin/users/{id}/role` (admins; the users module's)."""
+"""`/admin/users/{id}/suspend|unsuspend|ban|unban` (staff) and `/admin/users/{id}/role`
+(admins): the moderation module's account actions."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from litestar.status_codes import HTTP_200_OK
 
 from hypehere.application.common.actor import Actor
 from hypehere.application.moderation.ban_user import BanUser, BanUserCommand
+from hypehere.application.moderation.set_user_role import SetUserRole, SetUserRoleCommand
 from hypehere.application.moderation.suspend_user import SuspendUser, SuspendUserCommand
 from hypehere.application.moderation.unban_user import UnbanUser, UnbanUserCommand
 from hypehere.application.moderation.unsuspend_user import UnsuspendUser, UnsuspendUserCommand
-from hypehere.application.users.set_user_role import SetUserRole
 from hypehere.entrypoints.http.users.schemas import MeOut
 
 Reason = Annotated[str, msgspec.Meta(max_length=2000)]
@@ -75,4 +75,5 @@ class AdminUsersController(Controller):
     async def role(
         self, user_id: str, actor: Actor, data: RoleIn, uc: FromDishka[SetUserRole]
     ) -> MeOut:
-        return MeOut.of(await uc.execute(actor, user_id, data.role))
+        cmd = SetUserRoleCommand(actor=actor, user_id=user_id, role=data.role)
+        return MeOut.of(await uc.execute(cmd))

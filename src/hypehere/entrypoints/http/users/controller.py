@@ -26,12 +26,12 @@ from hypehere.application.users.request_account_deletion import (
     RequestAccountDeletion,
     RequestAccountDeletionCommand,
 )
-from hypehere.application.users.suggest_partners import SuggestPartners
+from hypehere.application.users.suggest_partners import SuggestPartners, SuggestPartnersCommand
 from hypehere.application.users.unblock_user import UnblockUser, UnblockUserCommand
 from hypehere.application.users.unfollow_user import UnfollowUser, UnfollowUserCommand
 from hypehere.application.users.update_me import UpdateMe, UpdateMeCommand
 from hypehere.application.users.views import ProfileView
-from hypehere.domain.shared.pagination import Page, PageRequest
+from hypehere.domain.shared.pagination import Page
 from hypehere.entrypoints.http.users.schemas import (
     ChangePasswordIn,
     MeOut,
@@ -121,7 +121,7 @@ class UsersController(Controller):
         limit: int | None = Limit,
         cursor: str | None = Cursor,
     ) -> UserPageOut:
-        return page_out(await uc.execute(actor, PageRequest.of(limit, cursor)))
+        return page_out(await uc.execute(SuggestPartnersCommand(actor, limit, cursor)))
 
     @get("/{user_id:str}")
     @inject

@@ -1,7 +1,8 @@
-"""The subscription tables (notifications, feed): outbox events stored in today's JSON
-shape map to the same commands the ten hand-written handlers built, the producers still
-write that shape byte for byte, and the generated handlers keep the dispatcher's batching
-and ledger behaviour."""
+"""The subscription tables (notifications, feed, search, users): outbox events stored in
+today's JSON shape map to the same commands the hand-written handlers built (the ten
+notification handlers, and the search and post-count handlers that read the payload dicts),
+the producers still write that shape byte for byte, and the generated handlers keep the
+dispatcher's batching and ledger behaviour."""
 
 from __future__ import annotations
 
@@ -26,17 +27,32 @@ from hypehere.application.notifications.notify_like import NotifyLikeCommand
 from hypehere.application.notifications.notify_mentions import NotifyMentionsCommand
 from hypehere.application.notifications.notify_message import NotifyMessage, NotifyMessageCommand
 from hypehere.application.notifications.notify_new_post import NotifyNewPostCommand
+from hypehere.application.search import handlers as search
+from hypehere.application.search.sync_post_to_search import SyncPostToSearchCommand
+from hypehere.application.search.sync_user_to_search import SyncUserToSearchCommand
+from hypehere.application.users import handlers as users
+from hypehere.application.users.adjust_post_count import AdjustPostCountCommand
 from hypehere.domain.chat.events import MessageSent
 from hypehere.domain.feed.events import (
     CommentCreated,
     CommentLiked,
     CommentRemoved,
     PostCreated,
+    PostDeleted,
     PostLiked,
     PostRemoved,
+    PostUpdated,
 )
 from hypehere.domain.shared.events import DomainEvent
-from hypehere.domain.users.events import UserBlocked, UserFollowed, UserUnblocked, UserUnfollowed
+from hypehere.domain.users.events import (
+    UserBlocked,
+    UserFollowed,
+    UserProfileUpdated,
+    UserRegistered,
+    UserStateChanged,
+    UserUnblocked,
+    UserUnfollowed,
+)
 from tests.unit.notifications.fakes import World
 
 pytestmark = pytest.mark.unit
@@ -51,6 +67,12 @@ STORED: dict[str, bytes] = {
     "users.unfollowed": b'{"follower_id":"bob","followee_id":"alice"}',
     "users.blocked": b'{"blocker_id":"alice","blocked_id":"bob"}',
     "users.unblocked": b'{"blocker_id":"alice","blocked_id":"bob"}',
+    "users.registered": (
+        b'{"user_id":"alice","handle":"alice","nickname":"Alice","native_language":"ko",'
+        b'"target_languages":[{"language":"en","level":"B1"}]}'
+    ),
+    "users.profile_updated": b'{"user_id":"alice"}',
+    "users.state_changed": b'{"user_id":"alice","state":"banned"}',
     "feed.post_created": (
         b'{"post_id":"p1","author_id":"alice","language":"en","hashtags":["study"],'
         b'"mentioned_user_ids":["bob","carol"]}'
@@ -63,6 +85,8 @@ STORED: dict[str, bytes] = {
     "feed.comment_liked": (
         b'{"comment_id":"c1","comment_author_id":"carol","post_id":"p1","user_id":"bob"}'
     ),
+    "feed.post_updated": b'{"post_id":"p1","author_id":"alice","mentioned_user_ids":["bob"]}',
+    "feed.post_deleted": b'{"post_id":"p1","author_id":"alice"}',
     "feed.post_removed": b'{"post_id":"p1","author_id":"alice"}',
     "feed.comment_removed": b'{"comment_id":"c1","post_id":"p1","author_id":"carol"}',
     "chat.message_sent": (
@@ -77,6 +101,16 @@ PRODUCED: list[DomainEvent] = [
     UserUnfollowed(occurred_at=NOW, follower_id="bob", followee_id="alice"),
     UserBlocked(occurred_at=NOW, blocker_id="alice", blocked_id="bob"),
     UserUnblocked(occurred_at=NOW, blocker_id="alice", blocked_id="bob"),
+    UserRegistered(
+        occurred_at=NOW,
+        user_id="alice",
+        handle="alice",
+        nickname="Alice",
+        native_language="ko",
+        target_languages=({"language": "en", "level": "B1"},),
+    ),
+    UserProfileUpdated(occurred_at=NOW, user_id="alice"),
+    UserStateChanged(occurred_at=NOW, user_id="alice", state="banned"),
     PostCreated(
         occurred_at=NOW,
         post_id="p1",
@@ -97,6 +131,8 @@ PRODUCED: list[DomainEvent] = [
     CommentLiked(
         occurred_at=NOW, comment_id="c1", comment_author_id="carol", post_id="p1", user_id="bob"
     ),
+    PostUpdated(occurred_at=NOW, post_id="p1", author_id="alice", mentioned_user_ids=("bob",)),
+    PostDeleted(occurred_at=NOW, post_id="p1", author_id="alice"),
     PostRemoved(occurred_at=NOW, post_id="p1", author_id="alice"),
     CommentRemoved(occurred_at=NOW, comment_id="c1", post_id="p1", author_id="carol"),
     MessageSent(
@@ -156,10 +192,20 @@ EXPECTED: dict[str, object] = {
     "feed.invalidate_on_unfollow": InvalidateFeedCommand(["bob"]),
     "feed.invalidate_on_block": InvalidateFeedCommand(["alice", "bob"]),
     "feed.invalidate_on_unblock": InvalidateFeedCommand(["alice", "bob"]),
+    "search.post_created": SyncPostToSearchCommand("p1"),
+    "search.post_updated": SyncPostToSearchCommand("p1"),
+    "search.post_deleted": SyncPostToSearchCommand("p1"),
+    "search.post_removed": SyncPostToSearchCommand("p1"),
+    "search.user_registered": SyncUserToSearchCommand("alice"),
+    "search.user_profile_updated": SyncUserToSearchCommand("alice"),
+    "search.user_state_changed": SyncUserToSearchCommand("alice", purged=False),
+    "users.count_created_post": AdjustPostCountCommand(author_id="alice", delta=1),
+    "users.count_deleted_post": AdjustPostCountCommand(author_id="alice", delta=-1),
 }
 
+TABLES = (notifications, feed, search, users)
 ROWS: dict[str, Subscription[Any, Any]] = {
-    row.handler_name: row for row in (*notifications.SUBSCRIPTIONS, *feed.SUBSCRIPTIONS)
+    row.handler_name: row for table in TABLES for row in table.SUBSCRIPTIONS
 }
 
 
@@ -204,6 +250,12 @@ def test_no_mention_no_mention_command() -> None:
     assert ROWS["notifications.post_mentions"].command_for(post) is None
     assert ROWS["notifications.comment_mentions"].command_for(comment) is None
     assert ROWS["notifications.new_post"].command_for(post) is not None
+
+
+def test_a_purged_account_takes_its_posts_out_of_search() -> None:
+    row = ROWS["search.user_state_changed"]
+    purged = stored("users.state_changed", b'{"user_id":"alice","state":"deleted"}')
+    assert row.command_for(purged) == SyncUserToSearchCommand("alice", purged=True)
 
 
 def test_unknown_fields_are_ignored_and_missing_ones_refused() -> None:

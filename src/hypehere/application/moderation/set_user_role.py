@@ -1,27 +1,35 @@
-"""Admin: make an account a member, moderator, analyst or admin."""
+"""Admin: make an account a member, moderator, analyst or admin (only an admin may)."""
 
 from __future__ import annotations
 
+import msgspec
+
 from hypehere.application.common.actor import Actor
-from hypehere.application.users.moderate_account import AccountAction
-from hypehere.application.users.views import MeView
+from hypehere.application.moderation.account_action import AccountAction
+from hypehere.application.moderation.views import AccountView
 from hypehere.domain.shared.errors import InvalidInputError
 from hypehere.domain.users.model import UserRole
+
+
+class SetUserRoleCommand(msgspec.Struct, frozen=True, kw_only=True):
+    actor: Actor
+    user_id: str
+    role: str
 
 
 class SetUserRole:
     def __init__(self, action: AccountAction) -> None:
         self._action = action
 
-    async def execute(self, actor: Actor, user_id: str, role: str) -> MeView:
+    async def execute(self, cmd: SetUserRoleCommand) -> AccountView:
         try:
-            new_role = UserRole(role.strip().lower())
+            new_role = UserRole(cmd.role.strip().lower())
         except ValueError as exc:
             allowed = ", ".join(r.value for r in UserRole)
             raise InvalidInputError(f"role must be one of {allowed}", field="role") from exc
         return await self._action.run(
-            actor,
-            user_id,
+            cmd.actor,
+            cmd.user_id,
             lambda user, at: user.set_role(new_role, at),
             action="set_role",
             admin_only=True,
