@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
@@ -51,6 +51,50 @@ def _after(messages: list[_M], after_seq: int, limit: int) -> list[_M]:
 
 def _seq_of(messages: list[_M], message_id: str) -> int | None:
     return next((m.seq for m in messages if m.id == message_id), None)
+
+
+def _append_unique(messages: list[_M], message: _M) -> None:
+    """The unique keys of the SQL tables: (sender, client id) and seq within the thread."""
+    for existing in messages:
+        same_client = message.client_id is not None and (
+            existing.sender_id,
+            existing.client_id,
+        ) == (message.sender_id, message.client_id)
+        if same_client or existing.seq == message.seq:
+            raise StorageConflictError("duplicate message")
+    messages.append(copy.deepcopy(message))
+
+
+def _find_by_client(messages: list[_M], sender_id: str, client_id: str) -> _M | None:
+    for message in messages:
+        if message.sender_id == sender_id and message.client_id == client_id:
+            return copy.deepcopy(message)
+    return None
+
+
+_V = TypeVar("_V", ConversationView, RoomView)
+
+
+def _newest_first_page(
+    views: list[_V], page: PageRequest, stamp_of: Callable[[_V], datetime]
+) -> Page[_V]:
+    """The page of `views` after `page.cursor`, newest first by (stamp, id)."""
+
+    def cursor_key(view: _V) -> tuple[str, str]:
+        return (stamp_of(view).isoformat(), view.id)
+
+    views = sorted(views, key=lambda v: (stamp_of(v), v.id), reverse=True)
+    if page.cursor is not None:
+        stamp, row_id = page.cursor
+        views = [v for v in views if cursor_key(v) < (stamp, row_id)]
+    return page_from_rows(views[: page.limit + 1], page.limit, cursor_key)
+
+
+def _replace_participant(conversation: Conversation, participant: Participant) -> None:
+    updated = copy.deepcopy(participant)
+    conversation.participants = [
+        updated if p.user_id == participant.user_id else p for p in conversation.participants
+    ]
 
 
 @dataclass
@@ -117,10 +161,7 @@ class InMemoryConversationRepository:
         self.last_seq[message.conversation_id] = message.seq
         stored = self.conversations[message.conversation_id]
         for participant in changed:
-            updated = copy.deepcopy(participant)
-            stored.participants = [
-                updated if p.user_id == participant.user_id else p for p in stored.participants
-            ]
+            _replace_participant(stored, participant)
         if self._outbox is not None:
             await self._outbox.add(event)
         return message.seq
@@ -145,31 +186,19 @@ class InMemoryConversationRepository:
         return conversation
 
     async def save_participant(self, conversation: Conversation, user_id: str) -> None:
-        stored = self.conversations[conversation.id]
-        updated = copy.deepcopy(conversation.participant(user_id))
-        stored.participants = [updated if p.user_id == user_id else p for p in stored.participants]
+        _replace_participant(self.conversations[conversation.id], conversation.participant(user_id))
 
     async def next_seq(self, conversation_id: str, message_id: str, at: datetime) -> int:
         self.last_seq[conversation_id] += 1
         return self.last_seq[conversation_id]
 
     async def add_message(self, message: Message) -> None:
-        for existing in self.messages[message.conversation_id]:
-            same_client = message.client_id is not None and (
-                existing.sender_id,
-                existing.client_id,
-            ) == (message.sender_id, message.client_id)
-            if same_client or existing.seq == message.seq:
-                raise StorageConflictError("duplicate message")
-        self.messages[message.conversation_id].append(copy.deepcopy(message))
+        _append_unique(self.messages[message.conversation_id], message)
 
     async def find_message(
         self, conversation_id: str, sender_id: str, client_id: str
     ) -> Message | None:
-        for message in self.messages.get(conversation_id, []):
-            if message.sender_id == sender_id and message.client_id == client_id:
-                return copy.deepcopy(message)
-        return None
+        return _find_by_client(self.messages.get(conversation_id, []), sender_id, client_id)
 
     async def latest_message(self, conversation_id: str) -> Message | None:
         messages = self.messages.get(conversation_id, [])
@@ -215,13 +244,7 @@ class InMemoryConversationReader:
             and c.participant(user_id).is_active
             and c.participant(user_id).folder is folder
         ]
-        views.sort(key=lambda v: (v.updated_at, v.id), reverse=True)
-        if page.cursor is not None:
-            stamp, row_id = page.cursor
-            views = [v for v in views if (v.updated_at.isoformat(), v.id) < (stamp, row_id)]
-        return page_from_rows(
-            views[: page.limit + 1], page.limit, lambda v: (v.updated_at.isoformat(), v.id)
-        )
+        return _newest_first_page(views, page, lambda v: v.updated_at)
 
     async def view(self, user_id: str, conversation_id: str) -> ConversationView | None:
         conversation = self._repository.conversations.get(conversation_id)
@@ -302,22 +325,12 @@ class InMemoryRoomRepository:
         return self.last_seq[room_id]
 
     async def add_message(self, message: RoomMessage) -> None:
-        for existing in self.messages[message.room_id]:
-            same_client = message.client_id is not None and (
-                existing.sender_id,
-                existing.client_id,
-            ) == (message.sender_id, message.client_id)
-            if same_client or existing.seq == message.seq:
-                raise StorageConflictError("duplicate message")
-        self.messages[message.room_id].append(copy.deepcopy(message))
+        _append_unique(self.messages[message.room_id], message)
 
     async def find_message(
         self, room_id: str, sender_id: str, client_id: str
     ) -> RoomMessage | None:
-        for message in self.messages.get(room_id, []):
-            if message.sender_id == sender_id and message.client_id == client_id:
-                return copy.deepcopy(message)
-        return None
+        return _find_by_client(self.messages.get(room_id, []), sender_id, client_id)
 
 
 class InMemoryRoomReader:
@@ -343,13 +356,7 @@ class InMemoryRoomReader:
             for r in self._repository.rooms.values()
             if language is None or r.language == language
         ]
-        views.sort(key=lambda v: (v.created_at, v.id), reverse=True)
-        if page.cursor is not None:
-            stamp, row_id = page.cursor
-            views = [v for v in views if (v.created_at.isoformat(), v.id) < (stamp, row_id)]
-        return page_from_rows(
-            views[: page.limit + 1], page.limit, lambda v: (v.created_at.isoformat(), v.id)
-        )
+        return _newest_first_page(views, page, lambda v: v.created_at)
 
     async def view(self, room_id: str) -> RoomView | None:
         room = self._repository.rooms.get(room_id)

@@ -84,9 +84,29 @@ def _after(key: tuple[str, str], cursor: tuple[object, ...] | None, *, desc: boo
     return (mine, key[1]) < ck if desc else (mine, key[1]) > ck
 
 
+def _set_like(
+    likes: set[tuple[str, str]],
+    like: tuple[str, str],
+    liked_things: dict[str, Post] | dict[str, Comment],
+    *,
+    liked: bool,
+) -> bool:
+    """Adds (`liked`) or removes `like` = (thing id, user id) and keeps the thing's
+    like_count; False when there was nothing to change."""
+    if (like in likes) == liked:
+        return False
+    if liked:
+        likes.add(like)
+    else:
+        likes.discard(like)
+    liked_things[like[0]].like_count += 1 if liked else -1
+    return True
+
+
 class InMemoryFeed:
-    """Implements PostRepository, CommentRepository, LikeStore, FeedAudience, PostReader,
-    CommentReader, FeedCandidates, FeedLog and TrendingStore."""
+    """Implements PostRepository, LikeStore, FeedAudience, FeedCandidates, FeedLog and
+    TrendingStore; InMemoryCommentRepository, InMemoryPostReader and InMemoryCommentReader
+    are views over its state."""
 
     def __init__(self) -> None:
         self.state = _FeedState()
@@ -143,32 +163,18 @@ class InMemoryFeed:
 
     # --- LikeStore ---
     async def like_post(self, post_id: str, user_id: str, now: datetime) -> bool:
-        if (post_id, user_id) in self.state.post_likes:
-            return False
-        self.state.post_likes.add((post_id, user_id))
-        self.state.posts[post_id].like_count += 1
-        return True
+        return _set_like(self.state.post_likes, (post_id, user_id), self.state.posts, liked=True)
 
     async def unlike_post(self, post_id: str, user_id: str) -> bool:
-        if (post_id, user_id) not in self.state.post_likes:
-            return False
-        self.state.post_likes.discard((post_id, user_id))
-        self.state.posts[post_id].like_count -= 1
-        return True
+        return _set_like(self.state.post_likes, (post_id, user_id), self.state.posts, liked=False)
 
     async def like_comment(self, comment_id: str, user_id: str, now: datetime) -> bool:
-        if (comment_id, user_id) in self.state.comment_likes:
-            return False
-        self.state.comment_likes.add((comment_id, user_id))
-        self.state.comments[comment_id].like_count += 1
-        return True
+        likes = self.state.comment_likes
+        return _set_like(likes, (comment_id, user_id), self.state.comments, liked=True)
 
     async def unlike_comment(self, comment_id: str, user_id: str) -> bool:
-        if (comment_id, user_id) not in self.state.comment_likes:
-            return False
-        self.state.comment_likes.discard((comment_id, user_id))
-        self.state.comments[comment_id].like_count -= 1
-        return True
+        likes = self.state.comment_likes
+        return _set_like(likes, (comment_id, user_id), self.state.comments, liked=False)
 
     # --- FeedAudience ---
     async def resolve_handles(self, handles: Sequence[str]) -> dict[str, str]:
@@ -178,49 +184,15 @@ class InMemoryFeed:
         return {h: by_handle[h] for h in handles if h in by_handle}
 
     async def can_see(self, viewer_id: str | None, author_id: str) -> bool:
-        author = self.state.users.get(author_id)
-        if author is None or author.state in HIDDEN_STATES:
-            return False
-        if viewer_id is None:
-            return True
-        blocks = self.state.blocks
-        return (viewer_id, author_id) not in blocks and (author_id, viewer_id) not in blocks
+        return self.visible(viewer_id, author_id)
 
     async def is_blocking(self, viewer_id: str, user_id: str) -> bool:
         user = self.state.users.get(user_id)
         hidden = user is None or user.state in HIDDEN_STATES
         return not hidden and (viewer_id, user_id) in self.state.blocks
 
-    # --- PostReader ---
-    def _view(self, post: Post, viewer_id: str | None, staff: bool) -> PostView:
-        author = self.state.users[post.author_id]
-        removed = post.is_removed
-        return PostView(
-            id=post.id,
-            author=AuthorView(author.id, author.handle, author.nickname, author.avatar_url),
-            content="" if removed and not staff else post.content,
-            language=post.language,
-            detected_language=post.detected_language,
-            language_confidence=post.language_confidence,
-            target_language=post.target_language,
-            hashtags=list(post.hashtags),
-            mentions=[MentionView(m.user_id, m.handle) for m in post.mentions],
-            media_urls=list(post.media_urls),
-            like_count=post.like_count,
-            comment_count=post.comment_count,
-            liked_by_me=(post.id, viewer_id) in self.state.post_likes if viewer_id else False,
-            created_at=ensure_utc(post.created_at),
-            edited_at=ensure_utc(post.edited_at) if post.edited_at else None,
-            removed=removed,
-            removed_reason=str(post.removed_reason) if post.removed_reason else None,
-            original_content=post.content if removed and staff else None,
-            language_spans=[
-                LanguageSpanView(s.start, s.end, s.language, s.confidence)
-                for s in post.language_spans
-            ],
-        )
-
-    def _visible(self, viewer_id: str | None, author_id: str) -> bool:
+    def visible(self, viewer_id: str | None, author_id: str) -> bool:
+        """The author exists, is not hidden, and neither of the two blocks the other."""
         author = self.state.users.get(author_id)
         if author is None or author.state in HIDDEN_STATES:
             return False
@@ -228,126 +200,6 @@ class InMemoryFeed:
             return True
         blocks = self.state.blocks
         return (viewer_id, author_id) not in blocks and (author_id, viewer_id) not in blocks
-
-    async def get_post_view(
-        self, viewer_id: str | None, post_id: str, *, staff: bool
-    ) -> PostView | None:
-        post = self.state.posts.get(post_id)
-        if post is None or not self._visible(viewer_id, post.author_id):
-            return None
-        return self._view(post, viewer_id, staff)
-
-    async def get_many(
-        self, viewer_id: str, post_ids: Sequence[str], *, staff: bool
-    ) -> list[PostView]:
-        out = []
-        for post_id in post_ids:
-            view = await self.get_post_view(viewer_id, post_id, staff=staff)
-            if view is not None:
-                out.append(view)
-        return out
-
-    def _list(
-        self,
-        viewer_id: str | None,
-        keep: list[Post],
-        language: str | None,
-        page: PageRequest,
-        staff: bool,
-    ) -> Page[PostView]:
-        rows = [
-            p
-            for p in keep
-            if self._visible(viewer_id, p.author_id)
-            and (language is None or p.language == language)
-            and _after(_time_key(p.created_at, p.id), page.cursor, desc=True)
-        ]
-        rows.sort(key=lambda p: (ensure_utc(p.created_at), p.id), reverse=True)
-        result = page_from_rows(
-            rows[: page.limit + 1], page.limit, lambda p: _time_key(p.created_at, p.id)
-        )
-        return Page([self._view(p, viewer_id, staff) for p in result.items], result.next_cursor)
-
-    async def following(
-        self, viewer_id: str, language: str | None, page: PageRequest, *, staff: bool
-    ) -> Page[PostView]:
-        followed = {b for a, b in self.state.follows if a == viewer_id}
-        keep = [p for p in self.state.posts.values() if p.author_id in followed]
-        return self._list(viewer_id, keep, language, page, staff)
-
-    async def by_hashtag(
-        self,
-        viewer_id: str | None,
-        tag: str,
-        language: str | None,
-        page: PageRequest,
-        *,
-        staff: bool,
-    ) -> Page[PostView]:
-        keep = [p for p in self.state.posts.values() if tag in p.hashtags]
-        return self._list(viewer_id, keep, language, page, staff)
-
-    async def by_author(
-        self,
-        viewer_id: str | None,
-        author_id: str,
-        language: str | None,
-        page: PageRequest,
-        *,
-        staff: bool,
-    ) -> Page[PostView]:
-        keep = [p for p in self.state.posts.values() if p.author_id == author_id]
-        return self._list(viewer_id, keep, language, page, staff)
-
-    async def edits(self, post_id: str) -> list[PostEditView]:
-        history = self.state.edit_history.get(post_id, [])
-        ordered = sorted(history, key=lambda e: (ensure_utc(e.edited_at), e.id), reverse=True)
-        return [PostEditView(e.previous_content, ensure_utc(e.edited_at)) for e in ordered]
-
-    # --- CommentReader ---
-    def _comment_view(self, c: Comment, viewer_id: str | None, staff: bool) -> CommentView:
-        author = self.state.users[c.author_id]
-        return CommentView(
-            id=c.id,
-            post_id=c.post_id,
-            author=AuthorView(author.id, author.handle, author.nickname, author.avatar_url),
-            content="" if c.is_removed and not staff else c.content,
-            like_count=c.like_count,
-            liked_by_me=(c.id, viewer_id) in self.state.comment_likes if viewer_id else False,
-            created_at=ensure_utc(c.created_at),
-            removed=c.is_removed,
-            removed_reason=str(c.removed_reason) if c.removed_reason else None,
-            original_content=c.content if c.is_removed and staff else None,
-        )
-
-    async def for_post(
-        self, viewer_id: str | None, post_id: str, page: PageRequest, *, staff: bool
-    ) -> Page[CommentView]:
-        rows = [
-            c
-            for c in self.state.comments.values()
-            if c.post_id == post_id
-            and self._visible(viewer_id, c.author_id)
-            and _after(_time_key(c.created_at, c.id), page.cursor, desc=False)
-        ]
-        rows.sort(key=lambda c: (ensure_utc(c.created_at), c.id))
-        result = page_from_rows(
-            rows[: page.limit + 1], page.limit, lambda c: _time_key(c.created_at, c.id)
-        )
-        return Page(
-            [self._comment_view(c, viewer_id, staff) for c in result.items], result.next_cursor
-        )
-
-    async def get_comment_view(
-        self, viewer_id: str | None, comment_id: str, *, staff: bool
-    ) -> CommentView | None:
-        c = self.state.comments.get(comment_id)
-        if c is None or not self._visible(viewer_id, c.author_id):
-            return None
-        post = self.state.posts.get(c.post_id)
-        if post is None or not self._visible(viewer_id, post.author_id):
-            return None
-        return self._comment_view(c, viewer_id, staff)
 
     # --- FeedCandidates ---
     async def gather(
@@ -372,7 +224,7 @@ class InMemoryFeed:
                 or post.is_removed
                 or post.id in seen
                 or ensure_utc(post.created_at) < since
-                or not self._visible(viewer_id, post.author_id)
+                or not self.visible(viewer_id, post.author_id)
                 or (language is not None and post.language != language)
             ):
                 continue
@@ -481,7 +333,9 @@ class InMemoryCommentRepository:
     async def for_post(
         self, viewer_id: str | None, post_id: str, page: PageRequest, *, staff: bool
     ) -> Page[CommentView]:
-        return await self._feed.for_post(viewer_id, post_id, page, staff=staff)
+        return await InMemoryCommentReader(self._feed).for_post(
+            viewer_id, post_id, page, staff=staff
+        )
 
 
 class InMemoryPostReader:
@@ -490,18 +344,77 @@ class InMemoryPostReader:
     def __init__(self, feed: InMemoryFeed) -> None:
         self._feed = feed
 
+    def _view(self, post: Post, viewer_id: str | None, staff: bool) -> PostView:
+        author = self._feed.state.users[post.author_id]
+        removed = post.is_removed
+        return PostView(
+            id=post.id,
+            author=AuthorView(author.id, author.handle, author.nickname, author.avatar_url),
+            content="" if removed and not staff else post.content,
+            language=post.language,
+            detected_language=post.detected_language,
+            language_confidence=post.language_confidence,
+            target_language=post.target_language,
+            hashtags=list(post.hashtags),
+            mentions=[MentionView(m.user_id, m.handle) for m in post.mentions],
+            media_urls=list(post.media_urls),
+            like_count=post.like_count,
+            comment_count=post.comment_count,
+            liked_by_me=(post.id, viewer_id) in self._feed.state.post_likes if viewer_id else False,
+            created_at=ensure_utc(post.created_at),
+            edited_at=ensure_utc(post.edited_at) if post.edited_at else None,
+            removed=removed,
+            removed_reason=str(post.removed_reason) if post.removed_reason else None,
+            original_content=post.content if removed and staff else None,
+            language_spans=[
+                LanguageSpanView(s.start, s.end, s.language, s.confidence)
+                for s in post.language_spans
+            ],
+        )
+
     async def get(self, viewer_id: str | None, post_id: str, *, staff: bool) -> PostView | None:
-        return await self._feed.get_post_view(viewer_id, post_id, staff=staff)
+        post = self._feed.state.posts.get(post_id)
+        if post is None or not self._feed.visible(viewer_id, post.author_id):
+            return None
+        return self._view(post, viewer_id, staff)
 
     async def get_many(
         self, viewer_id: str, post_ids: Sequence[str], *, staff: bool
     ) -> list[PostView]:
-        return await self._feed.get_many(viewer_id, post_ids, staff=staff)
+        out = []
+        for post_id in post_ids:
+            view = await self.get(viewer_id, post_id, staff=staff)
+            if view is not None:
+                out.append(view)
+        return out
+
+    def _list(
+        self,
+        viewer_id: str | None,
+        keep: list[Post],
+        language: str | None,
+        page: PageRequest,
+        staff: bool,
+    ) -> Page[PostView]:
+        rows = [
+            p
+            for p in keep
+            if self._feed.visible(viewer_id, p.author_id)
+            and (language is None or p.language == language)
+            and _after(_time_key(p.created_at, p.id), page.cursor, desc=True)
+        ]
+        rows.sort(key=lambda p: (ensure_utc(p.created_at), p.id), reverse=True)
+        result = page_from_rows(
+            rows[: page.limit + 1], page.limit, lambda p: _time_key(p.created_at, p.id)
+        )
+        return Page([self._view(p, viewer_id, staff) for p in result.items], result.next_cursor)
 
     async def following(
         self, viewer_id: str, language: str | None, page: PageRequest, *, staff: bool
     ) -> Page[PostView]:
-        return await self._feed.following(viewer_id, language, page, staff=staff)
+        followed = {b for a, b in self._feed.state.follows if a == viewer_id}
+        keep = [p for p in self._feed.state.posts.values() if p.author_id in followed]
+        return self._list(viewer_id, keep, language, page, staff)
 
     async def by_hashtag(
         self,
@@ -512,7 +425,8 @@ class InMemoryPostReader:
         *,
         staff: bool,
     ) -> Page[PostView]:
-        return await self._feed.by_hashtag(viewer_id, tag, language, page, staff=staff)
+        keep = [p for p in self._feed.state.posts.values() if tag in p.hashtags]
+        return self._list(viewer_id, keep, language, page, staff)
 
     async def by_author(
         self,
@@ -523,22 +437,59 @@ class InMemoryPostReader:
         *,
         staff: bool,
     ) -> Page[PostView]:
-        return await self._feed.by_author(viewer_id, author_id, language, page, staff=staff)
+        keep = [p for p in self._feed.state.posts.values() if p.author_id == author_id]
+        return self._list(viewer_id, keep, language, page, staff)
 
     async def edits(self, post_id: str) -> list[PostEditView]:
-        return await self._feed.edits(post_id)
+        history = self._feed.state.edit_history.get(post_id, [])
+        ordered = sorted(history, key=lambda e: (ensure_utc(e.edited_at), e.id), reverse=True)
+        return [PostEditView(e.previous_content, ensure_utc(e.edited_at)) for e in ordered]
 
 
 class InMemoryCommentReader:
     def __init__(self, feed: InMemoryFeed) -> None:
         self._feed = feed
 
+    def _comment_view(self, c: Comment, viewer_id: str | None, staff: bool) -> CommentView:
+        author = self._feed.state.users[c.author_id]
+        return CommentView(
+            id=c.id,
+            post_id=c.post_id,
+            author=AuthorView(author.id, author.handle, author.nickname, author.avatar_url),
+            content="" if c.is_removed and not staff else c.content,
+            like_count=c.like_count,
+            liked_by_me=(c.id, viewer_id) in self._feed.state.comment_likes if viewer_id else False,
+            created_at=ensure_utc(c.created_at),
+            removed=c.is_removed,
+            removed_reason=str(c.removed_reason) if c.removed_reason else None,
+            original_content=c.content if c.is_removed and staff else None,
+        )
+
     async def for_post(
         self, viewer_id: str | None, post_id: str, page: PageRequest, *, staff: bool
     ) -> Page[CommentView]:
-        return await self._feed.for_post(viewer_id, post_id, page, staff=staff)
+        rows = [
+            c
+            for c in self._feed.state.comments.values()
+            if c.post_id == post_id
+            and self._feed.visible(viewer_id, c.author_id)
+            and _after(_time_key(c.created_at, c.id), page.cursor, desc=False)
+        ]
+        rows.sort(key=lambda c: (ensure_utc(c.created_at), c.id))
+        result = page_from_rows(
+            rows[: page.limit + 1], page.limit, lambda c: _time_key(c.created_at, c.id)
+        )
+        return Page(
+            [self._comment_view(c, viewer_id, staff) for c in result.items], result.next_cursor
+        )
 
     async def get(
         self, viewer_id: str | None, comment_id: str, *, staff: bool
     ) -> CommentView | None:
-        return await self._feed.get_comment_view(viewer_id, comment_id, staff=staff)
+        c = self._feed.state.comments.get(comment_id)
+        if c is None or not self._feed.visible(viewer_id, c.author_id):
+            return None
+        post = self._feed.state.posts.get(c.post_id)
+        if post is None or not self._feed.visible(viewer_id, post.author_id):
+            return None
+        return self._comment_view(c, viewer_id, staff)

@@ -11,6 +11,7 @@ import dataclasses
 import json
 import sys
 from collections.abc import Callable, Sequence
+from typing import Protocol, TypeVar
 
 import msgspec
 
@@ -25,6 +26,8 @@ from hypehere.entrypoints.cli.parser import build_parser
 from hypehere.entrypoints.cli.runtime import CliRuntime, CliSetupError
 
 Command = Callable[[argparse.Namespace, CliRuntime], int]
+_Cmd = TypeVar("_Cmd", contravariant=True)
+_Result = TypeVar("_Result", covariant=True)
 
 
 def serve(args: argparse.Namespace, runtime: CliRuntime) -> int:
@@ -47,24 +50,33 @@ def jobs(args: argparse.Namespace, runtime: CliRuntime) -> int:
     return asyncio.run(runtime.run_job(args.name))
 
 
-def train_ranker(args: argparse.Namespace, runtime: CliRuntime) -> int:
-    cmd = TrainRankerCommand(source=args.source, impressions_file=args.impressions, seed=args.seed)
+class _UseCase(Protocol[_Cmd, _Result]):
+    async def execute(self, cmd: _Cmd, /) -> _Result: ...
 
-    async def run() -> int:
+
+def _execute(runtime: CliRuntime, use_case: type[_UseCase[_Cmd, _Result]], cmd: _Cmd) -> _Result:
+    """Run one use case in a fresh container (closed afterwards, whatever happens)."""
+
+    async def run() -> _Result:
         container = runtime.make_container()
         try:
             async with container() as request:
-                use_case = await request.get(TrainRanker)
-                report = await use_case.execute(cmd)
-        except RankerTrainingError as exc:
-            print(f"train-ranker failed: {exc}", file=sys.stderr)
-            return 1
+                return await (await request.get(use_case)).execute(cmd)
         finally:
             await container.close()
-        print(json.dumps(msgspec.to_builtins(report), indent=2))
-        return 0
 
     return asyncio.run(run())
+
+
+def train_ranker(args: argparse.Namespace, runtime: CliRuntime) -> int:
+    cmd = TrainRankerCommand(source=args.source, impressions_file=args.impressions, seed=args.seed)
+    try:
+        report = _execute(runtime, TrainRanker, cmd)
+    except RankerTrainingError as exc:
+        print(f"train-ranker failed: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(msgspec.to_builtins(report), indent=2))
+    return 0
 
 
 def create_admin(args: argparse.Namespace, runtime: CliRuntime) -> int:
@@ -74,23 +86,14 @@ def create_admin(args: argparse.Namespace, runtime: CliRuntime) -> int:
         nickname=args.nickname,
         native_language=args.native_language,
     )
-
-    async def run() -> int:
-        container = runtime.make_container()
-        try:
-            async with container() as request:
-                use_case = await request.get(CreateAdmin)
-                result = await use_case.execute(cmd)
-        except DomainError as exc:
-            print(f"create-admin failed: {exc.message}", file=sys.stderr)
-            return 1
-        finally:
-            await container.close()
-        verb = "created" if result.created else "promoted"
-        print(f"admin {verb}: {result.user_id}")
-        return 0
-
-    return asyncio.run(run())
+    try:
+        result = _execute(runtime, CreateAdmin, cmd)
+    except DomainError as exc:
+        print(f"create-admin failed: {exc.message}", file=sys.stderr)
+        return 1
+    verb = "created" if result.created else "promoted"
+    print(f"admin {verb}: {result.user_id}")
+    return 0
 
 
 def seed_demo(args: argparse.Namespace, runtime: CliRuntime) -> int:

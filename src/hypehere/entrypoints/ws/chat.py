@@ -20,9 +20,8 @@ from hypehere.application.chat.open_conversation_channel import (
     OpenConversationChannelCommand,
 )
 from hypehere.application.chat.send_message import SendMessage, SendMessageCommand
-from hypehere.application.chat.send_typing import SendTyping, SendTypingCommand
 from hypehere.application.chat.views import MessageView
-from hypehere.entrypoints.ws.frames import SendMessageRequest, TypingRequest
+from hypehere.entrypoints.ws.frames import SendMessageRequest, TypingRequest, relay_typing
 from hypehere.entrypoints.ws.gateway import Channel, Connection, Frame, serve
 
 
@@ -70,10 +69,7 @@ class ChatChannel(Channel):
                 )
             )
         elif isinstance(frame, TypingRequest):
-            typing = await container.get(SendTyping)
-            await typing.execute(
-                SendTypingCommand(actor=conn.actor, topic=self.topic, origin=conn.id)
-            )
+            await relay_typing(conn, container, self.topic)
 
 
 @websocket("/ws/chat/{conversation_id:str}")

@@ -1,4 +1,5 @@
-"""Client frames that more than one channel accepts (chat and open rooms).
+"""Client frames that more than one channel accepts (chat and open rooms), and what they
+share in handling them.
 
 Naming: what a client sends is a `...Request`; what the server sends is a `...Frame`
 (`application/chat/frames.py` for broadcasts, the channel modules for replies such as
@@ -6,7 +7,10 @@ Naming: what a client sends is a `...Request`; what the server sends is a `...Fr
 
 from __future__ import annotations
 
-from hypehere.entrypoints.ws.gateway import Frame
+from dishka import AsyncContainer
+
+from hypehere.application.chat.send_typing import SendTyping, SendTypingCommand
+from hypehere.entrypoints.ws.gateway import Connection, Frame
 
 
 class SendMessageRequest(Frame, tag="message"):
@@ -16,3 +20,9 @@ class SendMessageRequest(Frame, tag="message"):
 
 class TypingRequest(Frame, tag="typing"):
     pass
+
+
+async def relay_typing(conn: Connection, container: AsyncContainer, topic: str) -> None:
+    """A `TypingRequest` on a channel: the others on `topic` see it (never stored)."""
+    typing = await container.get(SendTyping)
+    await typing.execute(SendTypingCommand(actor=conn.actor, topic=topic, origin=conn.id))

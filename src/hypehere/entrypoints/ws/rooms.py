@@ -19,10 +19,9 @@ from hypehere.application.chat.restrict_room_member import (
     RestrictRoomMemberCommand,
 )
 from hypehere.application.chat.send_room_message import SendRoomMessage, SendRoomMessageCommand
-from hypehere.application.chat.send_typing import SendTyping, SendTypingCommand
 from hypehere.application.chat.views import RoomMessageView
 from hypehere.domain.chat.model import RestrictionKind
-from hypehere.entrypoints.ws.frames import SendMessageRequest, TypingRequest
+from hypehere.entrypoints.ws.frames import SendMessageRequest, TypingRequest, relay_typing
 from hypehere.entrypoints.ws.gateway import Channel, Connection, Frame, serve
 
 
@@ -68,10 +67,7 @@ class RoomChannel(Channel):
             )
             conn.send(RoomMessageAckFrame(client_id=frame.client_id, message=result.message))
         elif isinstance(frame, TypingRequest):
-            typing = await container.get(SendTyping)
-            await typing.execute(
-                SendTypingCommand(actor=conn.actor, topic=self.topic, origin=conn.id)
-            )
+            await relay_typing(conn, container, self.topic)
         elif isinstance(frame, KickRequest | BanRequest):
             restrict = await container.get(RestrictRoomMember)
             is_kick = isinstance(frame, KickRequest)
