@@ -36,6 +36,26 @@ from hypehere.domain.shared.pagination import Page, PageRequest, page_from_rows
 _M = TypeVar("_M", Message, RoomMessage)
 
 
+def _append(messages: list[_M], message: _M) -> None:
+    """Store a copy; a second message with the same seq, or the same sender and client id,
+    is a conflict (the unique keys of the SQL tables)."""
+    for existing in messages:
+        same_client = message.client_id is not None and (
+            existing.sender_id,
+            existing.client_id,
+        ) == (message.sender_id, message.client_id)
+        if same_client or existing.seq == message.seq:
+            raise StorageConflictError("duplicate message")
+    messages.append(copy.deepcopy(message))
+
+
+def _find(messages: Iterable[_M], sender_id: str, client_id: str) -> _M | None:
+    for message in messages:
+        if message.sender_id == sender_id and message.client_id == client_id:
+            return copy.deepcopy(message)
+    return None
+
+
 def _before(messages: list[_M], before_seq: int | None, limit: int) -> list[_M]:
     """Newest first, strictly before `before_seq`, limit + 1 rows (page_from_rows' probe)."""
     newest_first = sorted(messages, key=lambda m: -m.seq)
@@ -154,22 +174,12 @@ class InMemoryConversationRepository:
         return self.last_seq[conversation_id]
 
     async def add_message(self, message: Message) -> None:
-        for existing in self.messages[message.conversation_id]:
-            same_client = message.client_id is not None and (
-                existing.sender_id,
-                existing.client_id,
-            ) == (message.sender_id, message.client_id)
-            if same_client or existing.seq == message.seq:
-                raise StorageConflictError("duplicate message")
-        self.messages[message.conversation_id].append(copy.deepcopy(message))
+        _append(self.messages[message.conversation_id], message)
 
     async def find_message(
         self, conversation_id: str, sender_id: str, client_id: str
     ) -> Message | None:
-        for message in self.messages.get(conversation_id, []):
-            if message.sender_id == sender_id and message.client_id == client_id:
-                return copy.deepcopy(message)
-        return None
+        return _find(self.messages.get(conversation_id, []), sender_id, client_id)
 
     async def latest_message(self, conversation_id: str) -> Message | None:
         messages = self.messages.get(conversation_id, [])
@@ -302,22 +312,12 @@ class InMemoryRoomRepository:
         return self.last_seq[room_id]
 
     async def add_message(self, message: RoomMessage) -> None:
-        for existing in self.messages[message.room_id]:
-            same_client = message.client_id is not None and (
-                existing.sender_id,
-                existing.client_id,
-            ) == (message.sender_id, message.client_id)
-            if same_client or existing.seq == message.seq:
-                raise StorageConflictError("duplicate message")
-        self.messages[message.room_id].append(copy.deepcopy(message))
+        _append(self.messages[message.room_id], message)
 
     async def find_message(
         self, room_id: str, sender_id: str, client_id: str
     ) -> RoomMessage | None:
-        for message in self.messages.get(room_id, []):
-            if message.sender_id == sender_id and message.client_id == client_id:
-                return copy.deepcopy(message)
-        return None
+        return _find(self.messages.get(room_id, []), sender_id, client_id)
 
 
 class InMemoryRoomReader:

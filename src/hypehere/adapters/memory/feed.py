@@ -7,7 +7,7 @@ Users, follows and blocks belong to the users module; tests add them with `add_u
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -84,6 +84,26 @@ def _after(key: tuple[str, str], cursor: tuple[object, ...] | None, *, desc: boo
     return (mine, key[1]) < ck if desc else (mine, key[1]) > ck
 
 
+def _set_like(
+    likes: set[tuple[str, str]],
+    items: Mapping[str, Post] | Mapping[str, Comment],
+    item_id: str,
+    user_id: str,
+    *,
+    liked: bool,
+) -> bool:
+    """Like or unlike an item and keep its `like_count`; False when nothing changed."""
+    key = (item_id, user_id)
+    if (key in likes) == liked:
+        return False
+    if liked:
+        likes.add(key)
+    else:
+        likes.discard(key)
+    items[item_id].like_count += 1 if liked else -1
+    return True
+
+
 class InMemoryFeed:
     """Implements PostRepository, CommentRepository, LikeStore, FeedAudience, PostReader,
     CommentReader, FeedCandidates, FeedLog and TrendingStore."""
@@ -143,32 +163,18 @@ class InMemoryFeed:
 
     # --- LikeStore ---
     async def like_post(self, post_id: str, user_id: str, now: datetime) -> bool:
-        if (post_id, user_id) in self.state.post_likes:
-            return False
-        self.state.post_likes.add((post_id, user_id))
-        self.state.posts[post_id].like_count += 1
-        return True
+        return _set_like(self.state.post_likes, self.state.posts, post_id, user_id, liked=True)
 
     async def unlike_post(self, post_id: str, user_id: str) -> bool:
-        if (post_id, user_id) not in self.state.post_likes:
-            return False
-        self.state.post_likes.discard((post_id, user_id))
-        self.state.posts[post_id].like_count -= 1
-        return True
+        return _set_like(self.state.post_likes, self.state.posts, post_id, user_id, liked=False)
 
     async def like_comment(self, comment_id: str, user_id: str, now: datetime) -> bool:
-        if (comment_id, user_id) in self.state.comment_likes:
-            return False
-        self.state.comment_likes.add((comment_id, user_id))
-        self.state.comments[comment_id].like_count += 1
-        return True
+        state = self.state
+        return _set_like(state.comment_likes, state.comments, comment_id, user_id, liked=True)
 
     async def unlike_comment(self, comment_id: str, user_id: str) -> bool:
-        if (comment_id, user_id) not in self.state.comment_likes:
-            return False
-        self.state.comment_likes.discard((comment_id, user_id))
-        self.state.comments[comment_id].like_count -= 1
-        return True
+        state = self.state
+        return _set_like(state.comment_likes, state.comments, comment_id, user_id, liked=False)
 
     # --- FeedAudience ---
     async def resolve_handles(self, handles: Sequence[str]) -> dict[str, str]:
