@@ -3,8 +3,7 @@ first after a message id (catching up after a reconnect). Cursors hold (directio
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from hypehere.domain.chat.errors import MessageNotFoundError
 from hypehere.domain.shared.pagination import (
@@ -15,30 +14,42 @@ from hypehere.domain.shared.pagination import (
 )
 
 T = TypeVar("T")
-Rows = list[tuple[int, T]]
+
+
+class MessageLog(Protocol[T]):
+    """A channel's messages by sequence number: `ConversationReader` and `RoomReader`."""
+
+    async def messages_before(
+        self, channel_id: str, before_seq: int | None, limit: int, /
+    ) -> list[tuple[int, T]]: ...
+
+    async def messages_after(
+        self, channel_id: str, after_seq: int, limit: int, /
+    ) -> list[tuple[int, T]]: ...
+
+    async def message_seq(self, channel_id: str, message_id: str, /) -> int | None: ...
 
 
 async def history_page(
+    log: MessageLog[T],
+    channel_id: str,
     *,
     limit: int | None,
     cursor: str | None,
     after: str | None,
-    seq_of: Callable[[str], Awaitable[int | None]],
-    before: Callable[[int | None, int], Awaitable[Rows[T]]],
-    since: Callable[[int, int], Awaitable[Rows[T]]],
 ) -> Page[T]:
     request = PageRequest.of(limit, cursor, arity=2)
     direction, seq = _position(request)
     if after is not None and request.cursor is None:
-        after_seq = await seq_of(after)
+        after_seq = await log.message_seq(channel_id, after)
         if after_seq is None:
             raise MessageNotFoundError("The message was not found.")
         direction, seq = "a", after_seq
     if direction == "a":
         assert seq is not None
-        rows = await since(seq, request.limit)
+        rows = await log.messages_after(channel_id, seq, request.limit)
     else:
-        rows = await before(seq, request.limit)
+        rows = await log.messages_before(channel_id, seq, request.limit)
     has_more = len(rows) > request.limit
     rows = rows[: request.limit]
     next_cursor = encode_cursor((direction, rows[-1][0])) if has_more and rows else None

@@ -40,22 +40,7 @@ class ListMessages:
             conversation = await self._conversations.get(conversation_id)
             if conversation is None or not conversation.is_participant(cmd.actor.user_id):
                 raise ConversationNotFoundError("The conversation was not found.")
-
-            async def seq_of(message_id: str) -> int | None:
-                return await self._reader.message_seq(conversation_id, message_id)
-
-            async def before(seq: int | None, limit: int) -> list[tuple[int, MessageView]]:
-                return await self._reader.messages_before(conversation_id, seq, limit)
-
-            async def since(seq: int, limit: int) -> list[tuple[int, MessageView]]:
-                return await self._reader.messages_after(conversation_id, seq, limit)
-
             page = await history_page(
-                limit=cmd.limit,
-                cursor=cmd.cursor,
-                after=cmd.after,
-                seq_of=seq_of,
-                before=before,
-                since=since,
+                self._reader, conversation_id, limit=cmd.limit, cursor=cmd.cursor, after=cmd.after
             )
         return ListMessagesResult(items=page.items, next_cursor=page.next_cursor)

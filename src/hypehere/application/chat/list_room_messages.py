@@ -38,22 +38,7 @@ class ListRoomMessages:
                 raise RoomNotFoundError("The room was not found.")
             if await self._rooms.member(room_id, cmd.actor.user_id) is None:
                 raise NotRoomMemberError("You are not in this room.")
-
-            async def seq_of(message_id: str) -> int | None:
-                return await self._reader.message_seq(room_id, message_id)
-
-            async def before(seq: int | None, limit: int) -> list[tuple[int, RoomMessageView]]:
-                return await self._reader.messages_before(room_id, seq, limit)
-
-            async def since(seq: int, limit: int) -> list[tuple[int, RoomMessageView]]:
-                return await self._reader.messages_after(room_id, seq, limit)
-
             page = await history_page(
-                limit=cmd.limit,
-                cursor=cmd.cursor,
-                after=cmd.after,
-                seq_of=seq_of,
-                before=before,
-                since=since,
+                self._reader, room_id, limit=cmd.limit, cursor=cmd.cursor, after=cmd.after
             )
         return ListRoomMessagesResult(items=page.items, next_cursor=page.next_cursor)

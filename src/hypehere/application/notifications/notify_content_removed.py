@@ -6,7 +6,7 @@ from __future__ import annotations
 import msgspec
 
 from hypehere.application.notifications.compose import ComposeAndPublish, Draft, NotifyResult
-from hypehere.domain.notifications.model import NotificationKind, Target, TargetType
+from hypehere.domain.notifications.model import NotificationKind, Target
 
 
 class NotifyContentRemovedCommand(msgspec.Struct, frozen=True):
@@ -21,11 +21,7 @@ class NotifyContentRemoved:
         self._run = run
 
     async def execute(self, cmd: NotifyContentRemovedCommand) -> NotifyResult:
-        target = (
-            Target(TargetType.COMMENT, cmd.comment_id, parent_id=cmd.post_id)
-            if cmd.comment_id
-            else Target(TargetType.POST, cmd.post_id)
-        )
+        target = Target.post_or_comment(cmd.post_id, cmd.comment_id)
         return await self._run.run(
             [
                 Draft(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import msgspec
 
 from hypehere.application.notifications.compose import ComposeAndPublish, Draft, NotifyResult
-from hypehere.domain.notifications.model import NotificationKind, Target, TargetType
+from hypehere.domain.notifications.model import NotificationKind, Target
 
 
 class NotifyLikeCommand(msgspec.Struct, frozen=True):
@@ -22,11 +22,7 @@ class NotifyLike:
         self._run = run
 
     async def execute(self, cmd: NotifyLikeCommand) -> NotifyResult:
-        target = (
-            Target(TargetType.COMMENT, cmd.comment_id, parent_id=cmd.post_id)
-            if cmd.comment_id
-            else Target(TargetType.POST, cmd.post_id)
-        )
+        target = Target.post_or_comment(cmd.post_id, cmd.comment_id)
         return await self._run.run(
             [
                 Draft(

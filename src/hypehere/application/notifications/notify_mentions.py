@@ -7,7 +7,7 @@ from __future__ import annotations
 import msgspec
 
 from hypehere.application.notifications.compose import ComposeAndPublish, Draft, NotifyResult
-from hypehere.domain.notifications.model import NotificationKind, Target, TargetType
+from hypehere.domain.notifications.model import NotificationKind, Target
 
 
 class NotifyMentionsCommand(msgspec.Struct, frozen=True):
@@ -26,11 +26,7 @@ class NotifyMentions:
     async def execute(self, cmd: NotifyMentionsCommand) -> NotifyResult:
         excluded = set(cmd.exclude_ids)
         recipients = [u for u in cmd.mentioned_user_ids if u not in excluded]
-        target = (
-            Target(TargetType.COMMENT, cmd.comment_id, parent_id=cmd.post_id)
-            if cmd.comment_id
-            else Target(TargetType.POST, cmd.post_id)
-        )
+        target = Target.post_or_comment(cmd.post_id, cmd.comment_id)
         return await self._run.run(
             [
                 Draft(

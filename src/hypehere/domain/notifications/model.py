@@ -82,6 +82,13 @@ class Target:
     id: str
     parent_id: str | None = None
 
+    @classmethod
+    def post_or_comment(cls, post_id: str, comment_id: str | None) -> Target:
+        """The comment (located by its post) when there is one, else the post."""
+        if comment_id:
+            return cls(TargetType.COMMENT, comment_id, parent_id=post_id)
+        return cls(TargetType.POST, post_id)
+
 
 def group_key(kind: NotificationKind, target: Target) -> str | None:
     """Notifications with the same key (per recipient) may be grouped; None: never."""

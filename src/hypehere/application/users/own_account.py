@@ -1,0 +1,42 @@
+"""The shape the self-service account state changes share (deactivate, request deletion):
+in one transaction load my account, apply the aggregate's own transition, save, end every
+session, and stage its events."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from hypehere.application.common.outbox import OutboxWriter, stage_events
+from hypehere.application.common.uow import UnitOfWork
+from hypehere.domain.shared.clock import Clock
+from hypehere.domain.users.errors import UserNotFoundError
+from hypehere.domain.users.model import User
+from hypehere.domain.users.ports import RefreshTokenRepository, UserRepository
+
+
+class OwnAccountTransition:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        users: UserRepository,
+        tokens: RefreshTokenRepository,
+        outbox: OutboxWriter,
+        clock: Clock,
+    ) -> None:
+        self._uow = uow
+        self._users = users
+        self._tokens = tokens
+        self._outbox = outbox
+        self._clock = clock
+
+    async def _apply(self, user_id: str, change: Callable[[User, datetime], None]) -> None:
+        async with self._uow:
+            user = await self._users.get(user_id)
+            if user is None:
+                raise UserNotFoundError("The user was not found")
+            now = self._clock.now()
+            change(user, now)
+            await self._users.save(user)
+            await self._tokens.revoke_all_for_user(user.id, now)
+            await stage_events(self._outbox, user.events)
