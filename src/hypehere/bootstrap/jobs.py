@@ -6,8 +6,8 @@ To add a job, append one row and write one thin entry point:
     # src/hypehere/entrypoints/jobs/lift_suspensions.py
     async def run(container: AsyncContainer, payload: Mapping[str, Any]) -> None:
         async with container() as request:
-            use_case = await request.get(LiftExpiredSuspensions)
-            await use_case.execute(...)
+            use_case = await request.get(LiftSuspensions)
+            await use_case.execute(LiftSuspensionsCommand())
 
     # here
     JobRoute(JobDefinition("lift-suspensions", cron="* * * * *"), lift_suspensions.run),

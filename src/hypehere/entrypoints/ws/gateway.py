@@ -36,9 +36,11 @@ How to add a path
 
    and add the handler to `bootstrap/app.py::root_handlers()`.
 
-4. Push frames from use cases with `application.common.realtime.RealtimePublisher`
-   (after commit), as `SendRoomMessage` does: `await publisher.publish(room_topic(room_id),
-   RoomMessageFrame(message=view), origin=cmd.origin)`. Every connection subscribed to the
+4. Push frames from use cases with `application.common.realtime.RealtimePublisher`,
+   registered on the unit of work so they leave only once the transaction has committed,
+   as `SendRoomMessage` does: `self._uow.after_commit(lambda: publisher.publish(
+   room_topic(room_id), RoomMessageFrame(message=view), origin=cmd.origin))` inside its
+   `async with self._uow:` block. Every connection subscribed to the
    topic, in any process, forwards the frame (`Channel.on_event`; a channel may override
    it to render frames per reader, as `/ws/notifications` does).
 
