@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 
 import msgspec
@@ -12,6 +13,10 @@ from hypehere.application.common.actor import Actor
 class AuthenticatedActor(msgspec.Struct, frozen=True):
     actor: Actor
     interface_language: str
+    # When the presented token stops being valid, and the session (refresh-token family)
+    # it belongs to: a socket closes itself at `expires_at` unless it is sent a fresh token.
+    expires_at: datetime | None = None
+    session_id: str | None = None
 
 
 class AccessTokenVerifier(Protocol):

@@ -7,7 +7,9 @@ application module first:
   receipts, typing);
 - `chat.room.{room_id}`: an open room's live frames (messages, typing, joins, kicks ...);
 - `notifications.user.{user_id}`: one user's notification stream (new notifications and
-  unread counts).
+  unread counts);
+- `users.user.{user_id}.sessions`: control frames that end a user's live sockets
+  (logout, password change, suspension, ban, deletion).
 
 A new stream of an existing entity appends `.<stream>` (e.g. `chat.room.{id}.presence`).
 Every publisher and subscriber calls these builders; nothing formats a topic by hand. The
@@ -31,3 +33,9 @@ def room_topic(room_id: str) -> str:
 
 def user_notifications_topic(user_id: str) -> str:
     return f"notifications.user.{user_id}"
+
+
+def user_sessions_topic(user_id: str) -> str:
+    """Control stream of one user's live sockets (`SessionsRevoked` in
+    `application/common/sessions.py`): every process closes the matching sockets."""
+    return f"users.user.{user_id}.sessions"
