@@ -1,0 +1,19 @@
+"""Matching errors; the HTTP error table maps them to status codes by class."""
+
+from __future__ import annotations
+
+from hypehere.domain.shared.errors import ConflictError, NotFoundError
+
+
+class AlreadyQueuedError(ConflictError):
+    code = "already_queued"
+
+
+class InConversationError(ConflictError):
+    """The user still has an anonymous conversation that has not ended."""
+
+    code = "in_conversation"
+
+
+class NotQueuedError(NotFoundError):
+    code = "not_queued"
