@@ -7,6 +7,8 @@
 #     -e HYPEHERE_JWT_SECRET=... hypehere
 # Migrations: `docker run --rm <same env> hypehere hypehere migrate`.
 # Worker:     `docker run <same env> hypehere hypehere worker`.
+# All of it at once (two app processes, a worker, nginx, PostgreSQL, Redis, Meilisearch):
+#             deploy/compose.yaml.
 
 ARG PYTHON_VERSION=3.11
 
@@ -37,7 +39,10 @@ COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
 COPY migrations ./migrations
 COPY ml ./ml
+COPY deploy/healthcheck.py ./healthcheck.py
 RUN mkdir -p /app/var && chown -R hypehere:hypehere /app/var
+# The SQLite file (embedded default), the generated JWT secret and trained ranker models.
+VOLUME ["/app/var"]
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     HYPEHERE_ENVIRONMENT=production \
@@ -45,6 +50,8 @@ ENV PATH=/opt/venv/bin:$PATH \
     HYPEHERE_VAR_DIR=/app/var
 USER hypehere:hypehere
 EXPOSE 8000
+# One check for every role: `serve` must answer /health/live, `worker` its metrics port when
+# one is set (it serves no HTTP otherwise), one-shot commands are always healthy.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-    CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/health/live', timeout=4).status != 200)"]
+    CMD ["python", "/app/healthcheck.py"]
 CMD ["hypehere", "serve", "--host", "0.0.0.0", "--port", "8000"]
