@@ -45,8 +45,10 @@ def main() -> int:
         port = _option(args, "--port") or os.environ.get("HYPEHERE_PORT", "8000")
         return 0 if _answers(f"http://127.0.0.1:{port}/health/live") else 1
     if "worker" in args:
-        port = os.environ.get("HYPEHERE_WORKER_METRICS_PORT")
-        return 0 if port is None or _answers(f"http://127.0.0.1:{port}/metrics") else 1
+        metrics_port = os.environ.get("HYPEHERE_WORKER_METRICS_PORT")
+        if metrics_port is None:
+            return 0
+        return 0 if _answers(f"http://127.0.0.1:{metrics_port}/metrics") else 1
     return 0
 
 
