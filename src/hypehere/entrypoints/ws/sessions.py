@@ -140,4 +140,4 @@ class SessionHub:
             return
         for conn in list(watch.members):
             if conn.guard.matches(revoked):
-                conn.close(revoked.close_code, revoked.reason)
+                conn.close(revoked.close_code, revoked.reason[:100])
