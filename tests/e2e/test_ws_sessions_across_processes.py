@@ -10,7 +10,6 @@ import asyncio
 import json
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import msgspec
 import pytest
