@@ -45,6 +45,7 @@ from hypehere.entrypoints.http.users.controller import UsersController
 from hypehere.entrypoints.ws.chat import chat_socket
 from hypehere.entrypoints.ws.gateway import ConnectionRegistry
 from hypehere.entrypoints.ws.notifications import notifications_socket
+from hypehere.entrypoints.ws.protocol import WEBSOCKETS_DESCRIPTION
 from hypehere.entrypoints.ws.rooms import room_socket
 
 log = structlog.get_logger(__name__)
@@ -142,6 +143,7 @@ def create_app(
         openapi_config=OpenAPIConfig(
             title="HypeHere API",
             version="1.0.0",
+            description=WEBSOCKETS_DESCRIPTION,
             path=f"{API_PREFIX}/schema",
             render_plugins=[SwaggerRenderPlugin(path="/swagger")],
         ),

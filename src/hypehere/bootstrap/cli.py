@@ -44,14 +44,14 @@ class SettingsRuntime:
         port = port or self.settings.port
         workers = workers or self.settings.workers
         if worker_process:
-            run_server(host, port, reuse_port=True)
+            run_server(host, port, self.settings, reuse_port=True)
             return 0
         if workers > 1 and supports_reuse_port():
             return Supervisor(host, port, workers).run()
         if workers > 1:
-            run_shared_socket_workers(host, port, workers)
+            run_shared_socket_workers(host, port, workers, self.settings)
             return 0
-        run_server(host, port, reuse_port=False)
+        run_server(host, port, self.settings, reuse_port=False)
         return 0
 
     def migrate(self, revision: str) -> int:

@@ -20,6 +20,8 @@ from typing import Any
 
 import structlog
 
+from hypehere.bootstrap.settings import Settings
+
 logger = structlog.get_logger(__name__)
 
 # A worker that exits with an error this soon after it was started is broken (bad settings,
@@ -40,7 +42,7 @@ def reuse_port_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _options(host: str, port: int) -> dict[str, Any]:
+def uvicorn_options(host: str, port: int, settings: Settings) -> dict[str, Any]:
     return {
         "app": "hypehere.bootstrap.app:create_app",
         "factory": True,
@@ -50,22 +52,25 @@ def _options(host: str, port: int) -> dict[str, Any]:
         "proxy_headers": True,
         "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_SECONDS,
         "ws_max_size": 65536,
+        # Liveness is WebSocket protocol ping/pong (clients answer by themselves).
+        "ws_ping_interval": settings.ws_ping_interval_seconds,
+        "ws_ping_timeout": settings.ws_ping_timeout_seconds,
     }
 
 
-def run_server(host: str, port: int, *, reuse_port: bool) -> None:
+def run_server(host: str, port: int, settings: Settings, *, reuse_port: bool) -> None:
     """Serve in this process until a signal stops it."""
     import uvicorn
 
-    server = uvicorn.Server(uvicorn.Config(**_options(host, port)))
+    server = uvicorn.Server(uvicorn.Config(**uvicorn_options(host, port, settings)))
     server.run(sockets=[reuse_port_socket(host, port)] if reuse_port else None)
 
 
-def run_shared_socket_workers(host: str, port: int, workers: int) -> None:
+def run_shared_socket_workers(host: str, port: int, workers: int, settings: Settings) -> None:
     """uvicorn's own workers, for systems without SO_REUSEPORT balancing."""
     import uvicorn
 
-    uvicorn.run(**_options(host, port), workers=workers)
+    uvicorn.run(**uvicorn_options(host, port, settings), workers=workers)
 
 
 def _exit_with_parent() -> None:

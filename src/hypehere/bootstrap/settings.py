@@ -170,8 +170,21 @@ class Settings(BaseSettings):
         "background; 0 = read them on every first page",
     )
     ws_send_queue_size: int = Field(default=256, ge=1)
-    ws_idle_timeout_seconds: float = Field(default=60.0, gt=0)
     ws_heartbeat_seconds: float = Field(default=20.0, gt=0)
+    ws_ping_interval_seconds: float = Field(default=20.0, gt=0)
+    ws_ping_timeout_seconds: float = Field(default=20.0, gt=0)
+    ws_reverify_seconds: float = Field(default=30.0, gt=0)
+    ws_messages_per_second: float = Field(default=1.0, gt=0)
+    ws_messages_burst: int = Field(default=10, ge=1)
+    ws_typing_per_second: float = Field(default=1.0, gt=0)
+    ws_typing_burst: int = Field(default=5, ge=1)
+    ws_read_per_second: float = Field(default=1.0, gt=0)
+    ws_read_burst: int = Field(default=5, ge=1)
+    ws_other_frames_per_second: float = Field(default=2.0, gt=0)
+    ws_other_frames_burst: int = Field(default=20, ge=1)
+    ws_rate_limit_strikes: int = Field(default=10, ge=1)
+    ws_max_sockets_per_user: int = Field(default=20, ge=1)
+    ws_max_sockets_per_ip: int = Field(default=200, ge=1)
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -3,9 +3,12 @@ idle timeout and shutdown — independent of any module's use cases."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import msgspec
 import pytest
 from dishka import AsyncContainer, Provider, Scope, make_async_container, provide
 from dishka.integrations.litestar import LitestarProvider, setup_dishka
@@ -14,13 +17,17 @@ from litestar.exceptions import WebSocketDisconnect
 from litestar.testing import TestClient
 
 from hypehere.adapters.memory.broker import InMemoryBroker
+from hypehere.adapters.memory.connection_slots import InMemoryConnectionSlots
 from hypehere.adapters.memory.presence import InMemoryPresence
 from hypehere.application.common.actor import Actor
 from hypehere.application.common.auth import AccessTokenVerifier, AuthenticatedActor
 from hypehere.application.common.broker import Broker
+from hypehere.application.common.connection_slots import ConnectionSlots
 from hypehere.application.common.errors import StorageUnavailableError
 from hypehere.application.common.presence import Presence
 from hypehere.application.common.realtime import RealtimePublisher
+from hypehere.application.common.sessions import SessionsRevoked
+from hypehere.application.common.topics import user_sessions_topic
 from hypehere.domain.shared.clock import SystemClock
 from hypehere.domain.shared.errors import ForbiddenError, NotFoundError, UnauthorizedError
 from hypehere.domain.shared.ids import new_id
@@ -32,17 +39,43 @@ from hypehere.entrypoints.ws.gateway import (
     GatewayConfig,
     serve,
 )
+from hypehere.entrypoints.ws.limits import FrameRateLimit
+from hypehere.entrypoints.ws.sessions import SessionHub
 
 pytestmark = pytest.mark.unit
 
 
+class FakeAccounts:
+    """What the fake verifier and channel read, changed by tests while sockets are open."""
+
+    def __init__(self) -> None:
+        self.suspended: set[str] = set()
+        self.revoked_tokens: set[str] = set()
+        self.removed: set[tuple[str, str]] = set()  # (room, user) no longer members
+
+
 class FakeVerifier:
+    """Tokens look like `tok-<user>[~s=<session>][~ttl=<seconds>]`."""
+
+    def __init__(self, accounts: FakeAccounts) -> None:
+        self.accounts = accounts
+
     async def verify(self, token: str) -> AuthenticatedActor:
         if token == "suspended":
             raise ForbiddenError("suspended")
-        if not token.startswith("tok-"):
+        if not token.startswith("tok-") or token in self.accounts.revoked_tokens:
             raise UnauthorizedError("bad token")
-        return AuthenticatedActor(actor=Actor(user_id=token[4:]), interface_language="en")
+        user_id, *options = token[4:].split("~")
+        if user_id in self.accounts.suspended:
+            raise ForbiddenError("suspended")
+        fields = dict(option.split("=", 1) for option in options)
+        ttl = fields.get("ttl")
+        return AuthenticatedActor(
+            actor=Actor(user_id=user_id),
+            interface_language="en",
+            expires_at=None if ttl is None else datetime.now(UTC) + timedelta(seconds=float(ttl)),
+            session_id=fields.get("s"),
+        )
 
 
 class RequestMarker:
@@ -92,7 +125,8 @@ class EchoChannel(Channel):
         self.room = room
 
     async def open(self, conn: Connection, container: AsyncContainer) -> Sequence[str]:
-        if self.room == "secret":
+        accounts = await container.get(FakeAccounts)
+        if self.room == "secret" or (self.room, conn.user_id) in accounts.removed:
             raise ForbiddenError("not a member")
         return [f"test.{self.room}"]
 
@@ -158,9 +192,21 @@ class GatewayTestProvider(Provider):
     def publisher(self, broker: Broker) -> RealtimePublisher:
         return RealtimePublisher(broker)
 
+    @provide(scope=Scope.APP)
+    def session_hub(self, broker: Broker) -> SessionHub:
+        return SessionHub(broker)
+
+    @provide(scope=Scope.APP)
+    def connection_slots(self) -> ConnectionSlots:
+        return InMemoryConnectionSlots(SystemClock())
+
+    @provide(scope=Scope.APP)
+    def accounts(self) -> FakeAccounts:
+        return FakeAccounts()
+
     @provide(scope=Scope.REQUEST)
-    def verifier(self) -> AccessTokenVerifier:
-        return FakeVerifier()
+    def verifier(self, accounts: FakeAccounts) -> AccessTokenVerifier:
+        return FakeVerifier(accounts)
 
     @provide(scope=Scope.REQUEST)
     def marker(self) -> RequestMarker:
@@ -299,17 +345,20 @@ def test_a_client_that_cannot_keep_up_is_closed_1013() -> None:
         assert _closed_with(session) == 1013
 
 
-def test_idle_sockets_time_out_with_4408() -> None:
+def test_a_silent_client_stays_connected_and_is_never_sent_json_pings() -> None:
+    # Liveness is WebSocket protocol ping/pong (uvicorn's, answered by the client library);
+    # the gateway neither requires frames from the client nor sends it JSON pings.
     with (
-        make_client(idle_timeout_seconds=0.2, heartbeat_seconds=0.05) as client,
+        make_client(heartbeat_seconds=0.02) as client,
         client.websocket_connect("/ws/test/lobby?token=tok-alice") as session,
     ):
-        frames: list[Any] = []
-        with pytest.raises(WebSocketDisconnect) as info:
-            while True:
-                frames.append(session.receive_json(timeout=5))
-        assert info.value.code == 4408
-        assert {"type": "ping"} in frames  # heartbeats were sent before giving up
+        presence = client.blocking_portal.call(client.app.state.dishka_container.get, Presence)
+        time.sleep(0.5)  # silent across many heartbeats
+        assert client.blocking_portal.call(presence.is_online, "alice")
+        session.send_json({"type": "echo", "text": "still here"})
+        assert session.receive_json(timeout=5) == {"type": "echo", "text": "still here"}
+        session.send_json({"type": "ping"})  # the JSON ping stays available to clients
+        assert session.receive_json(timeout=5) == {"type": "pong"}
 
 
 def test_graceful_shutdown_closes_sockets_with_1001(ws: TestClient[Litestar]) -> None:
@@ -342,3 +391,197 @@ def test_an_unreachable_broker_closes_with_1013() -> None:
         client.websocket_connect("/ws/test/lobby?token=tok-alice") as session,
     ):
         assert _closed_with(session) == 1013
+
+
+# --- session control -------------------------------------------------------------------
+
+
+def _get(client: TestClient[Litestar], kind: Any) -> Any:
+    return client.blocking_portal.call(client.app.state.dishka_container.get, kind)
+
+
+def _revoke(client: TestClient[Litestar], user_id: str, revoked: SessionsRevoked) -> None:
+    broker = _get(client, Broker)
+    data = msgspec.json.encode(revoked)
+    client.blocking_portal.call(broker.publish, user_sessions_topic(user_id), data)
+
+
+def _still_open(session: Any) -> bool:
+    session.send_json({"type": "ping"})
+    return bool(session.receive_json(timeout=5) == {"type": "pong"})
+
+
+def test_sessions_revoked_closes_every_socket_of_the_user_with_its_code(
+    ws: TestClient[Litestar],
+) -> None:
+    with (
+        ws.websocket_connect("/ws/test/lobby?token=tok-alice") as alice_1,
+        ws.websocket_connect("/ws/test/other?token=tok-alice~s=phone") as alice_2,
+        ws.websocket_connect("/ws/test/lobby?token=tok-bob") as bob,
+    ):
+        _revoke(ws, "alice", SessionsRevoked(reason="account_banned", close_code=4403))
+        assert _closed_with(alice_1) == 4403
+        assert _closed_with(alice_2) == 4403
+        assert _still_open(bob)
+
+
+def test_sessions_revoked_for_one_session_closes_only_its_sockets(
+    ws: TestClient[Litestar],
+) -> None:
+    with (
+        ws.websocket_connect("/ws/test/lobby?token=tok-alice~s=phone") as phone,
+        ws.websocket_connect("/ws/test/lobby?token=tok-alice~s=laptop") as laptop,
+    ):
+        _revoke(ws, "alice", SessionsRevoked(reason="logout", close_code=4401, session_id="phone"))
+        assert _closed_with(phone) == 4401
+        assert _still_open(laptop)
+
+
+def test_one_sessions_subscription_per_user_per_process(ws: TestClient[Litestar]) -> None:
+    hub = _get(ws, SessionHub)
+    with (
+        ws.websocket_connect("/ws/test/lobby?token=tok-alice") as a1,
+        ws.websocket_connect("/ws/test/other?token=tok-alice") as a2,
+        ws.websocket_connect("/ws/test/third?token=tok-alice") as a3,
+        ws.websocket_connect("/ws/test/lobby?token=tok-bob") as bob,
+    ):
+        for session in (a1, a2, a3, bob):
+            assert _still_open(session)
+        assert len(hub) == 2
+    registry = _get(ws, ConnectionRegistry)
+    ws.blocking_portal.call(registry.drain)
+    assert len(hub) == 0
+
+
+def test_the_socket_closes_4401_when_its_token_expires(ws: TestClient[Litestar]) -> None:
+    with ws.websocket_connect("/ws/test/lobby?token=tok-alice~ttl=0.3") as session:
+        assert _still_open(session)
+        assert _closed_with(session) == 4401
+
+
+def test_an_auth_frame_with_a_fresh_token_moves_the_expiry(ws: TestClient[Litestar]) -> None:
+    with ws.websocket_connect("/ws/test/lobby?token=tok-alice~ttl=0.4") as session:
+        session.send_json({"type": "auth", "token": "tok-alice~ttl=60"})
+        answer = session.receive_json(timeout=5)
+        assert answer["type"] == "auth_ok"
+        expires_at = datetime.fromisoformat(answer["expires_at"])
+        assert expires_at > datetime.now(UTC) + timedelta(seconds=30)
+        time.sleep(0.8)  # past the first token's expiry
+        assert _still_open(session)
+
+
+@pytest.mark.parametrize("token", ["tok-bob~ttl=60", "garbage"])
+def test_an_auth_frame_for_another_user_or_invalid_closes_4401(
+    ws: TestClient[Litestar], token: str
+) -> None:
+    with ws.websocket_connect("/ws/test/lobby?token=tok-alice") as session:
+        session.send_json({"type": "auth", "token": token})
+        error = session.receive_json(timeout=5)
+        assert error["type"] == "error"
+        assert error["code"] == "unauthorized"
+        assert _closed_with(session) == 4401
+
+
+def test_reverification_closes_a_suspended_account_with_4403() -> None:
+    with (
+        make_client(reverify_seconds=0.05) as client,
+        client.websocket_connect("/ws/test/lobby?token=tok-alice") as alice,
+        client.websocket_connect("/ws/test/lobby?token=tok-bob") as bob,
+    ):
+        assert _still_open(alice)
+        _get(client, FakeAccounts).suspended.add("alice")
+        assert _closed_with(alice) == 4403
+        assert _still_open(bob)
+
+
+def test_reverification_closes_a_socket_whose_token_was_revoked_with_4401() -> None:
+    with (
+        make_client(reverify_seconds=0.05) as client,
+        client.websocket_connect("/ws/test/lobby?token=tok-alice") as alice,
+    ):
+        assert _still_open(alice)
+        _get(client, FakeAccounts).revoked_tokens.add("tok-alice")
+        assert _closed_with(alice) == 4401
+
+
+def test_reverification_closes_a_member_removed_without_an_event_with_4403() -> None:
+    # A kick whose broker event was lost: the membership re-check still ends the socket.
+    with (
+        make_client(reverify_seconds=0.05) as client,
+        client.websocket_connect("/ws/test/lobby?token=tok-alice") as lobby,
+        client.websocket_connect("/ws/test/other?token=tok-alice") as other,
+    ):
+        assert _still_open(lobby)
+        _get(client, FakeAccounts).removed.add(("lobby", "alice"))
+        assert _closed_with(lobby) == 4403
+        assert _still_open(other)
+
+
+# --- abuse limits ----------------------------------------------------------------------
+
+
+def test_frames_over_their_bucket_get_rate_limited_then_1008() -> None:
+    limits = {"echo": FrameRateLimit(per_second=0.001, burst=2)}
+    with (
+        make_client(frame_limits=limits, rate_limit_strikes=3) as client,
+        client.websocket_connect("/ws/test/lobby?token=tok-alice") as session,
+    ):
+        for text in ("one", "two"):
+            session.send_json({"type": "echo", "text": text})
+            assert session.receive_json(timeout=5)["text"] == text
+        session.send_json({"type": "echo", "text": "three"})
+        assert session.receive_json(timeout=5)["code"] == "rate_limited"
+        assert _still_open(session)  # another kind of frame; the streak is broken
+        for _ in range(3):
+            session.send_json({"type": "echo", "text": "more"})
+        assert session.receive_json(timeout=5)["code"] == "rate_limited"
+        assert session.receive_json(timeout=5)["code"] == "rate_limited"
+        assert _closed_with(session) == 1008
+
+
+def test_other_frames_share_the_star_bucket() -> None:
+    limits = {"*": FrameRateLimit(per_second=0.001, burst=1)}
+    with (
+        make_client(frame_limits=limits) as client,
+        client.websocket_connect("/ws/test/lobby?token=tok-alice") as session,
+    ):
+        assert _still_open(session)
+        session.send_text("{not json")
+        assert session.receive_json(timeout=5)["code"] == "rate_limited"
+        session.send_json({"type": "echo", "text": "x"})
+        assert session.receive_json(timeout=5)["code"] == "rate_limited"
+
+
+def test_sockets_over_the_per_user_cap_are_closed_4429() -> None:
+    with (
+        make_client(max_sockets_per_user=2) as client,
+        client.websocket_connect("/ws/test/lobby?token=tok-alice") as first,
+        client.websocket_connect("/ws/test/other?token=tok-alice") as second,
+    ):
+        assert _still_open(first)
+        assert _still_open(second)
+        with client.websocket_connect("/ws/test/lobby?token=tok-alice") as third:
+            assert _closed_with(third) == 4429
+        with client.websocket_connect("/ws/test/lobby?token=tok-bob") as bob:
+            assert _still_open(bob)
+        slots = _get(client, ConnectionSlots)
+        assert client.blocking_portal.call(slots.count, "user:alice") == 2
+    with make_client(max_sockets_per_user=1) as client:
+        with client.websocket_connect("/ws/test/lobby?token=tok-alice") as first:
+            assert _still_open(first)
+        registry = _get(client, ConnectionRegistry)
+        client.blocking_portal.call(registry.drain)
+        slots = _get(client, ConnectionSlots)
+        assert client.blocking_portal.call(slots.count, "user:alice") == 0  # given back
+
+
+def test_sockets_over_the_per_ip_cap_are_closed_4429() -> None:
+    with (
+        make_client(max_sockets_per_ip=2) as client,
+        client.websocket_connect("/ws/test/lobby?token=tok-alice") as alice,
+        client.websocket_connect("/ws/test/lobby?token=tok-bob") as bob,
+    ):
+        assert _still_open(alice)
+        assert _still_open(bob)
+        with client.websocket_connect("/ws/test/lobby?token=tok-carol") as carol:
+            assert _closed_with(carol) == 4429

@@ -10,7 +10,8 @@ Budgets (settings in parentheses; `HYPEHERE_RATE_LIMIT_ENABLED=false` turns all 
 - routes marked `opt={"rate_limit": "post"}` (creating posts, comments, reports ...) also get
   `HYPEHERE_RATE_LIMIT_POST_PER_MINUTE` per user (per IP when anonymous);
 - routes marked `opt={"rate_limit": "exempt"}` are never counted. `/health/*` and `/metrics`
-  are always exempt; WebSocket connections are not counted here; unknown paths (404) and
+  are always exempt; a WebSocket handshake counts as one request (over the budget: accepted,
+  then closed with 4429; `rate_limit_handshakes.py`); unknown paths (404) and
   wrong methods (405) never reach a route, so they are not counted either.
 
 Mark a route like this (the key may also sit on a Controller or Router, handlers inherit it):
@@ -53,6 +54,7 @@ from litestar.stores.base import Store
 from litestar.types import Receive, Scope, Send
 
 from hypehere.entrypoints.common.auth import bearer_token
+from hypehere.entrypoints.http.rate_limit_handshakes import CountsWebSocketHandshakes
 
 logger = structlog.get_logger(__name__)
 
@@ -67,7 +69,7 @@ _EMAIL_SCOPE_KEY = "_hypehere_rate_limit_email"
 _RECEIVE_SCOPE_KEY = "_hypehere_rate_limit_receive"
 
 
-class BodyAwareRateLimitMiddleware(RateLimitMiddleware):
+class BodyAwareRateLimitMiddleware(CountsWebSocketHandshakes, RateLimitMiddleware):
     """Litestar's middleware builds its Request without `receive`; keep it reachable so the
     per-email budget can read the JSON body (Litestar caches the body for the handler)."""
 

@@ -60,10 +60,22 @@ What `serve` does
   Structs; malformed/unknown/invalid frames and DomainErrors raised by `handle` become
   `{"type": "error", "code", "message"}` (localized) and the socket stays open;
 - each frame is handled in its own dishka REQUEST scope (own session/transaction);
-- heartbeat: every `ws_heartbeat_seconds` the server sends `{"type": "ping"}` and renews
-  the presence lease; clients answer `{"type": "pong"}` (or send anything). A client may
-  also send `{"type": "ping"}` and gets `{"type": "pong"}`. No frame from the client for
-  `ws_idle_timeout_seconds` -> close 4408;
+- liveness is WebSocket protocol ping/pong, done by the server (uvicorn's
+  `ws_ping_interval` / `ws_ping_timeout`, from `HYPEHERE_WS_PING_INTERVAL_SECONDS` /
+  `HYPEHERE_WS_PING_TIMEOUT_SECONDS`): browsers and client libraries answer protocol pings
+  by themselves, so a silent client stays connected. A client may send `{"type": "ping"}`
+  and gets `{"type": "pong"}`; the server never sends a JSON ping nor requires a pong;
+- heartbeat: every `ws_heartbeat_seconds` the presence lease is renewed;
+- session control (`entrypoints/ws/sessions.py`): a `SessionsRevoked` on the user's
+  sessions topic closes the socket with its `close_code` (one broker subscription per
+  user per process); the socket closes with 4401 when its token expires unless the client
+  sent `{"type": "auth", "token"}` (answered `{"type": "auth_ok", "expires_at"}`); every
+  `ws_reverify_seconds` the token (account state: 4401/4403) and the channel's membership
+  (`Channel.recheck`, 4403) are verified again;
+- abuse limits (`entrypoints/ws/limits.py`): a token bucket per frame kind (error frame
+  `rate_limited`, close 1008 after `rate_limit_strikes` rejections in a row) and caps on
+  open sockets per user and per client IP (`ConnectionSlots`, across processes with
+  Redis; over the cap -> close 4429);
 - presence: the user is online while any connection is open (leases expire on crash);
 - graceful shutdown: `ConnectionRegistry.close_all()` (called by the app's lifespan and on
   SIGTERM/SIGINT) closes every socket with 1001.
@@ -78,6 +90,7 @@ import signal
 import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any, ClassVar
 
 import msgspec
@@ -87,8 +100,10 @@ from litestar import WebSocket
 from litestar.exceptions import WebSocketDisconnect
 
 from hypehere.application.common.actor import Actor
-from hypehere.application.common.auth import AccessTokenVerifier
+from hypehere.application.common.auth import AccessTokenVerifier, AuthenticatedActor
 from hypehere.application.common.broker import Broker, BrokerMessage
+from hypehere.application.common.connection_slots import ConnectionSlots
+from hypehere.application.common.errors import StorageUnavailableError
 from hypehere.application.common.presence import Presence
 from hypehere.application.common.realtime import decode_envelope
 from hypehere.domain.shared.errors import DomainError, ForbiddenError, UnauthorizedError
@@ -96,24 +111,35 @@ from hypehere.domain.shared.ids import new_id
 from hypehere.entrypoints.common.auth import bearer_token
 from hypehere.entrypoints.common.errors import describe
 from hypehere.entrypoints.i18n import gettext, negotiate_language
+from hypehere.entrypoints.ws.limits import OTHER_FRAMES, FrameLimiter, FrameRateLimit
+from hypehere.entrypoints.ws.sessions import SessionGuard, SessionHub
 
 logger = structlog.get_logger(__name__)
 
 CLOSE_GOING_AWAY = 1001
+CLOSE_POLICY_VIOLATION = 1008
 CLOSE_TOO_BIG = 1009
 CLOSE_INTERNAL = 1011
 CLOSE_TRY_AGAIN_LATER = 1013
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_FORBIDDEN = 4403
-CLOSE_IDLE = 4408
+CLOSE_TOO_MANY_SOCKETS = 4429
 MAX_FRAME_BYTES = 65536
+# A presence lease outlives this many missed heartbeats (a crashed process's sockets drop
+# out of presence after that).
+LEASE_HEARTBEATS = 3
 
 
 class GatewayConfig(msgspec.Struct, frozen=True):
     send_queue_size: int = 256
-    idle_timeout_seconds: float = 60.0
-    heartbeat_seconds: float = 20.0
+    heartbeat_seconds: float = 20.0  # presence lease renewal
+    reverify_seconds: float = 30.0  # token and membership re-verification
     max_frame_bytes: int = MAX_FRAME_BYTES
+    # Token buckets per client frame type (`*`: every other type); empty: no frame limits.
+    frame_limits: dict[str, FrameRateLimit] = msgspec.field(default_factory=dict)
+    rate_limit_strikes: int = 10  # rejections in a row before closing with 1008
+    max_sockets_per_user: int | None = None  # open sockets, across processes with Redis
+    max_sockets_per_ip: int | None = None
 
 
 # --- frames ----------------------------------------------------------------------------
@@ -136,6 +162,16 @@ class ErrorFrame(Frame, tag="error"):
     message: str
 
 
+class AuthRequest(Frame, tag="auth"):
+    """A fresh access token for the same user: moves the socket's expiry."""
+
+    token: str
+
+
+class AuthOkFrame(Frame, tag="auth_ok"):
+    expires_at: datetime | None
+
+
 _encoder = msgspec.json.Encoder()
 
 
@@ -152,10 +188,13 @@ class Connection:
         language: str,
         config: GatewayConfig,
         session_container: AsyncContainer,
+        guard: SessionGuard,
     ) -> None:
         self.id = new_id()
         self.socket = socket
         self.actor = actor
+        self.guard = guard
+        self.limiter = FrameLimiter(config.frame_limits, config.rate_limit_strikes)
         self.language = language
         self.config = config
         self.container = session_container
@@ -164,7 +203,6 @@ class Connection:
         self._close_code: int | None = None
         self._close_reason = ""
         self._closing = asyncio.Event()
-        self.last_received = time.monotonic()
 
     @property
     def user_id(self) -> str:
@@ -306,9 +344,14 @@ class Channel:
     async def on_close(self, conn: Connection) -> None:
         """Called after the socket closed (no broker subscription any more)."""
 
+    async def recheck(self, conn: Connection, container: AsyncContainer) -> None:
+        """Is the user still allowed on this channel? Raise a DomainError -> close 4403.
+        Runs every `reverify_seconds`; default: authorize again the way `open` does."""
+        await self.open(conn, container)
+
 
 def _decoder_for(channel: Channel) -> msgspec.json.Decoder[Any]:
-    kinds: tuple[type[Frame], ...] = (*channel.frames, PingFrame, PongFrame)
+    kinds: tuple[type[Frame], ...] = (*channel.frames, PingFrame, PongFrame, AuthRequest)
     return msgspec.json.Decoder(kinds[0] if len(kinds) == 1 else _union(kinds))
 
 
@@ -345,7 +388,7 @@ def frame_error(exc: msgspec.MsgspecError) -> tuple[str, str]:
 
 async def _authenticate(
     socket: WebSocket[Any, Any, Any], container: AsyncContainer
-) -> tuple[Actor, str] | tuple[None, int]:
+) -> tuple[SessionGuard, AuthenticatedActor] | tuple[None, int]:
     token = bearer_token(socket)
     if token is None:
         return None, CLOSE_UNAUTHORIZED
@@ -357,10 +400,7 @@ async def _authenticate(
         return None, CLOSE_UNAUTHORIZED
     except ForbiddenError:
         return None, CLOSE_FORBIDDEN
-    language = negotiate_language(
-        authenticated.interface_language, socket.headers.get("accept-language")
-    )
-    return authenticated.actor, language
+    return SessionGuard(token, authenticated), authenticated
 
 
 async def serve(socket: WebSocket[Any, Any, Any], channel: Channel) -> None:
@@ -370,15 +410,19 @@ async def serve(socket: WebSocket[Any, Any, Any], channel: Channel) -> None:
     if not registry.accepting:
         await _close(socket, CLOSE_GOING_AWAY, "server_shutdown")
         return
-    actor, language_or_code = await _authenticate(socket, container)
-    if actor is None:
-        assert isinstance(language_or_code, int)
-        logger.info("ws_rejected", close_code=language_or_code, path=socket.url.path)
-        await _close(socket, language_or_code, "not_authenticated")
+    guard, authenticated_or_code = await _authenticate(socket, container)
+    if guard is None:
+        assert isinstance(authenticated_or_code, int)
+        logger.info("ws_rejected", close_code=authenticated_or_code, path=socket.url.path)
+        await _close(socket, authenticated_or_code, "not_authenticated")
         return
-    assert isinstance(language_or_code, str)
+    assert isinstance(authenticated_or_code, AuthenticatedActor)
+    actor = authenticated_or_code.actor
+    language = negotiate_language(
+        authenticated_or_code.interface_language, socket.headers.get("accept-language")
+    )
     config = await container.get(GatewayConfig)
-    conn = Connection(socket, actor, language_or_code, config, container)
+    conn = Connection(socket, actor, language, config, container, guard)
     with structlog.contextvars.bound_contextvars(connection_id=conn.id, user_id=actor.user_id):
         try:
             async with conn.request_scope() as request_container:
@@ -400,12 +444,18 @@ async def _run(
 ) -> None:
     broker = await container.get(Broker)
     presence = await container.get(Presence)
-    lease = conn.config.idle_timeout_seconds + conn.config.heartbeat_seconds
+    hub = await container.get(SessionHub)
+    slots = SocketSlots(conn, await container.get(ConnectionSlots))
+    lease = conn.config.heartbeat_seconds * LEASE_HEARTBEATS
+    if not await slots.acquire(lease):
+        logger.info("ws_too_many_sockets", path=conn.socket.url.path)
+        await _close(conn.socket, CLOSE_TOO_MANY_SOCKETS, "too_many_connections")
+        return
     registry.add(conn)
     logger.info("ws_connected", path=conn.socket.url.path, topics=len(topics))
     try:
         await _best_effort(presence.connect(conn.user_id, conn.id, lease), "presence_connect")
-        async with broker.subscribe(*topics) as subscription:
+        async with hub.watch(conn.user_id, conn), broker.subscribe(*topics) as subscription:
             # Accept only now: once the handshake completes, nothing published is missed.
             await conn.socket.accept()
             async with conn.request_scope() as request_container:
@@ -414,7 +464,8 @@ async def _run(
                 asyncio.create_task(_reader(conn, channel), name="ws-reader"),
                 asyncio.create_task(_writer(conn), name="ws-writer"),
                 asyncio.create_task(_pump(conn, channel, subscription), name="ws-pump"),
-                asyncio.create_task(_heartbeat(conn, presence, lease), name="ws-heartbeat"),
+                asyncio.create_task(_heartbeat(conn, presence, slots, lease), name="ws-heartbeat"),
+                asyncio.create_task(_watch_session(conn, channel), name="ws-session"),
             ]
             closing = asyncio.create_task(conn._closing.wait())
             done, _ = await asyncio.wait([*tasks, closing], return_when=asyncio.FIRST_COMPLETED)
@@ -445,6 +496,7 @@ async def _run(
             await _close(conn.socket, 1000, "")
         registry.remove(conn)
         await _best_effort(presence.disconnect(conn.user_id, conn.id), "presence_disconnect")
+        await slots.release()
         with contextlib.suppress(Exception):
             await channel.on_close(conn)
         logger.info("ws_disconnected", close_code=conn._close_code)
@@ -482,7 +534,6 @@ async def _reader(conn: Connection, channel: Channel) -> None:
             return
         raw: Any = event.get("bytes") or event.get("text") or b""
         data: bytes = raw.encode() if isinstance(raw, str) else raw
-        conn.last_received = time.monotonic()
         if len(data) > conn.config.max_frame_bytes:
             conn.send_error("frame_too_large", gettext(conn.language, "The frame is too large."))
             conn.close(CLOSE_TOO_BIG, "frame_too_large")
@@ -490,15 +541,38 @@ async def _reader(conn: Connection, channel: Channel) -> None:
         try:
             frame = decoder.decode(data)
         except msgspec.MsgspecError as exc:
+            if not _within_limits(conn, OTHER_FRAMES):
+                if conn.closing:
+                    return
+                continue
             code, message = frame_error(exc)
             conn.send_error(code, gettext(conn.language, message))
+            continue
+        if not _within_limits(conn, type(frame).__struct_config__.tag):
+            if conn.closing:
+                return
             continue
         if isinstance(frame, PingFrame):
             conn.send(PongFrame())
             continue
         if isinstance(frame, PongFrame):
             continue
+        if isinstance(frame, AuthRequest):
+            await _renew(conn, frame.token)
+            continue
         await _dispatch(conn, channel, frame)
+
+
+def _within_limits(conn: Connection, kind: Any) -> bool:
+    """Charge the frame to its bucket; False (error frame sent, or closed 1008) if empty."""
+    if conn.limiter.allow(str(kind)):
+        return True
+    if conn.limiter.abusive:
+        logger.info("ws_rate_limit_abuse", frame=kind)
+        conn.close(CLOSE_POLICY_VIOLATION, "rate_limited")
+    else:
+        conn.send_error("rate_limited", gettext(conn.language, "Too many frames; slow down."))
+    return False
 
 
 async def _dispatch(conn: Connection, channel: Channel, frame: Frame) -> None:
@@ -541,23 +615,146 @@ async def _pump(conn: Connection, channel: Channel, subscription: Any) -> None:
             logger.warning("ws_bad_envelope", topic=message.topic)
 
 
-async def _heartbeat(conn: Connection, presence: Presence, lease: float) -> None:
+async def _heartbeat(
+    conn: Connection, presence: Presence, slots: SocketSlots, lease: float
+) -> None:
+    """Renew the presence lease and the socket slots (no frame is sent: liveness is the
+    WebSocket protocol's ping/pong, done by the server)."""
     interval = conn.config.heartbeat_seconds
-    idle = conn.config.idle_timeout_seconds
     # Spread heartbeats of sockets opened together (no thundering herd on presence).
-    next_beat = time.monotonic() + interval * (0.5 + random.random() / 2)
+    await asyncio.sleep(interval * (0.5 + random.random() / 2))
     while True:
-        wait = min(
-            max(0.01, next_beat - time.monotonic()),
-            max(0.01, conn.last_received + idle - time.monotonic()),
-        )
-        await asyncio.sleep(wait)
-        if time.monotonic() - conn.last_received >= idle:
-            logger.info("ws_idle_timeout", idle_seconds=idle)
-            conn.close(CLOSE_IDLE, "idle_timeout")
-            return
-        if time.monotonic() < next_beat:
-            continue
-        next_beat = time.monotonic() + interval
-        conn.send(PingFrame())
         await _best_effort(presence.refresh(conn.user_id, conn.id, lease), "presence_refresh")
+        await slots.refresh(lease)
+        await asyncio.sleep(interval)
+
+
+# --- session control -------------------------------------------------------------------
+
+
+async def _watch_session(conn: Connection, channel: Channel) -> None:
+    """Close with 4401 when the token expires (unless renewed by an `auth` frame), and
+    re-verify token and membership every `reverify_seconds`."""
+    guard = conn.guard
+    interval = conn.config.reverify_seconds
+    next_check = time.monotonic() + interval * (0.5 + random.random() / 2)
+    while not conn.closing:
+        guard.changed.clear()
+        wait = next_check - time.monotonic()
+        left = guard.seconds_left()
+        if left is not None:
+            wait = min(wait, left)
+        if wait > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(guard.changed.wait(), wait)
+            continue  # renewed, or time is up: look again
+        left = guard.seconds_left()
+        if left is not None and left <= 0:
+            logger.info("ws_token_expired")
+            conn.close(CLOSE_UNAUTHORIZED, "token_expired")
+            return
+        next_check = time.monotonic() + interval
+        await _reverify(conn, channel)
+
+
+async def _reverify(conn: Connection, channel: Channel) -> None:
+    """The token (account state) and the channel membership, verified again."""
+    try:
+        async with conn.request_scope() as request_container:
+            verifier = await request_container.get(AccessTokenVerifier)
+            authenticated = await verifier.verify(conn.guard.token)
+    except UnauthorizedError:
+        conn.close(CLOSE_UNAUTHORIZED, "token_invalid")
+        return
+    except ForbiddenError as exc:
+        conn.close(CLOSE_FORBIDDEN, conn.translate(exc).code)
+        return
+    except (DomainError, OSError) as exc:  # storage unavailable: try again next time
+        logger.warning("ws_reverify_unavailable", error=type(exc).__name__)
+        return
+    if authenticated.actor.user_id != conn.user_id:
+        conn.close(CLOSE_UNAUTHORIZED, "token_invalid")
+        return
+    conn.actor = authenticated.actor  # roles may have changed
+    try:
+        async with conn.request_scope() as request_container:
+            await channel.recheck(conn, request_container)
+    except StorageUnavailableError as exc:
+        logger.warning("ws_reverify_unavailable", error=type(exc).__name__)
+    except DomainError as exc:
+        error = conn.translate(exc)
+        logger.info("ws_membership_lost", code=error.code)
+        conn.close(CLOSE_FORBIDDEN, error.code)
+    except OSError as exc:
+        logger.warning("ws_reverify_unavailable", error=type(exc).__name__)
+
+
+async def _renew(conn: Connection, token: str) -> None:
+    """`{"type": "auth", "token"}`: a fresh access token of the same user moves the
+    socket's expiry; anything else ends the socket (error frame, then 4401/4403)."""
+    try:
+        async with conn.request_scope() as request_container:
+            verifier = await request_container.get(AccessTokenVerifier)
+            authenticated = await verifier.verify(token)
+        if authenticated.actor.user_id != conn.user_id:
+            raise UnauthorizedError("The token belongs to another user.")
+    except UnauthorizedError as exc:
+        conn.send(conn.translate(exc))
+        conn.close(CLOSE_UNAUTHORIZED, "token_invalid")
+        return
+    except ForbiddenError as exc:
+        error = conn.translate(exc)
+        conn.send(error)
+        conn.close(CLOSE_FORBIDDEN, error.code)
+        return
+    except (DomainError, OSError) as exc:  # storage unavailable: the old token still holds
+        logger.warning("ws_renew_unavailable", error=type(exc).__name__)
+        conn.send_error(
+            "service_unavailable", gettext(conn.language, "Something went wrong on our side.")
+        )
+        return
+    conn.actor = authenticated.actor
+    conn.guard.renew(token, authenticated)
+    conn.send(AuthOkFrame(expires_at=authenticated.expires_at))
+
+
+# --- socket caps -----------------------------------------------------------------------
+
+
+class SocketSlots:
+    """One socket's slots in the per-user and per-IP caps (`ConnectionSlots` port: in
+    memory per process, or Redis across processes). An unavailable store lets sockets in
+    (fail open, logged)."""
+
+    def __init__(self, conn: Connection, slots: ConnectionSlots) -> None:
+        self._conn = conn
+        self._slots = slots
+        client = conn.socket.client
+        self._caps: list[tuple[str, int]] = []
+        if conn.config.max_sockets_per_user is not None:
+            self._caps.append((f"user:{conn.user_id}", conn.config.max_sockets_per_user))
+        if conn.config.max_sockets_per_ip is not None and client is not None:
+            self._caps.append((f"ip:{client.host}", conn.config.max_sockets_per_ip))
+        self._held: list[str] = []
+
+    async def acquire(self, ttl_seconds: float) -> bool:
+        for key, limit in self._caps:
+            try:
+                allowed = await self._slots.acquire(key, self._conn.id, limit, ttl_seconds)
+            except (DomainError, OSError) as exc:
+                logger.warning("ws_side_effect_failed", what="slots", error=type(exc).__name__)
+                continue
+            if not allowed:
+                await self.release()
+                return False
+            self._held.append(key)
+        return True
+
+    async def refresh(self, ttl_seconds: float) -> None:
+        for key in self._held:
+            await _best_effort(self._slots.refresh(key, self._conn.id, ttl_seconds), "slots")
+
+    async def release(self) -> None:
+        for key in self._held:
+            await _best_effort(self._slots.release(key, self._conn.id), "slots")
+        self._held = []
