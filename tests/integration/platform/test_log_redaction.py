@@ -59,7 +59,7 @@ async def test_a_websocket_handshake_and_a_request_log_no_token(json_logs: io.St
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None))
     serving = asyncio.create_task(server.serve())
     try:
-        while not server.started:
+        while not server.started:  # noqa: ASYNC110 (uvicorn has no started event)
             await asyncio.sleep(0.01)
         port = server.servers[0].sockets[0].getsockname()[1]
         async with websockets.connect(f"ws://127.0.0.1:{port}/ws/probe?token={TOKEN}") as ws:

@@ -86,7 +86,9 @@ def create_engine(
     trips, more than a chat message's own work); see `_check_on_checkout`."""
     if is_sqlite(url):
         ensure_sqlite_directory(url)
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30}, **_ENGINE_DEFAULTS)
+        engine = create_async_engine(
+            url, echo=echo, connect_args={"timeout": 30}, **_ENGINE_DEFAULTS
+        )
         _configure_sqlite(engine)
         return engine
     kwargs: dict[str, Any] = {
