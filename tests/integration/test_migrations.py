@@ -11,7 +11,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import insert, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -133,24 +133,26 @@ def test_0011_fills_the_unread_counters_from_the_existing_notifications(
 
 
 async def _insert_users(url: str, ids: tuple[str, ...]) -> None:
-    """Users as the model builds them (the table is the same at 0010 and head)."""
+    """Users as the model builds them, without the columns added after 0010."""
     stamp = datetime(2026, 12, 4, 12, tzinfo=UTC)
     engine = create_engine(url)
+    later = {"tokens_valid_after"}  # 0012
+    rows = [
+        UserRow(
+            id=user_id,
+            email=f"{user_id}@example.com",
+            handle=user_id,
+            nickname=user_id,
+            native_language="ko",
+            interface_language="ko",
+            password_hash="!",
+            created_at=stamp,
+            updated_at=stamp,
+        ).model_dump(exclude=later)
+        for user_id in ids
+    ]
     try:
         async with create_session_factory(engine)() as session, session.begin():
-            session.add_all(
-                UserRow(
-                    id=user_id,
-                    email=f"{user_id}@example.com",
-                    handle=user_id,
-                    nickname=user_id,
-                    native_language="ko",
-                    interface_language="ko",
-                    password_hash="!",
-                    created_at=stamp,
-                    updated_at=stamp,
-                )
-                for user_id in ids
-            )
+            await session.execute(insert(UserRow.__table__), rows)  # type: ignore[attr-defined]
     finally:
         await engine.dispose()

@@ -79,6 +79,12 @@ class Settings(BaseSettings):
     )
     access_token_ttl_seconds: int = Field(default=900, ge=30)
     refresh_token_ttl_days: int = Field(default=30, ge=1)
+    session_max_age_days: int = Field(
+        default=90,
+        ge=1,
+        description="Absolute lifetime of a session (a login's refresh-token family): "
+        "rotating never extends it; past it, refresh answers 401",
+    )
     password_hash_profile: str = Field(
         default="standard",
         pattern="^(standard|fast)$",
@@ -159,6 +165,12 @@ class Settings(BaseSettings):
         ge=1,
         description="retention-cleanup: days read notifications are kept after their last "
         "update (unread ones are kept)",
+    )
+    retention_refresh_tokens_days: int = Field(
+        default=7,
+        ge=1,
+        description="retention-cleanup: days refresh tokens are kept after they expired or "
+        "were revoked",
     )
     loop_stall_ms: float = Field(
         default=100.0,

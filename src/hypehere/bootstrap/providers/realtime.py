@@ -13,6 +13,7 @@ from hypehere.adapters.redis.presence import RedisPresence
 from hypehere.application.common.broker import Broker
 from hypehere.application.common.presence import Presence
 from hypehere.application.common.realtime import RealtimePublisher
+from hypehere.application.common.session_control import SessionControl
 from hypehere.bootstrap.settings import Settings
 from hypehere.domain.shared.clock import Clock
 from hypehere.entrypoints.ws.gateway import ConnectionRegistry, GatewayConfig
@@ -60,3 +61,7 @@ class RealtimeProvider(Provider):
     @provide(scope=Scope.APP)
     def publisher(self, broker: Broker) -> RealtimePublisher:
         return RealtimePublisher(broker)
+
+    @provide(scope=Scope.APP)
+    def session_control(self, broker: Broker) -> SessionControl:
+        return SessionControl(broker)
