@@ -83,7 +83,6 @@ def configure_logging(log_format: LogFormat, level: str = "INFO") -> None:
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         structlog.processors.StackInfoRenderer(),
-        redact_event,
     ]
     renderer: structlog.types.Processor
     if log_format is LogFormat.JSON:
@@ -105,7 +104,12 @@ def configure_logging(log_format: LogFormat, level: str = "INFO") -> None:
     )
     formatter = structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=shared,
-        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+        # last before rendering: also covers an exception already formatted into the event
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            redact_event,
+            renderer,
+        ],
     )
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(formatter)

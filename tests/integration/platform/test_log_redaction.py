@@ -72,9 +72,12 @@ async def test_a_websocket_handshake_and_a_request_log_no_token(json_logs: io.St
         )
         await reader.read()
         writer.close()
-        structlog.get_logger("hypehere.test").info(
-            "handshake", path=f"/ws/chat?token={TOKEN}", header=f"Bearer {TOKEN}"
-        )
+        log = structlog.get_logger("hypehere.test")
+        log.info("handshake", path=f"/ws/chat?token={TOKEN}", header=f"Bearer {TOKEN}")
+        try:
+            raise ValueError(f"bad url /ws/chat?token={TOKEN}")
+        except ValueError:
+            log.exception("handshake_failed")
     finally:
         server.should_exit = True
         await serving
@@ -88,6 +91,8 @@ async def test_a_websocket_handshake_and_a_request_log_no_token(json_logs: io.St
     handshake = next(e for e in events if e["event"] == "handshake")
     assert handshake["path"] == "/ws/chat?token=[redacted]"
     assert handshake["header"] == "Bearer [redacted]"
+    failed = next(e for e in events if e["event"] == "handshake_failed")
+    assert "token=[redacted]" in failed["exception"]
 
 
 def test_redact_leaves_other_text_alone() -> None:
