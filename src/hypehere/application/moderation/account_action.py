@@ -2,8 +2,8 @@
 for `admin_only` actions such as role changes), load the account, check the actor may act
 on it (never on themselves, only on a strictly lower role: `ensure_may_manage`), apply the
 aggregate's own transition, save, optionally end its sessions (refresh tokens revoked,
-access tokens refused from now on, and after the commit `SessionsRevoked` closes its live
-sockets with 4403), stage its events in the outbox (same transaction), log who did what."""
+access tokens refused from now on, and after the commit `SessionsRevoked` (4403) is
+published for its live sockets), stage its events in the outbox (same transaction), log who did what."""
 
 from __future__ import annotations
 

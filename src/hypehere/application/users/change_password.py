@@ -1,6 +1,6 @@
 """Change my password (the old one is required); ends every session: refresh tokens
-revoked, every access token refused from now on, live sockets closed (4401) after the
-commit."""
+revoked, every access token refused from now on, and after the commit `SessionsRevoked`
+(4401) published for its live sockets."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Log out: end the session the refresh token belongs to (idempotent; unknown tokens are
 ignored). Every refresh token of its family is revoked, the session's access tokens are
 refused from the next request on (`VerifyAccessToken` reads the family's state), and after
-the commit the session's live sockets are closed (4401). Other sessions of the user stay."""
+the commit `SessionsRevoked` (4401, that session) is published for its live sockets. Other
+sessions of the user stay."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The shape the self-service account state changes share (deactivate, request deletion):
 in one transaction load my account, apply the aggregate's own transition, save, end every
-session (refresh tokens revoked, access tokens refused, live sockets closed with 4403 after
-the commit), and stage its events."""
+session (refresh tokens revoked, access tokens refused, `SessionsRevoked` (4403) published
+after the commit for its live sockets), and stage its events."""
 
 from __future__ import annotations
 
