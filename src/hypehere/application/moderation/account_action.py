@@ -3,7 +3,8 @@ for `admin_only` actions such as role changes), load the account, check the acto
 on it (never on themselves, only on a strictly lower role: `ensure_may_manage`), apply the
 aggregate's own transition, save, optionally end its sessions (refresh tokens revoked,
 access tokens refused from now on, and after the commit `SessionsRevoked` (4403) is
-published for its live sockets), stage its events in the outbox (same transaction), log who did what."""
+published for its live sockets), stage its events in the outbox (same transaction), log
+who did what."""
 
 from __future__ import annotations
 
