@@ -11,7 +11,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import insert, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -132,25 +132,74 @@ def test_0011_fills_the_unread_counters_from_the_existing_notifications(
     assert [tuple(row) for row in counters] == [("u1", 2)]  # u2: all read, u3: none
 
 
+def test_0012_starts_each_existing_session_at_its_first_token(empty_database: str) -> None:
+    config = alembic_config(empty_database)
+    command.upgrade(config, "0011")
+    _run(_insert_users(empty_database, ("u1",)))
+
+    async def run(sql: list[str], query: str = "") -> list[Any]:
+        engine = create_async_engine(empty_database)
+        try:
+            async with engine.begin() as conn:
+                for statement in sql:
+                    await conn.execute(text(statement))
+                return list((await conn.execute(text(query))).all()) if query else []
+        finally:
+            await engine.dispose()
+
+    tokens = [  # family a: a login and two rotations; family b: one login
+        ("t1", "a", "2026-01-01 10:00:00"),
+        ("t2", "a", "2026-01-15 10:00:00"),
+        ("t3", "a", "2026-02-01 10:00:00"),
+        ("t4", "b", "2026-01-20 10:00:00"),
+    ]
+    _run(
+        run(
+            [
+                f"INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, created_at, "
+                f"expires_at) VALUES ('{i}', 'u1', '{f}', 'h{i}', '{at}', '2027-01-01 00:00:00')"
+                for i, f, at in tokens
+            ]
+        )
+    )
+    command.upgrade(config, "0012")
+    rows = _run(run([], "SELECT id, session_started_at FROM refresh_tokens ORDER BY id"))
+    # SQLite gives the stored text, PostgreSQL a datetime in the session's zone (as written)
+    started = {
+        row[0]: row[1] if isinstance(row[1], str) else row[1].strftime("%Y-%m-%d %H:%M:%S")
+        for row in rows
+    }
+    assert {key: value[:19] for key, value in started.items()} == {
+        "t1": "2026-01-01 10:00:00",
+        "t2": "2026-01-01 10:00:00",
+        "t3": "2026-01-01 10:00:00",
+        "t4": "2026-01-20 10:00:00",
+    }
+    users = _run(run([], "SELECT tokens_valid_after FROM users"))
+    assert [tuple(row) for row in users] == [(None,)]
+
+
 async def _insert_users(url: str, ids: tuple[str, ...]) -> None:
-    """Users as the model builds them (the table is the same at 0010 and head)."""
+    """Users as the model builds them, without the columns added after 0010."""
     stamp = datetime(2026, 12, 4, 12, tzinfo=UTC)
     engine = create_engine(url)
+    later = {"tokens_valid_after"}  # 0012
+    rows = [
+        UserRow(
+            id=user_id,
+            email=f"{user_id}@example.com",
+            handle=user_id,
+            nickname=user_id,
+            native_language="ko",
+            interface_language="ko",
+            password_hash="!",
+            created_at=stamp,
+            updated_at=stamp,
+        ).model_dump(exclude=later)
+        for user_id in ids
+    ]
     try:
         async with create_session_factory(engine)() as session, session.begin():
-            session.add_all(
-                UserRow(
-                    id=user_id,
-                    email=f"{user_id}@example.com",
-                    handle=user_id,
-                    nickname=user_id,
-                    native_language="ko",
-                    interface_language="ko",
-                    password_hash="!",
-                    created_at=stamp,
-                    updated_at=stamp,
-                )
-                for user_id in ids
-            )
+            await session.execute(insert(UserRow.__table__), rows)  # type: ignore[attr-defined]
     finally:
         await engine.dispose()

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ENV_PREFIX = "HYPEHERE_"
+PRODUCTION = "production"
+MIN_JWT_SECRET_BYTES = 32
 
 
 class LogFormat(StrEnum):
@@ -36,8 +39,9 @@ class Settings(BaseSettings):
     var_dir: Path = Field(
         default=Path("var"), description="Where the SQLite file, JWT secret and models live"
     )
+    # repr=False: a URL may carry a password; `repr(settings)` never shows it.
     database_url: str = Field(
-        default="", description="SQLAlchemy async URL; default SQLite under var_dir"
+        default="", description="SQLAlchemy async URL; default SQLite under var_dir", repr=False
     )
     database_pool_size: int = Field(
         default=20,
@@ -59,16 +63,28 @@ class Settings(BaseSettings):
         description="PostgreSQL: ping a pooled connection on checkout only when it sat idle "
         "this long (0 = always); a connection the server closed is replaced without a ping",
     )
-    redis_url: str | None = Field(default=None, description="Unset = embedded broker/cache/queue")
+    redis_url: str | None = Field(
+        default=None, description="Unset = embedded broker/cache/queue", repr=False
+    )
     meilisearch_url: str | None = None
-    meilisearch_api_key: str | None = None
+    meilisearch_api_key: SecretStr | None = None
     meilisearch_timeout_seconds: float = Field(default=5.0, gt=0)
-    anthropic_api_key: str | None = None
+    anthropic_api_key: SecretStr | None = None
     anthropic_model: str = "claude-haiku-4-5"
     anthropic_timeout_seconds: float = Field(default=20.0, gt=0)
-    jwt_secret: str | None = Field(default=None, description="Generated under var_dir when unset")
+    jwt_secret: SecretStr | None = Field(
+        default=None,
+        description="Generated under var_dir when unset; required (at least 32 bytes) when "
+        "HYPEHERE_ENVIRONMENT=production",
+    )
     access_token_ttl_seconds: int = Field(default=900, ge=30)
     refresh_token_ttl_days: int = Field(default=30, ge=1)
+    session_max_age_days: int = Field(
+        default=90,
+        ge=1,
+        description="Absolute lifetime of a session (a login's refresh-token family): "
+        "rotating never extends it; past it, refresh answers 401",
+    )
     password_hash_profile: str = Field(
         default="standard",
         pattern="^(standard|fast)$",
@@ -150,6 +166,12 @@ class Settings(BaseSettings):
         description="retention-cleanup: days read notifications are kept after their last "
         "update (unread ones are kept)",
     )
+    retention_refresh_tokens_days: int = Field(
+        default=7,
+        ge=1,
+        description="retention-cleanup: days refresh tokens are kept after they expired or "
+        "were revoked",
+    )
     loop_stall_ms: float = Field(
         default=100.0,
         ge=0,
@@ -212,6 +234,24 @@ class Settings(BaseSettings):
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("jwt_secret")
+    @classmethod
+    def _production_needs_a_secret(
+        cls, value: SecretStr | None, info: ValidationInfo
+    ) -> SecretStr | None:
+        """Production servers share one explicit secret: a generated one differs per machine
+        (tokens of one fail on the other) and lives in a file next to the data."""
+        if info.data.get("environment") != PRODUCTION:
+            return value
+        if value is None:
+            raise ValueError("must be set when HYPEHERE_ENVIRONMENT=production")
+        if len(value.get_secret_value().encode()) < MIN_JWT_SECRET_BYTES:
+            raise ValueError(
+                f"must be at least {MIN_JWT_SECRET_BYTES} bytes when "
+                "HYPEHERE_ENVIRONMENT=production"
+            )
+        return value
+
     @field_validator("redis_url")
     @classmethod
     def _check_redis_url(cls, value: str | None) -> str | None:
@@ -242,21 +282,39 @@ class Settings(BaseSettings):
         return LogFormat.CONSOLE if os.isatty(2) else LogFormat.JSON
 
     def resolved_jwt_secret(self) -> str:
-        """The configured secret, or one generated once and kept in var_dir/jwt_secret."""
-        if self.jwt_secret:
-            return self.jwt_secret
+        """The configured secret, or one generated once and kept in var_dir/jwt_secret.
+
+        The generated file appears whole or not at all: the secret is written to a private
+        temporary file (0600) that is then hard-linked to its final name, which fails when
+        the name exists. So a process starting at the same moment as another either sees no
+        file (and races to publish its own) or the complete winner's secret, never an empty
+        or partial one; the loser drops its own and uses the winner's."""
+        if self.jwt_secret is not None:
+            return self.jwt_secret.get_secret_value()
         path = self.var_dir / "jwt_secret"
         if path.exists():
-            return path.read_text().strip()
+            return _read_secret(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         secret = secrets.token_urlsafe(48)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".jwt_secret.")  # mode 0600
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secret)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.link(temp, path)
         except FileExistsError:  # another process won the race; use its secret
-            return path.read_text().strip()
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secret)
+            return _read_secret(path)
+        finally:
+            os.unlink(temp)
         return secret
+
+
+def _read_secret(path: Path) -> str:
+    secret = path.read_text().strip()
+    if not secret:
+        raise SettingsError(f"{path} is empty: delete it or set {ENV_PREFIX}JWT_SECRET")
+    return secret
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -71,7 +71,10 @@ async def test_ban_after_token_issue_rejects_the_next_request(
         f"{API}/admin/users/{victim['user']['id']}/unban", headers=auth(admin)
     )
     assert unbanned.status_code == 200
-    assert (await client.get(f"{API}/users/me", headers=auth(token))).status_code == 200
+    # the ban ended the sessions: the old token stays dead, signing in again works
+    assert (await client.get(f"{API}/users/me", headers=auth(token))).status_code == 401
+    again = await login_as(client, victim["email"])
+    assert (await client.get(f"{API}/users/me", headers=auth(again["access_token"]))).is_success
 
 
 async def test_suspension_blocks_login_and_lifts_itself_at_request_time(

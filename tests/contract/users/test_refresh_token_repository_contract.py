@@ -39,6 +39,23 @@ class RefreshTokenContract:
         await world.commit()
         assert (await world.tokens.get_by_hash("hash-a")).used_at == NOW
 
+    async def test_a_continued_session_keeps_its_start(self, world: UsersWorld) -> None:
+        user = await world.add_user("alice")
+        later = NOW + timedelta(days=20)
+        t = RefreshToken(
+            id=new_id(),
+            user_id=user.id,
+            family_id="fam",
+            token_hash="hash-next",
+            created_at=later,
+            expires_at=later + timedelta(days=30),
+            session_started_at=NOW,
+        )
+        await world.tokens.add(t)
+        await world.commit()
+        loaded = await world.tokens.get_by_hash("hash-next")
+        assert (loaded.started_at, loaded.created_at) == (NOW, later)
+
     async def test_revocations(self, world: UsersWorld) -> None:
         alice = await world.add_user("alice")
         bob = await world.add_user("bob")

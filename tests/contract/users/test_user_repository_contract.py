@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from hypehere.domain.shared.ids import new_id
 from hypehere.domain.shared.languages import CefrLevel
 from hypehere.domain.users.errors import EmailTakenError, HandleTakenError
 from hypehere.domain.users.model import (
@@ -14,6 +15,7 @@ from hypehere.domain.users.model import (
     ChatPolicy,
     ListVisibility,
     Privacy,
+    RefreshToken,
     TargetLanguage,
     UserRole,
 )
@@ -111,6 +113,37 @@ class UserRepositoryContract:
             "ko",
         )
         assert await world.status.status("missing") is None
+
+    async def test_account_status_reads_revocations_in_the_same_lookup(
+        self, world: UsersWorld
+    ) -> None:
+        alice = await world.add_user("alice")
+        status = await world.status.status(alice.id, None)
+        assert (status.tokens_valid_after, status.session_revoked) == (None, False)
+        for family, raw in (("phone", "p"), ("laptop", "l")):
+            await world.tokens.add(
+                RefreshToken(
+                    id=new_id(),
+                    user_id=alice.id,
+                    family_id=family,
+                    token_hash=f"hash-{raw}",
+                    created_at=NOW,
+                    expires_at=NOW + timedelta(days=30),
+                )
+            )
+        await world.commit()
+        await world.tokens.revoke_family("phone", NOW)
+        revoked_at = NOW + timedelta(microseconds=123457)  # kept to the microsecond
+        alice.revoke_tokens(revoked_at)
+        await world.users.save(alice)
+        await world.commit()
+        phone = await world.status.status(alice.id, "phone")
+        laptop = await world.status.status(alice.id, "laptop")
+        unknown = await world.status.status(alice.id, "never-issued")
+        assert (phone.session_revoked, laptop.session_revoked) == (True, False)
+        assert unknown.session_revoked is False
+        assert phone.tokens_valid_after == revoked_at
+        assert (await world.users.get(alice.id)).tokens_valid_after == revoked_at
 
     async def test_counters_move_atomically_and_stop_at_zero(self, world: UsersWorld) -> None:
         alice = await world.add_user("alice")

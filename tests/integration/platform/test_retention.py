@@ -14,7 +14,7 @@ from hypehere.adapters.sql.notifications.tables import NotificationRow
 from hypehere.adapters.sql.outbox.tables import HandledEventRow, OutboxEventRow
 from hypehere.adapters.sql.retention import SqlRetentionStore
 from hypehere.adapters.sql.uow import SqlUnitOfWork
-from hypehere.adapters.sql.users.tables import UserRow
+from hypehere.adapters.sql.users.tables import RefreshTokenRow, UserRow
 from hypehere.application.common.retention import (
     PruneExpiredRecords,
     PruneExpiredRecordsCommand,
@@ -32,6 +32,22 @@ outbox = OutboxEventRow.__table__  # type: ignore[attr-defined]
 handled = HandledEventRow.__table__  # type: ignore[attr-defined]
 impressions = FeedImpressionRow.__table__  # type: ignore[attr-defined]
 notifications = NotificationRow.__table__  # type: ignore[attr-defined]
+refresh_tokens = RefreshTokenRow.__table__  # type: ignore[attr-defined]
+
+
+def _token(
+    user_id: str, expires_at: datetime, revoked_at: datetime | None = None
+) -> dict[str, object]:
+    return {
+        "id": new_id(),
+        "user_id": user_id,
+        "family_id": new_id(),
+        "token_hash": new_id(),
+        "created_at": OLD,
+        "expires_at": expires_at,
+        "revoked_at": revoked_at,
+        "session_started_at": OLD,
+    }
 
 
 def _event(delivered_at: datetime | None, dead_at: datetime | None = None) -> dict[str, object]:
@@ -95,6 +111,16 @@ async def _seed(sql_factory: async_sessionmaker[AsyncSession]) -> dict[str, list
         _notification(user_id, read_at=None, updated_at=OLD),  # unread
         _notification(user_id, read_at=OLD, updated_at=RECENT),  # a group that grew lately
     ]
+    old_tokens = [
+        _token(user_id, expires_at=NOW + timedelta(days=30)),  # expired long ago
+        _token(user_id, expires_at=NOW + timedelta(days=30), revoked_at=OLD),  # logged out
+        _token(user_id, expires_at=LATER + timedelta(days=30), revoked_at=OLD),
+    ]
+    kept_tokens = [
+        _token(user_id, expires_at=LATER + timedelta(days=10)),  # a live session
+        _token(user_id, expires_at=LATER + timedelta(days=10), revoked_at=RECENT),
+        _token(user_id, expires_at=RECENT),  # expired within the window
+    ]
     async with sql_factory() as session, session.begin():
         session.add(
             UserRow(
@@ -115,7 +141,9 @@ async def _seed(sql_factory: async_sessionmaker[AsyncSession]) -> dict[str, list
         await session.execute(insert(handled), [*old_marks, recent_mark])
         await session.execute(insert(impressions), [*old_impressions, recent_impression])
         await session.execute(insert(notifications), old_read + kept_notifications)
+        await session.execute(insert(refresh_tokens), old_tokens + kept_tokens)
     return {
+        "refresh_tokens": sorted(t["id"] for t in kept_tokens),  # type: ignore[misc]
         "events": sorted(e["id"] for e in kept_events),  # type: ignore[misc]
         "marks": [recent_mark["event_id"]],  # type: ignore[list-item]
         "impressions": [recent_impression["id"]],  # type: ignore[list-item]
@@ -142,6 +170,8 @@ async def test_the_job_prunes_old_done_records_in_batches(
         report = await use_case.execute(PruneExpiredRecordsCommand(batch_size=2))  # batches
     assert (report.delivered_events, report.handled_marks) == (5, 10)
     assert (report.impressions, report.read_notifications) == (3, 2)
+    assert report.refresh_tokens == 3
+    assert await _ids(sql_factory, refresh_tokens.c.id) == kept["refresh_tokens"]
     assert await _ids(sql_factory, outbox.c.id) == kept["events"]
     assert await _ids(sql_factory, handled.c.event_id) == kept["marks"]
     assert await _ids(sql_factory, impressions.c.id) == kept["impressions"]

@@ -28,6 +28,7 @@ class ModerationKit:
             "sessions": self.users.tokens,
             "reports": self.reports,
             "outbox": self.users.outbox,
+            "control": self.users.control,
             "clock": self.users.clock,
         }
         params = inspect.signature(use_case.__init__).parameters

@@ -39,24 +39,35 @@ class FakeStore:
     async def prune_read_notifications(self, before: datetime, limit: int) -> int:
         return self._take("notifications", before, limit)
 
+    async def prune_refresh_tokens(self, before: datetime, limit: int) -> int:
+        return self._take("refresh_tokens", before, limit)
+
 
 async def test_each_kind_is_drained_in_batches_with_its_own_cutoff() -> None:
-    store = FakeStore({"events": 7, "marks": 3, "impressions": 0, "notifications": 6})
+    store = FakeStore(
+        {"events": 7, "marks": 3, "impressions": 0, "notifications": 6, "refresh_tokens": 4}
+    )
     uow = InMemoryUnitOfWork()
     policy = RetentionPolicy(
-        delivered_events_days=7, impressions_days=30, read_notifications_days=90
+        delivered_events_days=7,
+        impressions_days=30,
+        read_notifications_days=90,
+        refresh_tokens_days=2,
     )
     report = await PruneExpiredRecords(uow, store, policy, FixedClock(NOW)).execute(
         PruneExpiredRecordsCommand(batch_size=3)
     )
     assert (report.delivered_events, report.handled_marks) == (7, 3)
     assert (report.impressions, report.read_notifications) == (0, 6)
-    assert store.rows == {"events": 0, "marks": 0, "impressions": 0, "notifications": 0}
-    # events 3+3+1, marks 3+0, impressions 0, notifications 3+3+0: one transaction per batch
-    assert uow.commits == 3 + 2 + 1 + 3
+    assert report.refresh_tokens == 4
+    assert set(store.rows.values()) == {0}
+    # events 3+3+1, marks 3+0, impressions 0, notifications 3+3+0, refresh tokens 3+1: one
+    # transaction per batch
+    assert uow.commits == 3 + 2 + 1 + 3 + 2
     assert store.cutoffs == {
         "events": {NOW - timedelta(days=7)},
         "marks": {NOW - timedelta(days=7)},
         "impressions": {NOW - timedelta(days=30)},
         "notifications": {NOW - timedelta(days=90)},
+        "refresh_tokens": {NOW - timedelta(days=2)},
     }

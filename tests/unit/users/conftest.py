@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from hypehere.adapters.memory.broker import InMemoryBroker
 from hypehere.adapters.memory.clock import FixedClock
 from hypehere.adapters.memory.outbox import InMemoryOutbox
 from hypehere.adapters.memory.uow import InMemoryUnitOfWork
@@ -22,6 +23,7 @@ from hypehere.adapters.memory.users import (
     SimpleEmailValidator,
 )
 from hypehere.application.common.actor import Actor
+from hypehere.application.common.session_control import SessionControl
 from hypehere.application.users.register_user import (
     RegisterUser,
     RegisterUserCommand,
@@ -48,6 +50,8 @@ class Kit:
     codec: FakeAccessTokenCodec
     sessions: SessionIssuer
     clock: FixedClock
+    broker: InMemoryBroker
+    control: SessionControl
     _n: int = 0
 
     def build(self, use_case: type[Any]) -> Any:
@@ -66,6 +70,7 @@ class Kit:
             "emails": self.emails,
             "codec": self.codec,
             "sessions": self.sessions,
+            "control": self.control,
             "clock": self.clock,
         }
         params = inspect.signature(use_case.__init__).parameters
@@ -96,6 +101,7 @@ def kit() -> Kit:
     store = InMemoryUserStore()
     tokens = InMemoryRefreshTokenRepository(store)
     codec = FakeAccessTokenCodec()
+    broker = InMemoryBroker()
     return Kit(
         store=store,
         uow=InMemoryUnitOfWork(),
@@ -110,4 +116,6 @@ def kit() -> Kit:
         codec=codec,
         sessions=SessionIssuer(tokens, codec, TokenPolicy()),
         clock=FixedClock(),
+        broker=broker,
+        control=SessionControl(broker),
     )

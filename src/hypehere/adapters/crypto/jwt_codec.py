@@ -1,4 +1,8 @@
-"""HS256 JWT access tokens: claims sub, exp, iat, jti, role."""
+"""HS256 JWT access tokens: claims sub, exp, iat, jti, role, sid.
+
+`iat` keeps microseconds (a NumericDate may be fractional, RFC 7519 section 2): a token
+issued in the same second as a password change, but after it, must stay valid while one
+issued before it is refused. `sid` is the session (refresh-token family) id."""
 
 from __future__ import annotations
 
@@ -19,14 +23,18 @@ class JwtAccessTokenCodec:
         self._secret = secret
         self._ttl = ttl_seconds
 
-    def issue(self, user_id: str, role: str, now: datetime) -> IssuedAccessToken:
-        claims = {
+    def issue(
+        self, user_id: str, role: str, now: datetime, session_id: str | None = None
+    ) -> IssuedAccessToken:
+        claims: dict[str, object] = {
             "sub": user_id,
             "role": role,
             "jti": new_id(),
-            "iat": int(now.timestamp()),
+            "iat": now.timestamp(),
             "exp": int((now + timedelta(seconds=self._ttl)).timestamp()),
         }
+        if session_id is not None:
+            claims["sid"] = session_id
         token = jwt.encode(claims, self._secret, algorithm=ALGORITHM)
         return IssuedAccessToken(token=token, expires_in=self._ttl)
 
@@ -46,12 +54,22 @@ class JwtAccessTokenCodec:
         except jwt.PyJWTError as exc:
             raise InvalidAccessTokenError("The access token is not valid") from exc
         exp, iat, sub = claims.get("exp"), claims.get("iat"), claims.get("sub")
-        if not isinstance(exp, int) or not isinstance(iat, int) or not isinstance(sub, str):
+        sid = claims.get("sid")
+        if (
+            not isinstance(exp, int)
+            or isinstance(iat, bool)
+            or not isinstance(iat, int | float)
+            or not isinstance(sub, str)
+            or not (sid is None or isinstance(sid, str))
+        ):
             raise InvalidAccessTokenError("The access token is not valid")
         expires_at = datetime.fromtimestamp(exp, UTC)
         if expires_at <= now:
             raise InvalidAccessTokenError("The access token has expired")
-        issued_at = datetime.fromtimestamp(iat, UTC)
+        try:
+            issued_at = datetime.fromtimestamp(iat, UTC)
+        except (OverflowError, OSError, ValueError) as exc:
+            raise InvalidAccessTokenError("The access token is not valid") from exc
         if issued_at > now + CLOCK_SKEW:
             raise InvalidAccessTokenError("The access token is not valid yet")
         return AccessClaims(
@@ -60,4 +78,5 @@ class JwtAccessTokenCodec:
             jti=str(claims["jti"]),
             issued_at=issued_at,
             expires_at=expires_at,
+            session_id=sid,
         )

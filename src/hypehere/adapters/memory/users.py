@@ -243,16 +243,22 @@ class InMemoryAccountStatusReader:
     def __init__(self, store: InMemoryUserStore) -> None:
         self.store = store
 
-    async def status(self, user_id: str) -> AccountStatus | None:
+    async def status(self, user_id: str, session_id: str | None = None) -> AccountStatus | None:
         user = self.store.users.get(user_id)
         if user is None:
             return None
+        revoked = session_id is not None and any(
+            token.family_id == session_id and token.revoked_at is not None
+            for token in self.store.tokens.values()
+        )
         return AccountStatus(
             user_id=user.id,
             role=user.role.value,
             state=user.state.value,
             suspended_until=user.suspended_until,
             interface_language=user.interface_language,
+            tokens_valid_after=user.tokens_valid_after,
+            session_revoked=revoked,
         )
 
 
@@ -447,21 +453,25 @@ class SimpleEmailValidator:
 
 
 class FakeAccessTokenCodec:
-    """Readable tokens `user_id|role|jti|iat|exp` (unit tests only)."""
+    """Readable tokens `user_id|role|jti|iat|exp|sid` (unit tests only)."""
 
     def __init__(self, ttl_seconds: int = 900) -> None:
         self.ttl = ttl_seconds
 
-    def issue(self, user_id: str, role: str, now: datetime) -> IssuedAccessToken:
+    def issue(
+        self, user_id: str, role: str, now: datetime, session_id: str | None = None
+    ) -> IssuedAccessToken:
         exp = now + timedelta(seconds=self.ttl)
-        token = f"{user_id}|{role}|{new_id()}|{now.isoformat()}|{exp.isoformat()}"
+        token = (
+            f"{user_id}|{role}|{new_id()}|{now.isoformat()}|{exp.isoformat()}|{session_id or ''}"
+        )
         return IssuedAccessToken(token=token, expires_in=self.ttl)
 
     def decode(self, token: str, now: datetime) -> AccessClaims:
         parts = token.split("|")
-        if len(parts) != 5:
+        if len(parts) != 6:
             raise InvalidAccessTokenError("The access token is not valid")
-        user_id, role, jti, iat, exp = parts
+        user_id, role, jti, iat, exp, sid = parts
         try:
             issued, expires = datetime.fromisoformat(iat), datetime.fromisoformat(exp)
         except ValueError as exc:
@@ -469,5 +479,10 @@ class FakeAccessTokenCodec:
         if expires <= now:
             raise InvalidAccessTokenError("The access token has expired")
         return AccessClaims(
-            user_id=user_id, role=role, jti=jti, issued_at=issued, expires_at=expires
+            user_id=user_id,
+            role=role,
+            jti=jti,
+            issued_at=issued,
+            expires_at=expires,
+            session_id=sid or None,
         )

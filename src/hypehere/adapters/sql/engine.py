@@ -32,7 +32,9 @@ async def ensure_postgres_database(url: str) -> bool:
     parsed = make_url(url)
     if not parsed.get_backend_name().startswith("postgresql") or not parsed.database:
         return False
-    admin = create_async_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    admin = create_async_engine(
+        parsed.set(database="postgres"), isolation_level="AUTOCOMMIT", hide_parameters=True
+    )
     try:
         async with admin.connect() as conn:
             exists = await conn.scalar(
@@ -59,6 +61,10 @@ def _json_dumps(value: Any) -> str:
 # several times faster than the stdlib `json` SQLAlchemy uses by default.
 _JSON = {"json_serializer": _json_dumps, "json_deserializer": msgspec.json.decode}
 
+# A database error's message (logged, sometimes shown in a traceback) never carries the
+# statement's bound values: password hashes, emails, message text stay out of the logs.
+_ENGINE_DEFAULTS: dict[str, Any] = {**_JSON, "hide_parameters": True}
+
 
 def create_engine(
     url: str,
@@ -80,11 +86,13 @@ def create_engine(
     trips, more than a chat message's own work); see `_check_on_checkout`."""
     if is_sqlite(url):
         ensure_sqlite_directory(url)
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30}, **_JSON)
+        engine = create_async_engine(
+            url, echo=echo, connect_args={"timeout": 30}, **_ENGINE_DEFAULTS
+        )
         _configure_sqlite(engine)
         return engine
     kwargs: dict[str, Any] = {
-        **_JSON,
+        **_ENGINE_DEFAULTS,
         "pool_size": pool_size,
         "max_overflow": max_overflow,
         "pool_recycle": POOL_RECYCLE_SECONDS,

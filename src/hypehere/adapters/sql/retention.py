@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hypehere.adapters.sql.feed.retention import prune_impressions
 from hypehere.adapters.sql.notifications.retention import prune_read_notifications
 from hypehere.adapters.sql.outbox.retention import prune_delivered_events, prune_handled_marks
+from hypehere.adapters.sql.users.retention import prune_refresh_tokens
 
 
 class SqlRetentionStore:
@@ -28,3 +29,6 @@ class SqlRetentionStore:
 
     async def prune_read_notifications(self, before: datetime, limit: int) -> int:
         return await prune_read_notifications(self._session, before, limit)
+
+    async def prune_refresh_tokens(self, before: datetime, limit: int) -> int:
+        return await prune_refresh_tokens(self._session, before, limit)

@@ -42,6 +42,12 @@ class RetentionStore(Protocol):
         """Notifications read and last updated before `before` (unread ones stay)."""
         ...
 
+    async def prune_refresh_tokens(self, before: datetime, limit: int) -> int:
+        """Refresh tokens that expired, or were revoked, before `before` (a session that
+        outlived its absolute lifetime has only expired tokens). Live sessions' rows stay,
+        rotated ones too (they detect a replayed token until they expire)."""
+        ...
+
 
 class RetentionPolicy(msgspec.Struct, frozen=True):
     """Days each kind of record is kept."""
@@ -49,6 +55,8 @@ class RetentionPolicy(msgspec.Struct, frozen=True):
     delivered_events_days: int = 7
     impressions_days: int = 180
     read_notifications_days: int = 90
+    # Longer than an access token lives: a revoked session's rows refuse its access tokens.
+    refresh_tokens_days: int = 7
 
 
 class PruneExpiredRecordsCommand(msgspec.Struct, frozen=True, kw_only=True):
@@ -60,6 +68,7 @@ class PruneExpiredRecordsResult(msgspec.Struct, frozen=True):
     handled_marks: int
     impressions: int
     read_notifications: int
+    refresh_tokens: int = 0
 
 
 class PruneExpiredRecords:
@@ -91,6 +100,11 @@ class PruneExpiredRecords:
             read_notifications=await self._drain(
                 store.prune_read_notifications,
                 now - timedelta(days=self._policy.read_notifications_days),
+                batch,
+            ),
+            refresh_tokens=await self._drain(
+                store.prune_refresh_tokens,
+                now - timedelta(days=self._policy.refresh_tokens_days),
                 batch,
             ),
         )

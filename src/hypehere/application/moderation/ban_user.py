@@ -1,5 +1,5 @@
-"""Staff: ban an account for good (ends its sessions; access tokens stop working at the
-next request)."""
+"""Staff: ban an account for good (ends its sessions: every access token is refused at
+once, and `SessionsRevoked` (4403) is published for its live sockets)."""
 
 from __future__ import annotations
 

@@ -33,4 +33,5 @@ class SetUserRole:
             lambda user, at: user.set_role(new_role, at),
             action="set_role",
             admin_only=True,
+            granted=new_role,
         )

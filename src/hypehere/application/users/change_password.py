@@ -1,4 +1,6 @@
-"""Change my password (the old one is required); revokes every refresh token."""
+"""Change my password (the old one is required); ends every session: refresh tokens
+revoked, every access token refused from now on, and after the commit `SessionsRevoked`
+(4401) published for its live sockets."""
 
 from __future__ import annotations
 
@@ -6,6 +8,8 @@ import msgspec
 import structlog
 
 from hypehere.application.common.actor import Actor
+from hypehere.application.common.session_control import CLOSE_SIGN_IN_AGAIN, SessionControl
+from hypehere.application.common.sessions import SessionsRevoked
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.users.ports import PasswordHasher
 from hypehere.domain.shared.clock import Clock
@@ -29,12 +33,14 @@ class ChangePassword:
         users: UserRepository,
         tokens: RefreshTokenRepository,
         hasher: PasswordHasher,
+        control: SessionControl,
         clock: Clock,
     ) -> None:
         self._uow = uow
         self._users = users
         self._tokens = tokens
         self._hasher = hasher
+        self._control = control
         self._clock = clock
 
     async def execute(self, cmd: ChangePasswordCommand) -> None:
@@ -56,6 +62,12 @@ class ChangePassword:
             now = self._clock.now()
             user.password_hash = new_hash
             user.updated_at = now
+            user.revoke_tokens(now)
             await self._users.save(user)
             await self._tokens.revoke_all_for_user(user.id, now)
+            self._control.revoke_after_commit(
+                self._uow,
+                user.id,
+                SessionsRevoked(reason="password_changed", close_code=CLOSE_SIGN_IN_AGAIN),
+            )
         logger.info("password_changed", user_id=user.id)

@@ -15,4 +15,4 @@ class DeactivateAccountCommand(msgspec.Struct, frozen=True):
 
 class DeactivateAccount(OwnAccountTransition):
     async def execute(self, cmd: DeactivateAccountCommand) -> None:
-        await self._apply(cmd.actor.user_id, User.deactivate)
+        await self._apply(cmd.actor.user_id, User.deactivate, reason="deactivated")

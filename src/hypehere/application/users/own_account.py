@@ -1,6 +1,7 @@
 """The shape the self-service account state changes share (deactivate, request deletion):
 in one transaction load my account, apply the aggregate's own transition, save, end every
-session, and stage its events."""
+session (refresh tokens revoked, access tokens refused, `SessionsRevoked` (4403) published
+after the commit for its live sockets), and stage its events."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from collections.abc import Callable
 from datetime import datetime
 
 from hypehere.application.common.outbox import OutboxWriter, stage_events
+from hypehere.application.common.session_control import CLOSE_NOT_ALLOWED, SessionControl
+from hypehere.application.common.sessions import SessionsRevoked
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.domain.shared.clock import Clock
 from hypehere.domain.users.errors import UserNotFoundError
@@ -22,21 +25,29 @@ class OwnAccountTransition:
         users: UserRepository,
         tokens: RefreshTokenRepository,
         outbox: OutboxWriter,
+        control: SessionControl,
         clock: Clock,
     ) -> None:
         self._uow = uow
         self._users = users
         self._tokens = tokens
         self._outbox = outbox
+        self._control = control
         self._clock = clock
 
-    async def _apply(self, user_id: str, change: Callable[[User, datetime], None]) -> None:
+    async def _apply(
+        self, user_id: str, change: Callable[[User, datetime], None], *, reason: str
+    ) -> None:
         async with self._uow:
             user = await self._users.get(user_id)
             if user is None:
                 raise UserNotFoundError("The user was not found")
             now = self._clock.now()
             change(user, now)
+            user.revoke_tokens(now)
             await self._users.save(user)
             await self._tokens.revoke_all_for_user(user.id, now)
+            self._control.revoke_after_commit(
+                self._uow, user.id, SessionsRevoked(reason=reason, close_code=CLOSE_NOT_ALLOWED)
+            )
             await stage_events(self._outbox, user.events)

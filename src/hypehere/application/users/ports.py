@@ -34,8 +34,9 @@ class AccessClaims(msgspec.Struct, frozen=True):
     user_id: str
     role: str
     jti: str
-    issued_at: datetime
+    issued_at: datetime  # to the microsecond: compared with `tokens_valid_after`
     expires_at: datetime
+    session_id: str | None = None  # the refresh-token family the token was issued with
 
 
 class IssuedAccessToken(msgspec.Struct, frozen=True):
@@ -44,7 +45,9 @@ class IssuedAccessToken(msgspec.Struct, frozen=True):
 
 
 class AccessTokenCodec(Protocol):
-    def issue(self, user_id: str, role: str, now: datetime) -> IssuedAccessToken: ...
+    def issue(
+        self, user_id: str, role: str, now: datetime, session_id: str | None = None
+    ) -> IssuedAccessToken: ...
 
     def decode(self, token: str, now: datetime) -> AccessClaims:
         """Raises InvalidAccessTokenError for an expired, garbled or wrongly-signed token."""
@@ -60,7 +63,11 @@ class EmailValidator(Protocol):
 class AccountStatusReader(Protocol):
     """The cheap per-request check: one primary-key lookup."""
 
-    async def status(self, user_id: str) -> AccountStatus | None: ...
+    async def status(self, user_id: str, session_id: str | None = None) -> AccountStatus | None:
+        """The account's state, role and `tokens_valid_after`, and whether the session
+        `session_id` (a refresh-token family of this user) has been revoked (logout,
+        password change, reuse of a rotated token): in one statement, one round trip."""
+        ...
 
 
 class UserReader(Protocol):

@@ -59,6 +59,7 @@ class PurgeDeletedAccounts:
                     await self._graph.remove_all_edges(user.id)
                     await self._tokens.revoke_all_for_user(user.id, now)
                     user.purge(now)
+                    user.revoke_tokens(now)
                     await self._users.save(user)
                     await stage_events(self._outbox, user.events)
                     purged += 1

@@ -1,4 +1,5 @@
-"""Rotate a refresh token; presenting a spent one revokes its whole family."""
+"""Rotate a refresh token; presenting a spent one revokes its whole family. A session (a
+family) lives at most `session_max_age_days` from its login, however often it rotates."""
 
 from __future__ import annotations
 
@@ -42,7 +43,11 @@ class RefreshSession:
         reused = False
         async with self._uow:
             token = await self._tokens.get_by_hash(hash_refresh_token(cmd.refresh_token))
-            if token is None or token.is_expired(now):
+            if (
+                token is None
+                or token.is_expired(now)
+                or token.session_outlived(self._sessions.policy.session_max_age, now)
+            ):
                 raise InvalidRefreshTokenError("The refresh token is not valid")
             if token.revoked_at is not None and token.used_at is None:
                 raise InvalidRefreshTokenError("The refresh token is not valid")
@@ -59,7 +64,7 @@ class RefreshSession:
                 user.last_active_at = now
                 await self._users.save(user)
                 await stage_events(self._outbox, user.events)
-                pair = await self._sessions.issue(user, now, family_id=token.family_id)
+                pair = await self._sessions.issue(user, now, continues=token)
         if reused:
             logger.warning("refresh_token_reused", user_id=token.user_id, family_id=token.family_id)
             raise InvalidRefreshTokenError("The refresh token is not valid")

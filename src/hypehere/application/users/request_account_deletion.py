@@ -16,4 +16,4 @@ class RequestAccountDeletionCommand(msgspec.Struct, frozen=True):
 
 class RequestAccountDeletion(OwnAccountTransition):
     async def execute(self, cmd: RequestAccountDeletionCommand) -> None:
-        await self._apply(cmd.actor.user_id, User.request_deletion)
+        await self._apply(cmd.actor.user_id, User.request_deletion, reason="deletion_requested")

@@ -1,6 +1,15 @@
 """Check a bearer token: signature, expiry, and the account's current state (one primary-key
 lookup), so a ban takes effect at the next request. Every module's auth dependency reaches
-it through the `AccessTokenVerifier` port (`adapters/modules/users_auth.py`)."""
+it through the `AccessTokenVerifier` port (`adapters/modules/users_auth.py`).
+
+Revocation rides on the same lookup, at no extra round trip: the account's
+`tokens_valid_after` (set by a password change, ban, suspension, deactivation or deletion)
+refuses every token issued before it, and the token's session (`sid`, its refresh-token
+family) is refused once that family has been revoked (logout). Reading the family's state in
+the status statement (an indexed EXISTS next to the primary-key read) costs one index probe
+per request; the alternatives were a per-session row in the cache (a second round trip, and
+a lost write would resurrect the session) or a deny-list of token ids (unbounded, and every
+process must see it)."""
 
 from __future__ import annotations
 
@@ -34,7 +43,7 @@ class VerifyAccessToken:
     async def execute(self, cmd: VerifyAccessTokenCommand) -> AuthenticatedActor:
         now = self._clock.now()
         claims = self._codec.decode(cmd.token, now)
-        status = await self._accounts.status(claims.user_id)
+        status = await self._accounts.status(claims.user_id, claims.session_id)
         if status is None:
             raise InvalidAccessTokenError("The access token is not valid")
         state = AccountState(status.state)
@@ -46,6 +55,10 @@ class VerifyAccessToken:
                 raise AccountSuspendedError(status.suspended_until)
         elif state is not AccountState.ACTIVE:
             raise AccountInactiveError("The account is not active")
+        if status.tokens_valid_after is not None and claims.issued_at < status.tokens_valid_after:
+            raise InvalidAccessTokenError("The access token has been revoked")
+        if status.session_revoked:
+            raise InvalidAccessTokenError("The session has ended")
         try:
             role = Role(status.role)
         except ValueError:
@@ -53,4 +66,6 @@ class VerifyAccessToken:
         return AuthenticatedActor(
             actor=Actor(user_id=status.user_id, role=role),
             interface_language=status.interface_language,
+            expires_at=claims.expires_at,
+            session_id=claims.session_id,
         )

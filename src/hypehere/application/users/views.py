@@ -69,6 +69,8 @@ class AccountStatus(msgspec.Struct, frozen=True):
     state: str
     suspended_until: datetime | None
     interface_language: str
+    tokens_valid_after: datetime | None = None
+    session_revoked: bool = False
 
 
 class RelationshipView(msgspec.Struct, frozen=True):

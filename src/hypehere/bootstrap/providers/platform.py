@@ -58,6 +58,7 @@ class OutboxProvider(Provider):
             delivered_events_days=settings.retention_outbox_days,
             impressions_days=settings.retention_impressions_days,
             read_notifications_days=settings.retention_read_notifications_days,
+            refresh_tokens_days=settings.retention_refresh_tokens_days,
         )
 
     prune_expired = provide(PruneExpiredRecords, scope=Scope.REQUEST)

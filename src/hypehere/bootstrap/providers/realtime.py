@@ -16,6 +16,7 @@ from hypehere.application.common.broker import Broker
 from hypehere.application.common.connection_slots import ConnectionSlots
 from hypehere.application.common.presence import Presence
 from hypehere.application.common.realtime import RealtimePublisher
+from hypehere.application.common.session_control import SessionControl
 from hypehere.bootstrap.settings import Settings
 from hypehere.domain.shared.clock import Clock
 from hypehere.entrypoints.ws.gateway import ConnectionRegistry, GatewayConfig
@@ -80,6 +81,10 @@ class RealtimeProvider(Provider):
     @provide(scope=Scope.APP)
     def publisher(self, broker: Broker) -> RealtimePublisher:
         return RealtimePublisher(broker)
+
+    @provide(scope=Scope.APP)
+    def session_control(self, broker: Broker) -> SessionControl:
+        return SessionControl(broker)
 
 
 def frame_limits(settings: Settings) -> dict[str, FrameRateLimit]:

@@ -26,7 +26,11 @@ class MeilisearchIndexProvider(Provider):
         assert settings.meilisearch_url is not None
         index = MeilisearchSearchIndex(
             settings.meilisearch_url,
-            settings.meilisearch_api_key,
+            (
+                settings.meilisearch_api_key.get_secret_value()
+                if settings.meilisearch_api_key is not None
+                else None
+            ),
             timeout_seconds=settings.meilisearch_timeout_seconds,
         )
         yield index

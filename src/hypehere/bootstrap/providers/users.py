@@ -86,7 +86,10 @@ class UsersProvider(Provider):
 
     @provide(scope=Scope.APP)
     def token_policy(self, settings: Settings) -> TokenPolicy:
-        return TokenPolicy(refresh_token_ttl_days=settings.refresh_token_ttl_days)
+        return TokenPolicy(
+            refresh_token_ttl_days=settings.refresh_token_ttl_days,
+            session_max_age_days=settings.session_max_age_days,
+        )
 
     @provide(scope=Scope.REQUEST)
     def users(self, session: AsyncSession) -> UserRepository:

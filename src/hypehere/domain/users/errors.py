@@ -83,3 +83,15 @@ class ListPrivateError(ForbiddenError):
 
 class InvalidStateTransitionError(ConflictError):
     code = "invalid_state"
+
+
+class InsufficientRoleError(ForbiddenError):
+    """Staff act only on accounts of a strictly lower role."""
+
+    code = "insufficient_role"
+
+
+class CannotActOnSelfError(ForbiddenError):
+    """Staff actions (ban, suspend, role change, ...) never target the staff member."""
+
+    code = "cannot_act_on_self"

@@ -12,6 +12,8 @@ from hypehere.domain.users.errors import (
     AccountBannedError,
     AccountInactiveError,
     AccountSuspendedError,
+    CannotActOnSelfError,
+    InsufficientRoleError,
     InvalidStateTransitionError,
 )
 from hypehere.domain.users.events import UserStateChanged
@@ -32,6 +34,32 @@ class UserRole(StrEnum):
     MODERATOR = "moderator"
     ADMIN = "admin"
     ANALYST = "analyst"
+
+
+# Staff act only on accounts of a strictly lower rank (never on themselves), and grant at
+# most their own rank. An analyst (reads analytics) ranks with moderators: only an admin
+# manages staff accounts.
+ROLE_RANK: dict[UserRole, int] = {
+    UserRole.MEMBER: 0,
+    UserRole.ANALYST: 1,
+    UserRole.MODERATOR: 1,
+    UserRole.ADMIN: 2,
+}
+
+
+def ensure_may_manage(
+    staff_id: str, staff_role: UserRole, target: User, granted: UserRole | None = None
+) -> None:
+    """Raise unless `staff_id` (with `staff_role`) may act on `target` (and grant it the
+    role `granted`): never on themselves, only on a strictly lower rank, never granting a
+    rank above their own."""
+    if target.id == staff_id:
+        raise CannotActOnSelfError("Staff cannot act on their own account")
+    rank = ROLE_RANK[staff_role]
+    if ROLE_RANK[target.role] >= rank:
+        raise InsufficientRoleError("Staff act only on accounts of a lower role")
+    if granted is not None and ROLE_RANK[granted] > rank:
+        raise InsufficientRoleError("Staff cannot grant a role above their own")
 
 
 class ListVisibility(StrEnum):
@@ -96,6 +124,9 @@ class User:
     post_count: int = 0
     report_count: int = 0
     last_active_at: datetime | None = None
+    # Access tokens issued before this instant are refused (password change, ban,
+    # suspension, deactivation, deletion): every access token of the account dies at once.
+    tokens_valid_after: datetime | None = None
     events: list[DomainEvent] = field(default_factory=list, compare=False, repr=False)
 
     # --- states -------------------------------------------------------------------------
@@ -213,6 +244,11 @@ class User:
         self.suspension_reason = None
         self._set_state(AccountState.DELETED, now)
 
+    def revoke_tokens(self, now: datetime) -> None:
+        """Every access token issued until `now` stops working (the per-request status
+        lookup compares the token's issue time with this)."""
+        self.tokens_valid_after = now
+
     def _require_active(self, action: str) -> None:
         if self.state is not AccountState.ACTIVE:
             raise InvalidStateTransitionError(f"Only an active account can {action}")
@@ -242,9 +278,24 @@ class RefreshToken:
     expires_at: datetime
     used_at: datetime | None = None
     revoked_at: datetime | None = None
+    # When the family (the session: one login and its rotations) began; not given = this
+    # token's own creation (a family's first token).
+    session_started_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if self.session_started_at is None:
+            self.session_started_at = self.created_at
 
     def is_expired(self, now: datetime) -> bool:
         return self.expires_at <= now
+
+    @property
+    def started_at(self) -> datetime:
+        return self.session_started_at or self.created_at  # set by __post_init__
+
+    def session_outlived(self, max_age: timedelta, now: datetime) -> bool:
+        """The session has reached its absolute lifetime: no rotation extends it."""
+        return self.started_at + max_age <= now
 
     @property
     def is_spent(self) -> bool:

@@ -102,6 +102,12 @@ ERROR_TABLE: dict[type[Exception], ErrorSpec] = {
     users_errors.InvalidStateTransitionError: ErrorSpec(
         409, "invalid_state", "The account is not in a state that allows this."
     ),
+    users_errors.InsufficientRoleError: ErrorSpec(
+        403, "insufficient_role", "Staff can act only on accounts with a lower role."
+    ),
+    users_errors.CannotActOnSelfError: ErrorSpec(
+        403, "cannot_act_on_self", "Staff cannot do this to their own account."
+    ),
     # --- chat ---
     chat_errors.ConversationNotFoundError: ErrorSpec(
         404, "not_found", "The conversation was not found."

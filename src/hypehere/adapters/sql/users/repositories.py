@@ -6,7 +6,19 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, delete, exists, func, insert, or_, select, update
+from sqlalchemy import (
+    String,
+    and_,
+    bindparam,
+    case,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -73,6 +85,7 @@ def user_to_domain(row: Any, languages: Sequence[Any]) -> User:
         post_count=row.post_count,
         report_count=row.report_count,
         last_active_at=_opt_utc(row.last_active_at),
+        tokens_valid_after=_opt_utc(row.tokens_valid_after),
     )
 
 
@@ -98,6 +111,7 @@ def _mutable_columns(user: User) -> dict[str, Any]:
         "send_read_receipts": user.send_read_receipts,
         "updated_at": user.updated_at,
         "last_active_at": user.last_active_at,
+        "tokens_valid_after": user.tokens_valid_after,
     }
 
 
@@ -360,6 +374,7 @@ def token_to_domain(row: Any) -> RefreshToken:
         expires_at=ensure_utc(row.expires_at),
         used_at=_opt_utc(row.used_at),
         revoked_at=_opt_utc(row.revoked_at),
+        session_started_at=ensure_utc(row.session_started_at),
     )
 
 
@@ -379,6 +394,7 @@ class SqlRefreshTokenRepository:
                     expires_at=token.expires_at,
                     used_at=token.used_at,
                     revoked_at=token.revoked_at,
+                    session_started_at=token.started_at,
                 )
             )
 
@@ -481,13 +497,25 @@ class SqlUserCounters:
         return int(total or 0), int(active or 0)
 
 
-# Every authenticated request runs this lookup: the statement is built once.
+# Every authenticated request runs this lookup: the statement is built once. Whether the
+# token's session (refresh-token family) was revoked is an EXISTS on the family index in
+# the same statement: no second round trip (a NULL session id matches nothing).
+_SESSION_REVOKED = (
+    exists()
+    .where(
+        tokens_t.c.family_id == bindparam("session_id", type_=String(36)),
+        tokens_t.c.revoked_at.is_not(None),
+    )
+    .label("session_revoked")
+)
 _STATUS = select(
     users_t.c.id,
     users_t.c.role,
     users_t.c.state,
     users_t.c.suspended_until,
     users_t.c.interface_language,
+    users_t.c.tokens_valid_after,
+    _SESSION_REVOKED,
 ).where(users_t.c.id == bindparam("user_id"))
 
 
@@ -495,9 +523,11 @@ class SqlAccountStatusReader:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def status(self, user_id: str) -> AccountStatus | None:
+    async def status(self, user_id: str, session_id: str | None = None) -> AccountStatus | None:
         async with translate_errors():
-            row = (await self._session.execute(_STATUS, {"user_id": user_id})).first()
+            row = (
+                await self._session.execute(_STATUS, {"user_id": user_id, "session_id": session_id})
+            ).first()
         if row is None:
             return None
         return AccountStatus(
@@ -506,4 +536,6 @@ class SqlAccountStatusReader:
             state=row.state,
             suspended_until=_opt_utc(row.suspended_until),
             interface_language=row.interface_language,
+            tokens_valid_after=_opt_utc(row.tokens_valid_after),
+            session_revoked=bool(row.session_revoked),
         )

@@ -64,6 +64,10 @@ class UserRow(SQLModel, table=True):
     last_active_at: datetime | None = Field(
         default=None, sa_column=Column(UtcDateTime, nullable=True)
     )
+    # access tokens issued before this are refused (password change, ban, deletion, ...)
+    tokens_valid_after: datetime | None = Field(
+        default=None, sa_column=Column(UtcDateTime, nullable=True)
+    )
 
 
 class UserLanguageRow(SQLModel, table=True):
@@ -125,6 +129,8 @@ class RefreshTokenRow(SQLModel, table=True):
     expires_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
     used_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime, nullable=True))
     revoked_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime, nullable=True))
+    # when the family (session) began: its absolute lifetime counts from here
+    session_started_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
 
 
 class UserReportMarkRow(SQLModel, table=True):
