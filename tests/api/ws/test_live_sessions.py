@@ -116,3 +116,67 @@ def test_the_auth_frame_takes_a_fresh_token_of_the_same_user_only(
         error = socket.receive_json(timeout=10)
         assert error["type"] == "error"
         assert close_code(socket) == 4401
+
+
+@pytest.fixture
+def control_client(backend_settings: Settings) -> Iterator[TestClient[Any]]:
+    """Re-verification far away: only the SessionsRevoked control frame can close a socket."""
+    from hypehere.bootstrap.app import create_app
+
+    settings = backend_settings.model_copy(update={"ws_reverify_seconds": 3600})
+    with TestClient(app=create_app(settings), timeout=10) as client:
+        yield client
+
+
+def log_in(client: TestClient[Any], email: str, password: str) -> dict[str, Any]:
+    response = client.post(f"{API}/auth/login", json={"email": email, "password": password})
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def test_logout_closes_only_the_sockets_of_that_session_4401(
+    control_client: TestClient[Any],
+) -> None:
+    from tests.api.chat.conftest import registration
+
+    details = registration()
+    registered = control_client.post(f"{API}/auth/register", json=details)
+    assert registered.status_code == 201, registered.text
+    phone = registered.json()
+    laptop = log_in(control_client, details["email"], details["password"])
+    with (
+        control_client.websocket_connect(
+            f"/ws/notifications?token={phone['access_token']}"
+        ) as phone_socket,
+        control_client.websocket_connect(
+            f"/ws/notifications?token={laptop['access_token']}"
+        ) as laptop_socket,
+    ):
+        assert still_open(phone_socket) and still_open(laptop_socket)
+        out = control_client.post(
+            f"{API}/auth/logout", json={"refresh_token": phone["refresh_token"]}
+        )
+        assert out.status_code == 204, out.text
+        assert close_code(phone_socket) == 4401
+        assert still_open(laptop_socket)
+
+
+def test_a_password_change_closes_every_socket_of_the_user_4401(
+    control_client: TestClient[Any],
+) -> None:
+    from tests.api.chat.conftest import registration
+
+    details = registration()
+    registered = control_client.post(f"{API}/auth/register", json=details)
+    assert registered.status_code == 201, registered.text
+    token = registered.json()["access_token"]
+    with control_client.websocket_connect(f"/ws/notifications?token={token}") as socket:
+        assert still_open(socket)
+        changed = control_client.post(
+            f"{API}/users/me/password",
+            headers=auth(token),
+            json={"old_password": details["password"], "new_password": "a-new-long-passphrase-42"},
+        )
+        assert changed.status_code == 204, changed.text
+        assert close_code(socket) == 4401
