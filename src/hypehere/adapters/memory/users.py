@@ -9,12 +9,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from hypehere.application.common.accounts import public_profile_fields
 from hypehere.application.users.ports import AccessClaims, IssuedAccessToken
 from hypehere.application.users.views import (
     AccountStatus,
     ProfileView,
     RelationshipView,
-    TargetLanguageView,
 )
 from hypehere.domain.shared.errors import InvalidInputError
 from hypehere.domain.shared.ids import new_id
@@ -276,20 +276,7 @@ class InMemoryUserReader:
             return value if viewer_id is not None else None
 
         return ProfileView(
-            id=user.id,
-            handle=user.handle,
-            nickname=user.nickname,
-            bio=user.bio,
-            avatar_url=user.avatar_url,
-            native_language=user.native_language,
-            target_languages=[
-                TargetLanguageView(language=t.language, level=t.level.value)
-                for t in user.target_languages
-            ],
-            follower_count=user.follower_count,
-            following_count=user.following_count,
-            post_count=user.post_count,
-            created_at=user.created_at,
+            **public_profile_fields(user),
             state=user.state.value,
             show_followers_list=user.privacy.show_followers_list.value,
             show_following_list=user.privacy.show_following_list.value,
@@ -314,7 +301,7 @@ class InMemoryUserReader:
         return self._view(user, viewer_id) if user else None
 
     async def summaries(self, user_ids: Sequence[str]) -> list[ProfileView]:
-        return [self._view(self.store.users[i], None) for i in user_ids if i in self.store.users]
+        return await self.profiles(user_ids, None)
 
     def _edge_page(
         self,
@@ -398,7 +385,7 @@ class InMemoryUserReader:
         )
         return found[:limit]
 
-    async def profiles(self, user_ids: Sequence[str], viewer_id: str) -> list[ProfileView]:
+    async def profiles(self, user_ids: Sequence[str], viewer_id: str | None) -> list[ProfileView]:
         return [
             self._view(self.store.users[i], viewer_id) for i in user_ids if i in self.store.users
         ]

@@ -5,10 +5,11 @@ from __future__ import annotations
 import msgspec
 import structlog
 
+from hypehere.application.common.accounts import AccountView
 from hypehere.application.common.outbox import OutboxWriter, stage_events
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.users.ports import EmailValidator, PasswordHasher
-from hypehere.application.users.sessions import SessionIssuer, me_view
+from hypehere.application.users.sessions import SessionIssuer
 from hypehere.application.users.views import SessionResult
 from hypehere.domain.shared.clock import Clock
 from hypehere.domain.shared.errors import InvalidInputError
@@ -77,4 +78,4 @@ class LogIn:
             await stage_events(self._outbox, user.events)
             tokens = await self._sessions.issue(user, now)
         logger.info("user_logged_in", user_id=user.id, previous_state=previous_state.value)
-        return SessionResult(user=me_view(user), tokens=tokens)
+        return SessionResult(user=AccountView.of(user), tokens=tokens)

@@ -7,10 +7,11 @@ import secrets
 import msgspec
 import structlog
 
+from hypehere.application.common.accounts import AccountView
 from hypehere.application.common.outbox import OutboxWriter
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.users.ports import EmailValidator, PasswordHasher
-from hypehere.application.users.sessions import SessionIssuer, me_view
+from hypehere.application.users.sessions import SessionIssuer
 from hypehere.application.users.views import SessionResult
 from hypehere.domain.shared.clock import Clock
 from hypehere.domain.shared.ids import new_id
@@ -143,4 +144,4 @@ class RegisterUser:
             )
             tokens = await self._sessions.issue(user, now)
         logger.info("user_registered", user_id=user.id, handle=user.handle)
-        return SessionResult(user=me_view(user), tokens=tokens)
+        return SessionResult(user=AccountView.of(user), tokens=tokens)

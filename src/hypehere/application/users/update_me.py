@@ -6,12 +6,11 @@ from typing import TypeVar
 
 import msgspec
 
+from hypehere.application.common.accounts import AccountView
 from hypehere.application.common.actor import Actor
 from hypehere.application.common.outbox import OutboxWriter
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.users.register_user import TargetLanguageInput
-from hypehere.application.users.sessions import me_view
-from hypehere.application.users.views import MeView
 from hypehere.domain.shared.clock import Clock
 from hypehere.domain.shared.errors import InvalidInputError
 from hypehere.domain.shared.languages import parse_language
@@ -56,7 +55,7 @@ class UpdateMe:
         self._outbox = outbox
         self._clock = clock
 
-    async def execute(self, cmd: UpdateMeCommand) -> MeView:
+    async def execute(self, cmd: UpdateMeCommand) -> AccountView:
         async with self._uow:
             user = await self._users.get(cmd.actor.user_id)
             if user is None:
@@ -114,4 +113,4 @@ class UpdateMe:
             user.updated_at = now
             await self._users.save(user)
             await self._outbox.add(UserProfileUpdated(occurred_at=now, user_id=user.id))
-        return me_view(user)
+        return AccountView.of(user)
