@@ -1,5 +1,6 @@
 """The account view: a user's own account as the owner (`/users/me`) and staff acting on it
-(`/admin/users/*`) see it. One shape for the users and moderation modules."""
+(`/admin/users/*`) see it. One shape for the users and moderation modules, read from the
+`User` aggregate by name (its enum values are the strings the view shows)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 import msgspec
 
-from hypehere.application.common.views import LanguageLevel, PublicProfile
+from hypehere.application.common.views import PublicProfile
 from hypehere.domain.users.model import User
 
 
@@ -31,38 +32,9 @@ class AccountView(PublicProfile, frozen=True, kw_only=True):
 
     @classmethod
     def of(cls, user: User) -> AccountView:
-        return cls(
-            **public_profile_fields(user),
-            email=user.email,
-            interface_language=user.interface_language,
-            privacy=PrivacyView(
-                show_followers_list=user.privacy.show_followers_list.value,
-                show_following_list=user.privacy.show_following_list.value,
-            ),
-            chat_policy=user.chat_policy.value,
-            send_read_receipts=user.send_read_receipts,
-            role=user.role.value,
-            state=user.state.value,
-            suspended_until=user.suspended_until,
-            suspension_reason=user.suspension_reason,
-            report_count=user.report_count,
-        )
+        return msgspec.convert(user, cls, from_attributes=True)
 
 
 def public_profile_fields(user: User) -> dict[str, Any]:
     """The `PublicProfile` fields of a user, for the views that extend it."""
-    return {
-        "id": user.id,
-        "handle": user.handle,
-        "nickname": user.nickname,
-        "bio": user.bio,
-        "avatar_url": user.avatar_url,
-        "native_language": user.native_language,
-        "target_languages": [
-            LanguageLevel(language=t.language, level=t.level.value) for t in user.target_languages
-        ],
-        "follower_count": user.follower_count,
-        "following_count": user.following_count,
-        "post_count": user.post_count,
-        "created_at": user.created_at,
-    }
+    return msgspec.structs.asdict(msgspec.convert(user, PublicProfile, from_attributes=True))
