@@ -13,3 +13,9 @@ class ActOnUser(msgspec.Struct, frozen=True):
 
     actor: Actor
     user_id: str
+
+
+class Changed(msgspec.Struct, frozen=True):
+    """What an idempotent command did: False when it found the change already made."""
+
+    changed: bool
