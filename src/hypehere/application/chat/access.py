@@ -16,11 +16,15 @@ from hypehere.domain.chat.model import Conversation, RoomMember
 
 
 class OnConversation(msgspec.Struct, frozen=True):
+    """`actor` acts on the conversation `conversation_id` (as a participant)."""
+
     actor: Actor
     conversation_id: str
 
 
 class OnRoom(msgspec.Struct, frozen=True):
+    """`actor` acts in the room `room_id` (as a member, or to become one)."""
+
     actor: Actor
     room_id: str
 

@@ -12,11 +12,15 @@ from hypehere.domain.feed.model import Comment, Post
 
 
 class OnPost(msgspec.Struct, frozen=True):
+    """`actor` acts on the post `post_id` (which they must be able to see)."""
+
     actor: Actor
     post_id: str
 
 
 class OnComment(msgspec.Struct, frozen=True):
+    """`actor` acts on the comment `comment_id` (which they must be able to see)."""
+
     actor: Actor
     comment_id: str
 
