@@ -18,7 +18,9 @@ class PrivacyView(msgspec.Struct, frozen=True):
     show_following_list: str
 
 
-class AccountView(PublicProfile, frozen=True, kw_only=True):
+class OwnAccount(PublicProfile, frozen=True, kw_only=True):
+    """What the owner sees of their account (the `/users/me` shape)."""
+
     email: str
     interface_language: str
     privacy: PrivacyView
@@ -27,6 +29,11 @@ class AccountView(PublicProfile, frozen=True, kw_only=True):
     role: str
     state: str
     suspended_until: datetime | None
+
+
+class AccountView(OwnAccount, frozen=True, kw_only=True):
+    """The owner's view plus the moderation state behind it, which staff act on."""
+
     suspension_reason: str | None
     report_count: int
 

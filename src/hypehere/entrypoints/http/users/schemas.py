@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 import msgspec
 
-from hypehere.application.common.accounts import AccountView, PrivacyView
-from hypehere.application.common.views import PublicProfile, ViewedProfile
+from hypehere.application.common.accounts import AccountView, OwnAccount
+from hypehere.application.common.views import ViewedProfile
 from hypehere.application.users.views import ProfileView, SessionResult, TokenPair
 from hypehere.entrypoints.common.mapping import shown_as
 
@@ -77,16 +76,7 @@ class UserOut(ViewedProfile, frozen=True, kw_only=True, omit_defaults=True):
         return shown_as(view, cls)
 
 
-class MeOut(PublicProfile, frozen=True, kw_only=True):
-    email: str
-    interface_language: str
-    privacy: PrivacyView
-    chat_policy: str
-    send_read_receipts: bool
-    role: str
-    state: str
-    suspended_until: datetime | None
-
+class MeOut(OwnAccount, frozen=True, kw_only=True):
     @classmethod
     def of(cls, view: AccountView) -> MeOut:
         """The own account (`/users/me`), or the account staff just acted on."""
