@@ -94,27 +94,21 @@ class InMemoryUserRepository:
         wanted = set(candidates)
         return {u.handle for u in self.store.users.values() if u.handle in wanted}
 
-    async def suspended_until_before(self, now: datetime, limit: int) -> Sequence[str]:
+    def _due(self, state: AccountState, since: str, cutoff: datetime, limit: int) -> list[str]:
+        """Ids of the users in `state` whose `since` time is at or before `cutoff`, earliest
+        first."""
         due = [
-            u
+            (at, u.id)
             for u in self.store.users.values()
-            if u.state is AccountState.SUSPENDED
-            and u.suspended_until is not None
-            and u.suspended_until <= now
+            if u.state is state and (at := getattr(u, since)) is not None and at <= cutoff
         ]
-        due.sort(key=lambda u: (u.suspended_until, u.id))
-        return [u.id for u in due[:limit]]
+        return [user_id for _, user_id in sorted(due)[:limit]]
+
+    async def suspended_until_before(self, now: datetime, limit: int) -> Sequence[str]:
+        return self._due(AccountState.SUSPENDED, "suspended_until", now, limit)
 
     async def deletion_requested_before(self, cutoff: datetime, limit: int) -> Sequence[str]:
-        due = [
-            u
-            for u in self.store.users.values()
-            if u.state is AccountState.DELETION_REQUESTED
-            and u.state_changed_at is not None
-            and u.state_changed_at <= cutoff
-        ]
-        due.sort(key=lambda u: (u.state_changed_at, u.id))
-        return [u.id for u in due[:limit]]
+        return self._due(AccountState.DELETION_REQUESTED, "state_changed_at", cutoff, limit)
 
 
 class InMemorySocialGraph:

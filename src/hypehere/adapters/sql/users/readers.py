@@ -184,31 +184,29 @@ class SqlUserReader:
             next_cursor = encode_cursor((ensure_utc(last.edge_at).isoformat(), last.id))
         return Page(items=views, next_cursor=next_cursor)
 
-    async def followers(
-        self, user_id: str, viewer_id: str | None, page: PageRequest
+    async def _follow_page(
+        self, listed: str, owner: str, user_id: str, viewer_id: str | None, page: PageRequest
     ) -> Page[ProfileView]:
+        """The users on the `listed` side of `user_id`'s follows (`user_id` on `owner`)."""
         edge = follows_t.alias("edge")
         return await self._edge_page(
             edge_time=edge.c.created_at,
-            join_on=users_t.c.id == edge.c.follower_id,
-            where=edge.c.followee_id == user_id,
+            join_on=users_t.c.id == edge.c[listed],
+            where=edge.c[owner] == user_id,
             viewer_id=viewer_id,
             page=page,
             table=edge,
         )
 
+    async def followers(
+        self, user_id: str, viewer_id: str | None, page: PageRequest
+    ) -> Page[ProfileView]:
+        return await self._follow_page("follower_id", "followee_id", user_id, viewer_id, page)
+
     async def following(
         self, user_id: str, viewer_id: str | None, page: PageRequest
     ) -> Page[ProfileView]:
-        edge = follows_t.alias("edge")
-        return await self._edge_page(
-            edge_time=edge.c.created_at,
-            join_on=users_t.c.id == edge.c.followee_id,
-            where=edge.c.follower_id == user_id,
-            viewer_id=viewer_id,
-            page=page,
-            table=edge,
-        )
+        return await self._follow_page("followee_id", "follower_id", user_id, viewer_id, page)
 
     async def blocked_by(self, user_id: str, page: PageRequest) -> Page[ProfileView]:
         edge = blocks_t.alias("edge")
