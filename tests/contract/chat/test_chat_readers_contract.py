@@ -35,7 +35,8 @@ from hypehere.application.chat.ports import (
     RoomReader,
     RoomRepository,
 )
-from hypehere.application.chat.views import MessageView, RoomMessageView, UserSummary
+from hypehere.application.chat.views import MessageView, RoomMessageView
+from hypehere.application.common.views import UserCard
 from hypehere.domain.chat.events import MessageSent
 from hypehere.domain.chat.model import (
     Conversation,
@@ -103,8 +104,8 @@ async def _room(world: World, name: str, language: str, minutes: int, pw: bool =
     return room
 
 
-def _summary(user_id: str) -> UserSummary:
-    return UserSummary(id=user_id, handle=user_id, nickname=user_id)
+def _summary(user_id: str) -> UserCard:
+    return UserCard(id=user_id, handle=user_id, nickname=user_id)
 
 
 class ChatReadersContract:

@@ -28,7 +28,7 @@ from hypehere.adapters.sql.notifications.repositories import (
     SqlNotificationSettings,
 )
 from hypehere.adapters.sql.users.tables import BlockRow, FollowRow, UserRow
-from hypehere.application.notifications.ports import ActorSummary
+from hypehere.application.common.views import UserCard
 from hypehere.domain.notifications.model import (
     Channel,
     Notification,
@@ -96,7 +96,7 @@ class NotificationStoreContract:
         view = page.items[1]
         assert (view.kind, view.actor_count, view.read) == ("like", 1, False)
         assert view.actors == [
-            ActorSummary(id=h.ids["bob"], handle="bob", nickname="Bob", avatar_url=None)
+            UserCard(id=h.ids["bob"], handle="bob", nickname="Bob", avatar_url=None)
         ]
         assert (view.target.type, view.target.id, view.target.parent_id) == ("post", "p1", None)
         assert view.created_at == T0 and view.updated_at == T0
@@ -337,7 +337,7 @@ class TestInMemoryNotificationStore(NotificationStoreContract):
         harness.block = block
         harness.set_state = set_state
         for name, user_id in harness.ids.items():
-            harness.directory.put(ActorSummary(id=user_id, handle=name, nickname=name.title()))
+            harness.directory.put(UserCard(id=user_id, handle=name, nickname=name.title()))
             harness.audience.add_user(user_id)
         yield harness
 

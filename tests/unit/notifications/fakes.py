@@ -17,8 +17,8 @@ from hypehere.adapters.memory.notifications import (
 )
 from hypehere.adapters.memory.uow import InMemoryUnitOfWork
 from hypehere.application.common.broker import BrokerMessage
+from hypehere.application.common.views import UserCard
 from hypehere.application.notifications.compose import ComposeAndPublish, NotificationComposer
-from hypehere.application.notifications.ports import ActorSummary
 from hypehere.application.notifications.publish import NotificationPublisher
 
 
@@ -68,7 +68,7 @@ class World:
         self.publisher = NotificationPublisher(self.broker, self.store, self.directory, self.uow)
         self.run = ComposeAndPublish(self.uow, self.composer, self.publisher)
         for name in ("alice", "bob", "carol", "dave", "erin"):
-            self.directory.put(ActorSummary(id=name, handle=name, nickname=name.title()))
+            self.directory.put(UserCard(id=name, handle=name, nickname=name.title()))
             self.audience.add_user(name)
 
     def of(self, recipient: str) -> list[Any]:

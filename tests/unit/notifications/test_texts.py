@@ -2,14 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from hypehere.application.notifications.ports import ActorSummary
+from hypehere.application.common.views import UserCard
 from hypehere.entrypoints.common.notification_texts import all_msgids, render_text
 from hypehere.entrypoints.i18n import gettext
 
 pytestmark = pytest.mark.unit
 
-BOB = ActorSummary(id="b", handle="bob", nickname="Bob")
-CAROL = ActorSummary(id="c", handle="carol", nickname="Carol")
+BOB = UserCard(id="b", handle="bob", nickname="Bob")
+CAROL = UserCard(id="c", handle="carol", nickname="Carol")
 
 
 @pytest.mark.parametrize("language", ["ko", "ja", "es"])

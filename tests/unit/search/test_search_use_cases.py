@@ -12,12 +12,13 @@ from hypehere.adapters.memory.search import InMemorySearchIndex
 from hypehere.adapters.memory.uow import InMemoryUnitOfWork
 from hypehere.application.common.actor import Actor
 from hypehere.application.common.outbox import OutboxMessage
+from hypehere.application.common.views import UserCard
 from hypehere.application.search import handlers as search_handlers
 from hypehere.application.search.reindex_search import ReindexSearch, ReindexSearchCommand
 from hypehere.application.search.search_content import SearchContent, SearchContentCommand
 from hypehere.application.search.sync_post_to_search import SyncPostToSearch
 from hypehere.application.search.sync_user_to_search import SyncUserToSearch
-from hypehere.application.search.views import AuthorView, PostResult, UserResult
+from hypehere.application.search.views import PostResult, UserResult
 from hypehere.domain.search import rules
 from hypehere.domain.search.errors import SearchQueryInvalidError, SearchTypeInvalidError
 from hypehere.domain.search.model import SearchDocument, SearchKind
@@ -61,7 +62,7 @@ class FakeReader:
         return [
             PostResult(
                 id=i,
-                author=AuthorView("a", "a", "A", None),
+                author=UserCard("a", "a", "A", None),
                 content="",
                 language="en",
                 detected_language=None,

@@ -10,15 +10,10 @@ from datetime import datetime
 from typing import TypeVar
 
 from hypehere.application.chat.ports import ChatSettings, SenderContext
-from hypehere.application.chat.views import (
-    ConversationView,
-    MessageView,
-    RoomMessageView,
-    RoomView,
-    UserSummary,
-)
+from hypehere.application.chat.views import ConversationView, MessageView, RoomMessageView, RoomView
 from hypehere.application.common.errors import StorageConflictError
 from hypehere.application.common.outbox import OutboxWriter
+from hypehere.application.common.views import UserCard
 from hypehere.domain.chat.errors import ConversationNotFoundError
 from hypehere.domain.chat.model import (
     Conversation,
@@ -101,13 +96,13 @@ def _replace_participant(conversation: Conversation, participant: Participant) -
 class InMemoryChatPeers:
     """Users as chat sees them; tests set up blocks, follows and settings directly."""
 
-    users: dict[str, UserSummary] = field(default_factory=dict)
+    users: dict[str, UserCard] = field(default_factory=dict)
     settings: dict[str, ChatSettings] = field(default_factory=dict)
     blocks: set[tuple[str, str]] = field(default_factory=set)
     following: set[tuple[str, str]] = field(default_factory=set)
 
     def add_user(self, user_id: str, settings: ChatSettings | None = None) -> None:
-        self.users[user_id] = UserSummary(id=user_id, handle=user_id, nickname=user_id)
+        self.users[user_id] = UserCard(id=user_id, handle=user_id, nickname=user_id)
         self.settings[user_id] = settings or ChatSettings()
 
     async def exists(self, user_id: str) -> bool:

@@ -11,15 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from hypehere.application.common.views import MentionCard, UserCard
 from hypehere.application.feed.ports import Engagement, Impression
-from hypehere.application.feed.views import (
-    AuthorView,
-    CommentView,
-    LanguageSpanView,
-    MentionView,
-    PostEditView,
-    PostView,
-)
+from hypehere.application.feed.views import CommentView, LanguageSpanView, PostEditView, PostView
 from hypehere.domain.feed.features import CandidateSignals
 from hypehere.domain.feed.model import Comment, Post, PostEdit
 from hypehere.domain.feed.rules import HashtagUsage, TrendingHashtag
@@ -349,14 +343,14 @@ class InMemoryPostReader:
         removed = post.is_removed
         return PostView(
             id=post.id,
-            author=AuthorView(author.id, author.handle, author.nickname, author.avatar_url),
+            author=UserCard(author.id, author.handle, author.nickname, author.avatar_url),
             content="" if removed and not staff else post.content,
             language=post.language,
             detected_language=post.detected_language,
             language_confidence=post.language_confidence,
             target_language=post.target_language,
             hashtags=list(post.hashtags),
-            mentions=[MentionView(m.user_id, m.handle) for m in post.mentions],
+            mentions=[MentionCard(m.user_id, m.handle) for m in post.mentions],
             media_urls=list(post.media_urls),
             like_count=post.like_count,
             comment_count=post.comment_count,
@@ -455,7 +449,7 @@ class InMemoryCommentReader:
         return CommentView(
             id=c.id,
             post_id=c.post_id,
-            author=AuthorView(author.id, author.handle, author.nickname, author.avatar_url),
+            author=UserCard(author.id, author.handle, author.nickname, author.avatar_url),
             content="" if c.is_removed and not staff else c.content,
             like_count=c.like_count,
             liked_by_me=(c.id, viewer_id) in self._feed.state.comment_likes if viewer_id else False,

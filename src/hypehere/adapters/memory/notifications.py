@@ -8,11 +8,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from hypehere.application.notifications.ports import (
-    ActorSummary,
-    NotificationView,
-    TargetView,
-)
+from hypehere.application.common.views import UserCard
+from hypehere.application.notifications.ports import NotificationView, TargetView
 from hypehere.domain.notifications.model import MAX_ACTORS, Notification, NotificationSettings
 from hypehere.domain.shared.clock import ensure_utc
 from hypehere.domain.shared.pagination import (
@@ -29,12 +26,12 @@ def _sort_key(n: Notification) -> tuple[datetime, str]:
 
 class InMemoryUserDirectory:
     def __init__(self) -> None:
-        self.users: dict[str, ActorSummary] = {}
+        self.users: dict[str, UserCard] = {}
 
-    def put(self, summary: ActorSummary) -> None:
+    def put(self, summary: UserCard) -> None:
         self.users[summary.id] = summary
 
-    async def summaries(self, user_ids: Sequence[str]) -> dict[str, ActorSummary]:
+    async def summaries(self, user_ids: Sequence[str]) -> dict[str, UserCard]:
         return {u: self.users[u] for u in user_ids if u in self.users}
 
 

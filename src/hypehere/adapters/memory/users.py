@@ -9,12 +9,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from hypehere.application.common.accounts import public_profile_fields
 from hypehere.application.users.ports import AccessClaims, IssuedAccessToken
 from hypehere.application.users.views import (
     AccountStatus,
     ProfileView,
     RelationshipView,
-    TargetLanguageView,
 )
 from hypehere.domain.shared.errors import InvalidInputError
 from hypehere.domain.shared.ids import new_id
@@ -94,27 +94,21 @@ class InMemoryUserRepository:
         wanted = set(candidates)
         return {u.handle for u in self.store.users.values() if u.handle in wanted}
 
-    async def suspended_until_before(self, now: datetime, limit: int) -> Sequence[str]:
+    def _due(self, state: AccountState, since: str, cutoff: datetime, limit: int) -> list[str]:
+        """Ids of the users in `state` whose `since` time is at or before `cutoff`, earliest
+        first."""
         due = [
-            u
+            (at, u.id)
             for u in self.store.users.values()
-            if u.state is AccountState.SUSPENDED
-            and u.suspended_until is not None
-            and u.suspended_until <= now
+            if u.state is state and (at := getattr(u, since)) is not None and at <= cutoff
         ]
-        due.sort(key=lambda u: (u.suspended_until, u.id))
-        return [u.id for u in due[:limit]]
+        return [user_id for _, user_id in sorted(due)[:limit]]
+
+    async def suspended_until_before(self, now: datetime, limit: int) -> Sequence[str]:
+        return self._due(AccountState.SUSPENDED, "suspended_until", now, limit)
 
     async def deletion_requested_before(self, cutoff: datetime, limit: int) -> Sequence[str]:
-        due = [
-            u
-            for u in self.store.users.values()
-            if u.state is AccountState.DELETION_REQUESTED
-            and u.state_changed_at is not None
-            and u.state_changed_at <= cutoff
-        ]
-        due.sort(key=lambda u: (u.state_changed_at, u.id))
-        return [u.id for u in due[:limit]]
+        return self._due(AccountState.DELETION_REQUESTED, "state_changed_at", cutoff, limit)
 
 
 class InMemorySocialGraph:
@@ -282,20 +276,7 @@ class InMemoryUserReader:
             return value if viewer_id is not None else None
 
         return ProfileView(
-            id=user.id,
-            handle=user.handle,
-            nickname=user.nickname,
-            bio=user.bio,
-            avatar_url=user.avatar_url,
-            native_language=user.native_language,
-            target_languages=[
-                TargetLanguageView(language=t.language, level=t.level.value)
-                for t in user.target_languages
-            ],
-            follower_count=user.follower_count,
-            following_count=user.following_count,
-            post_count=user.post_count,
-            created_at=user.created_at,
+            **public_profile_fields(user),
             state=user.state.value,
             show_followers_list=user.privacy.show_followers_list.value,
             show_following_list=user.privacy.show_following_list.value,
@@ -320,7 +301,7 @@ class InMemoryUserReader:
         return self._view(user, viewer_id) if user else None
 
     async def summaries(self, user_ids: Sequence[str]) -> list[ProfileView]:
-        return [self._view(self.store.users[i], None) for i in user_ids if i in self.store.users]
+        return await self.profiles(user_ids, None)
 
     def _edge_page(
         self,
@@ -404,7 +385,7 @@ class InMemoryUserReader:
         )
         return found[:limit]
 
-    async def profiles(self, user_ids: Sequence[str], viewer_id: str) -> list[ProfileView]:
+    async def profiles(self, user_ids: Sequence[str], viewer_id: str | None) -> list[ProfileView]:
         return [
             self._view(self.store.users[i], viewer_id) for i in user_ids if i in self.store.users
         ]

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from types import TracebackType
-from typing import Self
-
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.errors import translate_errors
-from hypehere.application.common.after_commit import AfterCommitActions
+from hypehere.application.common.nesting import NestedUnitOfWork
 
 
-class SqlUnitOfWork:
+class SqlUnitOfWork(NestedUnitOfWork):
     """Re-entrant: only the outermost `async with` commits, so a caller (the outbox
     dispatcher, a composite use case) can wrap a use case in one transaction.
 
@@ -22,33 +18,10 @@ class SqlUnitOfWork:
     its `BEGIN IMMEDIATE` serializes the writers)."""
 
     def __init__(self, session: AsyncSession, *, can_autocommit: bool = False) -> None:
+        super().__init__()
         self.session = session
         self._can_autocommit = can_autocommit
-        self._depth = 0
         self._autocommit_transaction: object | None = None
-        self._actions = AfterCommitActions()
-
-    async def __aenter__(self) -> Self:
-        self._depth += 1
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._depth -= 1
-        if self._depth > 0:
-            return
-        self._autocommit_transaction = None
-        if exc_type is None:
-            await self.commit()
-        else:
-            await self.rollback()
-
-    def autocommit(self) -> _AutocommitBlock:
-        return _AutocommitBlock(self)
 
     async def _enter_autocommit(self) -> None:
         await self.__aenter__()
@@ -76,39 +49,19 @@ class SqlUnitOfWork:
         if self.autocommitting:
             await self.session.commit()
 
-    def after_commit(self, action: Callable[[], Awaitable[None]]) -> None:
-        self._actions.add(action)
-
-    async def commit(self) -> None:
+    async def _commit(self) -> None:
+        self._autocommit_transaction = None
         try:
             async with translate_errors():
                 await self.session.commit()
         except BaseException:
             await self.rollback()
             raise
-        self._actions.committed()
 
-    async def rollback(self) -> None:
-        self._actions.rolled_back()
+    async def _rollback(self) -> None:
+        self._autocommit_transaction = None
         try:
             await self.session.rollback()
         except (OperationalError, DBAPIError, OSError):
             # The connection is gone; the transaction is gone with it.
             await self.session.close()
-
-
-class _AutocommitBlock:
-    def __init__(self, uow: SqlUnitOfWork) -> None:
-        self._uow = uow
-
-    async def __aenter__(self) -> SqlUnitOfWork:
-        await self._uow._enter_autocommit()
-        return self._uow
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self._uow.__aexit__(exc_type, exc, tb)

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import msgspec
-
+from hypehere.application.chat.access import OnConversation
 from hypehere.application.chat.ports import ConversationReader
 from hypehere.application.chat.views import ConversationView
-from hypehere.application.common.actor import Actor
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.domain.chat.errors import ConversationNotFoundError
 
 
-class GetConversationCommand(msgspec.Struct, frozen=True):
-    actor: Actor
-    conversation_id: str
+class GetConversationCommand(OnConversation, frozen=True):
+    pass
 
 
 class GetConversation:

@@ -3,13 +3,12 @@ overfill the room). Joining a room I am already in is a no-op."""
 
 from __future__ import annotations
 
-import msgspec
 import structlog
 
+from hypehere.application.chat.access import OnRoom
 from hypehere.application.chat.frames import JoinedFrame
 from hypehere.application.chat.ports import RoomPasswordHasher, RoomReader, RoomRepository
 from hypehere.application.chat.views import RoomView
-from hypehere.application.common.actor import Actor
 from hypehere.application.common.realtime import RealtimePublisher
 from hypehere.application.common.topics import room_topic
 from hypehere.application.common.uow import UnitOfWork
@@ -20,9 +19,7 @@ from hypehere.domain.shared.clock import Clock
 logger = structlog.get_logger(__name__)
 
 
-class JoinRoomCommand(msgspec.Struct, frozen=True):
-    actor: Actor
-    room_id: str
+class JoinRoomCommand(OnRoom, frozen=True):
     password: str | None = None
 
 

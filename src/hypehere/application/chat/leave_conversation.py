@@ -3,18 +3,14 @@ is leaving it."""
 
 from __future__ import annotations
 
-import msgspec
-
+from hypehere.application.chat.access import OnConversation, participating
 from hypehere.application.chat.ports import ConversationRepository
-from hypehere.application.common.actor import Actor
 from hypehere.application.common.uow import UnitOfWork
-from hypehere.domain.chat.errors import ConversationNotFoundError
 from hypehere.domain.shared.clock import Clock
 
 
-class LeaveConversationCommand(msgspec.Struct, frozen=True):
-    actor: Actor
-    conversation_id: str
+class LeaveConversationCommand(OnConversation, frozen=True):
+    pass
 
 
 class LeaveConversation:
@@ -28,8 +24,6 @@ class LeaveConversation:
     async def execute(self, cmd: LeaveConversationCommand) -> None:
         me = cmd.actor.user_id
         async with self._uow:
-            conversation = await self._conversations.get(cmd.conversation_id)
-            if conversation is None or not conversation.is_participant(me):
-                raise ConversationNotFoundError("The conversation was not found.")
+            conversation = await participating(self._conversations, cmd.conversation_id, me)
             conversation.participant(me).leave(self._clock.now())
             await self._conversations.save_participant(conversation, me)

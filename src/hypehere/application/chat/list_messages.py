@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import msgspec
 
+from hypehere.application.chat.access import OnConversation, participating
 from hypehere.application.chat.history import history_page
 from hypehere.application.chat.ports import ConversationReader, ConversationRepository
 from hypehere.application.chat.views import MessageView
-from hypehere.application.common.actor import Actor
 from hypehere.application.common.uow import UnitOfWork
-from hypehere.domain.chat.errors import ConversationNotFoundError
 
 
-class ListMessagesCommand(msgspec.Struct, frozen=True):
-    actor: Actor
-    conversation_id: str
+class ListMessagesCommand(OnConversation, frozen=True):
     limit: int | None = None
     cursor: str | None = None
     after: str | None = None
@@ -37,9 +34,7 @@ class ListMessages:
     async def execute(self, cmd: ListMessagesCommand) -> ListMessagesResult:
         conversation_id = cmd.conversation_id
         async with self._uow:
-            conversation = await self._conversations.get(conversation_id)
-            if conversation is None or not conversation.is_participant(cmd.actor.user_id):
-                raise ConversationNotFoundError("The conversation was not found.")
+            await participating(self._conversations, conversation_id, cmd.actor.user_id)
             page = await history_page(
                 self._reader, conversation_id, limit=cmd.limit, cursor=cmd.cursor, after=cmd.after
             )

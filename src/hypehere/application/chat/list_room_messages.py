@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import msgspec
 
+from hypehere.application.chat.access import OnRoom, room_member
 from hypehere.application.chat.history import history_page
 from hypehere.application.chat.ports import RoomReader, RoomRepository
 from hypehere.application.chat.views import RoomMessageView
-from hypehere.application.common.actor import Actor
 from hypehere.application.common.uow import UnitOfWork
-from hypehere.domain.chat.errors import NotRoomMemberError, RoomNotFoundError
 
 
-class ListRoomMessagesCommand(msgspec.Struct, frozen=True):
-    actor: Actor
-    room_id: str
+class ListRoomMessagesCommand(OnRoom, frozen=True):
     limit: int | None = None
     cursor: str | None = None
     after: str | None = None
@@ -34,10 +31,7 @@ class ListRoomMessages:
     async def execute(self, cmd: ListRoomMessagesCommand) -> ListRoomMessagesResult:
         room_id = cmd.room_id
         async with self._uow:
-            if await self._rooms.get(room_id) is None:
-                raise RoomNotFoundError("The room was not found.")
-            if await self._rooms.member(room_id, cmd.actor.user_id) is None:
-                raise NotRoomMemberError("You are not in this room.")
+            await room_member(self._rooms, room_id, cmd.actor.user_id)
             page = await history_page(
                 self._reader, room_id, limit=cmd.limit, cursor=cmd.cursor, after=cmd.after
             )

@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import msgspec
 
+from hypehere.application.chat.access import OnConversation, participating
 from hypehere.application.chat.frames import ReadReceiptFrame
 from hypehere.application.chat.ports import ChatPeers, ConversationRepository
-from hypehere.application.common.actor import Actor
 from hypehere.application.common.realtime import RealtimePublisher
 from hypehere.application.common.topics import conversation_topic
 from hypehere.application.common.uow import UnitOfWork
-from hypehere.domain.chat.errors import ConversationNotFoundError
 
 
-class MarkReadCommand(msgspec.Struct, frozen=True):
-    actor: Actor
-    conversation_id: str
+class MarkReadCommand(OnConversation, frozen=True):
     origin: str | None = None
 
 
@@ -41,9 +38,7 @@ class MarkRead:
     async def execute(self, cmd: MarkReadCommand) -> MarkReadResult:
         me = cmd.actor.user_id
         async with self._uow:
-            conversation = await self._conversations.get(cmd.conversation_id)
-            if conversation is None or not conversation.is_participant(me):
-                raise ConversationNotFoundError("The conversation was not found.")
+            conversation = await participating(self._conversations, cmd.conversation_id, me)
             mine = conversation.participant(me)
             latest = await self._conversations.latest_message(conversation.id)
             moved = latest is not None and mine.mark_read(latest.id, latest.seq)

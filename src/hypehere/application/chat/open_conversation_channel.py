@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import msgspec
-
+from hypehere.application.chat.access import OnConversation
 from hypehere.application.chat.ports import ConversationRepository
-from hypehere.application.common.actor import Actor
 from hypehere.application.common.topics import conversation_topic
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.domain.chat.errors import NotParticipantError
 
 
-class OpenConversationChannelCommand(msgspec.Struct, frozen=True):
-    actor: Actor
-    conversation_id: str
+class OpenConversationChannelCommand(OnConversation, frozen=True):
+    pass
 
 
 class OpenConversationChannel:

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import msgspec
-
+from hypehere.application.chat.access import OnRoom
 from hypehere.application.chat.ports import RoomRepository
-from hypehere.application.common.actor import Actor
 from hypehere.application.common.topics import room_topic
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.domain.chat.errors import NotRoomMemberError
 
 
-class OpenRoomChannelCommand(msgspec.Struct, frozen=True):
-    actor: Actor
-    room_id: str
+class OpenRoomChannelCommand(OnRoom, frozen=True):
+    pass
 
 
 class OpenRoomChannel:

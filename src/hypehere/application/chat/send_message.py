@@ -6,10 +6,10 @@ from __future__ import annotations
 import msgspec
 import structlog
 
+from hypehere.application.chat.access import OnConversation
 from hypehere.application.chat.frames import MessageFrame
 from hypehere.application.chat.ports import ConversationRepository
 from hypehere.application.chat.views import MessageView
-from hypehere.application.common.actor import Actor
 from hypehere.application.common.errors import StorageConflictError
 from hypehere.application.common.realtime import RealtimePublisher
 from hypehere.application.common.topics import conversation_topic
@@ -23,9 +23,7 @@ from hypehere.domain.shared.ids import new_id
 logger = structlog.get_logger(__name__)
 
 
-class SendMessageCommand(msgspec.Struct, frozen=True):
-    actor: Actor
-    conversation_id: str
+class SendMessageCommand(OnConversation, frozen=True):
     content: str
     client_id: str | None = None
     origin: str | None = None  # the WebSocket connection that sent it (gets an ack instead)

@@ -4,22 +4,15 @@ from __future__ import annotations
 
 import msgspec
 
+from hypehere.application.chat.access import OnRoom, room_member
 from hypehere.application.chat.frames import RoomMessageFrame
-from hypehere.application.chat.ports import RoomRepository
+from hypehere.application.chat.room_action import RoomAction
 from hypehere.application.chat.views import RoomMessageView
-from hypehere.application.common.actor import Actor
 from hypehere.application.common.errors import StorageConflictError
-from hypehere.application.common.realtime import RealtimePublisher
-from hypehere.application.common.topics import room_topic
-from hypehere.application.common.uow import UnitOfWork
-from hypehere.domain.chat.errors import NotRoomMemberError, RoomNotFoundError
 from hypehere.domain.chat.model import RoomMessage, client_message_id, message_content
-from hypehere.domain.shared.clock import Clock
 
 
-class SendRoomMessageCommand(msgspec.Struct, frozen=True):
-    actor: Actor
-    room_id: str
+class SendRoomMessageCommand(OnRoom, frozen=True):
     content: str
     client_id: str | None = None
     origin: str | None = None
@@ -30,29 +23,14 @@ class SendRoomMessageResult(msgspec.Struct, frozen=True):
     duplicate: bool
 
 
-class SendRoomMessage:
-    def __init__(
-        self,
-        uow: UnitOfWork,
-        rooms: RoomRepository,
-        publisher: RealtimePublisher,
-        clock: Clock,
-    ) -> None:
-        self._uow = uow
-        self._rooms = rooms
-        self._publisher = publisher
-        self._clock = clock
-
+class SendRoomMessage(RoomAction):
     async def execute(self, cmd: SendRoomMessageCommand) -> SendRoomMessageResult:
         me = cmd.actor.user_id
         content = message_content(cmd.content)
         client_id = client_message_id(cmd.client_id)
         try:
             async with self._uow:
-                if await self._rooms.get(cmd.room_id) is None:
-                    raise RoomNotFoundError("The room was not found.")
-                if await self._rooms.member(cmd.room_id, me) is None:
-                    raise NotRoomMemberError("You are not in this room.")
+                await room_member(self._rooms, cmd.room_id, me)
                 if client_id is not None:
                     existing = await self._rooms.find_message(cmd.room_id, me, client_id)
                     if existing is not None:
@@ -66,11 +44,7 @@ class SendRoomMessage:
                 await self._rooms.add_message(message)
                 view = RoomMessageView.of(message)
                 frame = RoomMessageFrame(message=view)
-                self._uow.after_commit(
-                    lambda: self._publisher.publish(
-                        room_topic(cmd.room_id), frame, origin=cmd.origin
-                    )
-                )
+                self._broadcast_after_commit(cmd.room_id, frame, origin=cmd.origin)
         except StorageConflictError:
             if client_id is None:
                 raise

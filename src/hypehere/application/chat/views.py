@@ -6,14 +6,8 @@ from datetime import datetime
 
 import msgspec
 
+from hypehere.application.common.views import UserCard
 from hypehere.domain.chat.model import Message, RoomMessage
-
-
-class UserSummary(msgspec.Struct, frozen=True):
-    id: str
-    handle: str
-    nickname: str
-    avatar_url: str | None = None
 
 
 class MessageView(msgspec.Struct, frozen=True):
@@ -40,7 +34,7 @@ class ConversationView(msgspec.Struct, frozen=True):
     id: str
     kind: str
     folder: str
-    other_user: UserSummary | None
+    other_user: UserCard | None
     last_message: MessageView | None
     unread_count: int
     updated_at: datetime

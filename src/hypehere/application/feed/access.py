@@ -1,11 +1,28 @@
-"""Who is acting, and loading posts and comments they are allowed to see (404 otherwise)."""
+"""Who is acting on which post or comment (the command shapes), and loading posts and comments
+they are allowed to see (404 otherwise)."""
 
 from __future__ import annotations
+
+import msgspec
 
 from hypehere.application.common.actor import Actor
 from hypehere.application.feed.ports import CommentRepository, FeedAudience, PostRepository
 from hypehere.domain.feed.errors import CommentNotFoundError, PostNotFoundError
 from hypehere.domain.feed.model import Comment, Post
+
+
+class OnPost(msgspec.Struct, frozen=True):
+    """`actor` acts on the post `post_id` (which they must be able to see)."""
+
+    actor: Actor
+    post_id: str
+
+
+class OnComment(msgspec.Struct, frozen=True):
+    """`actor` acts on the comment `comment_id` (which they must be able to see)."""
+
+    actor: Actor
+    comment_id: str
 
 
 def viewer_of(actor: Actor | None) -> tuple[str | None, bool]:

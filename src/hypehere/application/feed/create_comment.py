@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import msgspec
-
-from hypehere.application.common.actor import Actor
 from hypehere.application.common.outbox import OutboxWriter
 from hypehere.application.common.uow import UnitOfWork
-from hypehere.application.feed.access import visible_post
+from hypehere.application.feed.access import OnPost, visible_post
 from hypehere.application.feed.mentions import resolve_mentions
 from hypehere.application.feed.ports import (
     CommentReader,
@@ -24,9 +21,7 @@ from hypehere.domain.feed.model import Comment, clean_comment_content
 from hypehere.domain.shared.clock import Clock
 
 
-class CreateCommentCommand(msgspec.Struct, frozen=True):
-    actor: Actor
-    post_id: str
+class CreateCommentCommand(OnPost, frozen=True):
     content: str
 
 

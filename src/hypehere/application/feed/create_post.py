@@ -6,20 +6,11 @@ import msgspec
 import structlog
 
 from hypehere.application.common.actor import Actor
-from hypehere.application.common.outbox import OutboxWriter
-from hypehere.application.common.uow import UnitOfWork
+from hypehere.application.feed.authoring import PostAuthoring
 from hypehere.application.feed.mentions import resolve_mentions
-from hypehere.application.feed.ports import (
-    FeedAudience,
-    LanguageDetector,
-    PostReader,
-    PostRepository,
-)
 from hypehere.application.feed.views import PostView
-from hypehere.domain.feed.errors import PostNotFoundError
 from hypehere.domain.feed.events import PostCreated
 from hypehere.domain.feed.model import Post, clean_post_content
-from hypehere.domain.shared.clock import Clock
 from hypehere.domain.shared.errors import InvalidInputError
 from hypehere.domain.shared.languages import parse_language
 
@@ -38,25 +29,7 @@ class CreatePostResult(msgspec.Struct, frozen=True):
     post: PostView
 
 
-class CreatePost:
-    def __init__(
-        self,
-        uow: UnitOfWork,
-        posts: PostRepository,
-        reader: PostReader,
-        audience: FeedAudience,
-        detector: LanguageDetector,
-        outbox: OutboxWriter,
-        clock: Clock,
-    ) -> None:
-        self._uow = uow
-        self._posts = posts
-        self._reader = reader
-        self._audience = audience
-        self._detector = detector
-        self._outbox = outbox
-        self._clock = clock
-
+class CreatePost(PostAuthoring):
     async def execute(self, cmd: CreatePostCommand) -> CreatePostResult:
         text = clean_post_content(cmd.content)
         language = parse_language(cmd.language) if cmd.language else None
@@ -102,7 +75,4 @@ class CreatePost:
             detected_language=post.detected_language,
             hashtags=len(post.hashtags),
         )
-        view = await self._reader.get(cmd.actor.user_id, post.id, staff=cmd.actor.is_staff)
-        if view is None:  # deleted in between
-            raise PostNotFoundError("The post was not found.")
-        return CreatePostResult(view)
+        return CreatePostResult(await self._view(cmd.actor, post.id))

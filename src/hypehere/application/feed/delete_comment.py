@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import msgspec
-
-from hypehere.application.common.actor import Actor
 from hypehere.application.common.uow import UnitOfWork
-from hypehere.application.feed.access import visible_comment
+from hypehere.application.feed.access import OnComment, visible_comment
 from hypehere.application.feed.ports import CommentRepository, FeedAudience, PostRepository
 
 
-class DeleteCommentCommand(msgspec.Struct, frozen=True):
-    actor: Actor
-    comment_id: str
+class DeleteCommentCommand(OnComment, frozen=True):
+    pass
 
 
 class DeleteComment:

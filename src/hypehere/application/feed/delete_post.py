@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import msgspec
-
-from hypehere.application.common.actor import Actor
 from hypehere.application.common.outbox import OutboxWriter
 from hypehere.application.common.uow import UnitOfWork
-from hypehere.application.feed.access import visible_post
+from hypehere.application.feed.access import OnPost, visible_post
 from hypehere.application.feed.ports import FeedAudience, PostRepository
 from hypehere.domain.feed.events import PostDeleted
 from hypehere.domain.shared.clock import Clock
 
 
-class DeletePostCommand(msgspec.Struct, frozen=True):
-    actor: Actor
-    post_id: str
+class DeletePostCommand(OnPost, frozen=True):
+    pass
 
 
 class DeletePost:

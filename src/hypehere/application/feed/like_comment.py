@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import msgspec
-
-from hypehere.application.common.actor import Actor
+from hypehere.application.common.commands import Changed
 from hypehere.application.common.outbox import OutboxWriter
 from hypehere.application.common.uow import UnitOfWork
-from hypehere.application.feed.access import visible_comment
+from hypehere.application.feed.access import OnComment, visible_comment
 from hypehere.application.feed.ports import (
     CommentRepository,
     FeedAudience,
@@ -19,13 +17,8 @@ from hypehere.domain.feed.events import CommentLiked
 from hypehere.domain.shared.clock import Clock
 
 
-class LikeCommentCommand(msgspec.Struct, frozen=True):
-    actor: Actor
-    comment_id: str
-
-
-class LikeCommentResult(msgspec.Struct, frozen=True):
-    changed: bool
+class LikeCommentCommand(OnComment, frozen=True):
+    pass
 
 
 class LikeComment:
@@ -47,7 +40,7 @@ class LikeComment:
         self._outbox = outbox
         self._clock = clock
 
-    async def execute(self, cmd: LikeCommentCommand) -> LikeCommentResult:
+    async def execute(self, cmd: LikeCommentCommand) -> Changed:
         now = self._clock.now()
         user_id = cmd.actor.user_id
         async with self._uow:
@@ -67,4 +60,4 @@ class LikeComment:
                         user_id=user_id,
                     )
                 )
-        return LikeCommentResult(changed)
+        return Changed(changed)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import msgspec
-
-from hypehere.application.common.actor import Actor
+from hypehere.application.common.commands import Changed
 from hypehere.application.common.outbox import OutboxWriter
 from hypehere.application.common.uow import UnitOfWork
-from hypehere.application.feed.access import visible_post
+from hypehere.application.feed.access import OnPost, visible_post
 from hypehere.application.feed.ports import (
     Engagement,
     FeedAudience,
@@ -20,13 +18,8 @@ from hypehere.domain.feed.events import PostLiked
 from hypehere.domain.shared.clock import Clock
 
 
-class LikePostCommand(msgspec.Struct, frozen=True):
-    actor: Actor
-    post_id: str
-
-
-class LikePostResult(msgspec.Struct, frozen=True):
-    changed: bool
+class LikePostCommand(OnPost, frozen=True):
+    pass
 
 
 class LikePost:
@@ -48,7 +41,7 @@ class LikePost:
         self._outbox = outbox
         self._clock = clock
 
-    async def execute(self, cmd: LikePostCommand) -> LikePostResult:
+    async def execute(self, cmd: LikePostCommand) -> Changed:
         now = self._clock.now()
         user_id = cmd.actor.user_id
         async with self._uow:
@@ -68,4 +61,4 @@ class LikePost:
                         user_id=user_id,
                     )
                 )
-        return LikePostResult(changed)
+        return Changed(changed)

@@ -3,12 +3,13 @@ Called by the staff endpoint now and by the report workflow later."""
 
 from __future__ import annotations
 
-import msgspec
 import structlog
 
-from hypehere.application.common.actor import Actor, require_staff
+from hypehere.application.common.actor import require_staff
+from hypehere.application.common.commands import Changed
 from hypehere.application.common.outbox import OutboxWriter
 from hypehere.application.common.uow import UnitOfWork
+from hypehere.application.feed.access import OnComment
 from hypehere.application.feed.ports import CommentRepository
 from hypehere.domain.feed.errors import CommentNotFoundError
 from hypehere.domain.feed.events import CommentRemoved
@@ -18,14 +19,8 @@ from hypehere.domain.shared.clock import Clock
 logger = structlog.get_logger(__name__)
 
 
-class RemoveCommentCommand(msgspec.Struct, frozen=True):
-    actor: Actor
-    comment_id: str
+class RemoveCommentCommand(OnComment, frozen=True):
     reason: RemovalReason = RemovalReason.REPORT
-
-
-class RemoveCommentResult(msgspec.Struct, frozen=True):
-    changed: bool
 
 
 class RemoveComment:
@@ -37,7 +32,7 @@ class RemoveComment:
         self._outbox = outbox
         self._clock = clock
 
-    async def execute(self, cmd: RemoveCommentCommand) -> RemoveCommentResult:
+    async def execute(self, cmd: RemoveCommentCommand) -> Changed:
         require_staff(cmd.actor)
         now = self._clock.now()
         async with self._uow:
@@ -56,4 +51,4 @@ class RemoveComment:
                     )
                 )
         logger.info("comment_removed", comment_id=comment.id, by=cmd.actor.user_id)
-        return RemoveCommentResult(changed)
+        return Changed(changed)

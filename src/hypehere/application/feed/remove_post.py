@@ -3,12 +3,13 @@ Called by the staff endpoint now and by the report workflow later."""
 
 from __future__ import annotations
 
-import msgspec
 import structlog
 
-from hypehere.application.common.actor import Actor, require_staff
+from hypehere.application.common.actor import require_staff
+from hypehere.application.common.commands import Changed
 from hypehere.application.common.outbox import OutboxWriter
 from hypehere.application.common.uow import UnitOfWork
+from hypehere.application.feed.access import OnPost
 from hypehere.application.feed.ports import PostRepository
 from hypehere.domain.feed.errors import PostNotFoundError
 from hypehere.domain.feed.events import PostRemoved
@@ -18,14 +19,8 @@ from hypehere.domain.shared.clock import Clock
 logger = structlog.get_logger(__name__)
 
 
-class RemovePostCommand(msgspec.Struct, frozen=True):
-    actor: Actor
-    post_id: str
+class RemovePostCommand(OnPost, frozen=True):
     reason: RemovalReason = RemovalReason.REPORT
-
-
-class RemovePostResult(msgspec.Struct, frozen=True):
-    changed: bool
 
 
 class RemovePost:
@@ -37,7 +32,7 @@ class RemovePost:
         self._outbox = outbox
         self._clock = clock
 
-    async def execute(self, cmd: RemovePostCommand) -> RemovePostResult:
+    async def execute(self, cmd: RemovePostCommand) -> Changed:
         require_staff(cmd.actor)
         now = self._clock.now()
         async with self._uow:
@@ -51,4 +46,4 @@ class RemovePost:
                     PostRemoved(occurred_at=now, post_id=post.id, author_id=post.author_id)
                 )
         logger.info("post_removed", post_id=post.id, by=cmd.actor.user_id, changed=changed)
-        return RemovePostResult(changed)
+        return Changed(changed)

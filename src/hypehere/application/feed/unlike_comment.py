@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import msgspec
-
-from hypehere.application.common.actor import Actor
+from hypehere.application.common.commands import Changed
 from hypehere.application.common.uow import UnitOfWork
-from hypehere.application.feed.access import visible_comment
+from hypehere.application.feed.access import OnComment, visible_comment
 from hypehere.application.feed.ports import (
     CommentRepository,
     FeedAudience,
@@ -15,13 +13,8 @@ from hypehere.application.feed.ports import (
 )
 
 
-class UnlikeCommentCommand(msgspec.Struct, frozen=True):
-    actor: Actor
-    comment_id: str
-
-
-class UnlikeCommentResult(msgspec.Struct, frozen=True):
-    changed: bool
+class UnlikeCommentCommand(OnComment, frozen=True):
+    pass
 
 
 class UnlikeComment:
@@ -39,10 +32,10 @@ class UnlikeComment:
         self._likes = likes
         self._audience = audience
 
-    async def execute(self, cmd: UnlikeCommentCommand) -> UnlikeCommentResult:
+    async def execute(self, cmd: UnlikeCommentCommand) -> Changed:
         async with self._uow:
             comment, _post = await visible_comment(
                 self._comments, self._posts, self._audience, cmd.actor.user_id, cmd.comment_id
             )
             changed = await self._likes.unlike_comment(comment.id, cmd.actor.user_id)
-        return UnlikeCommentResult(changed)
+        return Changed(changed)

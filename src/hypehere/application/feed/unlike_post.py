@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import msgspec
-
-from hypehere.application.common.actor import Actor
+from hypehere.application.common.commands import Changed
 from hypehere.application.common.uow import UnitOfWork
-from hypehere.application.feed.access import visible_post
+from hypehere.application.feed.access import OnPost, visible_post
 from hypehere.application.feed.ports import FeedAudience, LikeStore, PostRepository
 
 
-class UnlikePostCommand(msgspec.Struct, frozen=True):
-    actor: Actor
-    post_id: str
-
-
-class UnlikePostResult(msgspec.Struct, frozen=True):
-    changed: bool
+class UnlikePostCommand(OnPost, frozen=True):
+    pass
 
 
 class UnlikePost:
@@ -28,8 +21,8 @@ class UnlikePost:
         self._likes = likes
         self._audience = audience
 
-    async def execute(self, cmd: UnlikePostCommand) -> UnlikePostResult:
+    async def execute(self, cmd: UnlikePostCommand) -> Changed:
         async with self._uow:
             post = await visible_post(self._posts, self._audience, cmd.actor.user_id, cmd.post_id)
             changed = await self._likes.unlike_post(post.id, cmd.actor.user_id)
-        return UnlikePostResult(changed)
+        return Changed(changed)

@@ -4,30 +4,18 @@ from __future__ import annotations
 
 import msgspec
 
-from hypehere.application.common.actor import Actor
-from hypehere.application.common.outbox import OutboxWriter
-from hypehere.application.common.uow import UnitOfWork
-from hypehere.application.feed.access import visible_post
+from hypehere.application.feed.access import OnPost, visible_post
+from hypehere.application.feed.authoring import PostAuthoring
 from hypehere.application.feed.mentions import resolve_mentions
-from hypehere.application.feed.ports import (
-    FeedAudience,
-    LanguageDetector,
-    PostReader,
-    PostRepository,
-)
 from hypehere.application.feed.views import PostView
-from hypehere.domain.feed.errors import PostNotFoundError
 from hypehere.domain.feed.events import PostUpdated
 from hypehere.domain.feed.model import clean_post_content
-from hypehere.domain.shared.clock import Clock
 from hypehere.domain.shared.languages import parse_language
 
 UNSET = msgspec.UNSET
 
 
-class UpdatePostCommand(msgspec.Struct, frozen=True):
-    actor: Actor
-    post_id: str
+class UpdatePostCommand(OnPost, frozen=True):
     content: str | None = None
     language: str | None = None
     target_language: str | msgspec.UnsetType | None = msgspec.UNSET
@@ -38,25 +26,7 @@ class UpdatePostResult(msgspec.Struct, frozen=True):
     post: PostView
 
 
-class UpdatePost:
-    def __init__(
-        self,
-        uow: UnitOfWork,
-        posts: PostRepository,
-        reader: PostReader,
-        audience: FeedAudience,
-        detector: LanguageDetector,
-        outbox: OutboxWriter,
-        clock: Clock,
-    ) -> None:
-        self._uow = uow
-        self._posts = posts
-        self._reader = reader
-        self._audience = audience
-        self._detector = detector
-        self._outbox = outbox
-        self._clock = clock
-
+class UpdatePost(PostAuthoring):
     async def execute(self, cmd: UpdatePostCommand) -> UpdatePostResult:
         now = self._clock.now()
         language = parse_language(cmd.language) if cmd.language else None
@@ -92,7 +62,4 @@ class UpdatePost:
                     mentioned_user_ids=post.mentioned_user_ids,
                 )
             )
-        view = await self._reader.get(cmd.actor.user_id, post.id, staff=cmd.actor.is_staff)
-        if view is None:
-            raise PostNotFoundError("The post was not found.")
-        return UpdatePostResult(view)
+        return UpdatePostResult(await self._view(cmd.actor, post.id))

@@ -6,17 +6,7 @@ from datetime import datetime
 
 import msgspec
 
-
-class AuthorView(msgspec.Struct, frozen=True):
-    id: str
-    handle: str
-    nickname: str
-    avatar_url: str | None
-
-
-class MentionView(msgspec.Struct, frozen=True):
-    id: str
-    handle: str
+from hypehere.application.common.views import MentionCard, UserCard
 
 
 class LanguageSpanView(msgspec.Struct, frozen=True):
@@ -32,14 +22,14 @@ class PostView(msgspec.Struct, frozen=True):
     placeholder."""
 
     id: str
-    author: AuthorView
+    author: UserCard
     content: str
     language: str
     detected_language: str | None
     language_confidence: float
     target_language: str | None
     hashtags: list[str]
-    mentions: list[MentionView]
+    mentions: list[MentionCard]
     media_urls: list[str]
     like_count: int
     comment_count: int
@@ -55,7 +45,7 @@ class PostView(msgspec.Struct, frozen=True):
 class CommentView(msgspec.Struct, frozen=True):
     id: str
     post_id: str
-    author: AuthorView
+    author: UserCard
     content: str
     like_count: int
     liked_by_me: bool

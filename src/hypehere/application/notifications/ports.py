@@ -12,15 +12,9 @@ from typing import Protocol
 
 import msgspec
 
+from hypehere.application.common.views import UserCard
 from hypehere.domain.notifications.model import Notification, NotificationSettings
 from hypehere.domain.shared.pagination import Page, PageRequest
-
-
-class ActorSummary(msgspec.Struct, frozen=True):
-    id: str
-    handle: str
-    nickname: str
-    avatar_url: str | None = None
 
 
 class TargetView(msgspec.Struct, frozen=True):
@@ -35,7 +29,7 @@ class NotificationView(msgspec.Struct, frozen=True):
 
     id: str
     kind: str
-    actors: list[ActorSummary]
+    actors: list[UserCard]
     actor_count: int
     target: TargetView
     read: bool
@@ -130,6 +124,6 @@ class Audience(Protocol):
 
 
 class UserDirectory(Protocol):
-    async def summaries(self, user_ids: Sequence[str]) -> dict[str, ActorSummary]:
+    async def summaries(self, user_ids: Sequence[str]) -> dict[str, UserCard]:
         """Public summaries of existing users (missing ids are left out)."""
         ...

@@ -11,8 +11,8 @@ import structlog
 from hypehere.application.common.broker import Broker
 from hypehere.application.common.topics import user_notifications_topic
 from hypehere.application.common.uow import UnitOfWork
+from hypehere.application.common.views import UserCard
 from hypehere.application.notifications.ports import (
-    ActorSummary,
     NotificationRepository,
     NotificationView,
     TargetView,
@@ -46,7 +46,7 @@ def decode_frame(data: bytes) -> LiveFrame:
     return frame
 
 
-def to_view(notification: Notification, actors: dict[str, ActorSummary]) -> NotificationView:
+def to_view(notification: Notification, actors: dict[str, UserCard]) -> NotificationView:
     return NotificationView(
         id=notification.id,
         kind=notification.kind.value,

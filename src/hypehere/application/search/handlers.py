@@ -18,44 +18,36 @@ from hypehere.domain.feed.events import PostCreated, PostDeleted, PostRemoved, P
 from hypehere.domain.users.events import UserProfileUpdated, UserRegistered, UserStateChanged
 from hypehere.domain.users.model import AccountState
 
-# Not annotated: mypy then checks each row's mapper against its event and use case.
+PostEvent = PostCreated | PostUpdated | PostDeleted | PostRemoved
+
+
+def _sync_post(
+    handler_name: str, event: type[PostEvent]
+) -> Subscription[PostEvent, SyncPostToSearchCommand]:
+    """Any change to a post: re-read it (gone or removed: out of the index)."""
+    return Subscription(
+        handler_name, event, SyncPostToSearch, lambda e: SyncPostToSearchCommand(e.post_id)
+    )
+
+
+UserEvent = UserRegistered | UserProfileUpdated
+
+
+def _sync_user(
+    handler_name: str, event: type[UserEvent]
+) -> Subscription[UserEvent, SyncUserToSearchCommand]:
+    return Subscription(
+        handler_name, event, SyncUserToSearch, lambda e: SyncUserToSearchCommand(e.user_id)
+    )
+
+
 SUBSCRIPTIONS = (
-    Subscription(
-        "search.post_created",
-        PostCreated,
-        SyncPostToSearch,
-        lambda e: SyncPostToSearchCommand(e.post_id),
-    ),
-    Subscription(
-        "search.post_updated",
-        PostUpdated,
-        SyncPostToSearch,
-        lambda e: SyncPostToSearchCommand(e.post_id),
-    ),
-    Subscription(
-        "search.post_deleted",
-        PostDeleted,
-        SyncPostToSearch,
-        lambda e: SyncPostToSearchCommand(e.post_id),
-    ),
-    Subscription(
-        "search.post_removed",
-        PostRemoved,
-        SyncPostToSearch,
-        lambda e: SyncPostToSearchCommand(e.post_id),
-    ),
-    Subscription(
-        "search.user_registered",
-        UserRegistered,
-        SyncUserToSearch,
-        lambda e: SyncUserToSearchCommand(e.user_id),
-    ),
-    Subscription(
-        "search.user_profile_updated",
-        UserProfileUpdated,
-        SyncUserToSearch,
-        lambda e: SyncUserToSearchCommand(e.user_id),
-    ),
+    _sync_post("search.post_created", PostCreated),
+    _sync_post("search.post_updated", PostUpdated),
+    _sync_post("search.post_deleted", PostDeleted),
+    _sync_post("search.post_removed", PostRemoved),
+    _sync_user("search.user_registered", UserRegistered),
+    _sync_user("search.user_profile_updated", UserProfileUpdated),
     # After the grace period the account is purged (state "deleted"): its posts go too.
     Subscription(
         "search.user_state_changed",

@@ -6,28 +6,18 @@ from datetime import datetime
 
 import msgspec
 
-
-class AuthorView(msgspec.Struct, frozen=True):
-    id: str
-    handle: str
-    nickname: str
-    avatar_url: str | None
-
-
-class MentionResult(msgspec.Struct, frozen=True):
-    id: str
-    handle: str
+from hypehere.application.common.views import MentionCard, UserCard, ViewedProfile
 
 
 class PostResult(msgspec.Struct, frozen=True, kw_only=True):
     id: str
-    author: AuthorView
+    author: UserCard
     content: str
     language: str
     detected_language: str | None
     target_language: str | None
     hashtags: list[str]
-    mentions: list[MentionResult]
+    mentions: list[MentionCard]
     media_urls: list[str]
     like_count: int
     comment_count: int
@@ -37,28 +27,8 @@ class PostResult(msgspec.Struct, frozen=True, kw_only=True):
     removed: bool = False
 
 
-class TargetLanguageResult(msgspec.Struct, frozen=True):
-    language: str
-    level: str
-
-
-class UserResult(msgspec.Struct, frozen=True, kw_only=True):
+class UserResult(ViewedProfile, frozen=True, kw_only=True):
     """The public profile; the viewer flags are None for an anonymous viewer."""
-
-    id: str
-    handle: str
-    nickname: str
-    bio: str
-    avatar_url: str | None
-    native_language: str
-    target_languages: list[TargetLanguageResult]
-    follower_count: int
-    following_count: int
-    post_count: int
-    created_at: datetime
-    is_following: bool | None = None
-    is_followed_by: bool | None = None
-    is_blocking: bool | None = None
 
 
 SearchResult = PostResult | UserResult

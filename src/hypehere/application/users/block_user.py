@@ -2,38 +2,18 @@
 
 from __future__ import annotations
 
-import msgspec
-
-from hypehere.application.common.actor import Actor
-from hypehere.application.common.outbox import OutboxWriter
-from hypehere.application.common.uow import UnitOfWork
-from hypehere.domain.shared.clock import Clock
+from hypehere.application.common.commands import ActOnUser
+from hypehere.application.users.graph_action import GraphAction
 from hypehere.domain.users.errors import CannotBlockSelfError, UserNotFoundError
-from hypehere.domain.users.events import UserBlocked, UserUnfollowed
+from hypehere.domain.users.events import UserBlocked
 from hypehere.domain.users.model import AccountState
-from hypehere.domain.users.ports import SocialGraph, UserRepository
 
 
-class BlockUserCommand(msgspec.Struct, frozen=True):
-    actor: Actor
-    user_id: str
+class BlockUserCommand(ActOnUser, frozen=True):
+    pass
 
 
-class BlockUser:
-    def __init__(
-        self,
-        uow: UnitOfWork,
-        users: UserRepository,
-        graph: SocialGraph,
-        outbox: OutboxWriter,
-        clock: Clock,
-    ) -> None:
-        self._uow = uow
-        self._users = users
-        self._graph = graph
-        self._outbox = outbox
-        self._clock = clock
-
+class BlockUser(GraphAction):
     async def execute(self, cmd: BlockUserCommand) -> None:
         me, them = cmd.actor.user_id, cmd.user_id
         if me == them:
@@ -43,10 +23,7 @@ class BlockUser:
             if target is None or target.state is AccountState.DELETED:
                 raise UserNotFoundError("The user was not found")
             now = self._clock.now()
-            for follower, followee in ((me, them), (them, me)):
-                if await self._graph.unfollow(follower, followee):
-                    await self._outbox.add(
-                        UserUnfollowed(occurred_at=now, follower_id=follower, followee_id=followee)
-                    )
+            await self._unfollow(me, them, now)
+            await self._unfollow(them, me, now)
             if await self._graph.block(me, them, now):
                 await self._outbox.add(UserBlocked(occurred_at=now, blocker_id=me, blocked_id=them))

@@ -2,52 +2,31 @@
 
 from __future__ import annotations
 
-import msgspec
-
-from hypehere.application.common.actor import Actor
-from hypehere.application.common.outbox import OutboxWriter
-from hypehere.application.common.uow import UnitOfWork
-from hypehere.domain.shared.clock import Clock
+from hypehere.application.common.commands import ActOnUser
+from hypehere.application.users.graph_action import GraphAction
 from hypehere.domain.users.errors import CannotFollowSelfError, UserNotFoundError
 from hypehere.domain.users.events import UserFollowed
-from hypehere.domain.users.ports import SocialGraph, UserRepository
 
 
-class FollowUserCommand(msgspec.Struct, frozen=True):
-    actor: Actor
-    user_id: str
+class FollowUserCommand(ActOnUser, frozen=True):
+    pass
 
 
-class FollowUser:
-    def __init__(
-        self,
-        uow: UnitOfWork,
-        users: UserRepository,
-        graph: SocialGraph,
-        outbox: OutboxWriter,
-        clock: Clock,
-    ) -> None:
-        self._uow = uow
-        self._users = users
-        self._graph = graph
-        self._outbox = outbox
-        self._clock = clock
-
+class FollowUser(GraphAction):
     async def execute(self, cmd: FollowUserCommand) -> None:
-        if cmd.actor.user_id == cmd.user_id:
+        me, them = cmd.actor.user_id, cmd.user_id
+        if me == them:
             raise CannotFollowSelfError("You cannot follow yourself")
         async with self._uow:
-            target = await self._users.get(cmd.user_id)
+            target = await self._users.get(them)
             if (
                 target is None
                 or not target.is_visible
-                or await self._graph.blocked_either_way(cmd.actor.user_id, cmd.user_id)
+                or await self._graph.blocked_either_way(me, them)
             ):
                 raise UserNotFoundError("The user was not found")
             now = self._clock.now()
-            if await self._graph.follow(cmd.actor.user_id, cmd.user_id, now):
+            if await self._graph.follow(me, them, now):
                 await self._outbox.add(
-                    UserFollowed(
-                        occurred_at=now, follower_id=cmd.actor.user_id, followee_id=cmd.user_id
-                    )
+                    UserFollowed(occurred_at=now, follower_id=me, followee_id=them)
                 )

@@ -5,16 +5,12 @@ from __future__ import annotations
 import msgspec
 import structlog
 
-from hypehere.application.common.outbox import OutboxWriter, stage_events
-from hypehere.application.common.uow import UnitOfWork
-from hypehere.application.users.ports import EmailValidator, PasswordHasher
-from hypehere.application.users.sessions import SessionIssuer, me_view
+from hypehere.application.common.outbox import stage_events
+from hypehere.application.users.signing_in import SigningIn
 from hypehere.application.users.views import SessionResult
-from hypehere.domain.shared.clock import Clock
 from hypehere.domain.shared.errors import InvalidInputError
 from hypehere.domain.users.errors import InvalidCredentialsError
 from hypehere.domain.users.model import AccountState
-from hypehere.domain.users.ports import UserRepository
 
 logger = structlog.get_logger(__name__)
 
@@ -24,25 +20,7 @@ class LogInCommand(msgspec.Struct, frozen=True):
     password: str
 
 
-class LogIn:
-    def __init__(
-        self,
-        uow: UnitOfWork,
-        users: UserRepository,
-        outbox: OutboxWriter,
-        hasher: PasswordHasher,
-        emails: EmailValidator,
-        sessions: SessionIssuer,
-        clock: Clock,
-    ) -> None:
-        self._uow = uow
-        self._users = users
-        self._outbox = outbox
-        self._hasher = hasher
-        self._emails = emails
-        self._sessions = sessions
-        self._clock = clock
-
+class LogIn(SigningIn):
     async def execute(self, cmd: LogInCommand) -> SessionResult:
         try:
             email: str | None = self._emails.normalize(cmd.email)
@@ -75,6 +53,6 @@ class LogIn:
                 user.password_hash = new_hash
             await self._users.save(user)
             await stage_events(self._outbox, user.events)
-            tokens = await self._sessions.issue(user, now)
+            session = await self._open_session(user, now)
         logger.info("user_logged_in", user_id=user.id, previous_state=previous_state.value)
-        return SessionResult(user=me_view(user), tokens=tokens)
+        return session

@@ -1,7 +1,9 @@
-"""The shape the self-service account state changes share (deactivate, request deletion):
-in one transaction load my account, apply the aggregate's own transition, save, end every
-session (refresh tokens revoked, access tokens refused, `SessionsRevoked` (4403) published
-after the commit for its live sockets), and stage its events."""
+"""What the use cases on my own account share: loading it (`my_account`), the ports of
+reading and editing it (`OwnAccountUseCase`), and the shape of the self-service state
+changes (`OwnAccountTransition`: deactivate, request deletion): in one transaction load my
+account, apply the aggregate's own transition, save, end every session (refresh tokens
+revoked, access tokens refused, `SessionsRevoked` (4403) published after the commit for its
+live sockets), and stage its events."""
 
 from __future__ import annotations
 
@@ -16,6 +18,23 @@ from hypehere.domain.shared.clock import Clock
 from hypehere.domain.users.errors import UserNotFoundError
 from hypehere.domain.users.model import User
 from hypehere.domain.users.ports import RefreshTokenRepository, UserRepository
+
+
+async def my_account(users: UserRepository, user_id: str) -> User:
+    user = await users.get(user_id)
+    if user is None:
+        raise UserNotFoundError("The user was not found")
+    return user
+
+
+class OwnAccountUseCase:
+    def __init__(
+        self, uow: UnitOfWork, users: UserRepository, outbox: OutboxWriter, clock: Clock
+    ) -> None:
+        self._uow = uow
+        self._users = users
+        self._outbox = outbox
+        self._clock = clock
 
 
 class OwnAccountTransition:
@@ -39,9 +58,7 @@ class OwnAccountTransition:
         self, user_id: str, change: Callable[[User, datetime], None], *, reason: str
     ) -> None:
         async with self._uow:
-            user = await self._users.get(user_id)
-            if user is None:
-                raise UserNotFoundError("The user was not found")
+            user = await my_account(self._users, user_id)
             now = self._clock.now()
             change(user, now)
             user.revoke_tokens(now)

@@ -7,12 +7,8 @@ import secrets
 import msgspec
 import structlog
 
-from hypehere.application.common.outbox import OutboxWriter
-from hypehere.application.common.uow import UnitOfWork
-from hypehere.application.users.ports import EmailValidator, PasswordHasher
-from hypehere.application.users.sessions import SessionIssuer, me_view
+from hypehere.application.users.signing_in import SigningIn
 from hypehere.application.users.views import SessionResult
-from hypehere.domain.shared.clock import Clock
 from hypehere.domain.shared.ids import new_id
 from hypehere.domain.shared.languages import (
     DEFAULT_INTERFACE_LANGUAGE,
@@ -23,7 +19,6 @@ from hypehere.domain.users import rules
 from hypehere.domain.users.errors import EmailTakenError, HandleTakenError
 from hypehere.domain.users.events import UserRegistered
 from hypehere.domain.users.model import TargetLanguage, User, UserRole
-from hypehere.domain.users.ports import UserRepository
 
 logger = structlog.get_logger(__name__)
 
@@ -46,25 +41,7 @@ class RegisterUserCommand(msgspec.Struct, frozen=True, kw_only=True):
     role: str = UserRole.MEMBER.value
 
 
-class RegisterUser:
-    def __init__(
-        self,
-        uow: UnitOfWork,
-        users: UserRepository,
-        outbox: OutboxWriter,
-        hasher: PasswordHasher,
-        emails: EmailValidator,
-        sessions: SessionIssuer,
-        clock: Clock,
-    ) -> None:
-        self._uow = uow
-        self._users = users
-        self._outbox = outbox
-        self._hasher = hasher
-        self._emails = emails
-        self._sessions = sessions
-        self._clock = clock
-
+class RegisterUser(SigningIn):
     async def execute(self, cmd: RegisterUserCommand) -> SessionResult:
         email = self._emails.normalize(cmd.email)
         rules.check_password(cmd.password, email=email)
@@ -141,6 +118,6 @@ class RegisterUser:
                     ),
                 )
             )
-            tokens = await self._sessions.issue(user, now)
+            session = await self._open_session(user, now)
         logger.info("user_registered", user_id=user.id, handle=user.handle)
-        return SessionResult(user=me_view(user), tokens=tokens)
+        return session

@@ -1,4 +1,4 @@
-"""Issuing token pairs and rendering the signed-in user's own view (shared by use cases)."""
+"""Issuing token pairs (shared by the use cases that sign a user in)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import msgspec
 
 from hypehere.application.users.ports import AccessTokenCodec
-from hypehere.application.users.views import MeView, PrivacyView, TargetLanguageView, TokenPair
+from hypehere.application.users.views import TokenPair
 from hypehere.domain.shared.ids import new_id
 from hypehere.domain.users.model import RefreshToken, User
 from hypehere.domain.users.ports import RefreshTokenRepository
@@ -70,34 +70,3 @@ class SessionIssuer:
         )
         access = self._codec.issue(user.id, user.role.value, now, session_id=family_id)
         return TokenPair(access_token=access.token, refresh_token=raw, expires_in=access.expires_in)
-
-
-def me_view(user: User) -> MeView:
-    return MeView(
-        id=user.id,
-        handle=user.handle,
-        nickname=user.nickname,
-        bio=user.bio,
-        avatar_url=user.avatar_url,
-        native_language=user.native_language,
-        target_languages=[
-            TargetLanguageView(language=t.language, level=t.level.value)
-            for t in user.target_languages
-        ],
-        follower_count=user.follower_count,
-        following_count=user.following_count,
-        post_count=user.post_count,
-        created_at=user.created_at,
-        email=user.email,
-        interface_language=user.interface_language,
-        privacy=PrivacyView(
-            show_followers_list=user.privacy.show_followers_list.value,
-            show_following_list=user.privacy.show_following_list.value,
-        ),
-        chat_policy=user.chat_policy.value,
-        send_read_receipts=user.send_read_receipts,
-        role=user.role.value,
-        state=user.state.value,
-        suspended_until=user.suspended_until,
-        report_count=user.report_count,
-    )

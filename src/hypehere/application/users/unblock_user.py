@@ -2,37 +2,20 @@
 
 from __future__ import annotations
 
-import msgspec
-
-from hypehere.application.common.actor import Actor
-from hypehere.application.common.outbox import OutboxWriter
-from hypehere.application.common.uow import UnitOfWork
-from hypehere.domain.shared.clock import Clock
+from hypehere.application.common.commands import ActOnUser
+from hypehere.application.users.graph_action import GraphAction
 from hypehere.domain.users.events import UserUnblocked
-from hypehere.domain.users.ports import SocialGraph
 
 
-class UnblockUserCommand(msgspec.Struct, frozen=True):
-    actor: Actor
-    user_id: str
+class UnblockUserCommand(ActOnUser, frozen=True):
+    pass
 
 
-class UnblockUser:
-    def __init__(
-        self, uow: UnitOfWork, graph: SocialGraph, outbox: OutboxWriter, clock: Clock
-    ) -> None:
-        self._uow = uow
-        self._graph = graph
-        self._outbox = outbox
-        self._clock = clock
-
+class UnblockUser(GraphAction):
     async def execute(self, cmd: UnblockUserCommand) -> None:
+        me, them = cmd.actor.user_id, cmd.user_id
         async with self._uow:
-            if await self._graph.unblock(cmd.actor.user_id, cmd.user_id):
+            if await self._graph.unblock(me, them):
                 await self._outbox.add(
-                    UserUnblocked(
-                        occurred_at=self._clock.now(),
-                        blocker_id=cmd.actor.user_id,
-                        blocked_id=cmd.user_id,
-                    )
+                    UserUnblocked(occurred_at=self._clock.now(), blocker_id=me, blocked_id=them)
                 )

@@ -6,20 +6,16 @@ from typing import TypeVar
 
 import msgspec
 
+from hypehere.application.common.accounts import AccountView
 from hypehere.application.common.actor import Actor
-from hypehere.application.common.outbox import OutboxWriter
-from hypehere.application.common.uow import UnitOfWork
+from hypehere.application.users.own_account import OwnAccountUseCase, my_account
 from hypehere.application.users.register_user import TargetLanguageInput
-from hypehere.application.users.sessions import me_view
-from hypehere.application.users.views import MeView
-from hypehere.domain.shared.clock import Clock
 from hypehere.domain.shared.errors import InvalidInputError
 from hypehere.domain.shared.languages import parse_language
 from hypehere.domain.users import rules
-from hypehere.domain.users.errors import HandleTakenError, UserNotFoundError
+from hypehere.domain.users.errors import HandleTakenError
 from hypehere.domain.users.events import UserProfileUpdated
 from hypehere.domain.users.model import ChatPolicy, ListVisibility, Privacy, TargetLanguage
-from hypehere.domain.users.ports import UserRepository
 
 E = TypeVar("E", ListVisibility, ChatPolicy)
 
@@ -47,20 +43,10 @@ def _choice(enum: type[E], raw: str, field: str) -> E:
         raise InvalidInputError(f"{field} must be one of {allowed}", field=field) from exc
 
 
-class UpdateMe:
-    def __init__(
-        self, uow: UnitOfWork, users: UserRepository, outbox: OutboxWriter, clock: Clock
-    ) -> None:
-        self._uow = uow
-        self._users = users
-        self._outbox = outbox
-        self._clock = clock
-
-    async def execute(self, cmd: UpdateMeCommand) -> MeView:
+class UpdateMe(OwnAccountUseCase):
+    async def execute(self, cmd: UpdateMeCommand) -> AccountView:
         async with self._uow:
-            user = await self._users.get(cmd.actor.user_id)
-            if user is None:
-                raise UserNotFoundError("The user was not found")
+            user = await my_account(self._users, cmd.actor.user_id)
             if cmd.nickname is not None:
                 user.nickname = rules.parse_nickname(cmd.nickname)
             if cmd.bio is not None:
@@ -114,4 +100,4 @@ class UpdateMe:
             user.updated_at = now
             await self._users.save(user)
             await self._outbox.add(UserProfileUpdated(occurred_at=now, user_id=user.id))
-        return me_view(user)
+        return AccountView.of(user)

@@ -6,61 +6,17 @@ from datetime import datetime
 
 import msgspec
 
-
-class TargetLanguageView(msgspec.Struct, frozen=True):
-    language: str
-    level: str
+from hypehere.application.common.accounts import AccountView
+from hypehere.application.common.views import ViewedProfile
 
 
-class ProfileView(msgspec.Struct, frozen=True, kw_only=True):
+class ProfileView(ViewedProfile, frozen=True, kw_only=True):
     """A user as others see it. The viewer flags are None when nobody is signed in."""
 
-    id: str
-    handle: str
-    nickname: str
-    bio: str
-    avatar_url: str | None
-    native_language: str
-    target_languages: list[TargetLanguageView]
-    follower_count: int
-    following_count: int
-    post_count: int
-    created_at: datetime
     state: str
     show_followers_list: str
     show_following_list: str
-    is_following: bool | None = None
-    is_followed_by: bool | None = None
-    is_blocking: bool | None = None
     is_blocked_by: bool | None = None
-
-
-class PrivacyView(msgspec.Struct, frozen=True):
-    show_followers_list: str
-    show_following_list: str
-
-
-class MeView(msgspec.Struct, frozen=True, kw_only=True):
-    id: str
-    handle: str
-    nickname: str
-    bio: str
-    avatar_url: str | None
-    native_language: str
-    target_languages: list[TargetLanguageView]
-    follower_count: int
-    following_count: int
-    post_count: int
-    created_at: datetime
-    email: str
-    interface_language: str
-    privacy: PrivacyView
-    chat_policy: str
-    send_read_receipts: bool
-    role: str
-    state: str
-    suspended_until: datetime | None
-    report_count: int
 
 
 class AccountStatus(msgspec.Struct, frozen=True):
@@ -94,5 +50,5 @@ class TokenPair(msgspec.Struct, frozen=True):
 class SessionResult(msgspec.Struct, frozen=True):
     """A signed-in user: the tokens and the user's own view."""
 
-    user: MeView
+    user: AccountView  # the signed-in user's own account
     tokens: TokenPair

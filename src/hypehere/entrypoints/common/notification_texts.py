@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from hypehere.application.notifications.ports import ActorSummary
+from hypehere.application.common.views import UserCard
 from hypehere.entrypoints.i18n import gettext
 
 SOMEONE = "Someone"
@@ -45,7 +45,7 @@ _SINGLE: dict[tuple[str, str | None], str] = {
 
 
 def render_text(
-    language: str, kind: str, target_type: str, actors: Sequence[ActorSummary], actor_count: int
+    language: str, kind: str, target_type: str, actors: Sequence[UserCard], actor_count: int
 ) -> str:
     actor = actors[0].nickname if actors else gettext(language, SOMEONE)
     grouped = _GROUPED.get((kind, target_type))

@@ -15,21 +15,9 @@ from datetime import datetime
 
 import msgspec
 
-from hypehere.application.notifications.ports import ActorSummary, NotificationView
+from hypehere.application.common.views import UserCard
+from hypehere.application.notifications.ports import NotificationView
 from hypehere.entrypoints.common.notification_texts import render_text
-
-
-class ActorOut(msgspec.Struct, frozen=True):
-    id: str
-    handle: str
-    nickname: str
-    avatar_url: str | None
-
-    @classmethod
-    def of(cls, actor: ActorSummary) -> ActorOut:
-        return cls(
-            id=actor.id, handle=actor.handle, nickname=actor.nickname, avatar_url=actor.avatar_url
-        )
 
 
 class TargetOut(msgspec.Struct, frozen=True, omit_defaults=True):
@@ -44,7 +32,7 @@ class TargetOut(msgspec.Struct, frozen=True, omit_defaults=True):
 class NotificationOut(msgspec.Struct, frozen=True):
     id: str
     kind: str
-    actors: list[ActorOut]
+    actors: list[UserCard]
     actor_count: int
     target: TargetOut
     text: str
@@ -58,7 +46,7 @@ class NotificationOut(msgspec.Struct, frozen=True):
         return cls(
             id=view.id,
             kind=view.kind,
-            actors=[ActorOut.of(a) for a in view.actors],
+            actors=view.actors,
             actor_count=view.actor_count,
             target=TargetOut(
                 type=target.type,

@@ -14,13 +14,8 @@ from hypehere.adapters.sql.chat.statements import conversations, messages, parti
 from hypehere.adapters.sql.chat.tables import RoomMessageRow, RoomRow
 from hypehere.adapters.sql.errors import translate_errors
 from hypehere.adapters.sql.users.queries import public_users
-from hypehere.application.chat.views import (
-    ConversationView,
-    MessageView,
-    RoomMessageView,
-    RoomView,
-    UserSummary,
-)
+from hypehere.application.chat.views import ConversationView, MessageView, RoomMessageView, RoomView
+from hypehere.application.common.views import UserCard
 from hypehere.domain.chat.model import Folder
 from hypehere.domain.shared.clock import ensure_utc
 from hypehere.domain.shared.pagination import (
@@ -109,7 +104,7 @@ class SqlConversationReader:
     def _view(row: Any) -> ConversationView:
         other = None
         if row.other_id is not None:
-            other = UserSummary(
+            other = UserCard(
                 id=row.other_id,
                 handle=row.other_handle,
                 nickname=row.other_nickname,

@@ -23,14 +23,8 @@ from hypehere.adapters.sql.feed.common import (
     users,
 )
 from hypehere.adapters.sql.users.queries import author_visible, followees_of
-from hypehere.application.feed.views import (
-    AuthorView,
-    CommentView,
-    LanguageSpanView,
-    MentionView,
-    PostEditView,
-    PostView,
-)
+from hypehere.application.common.views import MentionCard, UserCard
+from hypehere.application.feed.views import CommentView, LanguageSpanView, PostEditView, PostView
 from hypehere.domain.shared.clock import ensure_utc
 from hypehere.domain.shared.pagination import Page, PageRequest, page_from_rows
 
@@ -65,14 +59,14 @@ def _post_view(row: Any, staff: bool, spans: list[LanguageSpanView] | None = Non
     removed = row.removed_at is not None
     return PostView(
         id=row.id,
-        author=AuthorView(row.author_id, row.handle, row.nickname, row.avatar_url),
+        author=UserCard(row.author_id, row.handle, row.nickname, row.avatar_url),
         content="" if removed and not staff else row.content,
         language=row.language,
         detected_language=row.detected_language,
         language_confidence=float(row.language_confidence),
         target_language=row.target_language,
         hashtags=list(row.hashtags or ()),
-        mentions=[MentionView(str(m["id"]), str(m["handle"])) for m in row.mentions or ()],
+        mentions=[MentionCard(str(m["id"]), str(m["handle"])) for m in row.mentions or ()],
         media_urls=list(row.media_urls or ()),
         like_count=int(row.like_count),
         comment_count=int(row.comment_count),
@@ -197,7 +191,7 @@ def _comment_view(row: Any, staff: bool) -> CommentView:
     return CommentView(
         id=row.id,
         post_id=row.post_id,
-        author=AuthorView(row.author_id, row.handle, row.nickname, row.avatar_url),
+        author=UserCard(row.author_id, row.handle, row.nickname, row.avatar_url),
         content="" if removed and not staff else row.content,
         like_count=int(row.like_count),
         liked_by_me=bool(row.liked_by_me),

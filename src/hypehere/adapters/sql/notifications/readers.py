@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hypehere.adapters.sql.errors import translate_errors
 from hypehere.adapters.sql.notifications.common import ACTOR_COLUMNS, chunks, notifications_t
 from hypehere.adapters.sql.users.queries import block_edges, follow_edges, public_users
-from hypehere.application.notifications.ports import ActorSummary, NotificationView, TargetView
+from hypehere.application.common.views import UserCard
+from hypehere.application.notifications.ports import NotificationView, TargetView
 from hypehere.domain.notifications.model import MAX_ACTORS
 from hypehere.domain.shared.clock import ensure_utc
 from hypehere.domain.shared.pagination import InvalidCursorError, Page, PageRequest, page_from_rows
@@ -70,7 +71,7 @@ class SqlNotificationReader:
             handle = getattr(row, f"a{i}_handle")
             if actor_id and handle is not None:
                 actors.append(
-                    ActorSummary(
+                    UserCard(
                         id=actor_id,
                         handle=handle,
                         nickname=getattr(row, f"a{i}_nickname"),
@@ -158,8 +159,8 @@ class SqlUserDirectory:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def summaries(self, user_ids: Sequence[str]) -> dict[str, ActorSummary]:
-        out: dict[str, ActorSummary] = {}
+    async def summaries(self, user_ids: Sequence[str]) -> dict[str, UserCard]:
+        out: dict[str, UserCard] = {}
         async with translate_errors():
             for chunk in chunks(user_ids):
                 rows = await self._session.execute(
@@ -168,7 +169,7 @@ class SqlUserDirectory:
                     ).where(users_t.c.id.in_(chunk))
                 )
                 for row in rows:
-                    out[row.id] = ActorSummary(
+                    out[row.id] = UserCard(
                         id=row.id,
                         handle=row.handle,
                         nickname=row.nickname,

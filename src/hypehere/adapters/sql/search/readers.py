@@ -20,13 +20,8 @@ from hypehere.adapters.sql.users.queries import (
     user_languages,
     visible_to,
 )
-from hypehere.application.search.views import (
-    AuthorView,
-    MentionResult,
-    PostResult,
-    TargetLanguageResult,
-    UserResult,
-)
+from hypehere.application.common.views import LanguageLevel, MentionCard, UserCard
+from hypehere.application.search.views import PostResult, UserResult
 from hypehere.domain.search.model import SearchDocument, SearchKind
 from hypehere.domain.shared.clock import ensure_utc
 
@@ -160,15 +155,13 @@ class SqlSearchResultReader:
         by_id = {
             row.id: PostResult(
                 id=row.id,
-                author=AuthorView(row.author_id, row.handle, row.nickname, row.avatar_url),
+                author=UserCard(row.author_id, row.handle, row.nickname, row.avatar_url),
                 content=row.content,
                 language=row.language,
                 detected_language=row.detected_language,
                 target_language=row.target_language,
                 hashtags=list(row.hashtags or ()),
-                mentions=[
-                    MentionResult(str(m["id"]), str(m["handle"])) for m in row.mentions or ()
-                ],
+                mentions=[MentionCard(str(m["id"]), str(m["handle"])) for m in row.mentions or ()],
                 media_urls=list(row.media_urls or ()),
                 like_count=int(row.like_count),
                 comment_count=int(row.comment_count),
@@ -194,14 +187,14 @@ class SqlSearchResultReader:
         )
         async with translate_errors():
             rows = list(await self._session.execute(stmt))
-            languages: dict[str, list[TargetLanguageResult]] = {row.id: [] for row in rows}
+            languages: dict[str, list[LanguageLevel]] = {row.id: [] for row in rows}
             if rows:
                 for lang in await self._session.execute(
                     select(user_languages)
                     .where(user_languages.c.user_id.in_(list(languages)))
                     .order_by(user_languages.c.user_id, user_languages.c.position)
                 ):
-                    languages[lang.user_id].append(TargetLanguageResult(lang.language, lang.level))
+                    languages[lang.user_id].append(LanguageLevel(lang.language, lang.level))
         signed_in = viewer_id is not None
         by_id = {
             row.id: UserResult(

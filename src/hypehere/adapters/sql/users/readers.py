@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.errors import translate_errors
 from hypehere.adapters.sql.users.tables import blocks_t, follows_t, langs_t, users_t
-from hypehere.application.users.views import ProfileView, RelationshipView, TargetLanguageView
+from hypehere.application.common.views import LanguageLevel
+from hypehere.application.users.views import ProfileView, RelationshipView
 from hypehere.domain.shared.clock import ensure_utc
 from hypehere.domain.shared.languages import CefrLevel
 from hypehere.domain.shared.pagination import InvalidCursorError, Page, PageRequest, encode_cursor
@@ -68,8 +69,8 @@ class SqlUserReader:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def _languages(self, ids: Sequence[str]) -> dict[str, list[TargetLanguageView]]:
-        out: dict[str, list[TargetLanguageView]] = {i: [] for i in ids}
+    async def _languages(self, ids: Sequence[str]) -> dict[str, list[LanguageLevel]]:
+        out: dict[str, list[LanguageLevel]] = {i: [] for i in ids}
         if not ids:
             return out
         rows = await self._session.execute(
@@ -78,7 +79,7 @@ class SqlUserReader:
             .order_by(langs_t.c.user_id, langs_t.c.position)
         )
         for row in rows:
-            out[row.user_id].append(TargetLanguageView(language=row.language, level=row.level))
+            out[row.user_id].append(LanguageLevel(language=row.language, level=row.level))
         return out
 
     async def _views(self, rows: Sequence[Any], viewer_id: str | None) -> list[ProfileView]:
@@ -136,15 +137,18 @@ class SqlUserReader:
             return (await self._views([row], viewer_id))[0]
 
     async def summaries(self, user_ids: Sequence[str]) -> list[ProfileView]:
+        return await self.profiles(user_ids, None)
+
+    async def profiles(self, user_ids: Sequence[str], viewer_id: str | None) -> list[ProfileView]:
         if not user_ids:
             return []
         async with translate_errors():
             rows = (
                 await self._session.execute(
-                    self._base(None).where(users_t.c.id.in_(list(user_ids)))
+                    self._base(viewer_id).where(users_t.c.id.in_(list(user_ids)))
                 )
             ).all()
-            views = {view.id: view for view in await self._views(rows, None)}
+            views = {view.id: view for view in await self._views(rows, viewer_id)}
         return [views[i] for i in user_ids if i in views]
 
     async def _edge_page(
@@ -180,31 +184,29 @@ class SqlUserReader:
             next_cursor = encode_cursor((ensure_utc(last.edge_at).isoformat(), last.id))
         return Page(items=views, next_cursor=next_cursor)
 
-    async def followers(
-        self, user_id: str, viewer_id: str | None, page: PageRequest
+    async def _follow_page(
+        self, listed: str, owner: str, user_id: str, viewer_id: str | None, page: PageRequest
     ) -> Page[ProfileView]:
+        """The users on the `listed` side of `user_id`'s follows (`user_id` on `owner`)."""
         edge = follows_t.alias("edge")
         return await self._edge_page(
             edge_time=edge.c.created_at,
-            join_on=users_t.c.id == edge.c.follower_id,
-            where=edge.c.followee_id == user_id,
+            join_on=users_t.c.id == edge.c[listed],
+            where=edge.c[owner] == user_id,
             viewer_id=viewer_id,
             page=page,
             table=edge,
         )
 
+    async def followers(
+        self, user_id: str, viewer_id: str | None, page: PageRequest
+    ) -> Page[ProfileView]:
+        return await self._follow_page("follower_id", "followee_id", user_id, viewer_id, page)
+
     async def following(
         self, user_id: str, viewer_id: str | None, page: PageRequest
     ) -> Page[ProfileView]:
-        edge = follows_t.alias("edge")
-        return await self._edge_page(
-            edge_time=edge.c.created_at,
-            join_on=users_t.c.id == edge.c.followee_id,
-            where=edge.c.follower_id == user_id,
-            viewer_id=viewer_id,
-            page=page,
-            table=edge,
-        )
+        return await self._follow_page("followee_id", "follower_id", user_id, viewer_id, page)
 
     async def blocked_by(self, user_id: str, page: PageRequest) -> Page[ProfileView]:
         edge = blocks_t.alias("edge")
@@ -283,15 +285,3 @@ class SqlUserReader:
             )
             for row in rows
         ]
-
-    async def profiles(self, user_ids: Sequence[str], viewer_id: str) -> list[ProfileView]:
-        if not user_ids:
-            return []
-        async with translate_errors():
-            rows = (
-                await self._session.execute(
-                    self._base(viewer_id).where(users_t.c.id.in_(list(user_ids)))
-                )
-            ).all()
-            views = {view.id: view for view in await self._views(rows, viewer_id)}
-        return [views[i] for i in user_ids if i in views]

@@ -42,19 +42,17 @@ from hypehere.application.chat.start_conversation import (
     StartConversation,
     StartConversationCommand,
 )
-from hypehere.application.chat.views import MessageView, RoomMessageView
+from hypehere.application.chat.views import ConversationView, MessageView, RoomMessageView, RoomView
 from hypehere.application.common.actor import Actor
 from hypehere.domain.chat.model import Folder, RestrictionKind
 from hypehere.entrypoints.http.chat.schemas import (
     ConversationListOut,
-    ConversationOut,
     CreateRoomIn,
     JoinRoomIn,
     KickIn,
     MessageListOut,
     RoomListOut,
     RoomMessageListOut,
-    RoomOut,
     SendMessageIn,
     StartConversationIn,
 )
@@ -77,28 +75,25 @@ class ConversationsController(Controller):
         result = await uc.execute(
             ListConversationsCommand(actor=actor, folder=folder, limit=limit, cursor=cursor)
         )
-        return ConversationListOut(
-            items=[ConversationOut.of(v) for v in result.items], next_cursor=result.next_cursor
-        )
+        return ConversationListOut(items=list(result.items), next_cursor=result.next_cursor)
 
     @post("/")
     @inject
     async def start_conversation(
         self, actor: Actor, data: StartConversationIn, uc: FromDishka[StartConversation]
-    ) -> Response[ConversationOut]:
+    ) -> Response[ConversationView]:
         result = await uc.execute(StartConversationCommand(actor=actor, user_id=data.user_id))
         status = HTTP_201_CREATED if result.created else HTTP_200_OK
-        return Response(ConversationOut.of(result.conversation), status_code=status)
+        return Response(result.conversation, status_code=status)
 
     @get("/{conversation_id:str}")
     @inject
     async def get_conversation(
         self, actor: Actor, conversation_id: str, uc: FromDishka[GetConversation]
-    ) -> ConversationOut:
-        view = await uc.execute(
+    ) -> ConversationView:
+        return await uc.execute(
             GetConversationCommand(actor=actor, conversation_id=conversation_id)
         )
-        return ConversationOut.of(view)
 
     @get("/{conversation_id:str}/messages")
     @inject
@@ -176,16 +171,14 @@ class RoomsController(Controller):
         cursor: str | None = None,
     ) -> RoomListOut:
         result = await uc.execute(ListRoomsCommand(language=language, limit=limit, cursor=cursor))
-        return RoomListOut(
-            items=[RoomOut.of(v) for v in result.items], next_cursor=result.next_cursor
-        )
+        return RoomListOut(items=list(result.items), next_cursor=result.next_cursor)
 
     @post("/", status_code=HTTP_201_CREATED)
     @inject
     async def create_room(
         self, actor: Actor, data: CreateRoomIn, uc: FromDishka[CreateRoom]
-    ) -> RoomOut:
-        view = await uc.execute(
+    ) -> RoomView:
+        return await uc.execute(
             CreateRoomCommand(
                 actor=actor,
                 name=data.name,
@@ -195,12 +188,11 @@ class RoomsController(Controller):
                 max_participants=data.max_participants,
             )
         )
-        return RoomOut.of(view)
 
     @get("/{room_id:str}")
     @inject
-    async def get_room(self, actor: Actor, room_id: str, uc: FromDishka[GetRoom]) -> RoomOut:
-        return RoomOut.of(await uc.execute(GetRoomCommand(room_id=room_id)))
+    async def get_room(self, actor: Actor, room_id: str, uc: FromDishka[GetRoom]) -> RoomView:
+        return await uc.execute(GetRoomCommand(room_id=room_id))
 
     @post("/{room_id:str}/join", status_code=HTTP_200_OK)
     @inject
@@ -210,10 +202,9 @@ class RoomsController(Controller):
         room_id: str,
         uc: FromDishka[JoinRoom],
         data: JoinRoomIn | None = None,
-    ) -> RoomOut:
+    ) -> RoomView:
         password = data.password if data is not None else None
-        view = await uc.execute(JoinRoomCommand(actor=actor, room_id=room_id, password=password))
-        return RoomOut.of(view)
+        return await uc.execute(JoinRoomCommand(actor=actor, room_id=room_id, password=password))
 
     @post("/{room_id:str}/leave", status_code=HTTP_204_NO_CONTENT)
     @inject

@@ -43,12 +43,10 @@ from hypehere.entrypoints.http.feed.schemas import (
     CommentOut,
     CommentPageOut,
     PostEditListOut,
-    PostEditOut,
     PostIn,
     PostOut,
     PostPageOut,
     PostPatchIn,
-    TrendingHashtagOut,
     TrendingListOut,
 )
 from hypehere.entrypoints.i18n import gettext
@@ -135,7 +133,7 @@ class PostsController(Controller):
         self, maybe_actor: Actor | None, post_id: str, uc: FromDishka[ListPostEdits]
     ) -> PostEditListOut:
         edits = await uc.execute(ListPostEditsQuery(maybe_actor, post_id))
-        return PostEditListOut([PostEditOut.of(e) for e in edits])
+        return PostEditListOut(list(edits))
 
     @put("/{post_id:str}/like", status_code=HTTP_204_NO_CONTENT)
     @inject
@@ -266,7 +264,7 @@ class FeedController(Controller):
     @inject
     async def trending(self, uc: FromDishka[GetTrendingHashtags]) -> TrendingListOut:
         hashtags = await uc.execute(GetTrendingHashtagsQuery())
-        return TrendingListOut([TrendingHashtagOut.of(t) for t in hashtags])
+        return TrendingListOut(list(hashtags))
 
 
 class AdminFeedController(Controller):

@@ -8,8 +8,10 @@ from typing import Annotated
 
 import msgspec
 
+from hypehere.application.common.views import MentionCard, UserCard
 from hypehere.application.feed.views import (
     CommentView,
+    LanguageSpanView,
     PostEditView,
     PostView,
     TrendingHashtagView,
@@ -41,35 +43,16 @@ class CommentIn(msgspec.Struct, frozen=True):
     content: PostText
 
 
-class AuthorOut(msgspec.Struct, frozen=True):
-    id: str
-    handle: str
-    nickname: str
-    avatar_url: str | None
-
-
-class MentionOut(msgspec.Struct, frozen=True):
-    id: str
-    handle: str
-
-
-class LanguageSpanOut(msgspec.Struct, frozen=True):
-    start: int
-    end: int
-    language: str
-    confidence: float
-
-
 class PostOut(msgspec.Struct, frozen=True, omit_defaults=True):
     id: str
-    author: AuthorOut
+    author: UserCard
     content: str
     language: str
     detected_language: str | None
     detected_language_confidence: float  # 0..1, of `detected_language`
     target_language: str | None
     hashtags: list[str]
-    mentions: list[MentionOut]
+    mentions: list[MentionCard]
     media_urls: list[str]
     like_count: int
     comment_count: int
@@ -78,7 +61,7 @@ class PostOut(msgspec.Struct, frozen=True, omit_defaults=True):
     edited_at: datetime | None
     removed: bool
     removed_reason: str | None
-    language_spans: list[LanguageSpanOut]
+    language_spans: list[LanguageSpanView]
     # Only for staff, and only on removed posts.
     original_content: str | msgspec.UnsetType = msgspec.UNSET
 
@@ -86,14 +69,14 @@ class PostOut(msgspec.Struct, frozen=True, omit_defaults=True):
     def of(cls, v: PostView, placeholder: str) -> PostOut:
         return cls(
             id=v.id,
-            author=AuthorOut(v.author.id, v.author.handle, v.author.nickname, v.author.avatar_url),
+            author=v.author,
             content=placeholder if v.removed else v.content,
             language=v.language,
             detected_language=v.detected_language,
             detected_language_confidence=v.language_confidence,
             target_language=v.target_language,
             hashtags=v.hashtags,
-            mentions=[MentionOut(m.id, m.handle) for m in v.mentions],
+            mentions=v.mentions,
             media_urls=[] if v.removed else v.media_urls,
             like_count=v.like_count,
             comment_count=v.comment_count,
@@ -102,9 +85,7 @@ class PostOut(msgspec.Struct, frozen=True, omit_defaults=True):
             edited_at=v.edited_at,
             removed=v.removed,
             removed_reason=v.removed_reason,
-            language_spans=[
-                LanguageSpanOut(s.start, s.end, s.language, s.confidence) for s in v.language_spans
-            ],
+            language_spans=v.language_spans,
             original_content=v.original_content
             if v.original_content is not None
             else msgspec.UNSET,
@@ -119,7 +100,7 @@ class PostPageOut(msgspec.Struct, frozen=True):
 class CommentOut(msgspec.Struct, frozen=True, omit_defaults=True):
     id: str
     post_id: str
-    author: AuthorOut
+    author: UserCard
     content: str
     like_count: int
     liked_by_me: bool
@@ -133,7 +114,7 @@ class CommentOut(msgspec.Struct, frozen=True, omit_defaults=True):
         return cls(
             id=v.id,
             post_id=v.post_id,
-            author=AuthorOut(v.author.id, v.author.handle, v.author.nickname, v.author.avatar_url),
+            author=v.author,
             content=placeholder if v.removed else v.content,
             like_count=v.like_count,
             liked_by_me=v.liked_by_me,
@@ -151,30 +132,11 @@ class CommentPageOut(msgspec.Struct, frozen=True):
     next_cursor: str | None
 
 
-class PostEditOut(msgspec.Struct, frozen=True):
-    previous_content: str
-    edited_at: datetime
-
-    @classmethod
-    def of(cls, v: PostEditView) -> PostEditOut:
-        return cls(v.previous_content, v.edited_at)
-
-
 class PostEditListOut(msgspec.Struct, frozen=True):
-    items: list[PostEditOut]
+    items: list[PostEditView]
     next_cursor: str | None = None
 
 
-class TrendingHashtagOut(msgspec.Struct, frozen=True):
-    tag: str
-    post_count: int
-    score: float
-
-    @classmethod
-    def of(cls, v: TrendingHashtagView) -> TrendingHashtagOut:
-        return cls(v.tag, v.post_count, v.score)
-
-
 class TrendingListOut(msgspec.Struct, frozen=True):
-    items: list[TrendingHashtagOut]
+    items: list[TrendingHashtagView]
     next_cursor: str | None = None

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 import msgspec
 
-from hypehere.application.moderation.views import AccountView
-from hypehere.application.users.views import MeView, ProfileView, SessionResult, TokenPair
+from hypehere.application.common.accounts import AccountView, OwnAccount
+from hypehere.application.common.views import ViewedProfile
+from hypehere.application.users.views import ProfileView, SessionResult, TokenPair
+from hypehere.entrypoints.common.mapping import shown_as
 
 # Generous structural bounds (oversized input -> 422 naming the field); the domain rules
 # enforce the precise limits.
@@ -67,104 +68,19 @@ class ChangePasswordIn(msgspec.Struct, frozen=True):
     new_password: Password
 
 
-class TargetLanguageOut(msgspec.Struct, frozen=True):
-    language: str
-    level: str
-
-
-class PrivacyOut(msgspec.Struct, frozen=True):
-    show_followers_list: str
-    show_following_list: str
-
-
-class UserOut(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
-    id: str
-    handle: str
-    nickname: str
-    bio: str
-    avatar_url: str | None
-    native_language: str
-    target_languages: list[TargetLanguageOut]
-    follower_count: int
-    following_count: int
-    post_count: int
-    created_at: datetime
-    is_following: bool | None = None
-    is_followed_by: bool | None = None
-    is_blocking: bool | None = None
+class UserOut(ViewedProfile, frozen=True, kw_only=True, omit_defaults=True):
+    """Another user's profile; the viewer flags are left out for an anonymous viewer."""
 
     @classmethod
     def of(cls, view: ProfileView) -> UserOut:
-        return cls(
-            id=view.id,
-            handle=view.handle,
-            nickname=view.nickname,
-            bio=view.bio,
-            avatar_url=view.avatar_url,
-            native_language=view.native_language,
-            target_languages=[
-                TargetLanguageOut(language=t.language, level=t.level) for t in view.target_languages
-            ],
-            follower_count=view.follower_count,
-            following_count=view.following_count,
-            post_count=view.post_count,
-            created_at=view.created_at,
-            is_following=view.is_following,
-            is_followed_by=view.is_followed_by,
-            is_blocking=view.is_blocking,
-        )
+        return shown_as(view, cls)
 
 
-class MeOut(msgspec.Struct, frozen=True, kw_only=True):
-    id: str
-    handle: str
-    nickname: str
-    bio: str
-    avatar_url: str | None
-    native_language: str
-    target_languages: list[TargetLanguageOut]
-    follower_count: int
-    following_count: int
-    post_count: int
-    created_at: datetime
-    email: str
-    interface_language: str
-    privacy: PrivacyOut
-    chat_policy: str
-    send_read_receipts: bool
-    role: str
-    state: str
-    suspended_until: datetime | None
-
+class MeOut(OwnAccount, frozen=True, kw_only=True):
     @classmethod
-    def of(cls, view: MeView | AccountView) -> MeOut:
+    def of(cls, view: AccountView) -> MeOut:
         """The own account (`/users/me`), or the account staff just acted on."""
-        return cls(
-            id=view.id,
-            handle=view.handle,
-            nickname=view.nickname,
-            bio=view.bio,
-            avatar_url=view.avatar_url,
-            native_language=view.native_language,
-            target_languages=[
-                TargetLanguageOut(language=t.language, level=t.level) for t in view.target_languages
-            ],
-            follower_count=view.follower_count,
-            following_count=view.following_count,
-            post_count=view.post_count,
-            created_at=view.created_at,
-            email=view.email,
-            interface_language=view.interface_language,
-            privacy=PrivacyOut(
-                show_followers_list=view.privacy.show_followers_list,
-                show_following_list=view.privacy.show_following_list,
-            ),
-            chat_policy=view.chat_policy,
-            send_read_receipts=view.send_read_receipts,
-            role=view.role,
-            state=view.state,
-            suspended_until=view.suspended_until,
-        )
+        return shown_as(view, cls)
 
 
 class TokensOut(msgspec.Struct, frozen=True):
@@ -175,12 +91,7 @@ class TokensOut(msgspec.Struct, frozen=True):
 
     @classmethod
     def of(cls, pair: TokenPair) -> TokensOut:
-        return cls(
-            access_token=pair.access_token,
-            refresh_token=pair.refresh_token,
-            token_type=pair.token_type,
-            expires_in=pair.expires_in,
-        )
+        return shown_as(pair, cls)
 
 
 class SessionOut(msgspec.Struct, frozen=True):
