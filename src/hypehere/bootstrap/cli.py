@@ -43,15 +43,16 @@ class SettingsRuntime:
         host = host or self.settings.host
         port = port or self.settings.port
         workers = workers or self.settings.workers
+        proxies = self.settings.forwarded_allow_ips
         if worker_process:
-            run_server(host, port, reuse_port=True)
+            run_server(host, port, reuse_port=True, forwarded_allow_ips=proxies)
             return 0
         if workers > 1 and supports_reuse_port():
             return Supervisor(host, port, workers).run()
         if workers > 1:
-            run_shared_socket_workers(host, port, workers)
+            run_shared_socket_workers(host, port, workers, forwarded_allow_ips=proxies)
             return 0
-        run_server(host, port, reuse_port=False)
+        run_server(host, port, reuse_port=False, forwarded_allow_ips=proxies)
         return 0
 
     def migrate(self, revision: str) -> int:

@@ -40,7 +40,11 @@ def reuse_port_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _options(host: str, port: int) -> dict[str, Any]:
+def uvicorn_options(host: str, port: int, *, forwarded_allow_ips: str) -> dict[str, Any]:
+    """uvicorn's Config for one server. Behind a reverse proxy, uvicorn takes the client
+    address (what the per-IP rate limits count) from `X-Forwarded-For` and the scheme from
+    `X-Forwarded-Proto`, but only on connections from `forwarded_allow_ips`
+    (`HYPEHERE_FORWARDED_ALLOW_IPS`: comma-separated addresses or networks, or `*`)."""
     return {
         "app": "hypehere.bootstrap.app:create_app",
         "factory": True,
@@ -48,24 +52,29 @@ def _options(host: str, port: int) -> dict[str, Any]:
         "port": port,
         "log_config": None,
         "proxy_headers": True,
+        "forwarded_allow_ips": forwarded_allow_ips,
         "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_SECONDS,
         "ws_max_size": 65536,
     }
 
 
-def run_server(host: str, port: int, *, reuse_port: bool) -> None:
+def run_server(host: str, port: int, *, reuse_port: bool, forwarded_allow_ips: str) -> None:
     """Serve in this process until a signal stops it."""
     import uvicorn
 
-    server = uvicorn.Server(uvicorn.Config(**_options(host, port)))
+    options = uvicorn_options(host, port, forwarded_allow_ips=forwarded_allow_ips)
+    server = uvicorn.Server(uvicorn.Config(**options))
     server.run(sockets=[reuse_port_socket(host, port)] if reuse_port else None)
 
 
-def run_shared_socket_workers(host: str, port: int, workers: int) -> None:
+def run_shared_socket_workers(
+    host: str, port: int, workers: int, *, forwarded_allow_ips: str
+) -> None:
     """uvicorn's own workers, for systems without SO_REUSEPORT balancing."""
     import uvicorn
 
-    uvicorn.run(**_options(host, port), workers=workers)
+    options = uvicorn_options(host, port, forwarded_allow_ips=forwarded_allow_ips)
+    uvicorn.run(**options, workers=workers)
 
 
 def _exit_with_parent() -> None:

@@ -99,3 +99,23 @@ async def test_room_writes_and_joins_spend_the_post_budget(app_client: Any) -> N
     assert_rate_limited(
         await client.post(f"{API}/rooms/{room_id}/join", json={}, headers=auth(guest))
     )
+
+
+async def test_room_password_attempts_are_limited_per_room_and_user(app_client: Any) -> None:
+    client = await app_client(rate_limit_room_password_attempts=2)
+    _, owner = await register(client)
+    _, guest = await register(client)
+    _, other = await register(client)
+    body = {"name": "Locked", "language": "ko", "max_participants": 10, "password": "secret"}
+    room_id = (await client.post(f"{API}/rooms", json=body, headers=auth(owner))).json()["id"]
+    url = f"{API}/rooms/{room_id}/join"
+    for guess in ("one", "two"):
+        wrong = await client.post(url, json={"password": guess}, headers=auth(guest))
+        assert wrong.json()["code"] == "wrong_password"
+    refused = await client.post(url, json={"password": "secret"}, headers=auth(guest))
+    assert_rate_limited(refused)
+    assert 800 < int(refused.headers["retry-after"]) <= 900
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    # another user has a budget of their own on the same room
+    joined = await client.post(url, json={"password": "secret"}, headers=auth(other))
+    assert joined.status_code == 200, joined.text

@@ -26,6 +26,11 @@ class InMemoryUnitOfWork:
         self._depth = 0
         self._actions = AfterCommitActions()
 
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a block is open (tests check that slow work runs outside one)."""
+        return self._depth > 0
+
     async def __aenter__(self) -> Self:
         self._depth += 1
         return self
