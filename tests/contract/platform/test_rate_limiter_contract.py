@@ -133,27 +133,41 @@ class TestRedisRateLimiter(RateLimiterContract):
     async def test_redis_down_fails_open_with_a_log(self) -> None:
         client = aioredis.Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=1)
         try:
+            limiter = RedisRateLimiter(client)
             with capture_logs() as logs:
-                decision = await RedisRateLimiter(client).hit("k", 1, 60)
-                second = await RedisRateLimiter(client).hit("k", 1, 60)
+                decision = await limiter.hit("k", 1, 60)
+                second = await limiter.hit("k", 1, 60)
         finally:
             await client.aclose()
         assert decision.allowed and second.allowed
-        assert not decision.enforced
-        assert any(entry["event"] == "rate_limit_store_unavailable" for entry in logs)
+        assert not decision.enforced and not second.enforced
+        assert [entry["event"] for entry in logs] == ["rate_limit_store_unavailable"]
 
-    async def test_slow_redis_fails_open_after_the_timeout(self, redis_url: str) -> None:
+    async def test_slow_redis_fails_open_after_the_timeout_then_rests(self, redis_url: str) -> None:
         client = aioredis.Redis.from_url(redis_url)
+        calls: list[int] = []
+        now = {"t": 100.0}
 
         async def stalled(*args: Any, **kwargs: Any) -> Any:
+            calls.append(1)
             await asyncio.sleep(30)
 
-        limiter = RedisRateLimiter(client, timeout_seconds=0.05)
+        limiter = RedisRateLimiter(
+            client, timeout_seconds=0.05, cooldown_seconds=2, monotonic=lambda: now["t"]
+        )
+        working = limiter._script
         limiter._script = stalled  # type: ignore[assignment]
         try:
             with capture_logs() as logs:
                 decision = await limiter.hit("k", 1, 60)
+                during = [await limiter.hit("k", 1, 60) for _ in range(5)]
+                now["t"] += 2.5
+                limiter._script = working
+                back = await limiter.hit(f"k-{uuid.uuid4().hex}", 1, 60)
         finally:
             await client.aclose()
         assert decision.allowed and not decision.enforced
-        assert [entry["error"] for entry in logs] == ["TimeoutError"]
+        assert [entry["error"] for entry in logs] == ["TimeoutError"]  # one line, not six
+        assert calls == [1]  # the cooldown's hits never waited for Redis
+        assert all(d.allowed and not d.enforced for d in during)
+        assert back.allowed and back.enforced  # tried again after the cooldown
