@@ -23,6 +23,7 @@ def limited_settings(settings: Settings, **limits: Any) -> Settings:
         "rate_limit_anon_per_hour": 10_000,
         "rate_limit_auth_per_minute": 10_000,
         "rate_limit_post_per_minute": 10_000,
+        "rate_limit_redis_timeout_seconds": 10,  # a loaded test box must not fail open
         **limits,
     }
     return settings.model_copy(update=values)

@@ -98,6 +98,8 @@ async def build(
             "rate_limit_anon_per_hour": 1000,
             "rate_limit_auth_per_minute": 1000,
             "rate_limit_post_per_minute": 1000,
+            # generous: on a loaded test box a Redis check must not fail open
+            "rate_limit_redis_timeout_seconds": 10,
             **limits,
         }
         if redis_url:

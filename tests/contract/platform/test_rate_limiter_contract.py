@@ -95,7 +95,9 @@ class TestRedisRateLimiter(RateLimiterContract):
     @pytest.fixture
     async def limiter(self, redis_url: str) -> AsyncIterator[RateLimiter]:
         client = aioredis.Redis.from_url(redis_url)
-        yield RedisRateLimiter(client, prefix=f"test:ratelimit:{uuid.uuid4().hex}:")
+        yield RedisRateLimiter(
+            client, prefix=f"test:ratelimit:{uuid.uuid4().hex}:", timeout_seconds=10
+        )
         await client.aclose()
 
     async def advance(self, seconds: float) -> None:

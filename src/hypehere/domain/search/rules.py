@@ -91,7 +91,7 @@ def closest(term: str, candidates: Sequence[str], budget: int) -> int | None:
         distance = bounded_levenshtein(term, candidate, budget)
         if distance is not None and (best is None or distance < best):
             best = distance
-            if best <= 1:
+            if best == 0:
                 break
     return best
 
