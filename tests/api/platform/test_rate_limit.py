@@ -16,13 +16,13 @@ from typing import Any
 
 import httpx
 import pytest
-from litestar import Controller, Litestar, get, post
+from litestar import Controller, Litestar, Request, get, post
 from litestar.testing import AsyncTestClient
 from litestar.types import ControllerRouterHandler
 
 from hypehere.adapters.crypto.jwt_codec import JwtAccessTokenCodec
 from hypehere.bootstrap import app as app_module
-from hypehere.entrypoints.http.rate_limit import RATE_LIMIT_OPT
+from hypehere.entrypoints.http.rate_limit import RATE_LIMIT_OPT, spend_connection_budget
 from tests.conftest import flush_redis
 from tests.conftest import test_settings as make_settings
 
@@ -39,6 +39,14 @@ class _Routes(Controller):
     @get("/free", opt={RATE_LIMIT_OPT: "exempt"})
     async def free(self) -> dict[str, str]:
         return {"free": "ok"}
+
+    @get("/spend", opt={RATE_LIMIT_OPT: "exempt"})
+    async def spend(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
+        """What a WebSocket handshake does: spend the general budget by hand."""
+        decision = await spend_connection_budget(request)
+        if decision is None:
+            return {"limited": False}
+        return {"limited": True, "allowed": decision.allowed, "used": decision.used}
 
     @post("/login", opt={RATE_LIMIT_OPT: "auth"}, status_code=200)
     async def login(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -235,6 +243,30 @@ async def test_concurrent_requests_to_several_processes_never_exceed_the_budget(
             *(https[index % 3].get("/api/v1/_test/ping") for index in range(45))
         )
     assert sorted(r.status_code for r in responses) == [200] * 7 + [429] * 38
+
+
+async def test_connections_spend_the_general_budget_of_http_requests(build: Any) -> None:
+    """`spend_connection_budget` (for WebSocket handshakes) counts against the same per-IP
+    and per-user budgets as HTTP requests."""
+    app = build(rate_limit_anon_per_hour=2, rate_limit_user_per_hour=2)
+    async with serving(app) as (client,), client("10.0.0.11") as http:
+        assert (await http.get("/api/v1/_test/ping")).status_code == 200
+        assert (await http.get("/api/v1/_test/spend")).json() == {
+            "limited": True,
+            "allowed": True,
+            "used": 2,
+        }
+        assert (await http.get("/api/v1/_test/spend")).json()["allowed"] is False
+        assert_rate_limited(await http.get("/api/v1/_test/ping"))
+        spent = (await http.get("/api/v1/_test/spend", headers=bearer("carol"))).json()
+        assert spent == {"limited": True, "allowed": True, "used": 1}  # her own budget
+        assert (await http.get("/api/v1/_test/ping", headers=bearer("carol"))).status_code == 200
+        assert_rate_limited(await http.get("/api/v1/_test/ping", headers=bearer("carol")))
+
+
+async def test_connections_are_not_counted_when_rate_limits_are_off(build: Any) -> None:
+    async with serving(build(rate_limit_enabled=False)) as (client,), client() as http:
+        assert (await http.get("/api/v1/_test/spend")).json() == {"limited": False}
 
 
 async def test_auth_routes_limited_per_ip_and_per_email(build: Any) -> None:

@@ -10,6 +10,9 @@ Budgets (settings in parentheses; `HYPEHERE_RATE_LIMIT_ENABLED=false` turns all 
 - routes marked `opt={"rate_limit": "post"}` (creating posts, comments, reports, chat
   messages, conversations and rooms, joining rooms ...) also get
   `HYPEHERE_RATE_LIMIT_POST_PER_MINUTE` per user (per IP when anonymous);
+- room password attempts have their own budget per room and user
+  (`HYPEHERE_RATE_LIMIT_ROOM_PASSWORD_ATTEMPTS` per `..._WINDOW_SECONDS`), counted by the
+  join use case (`application/chat/join_room.py`) on the same `RateLimiter`;
 - routes marked `opt={"rate_limit": "exempt"}` are never counted. `/health/*` and `/metrics`
   are always exempt; unknown paths (404) and wrong methods (405) never reach a route, so they
   are not counted either. WebSocket handshakes are not seen by this middleware: a socket
