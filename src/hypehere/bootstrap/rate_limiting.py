@@ -1,5 +1,7 @@
 """Wires rate limiting (policy in `entrypoints/http/rate_limit.py`) from settings: the
-budgets, and the counter store (in memory per process, or Redis shared by all processes)."""
+budgets, and at startup the counters (the container's `RateLimiter`: in memory per
+process, or Redis shared by all processes) and the access-token codec that vouches for a
+request's user."""
 
 from __future__ import annotations
 
@@ -9,51 +11,51 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dishka import AsyncContainer
 from litestar import Litestar
 from litestar.middleware.base import DefineMiddleware
-from litestar.stores.memory import MemoryStore
-from litestar.stores.redis import RedisStore
-from redis.asyncio import Redis
 
+from hypehere.application.common.rate_limit import RateLimiter
+from hypehere.application.users.ports import AccessTokenCodec
 from hypehere.bootstrap.settings import Settings
+from hypehere.domain.shared.clock import Clock
 from hypehere.entrypoints.http.rate_limit import (
-    STORE_NAME,
-    FailOpenStore,
+    RateLimiting,
     RateLimits,
+    install,
     rate_limit_middleware,
 )
 
-REDIS_NAMESPACE = "hypehere_ratelimit"
+
+def rate_limits(settings: Settings) -> RateLimits:
+    return RateLimits(
+        user_per_hour=settings.rate_limit_user_per_hour,
+        anon_per_hour=settings.rate_limit_anon_per_hour,
+        auth_per_minute=settings.rate_limit_auth_per_minute,
+        post_per_minute=settings.rate_limit_post_per_minute,
+    )
 
 
 def rate_limit_middlewares(settings: Settings) -> list[DefineMiddleware]:
     if not settings.rate_limit_enabled:
         return []
-    return rate_limit_middleware(
-        RateLimits(
-            user_per_hour=settings.rate_limit_user_per_hour,
-            anon_per_hour=settings.rate_limit_anon_per_hour,
-            auth_per_minute=settings.rate_limit_auth_per_minute,
-            post_per_minute=settings.rate_limit_post_per_minute,
-        )
-    )
+    return rate_limit_middleware(rate_limits(settings))
 
 
 def rate_limit_lifespan(
     settings: Settings, container: AsyncContainer
 ) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
-    """Registers the counter store at startup (the shared Redis client comes from the
-    container, which is only usable once the app runs)."""
+    """Installs the counters at startup (the container is only usable once the app runs)."""
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         if settings.rate_limit_enabled:
-            if settings.redis_url:
-                redis = await container.get(Redis)
-                inner: RedisStore | MemoryStore = RedisStore(
-                    redis, namespace=REDIS_NAMESPACE, handle_client_shutdown=False
-                )
-            else:
-                inner = MemoryStore()
-            app.stores.register(STORE_NAME, FailOpenStore(inner), allow_override=True)
+            install(
+                app.state,
+                RateLimiting(
+                    limiter=await container.get(RateLimiter),
+                    tokens=await container.get(AccessTokenCodec),
+                    clock=await container.get(Clock),
+                    limits=rate_limits(settings),
+                ),
+            )
         yield
 
     return lifespan

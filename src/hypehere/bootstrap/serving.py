@@ -43,6 +43,10 @@ def reuse_port_socket(host: str, port: int) -> socket.socket:
 
 
 def uvicorn_options(host: str, port: int, settings: Settings) -> dict[str, Any]:
+    """uvicorn's Config for one server. Behind a reverse proxy, uvicorn takes the client
+    address (what the per-IP rate limits count) from `X-Forwarded-For` and the scheme from
+    `X-Forwarded-Proto`, but only on connections from `settings.forwarded_allow_ips`
+    (`HYPEHERE_FORWARDED_ALLOW_IPS`: comma-separated addresses or networks, or `*`)."""
     return {
         "app": "hypehere.bootstrap.app:create_app",
         "factory": True,
@@ -50,6 +54,7 @@ def uvicorn_options(host: str, port: int, settings: Settings) -> dict[str, Any]:
         "port": port,
         "log_config": None,
         "proxy_headers": True,
+        "forwarded_allow_ips": settings.forwarded_allow_ips,
         "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_SECONDS,
         "ws_max_size": 65536,
         # Liveness is WebSocket protocol ping/pong (clients answer by themselves).

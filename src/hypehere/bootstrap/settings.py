@@ -107,6 +107,25 @@ class Settings(BaseSettings):
     rate_limit_anon_per_hour: int = Field(default=100, ge=1)
     rate_limit_auth_per_minute: int = Field(default=10, ge=1)
     rate_limit_post_per_minute: int = Field(default=10, ge=1)
+    rate_limit_room_password_attempts: int = Field(
+        default=5,
+        ge=1,
+        description="Password attempts one user may make on one room per window",
+    )
+    rate_limit_room_password_window_seconds: float = Field(
+        default=900.0, gt=0, description="The window of HYPEHERE_RATE_LIMIT_ROOM_PASSWORD_ATTEMPTS"
+    )
+    rate_limit_redis_timeout_seconds: float = Field(
+        default=0.25,
+        gt=0,
+        description="How long a rate-limit check waits for Redis before letting the request "
+        "through uncounted (fail open, logged as rate_limit_store_unavailable)",
+    )
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1,::1",
+        description="Comma-separated proxy IPs/networks (or *) whose X-Forwarded-For and "
+        "X-Forwarded-Proto uvicorn trusts for the client address",
+    )
     embedded_worker: bool | None = Field(
         default=None,
         description="Run scheduler + outbox dispatcher in the server; default: when Redis is unset",

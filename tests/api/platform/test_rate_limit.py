@@ -5,10 +5,12 @@ through httpx's ASGI transport so each can come from a chosen client IP."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ from litestar import Controller, Litestar, get, post
 from litestar.testing import AsyncTestClient
 from litestar.types import ControllerRouterHandler
 
+from hypehere.adapters.crypto.jwt_codec import JwtAccessTokenCodec
 from hypehere.bootstrap import app as app_module
 from hypehere.entrypoints.http.rate_limit import RATE_LIMIT_OPT
 from tests.conftest import flush_redis
@@ -46,7 +49,16 @@ class _Routes(Controller):
         return data
 
 
-def token_for(subject: str) -> str:
+SECRET = "test-secret-with-enough-entropy-0123456789abcdef"  # tests/conftest.py's
+
+
+def token_for(subject: str, *, secret: str = SECRET, issued: datetime | None = None) -> str:
+    """A real access token (the app's codec and secret) for `subject`."""
+    codec = JwtAccessTokenCodec(secret, ttl_seconds=900)
+    return codec.issue(subject, "member", issued or datetime.now(UTC)).token
+
+
+def unsigned_token_for(subject: str) -> str:
     def part(value: dict[str, Any]) -> str:
         return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
 
@@ -55,6 +67,10 @@ def token_for(subject: str) -> str:
 
 def bearer(subject: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token_for(subject)}"}
+
+
+def bearer_token(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
 
 
 Clients = Callable[..., httpx.AsyncClient]
@@ -82,6 +98,8 @@ async def build(
             "rate_limit_anon_per_hour": 1000,
             "rate_limit_auth_per_minute": 1000,
             "rate_limit_post_per_minute": 1000,
+            # generous: on a loaded test box a Redis check must not fail open
+            "rate_limit_redis_timeout_seconds": 10,
             **limits,
         }
         if redis_url:
@@ -155,6 +173,68 @@ async def test_garbage_token_counts_as_anonymous(build: Any) -> None:
         headers = {"Authorization": "Bearer not-a-jwt"}
         assert (await http.get("/api/v1/_test/ping", headers=headers)).status_code == 200
         assert_rate_limited(await http.get("/api/v1/_test/ping"))
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        pytest.param(unsigned_token_for("alice"), id="unsigned"),
+        pytest.param(token_for("alice", secret="another-secret-" * 4), id="foreign-secret"),
+        pytest.param(
+            token_for("alice", issued=datetime.now(UTC) - timedelta(hours=2)), id="expired"
+        ),
+    ],
+)
+async def test_a_token_that_does_not_verify_spends_the_ip_budget(build: Any, token: str) -> None:
+    """A forged (or expired) token naming a user never gets that user's budget, nor a fresh
+    one per made-up subject: it counts against the client IP's anonymous budget."""
+    app = build(rate_limit_anon_per_hour=2, rate_limit_user_per_hour=100)
+    async with serving(app) as (client,), client("10.0.0.1") as http:
+        assert (
+            await http.get("/api/v1/_test/ping", headers=bearer_token(token))
+        ).status_code == 200
+        forged = bearer_token(unsigned_token_for("mallory-2"))
+        assert (await http.get("/api/v1/_test/ping", headers=forged)).status_code == 200
+        assert_rate_limited(await http.get("/api/v1/_test/ping", headers=bearer_token(token)))
+        assert_rate_limited(await http.get("/api/v1/_test/ping"))
+        # the real alice still has her whole budget
+        assert (await http.get("/api/v1/_test/ping", headers=bearer("alice"))).status_code == 200
+
+
+async def test_rate_limit_headers_count_down(build: Any) -> None:
+    app = build(rate_limit_anon_per_hour=3)
+    async with serving(app) as (client,), client("10.0.0.7") as http:
+        first = await http.get("/api/v1/_test/ping")
+        second = await http.get("/api/v1/_test/ping")
+        assert first.headers["ratelimit-limit"] == "3"
+        assert first.headers["ratelimit-policy"] == "3; w=3600"
+        assert [first.headers["ratelimit-remaining"], second.headers["ratelimit-remaining"]] == [
+            "2",
+            "1",
+        ]
+        assert 3500 < int(second.headers["ratelimit-reset"]) <= 3600
+
+
+async def test_concurrent_requests_never_exceed_the_budget(build: Any) -> None:
+    app = build(rate_limit_anon_per_hour=5)
+    async with serving(app) as (client,), client("10.0.0.8") as http:
+        responses = await asyncio.gather(*(http.get("/api/v1/_test/ping") for _ in range(30)))
+    assert sorted(r.status_code for r in responses) == [200] * 5 + [429] * 25
+
+
+@pytest.mark.parametrize("store", ["redis"])
+async def test_concurrent_requests_to_several_processes_never_exceed_the_budget(
+    build: Any,
+) -> None:
+    """Three apps (server processes) sharing Redis, hit at once: the check and the count are
+    one atomic step in Redis, so exactly the budget gets through."""
+    apps = [build(rate_limit_anon_per_hour=7) for _ in range(3)]
+    async with serving(*apps) as clients, AsyncExitStack() as stack:
+        https = [await stack.enter_async_context(client("10.0.0.9")) for client in clients]
+        responses = await asyncio.gather(
+            *(https[index % 3].get("/api/v1/_test/ping") for index in range(45))
+        )
+    assert sorted(r.status_code for r in responses) == [200] * 7 + [429] * 38
 
 
 async def test_auth_routes_limited_per_ip_and_per_email(build: Any) -> None:

@@ -19,9 +19,10 @@ from hypehere.adapters.memory.chat import (
 )
 from hypehere.adapters.memory.clock import FixedClock
 from hypehere.adapters.memory.outbox import InMemoryOutbox
+from hypehere.adapters.memory.rate_limit import InMemoryRateLimiter
 from hypehere.adapters.memory.uow import InMemoryUnitOfWork
 from hypehere.application.chat.create_room import CreateRoom, CreateRoomCommand
-from hypehere.application.chat.join_room import JoinRoom, JoinRoomCommand
+from hypehere.application.chat.join_room import JoinRoom, JoinRoomCommand, RoomPasswordAttempts
 from hypehere.application.chat.leave_conversation import (
     LeaveConversation,
     LeaveConversationCommand,
@@ -31,7 +32,7 @@ from hypehere.application.chat.list_conversations import (
     ListConversationsCommand,
 )
 from hypehere.application.chat.mark_read import MarkRead, MarkReadCommand
-from hypehere.application.chat.ports import ChatSettings
+from hypehere.application.chat.ports import ChatSettings, RoomPasswordHasher
 from hypehere.application.chat.restrict_room_member import (
     RestrictRoomMember,
     RestrictRoomMemberCommand,
@@ -53,6 +54,7 @@ from hypehere.domain.chat.errors import (
     KickedFromRoomError,
     NotRoomAdminError,
     RoomFullError,
+    RoomPasswordAttemptsError,
     WrongPasswordError,
 )
 from hypehere.domain.chat.model import ChatPolicy, Folder, RestrictionKind
@@ -321,15 +323,99 @@ async def make_room(world: World, **overrides: Any) -> str:
     return view.id
 
 
-def join_uc(world: World) -> JoinRoom:
+def join_uc(
+    world: World,
+    hasher: RoomPasswordHasher | None = None,
+    limiter: InMemoryRateLimiter | None = None,
+    attempts: RoomPasswordAttempts | None = None,
+) -> JoinRoom:
     return JoinRoom(
         world.uow,
         world.rooms,
         world.room_reader,
-        PlainRoomPasswordHasher(),
+        hasher or PlainRoomPasswordHasher(),
         world.publisher,
         world.clock,
+        limiter or InMemoryRateLimiter(),
+        attempts or RoomPasswordAttempts(),
     )
+
+
+class TransactionWatchingHasher:
+    """Plain hashes, recording whether a unit of work was open during each verify."""
+
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+        self._plain = PlainRoomPasswordHasher()
+        self.verified_in_transaction: list[bool] = []
+
+    async def hash(self, password: str) -> str:
+        return await self._plain.hash(password)
+
+    async def verify(self, password_hash: str, password: str) -> bool:
+        self.verified_in_transaction.append(self._uow.in_transaction)
+        return await self._plain.verify(password_hash, password)
+
+
+async def test_the_room_password_is_verified_outside_any_transaction(world: World) -> None:
+    room_id = await make_room(world, password="pw")
+    hasher = TransactionWatchingHasher(world.uow)
+    with pytest.raises(WrongPasswordError):
+        await join_uc(world, hasher).execute(
+            JoinRoomCommand(actor=BOB, room_id=room_id, password="no")
+        )
+    view = await join_uc(world, hasher).execute(
+        JoinRoomCommand(actor=BOB, room_id=room_id, password="pw")
+    )
+    assert view.participant_count == 2
+    assert hasher.verified_in_transaction == [False, False]
+
+
+async def test_a_password_changed_during_the_check_is_refused(world: World) -> None:
+    room_id = await make_room(world, password="old")
+
+    class ChangingHasher(PlainRoomPasswordHasher):
+        async def verify(self, password_hash: str, password: str) -> bool:
+            ok = await super().verify(password_hash, password)
+            world.rooms.rooms[room_id].password_hash = "plain$new"  # changed meanwhile
+            return ok
+
+    with pytest.raises(WrongPasswordError):
+        await join_uc(world, ChangingHasher()).execute(
+            JoinRoomCommand(actor=BOB, room_id=room_id, password="old")
+        )
+    assert world.rooms.counts[room_id] == 1
+
+
+async def test_room_password_attempts_are_limited_per_room_and_user(world: World) -> None:
+    room_id = await make_room(world, password="pw")
+    other_room = await make_room(world, password="pw")
+    limiter = InMemoryRateLimiter()
+    attempts = RoomPasswordAttempts(limit=3, window_seconds=900)
+    for _ in range(3):
+        with pytest.raises(WrongPasswordError):
+            await join_uc(world, limiter=limiter, attempts=attempts).execute(
+                JoinRoomCommand(actor=BOB, room_id=room_id, password="guess")
+            )
+    with pytest.raises(RoomPasswordAttemptsError) as refused:
+        await join_uc(world, limiter=limiter, attempts=attempts).execute(
+            JoinRoomCommand(actor=BOB, room_id=room_id, password="pw")
+        )
+    assert 0 < refused.value.params["retry_after"] <= 900
+    # another room, another user: their own budgets
+    await join_uc(world, limiter=limiter, attempts=attempts).execute(
+        JoinRoomCommand(actor=BOB, room_id=other_room, password="pw")
+    )
+    await join_uc(world, limiter=limiter, attempts=attempts).execute(
+        JoinRoomCommand(actor=CAROL, room_id=room_id, password="pw")
+    )
+    # no limit configured (rate limits turned off): never refused
+    unlimited = RoomPasswordAttempts(limit=None)
+    for _ in range(5):
+        with pytest.raises(WrongPasswordError):
+            await join_uc(world, limiter=limiter, attempts=unlimited).execute(
+                JoinRoomCommand(actor=BOB, room_id=room_id, password="guess")
+            )
 
 
 async def test_join_checks_password_and_capacity(world: World) -> None:

@@ -19,6 +19,11 @@ class InMemoryUnitOfWork(NestedUnitOfWork):
         self.rollbacks = 0
         self.autocommits = 0
 
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a block is open (tests check that slow work runs outside one)."""
+        return self._depth > 0
+
     async def _enter_autocommit(self) -> None:
         if self._depth == 0:
             self.autocommits += 1

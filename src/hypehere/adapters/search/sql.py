@@ -4,10 +4,13 @@ Both follow `domain.search.rules` in two phases:
 1. exact: documents containing every term (a substring test the indexes answer), newest
    first, paged in SQL;
 2. typos: only when a page reaches past the exact hits. For each term that allows typos,
-   similar words are looked up in the word list `search_terms` (trigram index, then an
-   exact edit-distance check in Python); documents containing a term or one of its similar
-   words (at most `max_candidates`, newest first) are checked with the rules in Python and
-   ordered by typos, then newest.
+   similar words are looked up in the word list `search_terms` (trigram index, at most
+   `MAX_WORD_CANDIDATES` per term, then an exact edit-distance check); documents containing
+   a term or one of its similar words (at most `max_candidates`, newest first) are checked
+   with the rules and ordered by typos, then newest.
+The edit distances (the rules' Levenshtein, computed by rapidfuzz in C) run in a worker
+thread, never on the event loop: a query is at most `rules.MAX_QUERY_LENGTH` characters and
+`rules.MAX_TERMS` terms, over at most `max_candidates` documents of at most a post's length.
 Writes go through the caller's session: call them inside the unit of work."""
 
 from __future__ import annotations
@@ -16,7 +19,10 @@ import itertools
 from collections.abc import Sequence
 from typing import Any
 
+import anyio.to_thread
 import structlog
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 from sqlalchemy import (
     ColumnElement,
     Integer,
@@ -48,6 +54,7 @@ _T: Table = SearchDocumentRow.__table__  # type: ignore[attr-defined]
 _W: Table = SearchTermRow.__table__  # type: ignore[attr-defined]
 MAX_CANDIDATES = 1000
 MAX_SIMILAR_WORDS = 50
+MAX_WORD_CANDIDATES = 5000  # word-list rows read per term for the edit-distance check
 MIN_WORD, MAX_WORD = 4, 64  # the word list keeps what a typo-tolerant term can match
 _BIND_NAMES = itertools.count()  # text() clauses need distinct bind names in one statement
 
@@ -58,6 +65,41 @@ def _like_escape(char: str) -> str:
 
 def _contains(term: str) -> str:
     return "%" + "".join(_like_escape(c) for c in term) + "%"
+
+
+def fast_closest(term: str, candidates: Sequence[str], budget: int) -> int | None:
+    """`rules.closest` in C: the smallest Levenshtein distance within `budget`, or None."""
+    found = process.extractOne(term, candidates, scorer=Levenshtein.distance, score_cutoff=budget)
+    return None if found is None else int(found[1])
+
+
+def similar_words(term: str, words: Sequence[str], *, is_last: bool) -> list[str]:
+    """The words within the term's typo budget (as a prefix too, for the last term), nearest
+    first, at most `MAX_SIMILAR_WORDS`. CPU-bound: run it off the event loop."""
+    budget = rules.typo_budget(term)
+    scored: list[tuple[int, str]] = []
+    size = len(term)
+    for word in words:
+        if word == term:
+            continue
+        candidates = [word, word[:size]] if is_last and len(word) > size else [word]
+        distance = fast_closest(term, candidates, budget)
+        if distance is not None:
+            scored.append((distance, word))
+    scored.sort()
+    return [word for _distance, word in scored[:MAX_SIMILAR_WORDS]]
+
+
+def rank_by_typos(terms: Sequence[str], bodies: Sequence[tuple[str, str]]) -> list[str]:
+    """The ids of the (doc_id, body) pairs that match every term, fewest typos first (ties
+    keep the given order). CPU-bound: run it off the event loop."""
+    scored: list[tuple[int, int, str]] = []
+    for position, (doc_id, body) in enumerate(bodies):
+        typos = rules.match_typos(terms, body, closest=fast_closest)
+        if typos is not None:
+            scored.append((typos, position, doc_id))
+    scored.sort()
+    return [doc_id for _typos, _position, doc_id in scored]
 
 
 class _SqlSearchIndex:
@@ -185,17 +227,8 @@ class _SqlSearchIndex:
 
     async def _similar_words(self, term: str, is_last: bool) -> list[str]:
         budget = rules.typo_budget(term)
-        scored: list[tuple[int, str]] = []
-        for word in await self._word_candidates(term, budget, is_last):
-            if word == term:
-                continue
-            distance = rules.bounded_levenshtein(term, word, budget)
-            if distance is None and is_last and len(word) > len(term):
-                distance = rules.bounded_levenshtein(term, word[: len(term)], budget)
-            if distance is not None:
-                scored.append((distance, word))
-        scored.sort()
-        return [word for _distance, word in scored[:MAX_SIMILAR_WORDS]]
+        words = await self._word_candidates(term, budget, is_last)
+        return await anyio.to_thread.run_sync(lambda: similar_words(term, words, is_last=is_last))
 
     async def _typo_hits(
         self,
@@ -215,13 +248,8 @@ class _SqlSearchIndex:
         rows = (await self._session.execute(stmt.limit(self._max_candidates))).all()
         if len(rows) == self._max_candidates:
             logger.info("search_candidates_capped", candidates=len(rows))
-        scored: list[tuple[int, int, str]] = []
-        for position, row in enumerate(rows):
-            typos = rules.match_typos(terms, row.body)
-            if typos is not None:
-                scored.append((typos, position, row.doc_id))
-        scored.sort()
-        return [doc_id for _typos, _position, doc_id in scored]
+        bodies = [(str(row.doc_id), str(row.body)) for row in rows]
+        return await anyio.to_thread.run_sync(lambda: rank_by_typos(terms, bodies))
 
 
 class SqliteSearchIndex(_SqlSearchIndex):
@@ -264,7 +292,7 @@ class SqliteSearchIndex(_SqlSearchIndex):
         stmt = select(_W.c.word).where(or_(*found), length >= len(term) - budget)
         if not is_last:
             stmt = stmt.where(length <= len(term) + budget)
-        return list((await self._session.execute(stmt.limit(5000))).scalars())
+        return list((await self._session.execute(stmt.limit(MAX_WORD_CANDIDATES))).scalars())
 
 
 class PostgresSearchIndex(_SqlSearchIndex):
@@ -313,7 +341,7 @@ class PostgresSearchIndex(_SqlSearchIndex):
         stmt = select(_W.c.word).where(similar, length >= len(term) - budget)
         if not is_last:
             stmt = stmt.where(length <= len(term) + budget)
-        return list((await self._session.execute(stmt.limit(5000))).scalars())
+        return list((await self._session.execute(stmt.limit(MAX_WORD_CANDIDATES))).scalars())
 
 
 def sql_search_index(session: AsyncSession) -> _SqlSearchIndex:

@@ -25,7 +25,7 @@ from hypehere.application.chat.create_room import CreateRoom
 from hypehere.application.chat.get_conversation import GetConversation
 from hypehere.application.chat.get_room import GetRoom
 from hypehere.application.chat.grant_room_admin import GrantRoomAdmin
-from hypehere.application.chat.join_room import JoinRoom
+from hypehere.application.chat.join_room import JoinRoom, RoomPasswordAttempts
 from hypehere.application.chat.leave_conversation import LeaveConversation
 from hypehere.application.chat.leave_room import LeaveRoom
 from hypehere.application.chat.list_conversations import ListConversations
@@ -58,6 +58,15 @@ class ChatProvider(Provider):
     def room_password_hasher(self, settings: Settings) -> RoomPasswordHasher:
         # Room passwords use the same argon2id adapter and cost settings as account passwords.
         return password_hasher_for(settings)
+
+    @provide(scope=Scope.APP)
+    def room_password_attempts(self, settings: Settings) -> RoomPasswordAttempts:
+        return RoomPasswordAttempts(
+            limit=settings.rate_limit_room_password_attempts
+            if settings.rate_limit_enabled
+            else None,
+            window_seconds=settings.rate_limit_room_password_window_seconds,
+        )
 
     @provide(scope=Scope.APP)
     async def message_writer(

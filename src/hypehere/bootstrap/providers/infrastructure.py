@@ -15,14 +15,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from hypehere.adapters.memory.broker import InMemoryBroker
 from hypehere.adapters.memory.cache import InMemoryCache
+from hypehere.adapters.memory.rate_limit import InMemoryRateLimiter
 from hypehere.adapters.redis.broker import RedisBroker
 from hypehere.adapters.redis.cache import RedisCache
+from hypehere.adapters.redis.rate_limit import RedisRateLimiter
 from hypehere.adapters.sql.engine import create_engine, create_session_factory
 from hypehere.adapters.sql.outbox.writer import SqlOutboxWriter
 from hypehere.adapters.sql.uow import SqlUnitOfWork
 from hypehere.application.common.broker import Broker
 from hypehere.application.common.cache import Cache
 from hypehere.application.common.outbox import OutboxWriter
+from hypehere.application.common.rate_limit import RateLimiter
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.bootstrap.settings import Settings
 from hypehere.domain.shared.clock import Clock, SystemClock
@@ -135,6 +138,14 @@ class RedisProvider(Provider):
         return RedisCache(redis, prefix="hypehere:cache:")
 
     @provide(scope=Scope.APP)
+    def rate_limiter(self, redis: Redis, settings: Settings) -> RateLimiter:
+        return RedisRateLimiter(
+            redis,
+            prefix="hypehere:ratelimit:",
+            timeout_seconds=settings.rate_limit_redis_timeout_seconds,
+        )
+
+    @provide(scope=Scope.APP)
     def readiness_checks(self, redis: Redis) -> ExtraReadinessChecks:
         async def ping() -> None:
             await redis.ping()
@@ -152,6 +163,10 @@ class EmbeddedProvider(Provider):
     @provide(scope=Scope.APP)
     def cache(self, clock: Clock) -> Cache:
         return InMemoryCache(clock)
+
+    @provide(scope=Scope.APP)
+    def rate_limiter(self) -> RateLimiter:
+        return InMemoryRateLimiter()
 
     @provide(scope=Scope.APP)
     def readiness_checks(self) -> ExtraReadinessChecks:

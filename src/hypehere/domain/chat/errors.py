@@ -8,6 +8,7 @@ from hypehere.domain.shared.errors import (
     ForbiddenError,
     InvalidInputError,
     NotFoundError,
+    RateLimitedError,
 )
 
 
@@ -73,3 +74,9 @@ class CannotModerateError(ForbiddenError):
     """The target is the room's creator (or yourself)."""
 
     code = "cannot_moderate"
+
+
+class RoomPasswordAttemptsError(RateLimitedError):
+    """Too many password attempts by one user on one room; `retry_after` in seconds."""
+
+    code = "rate_limited"

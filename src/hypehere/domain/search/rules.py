@@ -79,34 +79,59 @@ def bounded_levenshtein(a: str, b: str, limit: int) -> int | None:
     return distance if distance <= limit else None
 
 
-def term_typos(term: str, text: str, text_words: Iterable[str], *, is_last: bool) -> int | None:
+Closest = Callable[[str, Sequence[str], int], int | None]
+"""(term, candidate words, budget) -> the smallest edit distance of `term` to a candidate
+when it is at most `budget`, else None. Adapters may pass a faster implementation of
+`closest` (the same Levenshtein distance in C)."""
+
+
+def closest(term: str, candidates: Sequence[str], budget: int) -> int | None:
+    best: int | None = None
+    for candidate in candidates:
+        distance = bounded_levenshtein(term, candidate, budget)
+        if distance is not None and (best is None or distance < best):
+            best = distance
+            if best == 0:
+                break
+    return best
+
+
+def typo_candidates(term: str, text_words: Iterable[str], *, is_last: bool) -> list[str]:
+    """The words a term may be a typo of: every word, and for the query's last term (typed
+    as a prefix) also every longer word cut to the term's length."""
+    candidates = list(text_words)
+    if is_last:
+        size = len(term)
+        candidates.extend(word[:size] for word in list(candidates) if len(word) > size)
+    return candidates
+
+
+def term_typos(
+    term: str,
+    text: str,
+    text_words: Iterable[str],
+    *,
+    is_last: bool,
+    closest: Closest = closest,
+) -> int | None:
     """Typos needed for `term` to match a normalized text (None: no match)."""
     if term in text:
         return 0
     budget = typo_budget(term)
     if budget == 0:
         return None
-    best: int | None = None
-    for word in text_words:
-        candidates = [word]
-        if is_last and len(word) > len(term):
-            candidates.append(word[: len(term)])
-        for candidate in candidates:
-            distance = bounded_levenshtein(term, candidate, budget)
-            if distance is not None and (best is None or distance < best):
-                best = distance
-                if best == 1:
-                    return best
-    return best
+    return closest(term, typo_candidates(term, text_words, is_last=is_last), budget)
 
 
-def match_typos(terms: Sequence[str], text: str) -> int | None:
+def match_typos(terms: Sequence[str], text: str, *, closest: Closest = closest) -> int | None:
     """Total typos for a document to match every term, or None when it does not match."""
     normalized = normalize(text)
     text_words = set(words(normalized))
     total = 0
     for index, term in enumerate(terms):
-        typos = term_typos(term, normalized, text_words, is_last=index == len(terms) - 1)
+        typos = term_typos(
+            term, normalized, text_words, is_last=index == len(terms) - 1, closest=closest
+        )
         if typos is None:
             return None
         total += typos

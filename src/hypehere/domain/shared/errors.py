@@ -48,3 +48,9 @@ class InvalidInputError(DomainError):
 
 class UnauthorizedError(DomainError):
     code = "unauthorized"
+
+
+class RateLimitedError(DomainError):
+    """Too many attempts; `retry_after` (seconds) becomes the Retry-After header (429)."""
+
+    code = "rate_limited"

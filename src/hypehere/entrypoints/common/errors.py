@@ -21,6 +21,7 @@ from hypehere.domain.shared.errors import (
     ForbiddenError,
     InvalidInputError,
     NotFoundError,
+    RateLimitedError,
     StaffOnlyError,
     UnauthorizedError,
 )
@@ -46,6 +47,7 @@ ERROR_TABLE: dict[type[Exception], ErrorSpec] = {
     ForbiddenError: ErrorSpec(403),
     StaffOnlyError: ErrorSpec(403, "forbidden", "You are not allowed to do this."),
     UnauthorizedError: ErrorSpec(401),
+    RateLimitedError: ErrorSpec(429, "rate_limited", "Too many requests. Try again later."),
     StorageUnavailableError: ErrorSpec(
         503, "service_unavailable", "A service is temporarily unavailable."
     ),

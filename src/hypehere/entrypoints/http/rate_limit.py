@@ -2,13 +2,17 @@
 
 Budgets (settings in parentheses; `HYPEHERE_RATE_LIMIT_ENABLED=false` turns all of them off):
 - every HTTP request to a route: per user per hour (`HYPEHERE_RATE_LIMIT_USER_PER_HOUR`,
-  1000) when it carries a bearer token, else per client IP per hour
+  1000) when it carries a valid access token, else per client IP per hour
   (`HYPEHERE_RATE_LIMIT_ANON_PER_HOUR`, 100);
 - routes marked `opt={"rate_limit": "auth"}` (login, register, password reset ...) also get
   `HYPEHERE_RATE_LIMIT_AUTH_PER_MINUTE` per client IP AND per `email` field of the JSON body
   (case-insensitive), so one address cannot be brute-forced from many IPs;
-- routes marked `opt={"rate_limit": "post"}` (creating posts, comments, reports ...) also get
+- routes marked `opt={"rate_limit": "post"}` (creating posts, comments, reports, chat
+  messages, conversations and rooms, joining rooms ...) also get
   `HYPEHERE_RATE_LIMIT_POST_PER_MINUTE` per user (per IP when anonymous);
+- room password attempts have their own budget per room and user
+  (`HYPEHERE_RATE_LIMIT_ROOM_PASSWORD_ATTEMPTS` per `..._WINDOW_SECONDS`), counted by the
+  join use case (`application/chat/join_room.py`) on the same `RateLimiter`;
 - routes marked `opt={"rate_limit": "exempt"}` are never counted. `/health/*` and `/metrics`
   are always exempt; a WebSocket handshake counts as one request (over the budget: accepted,
   then closed with 4429; `rate_limit_handshakes.py`); unknown paths (404) and
@@ -22,60 +26,57 @@ Mark a route like this (the key may also sit on a Controller or Router, handlers
 A request over a budget gets 429 problem+json, code `rate_limited`, with `Retry-After`
 (seconds until the window resets) and the `RateLimit-*` headers.
 
-Counters live in the Litestar store named `rate_limit`: in memory per process by default,
-Litestar's `RedisStore` when Redis is configured, so every process shares the budgets. The
-store is wrapped to fail open: if Redis is down requests are served (and a warning logged)
-rather than failing with 500.
+Counting: Litestar's semantics (a fixed window that starts at a key's first counted request;
+refused requests are not counted) on the `RateLimiter` port, one atomic check-and-count per
+budget (a Redis script when Redis is configured, so every process shares the budgets; a dict
+per process otherwise). No lock: concurrent requests never wait for each other. If Redis is
+slow or down, the request is served uncounted (fail open) and a warning is logged.
 
-The user key is the bearer token's `sub` claim, read WITHOUT verifying the signature (this is
-only a counter key; the request itself is authenticated by the handler). A token that is not
-a JWT with a `sub` counts against its IP's anonymous budget.
+The user key is the bearer token's `sub` claim, trusted only after the token's signature
+and expiry check out (the real codec, one HMAC); any other token counts against its IP's
+anonymous budget, so a forged token never gets a fresh budget.
+
+The client IP is the ASGI client address: behind a reverse proxy, uvicorn sets it from
+`X-Forwarded-For` when the proxy's address is in `HYPEHERE_FORWARDED_ALLOW_IPS`.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 import msgspec
-import structlog
 from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.datastructures import MutableScopeHeaders
+from litestar.exceptions import TooManyRequestsException
 from litestar.middleware.base import DefineMiddleware
 from litestar.middleware.rate_limit import (
+    DURATION_VALUES,
     DurationUnit,
     RateLimitConfig,
     RateLimitMiddleware,
-    get_remote_address,
 )
-from litestar.stores.base import Store
-from litestar.types import Receive, Scope, Send
+from litestar.types import Message, Receive, Scope, Send
 
+from hypehere.application.common.rate_limit import RateLimitDecision, RateLimiter
+from hypehere.application.users.ports import AccessTokenCodec
+from hypehere.domain.shared.clock import Clock
+from hypehere.domain.users.errors import InvalidAccessTokenError
 from hypehere.entrypoints.common.auth import bearer_token
 from hypehere.entrypoints.http.rate_limit_handshakes import CountsWebSocketHandshakes
-
-logger = structlog.get_logger(__name__)
 
 RATE_LIMIT_OPT = "rate_limit"
 AUTH = "auth"
 POST = "post"
 EXEMPT = "exempt"
-STORE_NAME = "rate_limit"
+STATE_KEY = "rate_limiting"
 EXCLUDED_PATHS = [r"^/health(/|$)", r"^/metrics(/|$)"]
 
 _EMAIL_SCOPE_KEY = "_hypehere_rate_limit_email"
 _RECEIVE_SCOPE_KEY = "_hypehere_rate_limit_receive"
-
-
-class BodyAwareRateLimitMiddleware(CountsWebSocketHandshakes, RateLimitMiddleware):
-    """Litestar's middleware builds its Request without `receive`; keep it reachable so the
-    per-email budget can read the JSON body (Litestar caches the body for the handler)."""
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        scope[_RECEIVE_SCOPE_KEY] = receive  # type: ignore[literal-required]
-        await super().__call__(scope, receive, send)
+_SUBJECT_SCOPE_KEY = "_hypehere_rate_limit_subject"
+_NO_SUBJECT = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +87,109 @@ class RateLimits:
     post_per_minute: int
 
 
+@dataclass(frozen=True, slots=True)
+class RateLimiting:
+    """What the budgets need at run time, installed on `app.state` once the app starts."""
+
+    limiter: RateLimiter
+    tokens: AccessTokenCodec
+    clock: Clock
+    limits: RateLimits
+
+
+def install(state: Any, rate_limiting: RateLimiting) -> None:
+    state[STATE_KEY] = rate_limiting
+
+
+def _installed(connection: ASGIConnection[Any, Any, Any, Any]) -> RateLimiting | None:
+    value = connection.app.state.get(STATE_KEY)
+    return value if isinstance(value, RateLimiting) else None
+
+
+def verified_subject(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
+    """The user id of the connection's access token when its signature and expiry check out
+    (cached in the scope: every budget of a request asks)."""
+    scope: Any = connection.scope
+    cached = scope.get(_SUBJECT_SCOPE_KEY)
+    if cached is not None:
+        return str(cached) or None
+    subject = _NO_SUBJECT
+    token = bearer_token(connection)
+    rate_limiting = _installed(connection)
+    if token is not None and rate_limiting is not None and len(token) <= 4096:
+        try:
+            subject = rate_limiting.tokens.decode(token, rate_limiting.clock.now()).user_id
+        except InvalidAccessTokenError:
+            subject = _NO_SUBJECT
+    scope[_SUBJECT_SCOPE_KEY] = subject
+    return subject or None
+
+
+def client_ip(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    return connection.client.host if connection.client else "127.0.0.1"
+
+
+def general_budget_key(connection: ASGIConnection[Any, Any, Any, Any]) -> tuple[str, bool]:
+    """The general budget's counter key, and whether it is a user's (else an IP's)."""
+    subject = verified_subject(connection)
+    if subject is not None:
+        return f"user:{subject}", True
+    return f"anon:{client_ip(connection)}", False
+
+
+class BudgetMiddleware(RateLimitMiddleware):
+    """Litestar's middleware with the counting replaced: one atomic `RateLimiter.hit` per
+    request instead of reading, extending and writing back the timestamp list under a
+    per-process lock. The config's `identifier_for_request` returns the counter key.
+
+    Also keeps `receive` reachable, so the per-email budget can read the JSON body (Litestar
+    caches the body for the handler)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scope[_RECEIVE_SCOPE_KEY] = receive  # type: ignore[literal-required]
+        app = scope["litestar_app"]
+        request: Request[Any, Any, Any] = app.request_class(scope)
+        rate_limiting = _installed(request)
+        if rate_limiting is not None and await self.should_check_request(request=request):
+            key = str(self.get_identifier_for_request(request))
+            decision = await rate_limiting.limiter.hit(
+                key, self.max_requests, DURATION_VALUES[self.unit]
+            )
+            if decision.enforced:
+                headers = self.decision_headers(decision)
+                if not decision.allowed:
+                    raise TooManyRequestsException(
+                        headers={**headers, "Retry-After": str(decision.retry_after)}
+                    )
+                if self.config.set_rate_limit_headers:
+                    send = self._with_headers(send, headers)
+        await self.app(scope, receive, send)
+
+    def decision_headers(self, decision: RateLimitDecision) -> dict[str, str]:
+        """The IETF draft headers Litestar sets, from one decision."""
+        config = self.config
+        return {
+            config.rate_limit_policy_header_key: (
+                f"{self.max_requests}; w={DURATION_VALUES[self.unit]}"
+            ),
+            config.rate_limit_limit_header_key: str(self.max_requests),
+            config.rate_limit_remaining_header_key: str(decision.remaining),
+            config.rate_limit_reset_header_key: str(decision.retry_after),
+        }
+
+    @staticmethod
+    def _with_headers(send: Send, headers: dict[str, str]) -> Send:
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                mutable = MutableScopeHeaders(message)
+                for name, value in headers.items():
+                    mutable[name] = value
+            await send(message)
+
+        return send_wrapper
+
+
 def _route_kind(request: Request[Any, Any, Any]) -> str | None:
     handler = request.scope.get("route_handler")
     opt = getattr(handler, "opt", None) or {}
@@ -93,32 +197,9 @@ def _route_kind(request: Request[Any, Any, Any]) -> str | None:
     return str(value) if value else None
 
 
-def bearer_subject(request: Request[Any, Any, Any]) -> str | None:
-    """The `sub` claim of a bearer JWT, unverified (a counter key, not authentication)."""
-    token = bearer_token(request)
-    if token is None:
-        return None
-    parts = token.split(".")
-    if len(parts) != 3:
-        return None
-    try:
-        padded = parts[1] + "=" * (-len(parts[1]) % 4)
-        claims = msgspec.json.decode(base64.urlsafe_b64decode(padded))
-    except (binascii.Error, ValueError, msgspec.DecodeError):
-        return None
-    sub = claims.get("sub") if isinstance(claims, dict) else None
-    if isinstance(sub, str) and 0 < len(sub) <= 200:
-        return sub
-    return None
-
-
-def _client(request: Request[Any, Any, Any]) -> str:
-    return get_remote_address(request)
-
-
 def _who(request: Request[Any, Any, Any]) -> str:
-    subject = bearer_subject(request)
-    return f"user:{subject}" if subject else f"ip:{_client(request)}"
+    subject = verified_subject(request)
+    return f"user:{subject}" if subject else f"ip:{client_ip(request)}"
 
 
 async def _counted(request: Request[Any, Any, Any]) -> bool:
@@ -126,11 +207,11 @@ async def _counted(request: Request[Any, Any, Any]) -> bool:
 
 
 async def _counted_user(request: Request[Any, Any, Any]) -> bool:
-    return await _counted(request) and bearer_subject(request) is not None
+    return await _counted(request) and verified_subject(request) is not None
 
 
 async def _counted_anonymous(request: Request[Any, Any, Any]) -> bool:
-    return await _counted(request) and bearer_subject(request) is None
+    return await _counted(request) and verified_subject(request) is None
 
 
 async def _is_auth_route(request: Request[Any, Any, Any]) -> bool:
@@ -160,6 +241,10 @@ async def _is_post_route(request: Request[Any, Any, Any]) -> bool:
     return _route_kind(request) == POST
 
 
+class HandshakeCountingBudgetMiddleware(CountsWebSocketHandshakes, BudgetMiddleware):
+    """`BudgetMiddleware` that also counts WebSocket handshakes (`rate_limit_handshakes.py`)."""
+
+
 def _config(
     unit: DurationUnit,
     limit: int,
@@ -171,18 +256,20 @@ def _config(
         exclude=EXCLUDED_PATHS,
         identifier_for_request=identifier,
         check_throttle_handler=check,
-        store=STORE_NAME,
-        middleware_class=BodyAwareRateLimitMiddleware,
+        middleware_class=HandshakeCountingBudgetMiddleware,
     ).middleware
 
 
 def rate_limit_middleware(limits: RateLimits) -> list[DefineMiddleware]:
-    """The budgets as Litestar middleware, outermost (general budget) first."""
+    """The budgets as Litestar middleware, outermost (general budget) first. They count only
+    once `install` has put a `RateLimiting` on the app's state (at startup)."""
     return [
-        _config("hour", limits.user_per_hour, lambda r: f"user:{bearer_subject(r)}", _counted_user),
-        _config("hour", limits.anon_per_hour, lambda r: f"anon:{_client(r)}", _counted_anonymous),
+        _config("hour", limits.user_per_hour, lambda r: general_budget_key(r)[0], _counted_user),
         _config(
-            "minute", limits.auth_per_minute, lambda r: f"auth-ip:{_client(r)}", _is_auth_route
+            "hour", limits.anon_per_hour, lambda r: general_budget_key(r)[0], _counted_anonymous
+        ),
+        _config(
+            "minute", limits.auth_per_minute, lambda r: f"auth-ip:{client_ip(r)}", _is_auth_route
         ),
         _config(
             "minute",
@@ -192,39 +279,3 @@ def rate_limit_middleware(limits: RateLimits) -> list[DefineMiddleware]:
         ),
         _config("minute", limits.post_per_minute, lambda r: f"post:{_who(r)}", _is_post_route),
     ]
-
-
-class FailOpenStore(Store):
-    """Wraps the counter store so an outage of it (Redis down) never turns into a 500."""
-
-    __slots__ = ("_inner",)
-
-    def __init__(self, inner: Store) -> None:
-        self._inner = inner
-
-    async def set(
-        self, key: str, value: str | bytes, expires_in: int | timedelta | None = None
-    ) -> None:
-        try:
-            await self._inner.set(key, value, expires_in)
-        except Exception as exc:
-            logger.warning("rate_limit_store_unavailable", error=type(exc).__name__)
-
-    async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
-        try:
-            return await self._inner.get(key, renew_for)
-        except Exception as exc:
-            logger.warning("rate_limit_store_unavailable", error=type(exc).__name__)
-            return None
-
-    async def delete(self, key: str) -> None:
-        await self._inner.delete(key)
-
-    async def delete_all(self) -> None:
-        await self._inner.delete_all()
-
-    async def exists(self, key: str) -> bool:
-        return await self._inner.exists(key)
-
-    async def expires_in(self, key: str) -> int | None:
-        return await self._inner.expires_in(key)

@@ -56,6 +56,7 @@ from hypehere.entrypoints.http.chat.schemas import (
     SendMessageIn,
     StartConversationIn,
 )
+from hypehere.entrypoints.http.rate_limit import POST, RATE_LIMIT_OPT
 
 
 class ConversationsController(Controller):
@@ -77,7 +78,7 @@ class ConversationsController(Controller):
         )
         return ConversationListOut(items=list(result.items), next_cursor=result.next_cursor)
 
-    @post("/")
+    @post("/", opt={RATE_LIMIT_OPT: POST})
     @inject
     async def start_conversation(
         self, actor: Actor, data: StartConversationIn, uc: FromDishka[StartConversation]
@@ -117,7 +118,11 @@ class ConversationsController(Controller):
         )
         return MessageListOut(items=result.items, next_cursor=result.next_cursor)
 
-    @post("/{conversation_id:str}/messages", status_code=HTTP_201_CREATED)
+    @post(
+        "/{conversation_id:str}/messages",
+        status_code=HTTP_201_CREATED,
+        opt={RATE_LIMIT_OPT: POST},
+    )
     @inject
     async def send_message(
         self,
@@ -173,7 +178,7 @@ class RoomsController(Controller):
         result = await uc.execute(ListRoomsCommand(language=language, limit=limit, cursor=cursor))
         return RoomListOut(items=list(result.items), next_cursor=result.next_cursor)
 
-    @post("/", status_code=HTTP_201_CREATED)
+    @post("/", status_code=HTTP_201_CREATED, opt={RATE_LIMIT_OPT: POST})
     @inject
     async def create_room(
         self, actor: Actor, data: CreateRoomIn, uc: FromDishka[CreateRoom]
@@ -194,7 +199,7 @@ class RoomsController(Controller):
     async def get_room(self, actor: Actor, room_id: str, uc: FromDishka[GetRoom]) -> RoomView:
         return await uc.execute(GetRoomCommand(room_id=room_id))
 
-    @post("/{room_id:str}/join", status_code=HTTP_200_OK)
+    @post("/{room_id:str}/join", status_code=HTTP_200_OK, opt={RATE_LIMIT_OPT: POST})
     @inject
     async def join_room(
         self,
@@ -229,7 +234,7 @@ class RoomsController(Controller):
         )
         return RoomMessageListOut(items=result.items, next_cursor=result.next_cursor)
 
-    @post("/{room_id:str}/messages", status_code=HTTP_201_CREATED)
+    @post("/{room_id:str}/messages", status_code=HTTP_201_CREATED, opt={RATE_LIMIT_OPT: POST})
     @inject
     async def send_room_message(
         self, actor: Actor, room_id: str, data: SendMessageIn, uc: FromDishka[SendRoomMessage]
