@@ -252,6 +252,7 @@ class Settings(BaseSettings):
             "jobs": self.database_jobs_statement_timeout_seconds,
         }[self.process_role]
 
+    @property
     def effective_ranker_model_dir(self) -> Path:
         return self.ranker_model_dir or self.var_dir / "models"
 

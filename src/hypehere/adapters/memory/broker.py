@@ -136,6 +136,9 @@ class InMemoryBroker:
         for topic, data in messages:
             self._hub.dispatch(topic, data)
 
+    def on_reconnect(self, callback: Callable[[], None]) -> None:
+        """Nothing to reconnect: in-process delivery is never cut off."""
+
     async def _add(self, subscription: QueueSubscription, topics: tuple[str, ...]) -> None:
         self._hub.attach(subscription, topics)
 

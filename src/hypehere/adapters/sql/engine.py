@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import time
 from pathlib import Path
@@ -151,10 +152,9 @@ def _keepalive_on_connect(engine: AsyncEngine, idle_seconds: int) -> None:
         transport = getattr(driver_connection, "_transport", None)
         sock = transport.get_extra_info("socket") if transport is not None else None
         if sock is not None:
-            try:
+            # an exotic socket refusing an option: the server-side keepalive still applies
+            with contextlib.suppress(OSError):
                 set_keepalive(sock, idle_seconds)
-            except OSError:  # an exotic socket: the server-side keepalive still applies
-                pass
 
 
 def set_keepalive(sock: Any, idle_seconds: int) -> None:

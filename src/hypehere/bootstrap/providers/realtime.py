@@ -35,8 +35,11 @@ class RealtimeProvider(Provider):
         )
 
     @provide(scope=Scope.APP)
-    def registry(self) -> ConnectionRegistry:
-        return ConnectionRegistry()
+    def registry(self, broker: Broker) -> ConnectionRegistry:
+        registry = ConnectionRegistry()
+        # After a broker outage, every socket of this process is told to catch up.
+        broker.on_reconnect(registry.resync_all)
+        return registry
 
     @provide(scope=Scope.APP)
     async def presence_redis(self, settings: Settings) -> AsyncIterator[PresenceRedis]:

@@ -6,11 +6,11 @@ takes everything queued whenever it is free and stores it in ONE autocommitted s
 cost one round trip, one statement and one WAL flush instead of N. There is no timer: an
 idle writer takes a batch of one at once, so a lone message waits for nothing. The writer
 keeps one connection (from an engine of its own) and runs its two prepared statements on
-the asyncpg driver directly; a broken link is replaced and the messages written again. A statement that times out (the
-server's `statement_timeout`, or the client's `command_timeout` on a link that stopped
-answering) is not written again: the connection is replaced and every sender of that batch
-is answered `StorageUnavailableError` (503) at once; the sends queued behind it go on the
-fresh connection.
+the asyncpg driver directly; a broken link is replaced and the messages written again. A
+statement that times out (the server's `statement_timeout`, or the client's
+`command_timeout` on a link that stopped answering) is not written again: the connection is
+replaced and every sender of that batch is answered `StorageUnavailableError` (503) at
+once; the sends queued behind it go on the fresh connection.
 
 Guarantees are those of the one-message statement: a message is committed before its
 sender's `append` returns; each conversation's numbers are consecutive, in the order the
