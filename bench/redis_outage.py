@@ -27,6 +27,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--before", type=float, default=5)
     parser.add_argument("--outage", type=float, default=30)
     parser.add_argument("--after", type=float, default=10)
+    parser.add_argument(
+        "--hang",
+        action="store_true",
+        help="Redis stops answering but keeps its connections, instead of going away",
+    )
     args = parser.parse_args(argv)
     database_url = os.environ.get("HYPEHERE_DATABASE_URL", "")
     redis_url = os.environ.get("HYPEHERE_REDIS_URL", "")
@@ -56,6 +61,7 @@ def main(argv: list[str]) -> int:
                 before=args.before,
                 outage=args.outage,
                 after=args.after,
+                hang=args.hang,
             )
         )
     for line in report.lines():

@@ -5,6 +5,8 @@ code under test without stopping it for everyone else.
         ...
         await proxy.cut()      # every open link is reset, new connections are refused
         await proxy.restore()  # accepting again, on the same port
+        await proxy.hang()     # links stay open but nothing gets through (a hung server)
+        await proxy.restore()  # what was held back flows again
 """
 
 from __future__ import annotations
@@ -23,10 +25,17 @@ class TcpProxy:
         self._server: asyncio.Server | None = None
         self._links: set[asyncio.StreamWriter] = set()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._flowing = asyncio.Event()
+        self._flowing.set()
 
     @property
     def is_cut(self) -> bool:
-        return self._server is None
+        return self._server is None or not self._flowing.is_set()
+
+    async def hang(self) -> None:
+        """Like a hung server or a dead route: connections are accepted and kept, bytes
+        are held back (nothing is answered) until `restore`."""
+        self._flowing.clear()
 
     async def __aenter__(self) -> TcpProxy:
         await self.restore()
@@ -41,6 +50,7 @@ class TcpProxy:
         await self.cut()
 
     async def restore(self) -> None:
+        self._flowing.set()
         if self._server is not None:
             return
         self._server = await asyncio.start_server(self._serve, "127.0.0.1", self.port)
@@ -75,8 +85,8 @@ class TcpProxy:
         self.connections += 1
         self._links.update((writer, up_writer))
         pumps = [
-            asyncio.create_task(_pump(reader, up_writer)),
-            asyncio.create_task(_pump(up_reader, writer)),
+            asyncio.create_task(_pump(reader, up_writer, self._flowing)),
+            asyncio.create_task(_pump(up_reader, writer, self._flowing)),
         ]
         self._tasks.update(pumps)
         try:
@@ -90,7 +100,10 @@ class TcpProxy:
                 w.transport.abort()
 
 
-async def _pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+async def _pump(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, flowing: asyncio.Event
+) -> None:
     while data := await reader.read(65536):
+        await flowing.wait()
         writer.write(data)
         await writer.drain()

@@ -39,6 +39,7 @@ SAFETY_SECONDS = 30.0  # a bound against hangs, never a figure under test
 class OutageReport:
     rate: float
     outage_seconds: float
+    hang: bool = False
     sent: int = 0
     sent_during_outage: int = 0
     acked: int = 0
@@ -60,7 +61,8 @@ class OutageReport:
 
     def lines(self) -> list[str]:
         return [
-            f"rate {self.rate:g} msg/s, outage {self.outage_seconds:g} s",
+            f"rate {self.rate:g} msg/s, outage {self.outage_seconds:g} s "
+            f"({'Redis hung' if self.hang else 'Redis gone'})",
             f"sent {self.sent} (during the outage {self.sent_during_outage}), "
             f"acked {self.acked}, acked while Redis was cut {self.acked_while_cut}",
             f"stored {self.stored}, acked but not stored {len(self.acked_not_stored)}",
@@ -108,10 +110,13 @@ async def run_outage(
     before: float = 1.0,
     outage: float = 3.0,
     after: float = 2.0,
+    hang: bool = False,
 ) -> OutageReport:
+    """`hang`: Redis stops answering but keeps its connections (a hung server, a dead
+    route) instead of going away (connections reset and refused)."""
     assert settings.redis_url is not None and settings.database_url
     target = urlsplit(settings.redis_url)
-    report = OutageReport(rate=rate, outage_seconds=outage)
+    report = OutageReport(rate=rate, outage_seconds=outage, hang=hang)
     async with TcpProxy(target.hostname or "127.0.0.1", target.port or 6379) as proxy:
         via_proxy = f"redis://127.0.0.1:{proxy.port}{target.path}"
         server, serving, port, broker = await _server(
@@ -119,7 +124,7 @@ async def run_outage(
         )
         assert isinstance(broker, RedisBroker)
         try:
-            await _scenario(port, proxy, broker, report, rate, before, outage, after)
+            await _scenario(port, proxy, broker, report, rate, before, outage, after, hang)
         finally:
             server.should_exit = True
             with contextlib.suppress(Exception):
@@ -137,6 +142,7 @@ async def _scenario(
     before: float,
     outage: float,
     after: float,
+    hang: bool,
 ) -> None:
     base = f"http://127.0.0.1:{port}"
     async with httpx.AsyncClient(base_url=base, timeout=SAFETY_SECONDS) as http:
@@ -217,7 +223,7 @@ async def _scenario(
         tasks = [asyncio.create_task(t) for t in (read_acks(), listen(), sample())]
         try:
             await send_for(before, "before")
-            await proxy.cut()
+            await (proxy.hang() if hang else proxy.cut())
             await send_for(outage, "outage")
             report.sent_during_outage = len(in_outage)
             # Still cut: the acks of everything sent must arrive without Redis.

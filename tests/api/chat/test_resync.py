@@ -15,14 +15,19 @@ from tests.api.chat.test_chat_ws import receive
 from tests.api.helpers import API, auth
 
 
-def resync_all(client: TestClient[Any]) -> None:
+def on_registry(client: TestClient[Any], what: str) -> None:
+    """Call `ConnectionRegistry.<what>()` in the app's loop, as the broker's callbacks do."""
     container = client.app.state.dishka_container
 
     async def run() -> None:
         registry = await container.get(ConnectionRegistry)
-        registry.resync_all()
+        getattr(registry, what)()
 
     client.blocking_portal.call(run)
+
+
+def resync_all(client: TestClient[Any]) -> None:
+    on_registry(client, "resync_all")
 
 
 def test_chat_sockets_are_told_where_to_catch_up(ws_client: TestClient[Any]) -> None:
@@ -55,6 +60,18 @@ def test_chat_sockets_are_told_where_to_catch_up(ws_client: TestClient[Any]) -> 
             headers=auth(bob_token),
         ).json()
         assert after["items"] == []
+
+        # An outage begins (frames may be lost from now on); a later message still arrives
+        # (others before it may not have): the resync points at what came before the outage.
+        on_registry(ws_client, "outage_started")
+        alice_ws.send_json({"type": "message", "content": "two", "client_id": "a-2"})
+        second = receive(alice_ws)["message"]
+        assert receive(bob_ws)["message"] == second
+        resync_all(ws_client)
+        assert receive(bob_ws) == {"type": "resync", "last_message_id": first["id"]}
+        assert receive(alice_ws) == {"type": "resync", "last_message_id": first["id"]}
+        resync_all(ws_client)  # the next outage starts from the new mark
+        assert receive(bob_ws) == {"type": "resync", "last_message_id": second["id"]}
 
 
 def test_notifications_sockets_get_resync_and_a_fresh_unread_count(

@@ -136,6 +136,7 @@ class BrokerContract:
 
     async def test_no_reconnect_callback_while_nothing_was_lost(self, broker: Broker) -> None:
         resyncs: list[str] = []
+        broker.on_disconnect(lambda: resyncs.append("lost"))
         broker.on_reconnect(lambda: resyncs.append("resync"))
         async with broker.subscribe("t.ok") as sub:
             await broker.publish_many([("t.ok", b"1"), ("t.ok", b"2")])
@@ -265,6 +266,7 @@ class TestRedisBroker(BrokerContract):
             broker = RedisBroker(client, prefix=prefix, max_backoff=0.2)
             peer_client = aioredis.Redis.from_url(redis_url)
             resyncs: list[str] = []
+            broker.on_disconnect(lambda: resyncs.append("lost"))
             broker.on_reconnect(lambda: resyncs.append("resync"))
             try:
                 async with broker.subscribe("t.r") as sub:
@@ -277,9 +279,10 @@ class TestRedisBroker(BrokerContract):
                     assert broker.pending_waiters == 0
                     await broker.flush()
                     assert broker.dropped >= 1
-                    assert resyncs == []
+                    assert resyncs == ["lost"]  # once per outage, however much is lost
                     await proxy.restore()
-                    await _until(lambda: bool(resyncs) and broker.reconnects >= 1)
+                    await _until(lambda: "resync" in resyncs and broker.reconnects >= 1)
+                    assert resyncs[:2] == ["lost", "resync"]
                     await _until_subscribed(peer_client, prefix + "t.down9")
                     await peer_client.publish(prefix + "t.r", b"after")
                     assert (await receive(sub)).data == b"after"
@@ -332,6 +335,41 @@ class _RedisUrl:
 
 def make_url_via(url: str) -> _RedisUrl:
     return _RedisUrl(url)
+
+
+@pytest.mark.integration
+async def test_a_hung_redis_is_noticed_and_subscribers_resync(redis_url: str) -> None:
+    """Redis stops answering without closing anything (a hung server, a dead route): the
+    publisher gives up its batches instead of waiting, the reader's PING goes unanswered
+    and it reconnects, and once Redis answers again the callbacks run and delivery
+    resumes."""
+    prefix = f"test:{uuid.uuid4().hex}:"
+    url = make_url_via(redis_url)
+    async with TcpProxy(url.host, url.port) as proxy:
+        client = aioredis.Redis.from_url(url.via(proxy.port), socket_connect_timeout=1)
+        broker = RedisBroker(
+            client, prefix=prefix, max_backoff=0.2, publish_timeout=0.3, liveness_seconds=0.3
+        )
+        resyncs: list[str] = []
+        broker.on_disconnect(lambda: resyncs.append("lost"))
+        broker.on_reconnect(lambda: resyncs.append("resync"))
+        try:
+            async with broker.subscribe("t.h") as sub:
+                await broker.publish("t.h", b"before")
+                assert (await receive(sub)).data == b"before"
+                await proxy.hang()
+                await broker.publish("t.h", b"lost")
+                await broker.flush()  # given up after publish_timeout, not waited on
+                assert broker.dropped == 1
+                await _until(lambda: broker.links_lost >= 1)  # the PING went unanswered
+                await proxy.restore()
+                await _until(lambda: "resync" in resyncs)
+                assert resyncs[0] == "lost"
+                await broker.publish("t.h", b"after")
+                assert (await receive(sub)).data == b"after"
+        finally:
+            await broker.aclose()
+            await client.aclose()
 
 
 def _free_port() -> int:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -55,6 +56,7 @@ class RedisBroker:
         max_backoff: float = 5.0,
         max_pending: int = DEFAULT_MAX_PENDING,
         publish_timeout: float = 2.0,
+        liveness_seconds: float = 5.0,
     ) -> None:
         self._redis = redis
         self._prefix = prefix
@@ -69,12 +71,16 @@ class RedisBroker:
         self._lock = asyncio.Lock()
         self._closed = False
         self.reconnects = 0
+        self.links_lost = 0  # times the reader found its connection gone or hung
         self._outgoing: deque[tuple[str, bytes]] = deque()
         self._max_pending = max_pending
         self._publish_timeout = publish_timeout
+        self._liveness = liveness_seconds
         self._flusher: asyncio.Task[None] | None = None
         self._publish_failing = False
         self._reconnect_callbacks: list[Callable[[], None]] = []
+        self._disconnect_callbacks: list[Callable[[], None]] = []
+        self._in_outage = False
         self._resync_pending: set[str] = set()  # channels to confirm before telling anyone
         self.published = 0  # messages Redis accepted
         self.dropped = 0  # messages given up: queue full or refused by Redis
@@ -88,16 +94,23 @@ class RedisBroker:
         """Subscriptions waiting for Redis to confirm a channel (bounded by the timeout)."""
         return sum(len(waiters) for waiters in self._waiters.values())
 
+    def on_disconnect(self, callback: Callable[[], None]) -> None:
+        self._disconnect_callbacks.append(callback)
+
     def on_reconnect(self, callback: Callable[[], None]) -> None:
         self._reconnect_callbacks.append(callback)
 
+    def _outage_started(self, cause: str) -> None:
+        if self._in_outage:
+            return
+        self._in_outage = True
+        logger.warning("broker_outage", cause=cause)
+        _call_all(self._disconnect_callbacks)
+
     def _notify_reconnect(self, cause: str) -> None:
+        self._in_outage = False
         logger.info("broker_resync", cause=cause, callbacks=len(self._reconnect_callbacks))
-        for callback in self._reconnect_callbacks:
-            try:
-                callback()
-            except Exception:
-                logger.exception("broker_reconnect_callback_failed")
+        _call_all(self._reconnect_callbacks)
 
     # --- publishing ---------------------------------------------------------------------
 
@@ -112,6 +125,8 @@ class RedisBroker:
             return
         room = self._max_pending - len(self._outgoing)
         if room < len(messages):
+            self._outage_started("publish_queue_full")
+            self._publish_failing = True
             self._drop(len(messages) - max(room, 0), "queue_full")
             messages = messages[: max(room, 0)]
         self._outgoing.extend((self._prefix + topic, data) for topic, data in messages)
@@ -135,6 +150,7 @@ class RedisBroker:
                                 pipe.publish(channel, data)
                             await pipe.execute()
                 except (RedisError, OSError, TimeoutError) as exc:
+                    self._outage_started("publish_failed")
                     self._publish_failing = True
                     self._drop(len(batch), type(exc).__name__)
                     continue
@@ -238,8 +254,10 @@ class RedisBroker:
                 await self._read_until_error()
             except asyncio.CancelledError:
                 raise
-            except (*_DISCONNECTS, RuntimeError) as exc:
+            except (*_DISCONNECTS, RuntimeError, TimeoutError) as exc:
+                self.links_lost += 1
                 logger.warning("broker_connection_lost", error=type(exc).__name__)
+                self._outage_started("subscriber_link_lost")
             except Exception:  # never let the fan-out die silently
                 logger.exception("broker_reader_failed")
             if self._closed:
@@ -250,13 +268,26 @@ class RedisBroker:
                 backoff = 0.1
 
     async def _read_until_error(self) -> None:
+        """Read and fan out until the link fails. A link silent for `liveness_seconds` is
+        PINGed, and one that does not answer within as long again is given up (a hung
+        Redis or a dead route never says so by itself): the reader then reconnects."""
+        heard = time.monotonic()
+        pinged: float | None = None
         while not self._closed:
             pubsub = self._pubsub
             if pubsub is None or pubsub.connection is None:
                 raise RedisConnectionError("pub/sub connection not established")
-            message = await pubsub.get_message(timeout=1.0)
+            message = await pubsub.get_message(timeout=min(1.0, self._liveness))
+            now = time.monotonic()
             if message is not None:
+                heard, pinged = now, None
                 self._handle(message)
+            elif pinged is not None and now - pinged >= self._liveness:
+                raise RedisTimeoutError("no answer to PING on the pub/sub connection")
+            elif pinged is None and now - heard >= self._liveness:
+                async with asyncio.timeout(self._liveness):
+                    await pubsub.ping()
+                pinged = now
 
     def _handle(self, message: dict[str, Any]) -> None:
         kind = message["type"]
@@ -329,6 +360,14 @@ class RedisBroker:
             for waiter in waiters:
                 waiter.cancel()
         self._waiters.clear()
+
+
+def _call_all(callbacks: list[Callable[[], None]]) -> None:
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception:
+            logger.exception("broker_callback_failed")
 
 
 def _text(value: bytes | str | None) -> str:

@@ -37,6 +37,12 @@ class Broker(Protocol):
         outbox batch)."""
         ...
 
+    def on_disconnect(self, callback: Callable[[], None]) -> None:
+        """Call `callback` as soon as messages may start being lost (the subscriber link
+        failed, or a publish is being dropped), once per outage, before the `on_reconnect`
+        that ends it: what a subscriber had received until then is complete."""
+        ...
+
     def on_reconnect(self, callback: Callable[[], None]) -> None:
         """Call `callback` each time the broker is back after losing its connection: the
         messages published meanwhile may be lost, so subscribers should catch up from the

@@ -37,7 +37,9 @@ class RealtimeProvider(Provider):
     @provide(scope=Scope.APP)
     def registry(self, broker: Broker) -> ConnectionRegistry:
         registry = ConnectionRegistry()
-        # After a broker outage, every socket of this process is told to catch up.
+        # After a broker outage, every socket of this process is told to catch up from
+        # what it had received when the outage began.
+        broker.on_disconnect(registry.outage_started)
         broker.on_reconnect(registry.resync_all)
         return registry
 

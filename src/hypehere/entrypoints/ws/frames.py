@@ -50,11 +50,20 @@ class _MessageProbe(msgspec.Struct):
 _probe = msgspec.json.Decoder(_MessageProbe)
 
 
+_NOT_IN_OUTAGE = ""
+
+
 class MessageStreamChannel(Channel):
     """A channel whose stream is stored messages (a conversation, a room): it remembers the
-    last message id its socket was sent, so a `resync` tells the client where to catch up."""
+    last message id its socket was sent, so a `resync` tells the client where to catch up:
+    the last one sent before the outage began (later ones may have arrived after a gap)."""
 
     last_message_id: str | None = None
+    _complete_until: str | None = _NOT_IN_OUTAGE
+
+    def on_outage(self, conn: Connection) -> None:
+        if self._complete_until == _NOT_IN_OUTAGE:
+            self._complete_until = self.last_message_id
 
     def sent_message(self, message_id: str) -> None:
         """Record a message sent to this socket outside the broker (the sender's ack)."""
@@ -71,4 +80,7 @@ class MessageStreamChannel(Channel):
         await super().on_event(conn, message)
 
     async def on_resync(self, conn: Connection) -> None:
-        conn.send(MessagesResyncFrame(last_message_id=self.last_message_id))
+        mark = self.last_message_id
+        if self._complete_until != _NOT_IN_OUTAGE:
+            mark, self._complete_until = self._complete_until, _NOT_IN_OUTAGE
+        conn.send(MessagesResyncFrame(last_message_id=mark))

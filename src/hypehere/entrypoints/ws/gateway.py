@@ -239,6 +239,13 @@ class ConnectionRegistry:
     def by_user(self, user_id: str) -> list[Connection]:
         return [c for c in self._connections.values() if c.user_id == user_id]
 
+    def outage_started(self) -> None:
+        """The broker may start losing frames (`Broker.on_disconnect`): each channel notes
+        what its socket had received until now (`Channel.on_outage`)."""
+        for conn in self._connections.values():
+            if conn.channel is not None:
+                conn.channel.on_outage(conn)
+
     def resync_all(self) -> None:
         """The broker is back after losing its connection: frames published meanwhile may
         be lost, so every socket of this process is told to catch up (`Channel.on_resync`),
@@ -323,6 +330,9 @@ class Channel:
 
     async def on_close(self, conn: Connection) -> None:
         """Called after the socket closed (no broker subscription any more)."""
+
+    def on_outage(self, conn: Connection) -> None:
+        """Frames may be lost from now on (see `ConnectionRegistry.outage_started`)."""
 
     async def on_resync(self, conn: Connection) -> None:
         """Frames may have been lost (see `ConnectionRegistry.resync_all`): tell the client
