@@ -53,7 +53,7 @@ class RedisBroker:
         prefix: str = "hypehere:",
         max_buffer: int = DEFAULT_BUFFER,
         confirm_timeout: float = 5.0,
-        max_backoff: float = 5.0,
+        max_backoff: float = 2.0,
         max_pending: int = DEFAULT_MAX_PENDING,
         publish_timeout: float = 2.0,
         liveness_seconds: float = 5.0,
