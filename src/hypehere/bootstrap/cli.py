@@ -28,7 +28,8 @@ class SettingsRuntime:
     def make_container(self) -> AsyncContainer:
         from hypehere.bootstrap.container import make_container
 
-        return make_container(self.settings, web=False)
+        # CLI commands (seeding, admin, reindexing) are one-off jobs: their statement timeout.
+        return make_container(self.settings.model_copy(update={"process_role": "jobs"}), web=False)
 
     def serve(
         self, host: str | None, port: int | None, workers: int | None, *, worker_process: bool

@@ -33,7 +33,7 @@ async def seed_demo(
         seed=seed,
         password_hash=lambda: password_hasher_for(settings).hash(password),
     )
-    container = make_container(settings, web=False)
+    container = make_container(settings.model_copy(update={"process_role": "jobs"}), web=False)
     try:
         async with container() as request:
             refresh = await request.get(RefreshTrendingHashtags)

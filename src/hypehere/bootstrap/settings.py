@@ -63,6 +63,37 @@ class Settings(BaseSettings):
         description="PostgreSQL: ping a pooled connection on checkout only when it sat idle "
         "this long (0 = always); a connection the server closed is replaced without a ping",
     )
+    database_statement_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="PostgreSQL: server-side statement_timeout of the web server's connections "
+        "(a statement running longer is cancelled: 503 service_unavailable); the client gives "
+        "up 5 s later on a link that does not answer at all",
+    )
+    database_worker_statement_timeout_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        description="PostgreSQL: statement_timeout of `hypehere worker` (outbox dispatcher and "
+        "scheduled jobs)",
+    )
+    database_jobs_statement_timeout_seconds: float = Field(
+        default=3600.0,
+        gt=0,
+        description="PostgreSQL: statement_timeout of a one-off `hypehere jobs run` and of the "
+        "other CLI commands",
+    )
+    database_keepalive_idle_seconds: int = Field(
+        default=30,
+        ge=1,
+        description="PostgreSQL: TCP keepalive probes start after this much silence on a "
+        "connection (both ends), then every 10 s; 3 unanswered probes drop it",
+    )
+    process_role: str = Field(
+        default="web",
+        pattern="^(web|worker|jobs)$",
+        description="Which statement timeout this process uses; set by the command that "
+        "starts it (the server: web, `hypehere worker`: worker, other CLI commands: jobs)",
+    )
     redis_url: str | None = Field(
         default=None, description="Unset = embedded broker/cache/queue", repr=False
     )
@@ -283,6 +314,15 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.var_dir / 'hypehere.sqlite3').as_posix()}"
+
+    @property
+    def statement_timeout_seconds(self) -> float:
+        """The PostgreSQL statement timeout of this process's role of work."""
+        return {
+            "web": self.database_statement_timeout_seconds,
+            "worker": self.database_worker_statement_timeout_seconds,
+            "jobs": self.database_jobs_statement_timeout_seconds,
+        }[self.process_role]
 
     @property
     def effective_ranker_model_dir(self) -> Path:

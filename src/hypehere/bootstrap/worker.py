@@ -212,7 +212,12 @@ def build_saq_worker(
 
 def _worker_settings(settings: Settings) -> Settings:
     # This process is the worker: jobs come from Redis, not from an in-process queue.
-    return settings.model_copy(update={"embedded_worker": False})
+    return settings.model_copy(update={"embedded_worker": False, "process_role": "worker"})
+
+
+def _job_settings(settings: Settings) -> Settings:
+    # A one-off job (`hypehere jobs run`): its own, longer statement timeout.
+    return settings.model_copy(update={"embedded_worker": False, "process_role": "jobs"})
 
 
 async def run_saq_worker(settings: Settings) -> None:
@@ -235,7 +240,7 @@ async def run_saq_worker(settings: Settings) -> None:
 
 
 async def run_embedded_in_foreground(settings: Settings) -> None:
-    container = make_container(settings, web=False)
+    container = make_container(settings.model_copy(update={"process_role": "worker"}), web=False)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -281,7 +286,7 @@ async def run_job_once(settings: Settings, name: str) -> int:
     if route is None:
         print(f"unknown job {name!r}; known jobs: {', '.join(sorted(routes))}", file=sys.stderr)
         return 2
-    container = make_container(_worker_settings(settings), web=False)
+    container = make_container(_job_settings(settings), web=False)
     try:
         await run_job(container, name, route.entrypoint, {})
     except Exception as exc:

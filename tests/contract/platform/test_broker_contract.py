@@ -24,8 +24,8 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from hypehere.adapters.memory.broker import InMemoryBroker
 from hypehere.adapters.redis.broker import RedisBroker
 from hypehere.application.common.broker import Broker, BrokerMessage, Subscription
-from hypehere.application.common.errors import StorageUnavailableError
 from tests.conftest import _unavailable
+from tests.tcp_proxy import TcpProxy
 
 RECEIVE_TIMEOUT = 10.0  # a safety net against hangs, never the thing under test
 
@@ -134,6 +134,15 @@ class BrokerContract:
             BrokerMessage(topic="t.m2", data=b"4"),
         ]
 
+    async def test_no_reconnect_callback_while_nothing_was_lost(self, broker: Broker) -> None:
+        resyncs: list[str] = []
+        broker.on_disconnect(lambda: resyncs.append("lost"))
+        broker.on_reconnect(lambda: resyncs.append("resync"))
+        async with broker.subscribe("t.ok") as sub:
+            await broker.publish_many([("t.ok", b"1"), ("t.ok", b"2")])
+            assert [(await receive(sub)).data for _ in range(2)] == [b"1", b"2"]
+        assert resyncs == []
+
     async def test_binary_payloads_survive(self, broker: Broker) -> None:
         payload = bytes(range(256)) * 4
         async with broker.subscribe("t.bin") as sub:
@@ -191,17 +200,99 @@ class TestRedisBroker(BrokerContract):
         counts = await broker._redis.pubsub_numsub(broker._prefix + topic)
         return int(counts[0][1])
 
-    async def test_publish_without_redis_is_storage_unavailable(self) -> None:
+    async def test_publish_without_redis_never_raises_and_counts_the_drops(self) -> None:
         client = aioredis.Redis.from_url(
             f"redis://127.0.0.1:{_free_port()}/0", socket_connect_timeout=1
         )
         broker = RedisBroker(client)
-        with pytest.raises(StorageUnavailableError):
-            await broker.publish("t", b"x")
-        with pytest.raises(StorageUnavailableError):
-            await broker.publish_many([("t", b"x"), ("u", b"y")])
+        await broker.publish("t", b"x")
+        await broker.publish_many([("t", b"x"), ("u", b"y")])
+        await broker.flush()
+        assert (broker.published, broker.dropped, broker.pending_publishes) == (0, 3, 0)
         await broker.aclose()
         await client.aclose()
+
+    async def test_the_publish_queue_is_bounded(self, redis_url: str, prefix: str) -> None:
+        client = aioredis.Redis.from_url(redis_url)
+        broker = RedisBroker(client, prefix=prefix, max_pending=3)
+        try:
+            async with broker.subscribe("t.q") as sub:
+                # queued without a round trip each: the fourth and fifth do not fit
+                await broker.publish_many([("t.q", bytes([i])) for i in range(5)])
+                assert broker.pending_publishes == 3
+                assert broker.dropped == 2
+                assert [(await receive(sub)).data for _ in range(3)] == [b"\x00", b"\x01", b"\x02"]
+            assert broker.published == 3
+        finally:
+            await broker.aclose()
+            await client.aclose()
+
+    async def test_queued_publishes_go_out_in_one_pipeline_in_order(
+        self, redis_url: str, prefix: str, peer: Broker
+    ) -> None:
+        client = aioredis.Redis.from_url(redis_url)
+        broker = RedisBroker(client, prefix=prefix)
+        pipelines: list[int] = []
+        real_pipeline = client.pipeline
+
+        def counting_pipeline(*args: Any, **kwargs: Any) -> Any:
+            pipelines.append(1)
+            return real_pipeline(*args, **kwargs)
+
+        client.pipeline = counting_pipeline  # type: ignore[method-assign]
+        try:
+            async with peer.subscribe("t.p1", "t.p2") as sub:
+                for i in range(50):  # as 50 after-commit pushes in a row would
+                    await broker.publish(f"t.p{i % 2 + 1}", str(i).encode())
+                got = [await receive(sub) for _ in range(50)]
+            assert [m.data for m in got] == [str(i).encode() for i in range(50)]
+            assert len(pipelines) == 1
+        finally:
+            await broker.aclose()
+            await client.aclose()
+
+    async def test_reconnect_callbacks_run_once_redis_is_back(
+        self, redis_url: str, prefix: str
+    ) -> None:
+        """Redis unreachable (a cut proxy) while subscribed and publishing: publishing
+        neither blocks nor raises, subscribing does not wait for a confirmation that cannot
+        come, no waiter is left behind, and once Redis is back the subscription delivers
+        again and the reconnect callbacks ran."""
+        url = make_url_via(redis_url)
+        async with TcpProxy(url.host, url.port) as proxy:
+            client = aioredis.Redis.from_url(
+                url.via(proxy.port), socket_connect_timeout=1, socket_timeout=2
+            )
+            broker = RedisBroker(client, prefix=prefix, max_backoff=0.2)
+            peer_client = aioredis.Redis.from_url(redis_url)
+            resyncs: list[str] = []
+            broker.on_disconnect(lambda: resyncs.append("lost"))
+            broker.on_reconnect(lambda: resyncs.append("resync"))
+            try:
+                async with broker.subscribe("t.r") as sub:
+                    await broker.publish("t.r", b"before")
+                    assert (await receive(sub)).data == b"before"
+                    await proxy.cut()
+                    for i in range(20):
+                        await broker.publish("t.r", bytes([i]))
+                    await sub.add(*[f"t.down{i}" for i in range(10)])
+                    assert broker.pending_waiters == 0
+                    await broker.flush()
+                    assert broker.dropped >= 1
+                    assert resyncs == ["lost"]  # once per outage, however much is lost
+                    await proxy.restore()
+                    await _until(lambda: "resync" in resyncs and broker.reconnects >= 1)
+                    assert resyncs[:2] == ["lost", "resync"]
+                    await _until_subscribed(peer_client, prefix + "t.down9")
+                    await peer_client.publish(prefix + "t.r", b"after")
+                    assert (await receive(sub)).data == b"after"
+                    await broker.publish("t.down3", b"mine")
+                    assert (await receive(sub)).data == b"mine"
+                assert broker.pending_waiters == 0
+            finally:
+                await broker.aclose()
+                await client.aclose()
+                await peer_client.aclose()
 
     async def test_reconnects_after_a_redis_restart(self, tmp_path: Path) -> None:
         with _private_redis(tmp_path) as server:
@@ -227,6 +318,58 @@ class TestRedisBroker(BrokerContract):
                 await broker.aclose()
                 await client.aclose()
                 await publisher.aclose()
+
+
+class _RedisUrl:
+    def __init__(self, url: str) -> None:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(url)
+        self.host = parts.hostname or "127.0.0.1"
+        self.port = parts.port or 6379
+        self.path = parts.path
+
+    def via(self, port: int) -> str:
+        return f"redis://127.0.0.1:{port}{self.path}"
+
+
+def make_url_via(url: str) -> _RedisUrl:
+    return _RedisUrl(url)
+
+
+@pytest.mark.integration
+async def test_a_hung_redis_is_noticed_and_subscribers_resync(redis_url: str) -> None:
+    """Redis stops answering without closing anything (a hung server, a dead route): the
+    publisher gives up its batches instead of waiting, the reader's PING goes unanswered
+    and it reconnects, and once Redis answers again the callbacks run and delivery
+    resumes."""
+    prefix = f"test:{uuid.uuid4().hex}:"
+    url = make_url_via(redis_url)
+    async with TcpProxy(url.host, url.port) as proxy:
+        client = aioredis.Redis.from_url(url.via(proxy.port), socket_connect_timeout=1)
+        broker = RedisBroker(
+            client, prefix=prefix, max_backoff=0.2, publish_timeout=0.3, liveness_seconds=0.3
+        )
+        resyncs: list[str] = []
+        broker.on_disconnect(lambda: resyncs.append("lost"))
+        broker.on_reconnect(lambda: resyncs.append("resync"))
+        try:
+            async with broker.subscribe("t.h") as sub:
+                await broker.publish("t.h", b"before")
+                assert (await receive(sub)).data == b"before"
+                await proxy.hang()
+                await broker.publish("t.h", b"lost")
+                await broker.flush()  # given up after publish_timeout, not waited on
+                assert broker.dropped == 1
+                await _until(lambda: broker.links_lost >= 1)  # the PING went unanswered
+                await proxy.restore()
+                await _until(lambda: "resync" in resyncs)
+                assert resyncs[0] == "lost"
+                await broker.publish("t.h", b"after")
+                assert (await receive(sub)).data == b"after"
+        finally:
+            await broker.aclose()
+            await client.aclose()
 
 
 def _free_port() -> int:

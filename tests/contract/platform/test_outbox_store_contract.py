@@ -48,7 +48,7 @@ class OutboxStoreContract:
         assert claimed[0].topic == TOPIC
         assert claimed[0].payload == {"n": 1}
         assert claimed[0].occurred_at == at(1)
-        assert [m.attempts for m in claimed] == [1, 1]
+        assert [m.attempts for m in claimed] == [0, 0]  # claimed, not run yet
 
     async def test_events_not_yet_due_and_limit(self, ports) -> None:
         store, stage = ports
@@ -64,11 +64,71 @@ class OutboxStoreContract:
         event = SomethingHappened(occurred_at=at(0), n=1)
         await stage(event)
 
-        assert len(await store.fetch_pending(10, at(1))) == 1
+        claimed = await store.fetch_pending(10, at(1))
+        assert [m.attempts for m in await store.start(claimed, at(1))] == [1]
         assert await store.fetch_pending(10, at(1)) == []
         assert await store.fetch_pending(10, at(1 + LEASE - 1)) == []
         again = await store.fetch_pending(10, at(1 + LEASE))
-        assert [(m.id, m.attempts) for m in again] == [(event.event_id, 2)]
+        assert [(m.id, m.attempts) for m in again] == [(event.event_id, 1)]
+        assert [m.attempts for m in await store.start(again, at(1 + LEASE))] == [2]
+
+    async def test_a_claim_never_run_counts_no_attempt(self, ports) -> None:
+        store, stage = ports
+        event = SomethingHappened(occurred_at=at(0), n=1)
+        await stage(event)
+
+        await store.fetch_pending(10, at(1))  # a dispatcher claims it and dies before running
+        again = await store.fetch_pending(10, at(1 + LEASE))
+        assert [m.attempts for m in again] == [0]
+
+    async def test_starting_an_event_renews_its_lease(self, ports) -> None:
+        """A batch of slow events: each one started late in the first lease keeps being
+        hidden from a second dispatcher, whose claim gets only the events never started."""
+        store, stage = ports
+        events = [SomethingHappened(occurred_at=at(i / 10), n=i) for i in range(3)]
+        await stage(*events)
+        first_claim = await store.fetch_pending(10, at(1))
+
+        [started] = await store.start(first_claim[:1], at(1 + LEASE - 5))
+        assert started.attempts == 1
+        second_claim = await store.fetch_pending(10, at(1 + LEASE + 1))
+        assert [m.id for m in second_claim] == [events[1].event_id, events[2].event_id]
+        # renewed again, the event stays hidden past the renewed lease's start
+        assert await store.start([started], at(1 + 2 * LEASE - 10)) != []
+        assert await store.fetch_pending(10, at(1 + 2 * LEASE)) == []
+
+    async def test_an_event_another_dispatcher_claimed_is_not_started_here(self, ports) -> None:
+        store, stage = ports
+        event = SomethingHappened(occurred_at=at(0), n=1)
+        await stage(event)
+        mine = await store.fetch_pending(10, at(1))
+        # my lease ran out while I worked on something else; another dispatcher claimed it
+        theirs = await store.fetch_pending(10, at(1 + LEASE))
+
+        assert await store.start(mine, at(2 + LEASE)) == []
+        [started] = await store.start(theirs, at(2 + LEASE))
+        assert (started.id, started.attempts) == (event.event_id, 1)
+
+    async def test_delivered_or_dead_events_are_not_started(self, ports) -> None:
+        store, stage = ports
+        delivered = SomethingHappened(occurred_at=at(0), n=1)
+        dead = SomethingHappened(occurred_at=at(0.5), n=2)
+        await stage(delivered, dead)
+        claimed = await store.fetch_pending(10, at(1))
+        await store.mark_delivered(delivered.event_id, at(2))
+        await store.mark_dead(dead.event_id, "gave up", at(2))
+
+        assert await store.start(claimed, at(3)) == []
+
+    async def test_a_retry_within_the_run_renews_without_counting(self, ports) -> None:
+        store, stage = ports
+        event = SomethingHappened(occurred_at=at(0), n=1)
+        await stage(event)
+        [started] = await store.start(await store.fetch_pending(10, at(1)), at(1))
+
+        [renewed] = await store.start([started], at(20), count_attempt=False)
+        assert renewed.attempts == 1
+        assert await store.fetch_pending(10, at(1 + LEASE)) == []  # renewed from t=20
 
     async def test_delivered_events_are_never_fetched_again(self, ports) -> None:
         store, stage = ports
@@ -102,7 +162,8 @@ class OutboxStoreContract:
 
         assert await store.fetch_pending(10, at(4.9)) == []
         [retried] = await store.fetch_pending(10, at(5))
-        assert (retried.id, retried.attempts) == (event.event_id, 2)
+        assert (retried.id, retried.attempts) == (event.event_id, 0)
+        assert [m.attempts for m in await store.start([retried], at(5))] == [1]
 
     async def test_dead_letters_are_never_fetched_again(self, ports) -> None:
         store, stage = ports

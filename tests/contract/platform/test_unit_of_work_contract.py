@@ -21,7 +21,11 @@ from hypehere.adapters.memory.uow import InMemoryUnitOfWork
 from hypehere.adapters.sql.engine import create_engine, create_session_factory
 from hypehere.adapters.sql.outbox.writer import SqlOutboxWriter
 from hypehere.adapters.sql.uow import SqlUnitOfWork
-from hypehere.application.common.after_commit import wait_for_after_commit_actions
+from hypehere.application.common import after_commit
+from hypehere.application.common.after_commit import (
+    after_commit_stats,
+    wait_for_after_commit_actions,
+)
 from hypehere.application.common.uow import UnitOfWork
 from tests.conftest import truncate_all
 from tests.integration.platform.outbox_support import SomethingHappened
@@ -135,6 +139,52 @@ class UnitOfWorkContract:
         release.set()
         await self.settle()
         assert ran == ["slow", "next"]
+
+    async def test_the_queue_is_bounded_while_an_action_hangs(
+        self, uow: UnitOfWork, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A dependency that stopped answering while commits go on: past the bound, the
+        newer commits' actions are dropped and counted, never queued without end; once the
+        hung action gives up (its timeout), the queue runs again."""
+        monkeypatch.setattr(after_commit, "MAX_QUEUED_ACTIONS", 5)
+        release = asyncio.Event()
+        ran = Ran()
+
+        async def hung() -> None:
+            await release.wait()
+            ran.append("hung")
+
+        async with uow:
+            uow.after_commit(hung)
+        await asyncio.sleep(0)  # the runner took the hung action
+        dropped_before = after_commit_stats().dropped
+        for i in range(20):
+            async with uow:
+                uow.after_commit(ran.action(f"a{i}"))
+        stats = after_commit_stats()
+        assert stats.queued == 5
+        assert stats.dropped - dropped_before == 15
+        release.set()
+        await self.settle()
+        assert ran == ["hung", "a0", "a1", "a2", "a3", "a4"]
+        assert after_commit_stats().queued == 0
+
+    async def test_a_hung_action_times_out_and_the_next_runs(
+        self, uow: UnitOfWork, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(after_commit, "ACTION_TIMEOUT_SECONDS", 0.05)
+        ran = Ran()
+
+        async def never() -> None:
+            await asyncio.Event().wait()
+
+        timed_out_before = after_commit_stats().timed_out
+        async with uow:
+            uow.after_commit(never)
+            uow.after_commit(ran.action("next"))
+        await self.settle()
+        assert ran == ["next"]
+        assert after_commit_stats().timed_out == timed_out_before + 1
 
     async def test_autocommit_blocks_keep_the_promises(self, uow: UnitOfWork) -> None:
         ran = Ran()

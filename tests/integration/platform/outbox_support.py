@@ -139,6 +139,20 @@ class DedupRecord(RecordEffect):
             await self.handle(message)
 
 
+class SlowExternalEffect:
+    """An effect outside the database (an e-mail, a call to a partner), so no ledger can
+    undo a second run: records each run in `sent`, then awaits `hook` (a slow handler)."""
+
+    name = "test.slow_external"
+    sent: ClassVar[list[str]] = []
+    hooks: ClassVar[list[Any]] = []
+
+    async def handle(self, message: OutboxMessage) -> None:
+        self.sent.append(message.id)
+        for hook in self.hooks:
+            await hook(message)
+
+
 class HandlersProvider(Provider):
     record = provide(RecordEffect, scope=Scope.REQUEST)
     fail_twice = provide(FailTwiceThenRecord, scope=Scope.REQUEST)
@@ -147,6 +161,7 @@ class HandlersProvider(Provider):
     blocking = provide(BlockingRecord, scope=Scope.REQUEST)
     batch = provide(BatchRecord, scope=Scope.REQUEST)
     dedup = provide(DedupRecord, scope=Scope.REQUEST)
+    slow_external = provide(SlowExternalEffect, scope=Scope.REQUEST)
 
 
 async def reset_effects(engine: AsyncEngine) -> None:

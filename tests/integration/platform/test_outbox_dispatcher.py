@@ -36,6 +36,7 @@ from tests.integration.platform.outbox_support import (
     HangForever,
     RecordEffect,
     Route,
+    SlowExternalEffect,
     SomethingElse,
     effects,
     event_at,
@@ -98,6 +99,11 @@ class AckFails:
 
     async def fetch_pending(self, limit: int, now: datetime) -> Sequence[OutboxMessage]:
         return await self._store.fetch_pending(limit, now)
+
+    async def start(
+        self, messages: Sequence[OutboxMessage], now: datetime, *, count_attempt: bool = True
+    ) -> Sequence[OutboxMessage]:
+        return await self._store.start(messages, now, count_attempt=count_attempt)
 
     async def mark_delivered(self, event_id: str, now: datetime) -> None:
         raise self._failure
@@ -466,3 +472,36 @@ async def test_embedded_worker_wakes_up_on_commit(backend_settings: Settings) ->
 
 
 _ = HangForever  # the subprocess imports it from outbox_support
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+async def test_a_batch_of_slow_events_is_never_run_twice_by_two_dispatchers(
+    container: AsyncContainer, engine: AsyncEngine, clock: FixedClock
+) -> None:
+    """Each event takes most of a lease. Another dispatcher polling midway gets only the
+    events this one has not started yet (each start renews its lease), and this one then
+    skips them: every external effect happens once. Attempts count runs, not claims.
+    (PostgreSQL: the second dispatcher claims while the first one's transaction is open,
+    which SQLite's single writer would serialize.)"""
+    events = [event_at(clock.now(), n) for n in range(3)]
+    await stage(container, *events)
+    route = Route(TOPIC, SlowExternalEffect.name, SlowExternalEffect)
+    first = await dispatcher_for(container, clock, [route])
+    second = await dispatcher_for(container, clock, [route])
+
+    async def slow(message: OutboxMessage) -> None:
+        clock.advance(seconds=LEASE * 0.7)
+        if message.id == events[1].event_id:
+            assert await second.dispatch_once() == 1  # only the event not started yet
+
+    SlowExternalEffect.sent = []
+    SlowExternalEffect.hooks = [slow]
+    try:
+        assert await first.dispatch_once() == 3
+    finally:
+        SlowExternalEffect.hooks = []
+    assert sorted(SlowExternalEffect.sent) == sorted(e.event_id for e in events)
+    for event in events:
+        row = await outbox_row(engine, event.event_id)
+        assert row["delivered_at"] is not None
+        assert row["attempts"] == 1

@@ -136,6 +136,12 @@ class InMemoryBroker:
         for topic, data in messages:
             self._hub.dispatch(topic, data)
 
+    def on_disconnect(self, callback: Callable[[], None]) -> None:
+        """Nothing to lose: in-process delivery is never cut off."""
+
+    def on_reconnect(self, callback: Callable[[], None]) -> None:
+        """Nothing to reconnect: in-process delivery is never cut off."""
+
     async def _add(self, subscription: QueueSubscription, topics: tuple[str, ...]) -> None:
         self._hub.attach(subscription, topics)
 

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import msgspec
+
 from hypehere.application.common.errors import StorageConflictError
 from hypehere.application.common.outbox import OutboxMessage
 from hypehere.domain.shared.events import DomainEvent
@@ -69,7 +71,6 @@ class InMemoryOutbox:
         )[:limit]
         claimed = []
         for entry in due:
-            entry.attempts += 1
             entry.available_at = now + self._lease
             claimed.append(
                 OutboxMessage(
@@ -78,9 +79,34 @@ class InMemoryOutbox:
                     payload=dict(entry.message.payload),
                     occurred_at=entry.message.occurred_at,
                     attempts=entry.attempts,
+                    lease_until=entry.available_at,
                 )
             )
         return claimed
+
+    async def start(
+        self, messages: Sequence[OutboxMessage], now: datetime, *, count_attempt: bool = True
+    ) -> Sequence[OutboxMessage]:
+        started = []
+        for message in messages:
+            entry = self._entries.get(message.id)
+            if (
+                entry is None
+                or message.lease_until is None
+                or entry.available_at != message.lease_until
+                or entry.delivered_at is not None
+                or entry.dead_at is not None
+            ):
+                continue  # no longer ours
+            entry.available_at = now + self._lease
+            if count_attempt:
+                entry.attempts += 1
+            started.append(
+                msgspec.structs.replace(
+                    message, attempts=entry.attempts, lease_until=entry.available_at
+                )
+            )
+        return started
 
     async def mark_delivered(self, event_id: str, now: datetime) -> None:
         if entry := self._entries.get(event_id):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import time
 from pathlib import Path
 from typing import Any
@@ -53,6 +55,46 @@ DEFAULT_PING_AFTER_IDLE_SECONDS = 10.0
 POOL_RECYCLE_SECONDS = 1800
 
 
+# The client gives up on a statement this long after the server's own `statement_timeout`
+# should have cancelled it: only a link that stopped answering (a hung server, a dead
+# route) gets that far, and the connection is then dropped rather than reused.
+COMMAND_TIMEOUT_MARGIN_SECONDS = 5.0
+# TCP keepalive probes after this much silence, then every interval, given up after count
+# unanswered probes: a connection whose peer vanished fails within about a minute instead of
+# the kernel's two hours (both ends: the server's backend and the client's socket).
+KEEPALIVE_INTERVAL_SECONDS = 10
+KEEPALIVE_COUNT = 3
+
+
+class DatabaseTimeouts(msgspec.Struct, frozen=True):
+    """PostgreSQL timeouts of one role of work (the web server, the worker, one-off jobs).
+
+    `statement_seconds` is the server-side `statement_timeout` (the server cancels the
+    statement: 503 to the caller, the connection stays usable); the client-side asyncpg
+    `command_timeout` is that plus `COMMAND_TIMEOUT_MARGIN_SECONDS`. `keepalive_idle_seconds`
+    starts TCP keepalive probes on both ends of every connection."""
+
+    statement_seconds: float = 30.0
+    keepalive_idle_seconds: int = 30
+
+    @property
+    def command_seconds(self) -> float:
+        return self.statement_seconds + COMMAND_TIMEOUT_MARGIN_SECONDS
+
+    def connect_args(self) -> dict[str, Any]:
+        """asyncpg's `connect()` arguments: the client timeout and the session settings the
+        server applies to every statement of the connection."""
+        return {
+            "command_timeout": self.command_seconds,
+            "server_settings": {
+                "statement_timeout": str(max(1, round(self.statement_seconds * 1000))),
+                "tcp_keepalives_idle": str(self.keepalive_idle_seconds),
+                "tcp_keepalives_interval": str(KEEPALIVE_INTERVAL_SECONDS),
+                "tcp_keepalives_count": str(KEEPALIVE_COUNT),
+            },
+        }
+
+
 def _json_dumps(value: Any) -> str:
     return msgspec.json.encode(value).decode()
 
@@ -73,6 +115,7 @@ def create_engine(
     pool_size: int = 20,
     max_overflow: int = 0,
     ping_after_idle_seconds: float = DEFAULT_PING_AFTER_IDLE_SECONDS,
+    timeouts: DatabaseTimeouts | None = None,
 ) -> AsyncEngine:
     """Create the engine. SQLite gets WAL, foreign keys, a busy timeout and
     `BEGIN IMMEDIATE` transactions, so concurrent writers queue instead of failing.
@@ -83,7 +126,8 @@ def create_engine(
     ones (a PostgreSQL connection costs tens of milliseconds of CPU on both sides: on the
     chat benchmark, overflow churn after a 50 ms pause stalled every socket for 500 ms).
     No ping on every checkout (asyncpg's pre-ping is BEGIN + query + ROLLBACK, three round
-    trips, more than a chat message's own work); see `_check_on_checkout`."""
+    trips, more than a chat message's own work); see `_check_on_checkout`. `timeouts` (default
+    `DatabaseTimeouts()`) bounds every statement and turns on TCP keepalives."""
     if is_sqlite(url):
         ensure_sqlite_directory(url)
         engine = create_async_engine(
@@ -91,15 +135,50 @@ def create_engine(
         )
         _configure_sqlite(engine)
         return engine
+    timeouts = timeouts or DatabaseTimeouts()
     kwargs: dict[str, Any] = {
         **_ENGINE_DEFAULTS,
         "pool_size": pool_size,
         "max_overflow": max_overflow,
         "pool_recycle": POOL_RECYCLE_SECONDS,
+        "connect_args": timeouts.connect_args(),
     }
     engine = create_async_engine(url, echo=echo, **kwargs)
     _check_on_checkout(engine, ping_after_idle_seconds)
+    _keepalive_on_connect(engine, timeouts.keepalive_idle_seconds)
     return engine
+
+
+def _keepalive_on_connect(engine: AsyncEngine, idle_seconds: int) -> None:
+    """Client-side TCP keepalives on each new connection's socket (asyncpg sets none): a
+    server that vanished without a FIN (a dead host, a dropped route) is noticed by the
+    kernel instead of a statement waiting on it forever."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        driver_connection = getattr(dbapi_connection, "driver_connection", None)
+        transport = getattr(driver_connection, "_transport", None)
+        sock = transport.get_extra_info("socket") if transport is not None else None
+        if sock is not None:
+            # an exotic socket refusing an option: the server-side keepalive still applies
+            with contextlib.suppress(OSError):
+                set_keepalive(sock, idle_seconds)
+
+
+def set_keepalive(sock: Any, idle_seconds: int) -> None:
+    """SO_KEEPALIVE with Linux/macOS timings where the platform has them (TCP sockets only:
+    a Unix socket has no keepalive)."""
+    if getattr(sock, "family", None) not in (socket.AF_INET, socket.AF_INET6):
+        return
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+    for name, value in (
+        ("TCP_KEEPIDLE", idle_seconds),
+        ("TCP_KEEPINTVL", KEEPALIVE_INTERVAL_SECONDS),
+        ("TCP_KEEPCNT", KEEPALIVE_COUNT),
+    ):
+        option = getattr(socket, name, None)
+        if option is not None:
+            sock.setsockopt(socket.IPPROTO_TCP, option, value)
 
 
 def _check_on_checkout(engine: AsyncEngine, ping_after_idle_seconds: float) -> None:

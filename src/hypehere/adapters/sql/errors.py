@@ -16,6 +16,15 @@ def is_unique_violation(exc: IntegrityError) -> bool:
     return "unique" in text or "duplicate key" in text
 
 
+QUERY_CANCELED = "57014"  # statement_timeout (or a cancel request) stopped the statement
+
+
+def is_timeout(exc: DBAPIError) -> bool:
+    """The server cancelled the statement (`statement_timeout`): the database is too slow
+    or blocked right now, a 503 like an unreachable one, not a bug."""
+    return getattr(exc.orig, "sqlstate", None) == QUERY_CANCELED
+
+
 @asynccontextmanager
 async def translate_errors() -> AsyncIterator[None]:
     try:
@@ -25,6 +34,6 @@ async def translate_errors() -> AsyncIterator[None]:
     except (OperationalError, PoolTimeoutError, OSError) as exc:
         raise StorageUnavailableError("The database is unavailable") from exc
     except DBAPIError as exc:
-        if exc.connection_invalidated:
+        if exc.connection_invalidated or is_timeout(exc):
             raise StorageUnavailableError("The database is unavailable") from exc
         raise

@@ -23,7 +23,8 @@ class OutboxMessage(msgspec.Struct, frozen=True):
     topic: str
     payload: dict[str, Any]
     occurred_at: datetime
-    attempts: int = 0
+    attempts: int = 0  # runs started so far (`OutboxStore.start`), this one once started
+    lease_until: datetime | None = None  # this dispatcher's hold on the event (claim token)
 
     def event(self, event_type: type[E]) -> E:
         """The domain event this message was written from: `payload` (what
@@ -56,9 +57,20 @@ class OutboxStore(Protocol):
     async def fetch_pending(self, limit: int, now: datetime) -> Sequence[OutboxMessage]:
         """Pending events due at `now`, oldest due first, claimed for this dispatcher.
 
-        Claiming counts an attempt (the returned `attempts` includes this one) and leases the
-        event: other dispatchers do not get it until the lease ends, so an event whose
-        dispatcher died is delivered again once its lease has expired."""
+        Claiming leases the event (`lease_until`): other dispatchers do not get it until the
+        lease ends, so an event whose dispatcher died is delivered again once its lease has
+        expired. Claiming counts no attempt (`attempts` is the runs started so far): a
+        claimed event that was never run has not been tried."""
+        ...
+
+    async def start(
+        self, messages: Sequence[OutboxMessage], now: datetime, *, count_attempt: bool = True
+    ) -> Sequence[OutboxMessage]:
+        """These claimed events are about to run: renew each one's lease from `now` and
+        (unless `count_attempt` is False, a retry within the same run) count an attempt.
+        Returns them with the new `attempts` and `lease_until`, leaving out any this
+        dispatcher no longer holds (its lease ran out and another dispatcher claimed it, or
+        it was delivered or dead-lettered meanwhile): those must not run here."""
         ...
 
     async def mark_delivered(self, event_id: str, now: datetime) -> None:

@@ -48,6 +48,7 @@ from hypehere.application.chat.send_message import SendMessage
 from hypehere.application.chat.send_room_message import SendRoomMessage
 from hypehere.application.chat.send_typing import SendTyping
 from hypehere.application.chat.start_conversation import StartConversation
+from hypehere.bootstrap.providers.infrastructure import database_timeouts
 from hypehere.bootstrap.providers.users import password_hasher_for
 from hypehere.bootstrap.settings import Settings
 from hypehere.entrypoints.outbox.dispatcher import OutboxWakeup
@@ -82,6 +83,7 @@ class ChatProvider(Provider):
             settings.effective_database_url,
             pool_size=1,
             ping_after_idle_seconds=settings.database_ping_after_idle_seconds,
+            timeouts=database_timeouts(settings),
         )
         writer = PgMessageWriter(own)
         try:

@@ -19,7 +19,11 @@ from hypehere.adapters.memory.rate_limit import InMemoryRateLimiter
 from hypehere.adapters.redis.broker import RedisBroker
 from hypehere.adapters.redis.cache import RedisCache
 from hypehere.adapters.redis.rate_limit import RedisRateLimiter
-from hypehere.adapters.sql.engine import create_engine, create_session_factory
+from hypehere.adapters.sql.engine import (
+    DatabaseTimeouts,
+    create_engine,
+    create_session_factory,
+)
 from hypehere.adapters.sql.outbox.writer import SqlOutboxWriter
 from hypehere.adapters.sql.uow import SqlUnitOfWork
 from hypehere.application.common.broker import Broker
@@ -33,6 +37,14 @@ from hypehere.entrypoints.http.health.checks import Check, ReadinessProbe
 from hypehere.entrypoints.outbox.dispatcher import OutboxWakeup
 
 
+def database_timeouts(settings: Settings) -> DatabaseTimeouts:
+    """The statement timeout of this process's role of work, and the keepalives."""
+    return DatabaseTimeouts(
+        statement_seconds=settings.statement_timeout_seconds,
+        keepalive_idle_seconds=settings.database_keepalive_idle_seconds,
+    )
+
+
 class DatabaseProvider(Provider):
     settings = from_context(provides=Settings, scope=Scope.APP)
 
@@ -43,6 +55,7 @@ class DatabaseProvider(Provider):
             pool_size=settings.database_pool_size,
             max_overflow=settings.database_max_overflow,
             ping_after_idle_seconds=settings.database_ping_after_idle_seconds,
+            timeouts=database_timeouts(settings),
         )
         yield engine
         await engine.dispose()

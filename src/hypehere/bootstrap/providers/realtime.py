@@ -50,8 +50,13 @@ class RealtimeProvider(Provider):
         return SessionHub(broker)
 
     @provide(scope=Scope.APP)
-    def registry(self) -> ConnectionRegistry:
-        return ConnectionRegistry()
+    def registry(self, broker: Broker) -> ConnectionRegistry:
+        registry = ConnectionRegistry()
+        # After a broker outage, every socket of this process is told to catch up from
+        # what it had received when the outage began.
+        broker.on_disconnect(registry.outage_started)
+        broker.on_reconnect(registry.resync_all)
+        return registry
 
     @provide(scope=Scope.APP)
     async def presence_redis(self, settings: Settings) -> AsyncIterator[PresenceRedis]:

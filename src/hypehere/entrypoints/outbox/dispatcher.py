@@ -10,6 +10,12 @@ and one row per event fewer, the same exactly-once effect. An event is
 acknowledged when every handler has succeeded; a failure schedules a retry with
 exponential backoff, and after `max_attempts` the event is dead-lettered (logged at error
 and counted in `hypehere_outbox_dead_letters_total`).
+
+A claimed batch is leased for `outbox_lease_seconds`, but each event (or each run of events
+a batch handler takes at once) is `start`ed right before it runs: its lease is renewed from
+then and its attempt counted. A batch of slow events therefore never outlives its lease,
+and an event whose lease did run out and that another dispatcher claimed is skipped here
+rather than run twice. Attempts count runs, not claims.
 """
 
 from __future__ import annotations
@@ -137,14 +143,27 @@ class OutboxDispatcher:
 
         Consecutive events of one topic form a run: a handler with `handle_batch` gets the
         whole run in one transaction (the others, and a failed batch's events, one by one),
-        so events keep their order across topics. The delivered ones are acknowledged in one
-        statement; failures are recorded per event."""
+        so events keep their order across topics. Each run is started (leases renewed,
+        attempts counted) right before it runs, and its delivered events are acknowledged
+        in one statement right after; failures are recorded per event."""
         messages = await self._store.fetch_pending(self._batch_size, self._clock.now())
-        failures: dict[str, list[str]] = {}
-        for run in _runs(messages):
+        for claimed in self._runs(messages):
+            run = list(await self._store.start(claimed, self._clock.now()))
+            if len(run) < len(claimed):
+                self._log_taken_over(claimed, run)
+            if not run:
+                continue
+            failures: dict[str, list[str]] = {}
+            held = {m.id: m for m in run}  # still ours: id -> its latest lease
             for route in self._routes.get(run[0].topic, ()):
-                await self._run_route(route, run, failures)
-        delivered = [m.id for m in messages if m.id not in failures]
+                await self._run_route(route, run, failures, held)
+            # The run's outcome is recorded before the next run starts: a delivered event
+            # must not sit unacknowledged while its lease runs out behind slow successors.
+            await self._record([m for m in run if m.id in held], failures)
+        return len(messages)
+
+    async def _record(self, ran: list[OutboxMessage], failures: dict[str, list[str]]) -> None:
+        delivered = [m.id for m in ran if m.id not in failures]
         if delivered:
             try:
                 await self._store.mark_delivered_many(delivered, self._clock.now())
@@ -153,22 +172,42 @@ class OutboxDispatcher:
                 # (their handlers' ledger records keep the effects from repeating).
                 log.exception("outbox_ack_failed", events=len(delivered))
             else:
-                for message in messages:
+                for message in ran:
                     if message.id not in failures:
                         DELIVERED.labels(message.topic).inc()
-        for message in messages:
+        for message in ran:
             if message.id in failures:
                 try:
                     await self._record_failure(message, failures[message.id])
                 except Exception:
                     log.exception("outbox_ack_failed", event_id=message.id, topic=message.topic)
-        return len(messages)
+
+    def _runs(self, messages: Sequence[OutboxMessage]) -> list[list[OutboxMessage]]:
+        """Runs of one topic that every handler of the topic takes at once; one event per
+        run otherwise (each is then started, so leased, right before it runs)."""
+        runs: list[list[OutboxMessage]] = []
+        for run in _runs(messages):
+            routes = self._routes.get(run[0].topic, ())
+            if routes and all(hasattr(r.handler_type, "handle_batch") for r in routes):
+                runs.append(run)
+            else:
+                runs.extend([message] for message in run)
+        return runs
+
+    def _log_taken_over(
+        self, claimed: Sequence[OutboxMessage], started: Sequence[OutboxMessage]
+    ) -> None:
+        kept = {m.id for m in started}
+        for message in claimed:
+            if message.id not in kept:
+                log.warning("outbox_event_taken_over", event_id=message.id, topic=message.topic)
 
     async def _run_route(
         self,
         route: HandlerRoute,
         run: Sequence[OutboxMessage],
         failures: dict[str, list[str]],
+        held: dict[str, OutboxMessage],
     ) -> None:
         if len(run) > 1 and hasattr(route.handler_type, "handle_batch"):
             try:
@@ -183,6 +222,17 @@ class OutboxDispatcher:
                     exc_info=True,
                 )
         for message in run:
+            current = held.get(message.id)
+            if current is None:
+                continue
+            if len(run) > 1:
+                # One by one after a failed batch: renew each lease again (same attempt).
+                renewed = await self._store.start([current], self._clock.now(), count_attempt=False)
+                if not renewed:
+                    del held[message.id]
+                    self._log_taken_over([message], [])
+                    continue
+                held[message.id] = renewed[0]
             try:
                 await self._run_handler(route, message)
             except Exception as exc:

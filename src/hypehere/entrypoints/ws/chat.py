@@ -21,8 +21,13 @@ from hypehere.application.chat.open_conversation_channel import (
 )
 from hypehere.application.chat.send_message import SendMessage, SendMessageCommand
 from hypehere.application.chat.views import MessageView
-from hypehere.entrypoints.ws.frames import SendMessageRequest, TypingRequest, relay_typing
-from hypehere.entrypoints.ws.gateway import Channel, Connection, Frame, serve
+from hypehere.entrypoints.ws.frames import (
+    MessageStreamChannel,
+    SendMessageRequest,
+    TypingRequest,
+    relay_typing,
+)
+from hypehere.entrypoints.ws.gateway import Connection, Frame, serve
 
 
 class ReadRequest(Frame, tag="read"):
@@ -34,7 +39,7 @@ class MessageAckFrame(Frame, tag="ack"):
     message: MessageView  # the same Struct the conversation's `message` broadcast carries
 
 
-class ChatChannel(Channel):
+class ChatChannel(MessageStreamChannel):
     frames = (SendMessageRequest, ReadRequest, TypingRequest)
 
     def __init__(self, conversation_id: str) -> None:
@@ -61,6 +66,7 @@ class ChatChannel(Channel):
                 )
             )
             conn.send(MessageAckFrame(client_id=frame.client_id, message=result.message))
+            self.sent_message(result.message.id)
         elif isinstance(frame, ReadRequest):
             mark = await container.get(MarkRead)
             await mark.execute(

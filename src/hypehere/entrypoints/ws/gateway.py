@@ -172,6 +172,10 @@ class AuthOkFrame(Frame, tag="auth_ok"):
     expires_at: datetime | None
 
 
+class ResyncFrame(Frame, tag="resync"):
+    """Frames may have been lost (the broker was cut off): catch up from the database."""
+
+
 _encoder = msgspec.json.Encoder()
 
 
@@ -199,6 +203,7 @@ class Connection:
         self.config = config
         self.container = session_container
         self.state: dict[str, Any] = {}  # per-connection data a channel wants to keep
+        self.channel: Channel | None = None  # set once the connection is served
         self._queue: asyncio.Queue[bytes] = asyncio.Queue(maxsize=config.send_queue_size)
         self._close_code: int | None = None
         self._close_reason = ""
@@ -255,6 +260,7 @@ class ConnectionRegistry:
     def __init__(self) -> None:
         self._connections: dict[str, Connection] = {}
         self._empty = asyncio.Event()
+        self._resyncs: set[asyncio.Task[None]] = set()
         self.accepting = True
 
     def __len__(self) -> int:
@@ -270,6 +276,25 @@ class ConnectionRegistry:
 
     def by_user(self, user_id: str) -> list[Connection]:
         return [c for c in self._connections.values() if c.user_id == user_id]
+
+    def outage_started(self) -> None:
+        """The broker may start losing frames (`Broker.on_disconnect`): each channel notes
+        what its socket had received until now (`Channel.on_outage`)."""
+        for conn in self._connections.values():
+            if conn.channel is not None:
+                conn.channel.on_outage(conn)
+
+    def resync_all(self) -> None:
+        """The broker is back after losing its connection: frames published meanwhile may
+        be lost, so every socket of this process is told to catch up (`Channel.on_resync`),
+        in the background. Registered with `Broker.on_reconnect`."""
+        connections = [c for c in self._connections.values() if not c.closing]
+        if not connections:
+            return
+        logger.info("ws_resync", connections=len(connections))
+        task = asyncio.get_running_loop().create_task(_resync(connections))
+        self._resyncs.add(task)
+        task.add_done_callback(self._resyncs.discard)
 
     def close_all(self, code: int = CLOSE_GOING_AWAY, reason: str = "server_shutdown") -> None:
         self.accepting = False
@@ -348,6 +373,25 @@ class Channel:
         """Is the user still allowed on this channel? Raise a DomainError -> close 4403.
         Runs every `reverify_seconds`; default: authorize again the way `open` does."""
         await self.open(conn, container)
+
+    def on_outage(self, conn: Connection) -> None:
+        """Frames may be lost from now on (see `ConnectionRegistry.outage_started`)."""
+
+    async def on_resync(self, conn: Connection) -> None:
+        """Frames may have been lost (see `ConnectionRegistry.resync_all`): tell the client
+        to catch up. Default `{"type": "resync"}`; a channel may say from where."""
+        conn.send(ResyncFrame())
+
+
+async def _resync(connections: list[Connection]) -> None:
+    for conn in connections:
+        if conn.closing or conn.channel is None:
+            continue
+        with structlog.contextvars.bound_contextvars(connection_id=conn.id):
+            try:
+                await conn.channel.on_resync(conn)
+            except Exception:
+                logger.exception("ws_resync_failed")
 
 
 def _decoder_for(channel: Channel) -> msgspec.json.Decoder[Any]:
@@ -451,6 +495,7 @@ async def _run(
         logger.info("ws_too_many_sockets", path=conn.socket.url.path)
         await _close(conn.socket, CLOSE_TOO_MANY_SOCKETS, "too_many_connections")
         return
+    conn.channel = channel
     registry.add(conn)
     logger.info("ws_connected", path=conn.socket.url.path, topics=len(topics))
     try:

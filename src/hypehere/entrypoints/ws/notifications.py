@@ -34,7 +34,7 @@ from hypehere.application.notifications.publish import (
     decode_frame,
 )
 from hypehere.entrypoints.common.schemas import NotificationOut
-from hypehere.entrypoints.ws.gateway import Channel, Connection, Frame, serve
+from hypehere.entrypoints.ws.gateway import Channel, Connection, Frame, ResyncFrame, serve
 
 
 class MarkNotificationsReadRequest(Frame, tag="read"):
@@ -68,6 +68,12 @@ class NotificationsChannel(Channel):
         if not result.updated:
             # Nothing changed, so nothing is published: answer this socket directly.
             conn.send(UnreadCountFrame(count=result.unread_count))
+
+    async def on_resync(self, conn: Connection) -> None:
+        """`{"type": "resync"}`, then the unread count as it is now (one cheap query)."""
+        conn.send(ResyncFrame())
+        async with conn.request_scope() as container:
+            await self.on_open(conn, container)
 
     async def on_event(self, conn: Connection, message: BrokerMessage) -> None:
         frame = decode_frame(message.data)

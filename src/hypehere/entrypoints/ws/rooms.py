@@ -21,8 +21,13 @@ from hypehere.application.chat.restrict_room_member import (
 from hypehere.application.chat.send_room_message import SendRoomMessage, SendRoomMessageCommand
 from hypehere.application.chat.views import RoomMessageView
 from hypehere.domain.chat.model import RestrictionKind
-from hypehere.entrypoints.ws.frames import SendMessageRequest, TypingRequest, relay_typing
-from hypehere.entrypoints.ws.gateway import Channel, Connection, Frame, serve
+from hypehere.entrypoints.ws.frames import (
+    MessageStreamChannel,
+    SendMessageRequest,
+    TypingRequest,
+    relay_typing,
+)
+from hypehere.entrypoints.ws.gateway import Connection, Frame, serve
 
 
 class KickRequest(Frame, tag="kick"):
@@ -39,7 +44,7 @@ class RoomMessageAckFrame(Frame, tag="ack"):
     message: RoomMessageView  # the same Struct the room's `message` broadcast carries
 
 
-class RoomChannel(Channel):
+class RoomChannel(MessageStreamChannel):
     frames = (SendMessageRequest, TypingRequest, KickRequest, BanRequest)
 
     def __init__(self, room_id: str) -> None:
@@ -66,6 +71,7 @@ class RoomChannel(Channel):
                 )
             )
             conn.send(RoomMessageAckFrame(client_id=frame.client_id, message=result.message))
+            self.sent_message(result.message.id)
         elif isinstance(frame, TypingRequest):
             await relay_typing(conn, container, self.topic)
         elif isinstance(frame, KickRequest | BanRequest):

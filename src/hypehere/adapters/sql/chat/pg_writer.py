@@ -6,7 +6,11 @@ takes everything queued whenever it is free and stores it in ONE autocommitted s
 cost one round trip, one statement and one WAL flush instead of N. There is no timer: an
 idle writer takes a batch of one at once, so a lone message waits for nothing. The writer
 keeps one connection (from an engine of its own) and runs its two prepared statements on
-the asyncpg driver directly; a broken link is replaced and the messages written again.
+the asyncpg driver directly; a broken link is replaced and the messages written again. A
+statement that times out (the server's `statement_timeout`, or the client's
+`command_timeout` on a link that stopped answering) is not written again: the connection is
+replaced and every sender of that batch is answered `StorageUnavailableError` (503) at
+once; the sends queued behind it go on the fresh connection.
 
 Guarantees are those of the one-message statement: a message is committed before its
 sender's `append` returns; each conversation's numbers are consecutive, in the order the
@@ -139,6 +143,8 @@ class WriterStats:
     messages: int = 0
     largest: int = 0
     retried: int = 0
+    timeouts: int = 0
+    connections: int = 0
 
 
 class PgMessageWriter:
@@ -203,6 +209,14 @@ class PgMessageWriter:
         started = time.perf_counter()
         try:
             numbers = await self._write_batch(live)
+        except _TimedOut as exc:
+            # Writing them again (one at a time) would make each sender wait a timeout per
+            # message ahead of it: answer them all now, on a connection that was replaced.
+            self.stats.timeouts += 1
+            logger.warning("chat_writer_timeout", messages=len(live), error=str(exc.__cause__))
+            for pending in live:
+                _fail(pending, StorageUnavailableError("The database did not answer in time."))
+            return
         except Exception as exc:
             if len(live) == 1 and not isinstance(exc, StorageUnavailableError):
                 _fail(live[0], exc)
@@ -276,6 +290,7 @@ class PgMessageWriter:
             self._connection = connection
             self._driver = raw.driver_connection
             self._prepared.clear()
+            self.stats.connections += 1
         statement = self._prepared.get(sql)
         if statement is None:
             async with self._errors():
@@ -290,6 +305,11 @@ class PgMessageWriter:
             yield
         except asyncpg.IntegrityConstraintViolationError as exc:
             raise StorageConflictError("The change conflicts with existing data") from exc
+        except (asyncpg.QueryCanceledError, TimeoutError) as exc:
+            # statement_timeout (the server cancelled it) or command_timeout (no answer at
+            # all): the link may be stuck behind what it waited for; take a fresh one.
+            await self._drop()
+            raise _TimedOut("The database did not answer in time") from exc
         except (
             asyncpg.PostgresConnectionError,
             asyncpg.InterfaceError,
@@ -313,6 +333,10 @@ class PgMessageWriter:
                 await connection.invalidate()
             with contextlib.suppress(Exception):
                 await connection.close()
+
+
+class _TimedOut(StorageUnavailableError):
+    """The writer's statement timed out (its connection has been dropped)."""
 
 
 def _fail(pending: _Pending, exc: BaseException) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+import msgspec
 from sqlalchemy import Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -22,7 +23,10 @@ class SqlOutboxStore:
     """Each call is its own short transaction (the store is not part of a request).
 
     Claiming leases the rows by moving `available_at` past the lease: a dispatcher that dies
-    mid-delivery leaves the event to be claimed again when the lease ends. On PostgreSQL the
+    mid-delivery leaves the event to be claimed again when the lease ends. That
+    `available_at` is also the claim's token: `start` renews a lease (and counts the
+    attempt) only where it is still the value this dispatcher set, so an event whose lease
+    ran out and was claimed by another dispatcher is not run twice. On PostgreSQL the
     claim locks with `FOR UPDATE SKIP LOCKED`, so concurrent dispatchers take disjoint
     batches; SQLite serializes writers (`BEGIN IMMEDIATE`) and the clause is not rendered."""
 
@@ -54,10 +58,11 @@ class SqlOutboxStore:
             rows = (await session.execute(query)).all()
             if not rows:
                 return []
+            lease_until = now + self._lease
             await session.execute(
                 update(_outbox)
                 .where(_outbox.c.id.in_([row.id for row in rows]))
-                .values(available_at=now + self._lease, attempts=_outbox.c.attempts + 1)
+                .values(available_at=lease_until)
             )
         return [
             OutboxMessage(
@@ -65,9 +70,45 @@ class SqlOutboxStore:
                 topic=row.topic,
                 payload=row.payload,
                 occurred_at=ensure_utc(row.occurred_at),
-                attempts=row.attempts + 1,
+                attempts=row.attempts,
+                lease_until=lease_until,
             )
             for row in rows
+        ]
+
+    async def start(
+        self, messages: Sequence[OutboxMessage], now: datetime, *, count_attempt: bool = True
+    ) -> Sequence[OutboxMessage]:
+        by_token: dict[datetime, list[str]] = {}
+        for message in messages:
+            if message.lease_until is not None:
+                by_token.setdefault(message.lease_until, []).append(message.id)
+        if not by_token:
+            return []
+        lease_until = now + self._lease
+        attempts: dict[str, int] = {}
+        async with translate_errors(), self._session_factory() as session, session.begin():
+            for token, ids in by_token.items():
+                for start in range(0, len(ids), IN_CHUNK):
+                    rows = await session.execute(
+                        update(_outbox)
+                        .where(
+                            _outbox.c.id.in_(ids[start : start + IN_CHUNK]),
+                            _outbox.c.available_at == token,
+                            _outbox.c.delivered_at.is_(None),
+                            _outbox.c.dead_at.is_(None),
+                        )
+                        .values(
+                            available_at=lease_until,
+                            attempts=_outbox.c.attempts + (1 if count_attempt else 0),
+                        )
+                        .returning(_outbox.c.id, _outbox.c.attempts)
+                    )
+                    attempts.update({row.id: row.attempts for row in rows})
+        return [
+            msgspec.structs.replace(m, attempts=attempts[m.id], lease_until=lease_until)
+            for m in messages
+            if m.id in attempts
         ]
 
     async def mark_delivered(self, event_id: str, now: datetime) -> None:
