@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from hypehere.application.common.errors import StorageConflictError, StorageUnavailableError
 from hypehere.domain.chat import errors as chat_errors
 from hypehere.domain.feed import errors as feed_errors
+from hypehere.domain.learning import errors as learning_errors
 from hypehere.domain.notifications import errors as notifications_errors
 from hypehere.domain.search import errors as search_errors
 from hypehere.domain.shared.errors import (
@@ -148,6 +149,14 @@ ERROR_TABLE: dict[type[Exception], ErrorSpec] = {
     ),
     search_errors.SearchTypeInvalidError: ErrorSpec(
         422, "validation_error", "The search type must be posts, users or lessons."
+    ),
+    # --- learning ---
+    learning_errors.CategoryNotFoundError: ErrorSpec(
+        404, "not_found", "The category was not found."
+    ),
+    learning_errors.LessonNotFoundError: ErrorSpec(404, "not_found", "The lesson was not found."),
+    learning_errors.LessonLanguageUnavailableError: ErrorSpec(
+        422, "lesson_language_unavailable", "This lesson is not available in that language."
     ),
 }
 

@@ -1,0 +1,137 @@
+"""In-memory learning storage: the curriculum, progress and learners (for use-case tests
+and the contract suite)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from hypehere.application.learning.ports import CategorySummary, Learner, LessonSummary
+from hypehere.domain.learning.model import Category, Lesson, LessonProgress
+from hypehere.domain.shared.pagination import Page, PageRequest, page_from_rows
+
+
+def _after(key: tuple[int, str], cursor: tuple[object, ...] | None) -> bool:
+    if cursor is None:
+        return True
+    position, id_ = cursor
+    return key > (int(str(position)), str(id_))
+
+
+class InMemoryLearners:
+    def __init__(self) -> None:
+        self.learners: dict[str, Learner] = {}
+
+    def put(self, learner: Learner) -> None:
+        self.learners[learner.user_id] = learner
+
+    async def learner(self, user_id: str) -> Learner | None:
+        return self.learners.get(user_id)
+
+
+class InMemoryCurriculum:
+    def __init__(self) -> None:
+        self.categories_by_id: dict[str, Category] = {}
+        self.lessons_by_id: dict[str, Lesson] = {}
+
+    async def upsert(self, categories: Sequence[Category]) -> None:
+        for category in categories:
+            old = self.categories_by_id.get(category.id)
+            kept = {lesson.key: lesson for lesson in old.lessons} if old else {}
+            kept.update({lesson.key: lesson for lesson in category.lessons})
+            for lesson in category.lessons:
+                previous = self.lessons_by_id.get(lesson.id)
+                expressions = {e.key: e for e in previous.expressions} if previous else {}
+                expressions.update({e.key: e for e in lesson.expressions})
+                merged = replace(
+                    lesson,
+                    expressions=tuple(
+                        sorted(expressions.values(), key=lambda e: (e.position, e.id))
+                    ),
+                )
+                self.lessons_by_id[lesson.id] = merged
+                kept[lesson.key] = merged
+            self.categories_by_id[category.id] = replace(
+                category, lessons=tuple(sorted(kept.values(), key=lambda x: (x.position, x.id)))
+            )
+
+    @staticmethod
+    def _summary(category: Category) -> CategorySummary:
+        return CategorySummary(
+            id=category.id,
+            key=category.key,
+            position=category.position,
+            title=dict(category.title),
+            description=dict(category.description),
+            lesson_count=len(category.lessons),
+        )
+
+    @staticmethod
+    def _lesson_summary(lesson: Lesson) -> LessonSummary:
+        return LessonSummary(
+            id=lesson.id,
+            key=lesson.key,
+            category_id=lesson.category_id,
+            position=lesson.position,
+            level=lesson.level.value,
+            title=dict(lesson.title),
+            description=dict(lesson.description),
+            languages=sorted(lesson.languages),
+            expression_count=len(lesson.expressions),
+        )
+
+    async def categories(self, page: PageRequest) -> Page[CategorySummary]:
+        rows = sorted(self.categories_by_id.values(), key=lambda c: (c.position, c.id))
+        chosen = [c for c in rows if _after((c.position, c.id), page.cursor)]
+        return page_from_rows(
+            [self._summary(c) for c in chosen[: page.limit + 1]],
+            page.limit,
+            lambda c: (c.position, c.id),
+        )
+
+    async def category(self, category_id: str) -> CategorySummary | None:
+        category = self.categories_by_id.get(category_id)
+        return self._summary(category) if category else None
+
+    async def lessons(self, category_id: str, page: PageRequest) -> Page[LessonSummary]:
+        category = self.categories_by_id.get(category_id)
+        lessons = sorted(category.lessons, key=lambda x: (x.position, x.id)) if category else []
+        chosen = [x for x in lessons if _after((x.position, x.id), page.cursor)]
+        return page_from_rows(
+            [self._lesson_summary(x) for x in chosen[: page.limit + 1]],
+            page.limit,
+            lambda x: (x.position, x.id),
+        )
+
+    async def lesson(self, lesson_id: str) -> Lesson | None:
+        return self.lessons_by_id.get(lesson_id)
+
+
+class InMemoryProgress:
+    def __init__(self, curriculum: InMemoryCurriculum) -> None:
+        self._curriculum = curriculum
+        self.rows: dict[tuple[str, str], LessonProgress] = {}
+
+    async def progress_of(
+        self, user_id: str, lesson_ids: Sequence[str]
+    ) -> dict[str, LessonProgress]:
+        return {
+            lesson_id: replace(self.rows[(user_id, lesson_id)])
+            for lesson_id in lesson_ids
+            if (user_id, lesson_id) in self.rows
+        }
+
+    async def completed_per_category(
+        self, user_id: str, category_ids: Sequence[str]
+    ) -> dict[str, int]:
+        counts = dict.fromkeys(category_ids, 0)
+        for (owner, lesson_id), progress in self.rows.items():
+            lesson = self._curriculum.lessons_by_id.get(lesson_id)
+            if owner != user_id or not progress.completed_at or lesson is None:
+                continue
+            if lesson.category_id in counts:
+                counts[lesson.category_id] += 1
+        return counts
+
+    async def save(self, progress: LessonProgress) -> None:
+        self.rows[(progress.user_id, progress.lesson_id)] = replace(progress)

@@ -1,0 +1,94 @@
+"""The learning module's tables: the curriculum (categories -> lessons -> expressions,
+texts per language in JSON documents) and each learner's progress per lesson.
+
+Content ids are derived from the stable keys (`domain.learning.model.content_id`), so the
+data migration upserts by key and every deployment serves a lesson under the same id."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table
+from sqlmodel import Field, SQLModel
+
+from hypehere.adapters.sql.metadata import metadata as _metadata  # noqa: F401
+from hypehere.adapters.sql.types import JsonDocument, UtcDateTime
+
+
+class LearningCategoryRow(SQLModel, table=True):
+    __tablename__ = "learning_categories"
+    __table_args__ = (Index("ix_learning_categories_position_id", "position", "id"),)
+
+    id: str = Field(sa_column=Column(String(36), primary_key=True))
+    key: str = Field(sa_column=Column(String(80), nullable=False, unique=True))
+    position: int = Field(sa_column=Column(Integer, nullable=False))
+    title: dict[str, Any] = Field(sa_column=Column(JsonDocument, nullable=False))
+    description: dict[str, Any] = Field(sa_column=Column(JsonDocument, nullable=False))
+
+
+class LearningLessonRow(SQLModel, table=True):
+    __tablename__ = "learning_lessons"
+    __table_args__ = (
+        Index("ix_learning_lessons_category_id_position_id", "category_id", "position", "id"),
+    )
+
+    id: str = Field(sa_column=Column(String(36), primary_key=True))
+    key: str = Field(sa_column=Column(String(80), nullable=False, unique=True))
+    category_id: str = Field(
+        sa_column=Column(
+            String(36), ForeignKey("learning_categories.id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    position: int = Field(sa_column=Column(Integer, nullable=False))
+    level: str = Field(sa_column=Column(String(2), nullable=False))
+    title: dict[str, Any] = Field(sa_column=Column(JsonDocument, nullable=False))
+    description: dict[str, Any] = Field(sa_column=Column(JsonDocument, nullable=False))
+    # The languages every expression is written in (a lesson is served only in those).
+    languages: list[str] = Field(sa_column=Column(JsonDocument, nullable=False))
+    expression_count: int = Field(sa_column=Column(Integer, nullable=False))
+
+
+class LearningExpressionRow(SQLModel, table=True):
+    __tablename__ = "learning_expressions"
+    __table_args__ = (Index("ix_learning_expressions_lesson_id_position", "lesson_id", "position"),)
+
+    id: str = Field(sa_column=Column(String(36), primary_key=True))
+    key: str = Field(sa_column=Column(String(80), nullable=False, unique=True))
+    lesson_id: str = Field(
+        sa_column=Column(
+            String(36), ForeignKey("learning_lessons.id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    position: int = Field(sa_column=Column(Integer, nullable=False))
+    text: dict[str, Any] = Field(sa_column=Column(JsonDocument, nullable=False))
+    romanization: dict[str, Any] = Field(sa_column=Column(JsonDocument, nullable=False))
+    note: dict[str, Any] = Field(sa_column=Column(JsonDocument, nullable=False))
+    # {language: [{word, reading, part_of_speech, meaning: {language: text}}]}
+    vocabulary: dict[str, Any] = Field(sa_column=Column(JsonDocument, nullable=False))
+
+
+class LearningProgressRow(SQLModel, table=True):
+    __tablename__ = "learning_progress"
+
+    user_id: str = Field(
+        sa_column=Column(String(36), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    )
+    lesson_id: str = Field(
+        sa_column=Column(
+            String(36), ForeignKey("learning_lessons.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    score: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    seconds_spent: int = Field(
+        default=0, sa_column=Column(Integer, nullable=False, server_default="0")
+    )
+    started_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    completed_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
+
+
+categories_t: Table = LearningCategoryRow.__table__  # type: ignore[attr-defined]
+lessons_t: Table = LearningLessonRow.__table__  # type: ignore[attr-defined]
+expressions_t: Table = LearningExpressionRow.__table__  # type: ignore[attr-defined]
+progress_t: Table = LearningProgressRow.__table__  # type: ignore[attr-defined]

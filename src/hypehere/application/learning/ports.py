@@ -1,0 +1,84 @@
+"""Ports of the learning module: the curriculum, learners' progress, and what it needs to
+know about a user (their languages), implemented over the users module's published
+queries (`adapters/sql/learning/`) or by in-memory fakes (`adapters/memory/learning.py`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import msgspec
+
+from hypehere.domain.learning.model import Category, Lesson, LessonProgress
+from hypehere.domain.shared.pagination import Page, PageRequest
+
+
+class Learner(msgspec.Struct, frozen=True):
+    """A user as the learning module sees them."""
+
+    user_id: str
+    native_language: str
+    target_languages: tuple[str, ...] = ()  # the user's order: the first is the default
+
+
+class CategorySummary(msgspec.Struct, frozen=True):
+    id: str
+    key: str
+    position: int
+    title: dict[str, str]
+    description: dict[str, str]
+    lesson_count: int
+
+
+class LessonSummary(msgspec.Struct, frozen=True):
+    id: str
+    key: str
+    category_id: str
+    position: int
+    level: str
+    title: dict[str, str]
+    description: dict[str, str]
+    languages: list[str]
+    expression_count: int
+
+
+class LearnerDirectory(Protocol):
+    async def learner(self, user_id: str) -> Learner | None:
+        """The user's native and target languages; None for an unknown user."""
+        ...
+
+
+class CurriculumReader(Protocol):
+    async def categories(self, page: PageRequest) -> Page[CategorySummary]:
+        """Categories by (position, id); the cursor is (position, id)."""
+        ...
+
+    async def category(self, category_id: str) -> CategorySummary | None: ...
+
+    async def lessons(self, category_id: str, page: PageRequest) -> Page[LessonSummary]:
+        """The category's lessons by (position, id); the cursor is (position, id)."""
+        ...
+
+    async def lesson(self, lesson_id: str) -> Lesson | None:
+        """One lesson with its expressions in order."""
+        ...
+
+
+class CurriculumWriter(Protocol):
+    async def upsert(self, categories: Sequence[Category]) -> None:
+        """Insert or update every category, lesson and expression by key (idempotent)."""
+        ...
+
+
+class ProgressRepository(Protocol):
+    async def progress_of(
+        self, user_id: str, lesson_ids: Sequence[str]
+    ) -> dict[str, LessonProgress]:
+        """The user's progress in those lessons (lessons never started are absent)."""
+        ...
+
+    async def completed_per_category(
+        self, user_id: str, category_ids: Sequence[str]
+    ) -> dict[str, int]:
+        """How many lessons of each category the user completed (0 included)."""
+        ...

@@ -1,0 +1,227 @@
+"""One contract for the learning ports (curriculum reader and writer, progress, learner
+directory), run against the in-memory fakes, SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hypehere.adapters.memory.learning import InMemoryCurriculum, InMemoryLearners, InMemoryProgress
+from hypehere.adapters.sql.engine import create_engine, create_session_factory
+from hypehere.adapters.sql.learning.curriculum import SqlCurriculumReader, SqlCurriculumWriter
+from hypehere.adapters.sql.learning.learners import SqlLearnerDirectory
+from hypehere.adapters.sql.learning.progress import SqlProgressRepository
+from hypehere.adapters.sql.users.tables import UserLanguageRow, UserRow
+from hypehere.adapters.yaml.curriculum import load_curriculum
+from hypehere.application.learning.ports import Learner
+from hypehere.domain.learning.model import Category, LessonProgress, content_id
+from hypehere.domain.shared.ids import new_id
+from hypehere.domain.shared.pagination import PageRequest, decode_cursor
+from tests.conftest import truncate_all
+from tests.fixtures.curriculum import FIXTURE_CURRICULUM
+
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+CATEGORIES = load_curriculum(FIXTURE_CURRICULUM)
+STATION, CAFE = CATEGORIES
+TICKETS = STATION.lessons[0]
+ORDER = CAFE.lessons[0]
+
+
+class Harness:
+    curriculum: Any
+    writer: Any
+    progress: Any
+    learners: Any
+    user_ids: dict[str, str]
+    add_user: Callable[[str, str, tuple[str, ...]], Awaitable[None]]
+
+
+class LearningStoreContract:
+    @pytest.fixture
+    async def h(self) -> AsyncIterator[Harness]:
+        raise NotImplementedError
+        yield
+
+    async def test_upsert_then_read_every_level(self, h: Harness) -> None:
+        await h.writer.upsert(CATEGORIES)
+        page = await h.curriculum.categories(PageRequest())
+        assert [(c.id, c.key, c.position, c.lesson_count) for c in page.items] == [
+            (STATION.id, "fixture-station", 1, 1),
+            (CAFE.id, "fixture-cafe", 2, 1),
+        ]
+        assert page.items[0].title == dict(STATION.title)
+        assert await h.curriculum.category(CAFE.id) == page.items[1]
+        assert await h.curriculum.category("absent") is None
+        lessons = await h.curriculum.lessons(STATION.id, PageRequest())
+        (summary,) = lessons.items
+        assert (summary.id, summary.category_id, summary.level, summary.expression_count) == (
+            TICKETS.id,
+            STATION.id,
+            "A1",
+            2,
+        )
+        assert summary.languages == ["en", "es", "ja", "ko"]
+        assert (await h.curriculum.lessons("absent", PageRequest())).items == []
+        # The lesson comes back equal to what was loaded, vocabulary and readings included.
+        assert await h.curriculum.lesson(TICKETS.id) == TICKETS
+        assert await h.curriculum.lesson("absent") is None
+
+    async def test_upsert_is_idempotent_and_updates_by_key(self, h: Harness) -> None:
+        await h.writer.upsert(CATEGORIES)
+        await h.writer.upsert(CATEGORIES)
+        assert len((await h.curriculum.categories(PageRequest())).items) == 2
+        first = TICKETS.expressions[0]
+        edited_expression = replace(first, note={**first.note, "en": "Edited note."})
+        edited = replace(
+            STATION,
+            title={**STATION.title, "en": "At the train station"},
+            lessons=(replace(TICKETS, expressions=(edited_expression, *TICKETS.expressions[1:])),),
+        )
+        await h.writer.upsert([edited])
+        assert (await h.curriculum.category(STATION.id)).title["en"] == "At the train station"
+        lesson = await h.curriculum.lesson(TICKETS.id)
+        assert lesson.expressions[0].note["en"] == "Edited note."
+        assert [e.id for e in lesson.expressions] == [e.id for e in TICKETS.expressions]
+
+    async def test_pages_by_position(self, h: Harness) -> None:
+        many = [
+            Category(key=f"c{i}", position=i // 2, title={"en": f"C{i}"}, description={"en": ""})
+            for i in range(7)
+        ]
+        await h.writer.upsert(many)
+        seen: list[str] = []
+        cursor = None
+        while True:
+            page = await h.curriculum.categories(PageRequest(limit=3, cursor=cursor))
+            seen += [c.key for c in page.items]
+            if page.next_cursor is None:
+                break
+            cursor = decode_cursor(page.next_cursor)
+        expected = sorted(many, key=lambda c: (c.position, c.id))
+        assert seen == [c.key for c in expected]
+
+    async def test_progress_and_completions_per_category(self, h: Harness) -> None:
+        await h.writer.upsert(CATEGORIES)
+        await h.add_user("ann", "ko", ("en",))
+        await h.add_user("ben", "en", ())
+        ann, ben = h.user_ids["ann"], h.user_ids["ben"]
+        assert await h.progress.progress_of(ann, [TICKETS.id]) == {}
+        started = LessonProgress(ann, TICKETS.id, started_at=T0, updated_at=T0, seconds_spent=30)
+        await h.progress.save(started)
+        done = LessonProgress(
+            ann, ORDER.id, started_at=T0, updated_at=T0, score=80, seconds_spent=60, completed_at=T0
+        )
+        await h.progress.save(done)
+        await h.progress.save(replace(done, user_id=ben))
+        later = T0 + timedelta(minutes=5)
+        await h.progress.save(replace(started, updated_at=later, seconds_spent=90, score=70))
+        got = await h.progress.progress_of(ann, [TICKETS.id, ORDER.id, "absent"])
+        assert got[TICKETS.id] == replace(started, updated_at=later, seconds_spent=90, score=70)
+        assert got[ORDER.id] == done
+        assert got[ORDER.id].status.value == "completed"
+        assert await h.progress.progress_of(ann, []) == {}
+        assert await h.progress.completed_per_category(ann, [STATION.id, CAFE.id, "x"]) == {
+            STATION.id: 0,
+            CAFE.id: 1,
+            "x": 0,
+        }
+        assert await h.progress.completed_per_category(ann, []) == {}
+
+    async def test_learners_have_their_languages_in_order(self, h: Harness) -> None:
+        await h.add_user("ann", "ko", ("ja", "en"))
+        ann = h.user_ids["ann"]
+        assert await h.learners.learner(ann) == Learner(
+            user_id=ann, native_language="ko", target_languages=("ja", "en")
+        )
+        assert await h.learners.learner(new_id()) is None
+
+
+class TestInMemoryLearningStore(LearningStoreContract):
+    @pytest.fixture
+    async def h(self) -> AsyncIterator[Harness]:
+        harness = Harness()
+        harness.curriculum = harness.writer = InMemoryCurriculum()
+        harness.progress = InMemoryProgress(harness.curriculum)
+        harness.learners = InMemoryLearners()
+        harness.user_ids = {}
+
+        async def add_user(name: str, native: str, targets: tuple[str, ...]) -> None:
+            harness.user_ids[name] = user_id = new_id()
+            harness.learners.put(Learner(user_id, native, targets))
+
+        harness.add_user = add_user
+        yield harness
+
+
+class SqlHarness(LearningStoreContract):
+    url_fixture: str
+
+    @pytest.fixture
+    async def h(self, request: pytest.FixtureRequest) -> AsyncIterator[Harness]:
+        url = request.getfixturevalue(self.url_fixture)
+        await truncate_all(url)
+        engine = create_engine(url)
+        session: AsyncSession = create_session_factory(engine)()
+        harness = Harness()
+        harness.curriculum = SqlCurriculumReader(session)
+        harness.writer = SqlCurriculumWriter(session)
+        harness.progress = SqlProgressRepository(session)
+        harness.learners = SqlLearnerDirectory(session)
+        harness.user_ids = {}
+
+        async def add_user(name: str, native: str, targets: tuple[str, ...]) -> None:
+            harness.user_ids[name] = user_id = new_id()
+            await session.execute(
+                insert(UserRow.__table__),  # type: ignore[attr-defined]
+                {
+                    "id": user_id,
+                    "email": f"{name}@example.com",
+                    "handle": name,
+                    "nickname": name.title(),
+                    "bio": "",
+                    "native_language": native,
+                    "interface_language": "ko",
+                    "password_hash": "x",
+                    "role": "member",
+                    "state": "active",
+                    "show_followers_list": "everyone",
+                    "show_following_list": "everyone",
+                    "chat_policy": "everyone",
+                    "send_read_receipts": True,
+                    "created_at": T0,
+                    "updated_at": T0,
+                },
+            )
+            for position, language in reversed(list(enumerate(targets))):
+                await session.execute(
+                    insert(UserLanguageRow.__table__),  # type: ignore[attr-defined]
+                    {"user_id": user_id, "language": language, "level": "A2", "position": position},
+                )
+
+        harness.add_user = add_user
+        try:
+            yield harness
+        finally:
+            await session.rollback()
+            await session.close()
+            await engine.dispose()
+
+
+class TestSqliteLearningStore(SqlHarness):
+    url_fixture = "sqlite_url"
+
+
+class TestPostgresLearningStore(SqlHarness):
+    url_fixture = "postgres_url"
+
+
+def test_ids_are_derived_from_keys() -> None:
+    assert STATION.id == content_id("category", "fixture-station")
+    assert TICKETS.expressions[0].id == content_id("expression", "fixture-station-tickets-1")
+    assert content_id("lesson", "a") != content_id("expression", "a")
