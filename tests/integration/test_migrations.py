@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import create_async_engine
 import hypehere.adapters.sql.all_tables  # noqa: F401
 from hypehere.adapters.sql.engine import (
     create_engine,
-    create_session_factory,
     ensure_postgres_database,
 )
 from hypehere.adapters.sql.metadata import metadata
@@ -133,24 +132,36 @@ def test_0011_fills_the_unread_counters_from_the_existing_notifications(
 
 
 async def _insert_users(url: str, ids: tuple[str, ...]) -> None:
-    """Users as the model builds them (the table is the same at 0010 and head)."""
+    """Users with the columns every revision since 0002 has (later columns have server
+    defaults: 0013's timezone and desired_retention)."""
     stamp = datetime(2026, 12, 4, 12, tzinfo=UTC)
+    users_t = UserRow.__table__  # type: ignore[attr-defined]
     engine = create_engine(url)
     try:
-        async with create_session_factory(engine)() as session, session.begin():
-            session.add_all(
-                UserRow(
-                    id=user_id,
-                    email=f"{user_id}@example.com",
-                    handle=user_id,
-                    nickname=user_id,
-                    native_language="ko",
-                    interface_language="ko",
-                    password_hash="!",
-                    created_at=stamp,
-                    updated_at=stamp,
-                )
-                for user_id in ids
+        async with engine.begin() as conn:
+            await conn.execute(
+                users_t.insert(),
+                [
+                    {
+                        "id": user_id,
+                        "email": f"{user_id}@example.com",
+                        "handle": user_id,
+                        "nickname": user_id,
+                        "bio": "",
+                        "native_language": "ko",
+                        "interface_language": "ko",
+                        "password_hash": "!",
+                        "role": "member",
+                        "state": "active",
+                        "show_followers_list": "everyone",
+                        "show_following_list": "everyone",
+                        "chat_policy": "everyone",
+                        "send_read_receipts": True,
+                        "created_at": stamp,
+                        "updated_at": stamp,
+                    }
+                    for user_id in ids
+                ],
             )
     finally:
         await engine.dispose()

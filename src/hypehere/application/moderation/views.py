@@ -40,6 +40,8 @@ class AccountView(msgspec.Struct, frozen=True, kw_only=True):
     privacy: AccountPrivacyView
     chat_policy: str
     send_read_receipts: bool
+    timezone: str
+    desired_retention: float
     role: str
     state: str
     suspended_until: datetime | None
@@ -71,6 +73,8 @@ class AccountView(msgspec.Struct, frozen=True, kw_only=True):
             ),
             chat_policy=user.chat_policy.value,
             send_read_receipts=user.send_read_receipts,
+            timezone=user.timezone,
+            desired_retention=user.desired_retention,
             role=user.role.value,
             state=user.state.value,
             suspended_until=user.suspended_until,

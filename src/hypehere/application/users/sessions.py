@@ -73,6 +73,8 @@ def me_view(user: User) -> MeView:
         ),
         chat_policy=user.chat_policy.value,
         send_read_receipts=user.send_read_receipts,
+        timezone=user.timezone,
+        desired_retention=user.desired_retention,
         role=user.role.value,
         state=user.state.value,
         suspended_until=user.suspended_until,

@@ -68,6 +68,8 @@ def user_to_domain(row: Any, languages: Sequence[Any]) -> User:
         ),
         chat_policy=ChatPolicy(row.chat_policy),
         send_read_receipts=bool(row.send_read_receipts),
+        timezone=row.timezone,
+        desired_retention=float(row.desired_retention),
         follower_count=row.follower_count,
         following_count=row.following_count,
         post_count=row.post_count,
@@ -96,6 +98,8 @@ def _mutable_columns(user: User) -> dict[str, Any]:
         "show_following_list": user.privacy.show_following_list.value,
         "chat_policy": user.chat_policy.value,
         "send_read_receipts": user.send_read_receipts,
+        "timezone": user.timezone,
+        "desired_retention": user.desired_retention,
         "updated_at": user.updated_at,
         "last_active_at": user.last_active_at,
     }

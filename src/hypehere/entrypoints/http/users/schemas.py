@@ -60,6 +60,8 @@ class UpdateMeIn(msgspec.Struct, frozen=True):
     privacy: PrivacyIn | None = None
     chat_policy: Code | None = None
     send_read_receipts: bool | None = None
+    timezone: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    desired_retention: float | None = None
 
 
 class ChangePasswordIn(msgspec.Struct, frozen=True):
@@ -132,6 +134,8 @@ class MeOut(msgspec.Struct, frozen=True, kw_only=True):
     privacy: PrivacyOut
     chat_policy: str
     send_read_receipts: bool
+    timezone: str
+    desired_retention: float
     role: str
     state: str
     suspended_until: datetime | None
@@ -161,6 +165,8 @@ class MeOut(msgspec.Struct, frozen=True, kw_only=True):
             ),
             chat_policy=view.chat_policy,
             send_read_receipts=view.send_read_receipts,
+            timezone=view.timezone,
+            desired_retention=view.desired_retention,
             role=view.role,
             state=view.state,
             suspended_until=view.suspended_until,

@@ -1,0 +1,38 @@
+"""users: timezone (IANA name) and desired_retention, the learner's calendar and review goal
+
+Both are account settings served and changed by `/users/me`, so they live on `users` (the
+users module owns and validates them); learning reads them through the users module's
+published queries. Existing accounts get the defaults: UTC and 0.9.
+
+Revision ID: 0013
+Revises: 0012
+Create Date: 2026-12-06 01:50:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0013"
+down_revision: str | None = "0012"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("timezone", sa.String(length=64), server_default="UTC", nullable=False)
+        )
+        batch_op.add_column(
+            sa.Column("desired_retention", sa.Float(), server_default="0.9", nullable=False)
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("desired_retention")
+        batch_op.drop_column("timezone")
