@@ -1,4 +1,5 @@
-"""learning: the curriculum (categories, lessons, expressions), progress, and the data
+"""learning: the curriculum (categories, lessons, expressions), progress, streak days,
+review cards, and the data
 
 Creates the learning module's tables and loads the starter curriculum from the data files
 (`hypehere/data/curriculum/*.yaml`, however many there are), upserting by key, so every
@@ -116,11 +117,63 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("user_id", "lesson_id", name=op.f("pk_learning_progress")),
     )
+    op.create_table(
+        "learning_activity_days",
+        sa.Column("user_id", sa.String(length=36), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_learning_activity_days_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("user_id", "day", name=op.f("pk_learning_activity_days")),
+    )
+    op.create_table(
+        "learning_review_cards",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("user_id", sa.String(length=36), nullable=False),
+        sa.Column("source", sa.String(length=16), nullable=False),
+        sa.Column("source_id", sa.String(length=36), nullable=False),
+        sa.Column("front", sa.Text(), nullable=False),
+        sa.Column("back", sa.Text(), nullable=False),
+        sa.Column("language", sa.String(length=8), nullable=False),
+        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("due_at", hypehere.adapters.sql.types.UtcDateTime(), nullable=False),
+        sa.Column("step", sa.Integer(), nullable=True),
+        sa.Column("stability", sa.Float(), nullable=True),
+        sa.Column("difficulty", sa.Float(), nullable=True),
+        sa.Column("last_review_at", hypehere.adapters.sql.types.UtcDateTime(), nullable=True),
+        sa.Column("reps", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("lapses", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("created_at", hypehere.adapters.sql.types.UtcDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_learning_review_cards_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_learning_review_cards")),
+        sa.UniqueConstraint(
+            "user_id",
+            "source",
+            "source_id",
+            name=op.f("uq_learning_review_cards_user_id_source_source_id"),
+        ),
+    )
+    with op.batch_alter_table("learning_review_cards", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_learning_review_cards_user_id_due_at_id", ["user_id", "due_at", "id"], unique=False
+        )
     # The data: every file of hypehere/data/curriculum, upserted by key.
     load_curriculum_into(op.get_bind(), load_curriculum())
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("learning_review_cards", schema=None) as batch_op:
+        batch_op.drop_index("ix_learning_review_cards_user_id_due_at_id")
+    op.drop_table("learning_review_cards")
+    op.drop_table("learning_activity_days")
     op.drop_table("learning_progress")
     with op.batch_alter_table("learning_expressions", schema=None) as batch_op:
         batch_op.drop_index("ix_learning_expressions_lesson_id_position")

@@ -5,22 +5,30 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hypehere.adapters.memory.learning import InMemoryCurriculum, InMemoryLearners, InMemoryProgress
+from hypehere.adapters.memory.learning import (
+    InMemoryActivity,
+    InMemoryCurriculum,
+    InMemoryLearners,
+    InMemoryProgress,
+    InMemoryReviewCards,
+)
 from hypehere.adapters.sql.engine import create_engine, create_session_factory
 from hypehere.adapters.sql.learning.curriculum import SqlCurriculumReader, SqlCurriculumWriter
 from hypehere.adapters.sql.learning.learners import SqlLearnerDirectory
-from hypehere.adapters.sql.learning.progress import SqlProgressRepository
+from hypehere.adapters.sql.learning.progress import SqlActivityRepository, SqlProgressRepository
+from hypehere.adapters.sql.learning.reviews import SqlReviewCardRepository
 from hypehere.adapters.sql.users.tables import UserLanguageRow, UserRow
 from hypehere.adapters.yaml.curriculum import load_curriculum
-from hypehere.application.learning.ports import Learner
+from hypehere.application.learning.ports import Learner, ProgressTotals
 from hypehere.domain.learning.model import Category, LessonProgress, content_id
+from hypehere.domain.learning.reviews import CardSource, CardState, ReviewCard, Schedule
 from hypehere.domain.shared.ids import new_id
 from hypehere.domain.shared.pagination import PageRequest, decode_cursor
 from tests.conftest import truncate_all
@@ -38,6 +46,8 @@ class Harness:
     writer: Any
     progress: Any
     learners: Any
+    activity: Any
+    cards: Any
     user_ids: dict[str, str]
     add_user: Callable[[str, str, tuple[str, ...]], Awaitable[None]]
 
@@ -133,11 +143,96 @@ class LearningStoreContract:
         }
         assert await h.progress.completed_per_category(ann, []) == {}
 
+    async def test_totals(self, h: Harness) -> None:
+        await h.writer.upsert(CATEGORIES)
+        await h.add_user("ann", "ko", ("en",))
+        ann = h.user_ids["ann"]
+        assert await h.progress.totals(ann) == ProgressTotals(0, 0, 0)
+        await h.progress.save(
+            LessonProgress(ann, TICKETS.id, started_at=T0, updated_at=T0, seconds_spent=30)
+        )
+        assert await h.progress.totals(ann) == ProgressTotals(0, 0, 30)
+        await h.progress.save(
+            LessonProgress(
+                ann, TICKETS.id, started_at=T0, updated_at=T0, seconds_spent=50, completed_at=T0
+            )
+        )
+        await h.progress.save(
+            LessonProgress(
+                ann, ORDER.id, started_at=T0, updated_at=T0, seconds_spent=70, completed_at=T0
+            )
+        )
+        assert await h.progress.totals(ann) == ProgressTotals(2, 3, 120)
+
+    async def test_activity_days_are_marked_once(self, h: Harness) -> None:
+        await h.add_user("ann", "ko", ())
+        await h.add_user("ben", "ko", ())
+        ann = h.user_ids["ann"]
+        assert await h.activity.days(ann) == []
+        for day in (date(2026, 3, 3), date(2026, 3, 1), date(2026, 3, 3)):
+            await h.activity.mark_day(ann, day)
+        await h.activity.mark_day(h.user_ids["ben"], date(2026, 3, 2))
+        assert await h.activity.days(ann) == [date(2026, 3, 1), date(2026, 3, 3)]
+
+    async def test_review_cards(self, h: Harness) -> None:
+        await h.add_user("ann", "ko", ("ja",))
+        await h.add_user("ben", "ko", ("ja",))
+        ann, ben = h.user_ids["ann"], h.user_ids["ben"]
+
+        def card(user: str, source_id: str, due: datetime) -> ReviewCard:
+            return ReviewCard(
+                id=new_id(),
+                user_id=user,
+                source=CardSource.EXPRESSION,
+                source_id=source_id,
+                front="표 한 장 주세요.",
+                back="切符を一枚ください。",
+                language="ja",
+                schedule=Schedule(state=CardState.LEARNING, due_at=due, step=0),
+                created_at=T0,
+            )
+
+        cards = [card(ann, f"e{i}", T0 + timedelta(minutes=i // 2)) for i in range(5)]
+        assert await h.cards.add_many(cards) == 5
+        # One card per user and source: adding again adds nothing; another user gets theirs.
+        assert await h.cards.add_many([card(ann, "e0", T0), card(ben, "e0", T0)]) == 1
+        assert await h.cards.add_many([]) == 0
+        assert await h.cards.get(cards[0].id) == cards[0]
+        assert await h.cards.get("absent") is None
+        now = T0 + timedelta(minutes=1)
+        expected = sorted(cards[:4], key=lambda c: (c.schedule.due_at, c.id))
+        assert [c.id for c in await h.cards.due(ann, now, limit=10, after=None)] == [
+            c.id for c in expected
+        ]
+        first_two = await h.cards.due(ann, now, limit=2, after=None)
+        last = first_two[-1]
+        rest = await h.cards.due(ann, now, limit=10, after=(last.schedule.due_at, last.id))
+        assert [c.id for c in first_two + rest] == [c.id for c in expected]
+        assert await h.cards.count_due(ann, now) == 4
+        assert await h.cards.count_due(ben, now) == 1
+        reviewed = cards[0]
+        later = Schedule(
+            state=CardState.REVIEW,
+            due_at=T0 + timedelta(days=3),
+            step=None,
+            stability=3.17,
+            difficulty=5.5,
+            last_review_at=now,
+        )
+        reviewed.reps, reviewed.lapses, reviewed.schedule = 1, 0, later
+        await h.cards.save(reviewed)
+        assert await h.cards.get(reviewed.id) == reviewed
+        assert await h.cards.count_due(ann, now) == 3
+
     async def test_learners_have_their_languages_in_order(self, h: Harness) -> None:
         await h.add_user("ann", "ko", ("ja", "en"))
         ann = h.user_ids["ann"]
         assert await h.learners.learner(ann) == Learner(
-            user_id=ann, native_language="ko", target_languages=("ja", "en")
+            user_id=ann,
+            native_language="ko",
+            target_languages=("ja", "en"),
+            timezone="UTC",
+            desired_retention=0.9,
         )
         assert await h.learners.learner(new_id()) is None
 
@@ -148,6 +243,8 @@ class TestInMemoryLearningStore(LearningStoreContract):
         harness = Harness()
         harness.curriculum = harness.writer = InMemoryCurriculum()
         harness.progress = InMemoryProgress(harness.curriculum)
+        harness.activity = InMemoryActivity()
+        harness.cards = InMemoryReviewCards()
         harness.learners = InMemoryLearners()
         harness.user_ids = {}
 
@@ -172,6 +269,8 @@ class SqlHarness(LearningStoreContract):
         harness.curriculum = SqlCurriculumReader(session)
         harness.writer = SqlCurriculumWriter(session)
         harness.progress = SqlProgressRepository(session)
+        harness.activity = SqlActivityRepository(session)
+        harness.cards = SqlReviewCardRepository(session)
         harness.learners = SqlLearnerDirectory(session)
         harness.user_ids = {}
 

@@ -5,9 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date, datetime
 
-from hypehere.application.learning.ports import CategorySummary, Learner, LessonSummary
+from hypehere.application.learning.ports import (
+    CategorySummary,
+    Learner,
+    LessonSummary,
+    ProgressTotals,
+)
 from hypehere.domain.learning.model import Category, Lesson, LessonProgress
+from hypehere.domain.learning.reviews import ReviewCard
 from hypehere.domain.shared.pagination import Page, PageRequest, page_from_rows
 
 
@@ -135,3 +142,69 @@ class InMemoryProgress:
 
     async def save(self, progress: LessonProgress) -> None:
         self.rows[(progress.user_id, progress.lesson_id)] = replace(progress)
+
+    async def totals(self, user_id: str) -> ProgressTotals:
+        completed = [
+            self._curriculum.lessons_by_id.get(lesson_id)
+            for (owner, lesson_id), p in self.rows.items()
+            if owner == user_id and p.completed_at
+        ]
+        return ProgressTotals(
+            lessons_completed=len(completed),
+            expressions_learned=sum(len(x.expressions) for x in completed if x),
+            seconds_spent=sum(p.seconds_spent for (o, _), p in self.rows.items() if o == user_id),
+        )
+
+
+class InMemoryActivity:
+    def __init__(self) -> None:
+        self.marked: dict[str, set[date]] = {}
+
+    async def mark_day(self, user_id: str, day: date) -> None:
+        self.marked.setdefault(user_id, set()).add(day)
+
+    async def days(self, user_id: str) -> list[date]:
+        return sorted(self.marked.get(user_id, ()))
+
+
+class InMemoryReviewCards:
+    def __init__(self) -> None:
+        self.cards: dict[str, ReviewCard] = {}
+
+    async def add_many(self, cards: Sequence[ReviewCard]) -> int:
+        have = {(c.user_id, c.source, c.source_id) for c in self.cards.values()}
+        added = 0
+        for card in cards:
+            key = (card.user_id, card.source, card.source_id)
+            if key not in have:
+                have.add(key)
+                self.cards[card.id] = replace(card)
+                added += 1
+        return added
+
+    async def get(self, card_id: str) -> ReviewCard | None:
+        card = self.cards.get(card_id)
+        return replace(card) if card else None
+
+    async def save(self, card: ReviewCard) -> None:
+        self.cards[card.id] = replace(card)
+
+    async def due(
+        self, user_id: str, now: datetime, *, limit: int, after: tuple[datetime, str] | None
+    ) -> list[ReviewCard]:
+        rows = sorted(
+            (
+                c
+                for c in self.cards.values()
+                if c.user_id == user_id
+                and c.schedule.due_at <= now
+                and (after is None or (c.schedule.due_at, c.id) > after)
+            ),
+            key=lambda c: (c.schedule.due_at, c.id),
+        )
+        return [replace(c) for c in rows[:limit]]
+
+    async def count_due(self, user_id: str, now: datetime) -> int:
+        return sum(
+            1 for c in self.cards.values() if c.user_id == user_id and c.schedule.due_at <= now
+        )

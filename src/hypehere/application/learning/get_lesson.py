@@ -15,8 +15,9 @@ from hypehere.application.learning.ports import (
     LearnerDirectory,
     ProgressRepository,
 )
+from hypehere.application.learning.targets import target_language_for
 from hypehere.application.learning.views import ProgressView, Reader
-from hypehere.domain.learning.errors import LessonLanguageUnavailableError, LessonNotFoundError
+from hypehere.domain.learning.errors import LessonNotFoundError
 from hypehere.domain.learning.model import Expression
 
 
@@ -96,15 +97,7 @@ class GetLesson:
             raise LessonNotFoundError("The lesson was not found")
         learner = await self._learners.learner(cmd.actor.user_id)
         reader = Reader.of(learner, cmd.fallback_language)
-        target = cmd.target_language or (
-            learner.target_languages[0] if learner and learner.target_languages else None
-        )
-        if target is None or target not in lesson.languages:
-            raise LessonLanguageUnavailableError(
-                "This lesson is not available in that language",
-                field="target_language",
-                requested_language=target,
-            )
+        target = target_language_for(lesson, learner, cmd.target_language)
         progress = await self._progress.progress_of(cmd.actor.user_id, [lesson.id])
         return LessonView(
             id=lesson.id,

@@ -5,11 +5,13 @@ queries (`adapters/sql/learning/`) or by in-memory fakes (`adapters/memory/learn
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, datetime
 from typing import Protocol
 
 import msgspec
 
 from hypehere.domain.learning.model import Category, Lesson, LessonProgress
+from hypehere.domain.learning.reviews import Grade, ReviewCard, Schedule
 from hypehere.domain.shared.pagination import Page, PageRequest
 
 
@@ -19,6 +21,8 @@ class Learner(msgspec.Struct, frozen=True):
     user_id: str
     native_language: str
     target_languages: tuple[str, ...] = ()  # the user's order: the first is the default
+    timezone: str = "UTC"  # IANA name: the calendar streak days are counted in
+    desired_retention: float = 0.9  # FSRS: the recall probability reviews aim for
 
 
 class CategorySummary(msgspec.Struct, frozen=True):
@@ -82,3 +86,58 @@ class ProgressRepository(Protocol):
     ) -> dict[str, int]:
         """How many lessons of each category the user completed (0 included)."""
         ...
+
+    async def save(self, progress: LessonProgress) -> None:
+        """Insert or replace the user's progress in that lesson."""
+        ...
+
+    async def totals(self, user_id: str) -> ProgressTotals:
+        """Lessons completed, their expressions, and the time spent in all lessons."""
+        ...
+
+
+class ProgressTotals(msgspec.Struct, frozen=True):
+    lessons_completed: int = 0
+    expressions_learned: int = 0
+    seconds_spent: int = 0
+
+
+class ActivityRepository(Protocol):
+    """The learner's streak days: local calendar days with a completed lesson or review."""
+
+    async def mark_day(self, user_id: str, day: date) -> None:
+        """Remember the day (idempotent: marking it again changes nothing)."""
+        ...
+
+    async def days(self, user_id: str) -> list[date]:
+        """Every marked day, oldest first."""
+        ...
+
+
+class ReviewCardRepository(Protocol):
+    async def add_many(self, cards: Sequence[ReviewCard]) -> int:
+        """Insert the cards the user does not have yet (one per user, source and source
+        id); how many were new."""
+        ...
+
+    async def get(self, card_id: str) -> ReviewCard | None: ...
+
+    async def save(self, card: ReviewCard) -> None:
+        """Store a card's schedule, reps and lapses after a review."""
+        ...
+
+    async def due(
+        self, user_id: str, now: datetime, *, limit: int, after: tuple[datetime, str] | None
+    ) -> list[ReviewCard]:
+        """The user's cards due at `now`, by (due_at, id), strictly after `after`."""
+        ...
+
+    async def count_due(self, user_id: str, now: datetime) -> int: ...
+
+
+class ReviewScheduler(Protocol):
+    """FSRS: where a card's schedule goes after a review with this grade."""
+
+    def review(
+        self, schedule: Schedule, grade: Grade, now: datetime, *, desired_retention: float
+    ) -> Schedule: ...

@@ -1,27 +1,41 @@
-"""The learning module: SQL storage of the curriculum and progress, the learner directory
-(over the users module's published queries) and the use cases."""
+"""The learning module: SQL storage of the curriculum, progress, streak days and review
+cards, the learner directory (over the users module's published queries), the FSRS
+scheduler, and the use cases."""
 
 from __future__ import annotations
 
 from dishka import Provider, Scope, provide, provide_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hypehere.adapters.fsrs.scheduler import FsrsScheduler
 from hypehere.adapters.sql.learning.curriculum import SqlCurriculumReader, SqlCurriculumWriter
 from hypehere.adapters.sql.learning.learners import SqlLearnerDirectory
-from hypehere.adapters.sql.learning.progress import SqlProgressRepository
+from hypehere.adapters.sql.learning.progress import SqlActivityRepository, SqlProgressRepository
+from hypehere.adapters.sql.learning.reviews import SqlReviewCardRepository
 from hypehere.application.learning.get_lesson import GetLesson
+from hypehere.application.learning.get_stats import GetStats
 from hypehere.application.learning.list_categories import ListCategories
+from hypehere.application.learning.list_due_reviews import ListDueReviews
 from hypehere.application.learning.list_lessons import ListLessons
 from hypehere.application.learning.ports import (
+    ActivityRepository,
     CurriculumReader,
     CurriculumWriter,
     LearnerDirectory,
     ProgressRepository,
+    ReviewCardRepository,
+    ReviewScheduler,
 )
+from hypehere.application.learning.record_progress import RecordProgress
+from hypehere.application.learning.submit_review import SubmitReview
 
 
 class LearningProvider(Provider):
     scope = Scope.REQUEST
+
+    @provide(scope=Scope.APP)
+    def scheduler(self) -> ReviewScheduler:
+        return FsrsScheduler()
 
     @provide
     def curriculum(self, session: AsyncSession) -> CurriculumReader:
@@ -36,7 +50,23 @@ class LearningProvider(Provider):
         return SqlProgressRepository(session)
 
     @provide
+    def activity(self, session: AsyncSession) -> ActivityRepository:
+        return SqlActivityRepository(session)
+
+    @provide
+    def cards(self, session: AsyncSession) -> ReviewCardRepository:
+        return SqlReviewCardRepository(session)
+
+    @provide
     def learners(self, session: AsyncSession) -> LearnerDirectory:
         return SqlLearnerDirectory(session)
 
-    use_cases = provide_all(ListCategories, ListLessons, GetLesson)
+    use_cases = provide_all(
+        ListCategories,
+        ListLessons,
+        GetLesson,
+        RecordProgress,
+        GetStats,
+        ListDueReviews,
+        SubmitReview,
+    )

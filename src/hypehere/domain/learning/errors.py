@@ -27,3 +27,11 @@ class CurriculumFormatError(LearningError):
     """A curriculum document does not have the expected shape (a bad data file)."""
 
     code = "curriculum_format"
+
+
+class InvalidProgressError(InvalidInputError):
+    code = "validation_error"
+
+
+class ReviewCardNotFoundError(NotFoundError):
+    code = "not_found"

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from hypehere.domain.learning.errors import InvalidProgressError
 from hypehere.domain.shared.languages import CefrLevel
 
 Localized = Mapping[str, str]
@@ -104,6 +105,10 @@ class ProgressStatus(StrEnum):
     COMPLETED = "completed"
 
 
+MAX_SCORE = 100
+MAX_SECONDS_PER_REPORT = 24 * 60 * 60
+
+
 @dataclass(slots=True)
 class LessonProgress:
     """One learner's progress in one lesson: best score, total time, first completion."""
@@ -116,6 +121,27 @@ class LessonProgress:
     seconds_spent: int = 0
     completed_at: datetime | None = None
 
+    @classmethod
+    def start(cls, user_id: str, lesson_id: str, now: datetime) -> LessonProgress:
+        return cls(user_id=user_id, lesson_id=lesson_id, started_at=now, updated_at=now)
+
     @property
     def status(self) -> ProgressStatus:
         return ProgressStatus.COMPLETED if self.completed_at else ProgressStatus.STARTED
+
+    def record(self, *, completed: bool, score: int, seconds_spent: int, now: datetime) -> bool:
+        """Add one session: the best score is kept, time adds up, the first completion is
+        remembered. True when this session completed the lesson for the first time."""
+        if not 0 <= score <= MAX_SCORE:
+            raise InvalidProgressError("score must be between 0 and 100", field="score")
+        if not 0 <= seconds_spent <= MAX_SECONDS_PER_REPORT:
+            raise InvalidProgressError(
+                "seconds_spent must be between 0 and 86400", field="seconds_spent"
+            )
+        self.score = score if self.score is None else max(self.score, score)
+        self.seconds_spent += seconds_spent
+        self.updated_at = now
+        if completed and self.completed_at is None:
+            self.completed_at = now
+            return True
+        return False

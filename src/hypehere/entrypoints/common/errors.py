@@ -155,6 +155,9 @@ ERROR_TABLE: dict[type[Exception], ErrorSpec] = {
         404, "not_found", "The category was not found."
     ),
     learning_errors.LessonNotFoundError: ErrorSpec(404, "not_found", "The lesson was not found."),
+    learning_errors.ReviewCardNotFoundError: ErrorSpec(
+        404, "not_found", "The review card was not found."
+    ),
     learning_errors.LessonLanguageUnavailableError: ErrorSpec(
         422, "lesson_language_unavailable", "This lesson is not available in that language."
     ),

@@ -17,12 +17,16 @@ class SqlLearnerDirectory:
 
     async def learner(self, user_id: str) -> Learner | None:
         async with translate_errors():
-            native = (
+            row = (
                 await self._session.execute(
-                    select(public_users.c.native_language).where(public_users.c.id == user_id)
+                    select(
+                        public_users.c.native_language,
+                        public_users.c.timezone,
+                        public_users.c.desired_retention,
+                    ).where(public_users.c.id == user_id)
                 )
-            ).scalar_one_or_none()
-            if native is None:
+            ).first()
+            if row is None:
                 return None
             targets = (
                 await self._session.execute(
@@ -31,4 +35,10 @@ class SqlLearnerDirectory:
                     .order_by(user_languages.c.position)
                 )
             ).scalars()
-            return Learner(user_id=user_id, native_language=native, target_languages=tuple(targets))
+            return Learner(
+                user_id=user_id,
+                native_language=row.native_language,
+                target_languages=tuple(targets),
+                timezone=row.timezone,
+                desired_retention=float(row.desired_retention),
+            )

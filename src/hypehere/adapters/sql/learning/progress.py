@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
@@ -10,9 +11,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.errors import translate_errors
-from hypehere.adapters.sql.learning.tables import lessons_t, progress_t
+from hypehere.adapters.sql.learning.tables import activity_days_t, lessons_t, progress_t
+from hypehere.application.learning.ports import ProgressTotals
 from hypehere.domain.learning.model import LessonProgress
 from hypehere.domain.shared.clock import ensure_utc
+
+
+def _insert(session: AsyncSession, table: Any) -> Any:
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
 def _to_domain(row: Any) -> LessonProgress:
@@ -88,3 +95,46 @@ class SqlProgressRepository:
         )
         async with translate_errors():
             await self._session.execute(statement)
+
+    async def totals(self, user_id: str) -> ProgressTotals:
+        completed = progress_t.c.completed_at.is_not(None)
+        statement = (
+            select(
+                func.count(lessons_t.c.id).filter(completed),
+                func.coalesce(func.sum(lessons_t.c.expression_count).filter(completed), 0),
+                func.coalesce(func.sum(progress_t.c.seconds_spent), 0),
+            )
+            .select_from(progress_t)
+            .join(lessons_t, lessons_t.c.id == progress_t.c.lesson_id)
+            .where(progress_t.c.user_id == user_id)
+        )
+        async with translate_errors():
+            lessons, expressions, seconds = (await self._session.execute(statement)).one()
+        return ProgressTotals(
+            lessons_completed=int(lessons),
+            expressions_learned=int(expressions),
+            seconds_spent=int(seconds),
+        )
+
+
+class SqlActivityRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def mark_day(self, user_id: str, day: date) -> None:
+        statement = (
+            _insert(self._session, activity_days_t)
+            .values(user_id=user_id, day=day)
+            .on_conflict_do_nothing(index_elements=["user_id", "day"])
+        )
+        async with translate_errors():
+            await self._session.execute(statement)
+
+    async def days(self, user_id: str) -> list[date]:
+        async with translate_errors():
+            rows = await self._session.execute(
+                select(activity_days_t.c.day)
+                .where(activity_days_t.c.user_id == user_id)
+                .order_by(activity_days_t.c.day)
+            )
+        return list(rows.scalars())

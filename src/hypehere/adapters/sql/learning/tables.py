@@ -6,10 +6,21 @@ data migration upserts by key and every deployment serves a lesson under the sam
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table
+from sqlalchemy import (
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 from hypehere.adapters.sql.metadata import metadata as _metadata  # noqa: F401
@@ -88,7 +99,50 @@ class LearningProgressRow(SQLModel, table=True):
     completed_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
 
 
+class LearningActivityDayRow(SQLModel, table=True):
+    """A streak day: a local calendar day (in the user's time zone at the time) with at
+    least one completed lesson or review."""
+
+    __tablename__ = "learning_activity_days"
+
+    user_id: str = Field(
+        sa_column=Column(String(36), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    )
+    day: date = Field(sa_column=Column(Date, primary_key=True))
+
+
+class LearningReviewCardRow(SQLModel, table=True):
+    """A review card and its FSRS memory state (one per user, source and source id)."""
+
+    __tablename__ = "learning_review_cards"
+    __table_args__ = (
+        UniqueConstraint("user_id", "source", "source_id"),
+        Index("ix_learning_review_cards_user_id_due_at_id", "user_id", "due_at", "id"),
+    )
+
+    id: str = Field(sa_column=Column(String(36), primary_key=True))
+    user_id: str = Field(
+        sa_column=Column(String(36), ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    )
+    source: str = Field(sa_column=Column(String(16), nullable=False))
+    source_id: str = Field(sa_column=Column(String(36), nullable=False))
+    front: str = Field(sa_column=Column(Text, nullable=False))
+    back: str = Field(sa_column=Column(Text, nullable=False))
+    language: str = Field(sa_column=Column(String(8), nullable=False))
+    state: str = Field(sa_column=Column(String(16), nullable=False))
+    due_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    step: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    stability: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+    difficulty: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+    last_review_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
+    reps: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    lapses: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+
+
 categories_t: Table = LearningCategoryRow.__table__  # type: ignore[attr-defined]
 lessons_t: Table = LearningLessonRow.__table__  # type: ignore[attr-defined]
 expressions_t: Table = LearningExpressionRow.__table__  # type: ignore[attr-defined]
 progress_t: Table = LearningProgressRow.__table__  # type: ignore[attr-defined]
+activity_days_t: Table = LearningActivityDayRow.__table__  # type: ignore[attr-defined]
+review_cards_t: Table = LearningReviewCardRow.__table__  # type: ignore[attr-defined]

@@ -1,4 +1,5 @@
-"""`/learning`: situation categories, their lessons, and one lesson for me."""
+"""`/learning`: situation categories, their lessons, one lesson for me, my progress and
+stats, and my reviews."""
 
 from __future__ import annotations
 
@@ -6,22 +7,38 @@ from typing import Any
 
 from dishka import FromDishka
 from dishka.integrations.litestar import inject
-from litestar import Controller, Request, get
+from litestar import Controller, Request, get, post
 
 from hypehere.application.common.actor import Actor
 from hypehere.application.learning.get_lesson import GetLesson, GetLessonCommand
+from hypehere.application.learning.get_stats import GetStats, GetStatsCommand
 from hypehere.application.learning.list_categories import (
     ListCategories,
     ListCategoriesCommand,
 )
+from hypehere.application.learning.list_due_reviews import (
+    ListDueReviews,
+    ListDueReviewsCommand,
+)
 from hypehere.application.learning.list_lessons import ListLessons, ListLessonsCommand
+from hypehere.application.learning.record_progress import (
+    RecordProgress,
+    RecordProgressCommand,
+)
+from hypehere.application.learning.submit_review import SubmitReview, SubmitReviewCommand
 from hypehere.entrypoints.http.errors import request_language
 from hypehere.entrypoints.http.learning.schemas import (
+    CardOut,
+    CardPageOut,
     CategoryOut,
     CategoryPageOut,
     LessonOut,
     LessonPageOut,
+    LessonProgressOut,
     LessonSummaryOut,
+    ProgressIn,
+    ReviewIn,
+    StatsOut,
 )
 
 
@@ -94,3 +111,62 @@ class LearningController(Controller):
             )
         )
         return LessonOut.of(result)
+
+    @post("/lessons/{lesson_id:str}/progress", status_code=200)
+    @inject
+    async def record_progress(
+        self,
+        request: Request[Any, Any, Any],
+        actor: Actor,
+        lesson_id: str,
+        data: ProgressIn,
+        uc: FromDishka[RecordProgress],
+    ) -> LessonProgressOut:
+        result = await uc.execute(
+            RecordProgressCommand(
+                actor=actor,
+                lesson_id=lesson_id,
+                completed=data.completed,
+                score=data.score,
+                seconds_spent=data.seconds_spent,
+                target_language=data.target_language,
+                fallback_language=request_language(request),
+            )
+        )
+        p = result.progress
+        return LessonProgressOut(
+            lesson_id=result.lesson_id,
+            status=p.status,
+            score=p.score,
+            seconds_spent=p.seconds_spent,
+            started_at=p.started_at,
+            completed_at=p.completed_at,
+            cards_created=result.cards_created,
+        )
+
+    @get("/stats")
+    @inject
+    async def stats(self, actor: Actor, uc: FromDishka[GetStats]) -> StatsOut:
+        return StatsOut.of(await uc.execute(GetStatsCommand(actor=actor)))
+
+    @get("/reviews/due")
+    @inject
+    async def due_reviews(
+        self,
+        actor: Actor,
+        uc: FromDishka[ListDueReviews],
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> CardPageOut:
+        result = await uc.execute(ListDueReviewsCommand(actor=actor, limit=limit, cursor=cursor))
+        return CardPageOut(
+            items=[CardOut.of(c) for c in result.items], next_cursor=result.next_cursor
+        )
+
+    @post("/reviews", status_code=200)
+    @inject
+    async def review(self, actor: Actor, data: ReviewIn, uc: FromDishka[SubmitReview]) -> CardOut:
+        card = await uc.execute(
+            SubmitReviewCommand(actor=actor, card_id=data.card_id, grade=data.grade)
+        )
+        return CardOut.of(card)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import msgspec
 
 from hypehere.application.learning.get_lesson import ExpressionView, LessonView
+from hypehere.application.learning.get_stats import StatsResult
 from hypehere.application.learning.list_categories import CategoryView
+from hypehere.application.learning.list_due_reviews import CardView
 from hypehere.application.learning.list_lessons import LessonSummaryView
 from hypehere.application.learning.views import ProgressView
 
@@ -162,3 +165,77 @@ class LessonOut(msgspec.Struct, frozen=True):
             expressions=[ExpressionOut.of(e) for e in v.expressions],
             progress=ProgressOut.of(v.progress),
         )
+
+
+class ProgressIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One study session. `target_language` (optional) is the language I studied the lesson
+    in (default: my first target language); my review cards are made in it."""
+
+    completed: bool
+    score: int
+    seconds_spent: int
+    target_language: Annotated[str, msgspec.Meta(max_length=8)] | None = None
+
+
+class LessonProgressOut(msgspec.Struct, frozen=True):
+    lesson_id: str
+    status: str
+    score: int | None
+    seconds_spent: int
+    started_at: datetime | None
+    completed_at: datetime | None
+    cards_created: int
+
+
+class StatsOut(msgspec.Struct, frozen=True):
+    lessons_completed: int
+    expressions_learned: int
+    minutes: int
+    current_streak: int
+    longest_streak: int
+    streak_freezes_left: int
+    reviews_due: int
+
+    @classmethod
+    def of(cls, r: StatsResult) -> StatsOut:
+        return cls(
+            lessons_completed=r.lessons_completed,
+            expressions_learned=r.expressions_learned,
+            minutes=r.minutes,
+            current_streak=r.current_streak,
+            longest_streak=r.longest_streak,
+            streak_freezes_left=r.streak_freezes_left,
+            reviews_due=r.reviews_due,
+        )
+
+
+class CardOut(msgspec.Struct, frozen=True):
+    id: str
+    source: str
+    front: str
+    back: str
+    language: str
+    due_at: datetime
+    state: str
+
+    @classmethod
+    def of(cls, v: CardView) -> CardOut:
+        return cls(
+            id=v.id,
+            source=v.source,
+            front=v.front,
+            back=v.back,
+            language=v.language,
+            due_at=v.due_at,
+            state=v.state,
+        )
+
+
+class CardPageOut(msgspec.Struct, frozen=True):
+    items: list[CardOut]
+    next_cursor: str | None
+
+
+class ReviewIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    card_id: Annotated[str, msgspec.Meta(max_length=64)]
+    grade: Annotated[str, msgspec.Meta(max_length=16)]
