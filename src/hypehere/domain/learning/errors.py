@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from hypehere.domain.shared.errors import DomainError, InvalidInputError, NotFoundError
+from hypehere.domain.shared.errors import (
+    ConflictError,
+    DomainError,
+    ForbiddenError,
+    InvalidInputError,
+    NotFoundError,
+)
 
 
 class LearningError(DomainError):
@@ -35,3 +41,39 @@ class InvalidProgressError(InvalidInputError):
 
 class ReviewCardNotFoundError(NotFoundError):
     code = "not_found"
+
+
+class CorrectionNotFoundError(NotFoundError):
+    code = "not_found"
+
+
+class CorrectionTargetNotFoundError(NotFoundError):
+    code = "not_found"
+
+
+class NotNativeSpeakerError(ForbiddenError):
+    code = "not_native_speaker"
+
+
+class CannotCorrectOwnTextError(ForbiddenError):
+    code = "own_text"
+
+
+class NotTheAuthorError(ForbiddenError):
+    code = "not_author"
+
+
+class CorrectionExistsError(ConflictError):
+    code = "correction_exists"
+
+
+class CorrectionAlreadyAcceptedError(ConflictError):
+    code = "correction_accepted"
+
+
+class CorrectionUnchangedError(InvalidInputError):
+    code = "correction_unchanged"
+
+
+class InvalidCorrectionError(InvalidInputError):
+    code = "validation_error"
