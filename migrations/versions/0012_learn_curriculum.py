@@ -1,5 +1,5 @@
 """learning: the curriculum (categories, lessons, expressions), progress, streak days,
-review cards, and the data
+review cards, corrections, and the data
 
 Creates the learning module's tables and loads the starter curriculum from the data files
 (`hypehere/data/curriculum/*.yaml`, however many there are), upserting by key, so every
@@ -165,11 +165,61 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_learning_review_cards_user_id_due_at_id", ["user_id", "due_at", "id"], unique=False
         )
+    op.create_table(
+        "learning_corrections",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("corrector_id", sa.String(length=36), nullable=False),
+        sa.Column("author_id", sa.String(length=36), nullable=False),
+        sa.Column("target_type", sa.String(length=16), nullable=False),
+        sa.Column("target_id", sa.String(length=36), nullable=False),
+        sa.Column("language", sa.String(length=8), nullable=False),
+        sa.Column("original_text", sa.Text(), nullable=False),
+        sa.Column("corrected_text", sa.Text(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("category", sa.String(length=16), nullable=False),
+        sa.Column("spans", hypehere.adapters.sql.types.JsonDocument(), nullable=False),
+        sa.Column("created_at", hypehere.adapters.sql.types.UtcDateTime(), nullable=False),
+        sa.Column("accepted_at", hypehere.adapters.sql.types.UtcDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["author_id"],
+            ["users.id"],
+            name=op.f("fk_learning_corrections_author_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["corrector_id"],
+            ["users.id"],
+            name=op.f("fk_learning_corrections_corrector_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_learning_corrections")),
+        sa.UniqueConstraint(
+            "corrector_id",
+            "target_type",
+            "target_id",
+            name=op.f("uq_learning_corrections_corrector_id_target_type_target_id"),
+        ),
+    )
+    with op.batch_alter_table("learning_corrections", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_learning_corrections_author_id_created_at",
+            ["author_id", "created_at"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_learning_corrections_target_type_target_id_created_at",
+            ["target_type", "target_id", "created_at"],
+            unique=False,
+        )
     # The data: every file of hypehere/data/curriculum, upserted by key.
     load_curriculum_into(op.get_bind(), load_curriculum())
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("learning_corrections", schema=None) as batch_op:
+        batch_op.drop_index("ix_learning_corrections_target_type_target_id_created_at")
+        batch_op.drop_index("ix_learning_corrections_author_id_created_at")
+    op.drop_table("learning_corrections")
     with op.batch_alter_table("learning_review_cards", schema=None) as batch_op:
         batch_op.drop_index("ix_learning_review_cards_user_id_due_at_id")
     op.drop_table("learning_review_cards")

@@ -37,6 +37,7 @@ from hypehere.entrypoints.http.feed.controller import (
 )
 from hypehere.entrypoints.http.health.controller import HealthController
 from hypehere.entrypoints.http.learning.controller import LearningController
+from hypehere.entrypoints.http.learning.corrections_controller import CorrectionsController
 from hypehere.entrypoints.http.middleware import request_logging_middleware
 from hypehere.entrypoints.http.notifications.controller import NotificationsController
 from hypehere.entrypoints.http.search.controller import SearchController
@@ -69,6 +70,7 @@ def api_handlers() -> Sequence[ControllerRouterHandler]:
         NotificationsController,
         SearchController,
         LearningController,
+        CorrectionsController,
     ]
 
 

@@ -14,19 +14,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.memory.learning import (
     InMemoryActivity,
+    InMemoryCorrections,
     InMemoryCurriculum,
     InMemoryLearners,
     InMemoryProgress,
     InMemoryReviewCards,
 )
 from hypehere.adapters.sql.engine import create_engine, create_session_factory
+from hypehere.adapters.sql.learning.corrections import SqlCorrectionRepository
 from hypehere.adapters.sql.learning.curriculum import SqlCurriculumReader, SqlCurriculumWriter
 from hypehere.adapters.sql.learning.learners import SqlLearnerDirectory
 from hypehere.adapters.sql.learning.progress import SqlActivityRepository, SqlProgressRepository
 from hypehere.adapters.sql.learning.reviews import SqlReviewCardRepository
 from hypehere.adapters.sql.users.tables import UserLanguageRow, UserRow
 from hypehere.adapters.yaml.curriculum import load_curriculum
-from hypehere.application.learning.ports import Learner, ProgressTotals
+from hypehere.application.learning.ports import AcceptedCorrection, Learner, ProgressTotals
+from hypehere.domain.learning.corrections import Correction, CorrectionCategory, CorrectionTarget
+from hypehere.domain.learning.errors import CorrectionExistsError
 from hypehere.domain.learning.model import Category, LessonProgress, content_id
 from hypehere.domain.learning.reviews import CardSource, CardState, ReviewCard, Schedule
 from hypehere.domain.shared.ids import new_id
@@ -48,6 +52,7 @@ class Harness:
     learners: Any
     activity: Any
     cards: Any
+    corrections: Any
     user_ids: dict[str, str]
     add_user: Callable[[str, str, tuple[str, ...]], Awaitable[None]]
 
@@ -224,6 +229,63 @@ class LearningStoreContract:
         assert await h.cards.get(reviewed.id) == reviewed
         assert await h.cards.count_due(ann, now) == 3
 
+    async def test_corrections(self, h: Harness) -> None:
+        for name in ("ann", "ben", "cat"):
+            await h.add_user(name, "ko", ())
+        ann, ben, cat = (h.user_ids[n] for n in ("ann", "ben", "cat"))
+
+        def correction(
+            corrector: str, target: str, minute: int, language: str = "ja"
+        ) -> Correction:
+            return Correction.propose(
+                id=new_id(),
+                corrector_id=corrector,
+                corrector_native_language=language,
+                author_id=ann,
+                target_type=CorrectionTarget.POST,
+                target_id=target,
+                language=language,
+                original_text="学校を行きました。",
+                corrected_text="学校に行きました。",
+                category=CorrectionCategory.GRAMMAR,
+                note="に for a destination",
+                now=T0 + timedelta(minutes=minute),
+            )
+
+        first, second = correction(ben, "p1", 0), correction(cat, "p1", 1)
+        third = correction(ben, "p2", 2, language="en")
+        for c in (first, second, third):
+            await h.corrections.add(c)
+        with pytest.raises(CorrectionExistsError):
+            await h.corrections.add(correction(ben, "p1", 5))
+        assert await h.corrections.get(first.id) == first
+        assert await h.corrections.get("absent") is None
+        page = await h.corrections.for_target(CorrectionTarget.POST, "p1", PageRequest(limit=1))
+        assert [c.id for c in page.items] == [first.id]
+        rest = await h.corrections.for_target(
+            CorrectionTarget.POST, "p1", PageRequest(cursor=decode_cursor(page.next_cursor))
+        )
+        assert [c.id for c in rest.items] == [second.id] and rest.next_cursor is None
+        received = await h.corrections.received(ann, PageRequest(limit=2))
+        assert [c.id for c in received.items] == [third.id, second.id]
+        received = await h.corrections.received(
+            ann, PageRequest(cursor=decode_cursor(received.next_cursor))
+        )
+        assert [c.id for c in received.items] == [first.id]
+        assert (await h.corrections.received(ben, PageRequest())).items == []
+        accepted_at = T0 + timedelta(days=1)
+        first.accepted_at = accepted_at
+        assert await h.corrections.mark_accepted(first)
+        assert not await h.corrections.mark_accepted(first)
+        assert (await h.corrections.get(first.id)).accepted_at == accepted_at
+        third.accepted_at = accepted_at + timedelta(hours=1)
+        assert await h.corrections.mark_accepted(third)
+        assert await h.corrections.accepted_of(ann, "ja") == [
+            AcceptedCorrection(accepted_at, "grammar")
+        ]
+        assert len(await h.corrections.accepted_of(ann, None)) == 2
+        assert await h.corrections.accepted_of(ben, None) == []
+
     async def test_learners_have_their_languages_in_order(self, h: Harness) -> None:
         await h.add_user("ann", "ko", ("ja", "en"))
         ann = h.user_ids["ann"]
@@ -245,6 +307,7 @@ class TestInMemoryLearningStore(LearningStoreContract):
         harness.progress = InMemoryProgress(harness.curriculum)
         harness.activity = InMemoryActivity()
         harness.cards = InMemoryReviewCards()
+        harness.corrections = InMemoryCorrections()
         harness.learners = InMemoryLearners()
         harness.user_ids = {}
 
@@ -271,6 +334,7 @@ class SqlHarness(LearningStoreContract):
         harness.progress = SqlProgressRepository(session)
         harness.activity = SqlActivityRepository(session)
         harness.cards = SqlReviewCardRepository(session)
+        harness.corrections = SqlCorrectionRepository(session)
         harness.learners = SqlLearnerDirectory(session)
         harness.user_ids = {}
 

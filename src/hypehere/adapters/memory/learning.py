@@ -8,14 +8,23 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from hypehere.application.learning.ports import (
+    AcceptedCorrection,
     CategorySummary,
+    CorrectionTargetText,
     Learner,
     LessonSummary,
     ProgressTotals,
 )
+from hypehere.domain.learning.corrections import Correction, CorrectionTarget
+from hypehere.domain.learning.errors import CorrectionExistsError
 from hypehere.domain.learning.model import Category, Lesson, LessonProgress
 from hypehere.domain.learning.reviews import ReviewCard
-from hypehere.domain.shared.pagination import Page, PageRequest, page_from_rows
+from hypehere.domain.shared.pagination import (
+    InvalidCursorError,
+    Page,
+    PageRequest,
+    page_from_rows,
+)
 
 
 def _after(key: tuple[int, str], cursor: tuple[object, ...] | None) -> bool:
@@ -208,3 +217,111 @@ class InMemoryReviewCards:
         return sum(
             1 for c in self.cards.values() if c.user_id == user_id and c.schedule.due_at <= now
         )
+
+
+def _correction_cursor(cursor: tuple[object, ...]) -> tuple[datetime, str]:
+    created, id_ = cursor
+    try:
+        at = datetime.fromisoformat(str(created))
+    except ValueError as exc:
+        raise InvalidCursorError("The cursor is not valid") from exc
+    if at.tzinfo is None:
+        raise InvalidCursorError("The cursor is not valid")
+    return at, str(id_)
+
+
+def _correction_key(c: Correction) -> tuple[str, str]:
+    return c.created_at.isoformat(), c.id
+
+
+class InMemoryCorrections:
+    def __init__(self) -> None:
+        self.corrections: dict[str, Correction] = {}
+
+    async def add(self, correction: Correction) -> None:
+        for c in self.corrections.values():
+            if (c.corrector_id, c.target_type, c.target_id) == (
+                correction.corrector_id,
+                correction.target_type,
+                correction.target_id,
+            ):
+                raise CorrectionExistsError("You already corrected this text")
+        self.corrections[correction.id] = replace(correction, spans=list(correction.spans))
+
+    async def get(self, correction_id: str) -> Correction | None:
+        c = self.corrections.get(correction_id)
+        return replace(c, spans=list(c.spans)) if c else None
+
+    async def mark_accepted(self, correction: Correction) -> bool:
+        stored = self.corrections.get(correction.id)
+        if stored is None or stored.accepted_at is not None:
+            return False
+        stored.accepted_at = correction.accepted_at
+        return True
+
+    async def for_target(
+        self, target_type: CorrectionTarget, target_id: str, page: PageRequest
+    ) -> Page[Correction]:
+        after = _correction_cursor(page.cursor) if page.cursor else None
+        rows = sorted(
+            (
+                c
+                for c in self.corrections.values()
+                if c.target_type is target_type
+                and c.target_id == target_id
+                and (after is None or (c.created_at, c.id) > after)
+            ),
+            key=lambda c: (c.created_at, c.id),
+        )
+        return page_from_rows(rows[: page.limit + 1], page.limit, _correction_key)
+
+    async def received(self, author_id: str, page: PageRequest) -> Page[Correction]:
+        before = _correction_cursor(page.cursor) if page.cursor else None
+        rows = sorted(
+            (
+                c
+                for c in self.corrections.values()
+                if c.author_id == author_id and (before is None or (c.created_at, c.id) < before)
+            ),
+            key=lambda c: (c.created_at, c.id),
+            reverse=True,
+        )
+        return page_from_rows(rows[: page.limit + 1], page.limit, _correction_key)
+
+    async def accepted_of(self, author_id: str, language: str | None) -> list[AcceptedCorrection]:
+        rows = sorted(
+            (
+                c
+                for c in self.corrections.values()
+                if c.author_id == author_id
+                and c.accepted_at is not None
+                and (language is None or c.language == language)
+            ),
+            key=lambda c: (c.accepted_at or c.created_at, c.id),
+        )
+        return [AcceptedCorrection(c.accepted_at, c.category.value) for c in rows if c.accepted_at]
+
+
+class InMemoryCorrectionTargets:
+    """Texts by (type, id); `members` restricts who sees a message."""
+
+    def __init__(self) -> None:
+        self.texts: dict[tuple[CorrectionTarget, str], CorrectionTargetText] = {}
+        self.members: dict[str, set[str]] = {}
+
+    def put(
+        self, target_type: CorrectionTarget, target_id: str, text: CorrectionTargetText
+    ) -> None:
+        self.texts[(target_type, target_id)] = text
+
+    async def find(
+        self, target_type: CorrectionTarget, target_id: str, viewer_id: str
+    ) -> CorrectionTargetText | None:
+        text = self.texts.get((target_type, target_id))
+        if text is None:
+            return None
+        if text.conversation_id is not None and viewer_id not in self.members.get(
+            text.conversation_id, set()
+        ):
+            return None
+        return text

@@ -10,6 +10,7 @@ from typing import Protocol
 
 import msgspec
 
+from hypehere.domain.learning.corrections import Correction, CorrectionTarget
 from hypehere.domain.learning.model import Category, Lesson, LessonProgress
 from hypehere.domain.learning.reviews import Grade, ReviewCard, Schedule
 from hypehere.domain.shared.pagination import Page, PageRequest
@@ -141,3 +142,60 @@ class ReviewScheduler(Protocol):
     def review(
         self, schedule: Schedule, grade: Grade, now: datetime, *, desired_retention: float
     ) -> Schedule: ...
+
+
+class CorrectionTargetText(msgspec.Struct, frozen=True):
+    """A text that may be corrected, as its owner module keeps it. `language` is the
+    declared language (posts), or None where only detection can tell (comments, messages)."""
+
+    author_id: str
+    text: str
+    language: str | None = None
+    conversation_id: str | None = None
+
+
+class CorrectionTargets(Protocol):
+    async def find(
+        self, target_type: CorrectionTarget, target_id: str, viewer_id: str
+    ) -> CorrectionTargetText | None:
+        """The text if it exists, is not removed and `viewer_id` may see it (a message only
+        to the participants of its conversation); else None."""
+        ...
+
+
+class TextLanguageDetector(Protocol):
+    def main_language(self, text: str) -> str | None:
+        """The text's main language (ISO 639-1), None when unsure."""
+        ...
+
+
+class AcceptedCorrection(msgspec.Struct, frozen=True):
+    accepted_at: datetime
+    category: str
+
+
+class CorrectionRepository(Protocol):
+    async def add(self, correction: Correction) -> None:
+        """Insert; `CorrectionExistsError` when the corrector already corrected the target."""
+        ...
+
+    async def get(self, correction_id: str) -> Correction | None: ...
+
+    async def mark_accepted(self, correction: Correction) -> bool:
+        """Store the acceptance; False when it was already accepted (a concurrent accept)."""
+        ...
+
+    async def for_target(
+        self, target_type: CorrectionTarget, target_id: str, page: PageRequest
+    ) -> Page[Correction]:
+        """Corrections of one text, oldest first; the cursor is (created_at ISO, id)."""
+        ...
+
+    async def received(self, author_id: str, page: PageRequest) -> Page[Correction]:
+        """Corrections of the author's texts, newest first; cursor (created_at ISO, id)."""
+        ...
+
+    async def accepted_of(self, author_id: str, language: str | None) -> list[AcceptedCorrection]:
+        """When and in which category the author accepted corrections of their texts (in
+        that language, or all), oldest first."""
+        ...

@@ -8,23 +8,39 @@ from dishka import Provider, Scope, provide, provide_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.fsrs.scheduler import FsrsScheduler
+from hypehere.adapters.language.main_language import MainLanguageDetector
+from hypehere.adapters.sql.learning.corrections import (
+    SqlCorrectionRepository,
+    SqlCorrectionTargets,
+)
 from hypehere.adapters.sql.learning.curriculum import SqlCurriculumReader, SqlCurriculumWriter
 from hypehere.adapters.sql.learning.learners import SqlLearnerDirectory
 from hypehere.adapters.sql.learning.progress import SqlActivityRepository, SqlProgressRepository
 from hypehere.adapters.sql.learning.reviews import SqlReviewCardRepository
+from hypehere.application.feed.ports import LanguageDetector
+from hypehere.application.learning.accept_correction import AcceptCorrection
+from hypehere.application.learning.create_correction import CreateCorrection
+from hypehere.application.learning.get_error_profile import GetErrorProfile
 from hypehere.application.learning.get_lesson import GetLesson
 from hypehere.application.learning.get_stats import GetStats
 from hypehere.application.learning.list_categories import ListCategories
+from hypehere.application.learning.list_corrections import (
+    ListCorrections,
+    ListReceivedCorrections,
+)
 from hypehere.application.learning.list_due_reviews import ListDueReviews
 from hypehere.application.learning.list_lessons import ListLessons
 from hypehere.application.learning.ports import (
     ActivityRepository,
+    CorrectionRepository,
+    CorrectionTargets,
     CurriculumReader,
     CurriculumWriter,
     LearnerDirectory,
     ProgressRepository,
     ReviewCardRepository,
     ReviewScheduler,
+    TextLanguageDetector,
 )
 from hypehere.application.learning.record_progress import RecordProgress
 from hypehere.application.learning.submit_review import SubmitReview
@@ -36,6 +52,18 @@ class LearningProvider(Provider):
     @provide(scope=Scope.APP)
     def scheduler(self) -> ReviewScheduler:
         return FsrsScheduler()
+
+    @provide(scope=Scope.APP)
+    def language(self, detector: LanguageDetector) -> TextLanguageDetector:
+        return MainLanguageDetector(detector)
+
+    @provide
+    def corrections(self, session: AsyncSession) -> CorrectionRepository:
+        return SqlCorrectionRepository(session)
+
+    @provide
+    def correction_targets(self, session: AsyncSession) -> CorrectionTargets:
+        return SqlCorrectionTargets(session)
 
     @provide
     def curriculum(self, session: AsyncSession) -> CurriculumReader:
@@ -69,4 +97,9 @@ class LearningProvider(Provider):
         GetStats,
         ListDueReviews,
         SubmitReview,
+        CreateCorrection,
+        ListCorrections,
+        ListReceivedCorrections,
+        AcceptCorrection,
+        GetErrorProfile,
     )

@@ -157,7 +157,8 @@ class Correction:
             raise CannotCorrectOwnTextError("You cannot correct your own text")
         if language is None or corrector_native_language != language:
             raise NotNativeSpeakerError(
-                "Only native speakers of the text's language can correct it", language=language
+                "Only native speakers of the text's language can correct it",
+                text_language=language,
             )
         corrected = corrected_text.strip()
         if not corrected or len(corrected) > MAX_TEXT_LENGTH:

@@ -140,9 +140,45 @@ class LearningReviewCardRow(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
 
 
+class LearningCorrectionRow(SQLModel, table=True):
+    """A correction of someone's post, comment or message (one per corrector and text)."""
+
+    __tablename__ = "learning_corrections"
+    __table_args__ = (
+        UniqueConstraint("corrector_id", "target_type", "target_id"),
+        Index(
+            "ix_learning_corrections_target_type_target_id_created_at",
+            "target_type",
+            "target_id",
+            "created_at",
+        ),
+        Index("ix_learning_corrections_author_id_created_at", "author_id", "created_at"),
+    )
+
+    id: str = Field(sa_column=Column(String(36), primary_key=True))
+    corrector_id: str = Field(
+        sa_column=Column(String(36), ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    )
+    author_id: str = Field(
+        sa_column=Column(String(36), ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    )
+    target_type: str = Field(sa_column=Column(String(16), nullable=False))
+    target_id: str = Field(sa_column=Column(String(36), nullable=False))
+    language: str = Field(sa_column=Column(String(8), nullable=False))
+    original_text: str = Field(sa_column=Column(Text, nullable=False))
+    corrected_text: str = Field(sa_column=Column(Text, nullable=False))
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    category: str = Field(sa_column=Column(String(16), nullable=False))
+    # [{start, end, original, replacement}]
+    spans: list[Any] = Field(sa_column=Column(JsonDocument, nullable=False))
+    created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    accepted_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
+
+
 categories_t: Table = LearningCategoryRow.__table__  # type: ignore[attr-defined]
 lessons_t: Table = LearningLessonRow.__table__  # type: ignore[attr-defined]
 expressions_t: Table = LearningExpressionRow.__table__  # type: ignore[attr-defined]
 progress_t: Table = LearningProgressRow.__table__  # type: ignore[attr-defined]
 activity_days_t: Table = LearningActivityDayRow.__table__  # type: ignore[attr-defined]
 review_cards_t: Table = LearningReviewCardRow.__table__  # type: ignore[attr-defined]
+corrections_t: Table = LearningCorrectionRow.__table__  # type: ignore[attr-defined]

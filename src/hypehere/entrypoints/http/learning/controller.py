@@ -10,6 +10,10 @@ from dishka.integrations.litestar import inject
 from litestar import Controller, Request, get, post
 
 from hypehere.application.common.actor import Actor
+from hypehere.application.learning.get_error_profile import (
+    GetErrorProfile,
+    GetErrorProfileCommand,
+)
 from hypehere.application.learning.get_lesson import GetLesson, GetLessonCommand
 from hypehere.application.learning.get_stats import GetStats, GetStatsCommand
 from hypehere.application.learning.list_categories import (
@@ -27,6 +31,7 @@ from hypehere.application.learning.record_progress import (
 )
 from hypehere.application.learning.submit_review import SubmitReview, SubmitReviewCommand
 from hypehere.entrypoints.http.errors import request_language
+from hypehere.entrypoints.http.learning.correction_schemas import ErrorProfileOut
 from hypehere.entrypoints.http.learning.schemas import (
     CardOut,
     CardPageOut,
@@ -170,3 +175,12 @@ class LearningController(Controller):
             SubmitReviewCommand(actor=actor, card_id=data.card_id, grade=data.grade)
         )
         return CardOut.of(card)
+
+    @get("/errors")
+    @inject
+    async def errors(
+        self, actor: Actor, uc: FromDishka[GetErrorProfile], language: str | None = None
+    ) -> ErrorProfileOut:
+        return ErrorProfileOut.of(
+            await uc.execute(GetErrorProfileCommand(actor=actor, language=language))
+        )
