@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from hypehere.entrypoints.outbox.dispatcher import OutboxDispatcher
 from tests.api.helpers import API, auth, register
+
+
+async def _deliver_outbox(client: Any) -> None:
+    """Deliver every due outbox event, in the app's event loop (the test client's portal)."""
+
+    async def run() -> None:
+        await (await client.app.state.dishka_container.get(OutboxDispatcher)).drain()
+
+    client.blocking_portal.call(run)
 
 
 async def _people(client: Any) -> dict[str, tuple[dict[str, Any], str]]:
@@ -75,6 +85,18 @@ async def test_correct_a_post_then_accept(client: Any) -> None:
     )
     response = await client.post(url, headers=auth(learner_token))
     assert (response.status_code, response.json()["code"]) == (409, "correction_accepted")
+
+    # The outbox event: a correction notification to the corrector, +1 on their profile.
+    await _deliver_outbox(client)
+    notes = (await client.get(f"{API}/notifications", headers=auth(native_token))).json()
+    (note,) = [n for n in notes["items"] if n["kind"] == "correction"]
+    assert [a["id"] for a in note["actors"]] == [learner["id"]]
+    assert note["target"]["type"] == "post" and note["target"]["id"] == post_id
+    profile = (await client.get(f"{API}/users/{native['id']}", headers=auth(learner_token))).json()
+    assert profile["corrections_accepted"] == 1
+    await _deliver_outbox(client)  # nothing left: counted once
+    profile = (await client.get(f"{API}/users/{native['id']}", headers=auth(learner_token))).json()
+    assert profile["corrections_accepted"] == 1
     due = (await client.get(f"{API}/learning/reviews/due", headers=auth(learner_token))).json()
     assert [c["id"] for c in due["items"]] == [accepted["card"]["id"]]
 

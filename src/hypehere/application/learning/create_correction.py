@@ -36,6 +36,8 @@ class CreateCorrectionCommand(msgspec.Struct, frozen=True, kw_only=True):
     corrected_text: str
     category: str
     note: str | None = None
+    # For a message corrected from its conversation's socket: the message must be there.
+    conversation_id: str | None = None
 
 
 def parse_target_type(raw: str) -> CorrectionTarget:
@@ -79,7 +81,9 @@ class CreateCorrection:
         category = _category(cmd.category)
         async with self._uow:
             target = await self._targets.find(target_type, cmd.target_id, cmd.actor.user_id)
-            if target is None:
+            if target is None or (
+                cmd.conversation_id is not None and target.conversation_id != cmd.conversation_id
+            ):
                 raise CorrectionTargetNotFoundError("The text to correct was not found")
             corrector = await self._learners.learner(cmd.actor.user_id)
             correction = Correction.propose(

@@ -29,6 +29,7 @@ class ProfileView(msgspec.Struct, frozen=True, kw_only=True):
     state: str
     show_followers_list: str
     show_following_list: str
+    corrections_accepted: int = 0  # corrections of others' texts their authors accepted
     is_following: bool | None = None
     is_followed_by: bool | None = None
     is_blocking: bool | None = None

@@ -19,6 +19,7 @@ from hypehere.adapters.sql.learning.progress import SqlActivityRepository, SqlPr
 from hypehere.adapters.sql.learning.reviews import SqlReviewCardRepository
 from hypehere.application.feed.ports import LanguageDetector
 from hypehere.application.learning.accept_correction import AcceptCorrection
+from hypehere.application.learning.correct_message import CorrectMessage
 from hypehere.application.learning.create_correction import CreateCorrection
 from hypehere.application.learning.get_error_profile import GetErrorProfile
 from hypehere.application.learning.get_lesson import GetLesson
@@ -98,6 +99,7 @@ class LearningProvider(Provider):
         ListDueReviews,
         SubmitReview,
         CreateCorrection,
+        CorrectMessage,
         ListCorrections,
         ListReceivedCorrections,
         AcceptCorrection,

@@ -96,6 +96,7 @@ class User:
     follower_count: int = 0
     following_count: int = 0
     post_count: int = 0
+    corrections_accepted: int = 0
     report_count: int = 0
     last_active_at: datetime | None = None
     events: list[DomainEvent] = field(default_factory=list, compare=False, repr=False)

@@ -73,6 +73,7 @@ def user_to_domain(row: Any, languages: Sequence[Any]) -> User:
         follower_count=row.follower_count,
         following_count=row.following_count,
         post_count=row.post_count,
+        corrections_accepted=row.corrections_accepted,
         report_count=row.report_count,
         last_active_at=_opt_utc(row.last_active_at),
     )
@@ -444,6 +445,9 @@ class SqlUserCounters:
                 .where(users_t.c.id == user_id)
                 .values({column: case((column + delta < 0, 0), else_=column + delta)})
             )
+
+    async def adjust_corrections_accepted(self, user_id: str, delta: int) -> None:
+        await self._adjust(users_t.c.corrections_accepted, user_id, delta)
 
     async def adjust_post_count(self, user_id: str, delta: int) -> None:
         await self._adjust(users_t.c.post_count, user_id, delta)

@@ -47,6 +47,10 @@ class UserRow(SQLModel, table=True):
     )
     chat_policy: str = Field(default="everyone", sa_column=Column(String(16), nullable=False))
     send_read_receipts: bool = Field(default=True, sa_column=Column(Boolean, nullable=False))
+    # Corrections of others' texts whose authors accepted them (learning's events).
+    corrections_accepted: int = Field(
+        default=0, sa_column=Column(Integer, nullable=False, server_default="0")
+    )
     # IANA name: the user's calendar (learning streaks count local days).
     timezone: str = Field(
         default="UTC", sa_column=Column(String(64), nullable=False, server_default="UTC")

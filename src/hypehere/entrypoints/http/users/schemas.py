@@ -91,6 +91,7 @@ class UserOut(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     following_count: int
     post_count: int
     created_at: datetime
+    corrections_accepted: int = 0
     is_following: bool | None = None
     is_followed_by: bool | None = None
     is_blocking: bool | None = None
@@ -111,6 +112,7 @@ class UserOut(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
             following_count=view.following_count,
             post_count=view.post_count,
             created_at=view.created_at,
+            corrections_accepted=view.corrections_accepted,
             is_following=view.is_following,
             is_followed_by=view.is_followed_by,
             is_blocking=view.is_blocking,
