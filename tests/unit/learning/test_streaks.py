@@ -37,8 +37,13 @@ def test_consecutive_days_and_today_not_over_yet() -> None:
 def test_one_missed_day_a_week_is_frozen_two_break_it() -> None:
     s = summarize_streaks(days(0, 1, 3, 4), MON + timedelta(days=4))
     assert (s.current, s.longest, s.freezes_left) == (4, 4, 0)
+    # Wednesday and Friday missed: the streak restarts after Wednesday and Friday is
+    # bridged (Thursday, Saturday, Sunday).
     s = summarize_streaks(days(0, 1, 3, 5, 6), MON + timedelta(days=6))
-    assert (s.current, s.longest) == (2, 3)
+    assert (s.current, s.longest, s.freezes_left) == (3, 3, 0)
+    # Tuesday and Wednesday missed: the streak restarts on Thursday, no freeze spent.
+    s = summarize_streaks(days(0, 3, 4, 5, 6), MON + timedelta(days=6))
+    assert (s.current, s.longest, s.freezes_left) == (4, 4, 1)
 
 
 def test_a_miss_on_sunday_and_monday_uses_two_weeks_freezes() -> None:
@@ -150,6 +155,11 @@ def test_two_missed_days_in_one_iso_week_end_the_streak(
     history = {monday - timedelta(days=i) for i in range(1, 8)}  # a 7-day streak before
     active = history | {d for d in week if d not in missed}
     s = summarize_streaks(active, week[6])
-    last_miss = max(missed)
-    assert s.current == (week[6] - last_miss).days
-    assert s.freezes_left == 0
+    first_miss, last_miss = sorted(missed)
+    # The streak restarts after the first missed day; the second is bridged by the week's
+    # freeze, unless it comes right after the first (then the streak starts after it).
+    if last_miss == first_miss + timedelta(days=1):
+        assert (s.current, s.freezes_left) == ((week[6] - last_miss).days, 1)
+    else:
+        assert (s.current, s.freezes_left) == ((week[6] - first_miss).days - 1, 0)
+    assert s.longest >= 7
