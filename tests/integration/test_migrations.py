@@ -11,14 +11,13 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import insert, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import hypehere.adapters.sql.all_tables  # noqa: F401
 from hypehere.adapters.sql.engine import (
     create_engine,
-    create_session_factory,
     ensure_postgres_database,
 )
 from hypehere.adapters.sql.metadata import metadata
@@ -180,26 +179,37 @@ def test_0012_starts_each_existing_session_at_its_first_token(empty_database: st
 
 
 async def _insert_users(url: str, ids: tuple[str, ...]) -> None:
-    """Users as the model builds them, without the columns added after 0010."""
+    """Users with the columns every revision since 0002 has (later columns have server
+    defaults or are nullable: 0012's tokens_valid_after, 0014's timezone and
+    desired_retention)."""
     stamp = datetime(2026, 12, 4, 12, tzinfo=UTC)
+    users_t = UserRow.__table__  # type: ignore[attr-defined]
     engine = create_engine(url)
-    later = {"tokens_valid_after"}  # 0012
-    rows = [
-        UserRow(
-            id=user_id,
-            email=f"{user_id}@example.com",
-            handle=user_id,
-            nickname=user_id,
-            native_language="ko",
-            interface_language="ko",
-            password_hash="!",
-            created_at=stamp,
-            updated_at=stamp,
-        ).model_dump(exclude=later)
-        for user_id in ids
-    ]
     try:
-        async with create_session_factory(engine)() as session, session.begin():
-            await session.execute(insert(UserRow.__table__), rows)  # type: ignore[attr-defined]
+        async with engine.begin() as conn:
+            await conn.execute(
+                users_t.insert(),
+                [
+                    {
+                        "id": user_id,
+                        "email": f"{user_id}@example.com",
+                        "handle": user_id,
+                        "nickname": user_id,
+                        "bio": "",
+                        "native_language": "ko",
+                        "interface_language": "ko",
+                        "password_hash": "!",
+                        "role": "member",
+                        "state": "active",
+                        "show_followers_list": "everyone",
+                        "show_following_list": "everyone",
+                        "chat_policy": "everyone",
+                        "send_read_receipts": True,
+                        "created_at": stamp,
+                        "updated_at": stamp,
+                    }
+                    for user_id in ids
+                ],
+            )
     finally:
         await engine.dispose()

@@ -36,6 +36,8 @@ from hypehere.entrypoints.http.feed.controller import (
     PostsController,
 )
 from hypehere.entrypoints.http.health.controller import HealthController
+from hypehere.entrypoints.http.learning.controller import LearningController
+from hypehere.entrypoints.http.learning.corrections_controller import CorrectionsController
 from hypehere.entrypoints.http.middleware import request_logging_middleware
 from hypehere.entrypoints.http.notifications.controller import NotificationsController
 from hypehere.entrypoints.http.search.controller import SearchController
@@ -68,6 +70,8 @@ def api_handlers() -> Sequence[ControllerRouterHandler]:
         RoomsController,
         NotificationsController,
         SearchController,
+        LearningController,
+        CorrectionsController,
     ]
 
 

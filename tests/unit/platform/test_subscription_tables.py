@@ -22,6 +22,9 @@ from hypehere.application.notifications.notify_comment import NotifyCommentComma
 from hypehere.application.notifications.notify_content_removed import (
     NotifyContentRemovedCommand,
 )
+from hypehere.application.notifications.notify_correction_accepted import (
+    NotifyCorrectionAcceptedCommand,
+)
 from hypehere.application.notifications.notify_follow import NotifyFollowCommand
 from hypehere.application.notifications.notify_like import NotifyLikeCommand
 from hypehere.application.notifications.notify_mentions import NotifyMentionsCommand
@@ -32,6 +35,7 @@ from hypehere.application.search.sync_post_to_search import SyncPostToSearchComm
 from hypehere.application.search.sync_user_to_search import SyncUserToSearchCommand
 from hypehere.application.users import handlers as users
 from hypehere.application.users.adjust_post_count import AdjustPostCountCommand
+from hypehere.application.users.count_accepted_correction import CountAcceptedCorrectionCommand
 from hypehere.domain.chat.events import MessageSent
 from hypehere.domain.feed.events import (
     CommentCreated,
@@ -43,6 +47,7 @@ from hypehere.domain.feed.events import (
     PostRemoved,
     PostUpdated,
 )
+from hypehere.domain.learning.events import CorrectionAccepted
 from hypehere.domain.shared.events import DomainEvent
 from hypehere.domain.users.events import (
     UserBlocked,
@@ -93,6 +98,10 @@ STORED: dict[str, bytes] = {
         b'{"message_id":"m1","conversation_id":"k1","sender_id":"bob",'
         b'"recipient_ids":["alice"],"is_request":false}'
     ),
+    "learning.correction_accepted": (
+        b'{"correction_id":"x1","corrector_id":"bob","author_id":"alice",'
+        b'"target_type":"post","target_id":"p1","language":"en","category":"grammar"}'
+    ),
 }
 
 # The same facts as the producers raise them.
@@ -142,6 +151,16 @@ PRODUCED: list[DomainEvent] = [
         sender_id="bob",
         recipient_ids=("alice",),
         is_request=False,
+    ),
+    CorrectionAccepted(
+        occurred_at=NOW,
+        correction_id="x1",
+        corrector_id="bob",
+        author_id="alice",
+        target_type="post",
+        target_id="p1",
+        language="en",
+        category="grammar",
     ),
 ]
 
@@ -201,6 +220,14 @@ EXPECTED: dict[str, object] = {
     "search.user_state_changed": SyncUserToSearchCommand("alice", purged=False),
     "users.count_created_post": AdjustPostCountCommand(author_id="alice", delta=1),
     "users.count_deleted_post": AdjustPostCountCommand(author_id="alice", delta=-1),
+    "users.count_accepted_correction": CountAcceptedCorrectionCommand(corrector_id="bob"),
+    "notifications.correction_accepted": NotifyCorrectionAcceptedCommand(
+        event_id=EVENT_ID,
+        corrector_id="bob",
+        author_id="alice",
+        target_type="post",
+        target_id="p1",
+    ),
 }
 
 TABLES = (notifications, feed, search, users)

@@ -87,6 +87,7 @@ class InMemoryUserRepository:
         saved.follower_count = current.follower_count
         saved.following_count = current.following_count
         saved.post_count = current.post_count
+        saved.corrections_accepted = current.corrections_accepted
         saved.report_count = current.report_count
         self.store.users[user.id] = saved
 
@@ -202,6 +203,11 @@ class InMemoryUserCounters:
     def __init__(self, store: InMemoryUserStore) -> None:
         self.store = store
 
+    async def adjust_corrections_accepted(self, user_id: str, delta: int) -> None:
+        user = self.store.users.get(user_id)
+        if user is not None:
+            user.corrections_accepted = max(0, user.corrections_accepted + delta)
+
     async def adjust_post_count(self, user_id: str, delta: int) -> None:
         user = self.store.users.get(user_id)
         if user is not None:
@@ -280,6 +286,7 @@ class InMemoryUserReader:
             state=user.state.value,
             show_followers_list=user.privacy.show_followers_list.value,
             show_following_list=user.privacy.show_following_list.value,
+            corrections_accepted=user.corrections_accepted,
             is_following=flag((viewer_id or "", user.id) in s.follows),
             is_followed_by=flag((user.id, viewer_id or "") in s.follows),
             is_blocking=flag((viewer_id or "", user.id) in s.blocks),

@@ -26,6 +26,8 @@ class OwnAccount(PublicProfile, frozen=True, kw_only=True):
     privacy: PrivacyView
     chat_policy: str
     send_read_receipts: bool
+    timezone: str
+    desired_retention: float
     role: str
     state: str
     suspended_until: datetime | None

@@ -20,6 +20,10 @@ from hypehere.application.notifications.notify_content_removed import (
     NotifyContentRemoved,
     NotifyContentRemovedCommand,
 )
+from hypehere.application.notifications.notify_correction_accepted import (
+    NotifyCorrectionAccepted,
+    NotifyCorrectionAcceptedCommand,
+)
 from hypehere.application.notifications.notify_follow import NotifyFollow, NotifyFollowCommand
 from hypehere.application.notifications.notify_like import NotifyLike, NotifyLikeCommand
 from hypehere.application.notifications.notify_mentions import (
@@ -37,10 +41,24 @@ from hypehere.domain.feed.events import (
     PostLiked,
     PostRemoved,
 )
+from hypehere.domain.learning.events import CorrectionAccepted
 from hypehere.domain.users.events import UserBlocked, UserFollowed
 
 # Not annotated: mypy then checks each row's mapper against its event and use case.
 SUBSCRIPTIONS = (
+    # The corrector, when the author accepts their correction.
+    Subscription(
+        "notifications.correction_accepted",
+        CorrectionAccepted,
+        NotifyCorrectionAccepted,
+        lambda e: NotifyCorrectionAcceptedCommand(
+            event_id=e.event_id,
+            corrector_id=e.corrector_id,
+            author_id=e.author_id,
+            target_type=e.target_type,
+            target_id=e.target_id,
+        ),
+    ),
     Subscription(
         "notifications.follow",
         UserFollowed,

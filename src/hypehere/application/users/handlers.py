@@ -7,7 +7,12 @@ from __future__ import annotations
 
 from hypehere.application.common.subscriptions import Subscription
 from hypehere.application.users.adjust_post_count import AdjustPostCount, AdjustPostCountCommand
+from hypehere.application.users.count_accepted_correction import (
+    CountAcceptedCorrection,
+    CountAcceptedCorrectionCommand,
+)
 from hypehere.domain.feed.events import PostCreated, PostDeleted
+from hypehere.domain.learning.events import CorrectionAccepted
 
 # Not annotated: mypy then checks each row's mapper against its event and use case.
 SUBSCRIPTIONS = (
@@ -22,5 +27,11 @@ SUBSCRIPTIONS = (
         PostDeleted,
         AdjustPostCount,
         lambda e: AdjustPostCountCommand(author_id=e.author_id, delta=-1),
+    ),
+    Subscription(
+        "users.count_accepted_correction",
+        CorrectionAccepted,
+        CountAcceptedCorrection,
+        lambda e: CountAcceptedCorrectionCommand(corrector_id=e.corrector_id),
     ),
 )

@@ -33,6 +33,8 @@ class UpdateMeCommand(msgspec.Struct, frozen=True, kw_only=True):
     show_following_list: str | None = None
     chat_policy: str | None = None
     send_read_receipts: bool | None = None
+    timezone: str | None = None
+    desired_retention: float | None = None
 
 
 def _choice(enum: type[E], raw: str, field: str) -> E:
@@ -90,6 +92,10 @@ class UpdateMe(OwnAccountUseCase):
                 user.chat_policy = _choice(ChatPolicy, cmd.chat_policy, "chat_policy")
             if cmd.send_read_receipts is not None:
                 user.send_read_receipts = cmd.send_read_receipts
+            if cmd.timezone is not None:
+                user.timezone = rules.parse_timezone(cmd.timezone)
+            if cmd.desired_retention is not None:
+                user.desired_retention = rules.parse_desired_retention(cmd.desired_retention)
             if cmd.handle is not None:
                 handle = rules.parse_handle(cmd.handle)
                 if handle != user.handle:

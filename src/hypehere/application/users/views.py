@@ -16,6 +16,7 @@ class ProfileView(ViewedProfile, frozen=True, kw_only=True):
     state: str
     show_followers_list: str
     show_following_list: str
+    corrections_accepted: int = 0  # corrections of others' texts their authors accepted
     is_blocked_by: bool | None = None
 
 

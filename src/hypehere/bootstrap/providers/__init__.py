@@ -12,6 +12,7 @@ from hypehere.bootstrap.providers.infrastructure import (
     HealthProvider,
     broker_cache_providers,
 )
+from hypehere.bootstrap.providers.learning import LearningProvider
 from hypehere.bootstrap.providers.moderation import ModerationProvider
 from hypehere.bootstrap.providers.notifications import NotificationsProvider
 from hypehere.bootstrap.providers.platform import platform_providers
@@ -36,5 +37,6 @@ def all_providers(settings: Settings) -> list[Provider]:
         RealtimeProvider(),
         ChatProvider(),
         NotificationsProvider(),
+        LearningProvider(),
         *search_providers(settings),
     ]

@@ -25,6 +25,9 @@ from hypehere.application.notifications.list_notifications import ListNotificati
 from hypehere.application.notifications.mark_notifications_read import MarkNotificationsRead
 from hypehere.application.notifications.notify_comment import NotifyComment
 from hypehere.application.notifications.notify_content_removed import NotifyContentRemoved
+from hypehere.application.notifications.notify_correction_accepted import (
+    NotifyCorrectionAccepted,
+)
 from hypehere.application.notifications.notify_follow import NotifyFollow
 from hypehere.application.notifications.notify_like import NotifyLike
 from hypehere.application.notifications.notify_mentions import NotifyMentions
@@ -110,6 +113,7 @@ class NotificationsProvider(Provider):
         NotifyMentions,
         NotifyMessage,
         NotifyContentRemoved,
+        NotifyCorrectionAccepted,
         ForgetBlockedUser,
         ListNotifications,
         MarkNotificationsRead,

@@ -33,6 +33,7 @@ class NotificationKind(StrEnum):
     MENTION = "mention"
     REPORT = "report"
     MODERATION = "moderation"
+    CORRECTION = "correction"
 
     @property
     def is_grouped(self) -> bool:

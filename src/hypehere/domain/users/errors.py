@@ -29,6 +29,18 @@ class InvalidEmailError(InvalidInputError):
     code = "validation_error"
 
 
+class InvalidTimezoneError(InvalidInputError):
+    """Not an IANA time zone name (422 `validation_error`, field code `invalid_timezone`)."""
+
+    code = "validation_error"
+    field_code = "invalid_timezone"
+
+
+class InvalidRetentionError(InvalidInputError):
+    code = "validation_error"
+    field_code = "invalid_desired_retention"
+
+
 class WeakPasswordError(InvalidInputError):
     code = "validation_error"
 

@@ -119,9 +119,12 @@ class User:
     privacy: Privacy = field(default_factory=Privacy)
     chat_policy: ChatPolicy = ChatPolicy.EVERYONE
     send_read_receipts: bool = True
+    timezone: str = "UTC"
+    desired_retention: float = 0.9
     follower_count: int = 0
     following_count: int = 0
     post_count: int = 0
+    corrections_accepted: int = 0
     report_count: int = 0
     last_active_at: datetime | None = None
     # Access tokens issued before this instant are refused (password change, ban,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import zoneinfo
 from collections.abc import Iterator, Sequence
 
 from hypehere.domain.shared.errors import InvalidInputError
@@ -14,7 +15,12 @@ from hypehere.domain.shared.languages import (
     parse_language,
 )
 from hypehere.domain.shared.text import clean_text
-from hypehere.domain.users.errors import InvalidEmailError, WeakPasswordError
+from hypehere.domain.users.errors import (
+    InvalidEmailError,
+    InvalidRetentionError,
+    InvalidTimezoneError,
+    WeakPasswordError,
+)
 
 EMAIL_MAX_LENGTH = 320
 HANDLE_MIN_LENGTH = 3
@@ -124,6 +130,35 @@ def parse_interface_language(raw: str) -> str:
             "interface_language must be one of ko, en, ja, es", field="interface_language"
         )
     return code
+
+
+DEFAULT_TIMEZONE = "UTC"
+DEFAULT_DESIRED_RETENTION = 0.9
+MIN_DESIRED_RETENTION = 0.70
+MAX_DESIRED_RETENTION = 0.97
+
+
+def parse_timezone(raw: str) -> str:
+    """An IANA time zone name known to the system's tz database (`Asia/Seoul`, `UTC`)."""
+    name = raw.strip()
+    try:
+        valid = bool(name) and len(name) <= 64 and name in zoneinfo.available_timezones()
+    except (ValueError, OSError):
+        valid = False
+    if not valid:
+        raise InvalidTimezoneError(
+            "timezone must be an IANA time zone name such as Asia/Seoul", field="timezone"
+        )
+    return name
+
+
+def parse_desired_retention(raw: float) -> float:
+    """The recall probability reviews are scheduled for: 0.70..0.97."""
+    if not MIN_DESIRED_RETENTION <= raw <= MAX_DESIRED_RETENTION:
+        raise InvalidRetentionError(
+            "desired_retention must be between 0.70 and 0.97", field="desired_retention"
+        )
+    return round(float(raw), 4)
 
 
 def parse_level(raw: str, *, field: str) -> CefrLevel:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from hypehere.application.common.errors import StorageConflictError, StorageUnavailableError
 from hypehere.domain.chat import errors as chat_errors
 from hypehere.domain.feed import errors as feed_errors
+from hypehere.domain.learning import errors as learning_errors
 from hypehere.domain.notifications import errors as notifications_errors
 from hypehere.domain.search import errors as search_errors
 from hypehere.domain.shared.errors import (
@@ -156,6 +157,43 @@ ERROR_TABLE: dict[type[Exception], ErrorSpec] = {
     ),
     search_errors.SearchTypeInvalidError: ErrorSpec(
         422, "validation_error", "The search type must be posts, users or lessons."
+    ),
+    # --- learning ---
+    learning_errors.CategoryNotFoundError: ErrorSpec(
+        404, "not_found", "The category was not found."
+    ),
+    learning_errors.LessonNotFoundError: ErrorSpec(404, "not_found", "The lesson was not found."),
+    learning_errors.ReviewCardNotFoundError: ErrorSpec(
+        404, "not_found", "The review card was not found."
+    ),
+    learning_errors.CorrectionNotFoundError: ErrorSpec(
+        404, "not_found", "The correction was not found."
+    ),
+    learning_errors.CorrectionTargetNotFoundError: ErrorSpec(
+        404, "not_found", "The text to correct was not found."
+    ),
+    learning_errors.NotNativeSpeakerError: ErrorSpec(
+        403,
+        "not_native_speaker",
+        "Only native speakers of the text's language can correct it.",
+    ),
+    learning_errors.CannotCorrectOwnTextError: ErrorSpec(
+        403, "own_text", "You cannot correct your own text."
+    ),
+    learning_errors.NotTheAuthorError: ErrorSpec(
+        403, "not_author", "Only the author of the text can accept a correction."
+    ),
+    learning_errors.CorrectionExistsError: ErrorSpec(
+        409, "correction_exists", "You already corrected this text."
+    ),
+    learning_errors.CorrectionAlreadyAcceptedError: ErrorSpec(
+        409, "correction_accepted", "The correction was already accepted."
+    ),
+    learning_errors.CorrectionUnchangedError: ErrorSpec(
+        422, "correction_unchanged", "The corrected text is the same as the original."
+    ),
+    learning_errors.LessonLanguageUnavailableError: ErrorSpec(
+        422, "lesson_language_unavailable", "This lesson is not available in that language."
     ),
 }
 

@@ -41,6 +41,7 @@ _SINGLE: dict[tuple[str, str | None], str] = {
     ("moderation", "post"): "Your post was removed by moderation.",
     ("moderation", "comment"): "Your comment was removed by moderation.",
     ("moderation", None): "A moderation action was taken on your account or content.",
+    ("correction", None): "{actor} accepted your correction.",
 }
 
 

@@ -46,7 +46,11 @@ def domain_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Res
     extra: dict[str, Any] = {k: _jsonable(v) for k, v in exc.params.items()}
     field = getattr(exc, "field", None)
     if field:
-        extra["errors"] = [{"field": field, "message": exc.message}]
+        entry: dict[str, Any] = {"field": field, "message": exc.message}
+        field_code = getattr(exc, "field_code", None)
+        if field_code:
+            entry["code"] = field_code
+        extra["errors"] = [entry]
     headers = {}
     if "retry_after" in exc.params:
         headers["Retry-After"] = str(exc.params["retry_after"])

@@ -4,7 +4,9 @@ Client frames: `{"type": "message", "content", "client_id"}` -> `{"type": "ack",
 "message"}` once stored, and everyone else in the conversation gets `{"type": "message",
 "message"}`; `{"type": "read"}` -> `{"type": "read", "user_id", "last_read_message_id"}` to
 the other side (if both allow read receipts); `{"type": "typing"}` -> `{"type": "typing",
-"user_id"}` (never stored)."""
+"user_id"}` (never stored); `{"type": "correction", "message_id", "corrected_text", "note?",
+"category"}` corrects a message of the conversation (as `POST /corrections`) and everyone in
+it gets `{"type": "correction", "correction"}`."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from hypehere.application.chat.open_conversation_channel import (
 )
 from hypehere.application.chat.send_message import SendMessage, SendMessageCommand
 from hypehere.application.chat.views import MessageView
+from hypehere.application.learning.correct_message import CorrectMessage, CorrectMessageCommand
 from hypehere.entrypoints.ws.frames import (
     MessageStreamChannel,
     SendMessageRequest,
@@ -34,13 +37,22 @@ class ReadRequest(Frame, tag="read"):
     """Mark the conversation read (the others get a `ReadReceiptFrame`)."""
 
 
+class CorrectionRequest(Frame, tag="correction"):
+    """Correct a message of this conversation (a native speaker of its language)."""
+
+    message_id: str
+    corrected_text: str
+    category: str
+    note: str | None = None
+
+
 class MessageAckFrame(Frame, tag="ack"):
     client_id: str | None
     message: MessageView  # the same Struct the conversation's `message` broadcast carries
 
 
 class ChatChannel(MessageStreamChannel):
-    frames = (SendMessageRequest, ReadRequest, TypingRequest)
+    frames = (SendMessageRequest, ReadRequest, TypingRequest, CorrectionRequest)
 
     def __init__(self, conversation_id: str) -> None:
         self.conversation_id = conversation_id
@@ -76,6 +88,19 @@ class ChatChannel(MessageStreamChannel):
             )
         elif isinstance(frame, TypingRequest):
             await relay_typing(conn, container, self.topic)
+        elif isinstance(frame, CorrectionRequest):
+            correct = await container.get(CorrectMessage)
+            await correct.execute(
+                CorrectMessageCommand(
+                    actor=conn.actor,
+                    conversation_id=self.conversation_id,
+                    topic=self.topic,
+                    message_id=frame.message_id,
+                    corrected_text=frame.corrected_text,
+                    category=frame.category,
+                    note=frame.note,
+                )
+            )
 
 
 @websocket("/ws/chat/{conversation_id:str}")

@@ -8,11 +8,13 @@ from typing import Any
 
 from sqlalchemy import Exists, Table, exists
 
-from hypehere.adapters.sql.feed.common import post_likes, posts
+from hypehere.adapters.sql.feed.common import comments, post_likes, posts
 from hypehere.adapters.sql.read_handle import read_handle
 
 public_posts: Table = read_handle(posts)
 """`posts`, every column (removed posts included: filter on `removed_at`)."""
+public_comments: Table = read_handle(comments)
+"""`comments`, every column (removed comments included: filter on `removed_at`)."""
 _post_likes: Table = read_handle(post_likes)
 
 

@@ -34,7 +34,8 @@ from hypehere.adapters.sql.read_handle import read_handle
 from hypehere.adapters.sql.users.tables import blocks_t, follows_t, langs_t, users_t
 
 # The columns of `users` other modules may read (a profile as the public sees it, the
-# account state for visibility, and the chat settings other users' messages depend on).
+# account state for visibility, the chat settings other users' messages depend on, and the
+# calendar and review settings learning's streaks and schedules depend on).
 PUBLIC_USER_COLUMNS = (
     "id",
     "handle",
@@ -45,6 +46,8 @@ PUBLIC_USER_COLUMNS = (
     "state",
     "chat_policy",
     "send_read_receipts",
+    "timezone",
+    "desired_retention",
     "follower_count",
     "following_count",
     "post_count",

@@ -80,9 +80,12 @@ def user_to_domain(row: Any, languages: Sequence[Any]) -> User:
         ),
         chat_policy=ChatPolicy(row.chat_policy),
         send_read_receipts=bool(row.send_read_receipts),
+        timezone=row.timezone,
+        desired_retention=float(row.desired_retention),
         follower_count=row.follower_count,
         following_count=row.following_count,
         post_count=row.post_count,
+        corrections_accepted=row.corrections_accepted,
         report_count=row.report_count,
         last_active_at=_opt_utc(row.last_active_at),
         tokens_valid_after=_opt_utc(row.tokens_valid_after),
@@ -109,6 +112,8 @@ def _mutable_columns(user: User) -> dict[str, Any]:
         "show_following_list": user.privacy.show_following_list.value,
         "chat_policy": user.chat_policy.value,
         "send_read_receipts": user.send_read_receipts,
+        "timezone": user.timezone,
+        "desired_retention": user.desired_retention,
         "updated_at": user.updated_at,
         "last_active_at": user.last_active_at,
         "tokens_valid_after": user.tokens_valid_after,
@@ -456,6 +461,9 @@ class SqlUserCounters:
                 .where(users_t.c.id == user_id)
                 .values({column: case((column + delta < 0, 0), else_=column + delta)})
             )
+
+    async def adjust_corrections_accepted(self, user_id: str, delta: int) -> None:
+        await self._adjust(users_t.c.corrections_accepted, user_id, delta)
 
     async def adjust_post_count(self, user_id: str, delta: int) -> None:
         await self._adjust(users_t.c.post_count, user_id, delta)

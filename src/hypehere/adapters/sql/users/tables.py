@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, Float, ForeignKey, Index, Integer, String, Table, Text
 from sqlmodel import Field, SQLModel
 
 from hypehere.adapters.sql.metadata import metadata as _metadata  # noqa: F401
@@ -47,6 +47,18 @@ class UserRow(SQLModel, table=True):
     )
     chat_policy: str = Field(default="everyone", sa_column=Column(String(16), nullable=False))
     send_read_receipts: bool = Field(default=True, sa_column=Column(Boolean, nullable=False))
+    # Corrections of others' texts whose authors accepted them (learning's events).
+    corrections_accepted: int = Field(
+        default=0, sa_column=Column(Integer, nullable=False, server_default="0")
+    )
+    # IANA name: the user's calendar (learning streaks count local days).
+    timezone: str = Field(
+        default="UTC", sa_column=Column(String(64), nullable=False, server_default="UTC")
+    )
+    # FSRS: the recall probability review intervals aim for (0.70..0.97).
+    desired_retention: float = Field(
+        default=0.9, sa_column=Column(Float, nullable=False, server_default="0.9")
+    )
     follower_count: int = Field(
         default=0, sa_column=Column(Integer, nullable=False, server_default="0")
     )

@@ -80,6 +80,8 @@ class UsersController(Controller):
                 show_following_list=privacy.show_following_list if privacy else None,
                 chat_policy=data.chat_policy,
                 send_read_receipts=data.send_read_receipts,
+                timezone=data.timezone,
+                desired_retention=data.desired_retention,
             ),
         )
         return MeOut.of(view)

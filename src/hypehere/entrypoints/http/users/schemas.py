@@ -61,6 +61,8 @@ class UpdateMeIn(msgspec.Struct, frozen=True):
     privacy: PrivacyIn | None = None
     chat_policy: Code | None = None
     send_read_receipts: bool | None = None
+    timezone: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    desired_retention: float | None = None
 
 
 class ChangePasswordIn(msgspec.Struct, frozen=True):
@@ -70,6 +72,8 @@ class ChangePasswordIn(msgspec.Struct, frozen=True):
 
 class UserOut(ViewedProfile, frozen=True, kw_only=True, omit_defaults=True):
     """Another user's profile; the viewer flags are left out for an anonymous viewer."""
+
+    corrections_accepted: int = 0
 
     @classmethod
     def of(cls, view: ProfileView) -> UserOut:

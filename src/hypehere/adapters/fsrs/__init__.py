@@ -1,0 +1,1 @@
+"""Spaced repetition with the `fsrs` package (FSRS-6, the published algorithm)."""

@@ -1,0 +1,1 @@
+"""YAML data files (the shipped curriculum)."""

@@ -1,0 +1,115 @@
+"""`GET /learning/lessons/{id}`: a lesson served for my native -> target language.
+
+Expressions in the target language (my first target language unless
+`target_language` overrides it; 422 `lesson_language_unavailable` when the lesson lacks
+it), with their romanization, the usage note in my native language, and the target
+language's vocabulary with meanings in my native language."""
+
+from __future__ import annotations
+
+import msgspec
+
+from hypehere.application.common.actor import Actor
+from hypehere.application.learning.ports import (
+    CurriculumReader,
+    LearnerDirectory,
+    ProgressRepository,
+)
+from hypehere.application.learning.targets import target_language_for
+from hypehere.application.learning.views import ProgressView, Reader
+from hypehere.domain.learning.errors import LessonNotFoundError
+from hypehere.domain.learning.model import Expression
+
+
+class GetLessonCommand(msgspec.Struct, frozen=True):
+    actor: Actor
+    lesson_id: str
+    fallback_language: str
+    target_language: str | None = None
+
+
+class VocabularyView(msgspec.Struct, frozen=True):
+    word: str
+    part_of_speech: str
+    meaning: str
+    reading: str | None = None
+
+
+class ExpressionView(msgspec.Struct, frozen=True):
+    id: str
+    key: str
+    position: int
+    text: str
+    note: str
+    vocabulary: list[VocabularyView]
+    romanization: str | None = None
+
+
+class LessonView(msgspec.Struct, frozen=True):
+    id: str
+    key: str
+    category_id: str
+    position: int
+    level: str
+    title: str
+    description: str
+    explanation_language: str  # the language of title, description, notes and meanings
+    target_language: str
+    languages: list[str]
+    expressions: list[ExpressionView]
+    progress: ProgressView
+
+
+def _expression(e: Expression, target: str, reader: Reader) -> ExpressionView:
+    return ExpressionView(
+        id=e.id,
+        key=e.key,
+        position=e.position,
+        text=e.text[target],
+        note=reader.text(e.note),
+        romanization=e.romanization.get(target) or None,
+        vocabulary=[
+            VocabularyView(
+                word=item.word,
+                part_of_speech=item.part_of_speech,
+                meaning=reader.text(item.meaning),
+                reading=item.reading,
+            )
+            for item in e.vocabulary.get(target, ())
+        ],
+    )
+
+
+class GetLesson:
+    def __init__(
+        self,
+        curriculum: CurriculumReader,
+        progress: ProgressRepository,
+        learners: LearnerDirectory,
+    ) -> None:
+        self._curriculum = curriculum
+        self._progress = progress
+        self._learners = learners
+
+    async def execute(self, cmd: GetLessonCommand) -> LessonView:
+        lesson = await self._curriculum.lesson(cmd.lesson_id)
+        if lesson is None:
+            raise LessonNotFoundError("The lesson was not found")
+        learner = await self._learners.learner(cmd.actor.user_id)
+        reader = Reader.of(learner, cmd.fallback_language)
+        target = target_language_for(lesson, learner, cmd.target_language)
+        progress = await self._progress.progress_of(cmd.actor.user_id, [lesson.id])
+        return LessonView(
+            id=lesson.id,
+            key=lesson.key,
+            category_id=lesson.category_id,
+            position=lesson.position,
+            level=lesson.level.value,
+            title=reader.text(lesson.title),
+            description=reader.text(lesson.description),
+            explanation_language=reader.language_of(lesson.title),
+            target_language=target,
+            languages=sorted(lesson.languages),
+            expressions=[_expression(e, target, reader) for e in lesson.expressions],
+            progress=ProgressView.of(progress.get(lesson.id)),
+        )

@@ -1,0 +1,57 @@
+"""`GET /corrections?target_type=&target_id=`: the corrections of a text I can see, and
+`GET /corrections/received`: the corrections of my texts."""
+
+from __future__ import annotations
+
+import msgspec
+
+from hypehere.application.common.actor import Actor
+from hypehere.application.learning.corrections_view import CorrectionPage, CorrectionView
+from hypehere.application.learning.create_correction import parse_target_type
+from hypehere.application.learning.ports import CorrectionRepository, CorrectionTargets
+from hypehere.domain.learning.errors import CorrectionTargetNotFoundError
+from hypehere.domain.shared.pagination import PageRequest
+
+CURSOR_ARITY = 2  # (created_at ISO string, id)
+
+
+class ListCorrectionsCommand(msgspec.Struct, frozen=True):
+    actor: Actor
+    target_type: str
+    target_id: str
+    limit: int | None = None
+    cursor: str | None = None
+
+
+class ListReceivedCorrectionsCommand(msgspec.Struct, frozen=True):
+    actor: Actor
+    limit: int | None = None
+    cursor: str | None = None
+
+
+class ListCorrections:
+    def __init__(self, corrections: CorrectionRepository, targets: CorrectionTargets) -> None:
+        self._corrections = corrections
+        self._targets = targets
+
+    async def execute(self, cmd: ListCorrectionsCommand) -> CorrectionPage:
+        target_type = parse_target_type(cmd.target_type)
+        page = PageRequest.of(cmd.limit, cmd.cursor, arity=CURSOR_ARITY)
+        if await self._targets.find(target_type, cmd.target_id, cmd.actor.user_id) is None:
+            raise CorrectionTargetNotFoundError("The text was not found")
+        result = await self._corrections.for_target(target_type, cmd.target_id, page)
+        return CorrectionPage(
+            items=[CorrectionView.of(c) for c in result.items], next_cursor=result.next_cursor
+        )
+
+
+class ListReceivedCorrections:
+    def __init__(self, corrections: CorrectionRepository) -> None:
+        self._corrections = corrections
+
+    async def execute(self, cmd: ListReceivedCorrectionsCommand) -> CorrectionPage:
+        page = PageRequest.of(cmd.limit, cmd.cursor, arity=CURSOR_ARITY)
+        result = await self._corrections.received(cmd.actor.user_id, page)
+        return CorrectionPage(
+            items=[CorrectionView.of(c) for c in result.items], next_cursor=result.next_cursor
+        )

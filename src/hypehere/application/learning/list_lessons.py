@@ -1,0 +1,83 @@
+"""`GET /learning/categories/{id}/lessons`: a situation's lessons, each with my progress."""
+
+from __future__ import annotations
+
+import msgspec
+
+from hypehere.application.common.actor import Actor
+from hypehere.application.learning.ports import (
+    CurriculumReader,
+    LearnerDirectory,
+    ProgressRepository,
+)
+from hypehere.application.learning.views import ProgressView, Reader
+from hypehere.domain.learning.errors import CategoryNotFoundError
+from hypehere.domain.shared.pagination import PageRequest
+
+CURSOR_ARITY = 2  # (position, id)
+
+
+class ListLessonsCommand(msgspec.Struct, frozen=True):
+    actor: Actor
+    category_id: str
+    fallback_language: str
+    limit: int | None = None
+    cursor: str | None = None
+
+
+class LessonSummaryView(msgspec.Struct, frozen=True):
+    id: str
+    key: str
+    category_id: str
+    position: int
+    level: str
+    title: str
+    description: str
+    languages: list[str]
+    expression_count: int
+    progress: ProgressView
+
+
+class ListLessonsResult(msgspec.Struct, frozen=True):
+    items: list[LessonSummaryView]
+    next_cursor: str | None
+
+
+class ListLessons:
+    def __init__(
+        self,
+        curriculum: CurriculumReader,
+        progress: ProgressRepository,
+        learners: LearnerDirectory,
+    ) -> None:
+        self._curriculum = curriculum
+        self._progress = progress
+        self._learners = learners
+
+    async def execute(self, cmd: ListLessonsCommand) -> ListLessonsResult:
+        page = PageRequest.of(cmd.limit, cmd.cursor, arity=CURSOR_ARITY)
+        if await self._curriculum.category(cmd.category_id) is None:
+            raise CategoryNotFoundError("The category was not found")
+        lessons = await self._curriculum.lessons(cmd.category_id, page)
+        reader = Reader.of(await self._learners.learner(cmd.actor.user_id), cmd.fallback_language)
+        progress = await self._progress.progress_of(
+            cmd.actor.user_id, [lesson.id for lesson in lessons.items]
+        )
+        return ListLessonsResult(
+            items=[
+                LessonSummaryView(
+                    id=lesson.id,
+                    key=lesson.key,
+                    category_id=lesson.category_id,
+                    position=lesson.position,
+                    level=lesson.level,
+                    title=reader.text(lesson.title),
+                    description=reader.text(lesson.description),
+                    languages=sorted(lesson.languages),
+                    expression_count=lesson.expression_count,
+                    progress=ProgressView.of(progress.get(lesson.id)),
+                )
+                for lesson in lessons.items
+            ],
+            next_cursor=lessons.next_cursor,
+        )

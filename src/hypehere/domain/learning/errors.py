@@ -1,0 +1,79 @@
+"""Errors of the learning module."""
+
+from __future__ import annotations
+
+from hypehere.domain.shared.errors import (
+    ConflictError,
+    DomainError,
+    ForbiddenError,
+    InvalidInputError,
+    NotFoundError,
+)
+
+
+class LearningError(DomainError):
+    code = "learning_error"
+
+
+class CategoryNotFoundError(NotFoundError):
+    code = "not_found"
+
+
+class LessonNotFoundError(NotFoundError):
+    code = "not_found"
+
+
+class LessonLanguageUnavailableError(InvalidInputError):
+    """The lesson has no text in the asked target language (or the learner named none)."""
+
+    code = "lesson_language_unavailable"
+
+
+class CurriculumFormatError(LearningError):
+    """A curriculum document does not have the expected shape (a bad data file)."""
+
+    code = "curriculum_format"
+
+
+class InvalidProgressError(InvalidInputError):
+    code = "validation_error"
+
+
+class ReviewCardNotFoundError(NotFoundError):
+    code = "not_found"
+
+
+class CorrectionNotFoundError(NotFoundError):
+    code = "not_found"
+
+
+class CorrectionTargetNotFoundError(NotFoundError):
+    code = "not_found"
+
+
+class NotNativeSpeakerError(ForbiddenError):
+    code = "not_native_speaker"
+
+
+class CannotCorrectOwnTextError(ForbiddenError):
+    code = "own_text"
+
+
+class NotTheAuthorError(ForbiddenError):
+    code = "not_author"
+
+
+class CorrectionExistsError(ConflictError):
+    code = "correction_exists"
+
+
+class CorrectionAlreadyAcceptedError(ConflictError):
+    code = "correction_accepted"
+
+
+class CorrectionUnchangedError(InvalidInputError):
+    code = "correction_unchanged"
+
+
+class InvalidCorrectionError(InvalidInputError):
+    code = "validation_error"

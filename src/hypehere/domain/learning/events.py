@@ -1,0 +1,22 @@
+"""Facts of the learning module, written to the outbox."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from hypehere.domain.shared.events import DomainEvent
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CorrectionAccepted(DomainEvent):
+    """The author accepted a native speaker's correction of their text."""
+
+    topic: ClassVar[str] = "learning.correction_accepted"
+    correction_id: str
+    corrector_id: str
+    author_id: str
+    target_type: str
+    target_id: str
+    language: str
+    category: str

@@ -1,0 +1,1 @@
+"""`/learning`: the curriculum for a learner, progress, stats and reviews."""
