@@ -16,10 +16,11 @@ from hypehere.application.chat.views import (
     RoomView,
     UserSummary,
 )
+from hypehere.entrypoints.common.schemas import Id
 
 
 class StartConversationIn(msgspec.Struct, frozen=True):
-    user_id: str
+    user_id: Id
 
 
 class SendMessageIn(msgspec.Struct, frozen=True):
