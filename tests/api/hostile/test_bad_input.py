@@ -226,6 +226,8 @@ async def test_garbled_or_forged_cursors_are_400_everywhere(client: Any) -> None
             response = await client.get(url, headers=auth(w["token"]))
             assert response.status_code == 400, (path, cursor, response.text)
             assert_problem(response, 400, "invalid_cursor")
+    first_page = await client.get(f"{API}/rooms?cursor=", headers=auth(w["token"]))
+    assert first_page.status_code == 200, first_page.text  # an empty cursor: the first page
 
 
 async def test_search_cursor_with_a_huge_timestamp_is_400(client: Any) -> None:

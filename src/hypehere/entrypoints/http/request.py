@@ -9,7 +9,7 @@
 - Path and query parameters (`reject_unsafe_parameters`, the app's `before_request`): a
   path parameter named `*_id` that is not an id this app issues, or any path parameter
   holding NUL, is 404 (no such resource); a query parameter holding NUL is 422 naming it,
-  and a `cursor` that is not URL-safe base64 is 400 `invalid_cursor`.
+  and a non-empty `cursor` that is not URL-safe base64 is 400 `invalid_cursor`.
 
 Body fields that are ids use `schemas.Id` (422 when malformed).
 """
@@ -125,7 +125,7 @@ async def reject_unsafe_parameters(request: Request[Any, Any, Any]) -> None:
             raise NotFoundException()
     for name, value in request.query_params.multi_items():
         if name == "cursor":
-            if not is_wellformed_cursor(value):
+            if value and not is_wellformed_cursor(value):  # `cursor=` is the first page
                 raise InvalidCursorError("The cursor is not valid")
         elif "\x00" in value:
             raise nul_field_error(name, "query")
