@@ -340,6 +340,5 @@ async def test_hostile_input_table(client: Any, backend_settings: Settings) -> N
                 before = after
     finally:
         await engine.dispose()
-    print(f"{sent} hostile requests")
     assert sent > 1000  # every operation of the schema was probed
     assert not world.failures, "\n".join(world.failures)
