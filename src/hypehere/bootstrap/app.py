@@ -40,6 +40,7 @@ from hypehere.entrypoints.http.learning.controller import LearningController
 from hypehere.entrypoints.http.learning.corrections_controller import CorrectionsController
 from hypehere.entrypoints.http.middleware import request_logging_middleware
 from hypehere.entrypoints.http.notifications.controller import NotificationsController
+from hypehere.entrypoints.http.request import HardenedRequest, reject_unsafe_parameters
 from hypehere.entrypoints.http.search.controller import SearchController
 from hypehere.entrypoints.http.users.admin_controller import AdminUsersController
 from hypehere.entrypoints.http.users.auth_controller import AuthController
@@ -153,6 +154,9 @@ def create_app(
         ),
         lifespan=[lifespan, rate_limit_lifespan(settings, container)],
         request_max_body_size=MAX_BODY_BYTES,
+        # Bad bodies, ids and parameters are 4xx for every route (see the module).
+        request_class=HardenedRequest,
+        before_request=reject_unsafe_parameters,
         debug=False,
         logging_config=None,
     )

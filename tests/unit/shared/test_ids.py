@@ -19,3 +19,23 @@ def test_ids_are_uuid7_and_strictly_increasing() -> None:
 def test_is_valid_id() -> None:
     assert is_valid_id(new_id())
     assert not is_valid_id("not-an-id")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "\x00",
+        "0190f5c2-8a4e-7b21-9c3d-5e6f7a8b9c0d\x00",
+        "0190F5C2-8A4E-7B21-9C3D-5E6F7A8B9C0D",  # uuid.UUID accepts it; the app never issues it
+        "0190f5c28a4e7b219c3d5e6f7a8b9c0d",
+        "{0190f5c2-8a4e-7b21-9c3d-5e6f7a8b9c0d}",
+        "urn:uuid:0190f5c2-8a4e-7b21-9c3d-5e6f7a8b9c0d",
+        "0190f5c2-8a4e-7b21-9c3d-5e6f7a8b9c0d\n",
+        str(2**64),
+        None,
+        12,
+    ],
+)
+def test_only_ids_in_the_issued_form_are_valid(value: object) -> None:
+    assert not is_valid_id(value)

@@ -19,6 +19,8 @@ from hypehere.domain.shared.pagination import InvalidCursorError, PageRequest, e
 
 logger = structlog.get_logger(__name__)
 
+_CLOCK_SKEW_MS = 24 * 3600 * 1000
+
 
 class SearchContentCommand(msgspec.Struct, frozen=True, kw_only=True):
     q: str | None
@@ -47,15 +49,18 @@ def parse_kind(value: str | None) -> SearchKind:
 
 def _position(cursor: tuple[object, ...] | None, now: datetime) -> tuple[int, int]:
     """(as_of in epoch milliseconds, offset) from the cursor, or a fresh start at `now`."""
+    now_ms = int(now.timestamp() * 1000)
     if cursor is None:
-        return int(now.timestamp() * 1000), 0
+        return now_ms, 0
     as_of_ms, offset = cursor
+    # A cursor freezes a moment that has passed: a later one (give or take clock skew
+    # between processes) was forged, and a huge one is no datetime at all.
     valid = (
         isinstance(as_of_ms, int)
         and isinstance(offset, int)
         and not isinstance(as_of_ms, bool)
         and not isinstance(offset, bool)
-        and as_of_ms >= 0
+        and 0 <= as_of_ms <= now_ms + _CLOCK_SKEW_MS
         and 0 <= offset <= 100_000
     )
     if not valid:

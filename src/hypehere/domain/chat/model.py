@@ -61,9 +61,10 @@ def client_message_id(client_id: str | None) -> str | None:
     if client_id is None:
         return None
     value = client_id.strip()
-    if not value or len(value) > MAX_CLIENT_ID_LENGTH:
+    if not value or len(value) > MAX_CLIENT_ID_LENGTH or "\x00" in value:
         raise InvalidInputError(
-            f"client_id must have 1 to {MAX_CLIENT_ID_LENGTH} characters", field="client_id"
+            f"client_id must have 1 to {MAX_CLIENT_ID_LENGTH} characters and no NUL",
+            field="client_id",
         )
     return value
 

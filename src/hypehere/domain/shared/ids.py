@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 import uuid
@@ -50,9 +51,12 @@ def id_floor(at_ms: int) -> str:
     return str(uuid.UUID(int=value))
 
 
-def is_valid_id(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-    except (ValueError, AttributeError, TypeError):
-        return False
-    return True
+# What `new_id` issues: a UUID in its canonical lower-case text form. Anything else (NUL,
+# other spellings of a UUID, free text) is never an id the app gave out.
+ID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+_ID = re.compile(ID_PATTERN)
+
+
+def is_valid_id(value: object) -> bool:
+    """Whether `value` is an id in the form this app issues (see `ID_PATTERN`)."""
+    return isinstance(value, str) and len(value) == 36 and _ID.fullmatch(value) is not None

@@ -32,13 +32,13 @@ class InvalidEmailError(InvalidInputError):
 class InvalidTimezoneError(InvalidInputError):
     """Not an IANA time zone name (422 `validation_error`, field code `invalid_timezone`)."""
 
-    code = "validation_error"
-    field_code = "invalid_timezone"
+    code = "invalid_timezone"
 
 
 class InvalidRetentionError(InvalidInputError):
-    code = "validation_error"
-    field_code = "invalid_desired_retention"
+    """Outside 0.70..0.97 (422 `validation_error`, field code `invalid_desired_retention`)."""
+
+    code = "invalid_desired_retention"
 
 
 class WeakPasswordError(InvalidInputError):

@@ -206,13 +206,22 @@ def lookup(exc: Exception) -> ErrorSpec | None:
     return None
 
 
+# A field that failed validation: every such 422 has this top-level code (API.md), so a
+# client handling `validation_error` generically sees them all; the specific reason
+# (`invalid_language`, ...) is the field error's own `code`.
+VALIDATION_ERROR = "validation_error"
+
+
 @dataclass(frozen=True, slots=True)
 class DescribedError:
-    """An error as a client sees it: HTTP status, stable `code`, localized message."""
+    """An error as a client sees it: HTTP status, stable `code`, localized message; for a
+    field validation failure, the field and the field error's own `field_code`."""
 
     status: int
     code: str
     message: str
+    field: str | None = None
+    field_code: str | None = None
 
 
 def describe(exc: DomainError, language: str) -> DescribedError:
@@ -225,4 +234,7 @@ def describe(exc: DomainError, language: str) -> DescribedError:
         message = gettext(language, spec.detail, **exc.params)
     else:
         message = gettext(language, exc.message)
+    field = getattr(exc, "field", None)
+    if spec.status == 422 and isinstance(field, str) and field:
+        return DescribedError(spec.status, VALIDATION_ERROR, message, field, code)
     return DescribedError(spec.status, code, message)

@@ -12,12 +12,20 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import msgspec
 
 from hypehere.application.common.views import UserCard
 from hypehere.application.notifications.ports import NotificationView
+from hypehere.domain.shared.ids import ID_PATTERN
 from hypehere.entrypoints.common.notification_texts import render_text
+
+# An id in a request body (`{"user_id": ...}`): the form the app issues (a UUID in canonical
+# text), else 422 naming the field, so a malformed id never reaches a database query.
+Id = Annotated[
+    str, msgspec.Meta(pattern=ID_PATTERN, examples=["0190f5c2-8a4e-7b21-9c3d-5e6f7a8b9c0d"])
+]
 
 
 class TargetOut(msgspec.Struct, frozen=True, omit_defaults=True):

@@ -22,7 +22,7 @@ from litestar.exceptions import (
 )
 
 from hypehere.domain.shared.errors import DomainError
-from hypehere.entrypoints.common.errors import describe
+from hypehere.entrypoints.common.errors import VALIDATION_ERROR, describe
 from hypehere.entrypoints.http.problems import problem_response
 from hypehere.entrypoints.i18n import gettext, negotiate_language
 
@@ -44,13 +44,8 @@ def domain_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Res
     assert isinstance(exc, DomainError)
     error = describe(exc, request_language(request))
     extra: dict[str, Any] = {k: _jsonable(v) for k, v in exc.params.items()}
-    field = getattr(exc, "field", None)
-    if field:
-        entry: dict[str, Any] = {"field": field, "message": exc.message}
-        field_code = getattr(exc, "field_code", None)
-        if field_code:
-            entry["code"] = field_code
-        extra["errors"] = [entry]
+    if error.field:
+        extra["errors"] = [{"field": error.field, "message": exc.message, "code": error.field_code}]
     headers = {}
     if "retry_after" in exc.params:
         headers["Retry-After"] = str(exc.params["retry_after"])
@@ -91,7 +86,7 @@ def http_exception_handler(request: Request[Any, Any, Any], exc: Exception) -> R
         detail = gettext(language, "A service is temporarily unavailable.")
     elif isinstance(exc, ValidationException) and _is_field_error(exc):
         status = 422
-        code, detail = "validation_error", gettext(language, "The request has invalid fields.")
+        code, detail = VALIDATION_ERROR, gettext(language, "The request has invalid fields.")
         extra["errors"] = _field_errors(exc)
     else:
         code, msg = _HTTP_CODES.get(status, ("http_error", exc.detail))
@@ -126,7 +121,14 @@ def _field_errors(exc: ValidationException) -> list[dict[str, Any]]:
             message = str(item.get("message", "invalid"))
             if "source" in item and field == "data":
                 field = _field_from_message(message) or "body"
-            out.append({"field": field, "message": message, "source": item.get("source")})
+            out.append(
+                {
+                    "field": field,
+                    "message": message,
+                    "source": item.get("source"),
+                    "code": VALIDATION_ERROR,
+                }
+            )
     return out
 
 

@@ -107,7 +107,7 @@ from hypehere.application.common.errors import StorageUnavailableError
 from hypehere.application.common.presence import Presence
 from hypehere.application.common.realtime import decode_envelope
 from hypehere.domain.shared.errors import DomainError, ForbiddenError, UnauthorizedError
-from hypehere.domain.shared.ids import new_id
+from hypehere.domain.shared.ids import is_valid_id, new_id
 from hypehere.entrypoints.common.auth import bearer_token
 from hypehere.entrypoints.common.errors import describe
 from hypehere.entrypoints.i18n import gettext, negotiate_language
@@ -416,8 +416,8 @@ def decoder_for(channel: Channel) -> msgspec.json.Decoder[Any]:
     return decoder
 
 
-def frame_error(exc: msgspec.MsgspecError) -> tuple[str, str]:
-    if isinstance(exc, msgspec.DecodeError) and not isinstance(exc, msgspec.ValidationError):
+def frame_error(exc: Exception) -> tuple[str, str]:
+    if not isinstance(exc, msgspec.ValidationError):  # not JSON, not UTF-8, too deep
         return "malformed_frame", "The frame is not valid JSON."
     text = str(exc)
     if "`$.type`" in text or "missing required field `type`" in text:
@@ -467,6 +467,11 @@ async def serve(socket: WebSocket[Any, Any, Any], channel: Channel) -> None:
     )
     config = await container.get(GatewayConfig)
     conn = Connection(socket, actor, language, config, container, guard)
+    if not all(is_valid_id(v) for k, v in socket.path_params.items() if k.endswith("_id")):
+        # Not an id the app issues (NUL, free text): no such conversation or room.
+        logger.info("ws_forbidden", code="not_found", path=socket.url.path)
+        await _close(socket, CLOSE_FORBIDDEN, "not_found")
+        return
     with structlog.contextvars.bound_contextvars(connection_id=conn.id, user_id=actor.user_id):
         try:
             async with conn.request_scope() as request_container:
@@ -585,7 +590,9 @@ async def _reader(conn: Connection, channel: Channel) -> None:
             return
         try:
             frame = decoder.decode(data)
-        except msgspec.MsgspecError as exc:
+        except (msgspec.MsgspecError, UnicodeDecodeError, RecursionError) as exc:
+            # msgspec raises the last two as they are (a binary frame that is not UTF-8, a
+            # frame nested past the recursion limit)
             if not _within_limits(conn, OTHER_FRAMES):
                 if conn.closing:
                     return

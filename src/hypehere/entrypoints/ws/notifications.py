@@ -33,12 +33,12 @@ from hypehere.application.notifications.publish import (
     UnreadCountFrame,
     decode_frame,
 )
-from hypehere.entrypoints.common.schemas import NotificationOut
+from hypehere.entrypoints.common.schemas import Id, NotificationOut
 from hypehere.entrypoints.ws.gateway import Channel, Connection, Frame, ResyncFrame, serve
 
 
 class MarkNotificationsReadRequest(Frame, tag="read"):
-    ids: list[str] | None = None
+    ids: list[Id] | None = None
     all: bool = False
 
 

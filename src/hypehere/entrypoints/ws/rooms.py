@@ -21,6 +21,7 @@ from hypehere.application.chat.restrict_room_member import (
 from hypehere.application.chat.send_room_message import SendRoomMessage, SendRoomMessageCommand
 from hypehere.application.chat.views import RoomMessageView
 from hypehere.domain.chat.model import RestrictionKind
+from hypehere.entrypoints.common.schemas import Id
 from hypehere.entrypoints.ws.frames import (
     MessageStreamChannel,
     SendMessageRequest,
@@ -31,12 +32,12 @@ from hypehere.entrypoints.ws.gateway import Connection, Frame, serve
 
 
 class KickRequest(Frame, tag="kick"):
-    user_id: str
+    user_id: Id
     duration_minutes: int
 
 
 class BanRequest(Frame, tag="ban"):
-    user_id: str
+    user_id: Id
 
 
 class RoomMessageAckFrame(Frame, tag="ack"):

@@ -9,10 +9,11 @@ from __future__ import annotations
 import msgspec
 
 from hypehere.application.chat.views import ConversationView, MessageView, RoomMessageView, RoomView
+from hypehere.entrypoints.common.schemas import Id
 
 
 class StartConversationIn(msgspec.Struct, frozen=True):
-    user_id: str
+    user_id: Id
 
 
 class SendMessageIn(msgspec.Struct, frozen=True):

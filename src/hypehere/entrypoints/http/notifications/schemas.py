@@ -8,7 +8,7 @@ import msgspec
 from hypehere.application.notifications.mark_notifications_read import (
     MarkNotificationsReadResult,
 )
-from hypehere.entrypoints.common.schemas import NotificationOut
+from hypehere.entrypoints.common.schemas import Id, NotificationOut
 
 
 class NotificationPageOut(msgspec.Struct, frozen=True):
@@ -19,7 +19,7 @@ class NotificationPageOut(msgspec.Struct, frozen=True):
 class MarkReadIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """Either `{"ids": [...]}` or `{"all": true}`."""
 
-    ids: list[str] | None = None
+    ids: list[Id] | None = None
     all: bool = False
 
 
