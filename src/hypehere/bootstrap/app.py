@@ -37,6 +37,10 @@ from hypehere.entrypoints.http.feed.controller import (
 )
 from hypehere.entrypoints.http.health.controller import HealthController
 from hypehere.entrypoints.http.middleware import request_logging_middleware
+from hypehere.entrypoints.http.moderation.controller import (
+    AdminReportsController,
+    ReportsController,
+)
 from hypehere.entrypoints.http.notifications.controller import NotificationsController
 from hypehere.entrypoints.http.search.controller import SearchController
 from hypehere.entrypoints.http.users.admin_controller import AdminUsersController
@@ -67,6 +71,8 @@ def api_handlers() -> Sequence[ControllerRouterHandler]:
         RoomsController,
         NotificationsController,
         SearchController,
+        ReportsController,
+        AdminReportsController,
     ]
 
 

@@ -37,6 +37,7 @@ from hypehere.application.feed.list_comments import ListComments
 from hypehere.application.feed.list_hashtag_posts import ListHashtagPosts
 from hypehere.application.feed.list_post_edits import ListPostEdits
 from hypehere.application.feed.list_user_posts import ListUserPosts
+from hypehere.application.feed.locate_content import LocateContent
 from hypehere.application.feed.ports import (
     CommentReader,
     CommentRepository,
@@ -131,6 +132,7 @@ class FeedProvider(Provider):
     list_comments = provide(ListComments, scope=Scope.REQUEST)
     remove_post = provide(RemovePost, scope=Scope.REQUEST)
     remove_comment = provide(RemoveComment, scope=Scope.REQUEST)
+    locate_content = provide(LocateContent, scope=Scope.REQUEST)
     ranked_feed = provide(GetRankedFeed, scope=Scope.REQUEST)
     following_feed = provide(GetFollowingFeed, scope=Scope.REQUEST)
     hashtag_posts = provide(ListHashtagPosts, scope=Scope.REQUEST)

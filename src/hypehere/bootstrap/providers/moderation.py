@@ -1,12 +1,16 @@
 """The moderation module: account actions (suspend, ban, ..., role changes), suspension
-expiry, report counting. Its ports are implemented by the users module's SQL adapters as
-they are: the data is the users' account state."""
+expiry, report counting (those ports are implemented by the users module's SQL adapters as
+they are: the data is the users' account state), and the report workflow (its own SQL
+storage; targets and content removal through the owner modules' use cases, in
+`adapters/modules/`)."""
 
 from __future__ import annotations
 
 from dishka import Provider, Scope, provide, provide_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hypehere.adapters.modules.moderation_targets import FeedContentRemoval, ModuleReportTargets
+from hypehere.adapters.sql.moderation.repositories import SqlReportRepository
 from hypehere.adapters.sql.users.repositories import (
     SqlRefreshTokenRepository,
     SqlUserCounters,
@@ -15,13 +19,24 @@ from hypehere.adapters.sql.users.repositories import (
 from hypehere.application.moderation.account_action import AccountAction
 from hypehere.application.moderation.ban_user import BanUser
 from hypehere.application.moderation.count_resolved_report import CountResolvedReport
+from hypehere.application.moderation.dismiss_report import DismissReport
+from hypehere.application.moderation.file_report import FileReport
 from hypehere.application.moderation.get_report_counts import GetReportCounts
 from hypehere.application.moderation.lift_suspensions import LiftSuspensions
+from hypehere.application.moderation.list_reports import ListReports
 from hypehere.application.moderation.ports import (
     AccountSessions,
     ModeratedAccounts,
     ReportCounters,
 )
+from hypehere.application.moderation.reopen_report import ReopenReport
+from hypehere.application.moderation.report_ports import (
+    ContentRemoval,
+    ReportRepository,
+    ReportTargets,
+)
+from hypehere.application.moderation.resolve_report import ResolveReport
+from hypehere.application.moderation.review_report import ReviewReport
 from hypehere.application.moderation.set_user_role import SetUserRole
 from hypehere.application.moderation.suspend_user import SuspendUser
 from hypehere.application.moderation.unban_user import UnbanUser
@@ -42,6 +57,13 @@ class ModerationProvider(Provider):
     def reports(self, session: AsyncSession) -> ReportCounters:
         return SqlUserCounters(session)
 
+    @provide(scope=Scope.REQUEST)
+    def report_repository(self, session: AsyncSession) -> ReportRepository:
+        return SqlReportRepository(session)
+
+    targets = provide(ModuleReportTargets, provides=ReportTargets, scope=Scope.REQUEST)
+    removal = provide(FeedContentRemoval, provides=ContentRemoval, scope=Scope.REQUEST)
+
     use_cases = provide_all(
         AccountAction,
         SuspendUser,
@@ -53,5 +75,11 @@ class ModerationProvider(Provider):
         CountResolvedReport,
         UncountDismissedReport,
         GetReportCounts,
+        FileReport,
+        ListReports,
+        ReviewReport,
+        ResolveReport,
+        DismissReport,
+        ReopenReport,
         scope=Scope.REQUEST,
     )

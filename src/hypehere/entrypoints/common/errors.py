@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from hypehere.application.common.errors import StorageConflictError, StorageUnavailableError
 from hypehere.domain.chat import errors as chat_errors
 from hypehere.domain.feed import errors as feed_errors
+from hypehere.domain.moderation import errors as moderation_errors
 from hypehere.domain.notifications import errors as notifications_errors
 from hypehere.domain.search import errors as search_errors
 from hypehere.domain.shared.errors import (
@@ -139,6 +140,23 @@ ERROR_TABLE: dict[type[Exception], ErrorSpec] = {
     ),
     notifications_errors.UnknownNotificationChannelError: ErrorSpec(
         422, "validation_error", "Unknown notification channel: {channel}."
+    ),
+    # --- moderation ---
+    moderation_errors.ReportNotFoundError: ErrorSpec(404, "not_found", "The report was not found."),
+    moderation_errors.ReportTargetNotFoundError: ErrorSpec(
+        404, "not_found", "The reported item was not found."
+    ),
+    moderation_errors.ReportExistsError: ErrorSpec(
+        409, "report_exists", "You already reported this, and your report is still open."
+    ),
+    moderation_errors.ReportStateError: ErrorSpec(
+        409, "invalid_report_state", "The report is not in a state that allows this."
+    ),
+    moderation_errors.SelfReportError: ErrorSpec(
+        422, "cannot_report_self", "You cannot report yourself or your own content."
+    ),
+    moderation_errors.ActionNotApplicableError: ErrorSpec(
+        422, "action_not_applicable", "This action does not apply to the reported item."
     ),
     # --- search ---
     search_errors.SearchQueryInvalidError: ErrorSpec(

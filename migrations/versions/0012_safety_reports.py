@@ -1,0 +1,76 @@
+"""moderation: reports (one open report per reporter and target, queue priority)
+
+Revision ID: 0012_safety_reports
+Revises: 0011
+Create Date: 2026-12-06 01:40:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel.sql.sqltypes  # noqa: F401
+from alembic import op
+
+import hypehere.adapters.sql.types
+
+revision: str = "0012_safety_reports"
+down_revision: str | None = "0011"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "moderation_reports",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("reporter_id", sa.String(length=36), nullable=False),
+        sa.Column("target_type", sa.String(length=16), nullable=False),
+        sa.Column("target_id", sa.String(length=36), nullable=False),
+        sa.Column("reported_user_id", sa.String(length=36), nullable=False),
+        sa.Column("reason", sa.String(length=16), nullable=False),
+        sa.Column("details", sa.Text(), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("priority", sa.BigInteger(), nullable=False),
+        sa.Column("open_key", sa.String(length=120), nullable=True),
+        sa.Column("assignee_id", sa.String(length=36), nullable=True),
+        sa.Column("decided_by", sa.String(length=36), nullable=True),
+        sa.Column("decided_at", hypehere.adapters.sql.types.UtcDateTime(), nullable=True),
+        sa.Column("action", sa.String(length=16), nullable=True),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("created_at", hypehere.adapters.sql.types.UtcDateTime(), nullable=False),
+        sa.Column("updated_at", hypehere.adapters.sql.types.UtcDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_moderation_reports")),
+        sa.UniqueConstraint("open_key", name=op.f("uq_moderation_reports_open_key")),
+    )
+    with op.batch_alter_table("moderation_reports", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_moderation_reports_status_priority",
+            ["status", "priority", "created_at", "id"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_moderation_reports_status_decided_at", ["status", "decided_at", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_moderation_reports_target", ["target_type", "target_id", "status"], unique=False
+        )
+        batch_op.create_index(
+            "ix_moderation_reports_reporter_id_status", ["reporter_id", "status"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_moderation_reports_reported_user_id"),
+            ["reported_user_id"],
+            unique=False,
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("moderation_reports", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_moderation_reports_reported_user_id"))
+        batch_op.drop_index("ix_moderation_reports_reporter_id_status")
+        batch_op.drop_index("ix_moderation_reports_target")
+        batch_op.drop_index("ix_moderation_reports_status_decided_at")
+        batch_op.drop_index("ix_moderation_reports_status_priority")
+    op.drop_table("moderation_reports")

@@ -1,0 +1,43 @@
+"""Reports. `open_key` is set (reporter:type:target) while a report is open and NULL once
+decided, so a unique constraint on it allows one open report per reporter and target in
+PostgreSQL and SQLite alike (NULLs never collide). `priority` is the queue score
+(`domain/moderation/rules.py`), stored so the queue pages by an index."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Column, Index, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from hypehere.adapters.sql.metadata import metadata as _metadata  # noqa: F401
+from hypehere.adapters.sql.types import UtcDateTime
+
+
+class ReportRow(SQLModel, table=True):
+    __tablename__ = "moderation_reports"
+    __table_args__ = (
+        UniqueConstraint("open_key"),
+        Index("ix_moderation_reports_status_priority", "status", "priority", "created_at", "id"),
+        Index("ix_moderation_reports_status_decided_at", "status", "decided_at", "id"),
+        Index("ix_moderation_reports_target", "target_type", "target_id", "status"),
+        Index("ix_moderation_reports_reporter_id_status", "reporter_id", "status"),
+    )
+
+    id: str = Field(sa_column=Column(String(36), primary_key=True))
+    reporter_id: str = Field(sa_column=Column(String(36), nullable=False))
+    target_type: str = Field(sa_column=Column(String(16), nullable=False))
+    target_id: str = Field(sa_column=Column(String(36), nullable=False))
+    reported_user_id: str = Field(sa_column=Column(String(36), nullable=False, index=True))
+    reason: str = Field(sa_column=Column(String(16), nullable=False))
+    details: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    status: str = Field(sa_column=Column(String(16), nullable=False))
+    priority: int = Field(sa_column=Column(BigInteger, nullable=False))
+    open_key: str | None = Field(default=None, sa_column=Column(String(120), nullable=True))
+    assignee_id: str | None = Field(default=None, sa_column=Column(String(36), nullable=True))
+    decided_by: str | None = Field(default=None, sa_column=Column(String(36), nullable=True))
+    decided_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime, nullable=True))
+    action: str | None = Field(default=None, sa_column=Column(String(16), nullable=True))
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))

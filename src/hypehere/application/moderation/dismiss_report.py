@@ -1,0 +1,63 @@
+"""Staff: dismiss an open report, or an earlier resolved one (then its count against the
+reported user is undone: `UncountDismissedReport`). Same transaction."""
+
+from __future__ import annotations
+
+import msgspec
+import structlog
+
+from hypehere.application.common.actor import Actor, require_staff
+from hypehere.application.common.uow import UnitOfWork
+from hypehere.application.moderation.report_decision import clean_note, load_report
+from hypehere.application.moderation.report_ports import ReportRepository
+from hypehere.application.moderation.report_queue import reprioritize
+from hypehere.application.moderation.report_views import ReportView
+from hypehere.application.moderation.uncount_dismissed_report import (
+    UncountDismissedReport,
+    UncountDismissedReportCommand,
+)
+from hypehere.domain.shared.clock import Clock
+
+logger = structlog.get_logger(__name__)
+
+
+class DismissReportCommand(msgspec.Struct, frozen=True, kw_only=True):
+    actor: Actor
+    report_id: str
+    note: str
+
+
+class DismissReport:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        reports: ReportRepository,
+        uncount: UncountDismissedReport,
+        clock: Clock,
+    ) -> None:
+        self._uow = uow
+        self._reports = reports
+        self._uncount = uncount
+        self._clock = clock
+
+    async def execute(self, cmd: DismissReportCommand) -> ReportView:
+        require_staff(cmd.actor)
+        note = clean_note(cmd.note)
+        async with self._uow:
+            report = await load_report(self._reports, cmd.report_id)
+            was_resolved = report.dismiss(cmd.actor.user_id, note, self._clock.now())
+            await self._reports.save(report)
+            if was_resolved:
+                await self._uncount.execute(
+                    UncountDismissedReportCommand(
+                        user_id=report.reported_user_id, report_id=report.id
+                    )
+                )
+            await reprioritize(self._reports, report.target_type, report.target_id)
+        logger.info(
+            "report_dismissed",
+            report_id=report.id,
+            was_resolved=was_resolved,
+            staff_id=cmd.actor.user_id,
+        )
+        return ReportView.of(report)

@@ -1,0 +1,123 @@
+"""`POST /reports` (members, rate limited with the posting budget) and `/admin/reports*`
+(staff): the report queue and its decisions."""
+
+from __future__ import annotations
+
+from dishka import FromDishka
+from dishka.integrations.litestar import inject
+from litestar import Controller, get, post
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from hypehere.application.common.actor import Actor
+from hypehere.application.moderation.dismiss_report import DismissReport, DismissReportCommand
+from hypehere.application.moderation.file_report import FileReport, FileReportCommand
+from hypehere.application.moderation.list_reports import ListReports, ListReportsCommand
+from hypehere.application.moderation.reopen_report import ReopenReport, ReopenReportCommand
+from hypehere.application.moderation.resolve_report import ResolveReport, ResolveReportCommand
+from hypehere.application.moderation.review_report import ReviewReport, ReviewReportCommand
+from hypehere.entrypoints.http.moderation.schemas import (
+    AdminReportOut,
+    AdminReportPageOut,
+    DismissIn,
+    ReportIn,
+    ReportOut,
+    ResolveIn,
+)
+
+
+class ReportsController(Controller):
+    path = "/reports"
+    tags = ["moderation"]
+
+    @post("/", status_code=HTTP_201_CREATED, opt={"rate_limit": "post"})
+    @inject
+    async def file_report(
+        self, actor: Actor, data: ReportIn, uc: FromDishka[FileReport]
+    ) -> ReportOut:
+        """Report a post, comment, user or chat message (`reason`: spam, hate, harassment,
+        violence, nsfw, other). 404 when the target does not exist or is hidden from you (a
+        message: unless you take part in its conversation), 422 `cannot_report_self` for
+        yourself or your own content, 409 `report_exists` while your earlier report on the
+        same target is still open. Counts against the posting rate limit."""
+        cmd = FileReportCommand(
+            actor=actor,
+            target_type=data.target_type,
+            target_id=data.target_id,
+            reason=data.reason,
+            details=data.details,
+        )
+        return ReportOut.of(await uc.execute(cmd))
+
+
+class AdminReportsController(Controller):
+    path = "/admin/reports"
+    tags = ["admin"]
+
+    @get("/")
+    @inject
+    async def list_reports(
+        self,
+        actor: Actor,
+        uc: FromDishka[ListReports],
+        status: str = "pending",
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> AdminReportPageOut:
+        """Reports in one status. pending and reviewing come in queue order: severity of
+        the reason times the evidence behind the target (distinct reporters weighted by
+        each reporter's share of upheld reports), oldest first on ties; resolved and
+        dismissed come latest decision first."""
+        page = await uc.execute(
+            ListReportsCommand(actor=actor, status=status, limit=limit, cursor=cursor)
+        )
+        return AdminReportPageOut(
+            items=[AdminReportOut.of(v) for v in page.items], next_cursor=page.next_cursor
+        )
+
+    @post("/{report_id:str}/review", status_code=HTTP_200_OK)
+    @inject
+    async def review(
+        self, report_id: str, actor: Actor, uc: FromDishka[ReviewReport]
+    ) -> AdminReportOut:
+        """Take an open report: it becomes `reviewing`, assigned to you."""
+        return AdminReportOut.of(
+            await uc.execute(ReviewReportCommand(actor=actor, report_id=report_id))
+        )
+
+    @post("/{report_id:str}/resolve", status_code=HTTP_200_OK)
+    @inject
+    async def resolve(
+        self, report_id: str, actor: Actor, data: ResolveIn, uc: FromDishka[ResolveReport]
+    ) -> AdminReportOut:
+        """Resolve an open report: `action` none | warn | remove_content (posts and
+        comments) | suspend (with `suspend_days`) | ban, applied to the reported content or
+        user in the same transaction; the reported user's report_count goes up by one."""
+        cmd = ResolveReportCommand(
+            actor=actor,
+            report_id=report_id,
+            action=data.action,
+            note=data.note,
+            suspend_days=data.suspend_days,
+        )
+        return AdminReportOut.of(await uc.execute(cmd))
+
+    @post("/{report_id:str}/dismiss", status_code=HTTP_200_OK)
+    @inject
+    async def dismiss(
+        self, report_id: str, actor: Actor, data: DismissIn, uc: FromDishka[DismissReport]
+    ) -> AdminReportOut:
+        """Dismiss an open report, or an earlier resolved one (its count against the
+        reported user is undone)."""
+        cmd = DismissReportCommand(actor=actor, report_id=report_id, note=data.note)
+        return AdminReportOut.of(await uc.execute(cmd))
+
+    @post("/{report_id:str}/reopen", status_code=HTTP_200_OK)
+    @inject
+    async def reopen(
+        self, report_id: str, actor: Actor, uc: FromDishka[ReopenReport]
+    ) -> AdminReportOut:
+        """Reopen a decided report (back to pending). Reopening a resolved report undoes
+        its count; the action taken stays until lifted through its own endpoint."""
+        return AdminReportOut.of(
+            await uc.execute(ReopenReportCommand(actor=actor, report_id=report_id))
+        )
