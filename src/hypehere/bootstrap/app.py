@@ -38,6 +38,7 @@ from hypehere.entrypoints.http.feed.controller import (
 from hypehere.entrypoints.http.health.controller import HealthController
 from hypehere.entrypoints.http.middleware import request_logging_middleware
 from hypehere.entrypoints.http.moderation.controller import (
+    AdminAuditLogController,
     AdminReportsController,
     ReportsController,
 )
@@ -73,6 +74,7 @@ def api_handlers() -> Sequence[ControllerRouterHandler]:
         SearchController,
         ReportsController,
         AdminReportsController,
+        AdminAuditLogController,
     ]
 
 

@@ -9,13 +9,14 @@ from datetime import timedelta
 import pytest
 
 from hypehere.adapters.memory.moderation import (
+    InMemoryAuditLog,
     InMemoryContentRemoval,
     InMemoryReportRepository,
     InMemoryReportTargets,
 )
 from hypehere.adapters.memory.users import InMemoryUserCounters
 from hypehere.application.common.actor import Actor, Role
-from hypehere.application.moderation.account_action import AccountAction
+from hypehere.application.moderation.audited_account_action import AuditedAccountAction
 from hypehere.application.moderation.ban_user import BanUser
 from hypehere.application.moderation.count_resolved_report import CountResolvedReport
 from hypehere.application.moderation.dismiss_report import DismissReport, DismissReportCommand
@@ -55,10 +56,11 @@ class Reports:
     targets: InMemoryReportTargets
     removal: InMemoryContentRemoval
     counters: InMemoryUserCounters
+    audit: InMemoryAuditLog
 
-    def _action(self) -> AccountAction:
+    def _action(self) -> AuditedAccountAction:
         k = self.kit
-        return AccountAction(k.uow, k.users, k.tokens, k.outbox, k.clock)
+        return AuditedAccountAction(k.uow, k.users, k.tokens, k.outbox, k.clock, self.audit)
 
     def file(self) -> FileReport:
         return FileReport(self.kit.uow, self.repo, self.targets, self.kit.clock)
@@ -72,18 +74,21 @@ class Reports:
             SuspendUser(self._action()),
             BanUser(self._action()),
             CountResolvedReport(k.uow, k.users, self.counters, k.clock),
+            self.audit,
             k.clock,
         )
 
     def dismiss(self) -> DismissReport:
         k = self.kit
         return DismissReport(
-            k.uow, self.repo, UncountDismissedReport(k.uow, self.counters), k.clock
+            k.uow, self.repo, UncountDismissedReport(k.uow, self.counters), self.audit, k.clock
         )
 
     def reopen(self) -> ReopenReport:
         k = self.kit
-        return ReopenReport(k.uow, self.repo, UncountDismissedReport(k.uow, self.counters), k.clock)
+        return ReopenReport(
+            k.uow, self.repo, UncountDismissedReport(k.uow, self.counters), self.audit, k.clock
+        )
 
     async def counts(self, user_id: str) -> tuple[int, int]:
         k = self.kit
@@ -111,6 +116,7 @@ def rep(kit: Kit) -> Reports:
         targets=InMemoryReportTargets(),
         removal=InMemoryContentRemoval(),
         counters=InMemoryUserCounters(kit.store),
+        audit=InMemoryAuditLog(),
     )
 
 
@@ -212,7 +218,7 @@ async def test_review_resolve_dismiss_reopen_and_report_counts(rep: Reports) -> 
     author, reader = await rep.member(), await rep.member()
     rep.targets.put(ReportTargetType.POST, "p1", author.user_id)
     filed = await rep.file().execute(report(reader, "p1"))
-    reviewing = await ReviewReport(rep.kit.uow, rep.repo, rep.kit.clock).execute(
+    reviewing = await ReviewReport(rep.kit.uow, rep.repo, rep.audit, rep.kit.clock).execute(
         ReviewReportCommand(actor=STAFF, report_id=filed.id)
     )
     assert (reviewing.status, reviewing.assignee_id) == ("reviewing", STAFF.user_id)
@@ -295,3 +301,48 @@ async def test_staff_only_decisions(rep: Reports) -> None:
         )
     with pytest.raises(InvalidInputError):
         await rep.dismiss().execute(DismissReportCommand(actor=STAFF, report_id=filed.id, note=" "))
+
+
+def _trail(rep: Reports) -> list[tuple[str, str, str, str | None]]:
+    return [(e.action, e.target_type.value, e.actor_id, e.reason) for e in rep.audit.entries]
+
+
+async def test_every_staff_decision_is_audited_with_its_reason(rep: Reports) -> None:
+    author, reader = await rep.member(), await rep.member()
+    rep.targets.put(ReportTargetType.POST, "p1", author.user_id)
+    filed = await rep.file().execute(report(reader, "p1", "violence"))
+    assert rep.audit.entries == []  # filing is not a staff action
+    await ReviewReport(rep.kit.uow, rep.repo, rep.audit, rep.kit.clock).execute(
+        ReviewReportCommand(actor=STAFF, report_id=filed.id)
+    )
+    await rep.resolve().execute(
+        ResolveReportCommand(actor=STAFF, report_id=filed.id, action="remove_content", note="gore")
+    )
+    await rep.dismiss().execute(DismissReportCommand(actor=STAFF, report_id=filed.id, note="no"))
+    await rep.reopen().execute(ReopenReportCommand(actor=STAFF, report_id=filed.id))
+    await rep.resolve().execute(
+        ResolveReportCommand(actor=STAFF, report_id=filed.id, action="ban", note="threats")
+    )
+    s = STAFF.user_id
+    assert _trail(rep) == [
+        ("report_review", "report", s, None),
+        ("remove_post", "post", s, "gore"),
+        ("report_resolve", "report", s, "gore"),
+        ("report_dismiss", "report", s, "no"),
+        ("report_reopen", "report", s, None),
+        ("ban", "user", s, "threats"),
+        ("report_resolve", "report", s, "threats"),
+    ]
+    assert rep.audit.entries[2].detail == "action=remove_content"
+    assert rep.audit.entries[5].target_id == author.user_id
+
+
+async def test_a_failed_action_leaves_no_audit_entry(rep: Reports) -> None:
+    author, reader = await rep.member(), await rep.member()
+    rep.targets.put(ReportTargetType.USER, author.user_id, author.user_id)
+    filed = await rep.file().execute(report(reader, author.user_id, kind="user"))
+    with pytest.raises(ActionNotApplicableError):
+        await rep.resolve().execute(
+            ResolveReportCommand(actor=STAFF, report_id=filed.id, action="remove_content", note="x")
+        )
+    assert rep.audit.entries == []

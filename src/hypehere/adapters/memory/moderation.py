@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 
 from hypehere.application.common.actor import Actor
 from hypehere.application.common.errors import StorageConflictError
+from hypehere.application.moderation.audit_trail import audit_sort_key, parse_audit_cursor
 from hypehere.application.moderation.report_ports import ReportedTarget, ReporterRecord
 from hypehere.application.moderation.report_queue import parse_report_cursor, report_sort_key
+from hypehere.domain.moderation.audit import AuditEntry
 from hypehere.domain.moderation.errors import ActionNotApplicableError
 from hypehere.domain.moderation.model import (
     OPEN_STATUSES,
@@ -156,3 +158,30 @@ class InMemoryContentRemoval:
             return False
         self.removed.append((target_type, target_id))
         return True
+
+
+class InMemoryAuditLog:
+    """Append-only, like the SQL log: no update, no delete."""
+
+    def __init__(self) -> None:
+        self.entries: list[AuditEntry] = []
+
+    async def append(self, entry: AuditEntry) -> None:
+        if any(e.id == entry.id for e in self.entries):
+            raise StorageConflictError("The audit entry exists")
+        self.entries.append(entry)
+
+    async def list(
+        self, actor_id: str | None, target_id: str | None, page: PageRequest
+    ) -> Page[AuditEntry]:
+        after = parse_audit_cursor(page.cursor)
+        rows = [
+            e
+            for e in self.entries
+            if (actor_id is None or e.actor_id == actor_id)
+            and (target_id is None or e.target_id == target_id)
+            and (after is None or (e.created_at, e.id) < after)
+        ]
+        by_id = sorted(rows, key=lambda e: e.id, reverse=True)
+        rows = sorted(by_id, key=lambda e: e.created_at, reverse=True)
+        return page_from_rows(rows[: page.limit + 1], page.limit, audit_sort_key)

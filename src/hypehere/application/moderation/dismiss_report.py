@@ -1,5 +1,5 @@
 """Staff: dismiss an open report, or an earlier resolved one (then its count against the
-reported user is undone: `UncountDismissedReport`). Same transaction."""
+reported user is undone: `UncountDismissedReport`). Same transaction, audited."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import structlog
 
 from hypehere.application.common.actor import Actor, require_staff
 from hypehere.application.common.uow import UnitOfWork
+from hypehere.application.moderation.audit_ports import AuditLog
+from hypehere.application.moderation.audit_trail import record
 from hypehere.application.moderation.report_decision import clean_note, load_report
 from hypehere.application.moderation.report_ports import ReportRepository
 from hypehere.application.moderation.report_queue import reprioritize
@@ -16,6 +18,7 @@ from hypehere.application.moderation.uncount_dismissed_report import (
     UncountDismissedReport,
     UncountDismissedReportCommand,
 )
+from hypehere.domain.moderation.audit import AuditTarget
 from hypehere.domain.shared.clock import Clock
 
 logger = structlog.get_logger(__name__)
@@ -33,8 +36,10 @@ class DismissReport:
         uow: UnitOfWork,
         reports: ReportRepository,
         uncount: UncountDismissedReport,
+        audit: AuditLog,
         clock: Clock,
     ) -> None:
+        self._audit = audit
         self._uow = uow
         self._reports = reports
         self._uncount = uncount
@@ -45,7 +50,17 @@ class DismissReport:
         note = clean_note(cmd.note)
         async with self._uow:
             report = await load_report(self._reports, cmd.report_id)
-            was_resolved = report.dismiss(cmd.actor.user_id, note, self._clock.now())
+            now = self._clock.now()
+            was_resolved = report.dismiss(cmd.actor.user_id, note, now)
+            await record(
+                self._audit,
+                cmd.actor,
+                "report_dismiss",
+                AuditTarget.REPORT,
+                report.id,
+                now,
+                reason=note,
+            )
             await self._reports.save(report)
             if was_resolved:
                 await self._uncount.execute(

@@ -10,6 +10,8 @@ import structlog
 
 from hypehere.application.common.actor import Actor, require_staff
 from hypehere.application.common.uow import UnitOfWork
+from hypehere.application.moderation.audit_ports import AuditLog
+from hypehere.application.moderation.audit_trail import record
 from hypehere.application.moderation.report_decision import load_report
 from hypehere.application.moderation.report_ports import ReportRepository
 from hypehere.application.moderation.report_queue import reprioritize
@@ -18,6 +20,7 @@ from hypehere.application.moderation.uncount_dismissed_report import (
     UncountDismissedReport,
     UncountDismissedReportCommand,
 )
+from hypehere.domain.moderation.audit import AuditTarget
 from hypehere.domain.moderation.errors import ReportExistsError
 from hypehere.domain.shared.clock import Clock
 
@@ -35,8 +38,10 @@ class ReopenReport:
         uow: UnitOfWork,
         reports: ReportRepository,
         uncount: UncountDismissedReport,
+        audit: AuditLog,
         clock: Clock,
     ) -> None:
+        self._audit = audit
         self._uow = uow
         self._reports = reports
         self._uncount = uncount
@@ -50,7 +55,11 @@ class ReopenReport:
                 report.reporter_id, report.target_type, report.target_id
             ):
                 raise ReportExistsError("The reporter has a newer open report on this target")
-            was_resolved = report.reopen(self._clock.now())
+            now = self._clock.now()
+            was_resolved = report.reopen(now)
+            await record(
+                self._audit, cmd.actor, "report_reopen", AuditTarget.REPORT, report.id, now
+            )
             await self._reports.save(report)
             if was_resolved:
                 await self._uncount.execute(

@@ -3,7 +3,8 @@ does: the action through the existing use cases (`remove_content`: the owner mod
 removal through the `ContentRemoval` port; `suspend` / `ban`: `SuspendUser` / `BanUser`
 on the reported user; `warn` and `none` change no account), the report's count against
 the reported user (`CountResolvedReport`), and the queue priority of the target's other
-open reports (the reporter's record changed)."""
+open reports (the reporter's record changed). Audited: the decision, and the removal or
+account action it took."""
 
 from __future__ import annotations
 
@@ -12,11 +13,14 @@ import structlog
 
 from hypehere.application.common.actor import Actor, require_staff
 from hypehere.application.common.uow import UnitOfWork
+from hypehere.application.moderation.audit_ports import AuditLog
+from hypehere.application.moderation.audit_trail import record
 from hypehere.application.moderation.ban_user import BanUser, BanUserCommand
 from hypehere.application.moderation.count_resolved_report import (
     CountResolvedReport,
     CountResolvedReportCommand,
 )
+from hypehere.application.moderation.remove_content import audit_removal
 from hypehere.application.moderation.report_decision import clean_note, load_report
 from hypehere.application.moderation.report_ports import ContentRemoval, ReportRepository
 from hypehere.application.moderation.report_queue import reprioritize
@@ -26,6 +30,7 @@ from hypehere.application.moderation.suspend_user import (
     SuspendUser,
     SuspendUserCommand,
 )
+from hypehere.domain.moderation.audit import AuditTarget
 from hypehere.domain.moderation.errors import ActionNotApplicableError, ReportStateError
 from hypehere.domain.moderation.model import Report, ReportTargetType, ResolveAction
 from hypehere.domain.shared.clock import Clock
@@ -61,8 +66,10 @@ class ResolveReport:
         suspend: SuspendUser,
         ban: BanUser,
         count: CountResolvedReport,
+        audit: AuditLog,
         clock: Clock,
     ) -> None:
+        self._audit = audit
         self._uow = uow
         self._reports = reports
         self._content = content
@@ -88,7 +95,18 @@ class ResolveReport:
             if not report.is_open:
                 raise ReportStateError("Only an open report can be resolved")
             await self._apply(cmd.actor, action, report, note, cmd.suspend_days)
-            report.resolve(cmd.actor.user_id, action, note, self._clock.now())
+            now = self._clock.now()
+            report.resolve(cmd.actor.user_id, action, note, now)
+            await record(
+                self._audit,
+                cmd.actor,
+                "report_resolve",
+                AuditTarget.REPORT,
+                report.id,
+                now,
+                reason=note,
+                detail=f"action={action.value}",
+            )
             await self._reports.save(report)
             await self._count.execute(
                 CountResolvedReportCommand(user_id=report.reported_user_id, report_id=report.id)
@@ -115,7 +133,10 @@ class ResolveReport:
                 raise ActionNotApplicableError(
                     "remove_content applies to reported posts and comments"
                 )
-            await self._content.remove(actor, report.target_type, report.target_id)
+            if await self._content.remove(actor, report.target_type, report.target_id):
+                await audit_removal(
+                    self._audit, actor, report.target_type, report.target_id, self._clock, note
+                )
         elif action is ResolveAction.SUSPEND:
             await self._suspend.execute(
                 SuspendUserCommand(

@@ -6,10 +6,11 @@ storage; targets and content removal through the owner modules' use cases, in
 
 from __future__ import annotations
 
-from dishka import Provider, Scope, provide, provide_all
+from dishka import AnyOf, Provider, Scope, provide, provide_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.modules.moderation_targets import FeedContentRemoval, ModuleReportTargets
+from hypehere.adapters.sql.moderation.audit import SqlAuditLog
 from hypehere.adapters.sql.moderation.repositories import SqlReportRepository
 from hypehere.adapters.sql.users.repositories import (
     SqlRefreshTokenRepository,
@@ -17,18 +18,22 @@ from hypehere.adapters.sql.users.repositories import (
     SqlUserRepository,
 )
 from hypehere.application.moderation.account_action import AccountAction
+from hypehere.application.moderation.audit_ports import AuditLog
+from hypehere.application.moderation.audited_account_action import AuditedAccountAction
 from hypehere.application.moderation.ban_user import BanUser
 from hypehere.application.moderation.count_resolved_report import CountResolvedReport
 from hypehere.application.moderation.dismiss_report import DismissReport
 from hypehere.application.moderation.file_report import FileReport
 from hypehere.application.moderation.get_report_counts import GetReportCounts
 from hypehere.application.moderation.lift_suspensions import LiftSuspensions
+from hypehere.application.moderation.list_audit_log import ListAuditLog
 from hypehere.application.moderation.list_reports import ListReports
 from hypehere.application.moderation.ports import (
     AccountSessions,
     ModeratedAccounts,
     ReportCounters,
 )
+from hypehere.application.moderation.remove_content import RemoveContent
 from hypehere.application.moderation.reopen_report import ReopenReport
 from hypehere.application.moderation.report_ports import (
     ContentRemoval,
@@ -61,11 +66,21 @@ class ModerationProvider(Provider):
     def report_repository(self, session: AsyncSession) -> ReportRepository:
         return SqlReportRepository(session)
 
+    @provide(scope=Scope.REQUEST)
+    def audit_log(self, session: AsyncSession) -> AuditLog:
+        return SqlAuditLog(session)
+
+    # every account action is audited in its own transaction
+    account_action = provide(
+        AuditedAccountAction,
+        provides=AnyOf[AuditedAccountAction, AccountAction],
+        scope=Scope.REQUEST,
+    )
+
     targets = provide(ModuleReportTargets, provides=ReportTargets, scope=Scope.REQUEST)
     removal = provide(FeedContentRemoval, provides=ContentRemoval, scope=Scope.REQUEST)
 
     use_cases = provide_all(
-        AccountAction,
         SuspendUser,
         UnsuspendUser,
         BanUser,
@@ -81,5 +96,7 @@ class ModerationProvider(Provider):
         ResolveReport,
         DismissReport,
         ReopenReport,
+        ListAuditLog,
+        RemoveContent,
         scope=Scope.REQUEST,
     )

@@ -1,7 +1,8 @@
-"""Reports. `open_key` is set (reporter:type:target) while a report is open and NULL once
-decided, so a unique constraint on it allows one open report per reporter and target in
-PostgreSQL and SQLite alike (NULLs never collide). `priority` is the queue score
-(`domain/moderation/rules.py`), stored so the queue pages by an index."""
+"""Reports and the staff audit log. `open_key` is set (reporter:type:target) while a
+report is open and NULL once decided, so a unique constraint on it allows one open report
+per reporter and target in PostgreSQL and SQLite alike (NULLs never collide). `priority` is
+the queue score (`domain/moderation/rules.py`), stored so the queue pages by an index. The
+audit log is only ever inserted into (the repository has no update or delete)."""
 
 from __future__ import annotations
 
@@ -41,3 +42,21 @@ class ReportRow(SQLModel, table=True):
     note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
     updated_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+
+
+class AuditEntryRow(SQLModel, table=True):
+    __tablename__ = "moderation_audit_log"
+    __table_args__ = (
+        Index("ix_moderation_audit_log_created_at_id", "created_at", "id"),
+        Index("ix_moderation_audit_log_actor_id_created_at", "actor_id", "created_at", "id"),
+        Index("ix_moderation_audit_log_target_id_created_at", "target_id", "created_at", "id"),
+    )
+
+    id: str = Field(sa_column=Column(String(36), primary_key=True))
+    actor_id: str = Field(sa_column=Column(String(36), nullable=False))
+    action: str = Field(sa_column=Column(String(32), nullable=False))
+    target_type: str = Field(sa_column=Column(String(16), nullable=False))
+    target_id: str = Field(sa_column=Column(String(36), nullable=False))
+    reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    detail: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
+    created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))

@@ -1,5 +1,5 @@
-"""`POST /reports` (members, rate limited with the posting budget) and `/admin/reports*`
-(staff): the report queue and its decisions."""
+"""`POST /reports` (members, rate limited with the posting budget), `/admin/reports*`
+(staff): the report queue and its decisions, and `/admin/audit-log` (staff)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from hypehere.application.common.actor import Actor
 from hypehere.application.moderation.dismiss_report import DismissReport, DismissReportCommand
 from hypehere.application.moderation.file_report import FileReport, FileReportCommand
+from hypehere.application.moderation.list_audit_log import ListAuditLog, ListAuditLogCommand
 from hypehere.application.moderation.list_reports import ListReports, ListReportsCommand
 from hypehere.application.moderation.reopen_report import ReopenReport, ReopenReportCommand
 from hypehere.application.moderation.resolve_report import ResolveReport, ResolveReportCommand
@@ -18,6 +19,8 @@ from hypehere.application.moderation.review_report import ReviewReport, ReviewRe
 from hypehere.entrypoints.http.moderation.schemas import (
     AdminReportOut,
     AdminReportPageOut,
+    AuditEntryOut,
+    AuditPageOut,
     DismissIn,
     ReportIn,
     ReportOut,
@@ -120,4 +123,34 @@ class AdminReportsController(Controller):
         its count; the action taken stays until lifted through its own endpoint."""
         return AdminReportOut.of(
             await uc.execute(ReopenReportCommand(actor=actor, report_id=report_id))
+        )
+
+
+class AdminAuditLogController(Controller):
+    path = "/admin/audit-log"
+    tags = ["admin"]
+
+    @get("/")
+    @inject
+    async def list_audit_log(
+        self,
+        actor: Actor,
+        uc: FromDishka[ListAuditLog],
+        actor_id: str | None = None,
+        target_id: str | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> AuditPageOut:
+        """Every staff action, newest first: report decisions (report_review,
+        report_resolve, report_dismiss, report_reopen), removals (remove_post,
+        remove_comment), account actions (suspend, unsuspend, ban, unban, set_role). Filter
+        by the staff member (`actor_id`) and/or the target (`target_id`: a user, post,
+        comment or report id). Entries are never changed or deleted."""
+        page = await uc.execute(
+            ListAuditLogCommand(
+                actor=actor, actor_id=actor_id, target_id=target_id, limit=limit, cursor=cursor
+            )
+        )
+        return AuditPageOut(
+            items=[AuditEntryOut.of(v) for v in page.items], next_cursor=page.next_cursor
         )

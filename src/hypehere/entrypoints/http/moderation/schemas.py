@@ -7,6 +7,7 @@ from typing import Annotated
 
 import msgspec
 
+from hypehere.application.moderation.list_audit_log import AuditEntryView
 from hypehere.application.moderation.report_views import ReportView
 
 Id = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
@@ -83,3 +84,26 @@ class ResolveIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 class DismissIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     note: Note
+
+
+class AuditEntryOut(msgspec.Struct, frozen=True, kw_only=True):
+    """One staff action: who (`actor_id`), when (`created_at`), what (`action`, `detail`),
+    on what (`target_type`, `target_id`), why (`reason`)."""
+
+    id: str
+    actor_id: str
+    action: str
+    target_type: str
+    target_id: str
+    reason: str | None
+    detail: str | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, view: AuditEntryView) -> AuditEntryOut:
+        return cls(**msgspec.structs.asdict(view))
+
+
+class AuditPageOut(msgspec.Struct, frozen=True):
+    items: list[AuditEntryOut]
+    next_cursor: str | None

@@ -1,6 +1,7 @@
-"""moderation: reports (one open report per reporter and target, queue priority)
+"""moderation: reports (one open report per reporter and target, queue priority) and the
+staff audit log (append-only)
 
-Revision ID: 0012_safety_reports
+Revision ID: 0012_safety
 Revises: 0011
 Create Date: 2026-12-06 01:40:00
 """
@@ -15,7 +16,7 @@ from alembic import op
 
 import hypehere.adapters.sql.types
 
-revision: str = "0012_safety_reports"
+revision: str = "0012_safety"
 down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -65,8 +66,40 @@ def upgrade() -> None:
             unique=False,
         )
 
+    op.create_table(
+        "moderation_audit_log",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("actor_id", sa.String(length=36), nullable=False),
+        sa.Column("action", sa.String(length=32), nullable=False),
+        sa.Column("target_type", sa.String(length=16), nullable=False),
+        sa.Column("target_id", sa.String(length=36), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=True),
+        sa.Column("detail", sa.String(length=200), nullable=True),
+        sa.Column("created_at", hypehere.adapters.sql.types.UtcDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_moderation_audit_log")),
+    )
+    with op.batch_alter_table("moderation_audit_log", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_moderation_audit_log_created_at_id", ["created_at", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_moderation_audit_log_actor_id_created_at",
+            ["actor_id", "created_at", "id"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_moderation_audit_log_target_id_created_at",
+            ["target_id", "created_at", "id"],
+            unique=False,
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("moderation_audit_log", schema=None) as batch_op:
+        batch_op.drop_index("ix_moderation_audit_log_target_id_created_at")
+        batch_op.drop_index("ix_moderation_audit_log_actor_id_created_at")
+        batch_op.drop_index("ix_moderation_audit_log_created_at_id")
+    op.drop_table("moderation_audit_log")
     with op.batch_alter_table("moderation_reports", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_moderation_reports_reported_user_id"))
         batch_op.drop_index("ix_moderation_reports_reporter_id_status")
