@@ -1,5 +1,5 @@
 """moderation: reports (one open report per reporter and target, queue priority) and the
-staff audit log (append-only)
+staff audit log (append-only), strikes with their appeals
 
 Revision ID: 0012_safety
 Revises: 0011
@@ -40,6 +40,7 @@ def upgrade() -> None:
         sa.Column("decided_at", hypehere.adapters.sql.types.UtcDateTime(), nullable=True),
         sa.Column("action", sa.String(length=16), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("excerpt", sa.Text(), nullable=True),
         sa.Column("created_at", hypehere.adapters.sql.types.UtcDateTime(), nullable=False),
         sa.Column("updated_at", hypehere.adapters.sql.types.UtcDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_moderation_reports")),
@@ -93,8 +94,46 @@ def upgrade() -> None:
             unique=False,
         )
 
+    op.create_table(
+        "moderation_strikes",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("user_id", sa.String(length=36), nullable=False),
+        sa.Column("action", sa.String(length=24), nullable=False),
+        sa.Column("reason", sa.String(length=32), nullable=False),
+        sa.Column("excerpt", sa.Text(), nullable=True),
+        sa.Column("issued_by", sa.String(length=36), nullable=False),
+        sa.Column("created_at", hypehere.adapters.sql.types.UtcDateTime(), nullable=False),
+        sa.Column("content_type", sa.String(length=16), nullable=True),
+        sa.Column("content_id", sa.String(length=36), nullable=True),
+        sa.Column("report_id", sa.String(length=36), nullable=True),
+        sa.Column("appeal_id", sa.String(length=36), nullable=True),
+        sa.Column("appeal_text", sa.Text(), nullable=True),
+        sa.Column("appeal_status", sa.String(length=16), nullable=True),
+        sa.Column("appeal_created_at", hypehere.adapters.sql.types.UtcDateTime(), nullable=True),
+        sa.Column("appeal_decided_by", sa.String(length=36), nullable=True),
+        sa.Column("appeal_decided_at", hypehere.adapters.sql.types.UtcDateTime(), nullable=True),
+        sa.Column("appeal_note", sa.Text(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_moderation_strikes")),
+        sa.UniqueConstraint("appeal_id", name=op.f("uq_moderation_strikes_appeal_id")),
+    )
+    with op.batch_alter_table("moderation_strikes", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_moderation_strikes_user_id_created_at",
+            ["user_id", "created_at", "id"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_moderation_strikes_appeal_status_created_at",
+            ["appeal_status", "appeal_created_at", "appeal_id"],
+            unique=False,
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("moderation_strikes", schema=None) as batch_op:
+        batch_op.drop_index("ix_moderation_strikes_appeal_status_created_at")
+        batch_op.drop_index("ix_moderation_strikes_user_id_created_at")
+    op.drop_table("moderation_strikes")
     with op.batch_alter_table("moderation_audit_log", schema=None) as batch_op:
         batch_op.drop_index("ix_moderation_audit_log_target_id_created_at")
         batch_op.drop_index("ix_moderation_audit_log_actor_id_created_at")

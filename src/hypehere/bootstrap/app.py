@@ -42,6 +42,11 @@ from hypehere.entrypoints.http.moderation.controller import (
     AdminReportsController,
     ReportsController,
 )
+from hypehere.entrypoints.http.moderation.strikes_controller import (
+    AccountStandingController,
+    AdminAppealsController,
+    MyStrikesController,
+)
 from hypehere.entrypoints.http.notifications.controller import NotificationsController
 from hypehere.entrypoints.http.search.controller import SearchController
 from hypehere.entrypoints.http.users.admin_controller import AdminUsersController
@@ -75,6 +80,9 @@ def api_handlers() -> Sequence[ControllerRouterHandler]:
         ReportsController,
         AdminReportsController,
         AdminAuditLogController,
+        MyStrikesController,
+        AccountStandingController,
+        AdminAppealsController,
     ]
 
 

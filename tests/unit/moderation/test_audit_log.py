@@ -7,6 +7,8 @@ import pytest
 from hypehere.adapters.memory.moderation import (
     InMemoryAuditLog,
     InMemoryContentRemoval,
+    InMemoryReportTargets,
+    InMemoryStrikeRepository,
 )
 from hypehere.application.common.actor import Actor, Role
 from hypehere.application.moderation.audited_account_action import AuditedAccountAction
@@ -29,7 +31,9 @@ ADMIN = Actor(user_id="admin-1", role=Role.ADMIN)
 
 
 def action(kit: Kit, audit: InMemoryAuditLog) -> AuditedAccountAction:
-    return AuditedAccountAction(kit.uow, kit.users, kit.tokens, kit.outbox, kit.clock, audit)
+    return AuditedAccountAction(
+        kit.uow, kit.users, kit.tokens, kit.outbox, kit.clock, audit, InMemoryStrikeRepository()
+    )
 
 
 async def test_account_actions_are_audited(kit: Kit) -> None:
@@ -65,7 +69,9 @@ async def test_account_actions_are_audited(kit: Kit) -> None:
 async def test_content_removal_is_audited_once(kit: Kit) -> None:
     audit = InMemoryAuditLog()
     removal = InMemoryContentRemoval()
-    remove = RemoveContent(kit.uow, removal, audit, kit.clock)
+    remove = RemoveContent(
+        kit.uow, removal, InMemoryReportTargets(), audit, InMemoryStrikeRepository(), kit.clock
+    )
     cmd = RemoveContentCommand(
         actor=MOD, target_type=ReportTargetType.COMMENT, target_id="c1", reason=None
     )

@@ -13,6 +13,7 @@ from hypehere.adapters.memory.moderation import (
     InMemoryContentRemoval,
     InMemoryReportRepository,
     InMemoryReportTargets,
+    InMemoryStrikeRepository,
 )
 from hypehere.adapters.memory.users import InMemoryUserCounters
 from hypehere.application.common.actor import Actor, Role
@@ -57,10 +58,13 @@ class Reports:
     removal: InMemoryContentRemoval
     counters: InMemoryUserCounters
     audit: InMemoryAuditLog
+    strikes: InMemoryStrikeRepository
 
     def _action(self) -> AuditedAccountAction:
         k = self.kit
-        return AuditedAccountAction(k.uow, k.users, k.tokens, k.outbox, k.clock, self.audit)
+        return AuditedAccountAction(
+            k.uow, k.users, k.tokens, k.outbox, k.clock, self.audit, self.strikes
+        )
 
     def file(self) -> FileReport:
         return FileReport(self.kit.uow, self.repo, self.targets, self.kit.clock)
@@ -75,6 +79,7 @@ class Reports:
             BanUser(self._action()),
             CountResolvedReport(k.uow, k.users, self.counters, k.clock),
             self.audit,
+            self.strikes,
             k.clock,
         )
 
@@ -117,6 +122,7 @@ def rep(kit: Kit) -> Reports:
         removal=InMemoryContentRemoval(),
         counters=InMemoryUserCounters(kit.store),
         audit=InMemoryAuditLog(),
+        strikes=InMemoryStrikeRepository(),
     )
 
 

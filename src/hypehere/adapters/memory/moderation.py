@@ -6,10 +6,12 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from hypehere.application.common.actor import Actor
 from hypehere.application.common.errors import StorageConflictError
 from hypehere.application.moderation.audit_trail import audit_sort_key, parse_audit_cursor
+from hypehere.application.moderation.list_appeals import appeal_sort_key, parse_appeal_cursor
 from hypehere.application.moderation.report_ports import ReportedTarget, ReporterRecord
 from hypehere.application.moderation.report_queue import parse_report_cursor, report_sort_key
 from hypehere.domain.moderation.audit import AuditEntry
@@ -20,6 +22,7 @@ from hypehere.domain.moderation.model import (
     ReportStatus,
     ReportTargetType,
 )
+from hypehere.domain.moderation.strikes import AppealStatus, Strike
 from hypehere.domain.shared.pagination import Page, PageRequest, page_from_rows
 
 
@@ -185,3 +188,56 @@ class InMemoryAuditLog:
         by_id = sorted(rows, key=lambda e: e.id, reverse=True)
         rows = sorted(by_id, key=lambda e: e.created_at, reverse=True)
         return page_from_rows(rows[: page.limit + 1], page.limit, audit_sort_key)
+
+
+class InMemoryStrikeRepository:
+    def __init__(self) -> None:
+        self.strikes: dict[str, Strike] = {}
+
+    async def add(self, strike: Strike) -> None:
+        if strike.id in self.strikes:
+            raise StorageConflictError("The strike exists")
+        self.strikes[strike.id] = copy.deepcopy(strike)
+
+    async def get(self, strike_id: str) -> Strike | None:
+        stored = self.strikes.get(strike_id)
+        return copy.deepcopy(stored) if stored else None
+
+    async def save(self, strike: Strike) -> None:
+        appeal_id = strike.appeal.id if strike.appeal else None
+        if appeal_id is not None and any(
+            s.appeal is not None and s.appeal.id == appeal_id and s.id != strike.id
+            for s in self.strikes.values()
+        ):
+            raise StorageConflictError("The appeal exists")
+        self.strikes[strike.id] = copy.deepcopy(strike)
+
+    async def for_user(self, user_id: str) -> Sequence[Strike]:
+        mine = [s for s in self.strikes.values() if s.user_id == user_id]
+        mine.sort(key=lambda s: (s.created_at, s.id), reverse=True)
+        return [copy.deepcopy(s) for s in mine]
+
+    async def by_appeal(self, appeal_id: str) -> Strike | None:
+        for strike in self.strikes.values():
+            if strike.appeal is not None and strike.appeal.id == appeal_id:
+                return copy.deepcopy(strike)
+        return None
+
+    async def appeals(self, status: AppealStatus, page: PageRequest) -> Page[Strike]:
+        after = parse_appeal_cursor(page.cursor)
+        rows = [
+            s
+            for s in self.strikes.values()
+            if s.appeal is not None
+            and s.appeal.status is status
+            and (after is None or (s.appeal.created_at, s.appeal.id) > after)
+        ]
+        rows.sort(key=_appeal_key)
+        return page_from_rows(
+            [copy.deepcopy(s) for s in rows[: page.limit + 1]], page.limit, appeal_sort_key
+        )
+
+
+def _appeal_key(strike: Strike) -> tuple[datetime, str]:
+    appeal = strike.appeal
+    return (appeal.created_at, appeal.id) if appeal else (datetime.min, "")

@@ -1,7 +1,8 @@
-"""`AccountAction` with the audit log: every staff action on an account (suspend,
-unsuspend, ban, unban, set_role) appends an audit entry in the same transaction (the outer
-block here; the action's own block joins it). Wired in place of `AccountAction`, so the
-account use cases stay as they are."""
+"""`AccountAction` with the audit log and strikes: every staff action on an account
+(suspend, unsuspend, ban, unban, set_role) appends an audit entry, and a suspension or ban
+gives the user a strike, in the same transaction (the outer block here; the action's own
+block joins it). Wired in place of `AccountAction`, so the account use cases stay as they
+are."""
 
 from __future__ import annotations
 
@@ -16,10 +17,15 @@ from hypehere.application.moderation.account_action import AccountAction
 from hypehere.application.moderation.audit_ports import AuditLog
 from hypehere.application.moderation.audit_trail import record
 from hypehere.application.moderation.ports import AccountSessions, ModeratedAccounts
+from hypehere.application.moderation.strike_issuing import issue_strike
+from hypehere.application.moderation.strike_ports import StrikeRepository
 from hypehere.application.moderation.views import AccountView
 from hypehere.domain.moderation.audit import AuditTarget
+from hypehere.domain.moderation.strikes import StrikeAction
 from hypehere.domain.shared.clock import Clock
 from hypehere.domain.users.model import User
+
+STRIKES = {"suspend": StrikeAction.SUSPENSION, "ban": StrikeAction.BAN}
 
 
 def _detail(action: str, view: AccountView) -> str | None:
@@ -39,10 +45,12 @@ class AuditedAccountAction(AccountAction):
         outbox: OutboxWriter,
         clock: Clock,
         audit: AuditLog,
+        strikes: StrikeRepository,
     ) -> None:
         super().__init__(uow, accounts, sessions, outbox, clock)
         self._audit_uow = uow
         self._audit = audit
+        self._strikes = strikes
 
     async def run(
         self,
@@ -66,4 +74,13 @@ class AuditedAccountAction(AccountAction):
                 reason=reason,
                 detail=_detail(action, view),
             )
+            strike_action = STRIKES.get(action)
+            if strike_action is not None:
+                await issue_strike(
+                    self._strikes,
+                    user_id=user_id,
+                    action=strike_action,
+                    issued_by=actor.user_id,
+                    at=self.clock.now(),
+                )
         return view

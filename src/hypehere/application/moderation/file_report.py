@@ -92,6 +92,7 @@ class FileReport:
                 reported_user_id=target.owner_id,
                 reason=reason,
                 details=details,
+                excerpt=target.excerpt or None,
                 created_at=now,
                 updated_at=now,
             )

@@ -17,6 +17,7 @@ class ReportView(msgspec.Struct, frozen=True, kw_only=True):
     reported_user_id: str
     reason: str
     details: str | None
+    excerpt: str | None
     status: str
     priority: int
     assignee_id: str | None
@@ -37,6 +38,7 @@ class ReportView(msgspec.Struct, frozen=True, kw_only=True):
             reported_user_id=report.reported_user_id,
             reason=report.reason.value,
             details=report.details,
+            excerpt=report.excerpt,
             status=report.status.value,
             priority=report.priority,
             assignee_id=report.assignee_id,

@@ -25,6 +25,8 @@ from hypehere.application.moderation.report_decision import clean_note, load_rep
 from hypehere.application.moderation.report_ports import ContentRemoval, ReportRepository
 from hypehere.application.moderation.report_queue import reprioritize
 from hypehere.application.moderation.report_views import ReportView
+from hypehere.application.moderation.strike_issuing import issue_strike
+from hypehere.application.moderation.strike_ports import StrikeRepository
 from hypehere.application.moderation.suspend_user import (
     MAX_SUSPENSION_DAYS,
     SuspendUser,
@@ -33,6 +35,7 @@ from hypehere.application.moderation.suspend_user import (
 from hypehere.domain.moderation.audit import AuditTarget
 from hypehere.domain.moderation.errors import ActionNotApplicableError, ReportStateError
 from hypehere.domain.moderation.model import Report, ReportTargetType, ResolveAction
+from hypehere.domain.moderation.strikes import StrikeAction
 from hypehere.domain.shared.clock import Clock
 from hypehere.domain.shared.errors import InvalidInputError
 
@@ -67,9 +70,11 @@ class ResolveReport:
         ban: BanUser,
         count: CountResolvedReport,
         audit: AuditLog,
+        strikes: StrikeRepository,
         clock: Clock,
     ) -> None:
         self._audit = audit
+        self._strikes = strikes
         self._uow = uow
         self._reports = reports
         self._content = content
@@ -137,13 +142,44 @@ class ResolveReport:
                 await audit_removal(
                     self._audit, actor, report.target_type, report.target_id, self._clock, note
                 )
+                await self._strike(actor, report, StrikeAction.CONTENT_REMOVED)
+        elif action is ResolveAction.WARN:
+            await self._strike(actor, report, StrikeAction.WARNING)
         elif action is ResolveAction.SUSPEND:
             await self._suspend.execute(
                 SuspendUserCommand(
                     actor=actor, user_id=report.reported_user_id, days=suspend_days, reason=note
                 )
             )
+            await self._link_account_strike(report)
         elif action is ResolveAction.BAN:
             await self._ban.execute(
                 BanUserCommand(actor=actor, user_id=report.reported_user_id, reason=note)
             )
+            await self._link_account_strike(report)
+
+    async def _strike(self, actor: Actor, report: Report, action: StrikeAction) -> None:
+        removed = action is StrikeAction.CONTENT_REMOVED
+        await issue_strike(
+            self._strikes,
+            user_id=report.reported_user_id,
+            action=action,
+            issued_by=actor.user_id,
+            at=self._clock.now(),
+            reason=report.reason.value,
+            excerpt=report.excerpt,
+            content_type=report.target_type.value if removed else None,
+            content_id=report.target_id if removed else None,
+            report_id=report.id,
+        )
+
+    async def _link_account_strike(self, report: Report) -> None:
+        """The account action gave its strike (`AuditedAccountAction`, just now, in this
+        transaction): tie it to the report, its reason and excerpt."""
+        latest = await self._strikes.for_user(report.reported_user_id)
+        if latest:
+            strike = latest[0]
+            strike.reason = report.reason.value
+            strike.excerpt = report.excerpt
+            strike.report_id = report.id
+            await self._strikes.save(strike)

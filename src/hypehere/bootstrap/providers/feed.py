@@ -53,6 +53,7 @@ from hypehere.application.feed.ports import (
 from hypehere.application.feed.refresh_trending_hashtags import RefreshTrendingHashtags
 from hypehere.application.feed.remove_comment import RemoveComment
 from hypehere.application.feed.remove_post import RemovePost
+from hypehere.application.feed.restore_content import RestoreContent
 from hypehere.application.feed.snapshots import FeedSnapshots
 from hypehere.application.feed.unlike_comment import UnlikeComment
 from hypehere.application.feed.unlike_post import UnlikePost
@@ -133,6 +134,7 @@ class FeedProvider(Provider):
     remove_post = provide(RemovePost, scope=Scope.REQUEST)
     remove_comment = provide(RemoveComment, scope=Scope.REQUEST)
     locate_content = provide(LocateContent, scope=Scope.REQUEST)
+    restore_content = provide(RestoreContent, scope=Scope.REQUEST)
     ranked_feed = provide(GetRankedFeed, scope=Scope.REQUEST)
     following_feed = provide(GetFollowingFeed, scope=Scope.REQUEST)
     hashtag_posts = provide(ListHashtagPosts, scope=Scope.REQUEST)

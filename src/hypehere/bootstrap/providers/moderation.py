@@ -9,24 +9,33 @@ from __future__ import annotations
 from dishka import AnyOf, Provider, Scope, provide, provide_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hypehere.adapters.modules.moderation_accounts import (
+    FeedContentRestoration,
+    UsersAccountCredentials,
+)
 from hypehere.adapters.modules.moderation_targets import FeedContentRemoval, ModuleReportTargets
 from hypehere.adapters.sql.moderation.audit import SqlAuditLog
 from hypehere.adapters.sql.moderation.repositories import SqlReportRepository
+from hypehere.adapters.sql.moderation.strikes import SqlStrikeRepository
 from hypehere.adapters.sql.users.repositories import (
     SqlRefreshTokenRepository,
     SqlUserCounters,
     SqlUserRepository,
 )
 from hypehere.application.moderation.account_action import AccountAction
+from hypehere.application.moderation.appeal_strike import AppealStrike
 from hypehere.application.moderation.audit_ports import AuditLog
 from hypehere.application.moderation.audited_account_action import AuditedAccountAction
 from hypehere.application.moderation.ban_user import BanUser
 from hypehere.application.moderation.count_resolved_report import CountResolvedReport
+from hypehere.application.moderation.decide_appeal import DecideAppeal
 from hypehere.application.moderation.dismiss_report import DismissReport
 from hypehere.application.moderation.file_report import FileReport
 from hypehere.application.moderation.get_report_counts import GetReportCounts
 from hypehere.application.moderation.lift_suspensions import LiftSuspensions
+from hypehere.application.moderation.list_appeals import ListAppeals
 from hypehere.application.moderation.list_audit_log import ListAuditLog
+from hypehere.application.moderation.list_my_strikes import ListMyStrikes
 from hypehere.application.moderation.list_reports import ListReports
 from hypehere.application.moderation.ports import (
     AccountSessions,
@@ -43,6 +52,15 @@ from hypehere.application.moderation.report_ports import (
 from hypehere.application.moderation.resolve_report import ResolveReport
 from hypehere.application.moderation.review_report import ReviewReport
 from hypehere.application.moderation.set_user_role import SetUserRole
+from hypehere.application.moderation.strike_ports import (
+    AccountCredentials,
+    ContentRestoration,
+    StrikeRepository,
+)
+from hypehere.application.moderation.strikes_with_credentials import (
+    AppealWithCredentials,
+    ListStrikesWithCredentials,
+)
 from hypehere.application.moderation.suspend_user import SuspendUser
 from hypehere.application.moderation.unban_user import UnbanUser
 from hypehere.application.moderation.uncount_dismissed_report import UncountDismissedReport
@@ -77,6 +95,12 @@ class ModerationProvider(Provider):
         scope=Scope.REQUEST,
     )
 
+    @provide(scope=Scope.REQUEST)
+    def strike_repository(self, session: AsyncSession) -> StrikeRepository:
+        return SqlStrikeRepository(session)
+
+    credentials = provide(UsersAccountCredentials, provides=AccountCredentials, scope=Scope.REQUEST)
+    restoration = provide(FeedContentRestoration, provides=ContentRestoration, scope=Scope.REQUEST)
     targets = provide(ModuleReportTargets, provides=ReportTargets, scope=Scope.REQUEST)
     removal = provide(FeedContentRemoval, provides=ContentRemoval, scope=Scope.REQUEST)
 
@@ -98,5 +122,11 @@ class ModerationProvider(Provider):
         ReopenReport,
         ListAuditLog,
         RemoveContent,
+        ListMyStrikes,
+        AppealStrike,
+        ListStrikesWithCredentials,
+        AppealWithCredentials,
+        ListAppeals,
+        DecideAppeal,
         scope=Scope.REQUEST,
     )

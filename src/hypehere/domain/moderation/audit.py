@@ -13,6 +13,7 @@ class AuditTarget(StrEnum):
     POST = "post"
     COMMENT = "comment"
     REPORT = "report"
+    APPEAL = "appeal"
 
 
 @dataclass(frozen=True, slots=True)

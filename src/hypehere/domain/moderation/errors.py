@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypehere.domain.shared.errors import (
     ConflictError,
     DomainError,
+    ForbiddenError,
     InvalidInputError,
     NotFoundError,
 )
@@ -38,3 +39,27 @@ class SelfReportError(ModerationError, InvalidInputError):
 
 class ActionNotApplicableError(ModerationError, InvalidInputError):
     code = "action_not_applicable"
+
+
+class StrikeNotFoundError(ModerationError, NotFoundError):
+    code = "not_found"
+
+
+class AppealNotFoundError(ModerationError, NotFoundError):
+    code = "not_found"
+
+
+class AppealExistsError(ModerationError, ConflictError):
+    code = "appeal_exists"
+
+
+class AppealStateError(ModerationError, ConflictError):
+    code = "invalid_appeal_state"
+
+
+class AppealWindowClosedError(ModerationError):
+    code = "appeal_window_closed"
+
+
+class SameModeratorError(ModerationError, ForbiddenError):
+    code = "same_moderator"

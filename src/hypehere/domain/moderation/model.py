@@ -65,6 +65,7 @@ class Report:
     decided_at: datetime | None = None
     action: ResolveAction | None = None
     note: str | None = None
+    excerpt: str | None = None  # the reported text when filed (what a strike quotes)
 
     @property
     def is_open(self) -> bool:

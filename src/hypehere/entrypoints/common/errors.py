@@ -158,6 +158,22 @@ ERROR_TABLE: dict[type[Exception], ErrorSpec] = {
     moderation_errors.ActionNotApplicableError: ErrorSpec(
         422, "action_not_applicable", "This action does not apply to the reported item."
     ),
+    moderation_errors.StrikeNotFoundError: ErrorSpec(404, "not_found", "The strike was not found."),
+    moderation_errors.AppealNotFoundError: ErrorSpec(404, "not_found", "The appeal was not found."),
+    moderation_errors.AppealExistsError: ErrorSpec(
+        409, "appeal_exists", "This strike was already appealed."
+    ),
+    moderation_errors.AppealStateError: ErrorSpec(
+        409, "invalid_appeal_state", "The appeal is already decided."
+    ),
+    moderation_errors.AppealWindowClosedError: ErrorSpec(
+        410, "appeal_window_closed", "The time to appeal this strike has passed."
+    ),
+    moderation_errors.SameModeratorError: ErrorSpec(
+        403,
+        "same_moderator",
+        "An appeal must be decided by a staff member other than the one who acted.",
+    ),
     # --- search ---
     search_errors.SearchQueryInvalidError: ErrorSpec(
         422,

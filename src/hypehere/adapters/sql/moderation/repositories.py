@@ -48,6 +48,7 @@ def _from_domain(r: Report) -> dict[str, Any]:
         "decided_at": r.decided_at,
         "action": r.action.value if r.action else None,
         "note": r.note,
+        "excerpt": r.excerpt,
         "created_at": r.created_at,
         "updated_at": r.updated_at,
     }
@@ -69,6 +70,7 @@ def _to_domain(row: Any) -> Report:
         decided_at=ensure_utc(row.decided_at) if row.decided_at else None,
         action=ResolveAction(row.action) if row.action else None,
         note=row.note,
+        excerpt=row.excerpt,
         created_at=ensure_utc(row.created_at),
         updated_at=ensure_utc(row.updated_at),
     )

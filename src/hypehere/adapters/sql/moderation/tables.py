@@ -2,7 +2,8 @@
 report is open and NULL once decided, so a unique constraint on it allows one open report
 per reporter and target in PostgreSQL and SQLite alike (NULLs never collide). `priority` is
 the queue score (`domain/moderation/rules.py`), stored so the queue pages by an index. The
-audit log is only ever inserted into (the repository has no update or delete)."""
+audit log is only ever inserted into (the repository has no update or delete). Strikes
+carry their appeal inline."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ class ReportRow(SQLModel, table=True):
     decided_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime, nullable=True))
     action: str | None = Field(default=None, sa_column=Column(String(16), nullable=True))
     note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    excerpt: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
     updated_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
 
@@ -60,3 +62,41 @@ class AuditEntryRow(SQLModel, table=True):
     reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     detail: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
     created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+
+
+class StrikeRow(SQLModel, table=True):
+    """A strike and its (at most one) appeal, inline: `appeal_id` is set once appealed."""
+
+    __tablename__ = "moderation_strikes"
+    __table_args__ = (
+        UniqueConstraint("appeal_id"),
+        Index("ix_moderation_strikes_user_id_created_at", "user_id", "created_at", "id"),
+        Index(
+            "ix_moderation_strikes_appeal_status_created_at",
+            "appeal_status",
+            "appeal_created_at",
+            "appeal_id",
+        ),
+    )
+
+    id: str = Field(sa_column=Column(String(36), primary_key=True))
+    user_id: str = Field(sa_column=Column(String(36), nullable=False))
+    action: str = Field(sa_column=Column(String(24), nullable=False))
+    reason: str = Field(sa_column=Column(String(32), nullable=False))
+    excerpt: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    issued_by: str = Field(sa_column=Column(String(36), nullable=False))
+    created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    content_type: str | None = Field(default=None, sa_column=Column(String(16), nullable=True))
+    content_id: str | None = Field(default=None, sa_column=Column(String(36), nullable=True))
+    report_id: str | None = Field(default=None, sa_column=Column(String(36), nullable=True))
+    appeal_id: str | None = Field(default=None, sa_column=Column(String(36), nullable=True))
+    appeal_text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    appeal_status: str | None = Field(default=None, sa_column=Column(String(16), nullable=True))
+    appeal_created_at: datetime | None = Field(
+        default=None, sa_column=Column(UtcDateTime, nullable=True)
+    )
+    appeal_decided_by: str | None = Field(default=None, sa_column=Column(String(36), nullable=True))
+    appeal_decided_at: datetime | None = Field(
+        default=None, sa_column=Column(UtcDateTime, nullable=True)
+    )
+    appeal_note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

@@ -56,6 +56,7 @@ class AdminReportOut(msgspec.Struct, frozen=True, kw_only=True):
     reported_user_id: str
     reason: str
     details: str | None
+    excerpt: str | None
     status: str
     priority: int
     assignee_id: str | None
