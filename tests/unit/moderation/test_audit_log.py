@@ -70,7 +70,13 @@ async def test_content_removal_is_audited_once(kit: Kit) -> None:
     audit = InMemoryAuditLog()
     removal = InMemoryContentRemoval()
     remove = RemoveContent(
-        kit.uow, removal, InMemoryReportTargets(), audit, InMemoryStrikeRepository(), kit.clock
+        kit.uow,
+        removal,
+        InMemoryReportTargets(),
+        audit,
+        InMemoryStrikeRepository(),
+        kit.outbox,
+        kit.clock,
     )
     cmd = RemoveContentCommand(
         actor=MOD, target_type=ReportTargetType.COMMENT, target_id="c1", reason=None

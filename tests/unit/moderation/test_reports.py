@@ -80,13 +80,19 @@ class Reports:
             CountResolvedReport(k.uow, k.users, self.counters, k.clock),
             self.audit,
             self.strikes,
+            k.outbox,
             k.clock,
         )
 
     def dismiss(self) -> DismissReport:
         k = self.kit
         return DismissReport(
-            k.uow, self.repo, UncountDismissedReport(k.uow, self.counters), self.audit, k.clock
+            k.uow,
+            self.repo,
+            UncountDismissedReport(k.uow, self.counters),
+            self.audit,
+            k.outbox,
+            k.clock,
         )
 
     def reopen(self) -> ReopenReport:

@@ -109,6 +109,7 @@ class World:
             CountResolvedReport(k.uow, k.users, self.counters, k.clock),
             self.audit,
             self.strikes,
+            k.outbox,
             k.clock,
         )
 
@@ -123,6 +124,7 @@ class World:
             UnbanUser(self.action()),
             UncountDismissedReport(k.uow, self.counters),
             self.audit,
+            k.outbox,
             k.clock,
         )
 
@@ -189,13 +191,22 @@ async def test_every_enforcement_gives_a_strike(w: World) -> None:
         ListMyStrikesCommand(actor=author, limit=3, cursor=first.next_cursor)
     )
     assert [s.id for s in first.items + rest.items] == [s.id for s in page.items]
+    topics = w.kit.outbox.topics()
+    assert topics.count("moderation.strike_issued") == 4
+    assert topics.count("moderation.report_decided") == 4
 
 
 async def test_direct_content_removal_strikes_the_author(w: World) -> None:
     author = await w.member()
     w.targets.put(ReportTargetType.COMMENT, "c1", author.user_id, "rude")
     remove = RemoveContent(
-        w.kit.uow, InMemoryContentRemoval(), w.targets, w.audit, w.strikes, w.kit.clock
+        w.kit.uow,
+        InMemoryContentRemoval(),
+        w.targets,
+        w.audit,
+        w.strikes,
+        w.kit.outbox,
+        w.kit.clock,
     )
     await remove.execute(
         RemoveContentCommand(actor=MOD_A, target_type=ReportTargetType.COMMENT, target_id="c1")
@@ -262,6 +273,7 @@ async def test_appeal_is_decided_by_another_staff_member_once(w: World) -> None:
     assert len(done.items) == 1
     assert await w.counts(author.user_id) == (1, 1)  # upheld: the report still counts
     assert w.audit.entries[-1].action == "appeal_uphold"
+    assert w.kit.outbox.topics().count("moderation.appeal_decided") == 1
 
 
 async def test_overturn_lifts_suspension_ban_and_restores_content(w: World) -> None:

@@ -230,6 +230,7 @@ async def test_muted_kinds_are_not_created_and_settings_round_trip(world: World)
         "mention",
         "report",
         "moderation",
+        "appeal",
     }
 
 

@@ -78,6 +78,7 @@ class AuditedAccountAction(AccountAction):
             if strike_action is not None:
                 await issue_strike(
                     self._strikes,
+                    self._outbox,
                     user_id=user_id,
                     action=strike_action,
                     issued_by=actor.user_id,

@@ -10,6 +10,7 @@ import msgspec
 import structlog
 
 from hypehere.application.common.actor import Actor, require_staff
+from hypehere.application.common.outbox import OutboxWriter
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.moderation.audit_ports import AuditLog
 from hypehere.application.moderation.audit_trail import record
@@ -25,6 +26,7 @@ from hypehere.application.moderation.uncount_dismissed_report import (
 from hypehere.application.moderation.unsuspend_user import UnsuspendUser, UnsuspendUserCommand
 from hypehere.domain.moderation.audit import AuditTarget
 from hypehere.domain.moderation.errors import AppealNotFoundError
+from hypehere.domain.moderation.events import AppealDecided
 from hypehere.domain.moderation.strikes import Strike, StrikeAction
 from hypehere.domain.shared.clock import Clock
 from hypehere.domain.users.model import AccountState
@@ -50,8 +52,10 @@ class DecideAppeal:
         unban: UnbanUser,
         uncount: UncountDismissedReport,
         audit: AuditLog,
+        outbox: OutboxWriter,
         clock: Clock,
     ) -> None:
+        self._outbox = outbox
         self._uow = uow
         self._strikes = strikes
         self._accounts = accounts
@@ -74,6 +78,15 @@ class DecideAppeal:
             await self._strikes.save(strike)
             if cmd.overturn:
                 await self._lift(cmd.actor, strike)
+            await self._outbox.add(
+                AppealDecided(
+                    occurred_at=now,
+                    appeal_id=cmd.appeal_id,
+                    strike_id=strike.id,
+                    user_id=strike.user_id,
+                    overturned=cmd.overturn,
+                )
+            )
             await record(
                 self._audit,
                 cmd.actor,

@@ -7,6 +7,7 @@ import msgspec
 import structlog
 
 from hypehere.application.common.actor import Actor, require_staff
+from hypehere.application.common.outbox import OutboxWriter
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.moderation.audit_ports import AuditLog
 from hypehere.application.moderation.audit_trail import record
@@ -19,6 +20,7 @@ from hypehere.application.moderation.uncount_dismissed_report import (
     UncountDismissedReportCommand,
 )
 from hypehere.domain.moderation.audit import AuditTarget
+from hypehere.domain.moderation.events import ReportDecided
 from hypehere.domain.shared.clock import Clock
 
 logger = structlog.get_logger(__name__)
@@ -37,8 +39,10 @@ class DismissReport:
         reports: ReportRepository,
         uncount: UncountDismissedReport,
         audit: AuditLog,
+        outbox: OutboxWriter,
         clock: Clock,
     ) -> None:
+        self._outbox = outbox
         self._audit = audit
         self._uow = uow
         self._reports = reports
@@ -62,6 +66,14 @@ class DismissReport:
                 reason=note,
             )
             await self._reports.save(report)
+            await self._outbox.add(
+                ReportDecided(
+                    occurred_at=now,
+                    report_id=report.id,
+                    reporter_id=report.reporter_id,
+                    status=report.status.value,
+                )
+            )
             if was_resolved:
                 await self._uncount.execute(
                     UncountDismissedReportCommand(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import msgspec
 
 from hypehere.application.common.actor import Actor, require_staff
+from hypehere.application.common.outbox import OutboxWriter
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.moderation.audit_ports import AuditLog
 from hypehere.application.moderation.audit_trail import record
@@ -43,8 +44,10 @@ class RemoveContent:
         targets: ReportTargets,
         audit: AuditLog,
         strikes: StrikeRepository,
+        outbox: OutboxWriter,
         clock: Clock,
     ) -> None:
+        self._outbox = outbox
         self._uow = uow
         self._content = content
         self._targets = targets
@@ -64,6 +67,7 @@ class RemoveContent:
                 if target is not None:
                     await issue_strike(
                         self._strikes,
+                        self._outbox,
                         user_id=target.owner_id,
                         action=StrikeAction.CONTENT_REMOVED,
                         issued_by=cmd.actor.user_id,

@@ -12,6 +12,7 @@ import msgspec
 import structlog
 
 from hypehere.application.common.actor import Actor, require_staff
+from hypehere.application.common.outbox import OutboxWriter
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.moderation.audit_ports import AuditLog
 from hypehere.application.moderation.audit_trail import record
@@ -34,6 +35,7 @@ from hypehere.application.moderation.suspend_user import (
 )
 from hypehere.domain.moderation.audit import AuditTarget
 from hypehere.domain.moderation.errors import ActionNotApplicableError, ReportStateError
+from hypehere.domain.moderation.events import ReportDecided
 from hypehere.domain.moderation.model import Report, ReportTargetType, ResolveAction
 from hypehere.domain.moderation.strikes import StrikeAction
 from hypehere.domain.shared.clock import Clock
@@ -71,8 +73,10 @@ class ResolveReport:
         count: CountResolvedReport,
         audit: AuditLog,
         strikes: StrikeRepository,
+        outbox: OutboxWriter,
         clock: Clock,
     ) -> None:
+        self._outbox = outbox
         self._audit = audit
         self._strikes = strikes
         self._uow = uow
@@ -113,6 +117,14 @@ class ResolveReport:
                 detail=f"action={action.value}",
             )
             await self._reports.save(report)
+            await self._outbox.add(
+                ReportDecided(
+                    occurred_at=now,
+                    report_id=report.id,
+                    reporter_id=report.reporter_id,
+                    status=report.status.value,
+                )
+            )
             await self._count.execute(
                 CountResolvedReportCommand(user_id=report.reported_user_id, report_id=report.id)
             )
@@ -162,6 +174,7 @@ class ResolveReport:
         removed = action is StrikeAction.CONTENT_REMOVED
         await issue_strike(
             self._strikes,
+            self._outbox,
             user_id=report.reported_user_id,
             action=action,
             issued_by=actor.user_id,

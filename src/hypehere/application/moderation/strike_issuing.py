@@ -1,10 +1,13 @@
-"""Gives a user a strike, inside the caller's open transaction."""
+"""Gives a user a strike, inside the caller's open transaction, and stages `StrikeIssued`
+(the user's `moderation` notification) in the same transaction."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from hypehere.application.common.outbox import OutboxWriter
 from hypehere.application.moderation.strike_ports import StrikeRepository
+from hypehere.domain.moderation.events import StrikeIssued
 from hypehere.domain.moderation.strikes import Strike, StrikeAction
 from hypehere.domain.shared.ids import new_id
 
@@ -13,6 +16,7 @@ DIRECT_REASON = "other"  # a staff action outside a report carries no reason cat
 
 async def issue_strike(
     strikes: StrikeRepository,
+    outbox: OutboxWriter,
     *,
     user_id: str,
     action: StrikeAction,
@@ -37,4 +41,7 @@ async def issue_strike(
         report_id=report_id,
     )
     await strikes.add(strike)
+    await outbox.add(
+        StrikeIssued(occurred_at=at, strike_id=strike.id, user_id=user_id, action=action.value)
+    )
     return strike

@@ -29,6 +29,7 @@ from hypehere.application.notifications.notify_follow import NotifyFollow
 from hypehere.application.notifications.notify_like import NotifyLike
 from hypehere.application.notifications.notify_mentions import NotifyMentions
 from hypehere.application.notifications.notify_message import NotifyMessage
+from hypehere.application.notifications.notify_moderation_outcomes import NotifyModerationOutcome
 from hypehere.application.notifications.notify_new_post import NotifyNewPost
 from hypehere.application.notifications.ports import (
     Audience,
@@ -110,6 +111,7 @@ class NotificationsProvider(Provider):
         NotifyMentions,
         NotifyMessage,
         NotifyContentRemoved,
+        NotifyModerationOutcome,
         ForgetBlockedUser,
         ListNotifications,
         MarkNotificationsRead,

@@ -33,6 +33,7 @@ class NotificationKind(StrEnum):
     MENTION = "mention"
     REPORT = "report"
     MODERATION = "moderation"
+    APPEAL = "appeal"
 
     @property
     def is_grouped(self) -> bool:
@@ -71,6 +72,8 @@ class TargetType(StrEnum):
     COMMENT = "comment"
     MESSAGE = "message"
     REPORT = "report"
+    STRIKE = "strike"
+    APPEAL = "appeal"
 
 
 @dataclass(frozen=True, slots=True)
