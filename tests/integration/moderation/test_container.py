@@ -24,3 +24,19 @@ async def test_every_use_case_resolves(tmp_path: Path, sqlite_url: str) -> None:
                 assert isinstance(await request.get(klass), klass)
     finally:
         await container.close()
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"), [(None, "RulesClassifier"), ("sk-test", "ClaudeClassifier")]
+)
+async def test_settings_pick_the_classifier(
+    tmp_path: Path, sqlite_url: str, key: str | None, expected: str
+) -> None:
+    from hypehere.application.moderation.classifier_ports import ContentClassifier
+
+    settings = make_settings(tmp_path, database_url=sqlite_url, anthropic_api_key=key)
+    container = make_container(settings, web=False)
+    try:
+        assert type(await container.get(ContentClassifier)).__name__ == expected
+    finally:
+        await container.close()

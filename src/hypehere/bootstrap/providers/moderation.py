@@ -6,9 +6,14 @@ storage; targets and content removal through the owner modules' use cases, in
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
+from anthropic import AsyncAnthropic
 from dishka import AnyOf, Provider, Scope, provide, provide_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hypehere.adapters.moderation.claude import ClaudeClassifier
+from hypehere.adapters.moderation.rules import RulesClassifier
 from hypehere.adapters.modules.moderation_accounts import (
     FeedContentRestoration,
     UsersAccountCredentials,
@@ -27,6 +32,7 @@ from hypehere.application.moderation.appeal_strike import AppealStrike
 from hypehere.application.moderation.audit_ports import AuditLog
 from hypehere.application.moderation.audited_account_action import AuditedAccountAction
 from hypehere.application.moderation.ban_user import BanUser
+from hypehere.application.moderation.classifier_ports import ContentClassifier
 from hypehere.application.moderation.count_resolved_report import CountResolvedReport
 from hypehere.application.moderation.decide_appeal import DecideAppeal
 from hypehere.application.moderation.dismiss_report import DismissReport
@@ -65,9 +71,26 @@ from hypehere.application.moderation.suspend_user import SuspendUser
 from hypehere.application.moderation.unban_user import UnbanUser
 from hypehere.application.moderation.uncount_dismissed_report import UncountDismissedReport
 from hypehere.application.moderation.unsuspend_user import UnsuspendUser
+from hypehere.bootstrap.settings import Settings
 
 
 class ModerationProvider(Provider):
+    @provide(scope=Scope.APP)
+    async def classifier(self, settings: Settings) -> AsyncIterator[ContentClassifier]:
+        """Claude when `HYPEHERE_ANTHROPIC_API_KEY` is set, else the local rules."""
+        if not settings.anthropic_api_key:
+            yield RulesClassifier()
+            return
+        client = AsyncAnthropic(api_key=settings.anthropic_api_key, max_retries=0)
+        try:
+            yield ClaudeClassifier(
+                client,
+                settings.anthropic_model,
+                timeout=settings.anthropic_timeout_seconds,
+            )
+        finally:
+            await client.close()
+
     @provide(scope=Scope.REQUEST)
     def accounts(self, session: AsyncSession) -> ModeratedAccounts:
         return SqlUserRepository(session)
