@@ -1,5 +1,5 @@
 """moderation: reports (one open report per reporter and target, queue priority) and the
-staff audit log (append-only), strikes with their appeals
+staff audit log (append-only), strikes with their appeals, scanned items (verdicts)
 
 Revision ID: 0012_safety
 Revises: 0011
@@ -128,8 +128,41 @@ def upgrade() -> None:
             unique=False,
         )
 
+    op.create_table(
+        "moderation_scanned_items",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("content_type", sa.String(length=16), nullable=False),
+        sa.Column("content_id", sa.String(length=36), nullable=False),
+        sa.Column("author_id", sa.String(length=36), nullable=False),
+        sa.Column("excerpt", sa.Text(), nullable=False),
+        sa.Column("category", sa.String(length=16), nullable=False),
+        sa.Column("confidence", sa.Float(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("model", sa.String(length=64), nullable=False),
+        sa.Column("prompt_version", sa.String(length=32), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("created_at", hypehere.adapters.sql.types.UtcDateTime(), nullable=False),
+        sa.Column("decided_by", sa.String(length=36), nullable=True),
+        sa.Column("decided_at", hypehere.adapters.sql.types.UtcDateTime(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_moderation_scanned_items")),
+        sa.UniqueConstraint(
+            "content_type",
+            "content_id",
+            name=op.f("uq_moderation_scanned_items_content_type_content_id"),
+        ),
+    )
+    with op.batch_alter_table("moderation_scanned_items", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_moderation_scanned_items_status_created_at",
+            ["status", "created_at", "id"],
+            unique=False,
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("moderation_scanned_items", schema=None) as batch_op:
+        batch_op.drop_index("ix_moderation_scanned_items_status_created_at")
+    op.drop_table("moderation_scanned_items")
     with op.batch_alter_table("moderation_strikes", schema=None) as batch_op:
         batch_op.drop_index("ix_moderation_strikes_appeal_status_created_at")
         batch_op.drop_index("ix_moderation_strikes_user_id_created_at")

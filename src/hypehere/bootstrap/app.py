@@ -39,6 +39,7 @@ from hypehere.entrypoints.http.health.controller import HealthController
 from hypehere.entrypoints.http.middleware import request_logging_middleware
 from hypehere.entrypoints.http.moderation.controller import (
     AdminAuditLogController,
+    AdminModerationController,
     AdminReportsController,
     ReportsController,
 )
@@ -80,6 +81,7 @@ def api_handlers() -> Sequence[ControllerRouterHandler]:
         ReportsController,
         AdminReportsController,
         AdminAuditLogController,
+        AdminModerationController,
         MyStrikesController,
         AccountStandingController,
         AdminAppealsController,

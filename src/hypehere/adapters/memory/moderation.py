@@ -23,6 +23,7 @@ from hypehere.domain.moderation.model import (
     ReportTargetType,
 )
 from hypehere.domain.moderation.strikes import AppealStatus, Strike
+from hypehere.domain.moderation.verdicts import ReviewStatus, ScannedItem
 from hypehere.domain.shared.pagination import Page, PageRequest, page_from_rows
 
 
@@ -134,7 +135,7 @@ class InMemoryReportTargets:
         visible_to: set[str] | None = None,
     ) -> None:
         self.items[(target_type, target_id)] = (
-            ReportedTarget(owner_id=owner_id, excerpt=excerpt),
+            ReportedTarget(owner_id=owner_id, excerpt=excerpt, text=excerpt),
             visible_to,
         )
 
@@ -241,3 +242,40 @@ class InMemoryStrikeRepository:
 def _appeal_key(strike: Strike) -> tuple[datetime, str]:
     appeal = strike.appeal
     return (appeal.created_at, appeal.id) if appeal else (datetime.min, "")
+
+
+class InMemoryScannedItems:
+    def __init__(self) -> None:
+        self.items: dict[str, ScannedItem] = {}
+
+    async def add(self, item: ScannedItem) -> bool:
+        if any(
+            i.content_type == item.content_type and i.content_id == item.content_id
+            for i in self.items.values()
+        ):
+            return False
+        self.items[item.id] = copy.deepcopy(item)
+        return True
+
+    async def get(self, item_id: str) -> ScannedItem | None:
+        stored = self.items.get(item_id)
+        return copy.deepcopy(stored) if stored else None
+
+    async def save(self, item: ScannedItem) -> None:
+        self.items[item.id] = copy.deepcopy(item)
+
+    async def by_status(self, status: ReviewStatus, page: PageRequest) -> Page[ScannedItem]:
+        after = parse_audit_cursor(page.cursor)
+        rows = sorted(
+            (
+                i
+                for i in self.items.values()
+                if i.status is status and (after is None or (i.created_at, i.id) > after)
+            ),
+            key=lambda i: (i.created_at, i.id),
+        )
+        return page_from_rows(
+            [copy.deepcopy(i) for i in rows[: page.limit + 1]],
+            page.limit,
+            lambda i: (i.created_at.isoformat(), i.id),
+        )

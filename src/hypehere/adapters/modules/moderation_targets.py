@@ -37,12 +37,16 @@ class ModuleReportTargets:
         try:
             if target_type is ReportTargetType.POST:
                 found = await self._content.execute(LocateContentQuery(viewer, post_id=target_id))
-                return ReportedTarget(owner_id=found.author_id, excerpt=_excerpt(found.content))
+                return ReportedTarget(
+                    owner_id=found.author_id, excerpt=_excerpt(found.content), text=found.content
+                )
             if target_type is ReportTargetType.COMMENT:
                 found = await self._content.execute(
                     LocateContentQuery(viewer, comment_id=target_id)
                 )
-                return ReportedTarget(owner_id=found.author_id, excerpt=_excerpt(found.content))
+                return ReportedTarget(
+                    owner_id=found.author_id, excerpt=_excerpt(found.content), text=found.content
+                )
             if target_type is ReportTargetType.USER:
                 profile = await self._profiles.execute(GetProfileCommand(viewer, target_id))
                 return ReportedTarget(owner_id=profile.id, excerpt=_excerpt(profile.bio))

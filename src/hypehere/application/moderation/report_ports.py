@@ -55,6 +55,7 @@ class ReportedTarget(msgspec.Struct, frozen=True):
 
     owner_id: str
     excerpt: str
+    text: str = ""  # the whole text (for the classifier)
 
 
 class ReportTargets(Protocol):

@@ -21,6 +21,7 @@ from hypehere.adapters.modules.moderation_accounts import (
 from hypehere.adapters.modules.moderation_targets import FeedContentRemoval, ModuleReportTargets
 from hypehere.adapters.sql.moderation.audit import SqlAuditLog
 from hypehere.adapters.sql.moderation.repositories import SqlReportRepository
+from hypehere.adapters.sql.moderation.scanned import SqlScannedItems
 from hypehere.adapters.sql.moderation.strikes import SqlStrikeRepository
 from hypehere.adapters.sql.users.repositories import (
     SqlRefreshTokenRepository,
@@ -35,12 +36,14 @@ from hypehere.application.moderation.ban_user import BanUser
 from hypehere.application.moderation.classifier_ports import ContentClassifier
 from hypehere.application.moderation.count_resolved_report import CountResolvedReport
 from hypehere.application.moderation.decide_appeal import DecideAppeal
+from hypehere.application.moderation.decide_scanned_item import DecideScannedItem
 from hypehere.application.moderation.dismiss_report import DismissReport
 from hypehere.application.moderation.file_report import FileReport
 from hypehere.application.moderation.get_report_counts import GetReportCounts
 from hypehere.application.moderation.lift_suspensions import LiftSuspensions
 from hypehere.application.moderation.list_appeals import ListAppeals
 from hypehere.application.moderation.list_audit_log import ListAuditLog
+from hypehere.application.moderation.list_moderation_queue import ListModerationQueue
 from hypehere.application.moderation.list_my_strikes import ListMyStrikes
 from hypehere.application.moderation.list_reports import ListReports
 from hypehere.application.moderation.ports import (
@@ -57,6 +60,8 @@ from hypehere.application.moderation.report_ports import (
 )
 from hypehere.application.moderation.resolve_report import ResolveReport
 from hypehere.application.moderation.review_report import ReviewReport
+from hypehere.application.moderation.scan_content import ScanContent
+from hypehere.application.moderation.scan_ports import ScannedItems
 from hypehere.application.moderation.set_user_role import SetUserRole
 from hypehere.application.moderation.strike_ports import (
     AccountCredentials,
@@ -119,6 +124,10 @@ class ModerationProvider(Provider):
     )
 
     @provide(scope=Scope.REQUEST)
+    def scanned_items(self, session: AsyncSession) -> ScannedItems:
+        return SqlScannedItems(session)
+
+    @provide(scope=Scope.REQUEST)
     def strike_repository(self, session: AsyncSession) -> StrikeRepository:
         return SqlStrikeRepository(session)
 
@@ -151,5 +160,8 @@ class ModerationProvider(Provider):
         AppealWithCredentials,
         ListAppeals,
         DecideAppeal,
+        ScanContent,
+        ListModerationQueue,
+        DecideScannedItem,
         scope=Scope.REQUEST,
     )

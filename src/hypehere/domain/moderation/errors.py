@@ -63,3 +63,11 @@ class AppealWindowClosedError(ModerationError):
 
 class SameModeratorError(ModerationError, ForbiddenError):
     code = "same_moderator"
+
+
+class HeldItemNotFoundError(ModerationError, NotFoundError):
+    code = "not_found"
+
+
+class HeldItemStateError(ModerationError, ConflictError):
+    code = "invalid_item_state"

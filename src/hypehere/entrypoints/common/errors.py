@@ -174,6 +174,12 @@ ERROR_TABLE: dict[type[Exception], ErrorSpec] = {
         "same_moderator",
         "An appeal must be decided by a staff member other than the one who acted.",
     ),
+    moderation_errors.HeldItemNotFoundError: ErrorSpec(
+        404, "not_found", "The moderation item was not found."
+    ),
+    moderation_errors.HeldItemStateError: ErrorSpec(
+        409, "invalid_item_state", "The moderation item was already decided."
+    ),
     # --- search ---
     search_errors.SearchQueryInvalidError: ErrorSpec(
         422,

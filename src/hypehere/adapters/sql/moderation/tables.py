@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Float, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from hypehere.adapters.sql.metadata import metadata as _metadata  # noqa: F401
@@ -100,3 +100,28 @@ class StrikeRow(SQLModel, table=True):
         default=None, sa_column=Column(UtcDateTime, nullable=True)
     )
     appeal_note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class ScannedItemRow(SQLModel, table=True):
+    """One scanned post or comment: the verdict with its provenance and the staff label."""
+
+    __tablename__ = "moderation_scanned_items"
+    __table_args__ = (
+        UniqueConstraint("content_type", "content_id"),
+        Index("ix_moderation_scanned_items_status_created_at", "status", "created_at", "id"),
+    )
+
+    id: str = Field(sa_column=Column(String(36), primary_key=True))
+    content_type: str = Field(sa_column=Column(String(16), nullable=False))
+    content_id: str = Field(sa_column=Column(String(36), nullable=False))
+    author_id: str = Field(sa_column=Column(String(36), nullable=False))
+    excerpt: str = Field(sa_column=Column(Text, nullable=False))
+    category: str = Field(sa_column=Column(String(16), nullable=False))
+    confidence: float = Field(sa_column=Column(Float, nullable=False))
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    model: str = Field(sa_column=Column(String(64), nullable=False))
+    prompt_version: str = Field(sa_column=Column(String(32), nullable=False))
+    status: str = Field(sa_column=Column(String(16), nullable=False))
+    created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    decided_by: str | None = Field(default=None, sa_column=Column(String(36), nullable=True))
+    decided_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime, nullable=True))

@@ -9,9 +9,19 @@ from litestar import Controller, get, post
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from hypehere.application.common.actor import Actor
+from hypehere.application.moderation.decide_scanned_item import (
+    DecideScannedItem,
+    DecideScannedItemCommand,
+)
 from hypehere.application.moderation.dismiss_report import DismissReport, DismissReportCommand
 from hypehere.application.moderation.file_report import FileReport, FileReportCommand
 from hypehere.application.moderation.list_audit_log import ListAuditLog, ListAuditLogCommand
+from hypehere.application.moderation.list_moderation_queue import (
+    ListModerationQueue,
+    ListModerationQueueCommand,
+    ScannedItemView,
+    ScannedPageView,
+)
 from hypehere.application.moderation.list_reports import ListReports, ListReportsCommand
 from hypehere.application.moderation.reopen_report import ReopenReport, ReopenReportCommand
 from hypehere.application.moderation.resolve_report import ResolveReport, ResolveReportCommand
@@ -154,3 +164,45 @@ class AdminAuditLogController(Controller):
         return AuditPageOut(
             items=[AuditEntryOut.of(v) for v in page.items], next_cursor=page.next_cursor
         )
+
+
+class AdminModerationController(Controller):
+    path = "/admin/moderation"
+    tags = ["admin"]
+
+    @get("/queue")
+    @inject
+    async def queue(
+        self,
+        actor: Actor,
+        uc: FromDishka[ListModerationQueue],
+        status: str = "pending",
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> ScannedPageView:
+        """Posts and comments flagged by automatic moderation (pending), oldest first, each
+        with the verdict: `category`, `confidence`, `reason`, `model`, `prompt_version`.
+        `status=clear|approved|removed` lists the other verdicts and the staff labels. The
+        content stays visible while it waits (the scan runs after publication)."""
+        return await uc.execute(
+            ListModerationQueueCommand(actor=actor, status=status, limit=limit, cursor=cursor)
+        )
+
+    @post("/{item_id:str}/approve", status_code=HTTP_200_OK)
+    @inject
+    async def approve(
+        self, item_id: str, actor: Actor, uc: FromDishka[DecideScannedItem]
+    ) -> ScannedItemView:
+        """Keep the content (the verdict is labelled wrong)."""
+        return await uc.execute(
+            DecideScannedItemCommand(actor=actor, item_id=item_id, remove=False)
+        )
+
+    @post("/{item_id:str}/remove", status_code=HTTP_200_OK)
+    @inject
+    async def remove(
+        self, item_id: str, actor: Actor, uc: FromDishka[DecideScannedItem]
+    ) -> ScannedItemView:
+        """Remove the content (placeholder for everyone, a strike for the author; the
+        verdict is labelled right)."""
+        return await uc.execute(DecideScannedItemCommand(actor=actor, item_id=item_id, remove=True))
