@@ -1,5 +1,6 @@
 """moderation: reports (one open report per reporter and target, queue priority) and the
-staff audit log (append-only), strikes with their appeals, scanned items (verdicts)
+staff audit log (append-only), strikes with their appeals, scanned items (verdicts),
+staff specification notes
 
 Revision ID: 0012_safety
 Revises: 0011
@@ -158,8 +159,29 @@ def upgrade() -> None:
             unique=False,
         )
 
+    op.create_table(
+        "moderation_specs",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("category", sa.String(length=40), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("created_by", sa.String(length=36), nullable=False),
+        sa.Column("created_at", hypehere.adapters.sql.types.UtcDateTime(), nullable=False),
+        sa.Column("updated_by", sa.String(length=36), nullable=False),
+        sa.Column("updated_at", hypehere.adapters.sql.types.UtcDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_moderation_specs")),
+    )
+    with op.batch_alter_table("moderation_specs", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_moderation_specs_updated_at_id", ["updated_at", "id"], unique=False
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("moderation_specs", schema=None) as batch_op:
+        batch_op.drop_index("ix_moderation_specs_updated_at_id")
+    op.drop_table("moderation_specs")
     with op.batch_alter_table("moderation_scanned_items", schema=None) as batch_op:
         batch_op.drop_index("ix_moderation_scanned_items_status_created_at")
     op.drop_table("moderation_scanned_items")

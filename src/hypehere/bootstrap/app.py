@@ -43,6 +43,7 @@ from hypehere.entrypoints.http.moderation.controller import (
     AdminReportsController,
     ReportsController,
 )
+from hypehere.entrypoints.http.moderation.specs_controller import AdminSpecsController
 from hypehere.entrypoints.http.moderation.strikes_controller import (
     AccountStandingController,
     AdminAppealsController,
@@ -85,6 +86,7 @@ def api_handlers() -> Sequence[ControllerRouterHandler]:
         MyStrikesController,
         AccountStandingController,
         AdminAppealsController,
+        AdminSpecsController,
     ]
 
 

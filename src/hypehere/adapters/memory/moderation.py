@@ -22,6 +22,7 @@ from hypehere.domain.moderation.model import (
     ReportStatus,
     ReportTargetType,
 )
+from hypehere.domain.moderation.specs import Spec, SpecStatus
 from hypehere.domain.moderation.strikes import AppealStatus, Strike
 from hypehere.domain.moderation.verdicts import ReviewStatus, ScannedItem
 from hypehere.domain.shared.pagination import Page, PageRequest, page_from_rows
@@ -278,4 +279,37 @@ class InMemoryScannedItems:
             [copy.deepcopy(i) for i in rows[: page.limit + 1]],
             page.limit,
             lambda i: (i.created_at.isoformat(), i.id),
+        )
+
+
+class InMemorySpecRepository:
+    def __init__(self) -> None:
+        self.specs: dict[str, Spec] = {}
+
+    async def add(self, spec: Spec) -> None:
+        self.specs[spec.id] = copy.deepcopy(spec)
+
+    async def get(self, spec_id: str) -> Spec | None:
+        stored = self.specs.get(spec_id)
+        return copy.deepcopy(stored) if stored else None
+
+    async def save(self, spec: Spec) -> None:
+        self.specs[spec.id] = copy.deepcopy(spec)
+
+    async def list(
+        self, status: SpecStatus | None, category: str | None, page: PageRequest
+    ) -> Page[Spec]:
+        after = parse_audit_cursor(page.cursor)
+        rows = [
+            s
+            for s in self.specs.values()
+            if (status is None or s.status is status)
+            and (category is None or s.category == category)
+            and (after is None or (s.updated_at, s.id) < after)
+        ]
+        rows.sort(key=lambda s: (s.updated_at, s.id), reverse=True)
+        return page_from_rows(
+            [copy.deepcopy(s) for s in rows[: page.limit + 1]],
+            page.limit,
+            lambda s: (s.updated_at.isoformat(), s.id),
         )

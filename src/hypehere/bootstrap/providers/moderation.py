@@ -22,6 +22,7 @@ from hypehere.adapters.modules.moderation_targets import FeedContentRemoval, Mod
 from hypehere.adapters.sql.moderation.audit import SqlAuditLog
 from hypehere.adapters.sql.moderation.repositories import SqlReportRepository
 from hypehere.adapters.sql.moderation.scanned import SqlScannedItems
+from hypehere.adapters.sql.moderation.specs import SqlSpecRepository
 from hypehere.adapters.sql.moderation.strikes import SqlStrikeRepository
 from hypehere.adapters.sql.users.repositories import (
     SqlRefreshTokenRepository,
@@ -35,6 +36,7 @@ from hypehere.application.moderation.audited_account_action import AuditedAccoun
 from hypehere.application.moderation.ban_user import BanUser
 from hypehere.application.moderation.classifier_ports import ContentClassifier
 from hypehere.application.moderation.count_resolved_report import CountResolvedReport
+from hypehere.application.moderation.create_spec import CreateSpec
 from hypehere.application.moderation.decide_appeal import DecideAppeal
 from hypehere.application.moderation.decide_scanned_item import DecideScannedItem
 from hypehere.application.moderation.dismiss_report import DismissReport
@@ -46,6 +48,7 @@ from hypehere.application.moderation.list_audit_log import ListAuditLog
 from hypehere.application.moderation.list_moderation_queue import ListModerationQueue
 from hypehere.application.moderation.list_my_strikes import ListMyStrikes
 from hypehere.application.moderation.list_reports import ListReports
+from hypehere.application.moderation.list_specs import ListSpecs
 from hypehere.application.moderation.ports import (
     AccountSessions,
     ModeratedAccounts,
@@ -63,6 +66,7 @@ from hypehere.application.moderation.review_report import ReviewReport
 from hypehere.application.moderation.scan_content import ScanContent
 from hypehere.application.moderation.scan_ports import ScannedItems
 from hypehere.application.moderation.set_user_role import SetUserRole
+from hypehere.application.moderation.spec_ports import SpecRepository
 from hypehere.application.moderation.strike_ports import (
     AccountCredentials,
     ContentRestoration,
@@ -76,6 +80,7 @@ from hypehere.application.moderation.suspend_user import SuspendUser
 from hypehere.application.moderation.unban_user import UnbanUser
 from hypehere.application.moderation.uncount_dismissed_report import UncountDismissedReport
 from hypehere.application.moderation.unsuspend_user import UnsuspendUser
+from hypehere.application.moderation.update_spec import UpdateSpec
 from hypehere.bootstrap.settings import Settings
 
 
@@ -124,6 +129,10 @@ class ModerationProvider(Provider):
     )
 
     @provide(scope=Scope.REQUEST)
+    def spec_repository(self, session: AsyncSession) -> SpecRepository:
+        return SqlSpecRepository(session)
+
+    @provide(scope=Scope.REQUEST)
     def scanned_items(self, session: AsyncSession) -> ScannedItems:
         return SqlScannedItems(session)
 
@@ -163,5 +172,8 @@ class ModerationProvider(Provider):
         ScanContent,
         ListModerationQueue,
         DecideScannedItem,
+        CreateSpec,
+        UpdateSpec,
+        ListSpecs,
         scope=Scope.REQUEST,
     )

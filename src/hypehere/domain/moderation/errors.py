@@ -71,3 +71,7 @@ class HeldItemNotFoundError(ModerationError, NotFoundError):
 
 class HeldItemStateError(ModerationError, ConflictError):
     code = "invalid_item_state"
+
+
+class SpecNotFoundError(ModerationError, NotFoundError):
+    code = "not_found"

@@ -180,6 +180,7 @@ ERROR_TABLE: dict[type[Exception], ErrorSpec] = {
     moderation_errors.HeldItemStateError: ErrorSpec(
         409, "invalid_item_state", "The moderation item was already decided."
     ),
+    moderation_errors.SpecNotFoundError: ErrorSpec(404, "not_found", "The spec was not found."),
     # --- search ---
     search_errors.SearchQueryInvalidError: ErrorSpec(
         422,

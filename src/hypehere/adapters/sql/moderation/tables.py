@@ -125,3 +125,18 @@ class ScannedItemRow(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
     decided_by: str | None = Field(default=None, sa_column=Column(String(36), nullable=True))
     decided_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime, nullable=True))
+
+
+class SpecRow(SQLModel, table=True):
+    __tablename__ = "moderation_specs"
+    __table_args__ = (Index("ix_moderation_specs_updated_at_id", "updated_at", "id"),)
+
+    id: str = Field(sa_column=Column(String(36), primary_key=True))
+    title: str = Field(sa_column=Column(String(200), nullable=False))
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    category: str = Field(sa_column=Column(String(40), nullable=False))
+    status: str = Field(sa_column=Column(String(16), nullable=False))
+    created_by: str = Field(sa_column=Column(String(36), nullable=False))
+    created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    updated_by: str = Field(sa_column=Column(String(36), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
