@@ -39,6 +39,18 @@ from hypehere.entrypoints.http.health.controller import HealthController
 from hypehere.entrypoints.http.learning.controller import LearningController
 from hypehere.entrypoints.http.learning.corrections_controller import CorrectionsController
 from hypehere.entrypoints.http.middleware import request_logging_middleware
+from hypehere.entrypoints.http.moderation.controller import (
+    AdminAuditLogController,
+    AdminModerationController,
+    AdminReportsController,
+    ReportsController,
+)
+from hypehere.entrypoints.http.moderation.specs_controller import AdminSpecsController
+from hypehere.entrypoints.http.moderation.strikes_controller import (
+    AccountStandingController,
+    AdminAppealsController,
+    MyStrikesController,
+)
 from hypehere.entrypoints.http.notifications.controller import NotificationsController
 from hypehere.entrypoints.http.request import HardenedRequest, reject_unsafe_parameters
 from hypehere.entrypoints.http.search.controller import SearchController
@@ -73,6 +85,14 @@ def api_handlers() -> Sequence[ControllerRouterHandler]:
         SearchController,
         LearningController,
         CorrectionsController,
+        ReportsController,
+        AdminReportsController,
+        AdminAuditLogController,
+        AdminModerationController,
+        MyStrikesController,
+        AccountStandingController,
+        AdminAppealsController,
+        AdminSpecsController,
     ]
 
 

@@ -97,6 +97,8 @@ class ChatStorageContract:
         assert await conversations.find_message(one.id, "u-alice", "c-2") is None
         assert await conversations.latest_message(one.id) == second
         assert await conversations.latest_message(two.id) is None
+        assert await conversations.get_message(second.id) == second
+        assert await conversations.get_message(new_id()) is None
         with pytest.raises(StorageConflictError):
             await conversations.add_message(
                 Message(new_id(), one.id, "u-alice", "again", "c-1", 3, NOW)

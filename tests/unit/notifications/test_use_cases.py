@@ -231,6 +231,7 @@ async def test_muted_kinds_are_not_created_and_settings_round_trip(world: World)
         "report",
         "moderation",
         "correction",
+        "appeal",
     }
 
 

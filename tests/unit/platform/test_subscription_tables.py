@@ -29,6 +29,9 @@ from hypehere.application.notifications.notify_follow import NotifyFollowCommand
 from hypehere.application.notifications.notify_like import NotifyLikeCommand
 from hypehere.application.notifications.notify_mentions import NotifyMentionsCommand
 from hypehere.application.notifications.notify_message import NotifyMessage, NotifyMessageCommand
+from hypehere.application.notifications.notify_moderation_outcomes import (
+    NotifyModerationOutcomeCommand,
+)
 from hypehere.application.notifications.notify_new_post import NotifyNewPostCommand
 from hypehere.application.search import handlers as search
 from hypehere.application.search.sync_post_to_search import SyncPostToSearchCommand
@@ -48,6 +51,7 @@ from hypehere.domain.feed.events import (
     PostUpdated,
 )
 from hypehere.domain.learning.events import CorrectionAccepted
+from hypehere.domain.moderation.events import AppealDecided, ReportDecided, StrikeIssued
 from hypehere.domain.shared.events import DomainEvent
 from hypehere.domain.users.events import (
     UserBlocked,
@@ -101,6 +105,11 @@ STORED: dict[str, bytes] = {
     "learning.correction_accepted": (
         b'{"correction_id":"x1","corrector_id":"bob","author_id":"alice",'
         b'"target_type":"post","target_id":"p1","language":"en","category":"grammar"}'
+    ),
+    "moderation.report_decided": b'{"report_id":"r1","reporter_id":"bob","status":"resolved"}',
+    "moderation.strike_issued": b'{"strike_id":"s1","user_id":"alice","action":"warning"}',
+    "moderation.appeal_decided": (
+        b'{"appeal_id":"a1","strike_id":"s1","user_id":"alice","overturned":true}'
     ),
 }
 
@@ -162,6 +171,11 @@ PRODUCED: list[DomainEvent] = [
         language="en",
         category="grammar",
     ),
+    ReportDecided(occurred_at=NOW, report_id="r1", reporter_id="bob", status="resolved"),
+    StrikeIssued(occurred_at=NOW, strike_id="s1", user_id="alice", action="warning"),
+    AppealDecided(
+        occurred_at=NOW, appeal_id="a1", strike_id="s1", user_id="alice", overturned=True
+    ),
 ]
 
 # What the hand-written handlers built from those payloads (per handler name).
@@ -205,6 +219,19 @@ EXPECTED: dict[str, object] = {
     ),
     "notifications.comment_removed": NotifyContentRemovedCommand(
         event_id=EVENT_ID, author_id="carol", post_id="p1", comment_id="c1"
+    ),
+    "notifications.report_decided": NotifyModerationOutcomeCommand(
+        event_id=EVENT_ID, kind="report", recipient_id="bob", target_type="report", target_id="r1"
+    ),
+    "notifications.strike_issued": NotifyModerationOutcomeCommand(
+        event_id=EVENT_ID,
+        kind="moderation",
+        recipient_id="alice",
+        target_type="strike",
+        target_id="s1",
+    ),
+    "notifications.appeal_decided": NotifyModerationOutcomeCommand(
+        event_id=EVENT_ID, kind="appeal", recipient_id="alice", target_type="appeal", target_id="a1"
     ),
     "notifications.forget_blocked": ForgetBlockedUserCommand(blocker_id="alice", blocked_id="bob"),
     "feed.invalidate_on_follow": InvalidateFeedCommand(["bob"]),
@@ -321,3 +348,9 @@ async def test_the_generated_handlers_run_the_use_cases() -> None:
     await handler.handle(runs[2])
     await handler.handle_batch(runs)  # redelivered: keyed by event, nothing new
     assert sorted(n.target.id for n in world.of("alice")) == ["m0", "m1", "m2"]
+
+
+def test_a_content_removed_strike_is_told_by_the_removal_event_only() -> None:
+    row = ROWS["notifications.strike_issued"]
+    payload = b'{"strike_id":"s1","user_id":"alice","action":"content_removed"}'
+    assert row.command_for(stored("moderation.strike_issued", payload)) is None

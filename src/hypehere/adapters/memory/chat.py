@@ -195,6 +195,13 @@ class InMemoryConversationRepository:
     ) -> Message | None:
         return _find_by_client(self.messages.get(conversation_id, []), sender_id, client_id)
 
+    async def get_message(self, message_id: str) -> Message | None:
+        for stored in self.messages.values():
+            for message in stored:
+                if message.id == message_id:
+                    return copy.deepcopy(message)
+        return None
+
     async def latest_message(self, conversation_id: str) -> Message | None:
         messages = self.messages.get(conversation_id, [])
         return copy.deepcopy(max(messages, key=lambda m: m.seq)) if messages else None

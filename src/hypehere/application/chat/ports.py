@@ -106,6 +106,10 @@ class ConversationRepository(Protocol):
 
     async def latest_message(self, conversation_id: str) -> Message | None: ...
 
+    async def get_message(self, message_id: str) -> Message | None:
+        """A direct-conversation message by id (None when there is none)."""
+        ...
+
 
 class ConversationReader(Protocol):
     async def list_for(

@@ -31,6 +31,10 @@ from hypehere.application.notifications.notify_mentions import (
     NotifyMentionsCommand,
 )
 from hypehere.application.notifications.notify_message import NotifyMessage, NotifyMessageCommand
+from hypehere.application.notifications.notify_moderation_outcomes import (
+    NotifyModerationOutcome,
+    NotifyModerationOutcomeCommand,
+)
 from hypehere.application.notifications.notify_new_post import NotifyNewPost, NotifyNewPostCommand
 from hypehere.domain.chat.events import MessageSent
 from hypehere.domain.feed.events import (
@@ -42,6 +46,7 @@ from hypehere.domain.feed.events import (
     PostRemoved,
 )
 from hypehere.domain.learning.events import CorrectionAccepted
+from hypehere.domain.moderation.events import AppealDecided, ReportDecided, StrikeIssued
 from hypehere.domain.users.events import UserBlocked, UserFollowed
 
 # Not annotated: mypy then checks each row's mapper against its event and use case.
@@ -187,5 +192,48 @@ SUBSCRIPTIONS = (
         UserBlocked,
         ForgetBlockedUser,
         lambda e: ForgetBlockedUserCommand(blocker_id=e.blocker_id, blocked_id=e.blocked_id),
+    ),
+    # The reporter: their report was resolved or dismissed.
+    Subscription(
+        "notifications.report_decided",
+        ReportDecided,
+        NotifyModerationOutcome,
+        lambda e: NotifyModerationOutcomeCommand(
+            event_id=e.event_id,
+            kind="report",
+            recipient_id=e.reporter_id,
+            target_type="report",
+            target_id=e.report_id,
+        ),
+    ),
+    # The user who got a strike (a removal is told by the feed's removal events).
+    Subscription(
+        "notifications.strike_issued",
+        StrikeIssued,
+        NotifyModerationOutcome,
+        lambda e: (
+            NotifyModerationOutcomeCommand(
+                event_id=e.event_id,
+                kind="moderation",
+                recipient_id=e.user_id,
+                target_type="strike",
+                target_id=e.strike_id,
+            )
+            if e.action != "content_removed"
+            else None
+        ),
+    ),
+    # The appellant: their appeal was upheld or overturned.
+    Subscription(
+        "notifications.appeal_decided",
+        AppealDecided,
+        NotifyModerationOutcome,
+        lambda e: NotifyModerationOutcomeCommand(
+            event_id=e.event_id,
+            kind="appeal",
+            recipient_id=e.user_id,
+            target_type="appeal",
+            target_id=e.appeal_id,
+        ),
     ),
 )

@@ -32,6 +32,7 @@ from hypehere.application.chat.list_conversations import ListConversations
 from hypehere.application.chat.list_messages import ListMessages
 from hypehere.application.chat.list_room_messages import ListRoomMessages
 from hypehere.application.chat.list_rooms import ListRooms
+from hypehere.application.chat.locate_message import LocateMessage
 from hypehere.application.chat.mark_read import MarkRead
 from hypehere.application.chat.open_conversation_channel import OpenConversationChannel
 from hypehere.application.chat.open_room_channel import OpenRoomChannel
@@ -147,5 +148,6 @@ class ChatProvider(Provider):
         SendRoomMessage,
         ListRoomMessages,
         OpenRoomChannel,
+        LocateMessage,
         scope=Scope.REQUEST,
     )

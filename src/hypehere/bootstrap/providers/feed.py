@@ -37,6 +37,7 @@ from hypehere.application.feed.list_comments import ListComments
 from hypehere.application.feed.list_hashtag_posts import ListHashtagPosts
 from hypehere.application.feed.list_post_edits import ListPostEdits
 from hypehere.application.feed.list_user_posts import ListUserPosts
+from hypehere.application.feed.locate_content import LocateContent
 from hypehere.application.feed.ports import (
     CommentReader,
     CommentRepository,
@@ -52,6 +53,7 @@ from hypehere.application.feed.ports import (
 from hypehere.application.feed.refresh_trending_hashtags import RefreshTrendingHashtags
 from hypehere.application.feed.remove_comment import RemoveComment
 from hypehere.application.feed.remove_post import RemovePost
+from hypehere.application.feed.restore_content import RestoreContent
 from hypehere.application.feed.snapshots import FeedSnapshots
 from hypehere.application.feed.unlike_comment import UnlikeComment
 from hypehere.application.feed.unlike_post import UnlikePost
@@ -131,6 +133,8 @@ class FeedProvider(Provider):
     list_comments = provide(ListComments, scope=Scope.REQUEST)
     remove_post = provide(RemovePost, scope=Scope.REQUEST)
     remove_comment = provide(RemoveComment, scope=Scope.REQUEST)
+    locate_content = provide(LocateContent, scope=Scope.REQUEST)
+    restore_content = provide(RestoreContent, scope=Scope.REQUEST)
     ranked_feed = provide(GetRankedFeed, scope=Scope.REQUEST)
     following_feed = provide(GetFollowingFeed, scope=Scope.REQUEST)
     hashtag_posts = provide(ListHashtagPosts, scope=Scope.REQUEST)

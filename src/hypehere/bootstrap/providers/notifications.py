@@ -32,6 +32,7 @@ from hypehere.application.notifications.notify_follow import NotifyFollow
 from hypehere.application.notifications.notify_like import NotifyLike
 from hypehere.application.notifications.notify_mentions import NotifyMentions
 from hypehere.application.notifications.notify_message import NotifyMessage
+from hypehere.application.notifications.notify_moderation_outcomes import NotifyModerationOutcome
 from hypehere.application.notifications.notify_new_post import NotifyNewPost
 from hypehere.application.notifications.ports import (
     Audience,
@@ -114,6 +115,7 @@ class NotificationsProvider(Provider):
         NotifyMessage,
         NotifyContentRemoved,
         NotifyCorrectionAccepted,
+        NotifyModerationOutcome,
         ForgetBlockedUser,
         ListNotifications,
         MarkNotificationsRead,

@@ -21,6 +21,7 @@ from hypehere.application.common.auth import AccessTokenVerifier
 from hypehere.application.users.adjust_post_count import AdjustPostCount
 from hypehere.application.users.block_user import BlockUser
 from hypehere.application.users.change_password import ChangePassword
+from hypehere.application.users.check_credentials import CheckCredentials
 from hypehere.application.users.count_accepted_correction import CountAcceptedCorrection
 from hypehere.application.users.create_admin import CreateAdmin
 from hypehere.application.users.deactivate_account import DeactivateAccount
@@ -122,6 +123,7 @@ class UsersProvider(Provider):
         SessionIssuer,
         RegisterUser,
         LogIn,
+        CheckCredentials,
         RefreshSession,
         LogOut,
         GetMe,

@@ -181,6 +181,14 @@ class Post:
         self.removed_reason = reason
         return True
 
+    def restore_by_moderation(self) -> bool:
+        """Undo a moderation removal (an overturned appeal). False when not removed."""
+        if not self.is_removed:
+            return False
+        self.removed_at = None
+        self.removed_reason = None
+        return True
+
 
 @dataclass(slots=True)
 class Comment:
@@ -233,6 +241,13 @@ class Comment:
             return False
         self.removed_at = now
         self.removed_reason = reason
+        return True
+
+    def restore_by_moderation(self) -> bool:
+        if not self.is_removed:
+            return False
+        self.removed_at = None
+        self.removed_reason = None
         return True
 
 

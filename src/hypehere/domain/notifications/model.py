@@ -34,6 +34,7 @@ class NotificationKind(StrEnum):
     REPORT = "report"
     MODERATION = "moderation"
     CORRECTION = "correction"
+    APPEAL = "appeal"
 
     @property
     def is_grouped(self) -> bool:
@@ -72,6 +73,8 @@ class TargetType(StrEnum):
     COMMENT = "comment"
     MESSAGE = "message"
     REPORT = "report"
+    STRIKE = "strike"
+    APPEAL = "appeal"
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from hypehere.application.common.errors import StorageConflictError, StorageUnav
 from hypehere.domain.chat import errors as chat_errors
 from hypehere.domain.feed import errors as feed_errors
 from hypehere.domain.learning import errors as learning_errors
+from hypehere.domain.moderation import errors as moderation_errors
 from hypehere.domain.notifications import errors as notifications_errors
 from hypehere.domain.search import errors as search_errors
 from hypehere.domain.shared.errors import (
@@ -149,6 +150,46 @@ ERROR_TABLE: dict[type[Exception], ErrorSpec] = {
     notifications_errors.UnknownNotificationChannelError: ErrorSpec(
         422, "validation_error", "Unknown notification channel: {channel}."
     ),
+    # --- moderation ---
+    moderation_errors.ReportNotFoundError: ErrorSpec(404, "not_found", "The report was not found."),
+    moderation_errors.ReportTargetNotFoundError: ErrorSpec(
+        404, "not_found", "The reported item was not found."
+    ),
+    moderation_errors.ReportExistsError: ErrorSpec(
+        409, "report_exists", "You already reported this, and your report is still open."
+    ),
+    moderation_errors.ReportStateError: ErrorSpec(
+        409, "invalid_report_state", "The report is not in a state that allows this."
+    ),
+    moderation_errors.SelfReportError: ErrorSpec(
+        422, "cannot_report_self", "You cannot report yourself or your own content."
+    ),
+    moderation_errors.ActionNotApplicableError: ErrorSpec(
+        422, "action_not_applicable", "This action does not apply to the reported item."
+    ),
+    moderation_errors.StrikeNotFoundError: ErrorSpec(404, "not_found", "The strike was not found."),
+    moderation_errors.AppealNotFoundError: ErrorSpec(404, "not_found", "The appeal was not found."),
+    moderation_errors.AppealExistsError: ErrorSpec(
+        409, "appeal_exists", "This strike was already appealed."
+    ),
+    moderation_errors.AppealStateError: ErrorSpec(
+        409, "invalid_appeal_state", "The appeal is already decided."
+    ),
+    moderation_errors.AppealWindowClosedError: ErrorSpec(
+        410, "appeal_window_closed", "The time to appeal this strike has passed."
+    ),
+    moderation_errors.SameModeratorError: ErrorSpec(
+        403,
+        "same_moderator",
+        "An appeal must be decided by a staff member other than the one who acted.",
+    ),
+    moderation_errors.HeldItemNotFoundError: ErrorSpec(
+        404, "not_found", "The moderation item was not found."
+    ),
+    moderation_errors.HeldItemStateError: ErrorSpec(
+        409, "invalid_item_state", "The moderation item was already decided."
+    ),
+    moderation_errors.SpecNotFoundError: ErrorSpec(404, "not_found", "The spec was not found."),
     # --- search ---
     search_errors.SearchQueryInvalidError: ErrorSpec(
         422,

@@ -38,6 +38,11 @@ _SINGLE: dict[tuple[str, str | None], str] = {
     ("mention", "comment"): "{actor} mentioned you in a comment.",
     ("message", None): "{actor} sent you a message.",
     ("report", None): "There is an update on your report.",
+    (
+        "moderation",
+        "strike",
+    ): "You received a strike. See your strikes for the reason and to appeal.",
+    ("appeal", None): "There is a decision on your appeal.",
     ("moderation", "post"): "Your post was removed by moderation.",
     ("moderation", "comment"): "Your comment was removed by moderation.",
     ("moderation", None): "A moderation action was taken on your account or content.",

@@ -193,6 +193,13 @@ class SqlConversationRepository:
             ).first()
         return _message_to_domain(row) if row else None
 
+    async def get_message(self, message_id: str) -> Message | None:
+        async with translate_errors():
+            row = (
+                await self._session.execute(select(messages).where(messages.c.id == message_id))
+            ).first()
+        return _message_to_domain(row) if row else None
+
     async def latest_message(self, conversation_id: str) -> Message | None:
         async with translate_errors():
             row = (

@@ -30,12 +30,15 @@ from hypehere.application.feed.list_comments import ListComments, ListCommentsQu
 from hypehere.application.feed.list_hashtag_posts import ListHashtagPosts, ListHashtagPostsQuery
 from hypehere.application.feed.list_post_edits import ListPostEdits, ListPostEditsQuery
 from hypehere.application.feed.list_user_posts import ListUserPosts, ListUserPostsQuery
-from hypehere.application.feed.remove_comment import RemoveComment, RemoveCommentCommand
-from hypehere.application.feed.remove_post import RemovePost, RemovePostCommand
 from hypehere.application.feed.unlike_comment import UnlikeComment, UnlikeCommentCommand
 from hypehere.application.feed.unlike_post import UnlikePost, UnlikePostCommand
 from hypehere.application.feed.update_post import UpdatePost, UpdatePostCommand
 from hypehere.application.feed.views import CommentView, PostView
+from hypehere.application.moderation.remove_content import (
+    RemoveContent,
+    RemoveContentCommand,
+)
+from hypehere.domain.moderation.model import ReportTargetType
 from hypehere.domain.shared.pagination import Page
 from hypehere.entrypoints.http.errors import request_language
 from hypehere.entrypoints.http.feed.schemas import (
@@ -268,7 +271,8 @@ class FeedController(Controller):
 
 
 class AdminFeedController(Controller):
-    """Staff hooks: remove a post or comment by moderation (placeholder for everyone else)."""
+    """Staff hooks: remove a post or comment by moderation (placeholder for everyone else),
+    through the moderation module's `RemoveContent` (audited)."""
 
     path = "/admin"
     tags = ["admin"]
@@ -280,16 +284,22 @@ class AdminFeedController(Controller):
         request: Req,
         actor: Actor,
         post_id: str,
-        uc: FromDishka[RemovePost],
+        uc: FromDishka[RemoveContent],
         get_post: FromDishka[GetPost],
     ) -> PostOut:
-        await uc.execute(RemovePostCommand(actor, post_id))
+        await uc.execute(
+            RemoveContentCommand(actor=actor, target_type=ReportTargetType.POST, target_id=post_id)
+        )
         return _post(request, await get_post.execute(GetPostQuery(actor, post_id)))
 
     @post("/comments/{comment_id:str}/remove", status_code=HTTP_200_OK)
     @inject
     async def remove_comment(
-        self, actor: Actor, comment_id: str, uc: FromDishka[RemoveComment]
+        self, actor: Actor, comment_id: str, uc: FromDishka[RemoveContent]
     ) -> dict[str, Any]:
-        result = await uc.execute(RemoveCommentCommand(actor, comment_id))
+        result = await uc.execute(
+            RemoveContentCommand(
+                actor=actor, target_type=ReportTargetType.COMMENT, target_id=comment_id
+            )
+        )
         return {"id": comment_id, "removed": True, "changed": result.changed}

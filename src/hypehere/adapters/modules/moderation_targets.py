@@ -1,0 +1,69 @@
+"""The moderation module's `ReportTargets` and `ContentRemoval` ports, implemented by the
+owner modules' use cases: feed (`LocateContent`, `RemovePost`, `RemoveComment`), users
+(`GetProfile`: hidden and blocking accounts are not found) and chat (`LocateMessage`:
+participants only)."""
+
+from __future__ import annotations
+
+from hypehere.application.chat.locate_message import LocateMessage, LocateMessageQuery
+from hypehere.application.common.actor import Actor
+from hypehere.application.feed.locate_content import LocateContent, LocateContentQuery
+from hypehere.application.feed.remove_comment import RemoveComment, RemoveCommentCommand
+from hypehere.application.feed.remove_post import RemovePost, RemovePostCommand
+from hypehere.application.moderation.report_ports import ReportedTarget
+from hypehere.application.users.get_profile import GetProfile, GetProfileCommand
+from hypehere.domain.moderation.errors import ActionNotApplicableError
+from hypehere.domain.moderation.model import ReportTargetType
+from hypehere.domain.shared.errors import NotFoundError
+
+EXCERPT_CHARS = 280
+
+
+def _excerpt(text: str) -> str:
+    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
+
+
+class ModuleReportTargets:
+    def __init__(
+        self, content: LocateContent, profiles: GetProfile, messages: LocateMessage
+    ) -> None:
+        self._content = content
+        self._profiles = profiles
+        self._messages = messages
+
+    async def locate(
+        self, viewer: Actor, target_type: ReportTargetType, target_id: str
+    ) -> ReportedTarget | None:
+        try:
+            if target_type is ReportTargetType.POST:
+                found = await self._content.execute(LocateContentQuery(viewer, post_id=target_id))
+                return ReportedTarget(
+                    owner_id=found.author_id, excerpt=_excerpt(found.content), text=found.content
+                )
+            if target_type is ReportTargetType.COMMENT:
+                found = await self._content.execute(
+                    LocateContentQuery(viewer, comment_id=target_id)
+                )
+                return ReportedTarget(
+                    owner_id=found.author_id, excerpt=_excerpt(found.content), text=found.content
+                )
+            if target_type is ReportTargetType.USER:
+                profile = await self._profiles.execute(GetProfileCommand(viewer, target_id))
+                return ReportedTarget(owner_id=profile.id, excerpt=_excerpt(profile.bio))
+            message = await self._messages.execute(LocateMessageQuery(viewer, target_id))
+            return ReportedTarget(owner_id=message.sender_id, excerpt=_excerpt(message.content))
+        except NotFoundError:
+            return None
+
+
+class FeedContentRemoval:
+    def __init__(self, posts: RemovePost, comments: RemoveComment) -> None:
+        self._posts = posts
+        self._comments = comments
+
+    async def remove(self, actor: Actor, target_type: ReportTargetType, target_id: str) -> bool:
+        if target_type is ReportTargetType.POST:
+            return (await self._posts.execute(RemovePostCommand(actor, target_id))).changed
+        if target_type is ReportTargetType.COMMENT:
+            return (await self._comments.execute(RemoveCommentCommand(actor, target_id))).changed
+        raise ActionNotApplicableError("remove_content applies to posts and comments")

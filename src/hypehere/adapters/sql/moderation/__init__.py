@@ -1,0 +1,1 @@
+"""SQL storage of the moderation module (private tables; nothing else imports them)."""

@@ -1,0 +1,41 @@
+"""A direct-conversation message as a participant of its conversation sees it (for
+reports): its sender and text; MessageNotFoundError for anyone else."""
+
+from __future__ import annotations
+
+import msgspec
+
+from hypehere.application.chat.ports import ConversationRepository
+from hypehere.application.common.actor import Actor
+from hypehere.application.common.uow import UnitOfWork
+from hypehere.domain.chat.errors import MessageNotFoundError
+
+
+class LocateMessageQuery(msgspec.Struct, frozen=True):
+    actor: Actor
+    message_id: str
+
+
+class LocatedMessage(msgspec.Struct, frozen=True):
+    sender_id: str
+    content: str
+
+
+class LocateMessage:
+    def __init__(self, uow: UnitOfWork, conversations: ConversationRepository) -> None:
+        self._uow = uow
+        self._conversations = conversations
+
+    async def execute(self, query: LocateMessageQuery) -> LocatedMessage:
+        async with self._uow:
+            message = await self._conversations.get_message(query.message_id)
+            conversation = (
+                await self._conversations.get(message.conversation_id) if message else None
+            )
+        if (
+            message is None
+            or conversation is None
+            or not conversation.is_participant(query.actor.user_id)
+        ):
+            raise MessageNotFoundError("The message was not found.")
+        return LocatedMessage(sender_id=message.sender_id, content=message.content)

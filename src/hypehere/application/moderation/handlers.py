@@ -1,0 +1,26 @@
+"""Events of other modules -> moderation use cases (`bootstrap/outbox_routes.py`): new
+posts and comments are scanned by the classifier after they are published (fail-open).
+The handler names key the idempotency ledger: never rename a deployed one."""
+
+from __future__ import annotations
+
+from hypehere.application.common.subscriptions import Subscription
+from hypehere.application.moderation.scan_content import ScanContent, ScanContentCommand
+from hypehere.domain.feed.events import CommentCreated, PostCreated
+
+SUBSCRIPTIONS = (
+    Subscription(
+        "moderation.scan_post",
+        PostCreated,
+        ScanContent,
+        lambda e: ScanContentCommand(
+            content_type="post", content_id=e.post_id, language=e.language
+        ),
+    ),
+    Subscription(
+        "moderation.scan_comment",
+        CommentCreated,
+        ScanContent,
+        lambda e: ScanContentCommand(content_type="comment", content_id=e.comment_id),
+    ),
+)

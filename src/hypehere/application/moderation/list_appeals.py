@@ -1,0 +1,64 @@
+"""Staff: appeals in one status (pending, upheld, overturned), oldest first."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+
+from hypehere.application.common.actor import Actor, require_staff
+from hypehere.application.common.uow import UnitOfWork
+from hypehere.application.moderation.strike_ports import StrikeRepository
+from hypehere.application.moderation.strike_views import StrikePageView, StrikeView
+from hypehere.domain.moderation.strikes import AppealStatus, Strike
+from hypehere.domain.shared.errors import InvalidInputError
+from hypehere.domain.shared.pagination import InvalidCursorError, PageRequest
+
+
+class ListAppealsCommand(msgspec.Struct, frozen=True, kw_only=True):
+    actor: Actor
+    status: str = AppealStatus.PENDING.value
+    limit: int | None = None
+    cursor: str | None = None
+
+
+def parse_appeal_cursor(key: tuple[object, ...] | None) -> tuple[datetime, str] | None:
+    if key is None:
+        return None
+    try:
+        created, appeal_id = key
+        if not isinstance(created, str) or not isinstance(appeal_id, str):
+            raise TypeError(key)
+        at = datetime.fromisoformat(created)
+        if at.tzinfo is None:
+            raise ValueError(created)
+    except (TypeError, ValueError) as exc:
+        raise InvalidCursorError("The cursor is not valid") from exc
+    return at, appeal_id
+
+
+def appeal_sort_key(strike: Strike) -> tuple[str, str]:
+    if strike.appeal is None:
+        raise ValueError("a strike without an appeal is not in the appeals list")
+    return (strike.appeal.created_at.isoformat(), strike.appeal.id)
+
+
+class ListAppeals:
+    def __init__(self, uow: UnitOfWork, strikes: StrikeRepository) -> None:
+        self._uow = uow
+        self._strikes = strikes
+
+    async def execute(self, cmd: ListAppealsCommand) -> StrikePageView:
+        require_staff(cmd.actor)
+        try:
+            status = AppealStatus(cmd.status)
+        except ValueError as exc:
+            allowed = ", ".join(s.value for s in AppealStatus)
+            raise InvalidInputError(f"status must be one of {allowed}", field="status") from exc
+        page = PageRequest.of(cmd.limit, cmd.cursor, arity=2)
+        parse_appeal_cursor(page.cursor)
+        async with self._uow:
+            result = await self._strikes.appeals(status, page)
+        return StrikePageView(
+            items=[StrikeView.of(s) for s in result.items], next_cursor=result.next_cursor
+        )

@@ -1,0 +1,56 @@
+"""What the report use cases return."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+
+from hypehere.domain.moderation.model import Report
+
+
+class ReportView(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    reporter_id: str
+    target_type: str
+    target_id: str
+    reported_user_id: str
+    reason: str
+    details: str | None
+    excerpt: str | None
+    status: str
+    priority: int
+    assignee_id: str | None
+    decided_by: str | None
+    decided_at: datetime | None
+    action: str | None
+    note: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, report: Report) -> ReportView:
+        return cls(
+            id=report.id,
+            reporter_id=report.reporter_id,
+            target_type=report.target_type.value,
+            target_id=report.target_id,
+            reported_user_id=report.reported_user_id,
+            reason=report.reason.value,
+            details=report.details,
+            excerpt=report.excerpt,
+            status=report.status.value,
+            priority=report.priority,
+            assignee_id=report.assignee_id,
+            decided_by=report.decided_by,
+            decided_at=report.decided_at,
+            action=report.action.value if report.action else None,
+            note=report.note,
+            created_at=report.created_at,
+            updated_at=report.updated_at,
+        )
+
+
+class ReportPageView(msgspec.Struct, frozen=True):
+    items: list[ReportView]
+    next_cursor: str | None

@@ -1,0 +1,104 @@
+"""The fail-open scan: every verdict stored with provenance, flagged ones queued for staff,
+a classifier outage re-raised (the outbox retries), staff decisions kept as labels."""
+
+from __future__ import annotations
+
+import pytest
+
+from hypehere.adapters.memory.moderation import (
+    InMemoryAuditLog,
+    InMemoryContentRemoval,
+    InMemoryReportTargets,
+    InMemoryScannedItems,
+    InMemoryStrikeRepository,
+)
+from hypehere.adapters.moderation.rules import RulesClassifier
+from hypehere.application.common.actor import Actor, Role
+from hypehere.application.moderation.classifier_ports import ClassifierUnavailableError
+from hypehere.application.moderation.decide_scanned_item import (
+    DecideScannedItem,
+    DecideScannedItemCommand,
+)
+from hypehere.application.moderation.list_moderation_queue import (
+    ListModerationQueue,
+    ListModerationQueueCommand,
+)
+from hypehere.application.moderation.remove_content import RemoveContent
+from hypehere.application.moderation.scan_content import ScanContent, ScanContentCommand
+from hypehere.domain.moderation.errors import HeldItemStateError
+from hypehere.domain.moderation.model import ReportTargetType
+from hypehere.domain.moderation.verdicts import ClassifyContext, Verdict
+from hypehere.domain.shared.errors import StaffOnlyError
+from tests.unit.users.conftest import Kit
+
+pytestmark = pytest.mark.unit
+
+MOD = Actor(user_id="mod", role=Role.MODERATOR)
+
+
+class DownClassifier:
+    async def classify(self, text: str, language: str, context: ClassifyContext) -> Verdict:
+        raise ClassifierUnavailableError("down")
+
+
+async def test_scan_queue_and_decisions(kit: Kit) -> None:
+    targets = InMemoryReportTargets()
+    targets.put(ReportTargetType.POST, "p1", "alice", "I love studying Korean")
+    targets.put(ReportTargetType.POST, "p2", "bob", "add my kakao id: cheapcoins99 for profit")
+    targets.put(ReportTargetType.COMMENT, "c1", "bob", "send me money for the ticket")
+    items = InMemoryScannedItems()
+    scan = ScanContent(kit.uow, targets, RulesClassifier(), items, kit.clock)
+    clear = await scan.execute(ScanContentCommand(content_type="post", content_id="p1"))
+    assert clear is not None and clear.status.value == "clear"
+    held = await scan.execute(ScanContentCommand(content_type="post", content_id="p2"))
+    assert held is not None and held.status.value == "pending"
+    kit.clock.advance(seconds=1)
+    await scan.execute(ScanContentCommand(content_type="comment", content_id="c1"))
+    await scan.execute(ScanContentCommand(content_type="post", content_id="p2"))  # redelivery
+    assert await scan.execute(ScanContentCommand(content_type="post", content_id="gone")) is None
+    assert len(items.items) == 3
+
+    queue = ListModerationQueue(kit.uow, items)
+    pending = await queue.execute(ListModerationQueueCommand(actor=MOD))
+    assert [(i.content_id, i.category, i.model) for i in pending.items] == [
+        ("p2", "scam", "rules"),
+        ("c1", "scam", "rules"),
+    ]
+    assert pending.items[0].reason and pending.items[0].prompt_version == "rules-1"
+    with pytest.raises(StaffOnlyError):
+        await queue.execute(ListModerationQueueCommand(actor=Actor("alice")))
+
+    removal = InMemoryContentRemoval()
+    audit = InMemoryAuditLog()
+    strikes = InMemoryStrikeRepository()
+    remove = RemoveContent(kit.uow, removal, targets, audit, strikes, kit.outbox, kit.clock)
+    decide = DecideScannedItem(kit.uow, items, remove, audit, kit.clock)
+    removed = await decide.execute(
+        DecideScannedItemCommand(actor=MOD, item_id=pending.items[0].id, remove=True)
+    )
+    approved = await decide.execute(
+        DecideScannedItemCommand(actor=MOD, item_id=pending.items[1].id, remove=False)
+    )
+    assert (removed.status, approved.status) == ("removed", "approved")
+    assert removal.removed == [(ReportTargetType.POST, "p2")]
+    assert [s.user_id for s in strikes.strikes.values()] == ["bob"]
+    assert [e.action for e in audit.entries] == ["remove_post", "moderation_approve"]
+    with pytest.raises(HeldItemStateError):
+        await decide.execute(
+            DecideScannedItemCommand(actor=MOD, item_id=pending.items[1].id, remove=True)
+        )
+    labels = await queue.execute(ListModerationQueueCommand(actor=MOD, status="removed"))
+    assert [i.content_id for i in labels.items] == ["p2"]
+
+
+async def test_an_outage_is_not_recorded_as_safe(kit: Kit) -> None:
+    targets = InMemoryReportTargets()
+    targets.put(ReportTargetType.POST, "p1", "alice", "hello")
+    items = InMemoryScannedItems()
+    scan = ScanContent(kit.uow, targets, DownClassifier(), items, kit.clock)
+    with pytest.raises(ClassifierUnavailableError):
+        await scan.execute(ScanContentCommand(content_type="post", content_id="p1"))
+    assert items.items == {}
+    retry = ScanContent(kit.uow, targets, RulesClassifier(), items, kit.clock)
+    assert await retry.execute(ScanContentCommand(content_type="post", content_id="p1"))
+    assert len(items.items) == 1
