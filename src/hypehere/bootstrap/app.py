@@ -36,6 +36,7 @@ from hypehere.entrypoints.http.feed.controller import (
     PostsController,
 )
 from hypehere.entrypoints.http.health.controller import HealthController
+from hypehere.entrypoints.http.matching.controller import MatchingController
 from hypehere.entrypoints.http.middleware import request_logging_middleware
 from hypehere.entrypoints.http.notifications.controller import NotificationsController
 from hypehere.entrypoints.http.search.controller import SearchController
@@ -65,6 +66,7 @@ def api_handlers() -> Sequence[ControllerRouterHandler]:
         AdminFeedController,
         ConversationsController,
         RoomsController,
+        MatchingController,
         NotificationsController,
         SearchController,
     ]

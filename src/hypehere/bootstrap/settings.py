@@ -172,6 +172,8 @@ class Settings(BaseSettings):
     ws_send_queue_size: int = Field(default=256, ge=1)
     ws_idle_timeout_seconds: float = Field(default=60.0, gt=0)
     ws_heartbeat_seconds: float = Field(default=20.0, gt=0)
+    matching_max_wait_minutes: float = Field(default=10.0, gt=0)
+    anonymous_abandoned_minutes: float = Field(default=30.0, gt=0)
 
     @field_validator("cors_origins", mode="before")
     @classmethod

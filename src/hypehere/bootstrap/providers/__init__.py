@@ -12,6 +12,7 @@ from hypehere.bootstrap.providers.infrastructure import (
     HealthProvider,
     broker_cache_providers,
 )
+from hypehere.bootstrap.providers.matching import MatchingProvider
 from hypehere.bootstrap.providers.moderation import ModerationProvider
 from hypehere.bootstrap.providers.notifications import NotificationsProvider
 from hypehere.bootstrap.providers.platform import platform_providers
@@ -35,6 +36,7 @@ def all_providers(settings: Settings) -> list[Provider]:
         ModerationProvider(),
         RealtimeProvider(),
         ChatProvider(),
+        MatchingProvider(),
         NotificationsProvider(),
         *search_providers(settings),
     ]

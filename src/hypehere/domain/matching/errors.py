@@ -17,3 +17,13 @@ class InConversationError(ConflictError):
 
 class NotQueuedError(NotFoundError):
     code = "not_queued"
+
+
+class AnonymousConversationNotFoundError(NotFoundError):
+    """Not found, or I am not one of its two participants."""
+
+    code = "not_found"
+
+
+class ProfileNotFoundError(NotFoundError):
+    code = "not_found"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from hypehere.application.common.errors import StorageConflictError, StorageUnavailableError
 from hypehere.domain.chat import errors as chat_errors
 from hypehere.domain.feed import errors as feed_errors
+from hypehere.domain.matching import errors as matching_errors
 from hypehere.domain.notifications import errors as notifications_errors
 from hypehere.domain.search import errors as search_errors
 from hypehere.domain.shared.errors import (
@@ -102,6 +103,20 @@ ERROR_TABLE: dict[type[Exception], ErrorSpec] = {
     users_errors.InvalidStateTransitionError: ErrorSpec(
         409, "invalid_state", "The account is not in a state that allows this."
     ),
+    # --- matching ---
+    matching_errors.AlreadyQueuedError: ErrorSpec(
+        409, "already_queued", "You are already waiting for a partner."
+    ),
+    matching_errors.InConversationError: ErrorSpec(
+        409, "in_conversation", "Leave your anonymous conversation first."
+    ),
+    matching_errors.NotQueuedError: ErrorSpec(
+        404, "not_queued", "You are not waiting for a partner."
+    ),
+    matching_errors.AnonymousConversationNotFoundError: ErrorSpec(
+        404, "not_found", "The conversation was not found."
+    ),
+    matching_errors.ProfileNotFoundError: ErrorSpec(404, "not_found", "The user was not found."),
     # --- chat ---
     chat_errors.ConversationNotFoundError: ErrorSpec(
         404, "not_found", "The conversation was not found."
