@@ -36,7 +36,10 @@ from hypehere.entrypoints.http.feed.controller import (
     PostsController,
 )
 from hypehere.entrypoints.http.health.controller import HealthController
-from hypehere.entrypoints.http.matching.controller import MatchingController
+from hypehere.entrypoints.http.matching.controller import (
+    AnonymousConversationsController,
+    MatchingController,
+)
 from hypehere.entrypoints.http.middleware import request_logging_middleware
 from hypehere.entrypoints.http.notifications.controller import NotificationsController
 from hypehere.entrypoints.http.search.controller import SearchController
@@ -67,6 +70,7 @@ def api_handlers() -> Sequence[ControllerRouterHandler]:
         ConversationsController,
         RoomsController,
         MatchingController,
+        AnonymousConversationsController,
         NotificationsController,
         SearchController,
     ]

@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 from hypehere.application.common.outbox import OutboxHandler
 from hypehere.application.common.subscriptions import Subscription
 from hypehere.application.feed import handlers as feed
+from hypehere.application.matching import handlers as matching
 from hypehere.application.notifications import handlers as notifications
 from hypehere.application.search import handlers as search
 from hypehere.application.users import handlers as users
@@ -49,4 +50,6 @@ OUTBOX_ROUTES: list[OutboxRoute] = [
     *subscribed(feed.SUBSCRIPTIONS),
     # --- users: denormalized post_count on the author
     *subscribed(users.SUBSCRIPTIONS),
+    # --- matching: a block ends the two people's anonymous conversation
+    *subscribed(matching.SUBSCRIPTIONS),
 ]

@@ -211,3 +211,40 @@ async def test_expiry_drops_old_entries_and_tells_their_owners(world: World) -> 
     assert result.expired == 1
     assert msgspec.json.decode(frame.frame) == {"type": "expired"}
     assert [e.user_id for e in await world.queue.snapshot()] == ["ja1"]
+
+
+async def test_cleanup_ends_old_conversations_nobody_is_connected_to(world: World) -> None:
+    from hypehere.adapters.memory.presence import InMemoryPresence
+    from hypehere.application.matching.end_conversations import (
+        EndAbandonedConversations,
+        EndAbandonedConversationsCommand,
+    )
+
+    world.peers.add("en2", "en", "ko")
+    world.peers.add("ko2", "ko", "en")
+    await world.join("ko1")
+    await world.join("en1")
+    await world.join("ko2")
+    await world.join("en2")
+    made = (await world.matcher().execute(RunMatcherCommand())).conversation_ids
+    assert len(made) == 2
+    presence = InMemoryPresence(world.clock)
+    first = await world.conversations.get(made[0])
+    assert first is not None
+    await presence.connect(first.user_ids[0], "socket", 3600)
+    cleanup = EndAbandonedConversations(
+        world.uow,
+        world.conversations,
+        presence,
+        world.publisher,
+        world.clock,
+        MatchingLimits(10, 30),
+    )
+    world.clock.advance(minutes=29)
+    assert (await cleanup.execute(EndAbandonedConversationsCommand())).ended == 0
+    world.clock.advance(minutes=2)
+    assert (await cleanup.execute(EndAbandonedConversationsCommand())).ended == 1
+    kept = await world.conversations.get(made[0])
+    ended = await world.conversations.get(made[1])
+    assert kept is not None and not kept.ended
+    assert ended is not None and ended.ended

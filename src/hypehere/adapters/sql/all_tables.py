@@ -5,9 +5,10 @@ module packages themselves from reaching into each other's)."""
 
 from hypehere.adapters.sql.chat import tables as chat
 from hypehere.adapters.sql.feed import tables as feed
+from hypehere.adapters.sql.matching import tables as matching
 from hypehere.adapters.sql.notifications import tables as notifications
 from hypehere.adapters.sql.outbox import tables as outbox
 from hypehere.adapters.sql.search import tables as search
 from hypehere.adapters.sql.users import tables as users
 
-__all__ = ["chat", "feed", "notifications", "outbox", "search", "users"]
+__all__ = ["chat", "feed", "matching", "notifications", "outbox", "search", "users"]

@@ -35,3 +35,17 @@ class MatchedFrame(MatchingFrame, frozen=True, tag="matched"):
 
 class ExpiredFrame(MatchingFrame, frozen=True, tag="expired"):
     """The entry waited longer than the queue allows and was dropped."""
+
+
+class PartnerJoinedFrame(MatchingFrame, frozen=True, tag="partner_joined"):
+    pass
+
+
+class PartnerLeftFrame(MatchingFrame, frozen=True, tag="partner_left"):
+    pass
+
+
+class ConversationEndedFrame(MatchingFrame, frozen=True, tag="ended"):
+    """The conversation ended for both (everyone left, a block, or it was abandoned)."""
+
+    reason: str

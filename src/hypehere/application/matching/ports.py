@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from hypehere.application.matching.views import PublicProfile
 from hypehere.domain.matching.conversation import AnonymousConversation
 from hypehere.domain.matching.model import LearnedLanguage, QueueEntry
 from hypehere.domain.matching.policy import Exclusions, Pair
@@ -99,6 +100,10 @@ class MatchingPeers(Protocol):
         ...
 
     async def blocked_either_way(self, user_a: str, user_b: str) -> bool: ...
+
+    async def public_profiles(self, user_ids: Sequence[str]) -> dict[str, PublicProfile]:
+        """The public profiles of the users that exist and are visible."""
+        ...
 
 
 class AnonymousConversations(Protocol):

@@ -11,12 +11,16 @@ from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hypehere.adapters.memory.matching import InMemoryAnonymousConversations, InMemoryMatchingQueue
+from hypehere.adapters.memory.matching import InMemoryMatchingQueue
 from hypehere.adapters.redis.matching import RedisMatchingQueue
+from hypehere.adapters.sql.matching.conversations import SqlAnonymousConversations
 from hypehere.adapters.sql.matching.peers import SqlMatchingPeers
+from hypehere.application.matching.end_conversations import EndAbandonedConversations, EndOnBlock
 from hypehere.application.matching.expire_queue import ExpireQueue
+from hypehere.application.matching.get_anonymous_conversation import GetAnonymousConversation
 from hypehere.application.matching.get_queue_status import GetQueueStatus
 from hypehere.application.matching.join_queue import JoinQueue
+from hypehere.application.matching.leave_anonymous_conversation import LeaveAnonymousConversation
 from hypehere.application.matching.leave_queue import LeaveQueue
 from hypehere.application.matching.ports import (
     AnonymousConversations,
@@ -97,9 +101,9 @@ class MatchingProvider(Provider):
             return InMemoryMatchingQueue()
         return RedisMatchingQueue(redis.client)
 
-    @provide(scope=Scope.APP)
-    def anonymous_conversations(self) -> AnonymousConversations:
-        return InMemoryAnonymousConversations()
+    @provide(scope=Scope.REQUEST)
+    def anonymous_conversations(self, session: AsyncSession) -> AnonymousConversations:
+        return SqlAnonymousConversations(session)
 
     @provide(scope=Scope.REQUEST)
     def peers(self, session: AsyncSession) -> MatchingPeers:
@@ -117,5 +121,9 @@ class MatchingProvider(Provider):
         GetQueueStatus,
         RunMatcher,
         ExpireQueue,
+        GetAnonymousConversation,
+        LeaveAnonymousConversation,
+        EndAbandonedConversations,
+        EndOnBlock,
         scope=Scope.REQUEST,
     )

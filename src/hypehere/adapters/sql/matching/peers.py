@@ -10,12 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.errors import translate_errors
 from hypehere.adapters.sql.users.queries import (
+    HIDDEN_STATES,
     block_edges,
     blocked_either_way,
     public_users,
     user_languages,
 )
+from hypehere.application.matching.frames import LearnedLanguageOut
 from hypehere.application.matching.ports import MatchingProfile
+from hypehere.application.matching.views import PublicProfile
 from hypehere.domain.matching.model import LearnedLanguage
 from hypehere.domain.matching.policy import Exclusions, pair_key
 from hypehere.domain.shared.languages import CefrLevel
@@ -80,3 +83,56 @@ class SqlMatchingPeers:
     async def blocked_either_way(self, user_a: str, user_b: str) -> bool:
         async with translate_errors():
             return bool(await self._session.scalar(_BLOCKED, {"a": user_a, "b": user_b}))
+
+    async def public_profiles(self, user_ids: Sequence[str]) -> dict[str, PublicProfile]:
+        ids = list(dict.fromkeys(user_ids))
+        if not ids:
+            return {}
+        c = public_users.c
+        async with translate_errors():
+            users = (
+                await self._session.execute(
+                    select(
+                        c.id,
+                        c.handle,
+                        c.nickname,
+                        c.bio,
+                        c.avatar_url,
+                        c.native_language,
+                        c.follower_count,
+                        c.following_count,
+                        c.post_count,
+                        c.created_at,
+                    ).where(c.id.in_(ids), c.state.not_in(HIDDEN_STATES))
+                )
+            ).all()
+            languages = (
+                await self._session.execute(
+                    select(
+                        user_languages.c.user_id, user_languages.c.language, user_languages.c.level
+                    )
+                    .where(user_languages.c.user_id.in_(ids))
+                    .order_by(user_languages.c.user_id, user_languages.c.position)
+                )
+            ).all()
+        learned: dict[str, list[LearnedLanguageOut]] = {}
+        for row in languages:
+            learned.setdefault(row.user_id, []).append(
+                LearnedLanguageOut(language=row.language, level=row.level)
+            )
+        return {
+            row.id: PublicProfile(
+                id=row.id,
+                handle=row.handle,
+                nickname=row.nickname,
+                bio=row.bio,
+                avatar_url=row.avatar_url,
+                native_language=row.native_language,
+                target_languages=learned.get(row.id, []),
+                follower_count=row.follower_count,
+                following_count=row.following_count,
+                post_count=row.post_count,
+                created_at=row.created_at,
+            )
+            for row in users
+        }

@@ -1,0 +1,38 @@
+"""What the matching endpoints and sockets show of an anonymous conversation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+
+from hypehere.application.matching.frames import AnonymousPartner, LearnedLanguageOut
+
+
+class PublicProfile(msgspec.Struct, frozen=True, kw_only=True):
+    """A revealed participant: the public profile (API.md "user")."""
+
+    id: str
+    handle: str
+    nickname: str
+    bio: str
+    avatar_url: str | None
+    native_language: str
+    target_languages: list[LearnedLanguageOut]
+    follower_count: int
+    following_count: int
+    post_count: int
+    created_at: datetime
+
+
+class AnonymousConversationView(msgspec.Struct, frozen=True, kw_only=True):
+    """`partner` is {native_language, target_languages} until both revealed, then the
+    partner's public profile; `me` is my own public profile once revealed."""
+
+    id: str
+    kind: str
+    mode: str
+    started_at: datetime
+    ended_at: datetime | None
+    revealed: bool
+    partner: AnonymousPartner | PublicProfile
