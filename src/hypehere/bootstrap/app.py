@@ -46,8 +46,10 @@ from hypehere.entrypoints.http.search.controller import SearchController
 from hypehere.entrypoints.http.users.admin_controller import AdminUsersController
 from hypehere.entrypoints.http.users.auth_controller import AuthController
 from hypehere.entrypoints.http.users.controller import UsersController
+from hypehere.entrypoints.ws.anonymous_chat import anonymous_chat_socket
 from hypehere.entrypoints.ws.chat import chat_socket
 from hypehere.entrypoints.ws.gateway import ConnectionRegistry
+from hypehere.entrypoints.ws.matching import matching_socket
 from hypehere.entrypoints.ws.notifications import notifications_socket
 from hypehere.entrypoints.ws.rooms import room_socket
 
@@ -78,7 +80,14 @@ def api_handlers() -> Sequence[ControllerRouterHandler]:
 
 def root_handlers() -> Sequence[ControllerRouterHandler]:
     """Handlers outside `/api/v1`: health and WebSockets."""
-    return [HealthController, notifications_socket, chat_socket, room_socket]
+    return [
+        HealthController,
+        notifications_socket,
+        chat_socket,
+        room_socket,
+        matching_socket,
+        anonymous_chat_socket,
+    ]
 
 
 class _Metrics(PrometheusController):

@@ -17,16 +17,13 @@ import structlog
 from hypehere.application.common.realtime import RealtimePublisher
 from hypehere.application.common.topics import matching_user_topic
 from hypehere.application.common.uow import UnitOfWork
-from hypehere.application.matching.frames import (
-    AnonymousPartner,
-    LearnedLanguageOut,
-    MatchedFrame,
-)
+from hypehere.application.matching.frames import MatchedFrame
 from hypehere.application.matching.ports import (
     AnonymousConversations,
     MatchingPeers,
     MatchingQueue,
 )
+from hypehere.application.matching.views import AnonymousPartner, LearnedLanguageOut
 from hypehere.domain.matching.conversation import AnonymousConversation, AnonymousParticipant
 from hypehere.domain.matching.model import REPEAT_WINDOW_HOURS, QueueEntry
 from hypehere.domain.matching.policy import Exclusions, Pair, plan_round

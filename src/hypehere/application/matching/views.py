@@ -6,7 +6,17 @@ from datetime import datetime
 
 import msgspec
 
-from hypehere.application.matching.frames import AnonymousPartner, LearnedLanguageOut
+
+class LearnedLanguageOut(msgspec.Struct, frozen=True):
+    language: str
+    level: str
+
+
+class AnonymousPartner(msgspec.Struct, frozen=True):
+    """All that is known of an anonymous partner before the reveal."""
+
+    native_language: str
+    target_languages: list[LearnedLanguageOut]
 
 
 class PublicProfile(msgspec.Struct, frozen=True, kw_only=True):

@@ -15,6 +15,13 @@ from hypehere.adapters.memory.matching import InMemoryMatchingQueue
 from hypehere.adapters.redis.matching import RedisMatchingQueue
 from hypehere.adapters.sql.matching.conversations import SqlAnonymousConversations
 from hypehere.adapters.sql.matching.peers import SqlMatchingPeers
+from hypehere.application.matching.anonymous_chat import (
+    AnnounceDeparture,
+    AnswerReveal,
+    OpenAnonymousChannel,
+    RelaySignal,
+    SendAnonymousMessage,
+)
 from hypehere.application.matching.end_conversations import EndAbandonedConversations, EndOnBlock
 from hypehere.application.matching.expire_queue import ExpireQueue
 from hypehere.application.matching.get_anonymous_conversation import GetAnonymousConversation
@@ -125,5 +132,10 @@ class MatchingProvider(Provider):
         LeaveAnonymousConversation,
         EndAbandonedConversations,
         EndOnBlock,
+        OpenAnonymousChannel,
+        AnnounceDeparture,
+        SendAnonymousMessage,
+        RelaySignal,
+        AnswerReveal,
         scope=Scope.REQUEST,
     )

@@ -117,6 +117,15 @@ ERROR_TABLE: dict[type[Exception], ErrorSpec] = {
         404, "not_found", "The conversation was not found."
     ),
     matching_errors.ProfileNotFoundError: ErrorSpec(404, "not_found", "The user was not found."),
+    matching_errors.ConversationEndedError: ErrorSpec(
+        409, "conversation_ended", "The conversation has ended."
+    ),
+    matching_errors.VideoOnlyError: ErrorSpec(
+        403, "video_only", "WebRTC signalling is for video conversations only."
+    ),
+    matching_errors.SignalTooLargeError: ErrorSpec(
+        413, "payload_too_large", "The signalling payload is too large."
+    ),
     # --- chat ---
     chat_errors.ConversationNotFoundError: ErrorSpec(
         404, "not_found", "The conversation was not found."

@@ -16,9 +16,8 @@ from hypehere.adapters.sql.users.queries import (
     public_users,
     user_languages,
 )
-from hypehere.application.matching.frames import LearnedLanguageOut
 from hypehere.application.matching.ports import MatchingProfile
-from hypehere.application.matching.views import PublicProfile
+from hypehere.application.matching.views import LearnedLanguageOut, PublicProfile
 from hypehere.domain.matching.model import LearnedLanguage
 from hypehere.domain.matching.policy import Exclusions, pair_key
 from hypehere.domain.shared.languages import CefrLevel
