@@ -13,6 +13,7 @@ import pytest
 from hypehere.adapters.memory.broker import InMemoryBroker
 from hypehere.adapters.memory.clock import FixedClock
 from hypehere.adapters.memory.matching import InMemoryAnonymousConversations, InMemoryMatchingQueue
+from hypehere.adapters.memory.outbox import InMemoryOutbox
 from hypehere.adapters.memory.uow import InMemoryUnitOfWork
 from hypehere.application.common.actor import Actor
 from hypehere.application.common.after_commit import wait_for_after_commit_actions
@@ -73,6 +74,7 @@ class World:
         self.broker = InMemoryBroker()
         self.publisher = RealtimePublisher(self.broker)
         self.trigger = NoTrigger()
+        self.outbox = InMemoryOutbox()
 
     def join_uc(self) -> JoinQueue:
         return JoinQueue(
@@ -81,7 +83,13 @@ class World:
 
     def matcher(self) -> RunMatcher:
         return RunMatcher(
-            self.uow, self.queue, self.peers, self.conversations, self.publisher, self.clock
+            self.uow,
+            self.queue,
+            self.peers,
+            self.conversations,
+            self.publisher,
+            self.outbox,
+            self.clock,
         )
 
     async def join(self, user_id: str, **extra: str) -> None:
@@ -144,6 +152,12 @@ async def test_a_round_opens_a_conversation_and_announces_it(world: World) -> No
     assert all(set(p["partner"]) == {"native_language", "target_languages"} for p in payloads)
     assert [e.user_id for e in await world.queue.snapshot()] == ["ja1"]
     assert await world.queue.recent_waits(("ko", "en")) == [30.0]
+    [event] = [m for m in world.outbox.messages if m.topic == "matching.matched"]
+    assert event.payload["conversation_id"] == made.conversation_ids[0]
+    assert event.payload["language_pair"] == ["en", "ko"]
+    assert sorted(event.payload["wait_seconds"]) == [0.0, 30.0]
+    assert event.payload["fit"] == "complementary"
+    assert "ko1" not in str(event.payload) and "en1" not in str(event.payload)
     with pytest.raises(InConversationError):
         await world.join("ko1")
 
@@ -237,6 +251,7 @@ async def test_cleanup_ends_old_conversations_nobody_is_connected_to(world: Worl
         world.conversations,
         presence,
         world.publisher,
+        world.outbox,
         world.clock,
         MatchingLimits(10, 30),
     )
@@ -248,3 +263,7 @@ async def test_cleanup_ends_old_conversations_nobody_is_connected_to(world: Worl
     ended = await world.conversations.get(made[1])
     assert kept is not None and not kept.ended
     assert ended is not None and ended.ended
+    [event] = [m for m in world.outbox.messages if m.topic == "matching.conversation_ended"]
+    assert event.payload["reason"] == "abandoned"
+    assert event.payload["duration_seconds"] == 31 * 60
+    assert event.payload["revealed"] is False

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import msgspec
 
+from hypehere.application.common.outbox import OutboxWriter
 from hypehere.application.common.presence import Presence
 from hypehere.application.common.realtime import RealtimePublisher
 from hypehere.application.common.topics import anonymous_conversation_topic
@@ -16,6 +17,7 @@ from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.matching.frames import ConversationEndedFrame
 from hypehere.application.matching.ports import AnonymousConversations, MatchingLimits
 from hypehere.domain.matching.conversation import AnonymousConversation
+from hypehere.domain.matching.events import AnonymousConversationEnded
 from hypehere.domain.shared.clock import Clock
 
 CLEANUP_BATCH = 500
@@ -54,6 +56,7 @@ class EndAbandonedConversations:
         conversations: AnonymousConversations,
         presence: Presence,
         publisher: RealtimePublisher,
+        outbox: OutboxWriter,
         clock: Clock,
         limits: MatchingLimits,
     ) -> None:
@@ -61,6 +64,7 @@ class EndAbandonedConversations:
         self._conversations = conversations
         self._presence = presence
         self._publisher = publisher
+        self._outbox = outbox
         self._clock = clock
         self._limits = limits
 
@@ -80,6 +84,7 @@ class EndAbandonedConversations:
                     continue
                 conversation.end(now)
                 await self._conversations.save(conversation)
+                await self._outbox.add(AnonymousConversationEnded.of(conversation, "abandoned"))
                 self._uow.after_commit(self._announcer(conversation))
                 ended += 1
         return EndAbandonedConversationsResult(ended=ended)
@@ -102,11 +107,13 @@ class EndOnBlock:
         uow: UnitOfWork,
         conversations: AnonymousConversations,
         publisher: RealtimePublisher,
+        outbox: OutboxWriter,
         clock: Clock,
     ) -> None:
         self._uow = uow
         self._conversations = conversations
         self._publisher = publisher
+        self._outbox = outbox
         self._clock = clock
 
     async def execute(self, cmd: EndOnBlockCommand) -> bool:
@@ -116,6 +123,7 @@ class EndOnBlock:
                 return False
             conversation.end(self._clock.now())
             await self._conversations.save(conversation)
+            await self._outbox.add(AnonymousConversationEnded.of(conversation, "blocked"))
 
             async def announce() -> None:
                 await announce_end(self._publisher, conversation, "blocked")

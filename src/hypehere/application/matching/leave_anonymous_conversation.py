@@ -6,12 +6,14 @@ from __future__ import annotations
 import msgspec
 
 from hypehere.application.common.actor import Actor
+from hypehere.application.common.outbox import OutboxWriter
 from hypehere.application.common.realtime import RealtimePublisher
 from hypehere.application.common.topics import anonymous_conversation_topic
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.matching.frames import PartnerLeftFrame
 from hypehere.application.matching.get_anonymous_conversation import load_for
 from hypehere.application.matching.ports import AnonymousConversations
+from hypehere.domain.matching.events import AnonymousConversationEnded
 from hypehere.domain.shared.clock import Clock
 
 
@@ -28,11 +30,13 @@ class LeaveAnonymousConversation:
         uow: UnitOfWork,
         conversations: AnonymousConversations,
         publisher: RealtimePublisher,
+        outbox: OutboxWriter,
         clock: Clock,
     ) -> None:
         self._uow = uow
         self._conversations = conversations
         self._publisher = publisher
+        self._outbox = outbox
         self._clock = clock
 
     async def execute(self, cmd: LeaveAnonymousConversationCommand) -> bool:
@@ -44,6 +48,8 @@ class LeaveAnonymousConversation:
                 return False
             ended = conversation.leave(me, self._clock.now())
             await self._conversations.save(conversation)
+            if ended:
+                await self._outbox.add(AnonymousConversationEnded.of(conversation, "left"))
             partner = conversation.partner_of(me).user_id
             topic = anonymous_conversation_topic(conversation.id)
 

@@ -14,6 +14,7 @@ from datetime import timedelta
 import msgspec
 import structlog
 
+from hypehere.application.common.outbox import OutboxWriter
 from hypehere.application.common.realtime import RealtimePublisher
 from hypehere.application.common.topics import matching_user_topic
 from hypehere.application.common.uow import UnitOfWork
@@ -25,6 +26,7 @@ from hypehere.application.matching.ports import (
 )
 from hypehere.application.matching.views import AnonymousPartner, LearnedLanguageOut
 from hypehere.domain.matching.conversation import AnonymousConversation, AnonymousParticipant
+from hypehere.domain.matching.events import PartnersMatched
 from hypehere.domain.matching.model import REPEAT_WINDOW_HOURS, QueueEntry
 from hypehere.domain.matching.policy import Exclusions, Pair, plan_round
 from hypehere.domain.matching.waiting import language_pair
@@ -64,6 +66,7 @@ class RunMatcher:
         peers: MatchingPeers,
         conversations: AnonymousConversations,
         publisher: RealtimePublisher,
+        outbox: OutboxWriter,
         clock: Clock,
     ) -> None:
         self._uow = uow
@@ -71,6 +74,7 @@ class RunMatcher:
         self._peers = peers
         self._conversations = conversations
         self._publisher = publisher
+        self._outbox = outbox
         self._clock = clock
 
     async def execute(self, cmd: RunMatcherCommand) -> RunMatcherResult:
@@ -106,8 +110,9 @@ class RunMatcher:
         now = self._clock.now()
         opened = [AnonymousConversation.open(new_id(), pair, now) for pair in pairs]
         async with self._uow:
-            for conversation in opened:
+            for conversation, pair in zip(opened, pairs, strict=True):
                 await self._conversations.add(conversation)
+                await self._outbox.add(PartnersMatched.of(conversation.id, pair, now))
             for conversation in opened:
                 self._uow.after_commit(self._announcer(conversation))
         for pair in pairs:
