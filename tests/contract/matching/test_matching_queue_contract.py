@@ -14,7 +14,7 @@ import redis.asyncio as aioredis
 
 from hypehere.adapters.memory.matching import InMemoryMatchingQueue
 from hypehere.adapters.redis.matching import RedisMatchingQueue
-from hypehere.application.matching.ports import MatchingQueue
+from hypehere.application.matching.ports import JoinOutcome, MatchingQueue
 from hypehere.domain.matching.model import ChatMode, LearnedLanguage, QueueEntry
 from hypehere.domain.matching.policy import Exclusions, Pair, pair_key, plan_round
 from hypehere.domain.shared.languages import CefrLevel
@@ -59,8 +59,9 @@ class MatchingQueueContract:
         yield queue
 
     async def test_one_entry_per_user(self, queue: MatchingQueue) -> None:
-        assert await queue.join(entry("alice"))
-        assert not await queue.join(entry("alice", "ja", seconds=5))
+        assert await queue.join(entry("alice")) is JoinOutcome.JOINED
+        second = await queue.join(entry("alice", "ja", seconds=5))
+        assert second is JoinOutcome.ALREADY_QUEUED
         kept = await queue.get("alice")
         assert kept == entry("alice")
         assert await queue.get("bob") is None
@@ -70,7 +71,7 @@ class MatchingQueueContract:
         assert await queue.leave("alice") == entry("alice")
         assert await queue.leave("alice") is None
         assert await queue.get("alice") is None
-        assert await queue.join(entry("alice", seconds=1))
+        assert await queue.join(entry("alice", seconds=1)) is JoinOutcome.JOINED
 
     async def test_snapshot_is_oldest_first(self, queue: MatchingQueue) -> None:
         await queue.join(entry("carol", seconds=2))
@@ -83,7 +84,8 @@ class MatchingQueueContract:
         results = await asyncio.gather(
             *[queue.join(entry(u, seconds=k)) for u in users for k in range(3)]
         )
-        assert sum(results) == len(users)
+        assert results.count(JoinOutcome.JOINED) == len(users)
+        assert results.count(JoinOutcome.ALREADY_QUEUED) == 2 * len(users)
         assert sorted(e.user_id for e in await queue.snapshot()) == sorted(users)
 
     async def test_a_round_removes_its_pairs_and_records_them(self, queue: MatchingQueue) -> None:
@@ -98,6 +100,11 @@ class MatchingQueueContract:
         assert recent == frozenset({pair_key("ko1", "en1")})
         assert await queue.recent_partners(["ko1"], NOW + timedelta(seconds=1)) == frozenset()
         assert await queue.recent_partners(["ja1"], NOW - timedelta(hours=24)) == frozenset()
+        # until their conversation is open, the two cannot queue again
+        assert await queue.join(entry("ko1", seconds=9)) is JoinOutcome.BEING_MATCHED
+        await queue.release_matched(["ko1", "en1"])
+        assert await queue.join(entry("ko1", seconds=9)) is JoinOutcome.JOINED
+        assert await queue.join(entry("en1", seconds=9)) is JoinOutcome.JOINED
 
     async def test_a_pair_whose_entry_changed_since_the_snapshot_is_skipped(
         self, queue: MatchingQueue

@@ -10,7 +10,7 @@ import copy
 from collections.abc import Iterable
 from datetime import datetime
 
-from hypehere.application.matching.ports import RoundPlanner
+from hypehere.application.matching.ports import JoinOutcome, RoundPlanner
 from hypehere.domain.matching.conversation import AnonymousConversation
 from hypehere.domain.matching.model import QueueEntry
 from hypehere.domain.matching.policy import Pair, pair_key
@@ -22,14 +22,20 @@ class InMemoryMatchingQueue:
         self._entries: dict[str, QueueEntry] = {}
         self._lock = asyncio.Lock()
         self._rerun = False
+        self._being_matched: set[str] = set()
         self._met: dict[frozenset[str], datetime] = {}
         self._waits: dict[tuple[str, str], list[float]] = {}
 
-    async def join(self, entry: QueueEntry) -> bool:
+    async def join(self, entry: QueueEntry) -> JoinOutcome:
         if entry.user_id in self._entries:
-            return False
+            return JoinOutcome.ALREADY_QUEUED
+        if entry.user_id in self._being_matched:
+            return JoinOutcome.BEING_MATCHED
         self._entries[entry.user_id] = entry
-        return True
+        return JoinOutcome.JOINED
+
+    async def release_matched(self, user_ids: Iterable[str]) -> None:
+        self._being_matched.difference_update(user_ids)
 
     async def leave(self, user_id: str) -> QueueEntry | None:
         return self._entries.pop(user_id, None)
@@ -55,6 +61,7 @@ class InMemoryMatchingQueue:
                     continue
                 del self._entries[first.user_id]
                 del self._entries[second.user_id]
+                self._being_matched.update((first.user_id, second.user_id))
                 self._met[pair_key(first.user_id, second.user_id)] = now
                 made.append(pair)
             return made

@@ -8,6 +8,8 @@ Keys (under `prefix`, `hypehere:matching:` by default):
 - `lock`: the matcher lock, `SET NX PX` with a random token; released by a Lua
   compare-and-delete so a round that outlived its lock never frees another's.
 - `rerun`: set by a matcher that found the lock taken; the holder reruns (`take_round_request`).
+- `matched:{user id}`: set while a round's pair is turned into a conversation (released by
+  the matcher, else lapses after a minute), so the user cannot queue again meanwhile.
 - `met:{user id}`: sorted set partner id -> when they were matched, kept for the repeat window.
 - `waits:{native}:{target}`: the line's latest waits (a capped list).
 
@@ -27,12 +29,14 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from hypehere.application.common.errors import StorageUnavailableError
-from hypehere.application.matching.ports import RoundPlanner
+from hypehere.application.matching.ports import JoinOutcome, RoundPlanner
 from hypehere.domain.matching.model import REPEAT_WINDOW_HOURS, QueueEntry
 from hypehere.domain.matching.policy import Pair, pair_key
 from hypehere.domain.matching.waiting import RECENT_WAITS
 
+# KEYS: entries, joined, the user's being-matched mark. 1 joined, 0 queued, 2 being matched.
 _JOIN = """
+if redis.call('EXISTS', KEYS[3]) == 1 then return 2 end
 if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
 return 1
@@ -51,13 +55,14 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 """
 
-# KEYS: entries, joined, lock. ARGV: met-key prefix, now, met ttl seconds, lock token, then
-# (user a, entry a, user b, entry b) per pair. Returns the 1-based indexes of pairs made.
+# KEYS: entries, joined, lock. ARGV: met-key prefix, now, met ttl seconds, lock token,
+# being-matched key prefix, its ttl seconds, then (user a, entry a, user b, entry b) per
+# pair. Returns the 1-based indexes of pairs made.
 _COMMIT = """
 if redis.call('GET', KEYS[3]) ~= ARGV[4] then return {} end
 local made = {}
 local n = 0
-for i = 5, #ARGV, 4 do
+for i = 7, #ARGV, 4 do
   local a, a_entry, b, b_entry = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
   if redis.call('HGET', KEYS[1], a) == a_entry and redis.call('HGET', KEYS[1], b) == b_entry then
     redis.call('HDEL', KEYS[1], a, b)
@@ -67,8 +72,10 @@ for i = 5, #ARGV, 4 do
     redis.call('EXPIRE', met_a, ARGV[3])
     redis.call('ZADD', met_b, ARGV[2], a)
     redis.call('EXPIRE', met_b, ARGV[3])
+    redis.call('SET', ARGV[5] .. a, 1, 'EX', ARGV[6])
+    redis.call('SET', ARGV[5] .. b, 1, 'EX', ARGV[6])
     n = n + 1
-    made[n] = (i - 1) / 4
+    made[n] = (i - 3) / 4
   end
 end
 return made
@@ -91,6 +98,12 @@ _decoder = msgspec.json.Decoder(QueueEntry)
 
 WAITS_TTL_SECONDS = 7 * 24 * 3600
 RERUN_TTL_MS = 60_000
+MATCHED_MARK_SECONDS = 60
+_JOIN_OUTCOMES = {
+    0: JoinOutcome.ALREADY_QUEUED,
+    1: JoinOutcome.JOINED,
+    2: JoinOutcome.BEING_MATCHED,
+}
 
 
 class RedisMatchingQueue:
@@ -120,15 +133,27 @@ class RedisMatchingQueue:
     def _waits(self, line: tuple[str, str]) -> str:
         return f"{self._prefix}waits:{line[0]}:{line[1]}"
 
-    async def join(self, entry: QueueEntry) -> bool:
+    def _matched(self, user_id: str) -> str:
+        return f"{self._prefix}matched:{user_id}"
+
+    async def join(self, entry: QueueEntry) -> JoinOutcome:
         try:
             added = await self._join(
-                keys=[self._entries, self._joined],
+                keys=[self._entries, self._joined, self._matched(entry.user_id)],
                 args=[entry.user_id, _encoder.encode(entry), entry.joined_at.timestamp()],
             )
         except RedisError as exc:
             raise StorageUnavailableError("Redis is unavailable.") from exc
-        return bool(added)
+        return _JOIN_OUTCOMES[int(added)]
+
+    async def release_matched(self, user_ids: Iterable[str]) -> None:
+        keys = [self._matched(user_id) for user_id in user_ids]
+        if not keys:
+            return
+        try:
+            await self._redis.delete(*keys)
+        except RedisError as exc:
+            raise StorageUnavailableError("Redis is unavailable.") from exc
 
     async def leave(self, user_id: str) -> QueueEntry | None:
         try:
@@ -178,6 +203,8 @@ class RedisMatchingQueue:
                 now.timestamp(),
                 REPEAT_WINDOW_HOURS * 3600,
                 token,
+                f"{self._prefix}matched:",
+                MATCHED_MARK_SECONDS,
             ]
             for pair in pairs:
                 first, second = pair.user_ids

@@ -9,6 +9,7 @@ from hypehere.application.common.actor import Actor
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.matching.ports import (
     AnonymousConversations,
+    JoinOutcome,
     MatcherTrigger,
     MatchingPeers,
     MatchingQueue,
@@ -82,8 +83,11 @@ class JoinQueue:
                 mode=cmd.mode,
                 joined_at=self._clock.now(),
             )
-            if not await self._queue.join(entry):
+            outcome = await self._queue.join(entry)
+            if outcome is JoinOutcome.ALREADY_QUEUED:
                 raise AlreadyQueuedError("You are already waiting for a partner.")
+            if outcome is JoinOutcome.BEING_MATCHED:
+                raise InConversationError("Leave your anonymous conversation first.")
             self._uow.after_commit(self._poke)
         return await status_of(self._queue, entry)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Protocol
 
 from hypehere.application.matching.views import PublicProfile
@@ -18,12 +19,20 @@ RoundPlanner = Callable[[list[QueueEntry]], Awaitable[list[Pair]]]
 """Plans one round over a snapshot of the queue (reads exclusions, runs `plan_round`)."""
 
 
+class JoinOutcome(StrEnum):
+    JOINED = "joined"
+    ALREADY_QUEUED = "already_queued"
+    BEING_MATCHED = "being_matched"
+    """A round just paired the user; their conversation is being opened."""
+
+
 class MatchingQueue(Protocol):
     """The waiting users, one entry per user, shared by every process of a deployment."""
 
-    async def join(self, entry: QueueEntry) -> bool:
-        """Add the entry unless the user is already queued (False then, nothing changes).
-        Atomic under concurrent joins of the same user."""
+    async def join(self, entry: QueueEntry) -> JoinOutcome:
+        """Add the entry unless the user is already queued, or was just paired by a round
+        whose conversations are not opened yet (`release_matched` not called yet); then
+        nothing changes. Atomic under concurrent joins of the same user."""
         ...
 
     async def leave(self, user_id: str) -> QueueEntry | None:
@@ -42,6 +51,11 @@ class MatchingQueue(Protocol):
         and are recorded as recent partners (met at `now`). A pair one of whose entries
         left or changed since the snapshot is skipped. The pairs made; None when another
         round holds the lock (the caller then asks for a rerun with `request_round`)."""
+        ...
+
+    async def release_matched(self, user_ids: Iterable[str]) -> None:
+        """The conversations of users a round paired are open (or failed): they may queue
+        again. Without a call, the mark lapses after a minute (Redis)."""
         ...
 
     async def request_round(self) -> None:

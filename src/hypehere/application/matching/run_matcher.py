@@ -109,12 +109,15 @@ class RunMatcher:
             return []
         now = self._clock.now()
         opened = [AnonymousConversation.open(new_id(), pair, now) for pair in pairs]
-        async with self._uow:
-            for conversation, pair in zip(opened, pairs, strict=True):
-                await self._conversations.add(conversation)
-                await self._outbox.add(PartnersMatched.of(conversation.id, pair, now))
-            for conversation in opened:
-                self._uow.after_commit(self._announcer(conversation))
+        try:
+            async with self._uow:
+                for conversation, pair in zip(opened, pairs, strict=True):
+                    await self._conversations.add(conversation)
+                    await self._outbox.add(PartnersMatched.of(conversation.id, pair, now))
+                for conversation in opened:
+                    self._uow.after_commit(self._announcer(conversation))
+        finally:
+            await self._queue.release_matched(u for pair in pairs for u in pair.user_ids)
         for pair in pairs:
             for entry in (pair.chooser, pair.partner):
                 await self._queue.record_wait(language_pair(entry), entry.waited_seconds(now))
