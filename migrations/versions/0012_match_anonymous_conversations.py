@@ -44,6 +44,7 @@ def upgrade() -> None:
         sa.Column("target_languages", sa.Text(), nullable=False),
         sa.Column("left_at", hypehere.adapters.sql.types.UtcDateTime(), nullable=True),
         sa.Column("reveal_accepted", sa.Boolean(), nullable=False),
+        sa.Column("replied", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
             ["conversation_id"],
             ["anonymous_conversations.id"],

@@ -80,6 +80,22 @@ class AnonymousConversationsContract:
         await store.save(conversation)
         assert await store.open_for("u-alice") is None
 
+    async def test_ended_for_lists_my_ended_conversations_since(
+        self, store: AnonymousConversations
+    ) -> None:
+        old = opened("u-alice", "u-bob", at=NOW - timedelta(days=100))
+        recent = opened("u-alice", "u-carol", at=NOW - timedelta(days=1))
+        recent.record_message("u-alice")
+        still_open = opened("u-alice", "u-dave", at=NOW)
+        for conversation in (old, recent):
+            conversation.end(conversation.started_at + timedelta(minutes=5))
+        for conversation in (old, recent, still_open):
+            await store.add(conversation)
+        found = await store.ended_for("u-alice", NOW - timedelta(days=90))
+        assert [c.id for c in found] == [recent.id]
+        assert found[0].participant("u-alice").replied
+        assert await store.ended_for("u-dave", NOW - timedelta(days=90)) == []
+
     async def test_open_started_before_is_oldest_first_and_bounded(
         self, store: AnonymousConversations
     ) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from datetime import timedelta
 
 import msgspec
 import pytest
@@ -24,7 +25,7 @@ from hypehere.application.matching.join_queue import JoinQueue, JoinQueueCommand
 from hypehere.application.matching.ports import MatchingLimits, MatchingProfile
 from hypehere.application.matching.run_matcher import RunMatcher, RunMatcherCommand
 from hypehere.domain.matching.errors import AlreadyQueuedError, InConversationError
-from hypehere.domain.matching.model import ChatMode, LearnedLanguage, QueueEntry
+from hypehere.domain.matching.model import ChatMode, LearnedLanguage, QueueEntry, Standing
 from hypehere.domain.matching.policy import Exclusions, Pair, pair_key
 from hypehere.domain.shared.languages import CefrLevel
 
@@ -116,6 +117,27 @@ async def test_join_uses_the_profile_and_pokes_the_matcher_after_commit(world: W
     assert world.trigger.pokes == 1
     with pytest.raises(AlreadyQueuedError):
         await world.join("ko1")
+
+
+async def test_a_join_carries_my_standing_from_past_chats(world: World) -> None:
+    await world.join("ko1")
+    await world.join("en1")
+    [conversation_id] = (await world.matcher().execute(RunMatcherCommand())).conversation_ids
+    conversation = await world.conversations.get(conversation_id)
+    assert conversation is not None
+    conversation.record_message("en1")
+    conversation.leave("ko1", world.clock.now() + timedelta(seconds=10))
+    conversation.leave("en1", world.clock.now() + timedelta(seconds=20))
+    await world.conversations.save(conversation)
+    world.clock.advance(minutes=1)
+    await world.join("ko1")
+    await world.join("en1")
+    ko = await world.queue.get("ko1")
+    en = await world.queue.get("en1")
+    assert ko is not None and en is not None
+    assert ko.standing == Standing(chats=1, replied=0, early_leaves=1)
+    assert en.standing == Standing(chats=1, replied=1, early_leaves=0)
+    assert en.standing.priority() > ko.standing.priority()
 
 
 async def test_given_languages_override_the_profile(world: World) -> None:

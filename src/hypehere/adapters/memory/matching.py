@@ -114,6 +114,13 @@ class InMemoryAnonymousConversations:
                 return copy.deepcopy(conversation)
         return None
 
+    async def ended_for(self, user_id: str, since: datetime) -> list[AnonymousConversation]:
+        return [
+            copy.deepcopy(c)
+            for c in self._rows.values()
+            if c.ended and c.is_participant(user_id) and c.started_at >= since
+        ]
+
     async def open_started_before(
         self, before: datetime, limit: int
     ) -> list[AnonymousConversation]:

@@ -153,6 +153,8 @@ class SendAnonymousMessage:
         content = clean_text(cmd.content, field="content", min_len=1, max_len=MAX_MESSAGE_LENGTH)
         async with self._uow:
             conversation = await _open_conversation(self._conversations, cmd.conversation_id, me)
+            if conversation.record_message(me):
+                await self._conversations.save(conversation)
         partner = conversation.partner_of(me).user_id
         sender_id = me if conversation.revealed else None
 

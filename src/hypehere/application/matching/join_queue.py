@@ -3,6 +3,8 @@ a matcher round starts once the entry is in."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import msgspec
 
 from hypehere.application.common.actor import Actor
@@ -15,6 +17,7 @@ from hypehere.application.matching.ports import (
     MatchingQueue,
 )
 from hypehere.application.matching.status import QueueStatus, status_of
+from hypehere.domain.matching.conversation import STANDING_WINDOW_DAYS, standing_of
 from hypehere.domain.matching.errors import (
     AlreadyQueuedError,
     InConversationError,
@@ -76,12 +79,17 @@ class JoinQueue:
                     (t.level for t in targets if t.language == target), DEFAULT_OVERRIDE_LEVEL
                 )
                 targets = (LearnedLanguage(target, level),)
+            now = self._clock.now()
+            history = await self._conversations.ended_for(
+                me, now - timedelta(days=STANDING_WINDOW_DAYS)
+            )
             entry = QueueEntry(
                 user_id=me,
                 native_language=native or profile.native_language,
                 targets=targets,
                 mode=cmd.mode,
-                joined_at=self._clock.now(),
+                joined_at=now,
+                standing=standing_of(me, history),
             )
             outcome = await self._queue.join(entry)
             if outcome is JoinOutcome.ALREADY_QUEUED:

@@ -133,6 +133,10 @@ class AnonymousConversations(Protocol):
         """The user's conversation that has not ended, if any."""
         ...
 
+    async def ended_for(self, user_id: str, since: datetime) -> list[AnonymousConversation]:
+        """The user's conversations started at or after `since` that have ended."""
+        ...
+
     async def open_started_before(
         self, before: datetime, limit: int
     ) -> list[AnonymousConversation]:

@@ -3,13 +3,18 @@ both agree to reveal who they are."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
 from hypehere.domain.matching.errors import AnonymousConversationNotFoundError
-from hypehere.domain.matching.model import ChatMode, LearnedLanguage, QueueEntry
+from hypehere.domain.matching.model import ChatMode, LearnedLanguage, QueueEntry, Standing
 from hypehere.domain.matching.policy import Pair
+
+EARLY_LEAVE_SECONDS = 60
+STANDING_WINDOW_DAYS = 90
+"""How far back a user's anonymous chats count towards their `Standing`."""
 
 
 @dataclass(slots=True)
@@ -19,6 +24,8 @@ class AnonymousParticipant:
     target_languages: tuple[LearnedLanguage, ...]
     left_at: datetime | None = None
     reveal_accepted: bool = False
+    replied: bool = False
+    """Sent at least one message (an input of `Standing`)."""
 
     @classmethod
     def of(cls, entry: QueueEntry) -> AnonymousParticipant:
@@ -114,6 +121,24 @@ class AnonymousConversation:
         self.ended_at = now
         return True
 
+    def record_message(self, user_id: str) -> bool:
+        """`user_id` sent a message; True the first time (the change to store)."""
+        me = self.participant(user_id)
+        if me.replied:
+            return False
+        me.replied = True
+        return True
+
+    def left_early(self, user_id: str) -> bool:
+        """`user_id` left within `EARLY_LEAVE_SECONDS` of the start, before the partner."""
+        me = self.participant(user_id)
+        if me.left_at is None:
+            return False
+        partner_left = self.partner_of(user_id).left_at
+        first_to_leave = partner_left is None or me.left_at < partner_left
+        quick = (me.left_at - self.started_at).total_seconds() < EARLY_LEAVE_SECONDS
+        return first_to_leave and quick
+
     def accept_reveal(self, user_id: str, now: datetime) -> RevealOutcome:
         """`reveal_request` and `reveal_accept` both count as this side's acceptance."""
         me = self.participant(user_id)
@@ -134,3 +159,17 @@ class AnonymousConversation:
         partner.reveal_accepted = False
         self.participant(user_id).reveal_accepted = False
         return RevealOutcome.DECLINED
+
+
+def standing_of(user_id: str, history: Iterable[AnonymousConversation]) -> Standing:
+    """A user's `Standing` from their ended anonymous conversations: how many, in how many
+    they answered at least once, how many they left early. Reports upheld against the user
+    are not known here yet (no reports of anonymous partners exist): 0."""
+    chats = replied = early = 0
+    for conversation in history:
+        if not conversation.ended or not conversation.is_participant(user_id):
+            continue
+        chats += 1
+        replied += conversation.participant(user_id).replied
+        early += conversation.left_early(user_id)
+    return Standing(chats=chats, replied=replied, early_leaves=early)

@@ -50,6 +50,7 @@ class SqlAnonymousConversations:
                         "target_languages": _languages_encoder.encode(p.target_languages).decode(),
                         "left_at": p.left_at,
                         "reveal_accepted": p.reveal_accepted,
+                        "replied": p.replied,
                     }
                     for position, p in enumerate(conversation.participants)
                 ],
@@ -73,7 +74,7 @@ class SqlAnonymousConversations:
                         participants.c.conversation_id == conversation.id,
                         participants.c.user_id == p.user_id,
                     )
-                    .values(left_at=p.left_at, reveal_accepted=p.reveal_accepted)
+                    .values(left_at=p.left_at, reveal_accepted=p.reveal_accepted, replied=p.replied)
                 )
 
     async def open_for(self, user_id: str) -> AnonymousConversation | None:
@@ -87,6 +88,21 @@ class SqlAnonymousConversations:
         async with translate_errors():
             conversation_id = await self._session.scalar(statement)
         return await self.get(conversation_id) if conversation_id is not None else None
+
+    async def ended_for(self, user_id: str, since: datetime) -> list[AnonymousConversation]:
+        statement = (
+            select(conversations.c.id)
+            .join(participants, participants.c.conversation_id == conversations.c.id)
+            .where(
+                participants.c.user_id == user_id,
+                conversations.c.ended_at.is_not(None),
+                conversations.c.started_at >= since,
+            )
+            .order_by(conversations.c.started_at)
+        )
+        async with translate_errors():
+            ids = list((await self._session.scalars(statement)).all())
+        return await self._load(ids)
 
     async def open_started_before(
         self, before: datetime, limit: int
@@ -132,6 +148,7 @@ def _conversation(head: Any, rows: list[Any]) -> AnonymousConversation:
             target_languages=_languages_decoder.decode(row.target_languages),
             left_at=row.left_at,
             reveal_accepted=bool(row.reveal_accepted),
+            replied=bool(row.replied),
         )
         for row in rows
     )

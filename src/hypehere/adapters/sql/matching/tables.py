@@ -44,6 +44,7 @@ class AnonymousParticipantRow(SQLModel, table=True):
     target_languages: str = Field(sa_column=Column(Text, nullable=False))
     left_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime, nullable=True))
     reveal_accepted: bool = Field(default=False, sa_column=Column(Boolean, nullable=False))
+    replied: bool = Field(default=False, sa_column=Column(Boolean, nullable=False))
 
 
 anonymous_conversations_t = AnonymousConversationRow.__table__  # type: ignore[attr-defined]
