@@ -174,6 +174,7 @@ class Settings(BaseSettings):
     ws_heartbeat_seconds: float = Field(default=20.0, gt=0)
     matching_max_wait_minutes: float = Field(default=10.0, gt=0)
     anonymous_abandoned_minutes: float = Field(default=30.0, gt=0)
+    matching_socket_grace_seconds: float = Field(default=30.0, gt=0)
 
     @field_validator("cors_origins", mode="before")
     @classmethod

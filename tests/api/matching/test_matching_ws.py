@@ -4,11 +4,14 @@ partner presence, WebRTC signalling, the reveal, leaving, and 4403 for anyone el
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from litestar.testing import TestClient
 
+from hypehere.bootstrap.settings import Settings
 from tests.api.chat.conftest import sign_up
 from tests.api.chat.test_chat_ws import close_code, receive
 from tests.api.helpers import API, auth
@@ -149,3 +152,36 @@ def test_a_third_user_is_closed_4403(ws_client: TestClient[Any]) -> None:
         assert close_code(ws) == 4403
     with ws_client.websocket_connect(f"/ws/anonymous-chat/{conversation_id}") as ws:
         assert close_code(ws) == 4401
+
+
+@pytest.fixture
+def quick_grace_client(backend_settings: Settings) -> Iterator[TestClient[Any]]:
+    from hypehere.bootstrap.app import create_app
+
+    settings = backend_settings.model_copy(update={"matching_socket_grace_seconds": 0.05})
+    with TestClient(app=create_app(settings), timeout=10) as client:
+        yield client
+
+
+def test_an_entry_goes_once_its_last_matching_socket_is_gone(
+    quick_grace_client: TestClient[Any],
+) -> None:
+    client = quick_grace_client
+    _, token = sign_up(client, **KO)
+    with client.websocket_connect(f"/ws/matching?token={token}") as first:
+        with client.websocket_connect(f"/ws/matching?token={token}") as second:
+            queue(client, token)
+            assert receive(first)["type"] == "queue_position"
+            assert receive(second)["type"] == "queue_position"
+        # one socket is still open: the entry stays past the grace period
+        time.sleep(0.2)
+        first.send_json({"type": "ping"})
+        assert receive(first) == {"type": "pong"}
+        assert client.get(f"{API}/matching/queue", headers=auth(token)).status_code == 200
+    status = 200
+    for _ in range(500):  # bounded polling for the background check, no timing assertion
+        status = client.get(f"{API}/matching/queue", headers=auth(token)).status_code
+        if status == 404:
+            break
+        time.sleep(0.01)
+    assert status == 404

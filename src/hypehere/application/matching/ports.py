@@ -88,10 +88,12 @@ class MatchingQueue(Protocol):
 @dataclass(frozen=True, slots=True)
 class MatchingLimits:
     """From settings: how long an entry may wait, how long an anonymous conversation may
-    stay open without anyone on it."""
+    stay open without anyone on it, how long an entry outlives its owner's last
+    `/ws/matching` socket."""
 
     max_wait_minutes: float = 10.0
     abandoned_after_minutes: float = 30.0
+    socket_grace_seconds: float = 30.0
 
 
 @dataclass(frozen=True, slots=True)

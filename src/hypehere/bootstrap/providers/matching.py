@@ -38,6 +38,7 @@ from hypehere.application.matching.ports import (
 )
 from hypehere.application.matching.run_matcher import RunMatcher, RunMatcherCommand
 from hypehere.bootstrap.settings import Settings
+from hypehere.entrypoints.ws.matching import GraceTimers
 
 logger = structlog.get_logger(__name__)
 
@@ -100,6 +101,7 @@ class MatchingProvider(Provider):
         return MatchingLimits(
             max_wait_minutes=settings.matching_max_wait_minutes,
             abandoned_after_minutes=settings.anonymous_abandoned_minutes,
+            socket_grace_seconds=settings.matching_socket_grace_seconds,
         )
 
     @provide(scope=Scope.APP)
@@ -115,6 +117,12 @@ class MatchingProvider(Provider):
     @provide(scope=Scope.REQUEST)
     def peers(self, session: AsyncSession) -> MatchingPeers:
         return SqlMatchingPeers(session)
+
+    @provide(scope=Scope.APP)
+    async def grace_timers(self) -> AsyncIterator[GraceTimers]:
+        timers = GraceTimers()
+        yield timers
+        await timers.aclose()
 
     @provide(scope=Scope.APP)
     async def trigger(self, container: AsyncContainer) -> AsyncIterator[MatcherTrigger]:
