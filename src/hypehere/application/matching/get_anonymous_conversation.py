@@ -42,7 +42,7 @@ async def view_for(
         started_at=conversation.started_at,
         ended_at=conversation.ended_at,
         revealed=conversation.revealed,
-        partner=shown if shown is not None else partner_view(partner),
+        partner=msgspec.to_builtins(shown if shown is not None else partner_view(partner)),
     )
 
 

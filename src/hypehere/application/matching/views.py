@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import msgspec
 
@@ -36,8 +37,9 @@ class PublicProfile(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class AnonymousConversationView(msgspec.Struct, frozen=True, kw_only=True):
-    """`partner` is {native_language, target_languages} until both revealed, then the
-    partner's public profile; `me` is my own public profile once revealed."""
+    """`partner` is `AnonymousPartner` ({native_language, target_languages}) until both
+    revealed, then the partner's `PublicProfile` (as a JSON object: the two shapes are one
+    field, which OpenAPI cannot express as a union of untagged structs)."""
 
     id: str
     kind: str
@@ -45,4 +47,4 @@ class AnonymousConversationView(msgspec.Struct, frozen=True, kw_only=True):
     started_at: datetime
     ended_at: datetime | None
     revealed: bool
-    partner: AnonymousPartner | PublicProfile
+    partner: dict[str, Any]
