@@ -92,14 +92,18 @@ async def test_it_ends_when_both_have_left(client: Any, backend_settings: Settin
         client, backend_settings.effective_database_url
     )
     url = f"{API}/anonymous-conversations/{conversation_id}"
+    assert (await join(client, en_token)).json()["code"] == "in_conversation"
     assert (await client.post(f"{url}/leave", headers=auth(ko_token))).status_code == 204
     assert (await client.get(url, headers=auth(ko_token))).json()["ended_at"] is None
-    assert (await join(client, ko_token)).json()["code"] == "in_conversation"
+    # I left: I may queue again while my partner is still in it; they may not
+    assert (await join(client, ko_token)).status_code == 202
+    assert (await client.delete(QUEUE, headers=auth(ko_token))).status_code == 204
+    assert (await join(client, en_token)).json()["code"] == "in_conversation"
     assert (await client.post(f"{url}/leave", headers=auth(ko_token))).status_code == 204
     assert (await client.post(f"{url}/leave", headers=auth(en_token))).status_code == 204
     assert (await client.get(url, headers=auth(en_token))).json()["ended_at"] is not None
-    assert (await join(client, ko_token)).status_code == 202
-    assert (await client.delete(QUEUE, headers=auth(ko_token))).status_code == 204
+    assert (await join(client, en_token)).status_code == 202
+    assert (await client.delete(QUEUE, headers=auth(en_token))).status_code == 204
 
 
 async def test_a_block_ends_the_conversation(client: Any, backend_settings: Settings) -> None:

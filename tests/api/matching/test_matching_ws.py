@@ -185,3 +185,17 @@ def test_an_entry_goes_once_its_last_matching_socket_is_gone(
             break
         time.sleep(0.01)
     assert status == 404
+
+
+def test_leaving_is_for_good(ws_client: TestClient[Any]) -> None:
+    conversation_id, _, ko_token, _, en_token = match(ws_client)
+    path = f"/ws/anonymous-chat/{conversation_id}"
+    left = ws_client.post(
+        f"{API}/anonymous-conversations/{conversation_id}/leave", headers=auth(ko_token)
+    )
+    assert left.status_code == 204
+    with ws_client.websocket_connect(f"{path}?token={ko_token}") as ws:
+        assert close_code(ws) == 4403
+    with ws_client.websocket_connect(f"{path}?token={en_token}") as ws:
+        ws.send_json({"type": "message", "content": "anyone?", "client_id": "e1"})
+        assert receive(ws)["type"] == "ack"  # the partner is gone; nothing is delivered

@@ -29,14 +29,14 @@ def conversation(
     return AnonymousConversation.open(conversation_id, Pair(first, second, Fit.COMPLEMENTARY), T0)
 
 
-def test_it_ends_when_both_have_left_and_a_participant_can_come_back_before() -> None:
+def test_it_ends_when_both_have_left() -> None:
     c = conversation()
     assert not c.leave("ana", T0 + timedelta(seconds=5))
-    assert c.rejoin("ana")
-    assert not c.leave("ana", T0 + timedelta(seconds=6))
+    assert not c.leave("ana", T0 + timedelta(seconds=6))  # leaving twice changes nothing
+    assert c.participant("ana").left_at == T0 + timedelta(seconds=5)
+    assert not c.ended
     assert c.leave("ben", T0 + timedelta(seconds=7))
     assert c.ended_at == T0 + timedelta(seconds=7)
-    assert not c.rejoin("ana")
     assert not c.end(T0 + timedelta(seconds=8))
 
 

@@ -65,8 +65,9 @@ class OpenAnonymousChannelCommand(msgspec.Struct, frozen=True):
 
 
 class OpenAnonymousChannel:
-    """Authorize a socket (participants of an unfinished conversation); a participant who
-    had left is back in. The partner gets `partner_joined`. Returns the broker topic."""
+    """Authorize a socket (participants of an unfinished conversation who have not left
+    it: leaving is for good). The partner gets `partner_joined`. Returns the broker
+    topic."""
 
     def __init__(
         self, uow: UnitOfWork, conversations: AnonymousConversations, publisher: RealtimePublisher
@@ -79,8 +80,8 @@ class OpenAnonymousChannel:
         me = cmd.actor.user_id
         async with self._uow:
             conversation = await _open_conversation(self._conversations, cmd.conversation_id, me)
-            if conversation.rejoin(me):
-                await self._conversations.save(conversation)
+            if conversation.participant(me).left_at is not None:
+                raise ConversationEndedError("You have left this conversation.")
             topic = anonymous_conversation_topic(conversation.id)
             partner = conversation.partner_of(me).user_id
 

@@ -71,7 +71,9 @@ class JoinQueue:
             profile = await self._peers.profile(me)
             if profile is None:
                 raise ProfileNotFoundError("The user was not found.")
-            if await self._conversations.open_for(me) is not None:
+            current = await self._conversations.open_for(me)
+            if current is not None and current.participant(me).left_at is None:
+                # Still in it (a participant who left may queue while the partner stays).
                 raise InConversationError("Leave your anonymous conversation first.")
             targets = profile.targets
             if target is not None:

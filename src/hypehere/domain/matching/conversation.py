@@ -102,15 +102,6 @@ class AnonymousConversation:
             return True
         return False
 
-    def rejoin(self, user_id: str) -> bool:
-        """A participant back on the socket of an unfinished conversation; True if they had
-        left."""
-        me = self.participant(user_id)
-        if self.ended or me.left_at is None:
-            return False
-        me.left_at = None
-        return True
-
     def end(self, now: datetime) -> bool:
         """End it for both (a block, an abandoned conversation); True if it was open."""
         if self.ended_at is not None:

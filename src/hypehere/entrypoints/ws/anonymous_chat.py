@@ -1,5 +1,5 @@
 """`/ws/anonymous-chat/{conversation_id}`: an anonymous conversation, live (its two
-participants only, else 4403; an ended conversation is 4403 too).
+participants only, else 4403; an ended conversation, or one I left, is 4403 too).
 
 Client frames: `{"type": "message", "content", "client_id"}` -> `ack` to this socket, the
 partner gets `{"type": "message", "message": {id, conversation_id, from: "partner",
