@@ -38,6 +38,10 @@ from hypehere.entrypoints.http.feed.controller import (
 from hypehere.entrypoints.http.health.controller import HealthController
 from hypehere.entrypoints.http.learning.controller import LearningController
 from hypehere.entrypoints.http.learning.corrections_controller import CorrectionsController
+from hypehere.entrypoints.http.matching.controller import (
+    AnonymousConversationsController,
+    MatchingController,
+)
 from hypehere.entrypoints.http.middleware import request_logging_middleware
 from hypehere.entrypoints.http.moderation.controller import (
     AdminAuditLogController,
@@ -57,8 +61,10 @@ from hypehere.entrypoints.http.search.controller import SearchController
 from hypehere.entrypoints.http.users.admin_controller import AdminUsersController
 from hypehere.entrypoints.http.users.auth_controller import AuthController
 from hypehere.entrypoints.http.users.controller import UsersController
+from hypehere.entrypoints.ws.anonymous_chat import anonymous_chat_socket
 from hypehere.entrypoints.ws.chat import chat_socket
 from hypehere.entrypoints.ws.gateway import ConnectionRegistry
+from hypehere.entrypoints.ws.matching import matching_socket
 from hypehere.entrypoints.ws.notifications import notifications_socket
 from hypehere.entrypoints.ws.protocol import WEBSOCKETS_DESCRIPTION
 from hypehere.entrypoints.ws.rooms import room_socket
@@ -81,6 +87,8 @@ def api_handlers() -> Sequence[ControllerRouterHandler]:
         AdminFeedController,
         ConversationsController,
         RoomsController,
+        MatchingController,
+        AnonymousConversationsController,
         NotificationsController,
         SearchController,
         LearningController,
@@ -98,7 +106,14 @@ def api_handlers() -> Sequence[ControllerRouterHandler]:
 
 def root_handlers() -> Sequence[ControllerRouterHandler]:
     """Handlers outside `/api/v1`: health and WebSockets."""
-    return [HealthController, notifications_socket, chat_socket, room_socket]
+    return [
+        HealthController,
+        notifications_socket,
+        chat_socket,
+        room_socket,
+        matching_socket,
+        anonymous_chat_socket,
+    ]
 
 
 class _Metrics(PrometheusController):

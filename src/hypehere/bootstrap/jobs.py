@@ -24,7 +24,9 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from hypehere.application.common.jobs import JobDefinition
+from hypehere.entrypoints.jobs import anonymous_cleanup as anonymous_cleanup_job
 from hypehere.entrypoints.jobs import lift_suspensions as lift_suspensions_job
+from hypehere.entrypoints.jobs import matching_expiry as matching_expiry_job
 from hypehere.entrypoints.jobs import purge_deleted_accounts as purge_deleted_accounts_job
 from hypehere.entrypoints.jobs import retention_cleanup as retention_cleanup_job
 from hypehere.entrypoints.jobs import search_reindex, search_sync
@@ -47,6 +49,14 @@ JOBS: list[JobRoute] = [
     JobRoute(
         JobDefinition("lift-suspensions", cron="* * * * *", timeout_seconds=60),
         lift_suspensions_job.run,
+    ),
+    JobRoute(
+        JobDefinition("matching-expiry", cron="* * * * *", timeout_seconds=60),
+        matching_expiry_job.run,
+    ),
+    JobRoute(
+        JobDefinition("anonymous-cleanup", cron="* * * * *", timeout_seconds=60),
+        anonymous_cleanup_job.run,
     ),
     JobRoute(
         JobDefinition("purge-deleted-accounts", cron="30 3 * * *", timeout_seconds=1800),

@@ -25,6 +25,7 @@ from hypehere.application.common.outbox import OutboxHandler
 from hypehere.application.common.subscriptions import Subscription
 from hypehere.application.feed import handlers as feed
 from hypehere.application.moderation import handlers as moderation
+from hypehere.application.matching import handlers as matching
 from hypehere.application.notifications import handlers as notifications
 from hypehere.application.search import handlers as search
 from hypehere.application.users import handlers as users
@@ -52,4 +53,6 @@ OUTBOX_ROUTES: list[OutboxRoute] = [
     *subscribed(users.SUBSCRIPTIONS),
     # --- moderation: new posts and comments are classified after publication (fail-open)
     *subscribed(moderation.SUBSCRIPTIONS),
+    # --- matching: a block ends the two people's anonymous conversation
+    *subscribed(matching.SUBSCRIPTIONS),
 ]

@@ -257,6 +257,9 @@ class Settings(BaseSettings):
     ws_rate_limit_strikes: int = Field(default=10, ge=1)
     ws_max_sockets_per_user: int = Field(default=20, ge=1)
     ws_max_sockets_per_ip: int = Field(default=200, ge=1)
+    matching_max_wait_minutes: float = Field(default=10.0, gt=0)
+    anonymous_abandoned_minutes: float = Field(default=30.0, gt=0)
+    matching_socket_grace_seconds: float = Field(default=30.0, gt=0)
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -8,6 +8,8 @@ application module first:
 - `chat.room.{room_id}`: an open room's live frames (messages, typing, joins, kicks ...);
 - `notifications.user.{user_id}`: one user's notification stream (new notifications and
   unread counts);
+- `matching.user.{user_id}`: one user's matching stream (queue position, matched, expired);
+- `matching.conversation.{conversation_id}`: an anonymous conversation's relayed frames;
 - `users.user.{user_id}.sessions`: control frames that end a user's live sockets
   (logout, password change, suspension, ban, deletion).
 
@@ -39,3 +41,11 @@ def user_sessions_topic(user_id: str) -> str:
     """Control stream of one user's live sockets (`SessionsRevoked` in
     `application/common/sessions.py`): every process closes the matching sockets."""
     return f"users.user.{user_id}.sessions"
+
+
+def matching_user_topic(user_id: str) -> str:
+    return f"matching.user.{user_id}"
+
+
+def anonymous_conversation_topic(conversation_id: str) -> str:
+    return f"matching.conversation.{conversation_id}"

@@ -13,6 +13,7 @@ from hypehere.bootstrap.providers.infrastructure import (
     broker_cache_providers,
 )
 from hypehere.bootstrap.providers.learning import LearningProvider
+from hypehere.bootstrap.providers.matching import MatchingProvider
 from hypehere.bootstrap.providers.moderation import ModerationProvider
 from hypehere.bootstrap.providers.notifications import NotificationsProvider
 from hypehere.bootstrap.providers.platform import platform_providers
@@ -36,6 +37,7 @@ def all_providers(settings: Settings) -> list[Provider]:
         ModerationProvider(),
         RealtimeProvider(),
         ChatProvider(),
+        MatchingProvider(),
         NotificationsProvider(),
         LearningProvider(),
         *search_providers(settings),

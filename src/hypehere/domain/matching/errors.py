@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from hypehere.domain.shared.errors import ConflictError, NotFoundError
+from hypehere.domain.shared.errors import (
+    ConflictError,
+    ForbiddenError,
+    InvalidInputError,
+    NotFoundError,
+)
 
 
 class AlreadyQueuedError(ConflictError):
@@ -17,3 +22,27 @@ class InConversationError(ConflictError):
 
 class NotQueuedError(NotFoundError):
     code = "not_queued"
+
+
+class AnonymousConversationNotFoundError(NotFoundError):
+    """Not found, or I am not one of its two participants."""
+
+    code = "not_found"
+
+
+class ProfileNotFoundError(NotFoundError):
+    code = "not_found"
+
+
+class ConversationEndedError(ConflictError):
+    code = "conversation_ended"
+
+
+class VideoOnlyError(ForbiddenError):
+    """WebRTC signalling in a text-mode conversation."""
+
+    code = "video_only"
+
+
+class SignalTooLargeError(InvalidInputError):
+    code = "payload_too_large"

@@ -15,6 +15,7 @@ from hypehere.domain.chat import errors as chat_errors
 from hypehere.domain.feed import errors as feed_errors
 from hypehere.domain.learning import errors as learning_errors
 from hypehere.domain.moderation import errors as moderation_errors
+from hypehere.domain.matching import errors as matching_errors
 from hypehere.domain.notifications import errors as notifications_errors
 from hypehere.domain.search import errors as search_errors
 from hypehere.domain.shared.errors import (
@@ -111,6 +112,29 @@ ERROR_TABLE: dict[type[Exception], ErrorSpec] = {
     ),
     users_errors.CannotActOnSelfError: ErrorSpec(
         403, "cannot_act_on_self", "Staff cannot do this to their own account."
+    ),
+    # --- matching ---
+    matching_errors.AlreadyQueuedError: ErrorSpec(
+        409, "already_queued", "You are already waiting for a partner."
+    ),
+    matching_errors.InConversationError: ErrorSpec(
+        409, "in_conversation", "Leave your anonymous conversation first."
+    ),
+    matching_errors.NotQueuedError: ErrorSpec(
+        404, "not_queued", "You are not waiting for a partner."
+    ),
+    matching_errors.AnonymousConversationNotFoundError: ErrorSpec(
+        404, "not_found", "The conversation was not found."
+    ),
+    matching_errors.ProfileNotFoundError: ErrorSpec(404, "not_found", "The user was not found."),
+    matching_errors.ConversationEndedError: ErrorSpec(
+        409, "conversation_ended", "The conversation has ended."
+    ),
+    matching_errors.VideoOnlyError: ErrorSpec(
+        403, "video_only", "WebRTC signalling is for video conversations only."
+    ),
+    matching_errors.SignalTooLargeError: ErrorSpec(
+        413, "payload_too_large", "The signalling payload is too large."
     ),
     # --- chat ---
     chat_errors.ConversationNotFoundError: ErrorSpec(

@@ -1,0 +1,274 @@
+"""Anonymous chat, live: opening the socket, relaying messages and WebRTC signalling to the
+partner, the reveal. Nothing here is stored but the conversation's own state (who left,
+who accepted the reveal): messages are relayed over the broker only."""
+
+from __future__ import annotations
+
+import msgspec
+
+from hypehere.application.common.actor import Actor
+from hypehere.application.common.realtime import RealtimePublisher
+from hypehere.application.common.topics import anonymous_conversation_topic
+from hypehere.application.common.uow import UnitOfWork
+from hypehere.application.matching.frames import (
+    AnonymousAckFrame,
+    AnonymousMessage,
+    AnonymousMessageFrame,
+    AnswerFrame,
+    IceCandidateFrame,
+    OfferFrame,
+    PartnerJoinedFrame,
+    PartnerLeftFrame,
+    RevealDeclinedFrame,
+    RevealedFrame,
+    RevealRequestFrame,
+    SignalFrame,
+)
+from hypehere.application.matching.get_anonymous_conversation import load_for
+from hypehere.application.matching.ports import AnonymousConversations, MatchingPeers
+from hypehere.domain.matching.conversation import AnonymousConversation, RevealOutcome
+from hypehere.domain.matching.errors import (
+    ConversationEndedError,
+    SignalTooLargeError,
+    VideoOnlyError,
+)
+from hypehere.domain.matching.model import ChatMode
+from hypehere.domain.shared.clock import Clock
+from hypehere.domain.shared.ids import new_id
+from hypehere.domain.shared.text import clean_text
+
+MAX_MESSAGE_LENGTH = 4000
+"""Characters in one relayed message (as in 1:1 chat)."""
+MAX_SIGNAL_BYTES = 16384
+"""The largest WebRTC signalling payload relayed (an SDP offer is a few KiB)."""
+
+SIGNAL_FRAMES: dict[str, type[SignalFrame]] = {
+    "webrtc.offer": OfferFrame,
+    "webrtc.answer": AnswerFrame,
+    "webrtc.ice_candidate": IceCandidateFrame,
+}
+
+
+async def _open_conversation(
+    conversations: AnonymousConversations, conversation_id: str, user_id: str
+) -> AnonymousConversation:
+    conversation = await load_for(conversations, conversation_id, user_id)
+    if conversation.ended:
+        raise ConversationEndedError("The conversation has ended.")
+    return conversation
+
+
+class OpenAnonymousChannelCommand(msgspec.Struct, frozen=True):
+    actor: Actor
+    conversation_id: str
+    origin: str | None = None
+
+
+class OpenAnonymousChannel:
+    """Authorize a socket (participants of an unfinished conversation who have not left
+    it: leaving is for good). The partner gets `partner_joined`. Returns the broker
+    topic."""
+
+    def __init__(
+        self, uow: UnitOfWork, conversations: AnonymousConversations, publisher: RealtimePublisher
+    ) -> None:
+        self._uow = uow
+        self._conversations = conversations
+        self._publisher = publisher
+
+    async def execute(self, cmd: OpenAnonymousChannelCommand) -> str:
+        me = cmd.actor.user_id
+        async with self._uow:
+            conversation = await _open_conversation(self._conversations, cmd.conversation_id, me)
+            if conversation.participant(me).left_at is not None:
+                raise ConversationEndedError("You have left this conversation.")
+            topic = anonymous_conversation_topic(conversation.id)
+            partner = conversation.partner_of(me).user_id
+
+            async def announce() -> None:
+                await self._publisher.publish(
+                    topic, PartnerJoinedFrame(), only_user_ids=[partner], origin=cmd.origin
+                )
+
+            self._uow.after_commit(announce)
+        return topic
+
+
+class AnnounceDepartureCommand(msgspec.Struct, frozen=True):
+    actor: Actor
+    conversation_id: str
+    origin: str | None = None
+
+
+class AnnounceDeparture:
+    """A socket closed: the partner gets `partner_left` (leaving for good is
+    `LeaveAnonymousConversation`)."""
+
+    def __init__(
+        self, uow: UnitOfWork, conversations: AnonymousConversations, publisher: RealtimePublisher
+    ) -> None:
+        self._uow = uow
+        self._conversations = conversations
+        self._publisher = publisher
+
+    async def execute(self, cmd: AnnounceDepartureCommand) -> None:
+        me = cmd.actor.user_id
+        async with self._uow:
+            conversation = await load_for(self._conversations, cmd.conversation_id, me)
+        if conversation.ended:
+            return
+        await self._publisher.publish(
+            anonymous_conversation_topic(conversation.id),
+            PartnerLeftFrame(),
+            only_user_ids=[conversation.partner_of(me).user_id],
+            origin=cmd.origin,
+        )
+
+
+class SendAnonymousMessageCommand(msgspec.Struct, frozen=True):
+    actor: Actor
+    conversation_id: str
+    content: str
+    client_id: str | None = None
+    origin: str | None = None
+
+
+class SendAnonymousMessage:
+    """Relay a message: the partner gets it `from: partner`, my other sockets `from: me`,
+    this socket an `ack`. Never stored."""
+
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        conversations: AnonymousConversations,
+        publisher: RealtimePublisher,
+        clock: Clock,
+    ) -> None:
+        self._uow = uow
+        self._conversations = conversations
+        self._publisher = publisher
+        self._clock = clock
+
+    async def execute(self, cmd: SendAnonymousMessageCommand) -> AnonymousAckFrame:
+        me = cmd.actor.user_id
+        content = clean_text(cmd.content, field="content", min_len=1, max_len=MAX_MESSAGE_LENGTH)
+        async with self._uow:
+            conversation = await _open_conversation(self._conversations, cmd.conversation_id, me)
+            if conversation.record_message(me):
+                await self._conversations.save(conversation)
+        partner = conversation.partner_of(me).user_id
+        sender_id = me if conversation.revealed else None
+
+        def message(reader: str) -> AnonymousMessage:
+            return AnonymousMessage(
+                id=message_id,
+                conversation_id=conversation.id,
+                from_=reader,
+                content=content,
+                client_id=cmd.client_id,
+                created_at=now,
+                sender_id=sender_id,
+            )
+
+        message_id, now = new_id(), self._clock.now()
+        topic = anonymous_conversation_topic(conversation.id)
+        await self._publisher.publish(
+            topic, AnonymousMessageFrame(message=message("partner")), only_user_ids=[partner]
+        )
+        await self._publisher.publish(
+            topic,
+            AnonymousMessageFrame(message=message("me")),
+            only_user_ids=[me],
+            origin=cmd.origin,
+        )
+        return AnonymousAckFrame(client_id=cmd.client_id, message=message("me"))
+
+
+class RelaySignalCommand(msgspec.Struct, frozen=True):
+    actor: Actor
+    conversation_id: str
+    kind: str
+    payload: msgspec.Raw
+
+
+class RelaySignal:
+    """WebRTC signalling, video mode only: relayed verbatim to the partner only."""
+
+    def __init__(
+        self, uow: UnitOfWork, conversations: AnonymousConversations, publisher: RealtimePublisher
+    ) -> None:
+        self._uow = uow
+        self._conversations = conversations
+        self._publisher = publisher
+
+    async def execute(self, cmd: RelaySignalCommand) -> None:
+        me = cmd.actor.user_id
+        frame_type = SIGNAL_FRAMES[cmd.kind]
+        if len(cmd.payload) > MAX_SIGNAL_BYTES:
+            raise SignalTooLargeError("The signalling payload is too large.")
+        async with self._uow:
+            conversation = await _open_conversation(self._conversations, cmd.conversation_id, me)
+        if conversation.mode is not ChatMode.VIDEO:
+            raise VideoOnlyError("WebRTC signalling is for video conversations only.")
+        await self._publisher.publish(
+            anonymous_conversation_topic(conversation.id),
+            frame_type(payload=cmd.payload),
+            only_user_ids=[conversation.partner_of(me).user_id],
+        )
+
+
+class AnswerRevealCommand(msgspec.Struct, frozen=True):
+    actor: Actor
+    conversation_id: str
+    accept: bool
+
+
+class AnswerReveal:
+    """`reveal_request` / `reveal_accept` (accept=True) and `reveal_decline`."""
+
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        conversations: AnonymousConversations,
+        peers: MatchingPeers,
+        publisher: RealtimePublisher,
+        clock: Clock,
+    ) -> None:
+        self._uow = uow
+        self._conversations = conversations
+        self._peers = peers
+        self._publisher = publisher
+        self._clock = clock
+
+    async def execute(self, cmd: AnswerRevealCommand) -> RevealOutcome:
+        me = cmd.actor.user_id
+        async with self._uow:
+            conversation = await _open_conversation(self._conversations, cmd.conversation_id, me)
+            partner = conversation.partner_of(me).user_id
+            if cmd.accept:
+                outcome = conversation.accept_reveal(me, self._clock.now())
+            else:
+                outcome = conversation.decline_reveal(me)
+            if outcome is RevealOutcome.IGNORED:
+                return outcome
+            await self._conversations.save(conversation)
+            topic = anonymous_conversation_topic(conversation.id)
+            frames: list[tuple[msgspec.Struct, str]] = []
+            if outcome is RevealOutcome.REQUESTED:
+                frames.append((RevealRequestFrame(), partner))
+            elif outcome is RevealOutcome.DECLINED:
+                frames.append((RevealDeclinedFrame(), partner))
+            else:
+                profiles = await self._peers.public_profiles([me, partner])
+                if me in profiles and partner in profiles:
+                    frames.append((RevealedFrame(me=profiles[me], partner=profiles[partner]), me))
+                    frames.append(
+                        (RevealedFrame(me=profiles[partner], partner=profiles[me]), partner)
+                    )
+
+            async def publish() -> None:
+                for frame, reader in frames:
+                    await self._publisher.publish(topic, frame, only_user_ids=[reader])
+
+            self._uow.after_commit(publish)
+        return outcome

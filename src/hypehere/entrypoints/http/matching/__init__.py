@@ -1,0 +1,1 @@
+"""`/matching/*` and `/anonymous-conversations/*` over HTTP."""
