@@ -6,7 +6,7 @@ from __future__ import annotations
 import msgspec
 
 from hypehere.application.common.actor import Actor
-from hypehere.application.learning.corrections_view import CorrectionPage, CorrectionView
+from hypehere.application.learning.corrections_view import CorrectionPage
 from hypehere.application.learning.create_correction import parse_target_type
 from hypehere.application.learning.ports import CorrectionRepository, CorrectionTargets
 from hypehere.domain.learning.errors import CorrectionTargetNotFoundError
@@ -39,9 +39,8 @@ class ListCorrections:
         page = PageRequest.of(cmd.limit, cmd.cursor, arity=CURSOR_ARITY)
         if await self._targets.find(target_type, cmd.target_id, cmd.actor.user_id) is None:
             raise CorrectionTargetNotFoundError("The text was not found")
-        result = await self._corrections.for_target(target_type, cmd.target_id, page)
-        return CorrectionPage(
-            items=[CorrectionView.of(c) for c in result.items], next_cursor=result.next_cursor
+        return CorrectionPage.of(
+            await self._corrections.for_target(target_type, cmd.target_id, page)
         )
 
 
@@ -51,7 +50,4 @@ class ListReceivedCorrections:
 
     async def execute(self, cmd: ListReceivedCorrectionsCommand) -> CorrectionPage:
         page = PageRequest.of(cmd.limit, cmd.cursor, arity=CURSOR_ARITY)
-        result = await self._corrections.received(cmd.actor.user_id, page)
-        return CorrectionPage(
-            items=[CorrectionView.of(c) for c in result.items], next_cursor=result.next_cursor
-        )
+        return CorrectionPage.of(await self._corrections.received(cmd.actor.user_id, page))

@@ -13,6 +13,8 @@ from hypehere.domain.learning.model import LessonProgress, ProgressStatus, local
 
 
 class ProgressView(msgspec.Struct, frozen=True):
+    """`status`: not_started | started | completed; `score` is the best score (0..100)."""
+
     status: str
     score: int | None = None
     seconds_spent: int = 0

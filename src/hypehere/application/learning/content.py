@@ -1,0 +1,49 @@
+"""What the curriculum use cases (categories, lessons, one lesson) share: the command's
+reader fields, the ports they read, and how the learner and their reader are loaded."""
+
+from __future__ import annotations
+
+import msgspec
+
+from hypehere.application.common.actor import Actor
+from hypehere.application.learning.ports import (
+    CurriculumReader,
+    Learner,
+    LearnerDirectory,
+    ProgressRepository,
+)
+from hypehere.application.learning.views import Reader
+
+CURSOR_ARITY = 2  # (position, id): categories and lessons are both paged in curriculum order
+
+
+class ReadContent(msgspec.Struct, frozen=True, kw_only=True):
+    """`actor` reads curriculum content; `fallback_language` is the request's language, used
+    when the content lacks the learner's native language."""
+
+    actor: Actor
+    fallback_language: str
+
+
+class ReadContentPage(ReadContent, frozen=True, kw_only=True):
+    limit: int | None = None
+    cursor: str | None = None
+
+
+class ContentUseCase:
+    """Base of the use cases that render curriculum content for one learner."""
+
+    def __init__(
+        self,
+        curriculum: CurriculumReader,
+        progress: ProgressRepository,
+        learners: LearnerDirectory,
+    ) -> None:
+        self._curriculum = curriculum
+        self._progress = progress
+        self._learners = learners
+
+    async def _learner(self, cmd: ReadContent) -> tuple[Learner | None, Reader]:
+        """The acting learner (None before they set languages) and the reader to render for."""
+        learner = await self._learners.learner(cmd.actor.user_id)
+        return learner, Reader.of(learner, cmd.fallback_language)
