@@ -23,6 +23,9 @@ class ListAuditLogCommand(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class AuditEntryView(msgspec.Struct, frozen=True, kw_only=True):
+    """One staff action: who (`actor_id`), when (`created_at`), what (`action`, `detail`),
+    on what (`target_type`, `target_id`), why (`reason`)."""
+
     id: str
     actor_id: str
     action: str

@@ -36,19 +36,6 @@ def explanation(view: StrikeView, language: str) -> str:
     return gettext(language, EXPLANATIONS[view.action], reason=reason)
 
 
-class AppealOut(msgspec.Struct, frozen=True, kw_only=True):
-    id: str
-    text: str
-    status: str
-    created_at: datetime
-    decided_at: datetime | None
-    note: str | None
-
-    @classmethod
-    def of(cls, view: AppealView) -> AppealOut:
-        return cls(**msgspec.structs.asdict(view))
-
-
 class StrikeOut(msgspec.Struct, frozen=True, kw_only=True):
     """A strike as its user sees it; `appeal_deadline` is the last moment to appeal."""
 
@@ -59,7 +46,7 @@ class StrikeOut(msgspec.Struct, frozen=True, kw_only=True):
     explanation: str
     created_at: datetime
     appeal_deadline: datetime
-    appeal: AppealOut | None
+    appeal: AppealView | None
 
     @classmethod
     def of(cls, view: StrikeView, language: str) -> StrikeOut:
@@ -71,7 +58,7 @@ class StrikeOut(msgspec.Struct, frozen=True, kw_only=True):
             explanation=explanation(view, language),
             created_at=view.created_at,
             appeal_deadline=view.appeal_deadline,
-            appeal=AppealOut.of(view.appeal) if view.appeal else None,
+            appeal=view.appeal,
         )
 
 
