@@ -8,10 +8,10 @@ import msgspec
 
 from hypehere.application.common.actor import Actor, require_staff
 from hypehere.application.common.uow import UnitOfWork
+from hypehere.application.moderation.choices import parse_choice
 from hypehere.application.moderation.strike_ports import StrikeRepository
 from hypehere.application.moderation.strike_views import StrikePageView, StrikeView
 from hypehere.domain.moderation.strikes import AppealStatus, Strike
-from hypehere.domain.shared.errors import InvalidInputError
 from hypehere.domain.shared.pagination import InvalidCursorError, PageRequest
 
 
@@ -50,11 +50,7 @@ class ListAppeals:
 
     async def execute(self, cmd: ListAppealsCommand) -> StrikePageView:
         require_staff(cmd.actor)
-        try:
-            status = AppealStatus(cmd.status)
-        except ValueError as exc:
-            allowed = ", ".join(s.value for s in AppealStatus)
-            raise InvalidInputError(f"status must be one of {allowed}", field="status") from exc
+        status = parse_choice(AppealStatus, cmd.status, "status")
         page = PageRequest.of(cmd.limit, cmd.cursor, arity=2)
         parse_appeal_cursor(page.cursor)
         async with self._uow:

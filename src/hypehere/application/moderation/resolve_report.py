@@ -17,6 +17,7 @@ from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.moderation.audit_ports import AuditLog
 from hypehere.application.moderation.audit_trail import record
 from hypehere.application.moderation.ban_user import BanUser, BanUserCommand
+from hypehere.application.moderation.choices import parse_choice
 from hypehere.application.moderation.count_resolved_report import (
     CountResolvedReport,
     CountResolvedReportCommand,
@@ -54,14 +55,6 @@ class ResolveReportCommand(msgspec.Struct, frozen=True, kw_only=True):
     suspend_days: int | None = None
 
 
-def _parse_action(value: str) -> ResolveAction:
-    try:
-        return ResolveAction(value)
-    except ValueError as exc:
-        allowed = ", ".join(a.value for a in ResolveAction)
-        raise InvalidInputError(f"action must be one of {allowed}", field="action") from exc
-
-
 class ResolveReport:
     def __init__(
         self,
@@ -89,7 +82,7 @@ class ResolveReport:
 
     async def execute(self, cmd: ResolveReportCommand) -> ReportView:
         require_staff(cmd.actor)
-        action = _parse_action(cmd.action)
+        action = parse_choice(ResolveAction, cmd.action, "action")
         note = clean_note(cmd.note)
         if action is ResolveAction.SUSPEND:
             if cmd.suspend_days is None or not 1 <= cmd.suspend_days <= MAX_SUSPENSION_DAYS:

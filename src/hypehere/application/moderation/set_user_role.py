@@ -6,8 +6,8 @@ import msgspec
 
 from hypehere.application.common.actor import Actor
 from hypehere.application.moderation.account_action import AccountAction
+from hypehere.application.moderation.choices import parse_choice
 from hypehere.application.moderation.views import AccountView
-from hypehere.domain.shared.errors import InvalidInputError
 from hypehere.domain.users.model import UserRole
 
 
@@ -22,11 +22,7 @@ class SetUserRole:
         self._action = action
 
     async def execute(self, cmd: SetUserRoleCommand) -> AccountView:
-        try:
-            new_role = UserRole(cmd.role.strip().lower())
-        except ValueError as exc:
-            allowed = ", ".join(r.value for r in UserRole)
-            raise InvalidInputError(f"role must be one of {allowed}", field="role") from exc
+        new_role = parse_choice(UserRole, cmd.role.strip().lower(), "role")
         return await self._action.run(
             cmd.actor,
             cmd.user_id,
