@@ -9,7 +9,7 @@ import msgspec
 from hypehere.application.common.actor import Actor, require_staff
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.moderation.audit_ports import AuditLog
-from hypehere.application.moderation.audit_trail import clean_filter, parse_audit_cursor
+from hypehere.application.moderation.audit_trail import clean_filter, parse_time_cursor
 from hypehere.domain.moderation.audit import AuditEntry
 from hypehere.domain.shared.pagination import PageRequest
 
@@ -62,7 +62,7 @@ class ListAuditLog:
     async def execute(self, cmd: ListAuditLogCommand) -> AuditPageView:
         require_staff(cmd.actor)
         page = PageRequest.of(cmd.limit, cmd.cursor, arity=2)
-        parse_audit_cursor(page.cursor)
+        parse_time_cursor(page.cursor)
         actor_id = clean_filter(cmd.actor_id, "actor_id")
         target_id = clean_filter(cmd.target_id, "target_id")
         async with self._uow:

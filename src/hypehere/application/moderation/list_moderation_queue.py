@@ -9,7 +9,7 @@ import msgspec
 
 from hypehere.application.common.actor import Actor, require_staff
 from hypehere.application.common.uow import UnitOfWork
-from hypehere.application.moderation.audit_trail import parse_audit_cursor
+from hypehere.application.moderation.audit_trail import parse_time_cursor
 from hypehere.application.moderation.choices import parse_choice
 from hypehere.application.moderation.scan_ports import ScannedItems
 from hypehere.domain.moderation.verdicts import ReviewStatus, ScannedItem
@@ -74,7 +74,7 @@ class ListModerationQueue:
         require_staff(cmd.actor)
         status = parse_choice(ReviewStatus, cmd.status, "status")
         page = PageRequest.of(cmd.limit, cmd.cursor, arity=2)
-        parse_audit_cursor(page.cursor)  # the same (time, id) cursor shape
+        parse_time_cursor(page.cursor)  # the same (time, id) cursor shape
         async with self._uow:
             result = await self._items.by_status(status, page)
         return ScannedPageView(

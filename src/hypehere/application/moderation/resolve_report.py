@@ -8,14 +8,12 @@ account action it took."""
 
 from __future__ import annotations
 
-import msgspec
 import structlog
 
 from hypehere.application.common.actor import Actor, require_staff
 from hypehere.application.common.outbox import OutboxWriter
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.moderation.audit_ports import AuditLog
-from hypehere.application.moderation.audit_trail import record
 from hypehere.application.moderation.ban_user import BanUser, BanUserCommand
 from hypehere.application.moderation.choices import parse_choice
 from hypehere.application.moderation.count_resolved_report import (
@@ -23,7 +21,13 @@ from hypehere.application.moderation.count_resolved_report import (
     CountResolvedReportCommand,
 )
 from hypehere.application.moderation.remove_content import audit_removal
-from hypehere.application.moderation.report_decision import clean_note, load_report
+from hypehere.application.moderation.report_decision import (
+    ActOnReport,
+    announce_decision,
+    clean_note,
+    load_report,
+    save_decision,
+)
 from hypehere.application.moderation.report_ports import ContentRemoval, ReportRepository
 from hypehere.application.moderation.report_queue import reprioritize
 from hypehere.application.moderation.report_views import ReportView
@@ -34,9 +38,7 @@ from hypehere.application.moderation.suspend_user import (
     SuspendUser,
     SuspendUserCommand,
 )
-from hypehere.domain.moderation.audit import AuditTarget
 from hypehere.domain.moderation.errors import ActionNotApplicableError, ReportStateError
-from hypehere.domain.moderation.events import ReportDecided
 from hypehere.domain.moderation.model import Report, ReportTargetType, ResolveAction
 from hypehere.domain.moderation.strikes import StrikeAction
 from hypehere.domain.shared.clock import Clock
@@ -47,9 +49,7 @@ logger = structlog.get_logger(__name__)
 REMOVABLE = frozenset({ReportTargetType.POST, ReportTargetType.COMMENT})
 
 
-class ResolveReportCommand(msgspec.Struct, frozen=True, kw_only=True):
-    actor: Actor
-    report_id: str
+class ResolveReportCommand(ActOnReport, frozen=True, kw_only=True):
     action: str
     note: str
     suspend_days: int | None = None
@@ -99,25 +99,17 @@ class ResolveReport:
             await self._apply(cmd.actor, action, report, note, cmd.suspend_days)
             now = self._clock.now()
             report.resolve(cmd.actor.user_id, action, note, now)
-            await record(
+            await save_decision(
+                self._reports,
                 self._audit,
                 cmd.actor,
+                report,
                 "report_resolve",
-                AuditTarget.REPORT,
-                report.id,
                 now,
                 reason=note,
                 detail=f"action={action.value}",
             )
-            await self._reports.save(report)
-            await self._outbox.add(
-                ReportDecided(
-                    occurred_at=now,
-                    report_id=report.id,
-                    reporter_id=report.reporter_id,
-                    status=report.status.value,
-                )
-            )
+            await announce_decision(self._outbox, report, now)
             await self._count.execute(
                 CountResolvedReportCommand(user_id=report.reported_user_id, report_id=report.id)
             )
