@@ -8,7 +8,7 @@ from typing import Annotated
 
 import msgspec
 
-from hypehere.application.moderation.strike_views import AppealView, StrikeView
+from hypehere.application.moderation.strike_views import AppealView, StrikePageView, StrikeView
 from hypehere.entrypoints.i18n import gettext
 
 Note = Annotated[str, msgspec.Meta(max_length=2000)]
@@ -66,6 +66,12 @@ class StrikePageOut(msgspec.Struct, frozen=True):
     items: list[StrikeOut]
     next_cursor: str | None
 
+    @classmethod
+    def of(cls, page: StrikePageView, language: str) -> StrikePageOut:
+        return cls(
+            items=[StrikeOut.of(v, language) for v in page.items], next_cursor=page.next_cursor
+        )
+
 
 class AdminAppealOut(msgspec.Struct, frozen=True, kw_only=True):
     """An appeal as staff see it, with the strike it contests."""
@@ -117,6 +123,10 @@ class AdminAppealOut(msgspec.Struct, frozen=True, kw_only=True):
 class AdminAppealPageOut(msgspec.Struct, frozen=True):
     items: list[AdminAppealOut]
     next_cursor: str | None
+
+    @classmethod
+    def of(cls, page: StrikePageView) -> AdminAppealPageOut:
+        return cls(items=[AdminAppealOut.of(v) for v in page.items], next_cursor=page.next_cursor)
 
 
 class AppealIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
