@@ -23,7 +23,7 @@ class GetLessonCommand(ReadContent, frozen=True, kw_only=True):
 
 class VocabularyView(msgspec.Struct, frozen=True, kw_only=True):
     word: str
-    reading: str | None = None
+    reading: str | None
     part_of_speech: str
     meaning: str
 
@@ -33,7 +33,7 @@ class ExpressionView(msgspec.Struct, frozen=True, kw_only=True):
     key: str
     position: int
     text: str
-    romanization: str | None = None
+    romanization: str | None
     note: str
     vocabulary: list[VocabularyView]
 
