@@ -30,6 +30,19 @@ class ReadContentPage(ReadContent, frozen=True, kw_only=True):
     cursor: str | None = None
 
 
+class LessonHead(msgspec.Struct, frozen=True):
+    """What a lesson shows in a list and on its own page alike (title and description in
+    the reader's language)."""
+
+    id: str
+    key: str
+    category_id: str
+    position: int
+    level: str
+    title: str
+    description: str
+
+
 class ContentUseCase:
     """Base of the use cases that render curriculum content for one learner."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import msgspec
 
-from hypehere.application.learning.content import ContentUseCase, ReadContent
+from hypehere.application.learning.content import ContentUseCase, LessonHead, ReadContent
 from hypehere.application.learning.targets import target_language_for
 from hypehere.application.learning.views import ProgressView, Reader
 from hypehere.domain.learning.errors import LessonNotFoundError
@@ -38,17 +38,10 @@ class ExpressionView(msgspec.Struct, frozen=True, kw_only=True):
     vocabulary: list[VocabularyView]
 
 
-class LessonView(msgspec.Struct, frozen=True):
+class LessonView(LessonHead, frozen=True):
     """`text` of each expression is in `target_language`; title, description, notes and
     meanings are in `explanation_language` (my native language when the lesson has it)."""
 
-    id: str
-    key: str
-    category_id: str
-    position: int
-    level: str
-    title: str
-    description: str
     target_language: str
     explanation_language: str  # the language of title, description, notes and meanings
     languages: list[str]

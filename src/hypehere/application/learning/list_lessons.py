@@ -7,6 +7,7 @@ import msgspec
 from hypehere.application.learning.content import (
     CURSOR_ARITY,
     ContentUseCase,
+    LessonHead,
     ReadContentPage,
 )
 from hypehere.application.learning.views import ProgressView
@@ -18,14 +19,7 @@ class ListLessonsCommand(ReadContentPage, frozen=True, kw_only=True):
     category_id: str
 
 
-class LessonSummaryView(msgspec.Struct, frozen=True):
-    id: str
-    key: str
-    category_id: str
-    position: int
-    level: str
-    title: str
-    description: str
+class LessonSummaryView(LessonHead, frozen=True):
     languages: list[str]
     expression_count: int
     progress: ProgressView
