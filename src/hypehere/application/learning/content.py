@@ -13,6 +13,8 @@ from hypehere.application.learning.ports import (
     ProgressRepository,
 )
 from hypehere.application.learning.views import Reader
+from hypehere.domain.learning.errors import LessonNotFoundError
+from hypehere.domain.learning.model import Lesson
 
 CURSOR_ARITY = 2  # (position, id): categories and lessons are both paged in curriculum order
 
@@ -41,6 +43,13 @@ class LessonHead(msgspec.Struct, frozen=True):
     level: str
     title: str
     description: str
+
+
+async def load_lesson(curriculum: CurriculumReader, lesson_id: str) -> Lesson:
+    lesson = await curriculum.lesson(lesson_id)
+    if lesson is None:
+        raise LessonNotFoundError("The lesson was not found")
+    return lesson
 
 
 class ContentUseCase:

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import msgspec
 
-from hypehere.application.learning.content import ContentUseCase, LessonHead, ReadContent
+from hypehere.application.learning.content import (
+    ContentUseCase,
+    LessonHead,
+    ReadContent,
+    load_lesson,
+)
 from hypehere.application.learning.targets import target_language_for
 from hypehere.application.learning.views import ProgressView, Reader
-from hypehere.domain.learning.errors import LessonNotFoundError
 from hypehere.domain.learning.model import Expression
 
 
@@ -71,9 +75,7 @@ def _expression(e: Expression, target: str, reader: Reader) -> ExpressionView:
 
 class GetLesson(ContentUseCase):
     async def execute(self, cmd: GetLessonCommand) -> LessonView:
-        lesson = await self._curriculum.lesson(cmd.lesson_id)
-        if lesson is None:
-            raise LessonNotFoundError("The lesson was not found")
+        lesson = await load_lesson(self._curriculum, cmd.lesson_id)
         learner, reader = await self._learner(cmd)
         target = target_language_for(lesson, learner, cmd.target_language)
         progress = await self._progress.progress_of(cmd.actor.user_id, [lesson.id])
