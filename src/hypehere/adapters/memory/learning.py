@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
+from hypehere.application.learning.list_corrections import correction_cursor, correction_sort_key
 from hypehere.application.learning.ports import (
     AcceptedCorrection,
     CategorySummary,
@@ -20,7 +21,6 @@ from hypehere.domain.learning.errors import CorrectionExistsError
 from hypehere.domain.learning.model import Category, Lesson, LessonProgress
 from hypehere.domain.learning.reviews import ReviewCard
 from hypehere.domain.shared.pagination import (
-    InvalidCursorError,
     Page,
     PageRequest,
     page_from_rows,
@@ -219,21 +219,6 @@ class InMemoryReviewCards:
         )
 
 
-def _correction_cursor(cursor: tuple[object, ...]) -> tuple[datetime, str]:
-    created, id_ = cursor
-    try:
-        at = datetime.fromisoformat(str(created))
-    except ValueError as exc:
-        raise InvalidCursorError("The cursor is not valid") from exc
-    if at.tzinfo is None:
-        raise InvalidCursorError("The cursor is not valid")
-    return at, str(id_)
-
-
-def _correction_key(c: Correction) -> tuple[str, str]:
-    return c.created_at.isoformat(), c.id
-
-
 class InMemoryCorrections:
     def __init__(self) -> None:
         self.corrections: dict[str, Correction] = {}
@@ -262,7 +247,7 @@ class InMemoryCorrections:
     async def for_target(
         self, target_type: CorrectionTarget, target_id: str, page: PageRequest
     ) -> Page[Correction]:
-        after = _correction_cursor(page.cursor) if page.cursor else None
+        after = correction_cursor(page.cursor) if page.cursor else None
         rows = sorted(
             (
                 c
@@ -273,10 +258,10 @@ class InMemoryCorrections:
             ),
             key=lambda c: (c.created_at, c.id),
         )
-        return page_from_rows(rows[: page.limit + 1], page.limit, _correction_key)
+        return page_from_rows(rows[: page.limit + 1], page.limit, correction_sort_key)
 
     async def received(self, author_id: str, page: PageRequest) -> Page[Correction]:
-        before = _correction_cursor(page.cursor) if page.cursor else None
+        before = correction_cursor(page.cursor) if page.cursor else None
         rows = sorted(
             (
                 c
@@ -286,7 +271,7 @@ class InMemoryCorrections:
             key=lambda c: (c.created_at, c.id),
             reverse=True,
         )
-        return page_from_rows(rows[: page.limit + 1], page.limit, _correction_key)
+        return page_from_rows(rows[: page.limit + 1], page.limit, correction_sort_key)
 
     async def accepted_of(self, author_id: str, language: str | None) -> list[AcceptedCorrection]:
         rows = sorted(

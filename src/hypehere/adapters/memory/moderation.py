@@ -10,8 +10,8 @@ from datetime import datetime
 
 from hypehere.application.common.actor import Actor
 from hypehere.application.common.errors import StorageConflictError
-from hypehere.application.moderation.audit_trail import audit_sort_key, parse_audit_cursor
-from hypehere.application.moderation.list_appeals import appeal_sort_key, parse_appeal_cursor
+from hypehere.application.moderation.audit_trail import audit_sort_key, parse_time_cursor
+from hypehere.application.moderation.list_appeals import appeal_sort_key
 from hypehere.application.moderation.report_ports import ReportedTarget, ReporterRecord
 from hypehere.application.moderation.report_queue import parse_report_cursor, report_sort_key
 from hypehere.domain.moderation.audit import AuditEntry
@@ -179,7 +179,7 @@ class InMemoryAuditLog:
     async def list(
         self, actor_id: str | None, target_id: str | None, page: PageRequest
     ) -> Page[AuditEntry]:
-        after = parse_audit_cursor(page.cursor)
+        after = parse_time_cursor(page.cursor)
         rows = [
             e
             for e in self.entries
@@ -226,7 +226,7 @@ class InMemoryStrikeRepository:
         return None
 
     async def appeals(self, status: AppealStatus, page: PageRequest) -> Page[Strike]:
-        after = parse_appeal_cursor(page.cursor)
+        after = parse_time_cursor(page.cursor)
         rows = [
             s
             for s in self.strikes.values()
@@ -266,7 +266,7 @@ class InMemoryScannedItems:
         self.items[item.id] = copy.deepcopy(item)
 
     async def by_status(self, status: ReviewStatus, page: PageRequest) -> Page[ScannedItem]:
-        after = parse_audit_cursor(page.cursor)
+        after = parse_time_cursor(page.cursor)
         rows = sorted(
             (
                 i
@@ -299,7 +299,7 @@ class InMemorySpecRepository:
     async def list(
         self, status: SpecStatus | None, category: str | None, page: PageRequest
     ) -> Page[Spec]:
-        after = parse_audit_cursor(page.cursor)
+        after = parse_time_cursor(page.cursor)
         rows = [
             s
             for s in self.specs.values()

@@ -31,6 +31,8 @@ class AcceptCorrectionCommand(msgspec.Struct, frozen=True):
 
 
 class AcceptCorrectionResult(msgspec.Struct, frozen=True):
+    """The accepted correction and the review card it became."""
+
     correction: CorrectionView
     card: CardView
 

@@ -7,9 +7,12 @@ from datetime import datetime
 import msgspec
 
 from hypehere.domain.learning.corrections import Correction
+from hypehere.domain.shared.pagination import Page
 
 
 class SpanView(msgspec.Struct, frozen=True):
+    """`start`/`end`: code point offsets into `original_text`."""
+
     start: int
     end: int
     original: str
@@ -53,3 +56,7 @@ class CorrectionView(msgspec.Struct, frozen=True):
 class CorrectionPage(msgspec.Struct, frozen=True):
     items: list[CorrectionView]
     next_cursor: str | None
+
+    @classmethod
+    def of(cls, page: Page[Correction]) -> CorrectionPage:
+        return cls(items=[CorrectionView.of(c) for c in page.items], next_cursor=page.next_cursor)

@@ -9,52 +9,45 @@ from __future__ import annotations
 
 import msgspec
 
-from hypehere.application.common.actor import Actor
-from hypehere.application.learning.ports import (
-    CurriculumReader,
-    LearnerDirectory,
-    ProgressRepository,
+from hypehere.application.learning.content import (
+    ContentUseCase,
+    LessonHead,
+    ReadContent,
+    load_lesson,
 )
 from hypehere.application.learning.targets import target_language_for
 from hypehere.application.learning.views import ProgressView, Reader
-from hypehere.domain.learning.errors import LessonNotFoundError
 from hypehere.domain.learning.model import Expression
 
 
-class GetLessonCommand(msgspec.Struct, frozen=True):
-    actor: Actor
+class GetLessonCommand(ReadContent, frozen=True, kw_only=True):
     lesson_id: str
-    fallback_language: str
     target_language: str | None = None
 
 
-class VocabularyView(msgspec.Struct, frozen=True):
+class VocabularyView(msgspec.Struct, frozen=True, kw_only=True):
     word: str
+    reading: str | None
     part_of_speech: str
     meaning: str
-    reading: str | None = None
 
 
-class ExpressionView(msgspec.Struct, frozen=True):
+class ExpressionView(msgspec.Struct, frozen=True, kw_only=True):
     id: str
     key: str
     position: int
     text: str
+    romanization: str | None
     note: str
     vocabulary: list[VocabularyView]
-    romanization: str | None = None
 
 
-class LessonView(msgspec.Struct, frozen=True):
-    id: str
-    key: str
-    category_id: str
-    position: int
-    level: str
-    title: str
-    description: str
-    explanation_language: str  # the language of title, description, notes and meanings
+class LessonView(LessonHead, frozen=True):
+    """`text` of each expression is in `target_language`; title, description, notes and
+    meanings are in `explanation_language` (my native language when the lesson has it)."""
+
     target_language: str
+    explanation_language: str  # the language of title, description, notes and meanings
     languages: list[str]
     expressions: list[ExpressionView]
     progress: ProgressView
@@ -80,23 +73,10 @@ def _expression(e: Expression, target: str, reader: Reader) -> ExpressionView:
     )
 
 
-class GetLesson:
-    def __init__(
-        self,
-        curriculum: CurriculumReader,
-        progress: ProgressRepository,
-        learners: LearnerDirectory,
-    ) -> None:
-        self._curriculum = curriculum
-        self._progress = progress
-        self._learners = learners
-
+class GetLesson(ContentUseCase):
     async def execute(self, cmd: GetLessonCommand) -> LessonView:
-        lesson = await self._curriculum.lesson(cmd.lesson_id)
-        if lesson is None:
-            raise LessonNotFoundError("The lesson was not found")
-        learner = await self._learners.learner(cmd.actor.user_id)
-        reader = Reader.of(learner, cmd.fallback_language)
+        lesson = await load_lesson(self._curriculum, cmd.lesson_id)
+        learner, reader = await self._learner(cmd)
         target = target_language_for(lesson, learner, cmd.target_language)
         progress = await self._progress.progress_of(cmd.actor.user_id, [lesson.id])
         return LessonView(

@@ -4,23 +4,16 @@ from __future__ import annotations
 
 import msgspec
 
-from hypehere.application.common.actor import Actor
-from hypehere.application.learning.ports import (
-    CurriculumReader,
-    LearnerDirectory,
-    ProgressRepository,
+from hypehere.application.learning.content import (
+    CURSOR_ARITY,
+    ContentUseCase,
+    ReadContentPage,
 )
-from hypehere.application.learning.views import Reader
 from hypehere.domain.shared.pagination import PageRequest
 
-CURSOR_ARITY = 2  # (position, id)
 
-
-class ListCategoriesCommand(msgspec.Struct, frozen=True):
-    actor: Actor
-    fallback_language: str
-    limit: int | None = None
-    cursor: str | None = None
+class ListCategoriesCommand(ReadContentPage, frozen=True, kw_only=True):
+    pass
 
 
 class CategoryView(msgspec.Struct, frozen=True):
@@ -38,21 +31,11 @@ class ListCategoriesResult(msgspec.Struct, frozen=True):
     next_cursor: str | None
 
 
-class ListCategories:
-    def __init__(
-        self,
-        curriculum: CurriculumReader,
-        progress: ProgressRepository,
-        learners: LearnerDirectory,
-    ) -> None:
-        self._curriculum = curriculum
-        self._progress = progress
-        self._learners = learners
-
+class ListCategories(ContentUseCase):
     async def execute(self, cmd: ListCategoriesCommand) -> ListCategoriesResult:
         page = PageRequest.of(cmd.limit, cmd.cursor, arity=CURSOR_ARITY)
         categories = await self._curriculum.categories(page)
-        reader = Reader.of(await self._learners.learner(cmd.actor.user_id), cmd.fallback_language)
+        _, reader = await self._learner(cmd)
         done = await self._progress.completed_per_category(
             cmd.actor.user_id, [c.id for c in categories.items]
         )

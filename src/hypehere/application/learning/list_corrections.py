@@ -3,16 +3,37 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 import msgspec
 
 from hypehere.application.common.actor import Actor
-from hypehere.application.learning.corrections_view import CorrectionPage, CorrectionView
+from hypehere.application.learning.corrections_view import CorrectionPage
 from hypehere.application.learning.create_correction import parse_target_type
 from hypehere.application.learning.ports import CorrectionRepository, CorrectionTargets
+from hypehere.domain.learning.corrections import Correction
 from hypehere.domain.learning.errors import CorrectionTargetNotFoundError
-from hypehere.domain.shared.pagination import PageRequest
+from hypehere.domain.shared.pagination import InvalidCursorError, PageRequest
 
 CURSOR_ARITY = 2  # (created_at ISO string, id)
+
+
+def correction_cursor(cursor: tuple[Any, ...]) -> tuple[datetime, str]:
+    """The corrections' (created_at, id) cursor, as every correction repository reads it:
+    400 `invalid_cursor` unless the time parses and has a zone."""
+    created, id_ = cursor
+    try:
+        at = datetime.fromisoformat(str(created))
+    except ValueError as exc:
+        raise InvalidCursorError("The cursor is not valid") from exc
+    if at.tzinfo is None:
+        raise InvalidCursorError("The cursor is not valid")
+    return at, str(id_)
+
+
+def correction_sort_key(c: Correction) -> tuple[str, str]:
+    return c.created_at.isoformat(), c.id
 
 
 class ListCorrectionsCommand(msgspec.Struct, frozen=True):
@@ -39,9 +60,8 @@ class ListCorrections:
         page = PageRequest.of(cmd.limit, cmd.cursor, arity=CURSOR_ARITY)
         if await self._targets.find(target_type, cmd.target_id, cmd.actor.user_id) is None:
             raise CorrectionTargetNotFoundError("The text was not found")
-        result = await self._corrections.for_target(target_type, cmd.target_id, page)
-        return CorrectionPage(
-            items=[CorrectionView.of(c) for c in result.items], next_cursor=result.next_cursor
+        return CorrectionPage.of(
+            await self._corrections.for_target(target_type, cmd.target_id, page)
         )
 
 
@@ -51,7 +71,4 @@ class ListReceivedCorrections:
 
     async def execute(self, cmd: ListReceivedCorrectionsCommand) -> CorrectionPage:
         page = PageRequest.of(cmd.limit, cmd.cursor, arity=CURSOR_ARITY)
-        result = await self._corrections.received(cmd.actor.user_id, page)
-        return CorrectionPage(
-            items=[CorrectionView.of(c) for c in result.items], next_cursor=result.next_cursor
-        )
+        return CorrectionPage.of(await self._corrections.received(cmd.actor.user_id, page))

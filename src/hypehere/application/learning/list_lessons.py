@@ -4,35 +4,22 @@ from __future__ import annotations
 
 import msgspec
 
-from hypehere.application.common.actor import Actor
-from hypehere.application.learning.ports import (
-    CurriculumReader,
-    LearnerDirectory,
-    ProgressRepository,
+from hypehere.application.learning.content import (
+    CURSOR_ARITY,
+    ContentUseCase,
+    LessonHead,
+    ReadContentPage,
 )
-from hypehere.application.learning.views import ProgressView, Reader
+from hypehere.application.learning.views import ProgressView
 from hypehere.domain.learning.errors import CategoryNotFoundError
 from hypehere.domain.shared.pagination import PageRequest
 
-CURSOR_ARITY = 2  # (position, id)
 
-
-class ListLessonsCommand(msgspec.Struct, frozen=True):
-    actor: Actor
+class ListLessonsCommand(ReadContentPage, frozen=True, kw_only=True):
     category_id: str
-    fallback_language: str
-    limit: int | None = None
-    cursor: str | None = None
 
 
-class LessonSummaryView(msgspec.Struct, frozen=True):
-    id: str
-    key: str
-    category_id: str
-    position: int
-    level: str
-    title: str
-    description: str
+class LessonSummaryView(LessonHead, frozen=True):
     languages: list[str]
     expression_count: int
     progress: ProgressView
@@ -43,23 +30,13 @@ class ListLessonsResult(msgspec.Struct, frozen=True):
     next_cursor: str | None
 
 
-class ListLessons:
-    def __init__(
-        self,
-        curriculum: CurriculumReader,
-        progress: ProgressRepository,
-        learners: LearnerDirectory,
-    ) -> None:
-        self._curriculum = curriculum
-        self._progress = progress
-        self._learners = learners
-
+class ListLessons(ContentUseCase):
     async def execute(self, cmd: ListLessonsCommand) -> ListLessonsResult:
         page = PageRequest.of(cmd.limit, cmd.cursor, arity=CURSOR_ARITY)
         if await self._curriculum.category(cmd.category_id) is None:
             raise CategoryNotFoundError("The category was not found")
         lessons = await self._curriculum.lessons(cmd.category_id, page)
-        reader = Reader.of(await self._learners.learner(cmd.actor.user_id), cmd.fallback_language)
+        _, reader = await self._learner(cmd)
         progress = await self._progress.progress_of(
             cmd.actor.user_id, [lesson.id for lesson in lessons.items]
         )

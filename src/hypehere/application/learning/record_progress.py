@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import msgspec
 
-from hypehere.application.common.actor import Actor
 from hypehere.application.common.uow import UnitOfWork
+from hypehere.application.learning.content import ReadContent, load_lesson
 from hypehere.application.learning.ports import (
     ActivityRepository,
     CurriculumReader,
@@ -19,7 +19,6 @@ from hypehere.application.learning.ports import (
 )
 from hypehere.application.learning.targets import target_language_for
 from hypehere.application.learning.views import ProgressView, Reader
-from hypehere.domain.learning.errors import LessonNotFoundError
 from hypehere.domain.learning.model import LessonProgress
 from hypehere.domain.learning.reviews import CardSource, ReviewCard, Schedule
 from hypehere.domain.learning.streaks import local_day
@@ -27,13 +26,14 @@ from hypehere.domain.shared.clock import Clock
 from hypehere.domain.shared.ids import new_id
 
 
-class RecordProgressCommand(msgspec.Struct, frozen=True, kw_only=True):
-    actor: Actor
+class RecordProgressCommand(ReadContent, frozen=True, kw_only=True):
+    """`fallback_language`: the language of the review cards' fronts when the lesson lacks
+    the learner's native language."""
+
     lesson_id: str
     completed: bool
     score: int
     seconds_spent: int
-    fallback_language: str
     target_language: str | None = None
 
 
@@ -65,9 +65,7 @@ class RecordProgress:
     async def execute(self, cmd: RecordProgressCommand) -> RecordProgressResult:
         user_id = cmd.actor.user_id
         async with self._uow:
-            lesson = await self._curriculum.lesson(cmd.lesson_id)
-            if lesson is None:
-                raise LessonNotFoundError("The lesson was not found")
+            lesson = await load_lesson(self._curriculum, cmd.lesson_id)
             learner = await self._learners.learner(user_id)
             target = target_language_for(lesson, learner, cmd.target_language)
             now = self._clock.now()

@@ -13,16 +13,24 @@ from hypehere.domain.learning.model import LessonProgress, ProgressStatus, local
 
 
 class ProgressView(msgspec.Struct, frozen=True):
+    """`status`: not_started | started | completed; `score` is the best score (0..100)."""
+
     status: str
-    score: int | None = None
-    seconds_spent: int = 0
-    started_at: datetime | None = None
-    completed_at: datetime | None = None
+    score: int | None
+    seconds_spent: int
+    started_at: datetime | None
+    completed_at: datetime | None
 
     @classmethod
     def of(cls, progress: LessonProgress | None) -> ProgressView:
         if progress is None:
-            return cls(status=ProgressStatus.NOT_STARTED.value)
+            return cls(
+                status=ProgressStatus.NOT_STARTED.value,
+                score=None,
+                seconds_spent=0,
+                started_at=None,
+                completed_at=None,
+            )
         return cls(
             status=progress.status.value,
             score=progress.score,

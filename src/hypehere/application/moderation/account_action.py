@@ -76,3 +76,11 @@ class AccountAction:
             await stage_events(self._outbox, user.events)
         logger.info("account_moderated", action=action, user_id=user_id, staff_id=actor.user_id)
         return AccountView.of(user)
+
+
+class ActsOnAccount:
+    """Base of the account use cases (suspend, unsuspend, ban, unban, set_role): each states
+    its change and runs it through the one `AccountAction`."""
+
+    def __init__(self, action: AccountAction) -> None:
+        self._action = action

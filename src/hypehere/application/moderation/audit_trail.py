@@ -42,7 +42,9 @@ def audit_sort_key(entry: AuditEntry) -> tuple[Any, ...]:
     return (entry.created_at.isoformat(), entry.id)
 
 
-def parse_audit_cursor(key: tuple[Any, ...] | None) -> tuple[datetime, str] | None:
+def parse_time_cursor(key: tuple[Any, ...] | None) -> tuple[datetime, str] | None:
+    """The (ISO time, id) cursor of the audit log, the specs, the scan queue and the appeals:
+    400 `invalid_cursor` unless both parts are strings and the time has a zone."""
     if key is None:
         return None
     try:

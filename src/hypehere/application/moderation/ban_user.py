@@ -3,23 +3,16 @@ once, and `SessionsRevoked` (4403) is published for its live sockets)."""
 
 from __future__ import annotations
 
-import msgspec
-
-from hypehere.application.common.actor import Actor
-from hypehere.application.moderation.account_action import AccountAction
+from hypehere.application.common.commands import ActOnUser
+from hypehere.application.moderation.account_action import ActsOnAccount
 from hypehere.application.moderation.views import AccountView
 
 
-class BanUserCommand(msgspec.Struct, frozen=True, kw_only=True):
-    actor: Actor
-    user_id: str
+class BanUserCommand(ActOnUser, frozen=True, kw_only=True):
     reason: str | None = None
 
 
-class BanUser:
-    def __init__(self, action: AccountAction) -> None:
-        self._action = action
-
+class BanUser(ActsOnAccount):
     async def execute(self, cmd: BanUserCommand) -> AccountView:
         return await self._action.run(
             cmd.actor,

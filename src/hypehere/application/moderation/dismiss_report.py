@@ -3,15 +3,19 @@ reported user is undone: `UncountDismissedReport`). Same transaction, audited.""
 
 from __future__ import annotations
 
-import msgspec
 import structlog
 
-from hypehere.application.common.actor import Actor, require_staff
+from hypehere.application.common.actor import require_staff
 from hypehere.application.common.outbox import OutboxWriter
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.moderation.audit_ports import AuditLog
-from hypehere.application.moderation.audit_trail import record
-from hypehere.application.moderation.report_decision import clean_note, load_report
+from hypehere.application.moderation.report_decision import (
+    ActOnReport,
+    announce_decision,
+    clean_note,
+    load_report,
+    save_decision,
+)
 from hypehere.application.moderation.report_ports import ReportRepository
 from hypehere.application.moderation.report_queue import reprioritize
 from hypehere.application.moderation.report_views import ReportView
@@ -19,16 +23,12 @@ from hypehere.application.moderation.uncount_dismissed_report import (
     UncountDismissedReport,
     UncountDismissedReportCommand,
 )
-from hypehere.domain.moderation.audit import AuditTarget
-from hypehere.domain.moderation.events import ReportDecided
 from hypehere.domain.shared.clock import Clock
 
 logger = structlog.get_logger(__name__)
 
 
-class DismissReportCommand(msgspec.Struct, frozen=True, kw_only=True):
-    actor: Actor
-    report_id: str
+class DismissReportCommand(ActOnReport, frozen=True, kw_only=True):
     note: str
 
 
@@ -56,24 +56,10 @@ class DismissReport:
             report = await load_report(self._reports, cmd.report_id)
             now = self._clock.now()
             was_resolved = report.dismiss(cmd.actor.user_id, note, now)
-            await record(
-                self._audit,
-                cmd.actor,
-                "report_dismiss",
-                AuditTarget.REPORT,
-                report.id,
-                now,
-                reason=note,
+            await save_decision(
+                self._reports, self._audit, cmd.actor, report, "report_dismiss", now, reason=note
             )
-            await self._reports.save(report)
-            await self._outbox.add(
-                ReportDecided(
-                    occurred_at=now,
-                    report_id=report.id,
-                    reporter_id=report.reporter_id,
-                    status=report.status.value,
-                )
-            )
+            await announce_decision(self._outbox, report, now)
             if was_resolved:
                 await self._uncount.execute(
                     UncountDismissedReportCommand(

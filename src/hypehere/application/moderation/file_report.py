@@ -10,6 +10,7 @@ import structlog
 from hypehere.application.common.actor import Actor
 from hypehere.application.common.errors import StorageConflictError
 from hypehere.application.common.uow import UnitOfWork
+from hypehere.application.moderation.choices import parse_choice
 from hypehere.application.moderation.report_ports import ReportRepository, ReportTargets
 from hypehere.application.moderation.report_queue import reprioritize
 from hypehere.application.moderation.report_views import ReportView
@@ -36,24 +37,6 @@ class FileReportCommand(msgspec.Struct, frozen=True, kw_only=True):
     details: str | None = None
 
 
-def _parse_target_type(value: str) -> ReportTargetType:
-    try:
-        return ReportTargetType(value)
-    except ValueError as exc:
-        allowed = ", ".join(t.value for t in ReportTargetType)
-        raise InvalidInputError(
-            f"target_type must be one of {allowed}", field="target_type"
-        ) from exc
-
-
-def _parse_reason(value: str) -> ReportReason:
-    try:
-        return ReportReason(value)
-    except ValueError as exc:
-        allowed = ", ".join(r.value for r in ReportReason)
-        raise InvalidInputError(f"reason must be one of {allowed}", field="reason") from exc
-
-
 class FileReport:
     def __init__(
         self,
@@ -68,8 +51,8 @@ class FileReport:
         self._clock = clock
 
     async def execute(self, cmd: FileReportCommand) -> ReportView:
-        target_type = _parse_target_type(cmd.target_type)
-        reason = _parse_reason(cmd.reason)
+        target_type = parse_choice(ReportTargetType, cmd.target_type, "target_type")
+        reason = parse_choice(ReportReason, cmd.reason, "reason")
         details = (cmd.details or "").strip() or None
         if details is not None and len(details) > MAX_DETAILS:
             raise InvalidInputError(

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import msgspec
 
 from hypehere.application.common.actor import Actor, require_staff
 from hypehere.application.common.uow import UnitOfWork
+from hypehere.application.moderation.audit_trail import parse_time_cursor
+from hypehere.application.moderation.choices import parse_choice
 from hypehere.application.moderation.strike_ports import StrikeRepository
 from hypehere.application.moderation.strike_views import StrikePageView, StrikeView
 from hypehere.domain.moderation.strikes import AppealStatus, Strike
-from hypehere.domain.shared.errors import InvalidInputError
-from hypehere.domain.shared.pagination import InvalidCursorError, PageRequest
+from hypehere.domain.shared.pagination import PageRequest
 
 
 class ListAppealsCommand(msgspec.Struct, frozen=True, kw_only=True):
@@ -20,21 +19,6 @@ class ListAppealsCommand(msgspec.Struct, frozen=True, kw_only=True):
     status: str = AppealStatus.PENDING.value
     limit: int | None = None
     cursor: str | None = None
-
-
-def parse_appeal_cursor(key: tuple[object, ...] | None) -> tuple[datetime, str] | None:
-    if key is None:
-        return None
-    try:
-        created, appeal_id = key
-        if not isinstance(created, str) or not isinstance(appeal_id, str):
-            raise TypeError(key)
-        at = datetime.fromisoformat(created)
-        if at.tzinfo is None:
-            raise ValueError(created)
-    except (TypeError, ValueError) as exc:
-        raise InvalidCursorError("The cursor is not valid") from exc
-    return at, appeal_id
 
 
 def appeal_sort_key(strike: Strike) -> tuple[str, str]:
@@ -50,13 +34,9 @@ class ListAppeals:
 
     async def execute(self, cmd: ListAppealsCommand) -> StrikePageView:
         require_staff(cmd.actor)
-        try:
-            status = AppealStatus(cmd.status)
-        except ValueError as exc:
-            allowed = ", ".join(s.value for s in AppealStatus)
-            raise InvalidInputError(f"status must be one of {allowed}", field="status") from exc
+        status = parse_choice(AppealStatus, cmd.status, "status")
         page = PageRequest.of(cmd.limit, cmd.cursor, arity=2)
-        parse_appeal_cursor(page.cursor)
+        parse_time_cursor(page.cursor)
         async with self._uow:
             result = await self._strikes.appeals(status, page)
         return StrikePageView(

@@ -9,7 +9,7 @@ import msgspec
 from hypehere.application.common.actor import Actor, require_staff
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.moderation.audit_ports import AuditLog
-from hypehere.application.moderation.audit_trail import clean_filter, parse_audit_cursor
+from hypehere.application.moderation.audit_trail import clean_filter, parse_time_cursor
 from hypehere.domain.moderation.audit import AuditEntry
 from hypehere.domain.shared.pagination import PageRequest
 
@@ -23,6 +23,9 @@ class ListAuditLogCommand(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class AuditEntryView(msgspec.Struct, frozen=True, kw_only=True):
+    """One staff action: who (`actor_id`), when (`created_at`), what (`action`, `detail`),
+    on what (`target_type`, `target_id`), why (`reason`)."""
+
     id: str
     actor_id: str
     action: str
@@ -59,7 +62,7 @@ class ListAuditLog:
     async def execute(self, cmd: ListAuditLogCommand) -> AuditPageView:
         require_staff(cmd.actor)
         page = PageRequest.of(cmd.limit, cmd.cursor, arity=2)
-        parse_audit_cursor(page.cursor)
+        parse_time_cursor(page.cursor)
         actor_id = clean_filter(cmd.actor_id, "actor_id")
         target_id = clean_filter(cmd.target_id, "target_id")
         async with self._uow:

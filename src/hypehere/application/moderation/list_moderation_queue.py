@@ -9,10 +9,10 @@ import msgspec
 
 from hypehere.application.common.actor import Actor, require_staff
 from hypehere.application.common.uow import UnitOfWork
-from hypehere.application.moderation.audit_trail import parse_audit_cursor
+from hypehere.application.moderation.audit_trail import parse_time_cursor
+from hypehere.application.moderation.choices import parse_choice
 from hypehere.application.moderation.scan_ports import ScannedItems
 from hypehere.domain.moderation.verdicts import ReviewStatus, ScannedItem
-from hypehere.domain.shared.errors import InvalidInputError
 from hypehere.domain.shared.pagination import PageRequest
 
 
@@ -72,13 +72,9 @@ class ListModerationQueue:
 
     async def execute(self, cmd: ListModerationQueueCommand) -> ScannedPageView:
         require_staff(cmd.actor)
-        try:
-            status = ReviewStatus(cmd.status)
-        except ValueError as exc:
-            allowed = ", ".join(s.value for s in ReviewStatus)
-            raise InvalidInputError(f"status must be one of {allowed}", field="status") from exc
+        status = parse_choice(ReviewStatus, cmd.status, "status")
         page = PageRequest.of(cmd.limit, cmd.cursor, arity=2)
-        parse_audit_cursor(page.cursor)  # the same (time, id) cursor shape
+        parse_time_cursor(page.cursor)  # the same (time, id) cursor shape
         async with self._uow:
             result = await self._items.by_status(status, page)
         return ScannedPageView(

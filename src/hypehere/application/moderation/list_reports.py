@@ -7,11 +7,11 @@ import msgspec
 
 from hypehere.application.common.actor import Actor, require_staff
 from hypehere.application.common.uow import UnitOfWork
+from hypehere.application.moderation.choices import parse_choice
 from hypehere.application.moderation.report_ports import ReportRepository
 from hypehere.application.moderation.report_queue import parse_report_cursor
 from hypehere.application.moderation.report_views import ReportPageView, ReportView
 from hypehere.domain.moderation.model import ReportStatus
-from hypehere.domain.shared.errors import InvalidInputError
 from hypehere.domain.shared.pagination import PageRequest
 
 
@@ -29,11 +29,7 @@ class ListReports:
 
     async def execute(self, cmd: ListReportsCommand) -> ReportPageView:
         require_staff(cmd.actor)
-        try:
-            status = ReportStatus(cmd.status)
-        except ValueError as exc:
-            allowed = ", ".join(s.value for s in ReportStatus)
-            raise InvalidInputError(f"status must be one of {allowed}", field="status") from exc
+        status = parse_choice(ReportStatus, cmd.status, "status")
         page = PageRequest.of(cmd.limit, cmd.cursor)
         parse_report_cursor(status, page.cursor)  # a garbled cursor: 400 before any I/O
         async with self._uow:

@@ -6,7 +6,7 @@ import msgspec
 
 from hypehere.application.common.actor import Actor, require_staff
 from hypehere.application.common.uow import UnitOfWork
-from hypehere.application.moderation.audit_trail import parse_audit_cursor
+from hypehere.application.moderation.audit_trail import parse_time_cursor
 from hypehere.application.moderation.spec_ports import (
     SpecPageView,
     SpecRepository,
@@ -34,7 +34,7 @@ class ListSpecs:
         status = parse_status(cmd.status) if cmd.status else None
         category = cmd.category.strip().lower() if cmd.category else None
         page = PageRequest.of(cmd.limit, cmd.cursor, arity=2)
-        parse_audit_cursor(page.cursor)
+        parse_time_cursor(page.cursor)
         async with self._uow:
             result = await self._specs.list(status, category, page)
         return SpecPageView(

@@ -5,14 +5,12 @@ taken (a removal, a suspension, a ban) stays until lifted by its own endpoint. 4
 
 from __future__ import annotations
 
-import msgspec
 import structlog
 
-from hypehere.application.common.actor import Actor, require_staff
+from hypehere.application.common.actor import require_staff
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.moderation.audit_ports import AuditLog
-from hypehere.application.moderation.audit_trail import record
-from hypehere.application.moderation.report_decision import load_report
+from hypehere.application.moderation.report_decision import ActOnReport, load_report, save_decision
 from hypehere.application.moderation.report_ports import ReportRepository
 from hypehere.application.moderation.report_queue import reprioritize
 from hypehere.application.moderation.report_views import ReportView
@@ -20,16 +18,14 @@ from hypehere.application.moderation.uncount_dismissed_report import (
     UncountDismissedReport,
     UncountDismissedReportCommand,
 )
-from hypehere.domain.moderation.audit import AuditTarget
 from hypehere.domain.moderation.errors import ReportExistsError
 from hypehere.domain.shared.clock import Clock
 
 logger = structlog.get_logger(__name__)
 
 
-class ReopenReportCommand(msgspec.Struct, frozen=True, kw_only=True):
-    actor: Actor
-    report_id: str
+class ReopenReportCommand(ActOnReport, frozen=True, kw_only=True):
+    pass
 
 
 class ReopenReport:
@@ -57,10 +53,7 @@ class ReopenReport:
                 raise ReportExistsError("The reporter has a newer open report on this target")
             now = self._clock.now()
             was_resolved = report.reopen(now)
-            await record(
-                self._audit, cmd.actor, "report_reopen", AuditTarget.REPORT, report.id, now
-            )
-            await self._reports.save(report)
+            await save_decision(self._reports, self._audit, cmd.actor, report, "report_reopen", now)
             if was_resolved:
                 await self._uncount.execute(
                     UncountDismissedReportCommand(

@@ -10,6 +10,8 @@ from hypehere.domain.moderation.model import Report
 
 
 class ReportView(msgspec.Struct, frozen=True, kw_only=True):
+    """A report as staff see it: who reported whom, its queue priority, the decision."""
+
     id: str
     reporter_id: str
     target_type: str

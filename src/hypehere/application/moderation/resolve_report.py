@@ -8,21 +8,26 @@ account action it took."""
 
 from __future__ import annotations
 
-import msgspec
 import structlog
 
 from hypehere.application.common.actor import Actor, require_staff
 from hypehere.application.common.outbox import OutboxWriter
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.moderation.audit_ports import AuditLog
-from hypehere.application.moderation.audit_trail import record
 from hypehere.application.moderation.ban_user import BanUser, BanUserCommand
+from hypehere.application.moderation.choices import parse_choice
 from hypehere.application.moderation.count_resolved_report import (
     CountResolvedReport,
     CountResolvedReportCommand,
 )
 from hypehere.application.moderation.remove_content import audit_removal
-from hypehere.application.moderation.report_decision import clean_note, load_report
+from hypehere.application.moderation.report_decision import (
+    ActOnReport,
+    announce_decision,
+    clean_note,
+    load_report,
+    save_decision,
+)
 from hypehere.application.moderation.report_ports import ContentRemoval, ReportRepository
 from hypehere.application.moderation.report_queue import reprioritize
 from hypehere.application.moderation.report_views import ReportView
@@ -33,9 +38,7 @@ from hypehere.application.moderation.suspend_user import (
     SuspendUser,
     SuspendUserCommand,
 )
-from hypehere.domain.moderation.audit import AuditTarget
 from hypehere.domain.moderation.errors import ActionNotApplicableError, ReportStateError
-from hypehere.domain.moderation.events import ReportDecided
 from hypehere.domain.moderation.model import Report, ReportTargetType, ResolveAction
 from hypehere.domain.moderation.strikes import StrikeAction
 from hypehere.domain.shared.clock import Clock
@@ -46,20 +49,10 @@ logger = structlog.get_logger(__name__)
 REMOVABLE = frozenset({ReportTargetType.POST, ReportTargetType.COMMENT})
 
 
-class ResolveReportCommand(msgspec.Struct, frozen=True, kw_only=True):
-    actor: Actor
-    report_id: str
+class ResolveReportCommand(ActOnReport, frozen=True, kw_only=True):
     action: str
     note: str
     suspend_days: int | None = None
-
-
-def _parse_action(value: str) -> ResolveAction:
-    try:
-        return ResolveAction(value)
-    except ValueError as exc:
-        allowed = ", ".join(a.value for a in ResolveAction)
-        raise InvalidInputError(f"action must be one of {allowed}", field="action") from exc
 
 
 class ResolveReport:
@@ -89,7 +82,7 @@ class ResolveReport:
 
     async def execute(self, cmd: ResolveReportCommand) -> ReportView:
         require_staff(cmd.actor)
-        action = _parse_action(cmd.action)
+        action = parse_choice(ResolveAction, cmd.action, "action")
         note = clean_note(cmd.note)
         if action is ResolveAction.SUSPEND:
             if cmd.suspend_days is None or not 1 <= cmd.suspend_days <= MAX_SUSPENSION_DAYS:
@@ -106,25 +99,17 @@ class ResolveReport:
             await self._apply(cmd.actor, action, report, note, cmd.suspend_days)
             now = self._clock.now()
             report.resolve(cmd.actor.user_id, action, note, now)
-            await record(
+            await save_decision(
+                self._reports,
                 self._audit,
                 cmd.actor,
+                report,
                 "report_resolve",
-                AuditTarget.REPORT,
-                report.id,
                 now,
                 reason=note,
                 detail=f"action={action.value}",
             )
-            await self._reports.save(report)
-            await self._outbox.add(
-                ReportDecided(
-                    occurred_at=now,
-                    report_id=report.id,
-                    reporter_id=report.reporter_id,
-                    status=report.status.value,
-                )
-            )
+            await announce_decision(self._outbox, report, now)
             await self._count.execute(
                 CountResolvedReportCommand(user_id=report.reported_user_id, report_id=report.id)
             )

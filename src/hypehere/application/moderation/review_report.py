@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import msgspec
 import structlog
 
-from hypehere.application.common.actor import Actor, require_staff
+from hypehere.application.common.actor import require_staff
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.moderation.audit_ports import AuditLog
-from hypehere.application.moderation.audit_trail import record
-from hypehere.application.moderation.report_decision import load_report
+from hypehere.application.moderation.report_decision import ActOnReport, load_report, save_decision
 from hypehere.application.moderation.report_ports import ReportRepository
 from hypehere.application.moderation.report_views import ReportView
-from hypehere.domain.moderation.audit import AuditTarget
 from hypehere.domain.shared.clock import Clock
 
 logger = structlog.get_logger(__name__)
 
 
-class ReviewReportCommand(msgspec.Struct, frozen=True, kw_only=True):
-    actor: Actor
-    report_id: str
+class ReviewReportCommand(ActOnReport, frozen=True, kw_only=True):
+    pass
 
 
 class ReviewReport:
@@ -38,9 +34,6 @@ class ReviewReport:
             report = await load_report(self._reports, cmd.report_id)
             now = self._clock.now()
             report.review(cmd.actor.user_id, now)
-            await self._reports.save(report)
-            await record(
-                self._audit, cmd.actor, "report_review", AuditTarget.REPORT, report.id, now
-            )
+            await save_decision(self._reports, self._audit, cmd.actor, report, "report_review", now)
         logger.info("report_reviewing", report_id=report.id, staff_id=cmd.actor.user_id)
         return ReportView.of(report)

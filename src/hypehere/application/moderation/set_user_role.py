@@ -2,31 +2,20 @@
 
 from __future__ import annotations
 
-import msgspec
-
-from hypehere.application.common.actor import Actor
-from hypehere.application.moderation.account_action import AccountAction
+from hypehere.application.common.commands import ActOnUser
+from hypehere.application.moderation.account_action import ActsOnAccount
+from hypehere.application.moderation.choices import parse_choice
 from hypehere.application.moderation.views import AccountView
-from hypehere.domain.shared.errors import InvalidInputError
 from hypehere.domain.users.model import UserRole
 
 
-class SetUserRoleCommand(msgspec.Struct, frozen=True, kw_only=True):
-    actor: Actor
-    user_id: str
+class SetUserRoleCommand(ActOnUser, frozen=True, kw_only=True):
     role: str
 
 
-class SetUserRole:
-    def __init__(self, action: AccountAction) -> None:
-        self._action = action
-
+class SetUserRole(ActsOnAccount):
     async def execute(self, cmd: SetUserRoleCommand) -> AccountView:
-        try:
-            new_role = UserRole(cmd.role.strip().lower())
-        except ValueError as exc:
-            allowed = ", ".join(r.value for r in UserRole)
-            raise InvalidInputError(f"role must be one of {allowed}", field="role") from exc
+        new_role = parse_choice(UserRole, cmd.role.strip().lower(), "role")
         return await self._action.run(
             cmd.actor,
             cmd.user_id,

@@ -8,6 +8,7 @@ from typing import Protocol
 
 import msgspec
 
+from hypehere.application.moderation.choices import parse_choice
 from hypehere.domain.moderation.specs import Spec, SpecStatus
 from hypehere.domain.shared.errors import InvalidInputError
 from hypehere.domain.shared.pagination import Page, PageRequest
@@ -67,8 +68,4 @@ def clean_text(value: str, field: str, limit: int) -> str:
 
 
 def parse_status(value: str) -> SpecStatus:
-    try:
-        return SpecStatus(value)
-    except ValueError as exc:
-        allowed = ", ".join(s.value for s in SpecStatus)
-        raise InvalidInputError(f"status must be one of {allowed}", field="status") from exc
+    return parse_choice(SpecStatus, value, "status")

@@ -5,28 +5,21 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import msgspec
-
-from hypehere.application.common.actor import Actor
-from hypehere.application.moderation.account_action import AccountAction
+from hypehere.application.common.commands import ActOnUser
+from hypehere.application.moderation.account_action import ActsOnAccount
 from hypehere.application.moderation.views import AccountView
 from hypehere.domain.shared.errors import InvalidInputError
 
 MAX_SUSPENSION_DAYS = 3650
 
 
-class SuspendUserCommand(msgspec.Struct, frozen=True, kw_only=True):
-    actor: Actor
-    user_id: str
+class SuspendUserCommand(ActOnUser, frozen=True, kw_only=True):
     days: int | None = None
     until: datetime | None = None
     reason: str | None = None
 
 
-class SuspendUser:
-    def __init__(self, action: AccountAction) -> None:
-        self._action = action
-
+class SuspendUser(ActsOnAccount):
     async def execute(self, cmd: SuspendUserCommand) -> AccountView:
         if (cmd.days is None) == (cmd.until is None):
             raise InvalidInputError("Give either days or until", field="days")

@@ -3,7 +3,6 @@ queries (`feed.queries` for posts and comments, `chat.queries` for messages)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, exists, or_, select, update
@@ -15,6 +14,7 @@ from hypehere.adapters.sql.errors import is_unique_violation, translate_errors
 from hypehere.adapters.sql.feed.queries import public_comments, public_posts
 from hypehere.adapters.sql.learning.tables import corrections_t
 from hypehere.adapters.sql.users.queries import author_visible, public_users
+from hypehere.application.learning.list_corrections import correction_cursor, correction_sort_key
 from hypehere.application.learning.ports import AcceptedCorrection, CorrectionTargetText
 from hypehere.domain.learning.corrections import (
     Correction,
@@ -25,7 +25,6 @@ from hypehere.domain.learning.corrections import (
 from hypehere.domain.learning.errors import CorrectionExistsError
 from hypehere.domain.shared.clock import ensure_utc
 from hypehere.domain.shared.pagination import (
-    InvalidCursorError,
     Page,
     PageRequest,
     page_from_rows,
@@ -48,21 +47,6 @@ def _to_domain(row: Any) -> Correction:
         note=row.note,
         accepted_at=ensure_utc(row.accepted_at) if row.accepted_at else None,
     )
-
-
-def cursor_key(cursor: tuple[Any, ...]) -> tuple[datetime, str]:
-    created, id_ = cursor
-    try:
-        at = datetime.fromisoformat(str(created))
-    except ValueError as exc:
-        raise InvalidCursorError("The cursor is not valid") from exc
-    if at.tzinfo is None:
-        raise InvalidCursorError("The cursor is not valid")
-    return at, str(id_)
-
-
-def _key(c: Correction) -> tuple[str, str]:
-    return c.created_at.isoformat(), c.id
 
 
 class SqlCorrectionRepository:
@@ -128,27 +112,27 @@ class SqlCorrectionRepository:
             c.target_type == target_type.value, c.target_id == target_id
         )
         if page.cursor is not None:
-            at, id_ = cursor_key(page.cursor)
+            at, id_ = correction_cursor(page.cursor)
             statement = statement.where(
                 or_(c.created_at > at, and_(c.created_at == at, c.id > id_))
             )
         statement = statement.order_by(c.created_at, c.id).limit(page.limit + 1)
         async with translate_errors():
             rows = (await self._session.execute(statement)).all()
-        return page_from_rows([_to_domain(r) for r in rows], page.limit, _key)
+        return page_from_rows([_to_domain(r) for r in rows], page.limit, correction_sort_key)
 
     async def received(self, author_id: str, page: PageRequest) -> Page[Correction]:
         c = corrections_t.c
         statement = select(corrections_t).where(c.author_id == author_id)
         if page.cursor is not None:
-            at, id_ = cursor_key(page.cursor)
+            at, id_ = correction_cursor(page.cursor)
             statement = statement.where(
                 or_(c.created_at < at, and_(c.created_at == at, c.id < id_))
             )
         statement = statement.order_by(c.created_at.desc(), c.id.desc()).limit(page.limit + 1)
         async with translate_errors():
             rows = (await self._session.execute(statement)).all()
-        return page_from_rows([_to_domain(r) for r in rows], page.limit, _key)
+        return page_from_rows([_to_domain(r) for r in rows], page.limit, correction_sort_key)
 
     async def accepted_of(self, author_id: str, language: str | None) -> list[AcceptedCorrection]:
         c = corrections_t.c

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.errors import translate_errors
 from hypehere.adapters.sql.moderation.tables import AuditEntryRow
-from hypehere.application.moderation.audit_trail import audit_sort_key, parse_audit_cursor
+from hypehere.application.moderation.audit_trail import audit_sort_key, parse_time_cursor
 from hypehere.domain.moderation.audit import AuditEntry, AuditTarget
 from hypehere.domain.shared.clock import ensure_utc
 from hypehere.domain.shared.pagination import Page, PageRequest, page_from_rows
@@ -52,7 +52,7 @@ class SqlAuditLog:
     async def list(
         self, actor_id: str | None, target_id: str | None, page: PageRequest
     ) -> Page[AuditEntry]:
-        after = parse_audit_cursor(page.cursor)
+        after = parse_time_cursor(page.cursor)
         t = audit_t
         query = select(t)
         if actor_id is not None:

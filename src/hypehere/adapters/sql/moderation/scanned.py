@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.errors import translate_errors
 from hypehere.adapters.sql.moderation.tables import ScannedItemRow
-from hypehere.application.moderation.audit_trail import parse_audit_cursor
+from hypehere.application.moderation.audit_trail import parse_time_cursor
 from hypehere.domain.moderation.verdicts import Category, ReviewStatus, ScannedItem, Verdict
 from hypehere.domain.shared.clock import ensure_utc
 from hypehere.domain.shared.pagination import Page, PageRequest, page_from_rows
@@ -89,7 +89,7 @@ class SqlScannedItems:
             )
 
     async def by_status(self, status: ReviewStatus, page: PageRequest) -> Page[ScannedItem]:
-        after = parse_audit_cursor(page.cursor)
+        after = parse_time_cursor(page.cursor)
         t = items_t
         query = select(t).where(t.c.status == status.value)
         if after is not None:

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.errors import translate_errors
 from hypehere.adapters.sql.moderation.tables import SpecRow
-from hypehere.application.moderation.audit_trail import parse_audit_cursor
+from hypehere.application.moderation.audit_trail import parse_time_cursor
 from hypehere.domain.moderation.specs import Spec, SpecStatus
 from hypehere.domain.shared.clock import ensure_utc
 from hypehere.domain.shared.pagination import Page, PageRequest, page_from_rows
@@ -71,7 +71,7 @@ class SqlSpecRepository:
     async def list(
         self, status: SpecStatus | None, category: str | None, page: PageRequest
     ) -> Page[Spec]:
-        after = parse_audit_cursor(page.cursor)
+        after = parse_time_cursor(page.cursor)
         t = specs_t
         query = select(t)
         if status is not None:

@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.errors import translate_errors
 from hypehere.adapters.sql.moderation.tables import StrikeRow
-from hypehere.application.moderation.list_appeals import appeal_sort_key, parse_appeal_cursor
+from hypehere.application.moderation.audit_trail import parse_time_cursor
+from hypehere.application.moderation.list_appeals import appeal_sort_key
 from hypehere.domain.moderation.strikes import Appeal, AppealStatus, Strike, StrikeAction
 from hypehere.domain.shared.clock import ensure_utc
 from hypehere.domain.shared.pagination import Page, PageRequest, page_from_rows
@@ -107,7 +108,7 @@ class SqlStrikeRepository:
         return await self._one(strikes_t.c.appeal_id == appeal_id)
 
     async def appeals(self, status: AppealStatus, page: PageRequest) -> Page[Strike]:
-        after = parse_appeal_cursor(page.cursor)
+        after = parse_time_cursor(page.cursor)
         t = strikes_t
         query = select(t).where(t.c.appeal_status == status.value)
         if after is not None:

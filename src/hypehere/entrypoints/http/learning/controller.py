@@ -11,40 +11,35 @@ from litestar import Controller, Request, get, post
 
 from hypehere.application.common.actor import Actor
 from hypehere.application.learning.get_error_profile import (
+    ErrorProfile,
     GetErrorProfile,
     GetErrorProfileCommand,
 )
-from hypehere.application.learning.get_lesson import GetLesson, GetLessonCommand
-from hypehere.application.learning.get_stats import GetStats, GetStatsCommand
+from hypehere.application.learning.get_lesson import GetLesson, GetLessonCommand, LessonView
+from hypehere.application.learning.get_stats import GetStats, GetStatsCommand, StatsResult
 from hypehere.application.learning.list_categories import (
     ListCategories,
     ListCategoriesCommand,
+    ListCategoriesResult,
 )
 from hypehere.application.learning.list_due_reviews import (
+    CardView,
     ListDueReviews,
     ListDueReviewsCommand,
+    ListDueReviewsResult,
 )
-from hypehere.application.learning.list_lessons import ListLessons, ListLessonsCommand
+from hypehere.application.learning.list_lessons import (
+    ListLessons,
+    ListLessonsCommand,
+    ListLessonsResult,
+)
 from hypehere.application.learning.record_progress import (
     RecordProgress,
     RecordProgressCommand,
 )
 from hypehere.application.learning.submit_review import SubmitReview, SubmitReviewCommand
 from hypehere.entrypoints.http.errors import request_language
-from hypehere.entrypoints.http.learning.correction_schemas import ErrorProfileOut
-from hypehere.entrypoints.http.learning.schemas import (
-    CardOut,
-    CardPageOut,
-    CategoryOut,
-    CategoryPageOut,
-    LessonOut,
-    LessonPageOut,
-    LessonProgressOut,
-    LessonSummaryOut,
-    ProgressIn,
-    ReviewIn,
-    StatsOut,
-)
+from hypehere.entrypoints.http.learning.schemas import LessonProgressOut, ProgressIn, ReviewIn
 
 
 class LearningController(Controller):
@@ -60,17 +55,14 @@ class LearningController(Controller):
         uc: FromDishka[ListCategories],
         limit: int | None = None,
         cursor: str | None = None,
-    ) -> CategoryPageOut:
-        result = await uc.execute(
+    ) -> ListCategoriesResult:
+        return await uc.execute(
             ListCategoriesCommand(
                 actor=actor,
                 fallback_language=request_language(request),
                 limit=limit,
                 cursor=cursor,
             )
-        )
-        return CategoryPageOut(
-            items=[CategoryOut.of(c) for c in result.items], next_cursor=result.next_cursor
         )
 
     @get("/categories/{category_id:str}/lessons")
@@ -83,8 +75,8 @@ class LearningController(Controller):
         uc: FromDishka[ListLessons],
         limit: int | None = None,
         cursor: str | None = None,
-    ) -> LessonPageOut:
-        result = await uc.execute(
+    ) -> ListLessonsResult:
+        return await uc.execute(
             ListLessonsCommand(
                 actor=actor,
                 category_id=category_id,
@@ -92,9 +84,6 @@ class LearningController(Controller):
                 limit=limit,
                 cursor=cursor,
             )
-        )
-        return LessonPageOut(
-            items=[LessonSummaryOut.of(x) for x in result.items], next_cursor=result.next_cursor
         )
 
     @get("/lessons/{lesson_id:str}")
@@ -106,8 +95,8 @@ class LearningController(Controller):
         lesson_id: str,
         uc: FromDishka[GetLesson],
         target_language: str | None = None,
-    ) -> LessonOut:
-        result = await uc.execute(
+    ) -> LessonView:
+        return await uc.execute(
             GetLessonCommand(
                 actor=actor,
                 lesson_id=lesson_id,
@@ -115,7 +104,6 @@ class LearningController(Controller):
                 target_language=target_language,
             )
         )
-        return LessonOut.of(result)
 
     @post("/lessons/{lesson_id:str}/progress", status_code=200)
     @inject
@@ -138,21 +126,12 @@ class LearningController(Controller):
                 fallback_language=request_language(request),
             )
         )
-        p = result.progress
-        return LessonProgressOut(
-            lesson_id=result.lesson_id,
-            status=p.status,
-            score=p.score,
-            seconds_spent=p.seconds_spent,
-            started_at=p.started_at,
-            completed_at=p.completed_at,
-            cards_created=result.cards_created,
-        )
+        return LessonProgressOut.of(result)
 
     @get("/stats")
     @inject
-    async def stats(self, actor: Actor, uc: FromDishka[GetStats]) -> StatsOut:
-        return StatsOut.of(await uc.execute(GetStatsCommand(actor=actor)))
+    async def stats(self, actor: Actor, uc: FromDishka[GetStats]) -> StatsResult:
+        return await uc.execute(GetStatsCommand(actor=actor))
 
     @get("/reviews/due")
     @inject
@@ -162,25 +141,19 @@ class LearningController(Controller):
         uc: FromDishka[ListDueReviews],
         limit: int | None = None,
         cursor: str | None = None,
-    ) -> CardPageOut:
-        result = await uc.execute(ListDueReviewsCommand(actor=actor, limit=limit, cursor=cursor))
-        return CardPageOut(
-            items=[CardOut.of(c) for c in result.items], next_cursor=result.next_cursor
-        )
+    ) -> ListDueReviewsResult:
+        return await uc.execute(ListDueReviewsCommand(actor=actor, limit=limit, cursor=cursor))
 
     @post("/reviews", status_code=200)
     @inject
-    async def review(self, actor: Actor, data: ReviewIn, uc: FromDishka[SubmitReview]) -> CardOut:
-        card = await uc.execute(
+    async def review(self, actor: Actor, data: ReviewIn, uc: FromDishka[SubmitReview]) -> CardView:
+        return await uc.execute(
             SubmitReviewCommand(actor=actor, card_id=data.card_id, grade=data.grade)
         )
-        return CardOut.of(card)
 
     @get("/errors")
     @inject
     async def errors(
         self, actor: Actor, uc: FromDishka[GetErrorProfile], language: str | None = None
-    ) -> ErrorProfileOut:
-        return ErrorProfileOut.of(
-            await uc.execute(GetErrorProfileCommand(actor=actor, language=language))
-        )
+    ) -> ErrorProfile:
+        return await uc.execute(GetErrorProfileCommand(actor=actor, language=language))

@@ -10,8 +10,9 @@ from hypehere.application.common.actor import Actor
 from hypehere.application.learning.accept_correction import (
     AcceptCorrection,
     AcceptCorrectionCommand,
+    AcceptCorrectionResult,
 )
-from hypehere.application.learning.corrections_view import CorrectionPage
+from hypehere.application.learning.corrections_view import CorrectionPage, CorrectionView
 from hypehere.application.learning.create_correction import (
     CreateCorrection,
     CreateCorrectionCommand,
@@ -22,19 +23,7 @@ from hypehere.application.learning.list_corrections import (
     ListReceivedCorrections,
     ListReceivedCorrectionsCommand,
 )
-from hypehere.entrypoints.http.learning.correction_schemas import (
-    AcceptedOut,
-    CorrectionIn,
-    CorrectionOut,
-    CorrectionPageOut,
-)
-from hypehere.entrypoints.http.learning.schemas import CardOut
-
-
-def _page(result: CorrectionPage) -> CorrectionPageOut:
-    return CorrectionPageOut(
-        items=[CorrectionOut.of(c) for c in result.items], next_cursor=result.next_cursor
-    )
+from hypehere.entrypoints.http.learning.correction_schemas import CorrectionIn
 
 
 class CorrectionsController(Controller):
@@ -45,8 +34,8 @@ class CorrectionsController(Controller):
     @inject
     async def create(
         self, actor: Actor, data: CorrectionIn, uc: FromDishka[CreateCorrection]
-    ) -> CorrectionOut:
-        view = await uc.execute(
+    ) -> CorrectionView:
+        return await uc.execute(
             CreateCorrectionCommand(
                 actor=actor,
                 target_type=data.target_type,
@@ -56,7 +45,6 @@ class CorrectionsController(Controller):
                 note=data.note,
             )
         )
-        return CorrectionOut.of(view)
 
     @get("/")
     @inject
@@ -68,8 +56,8 @@ class CorrectionsController(Controller):
         uc: FromDishka[ListCorrections],
         limit: int | None = None,
         cursor: str | None = None,
-    ) -> CorrectionPageOut:
-        result = await uc.execute(
+    ) -> CorrectionPage:
+        return await uc.execute(
             ListCorrectionsCommand(
                 actor=actor,
                 target_type=target_type,
@@ -78,7 +66,6 @@ class CorrectionsController(Controller):
                 cursor=cursor,
             )
         )
-        return _page(result)
 
     @get("/received")
     @inject
@@ -88,18 +75,14 @@ class CorrectionsController(Controller):
         uc: FromDishka[ListReceivedCorrections],
         limit: int | None = None,
         cursor: str | None = None,
-    ) -> CorrectionPageOut:
-        result = await uc.execute(
+    ) -> CorrectionPage:
+        return await uc.execute(
             ListReceivedCorrectionsCommand(actor=actor, limit=limit, cursor=cursor)
         )
-        return _page(result)
 
     @post("/{correction_id:str}/accept", status_code=200)
     @inject
     async def accept(
         self, actor: Actor, correction_id: str, uc: FromDishka[AcceptCorrection]
-    ) -> AcceptedOut:
-        result = await uc.execute(AcceptCorrectionCommand(actor=actor, correction_id=correction_id))
-        return AcceptedOut(
-            correction=CorrectionOut.of(result.correction), card=CardOut.of(result.card)
-        )
+    ) -> AcceptCorrectionResult:
+        return await uc.execute(AcceptCorrectionCommand(actor=actor, correction_id=correction_id))

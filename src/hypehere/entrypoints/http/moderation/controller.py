@@ -15,7 +15,11 @@ from hypehere.application.moderation.decide_scanned_item import (
 )
 from hypehere.application.moderation.dismiss_report import DismissReport, DismissReportCommand
 from hypehere.application.moderation.file_report import FileReport, FileReportCommand
-from hypehere.application.moderation.list_audit_log import ListAuditLog, ListAuditLogCommand
+from hypehere.application.moderation.list_audit_log import (
+    AuditPageView,
+    ListAuditLog,
+    ListAuditLogCommand,
+)
 from hypehere.application.moderation.list_moderation_queue import (
     ListModerationQueue,
     ListModerationQueueCommand,
@@ -24,18 +28,11 @@ from hypehere.application.moderation.list_moderation_queue import (
 )
 from hypehere.application.moderation.list_reports import ListReports, ListReportsCommand
 from hypehere.application.moderation.reopen_report import ReopenReport, ReopenReportCommand
+from hypehere.application.moderation.report_views import ReportPageView, ReportView
 from hypehere.application.moderation.resolve_report import ResolveReport, ResolveReportCommand
 from hypehere.application.moderation.review_report import ReviewReport, ReviewReportCommand
-from hypehere.entrypoints.http.moderation.schemas import (
-    AdminReportOut,
-    AdminReportPageOut,
-    AuditEntryOut,
-    AuditPageOut,
-    DismissIn,
-    ReportIn,
-    ReportOut,
-    ResolveIn,
-)
+from hypehere.entrypoints.common.mapping import shown_as
+from hypehere.entrypoints.http.moderation.schemas import DismissIn, ReportIn, ReportOut, ResolveIn
 
 
 class ReportsController(Controller):
@@ -59,7 +56,7 @@ class ReportsController(Controller):
             reason=data.reason,
             details=data.details,
         )
-        return ReportOut.of(await uc.execute(cmd))
+        return shown_as(await uc.execute(cmd), ReportOut)
 
 
 class AdminReportsController(Controller):
@@ -75,33 +72,28 @@ class AdminReportsController(Controller):
         status: str = "pending",
         limit: int | None = None,
         cursor: str | None = None,
-    ) -> AdminReportPageOut:
+    ) -> ReportPageView:
         """Reports in one status. pending and reviewing come in queue order: severity of
         the reason times the evidence behind the target (distinct reporters weighted by
         each reporter's share of upheld reports), oldest first on ties; resolved and
         dismissed come latest decision first."""
-        page = await uc.execute(
+        return await uc.execute(
             ListReportsCommand(actor=actor, status=status, limit=limit, cursor=cursor)
-        )
-        return AdminReportPageOut(
-            items=[AdminReportOut.of(v) for v in page.items], next_cursor=page.next_cursor
         )
 
     @post("/{report_id:str}/review", status_code=HTTP_200_OK)
     @inject
     async def review(
         self, report_id: str, actor: Actor, uc: FromDishka[ReviewReport]
-    ) -> AdminReportOut:
+    ) -> ReportView:
         """Take an open report: it becomes `reviewing`, assigned to you."""
-        return AdminReportOut.of(
-            await uc.execute(ReviewReportCommand(actor=actor, report_id=report_id))
-        )
+        return await uc.execute(ReviewReportCommand(actor=actor, report_id=report_id))
 
     @post("/{report_id:str}/resolve", status_code=HTTP_200_OK)
     @inject
     async def resolve(
         self, report_id: str, actor: Actor, data: ResolveIn, uc: FromDishka[ResolveReport]
-    ) -> AdminReportOut:
+    ) -> ReportView:
         """Resolve an open report: `action` none | warn | remove_content (posts and
         comments) | suspend (with `suspend_days`) | ban, applied to the reported content or
         user in the same transaction; the reported user's report_count goes up by one."""
@@ -112,28 +104,26 @@ class AdminReportsController(Controller):
             note=data.note,
             suspend_days=data.suspend_days,
         )
-        return AdminReportOut.of(await uc.execute(cmd))
+        return await uc.execute(cmd)
 
     @post("/{report_id:str}/dismiss", status_code=HTTP_200_OK)
     @inject
     async def dismiss(
         self, report_id: str, actor: Actor, data: DismissIn, uc: FromDishka[DismissReport]
-    ) -> AdminReportOut:
+    ) -> ReportView:
         """Dismiss an open report, or an earlier resolved one (its count against the
         reported user is undone)."""
         cmd = DismissReportCommand(actor=actor, report_id=report_id, note=data.note)
-        return AdminReportOut.of(await uc.execute(cmd))
+        return await uc.execute(cmd)
 
     @post("/{report_id:str}/reopen", status_code=HTTP_200_OK)
     @inject
     async def reopen(
         self, report_id: str, actor: Actor, uc: FromDishka[ReopenReport]
-    ) -> AdminReportOut:
+    ) -> ReportView:
         """Reopen a decided report (back to pending). Reopening a resolved report undoes
         its count; the action taken stays until lifted through its own endpoint."""
-        return AdminReportOut.of(
-            await uc.execute(ReopenReportCommand(actor=actor, report_id=report_id))
-        )
+        return await uc.execute(ReopenReportCommand(actor=actor, report_id=report_id))
 
 
 class AdminAuditLogController(Controller):
@@ -150,19 +140,16 @@ class AdminAuditLogController(Controller):
         target_id: str | None = None,
         limit: int | None = None,
         cursor: str | None = None,
-    ) -> AuditPageOut:
+    ) -> AuditPageView:
         """Every staff action, newest first: report decisions (report_review,
         report_resolve, report_dismiss, report_reopen), removals (remove_post,
         remove_comment), account actions (suspend, unsuspend, ban, unban, set_role). Filter
         by the staff member (`actor_id`) and/or the target (`target_id`: a user, post,
         comment or report id). Entries are never changed or deleted."""
-        page = await uc.execute(
+        return await uc.execute(
             ListAuditLogCommand(
                 actor=actor, actor_id=actor_id, target_id=target_id, limit=limit, cursor=cursor
             )
-        )
-        return AuditPageOut(
-            items=[AuditEntryOut.of(v) for v in page.items], next_cursor=page.next_cursor
         )
 
 

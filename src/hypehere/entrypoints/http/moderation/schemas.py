@@ -1,4 +1,5 @@
-"""Request and response bodies of `/reports` and `/admin/reports`."""
+"""Request bodies of `/reports` and `/admin/reports`, and what the reporter sees of their
+report; staff routes send the application's views as they are."""
 
 from __future__ import annotations
 
@@ -6,9 +7,6 @@ from datetime import datetime
 from typing import Annotated
 
 import msgspec
-
-from hypehere.application.moderation.list_audit_log import AuditEntryView
-from hypehere.application.moderation.report_views import ReportView
 
 Id = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 Word = Annotated[str, msgspec.Meta(max_length=32)]
@@ -33,49 +31,6 @@ class ReportOut(msgspec.Struct, frozen=True):
     status: str
     created_at: datetime
 
-    @classmethod
-    def of(cls, view: ReportView) -> ReportOut:
-        return cls(
-            id=view.id,
-            target_type=view.target_type,
-            target_id=view.target_id,
-            reason=view.reason,
-            details=view.details,
-            status=view.status,
-            created_at=view.created_at,
-        )
-
-
-class AdminReportOut(msgspec.Struct, frozen=True, kw_only=True):
-    """A report as staff see it: who reported whom, its queue priority, the decision."""
-
-    id: str
-    reporter_id: str
-    target_type: str
-    target_id: str
-    reported_user_id: str
-    reason: str
-    details: str | None
-    excerpt: str | None
-    status: str
-    priority: int
-    assignee_id: str | None
-    decided_by: str | None
-    decided_at: datetime | None
-    action: str | None
-    note: str | None
-    created_at: datetime
-    updated_at: datetime
-
-    @classmethod
-    def of(cls, view: ReportView) -> AdminReportOut:
-        return cls(**msgspec.structs.asdict(view))
-
-
-class AdminReportPageOut(msgspec.Struct, frozen=True):
-    items: list[AdminReportOut]
-    next_cursor: str | None
-
 
 class ResolveIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     action: Word
@@ -85,26 +40,3 @@ class ResolveIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 class DismissIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     note: Note
-
-
-class AuditEntryOut(msgspec.Struct, frozen=True, kw_only=True):
-    """One staff action: who (`actor_id`), when (`created_at`), what (`action`, `detail`),
-    on what (`target_type`, `target_id`), why (`reason`)."""
-
-    id: str
-    actor_id: str
-    action: str
-    target_type: str
-    target_id: str
-    reason: str | None
-    detail: str | None
-    created_at: datetime
-
-    @classmethod
-    def of(cls, view: AuditEntryView) -> AuditEntryOut:
-        return cls(**msgspec.structs.asdict(view))
-
-
-class AuditPageOut(msgspec.Struct, frozen=True):
-    items: list[AuditEntryOut]
-    next_cursor: str | None

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import msgspec
 
-from hypehere.application.moderation.strike_views import AppealView, StrikeView
+from hypehere.application.moderation.strike_views import AppealView, StrikePageView, StrikeView
 from hypehere.entrypoints.i18n import gettext
 
 Note = Annotated[str, msgspec.Meta(max_length=2000)]
@@ -36,19 +36,6 @@ def explanation(view: StrikeView, language: str) -> str:
     return gettext(language, EXPLANATIONS[view.action], reason=reason)
 
 
-class AppealOut(msgspec.Struct, frozen=True, kw_only=True):
-    id: str
-    text: str
-    status: str
-    created_at: datetime
-    decided_at: datetime | None
-    note: str | None
-
-    @classmethod
-    def of(cls, view: AppealView) -> AppealOut:
-        return cls(**msgspec.structs.asdict(view))
-
-
 class StrikeOut(msgspec.Struct, frozen=True, kw_only=True):
     """A strike as its user sees it; `appeal_deadline` is the last moment to appeal."""
 
@@ -59,7 +46,7 @@ class StrikeOut(msgspec.Struct, frozen=True, kw_only=True):
     explanation: str
     created_at: datetime
     appeal_deadline: datetime
-    appeal: AppealOut | None
+    appeal: AppealView | None
 
     @classmethod
     def of(cls, view: StrikeView, language: str) -> StrikeOut:
@@ -71,13 +58,19 @@ class StrikeOut(msgspec.Struct, frozen=True, kw_only=True):
             explanation=explanation(view, language),
             created_at=view.created_at,
             appeal_deadline=view.appeal_deadline,
-            appeal=AppealOut.of(view.appeal) if view.appeal else None,
+            appeal=view.appeal,
         )
 
 
 class StrikePageOut(msgspec.Struct, frozen=True):
     items: list[StrikeOut]
     next_cursor: str | None
+
+    @classmethod
+    def of(cls, page: StrikePageView, language: str) -> StrikePageOut:
+        return cls(
+            items=[StrikeOut.of(v, language) for v in page.items], next_cursor=page.next_cursor
+        )
 
 
 class AdminAppealOut(msgspec.Struct, frozen=True, kw_only=True):
@@ -130,6 +123,10 @@ class AdminAppealOut(msgspec.Struct, frozen=True, kw_only=True):
 class AdminAppealPageOut(msgspec.Struct, frozen=True):
     items: list[AdminAppealOut]
     next_cursor: str | None
+
+    @classmethod
+    def of(cls, page: StrikePageView) -> AdminAppealPageOut:
+        return cls(items=[AdminAppealOut.of(v) for v in page.items], next_cursor=page.next_cursor)
 
 
 class AppealIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

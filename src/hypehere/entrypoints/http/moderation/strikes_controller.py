@@ -56,10 +56,7 @@ class MyStrikesController(Controller):
         suspended or banned account cannot get a token: it uses
         `POST /account-standing/strikes` with its email and password instead."""
         page = await uc.execute(ListMyStrikesCommand(actor=actor, limit=limit, cursor=cursor))
-        language = request_language(request)
-        return StrikePageOut(
-            items=[StrikeOut.of(v, language) for v in page.items], next_cursor=page.next_cursor
-        )
+        return StrikePageOut.of(page, request_language(request))
 
     @post("/{strike_id:str}/appeal", status_code=HTTP_201_CREATED)
     @inject
@@ -106,10 +103,7 @@ class AccountStandingController(Controller):
                 email=data.email, password=data.password, limit=limit, cursor=cursor
             )
         )
-        language = request_language(request)
-        return StrikePageOut(
-            items=[StrikeOut.of(v, language) for v in page.items], next_cursor=page.next_cursor
-        )
+        return StrikePageOut.of(page, request_language(request))
 
     @post("/{strike_id:str}/appeal", status_code=HTTP_201_CREATED)
     @inject
@@ -148,9 +142,7 @@ class AdminAppealsController(Controller):
         page = await uc.execute(
             ListAppealsCommand(actor=actor, status=status, limit=limit, cursor=cursor)
         )
-        return AdminAppealPageOut(
-            items=[AdminAppealOut.of(v) for v in page.items], next_cursor=page.next_cursor
-        )
+        return AdminAppealPageOut.of(page)
 
     @post("/{appeal_id:str}/uphold", status_code=HTTP_200_OK)
     @inject
