@@ -6,8 +6,8 @@ module packages themselves from reaching into each other's)."""
 from hypehere.adapters.sql.chat import tables as chat
 from hypehere.adapters.sql.feed import tables as feed
 from hypehere.adapters.sql.learning import tables as learning
-from hypehere.adapters.sql.moderation import tables as moderation
 from hypehere.adapters.sql.matching import tables as matching
+from hypehere.adapters.sql.moderation import tables as moderation
 from hypehere.adapters.sql.notifications import tables as notifications
 from hypehere.adapters.sql.outbox import tables as outbox
 from hypehere.adapters.sql.search import tables as search

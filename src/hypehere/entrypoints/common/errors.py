@@ -14,8 +14,8 @@ from hypehere.application.common.errors import StorageConflictError, StorageUnav
 from hypehere.domain.chat import errors as chat_errors
 from hypehere.domain.feed import errors as feed_errors
 from hypehere.domain.learning import errors as learning_errors
-from hypehere.domain.moderation import errors as moderation_errors
 from hypehere.domain.matching import errors as matching_errors
+from hypehere.domain.moderation import errors as moderation_errors
 from hypehere.domain.notifications import errors as notifications_errors
 from hypehere.domain.search import errors as search_errors
 from hypehere.domain.shared.errors import (
