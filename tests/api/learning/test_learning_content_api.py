@@ -80,7 +80,10 @@ async def test_target_language_override_and_refusal(client: Any, curriculum: Non
     assert response.status_code == 422, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     problem = response.json()
-    assert (problem["code"], problem["requested_language"]) == ("lesson_language_unavailable", "de")
+    # a field's own reason is in its `errors[]` entry (API.md: 422 lists the bad fields)
+    assert (problem["code"], problem["requested_language"]) == ("validation_error", "de")
+    assert problem["errors"][0]["field"] == "target_language"
+    assert problem["errors"][0]["code"] == "lesson_language_unavailable"
 
 
 async def test_not_found_bad_pages_and_anonymous(client: Any, curriculum: None) -> None:
