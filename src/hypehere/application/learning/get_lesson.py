@@ -1,9 +1,10 @@
 """`GET /learning/lessons/{id}`: a lesson served for my native -> target language.
 
 Expressions in the target language (my first target language unless
-`target_language` overrides it; 422 `validation_error` (field code `lesson_language_unavailable`) when the lesson lacks
-it), with their romanization, the usage note in my native language, and the target
-language's vocabulary with meanings in my native language."""
+`target_language` overrides it; 422 `validation_error`, field code
+`lesson_language_unavailable`, when the lesson lacks it), with their romanization, the
+usage note in my native language, and the target language's vocabulary with meanings in
+my native language."""
 
 from __future__ import annotations
 
