@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import structlog
 from dishka import AsyncContainer, Provider, Scope, provide, provide_all
@@ -12,7 +13,9 @@ from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.memory.matching import InMemoryMatchingQueue
+from hypehere.adapters.memory.transcripts import InMemoryAnonymousTranscripts
 from hypehere.adapters.redis.matching import RedisMatchingQueue
+from hypehere.adapters.redis.transcripts import RedisAnonymousTranscripts
 from hypehere.adapters.sql.matching.conversations import SqlAnonymousConversations
 from hypehere.adapters.sql.matching.peers import SqlMatchingPeers
 from hypehere.application.matching.anonymous_chat import (
@@ -37,7 +40,9 @@ from hypehere.application.matching.ports import (
     MatchingQueue,
 )
 from hypehere.application.matching.run_matcher import RunMatcher, RunMatcherCommand
+from hypehere.application.matching.transcript_ports import AnonymousTranscripts
 from hypehere.bootstrap.settings import Settings
+from hypehere.domain.shared.clock import Clock
 from hypehere.entrypoints.ws.matching import GraceTimers
 
 logger = structlog.get_logger(__name__)
@@ -109,6 +114,15 @@ class MatchingProvider(Provider):
         if redis.client is None:
             return InMemoryMatchingQueue()
         return RedisMatchingQueue(redis.client)
+
+    @provide(scope=Scope.APP)
+    def transcripts(
+        self, redis: MatchingRedis, settings: Settings, clock: Clock
+    ) -> AnonymousTranscripts:
+        ttl = timedelta(hours=settings.anonymous_transcript_hours)
+        if redis.client is None:
+            return InMemoryAnonymousTranscripts(clock, ttl)
+        return RedisAnonymousTranscripts(redis.client, clock, ttl)
 
     @provide(scope=Scope.REQUEST)
     def anonymous_conversations(self, session: AsyncSession) -> AnonymousConversations:
