@@ -32,6 +32,7 @@ from hypehere.application.matching.get_queue_status import GetQueueStatus
 from hypehere.application.matching.join_queue import JoinQueue
 from hypehere.application.matching.leave_anonymous_conversation import LeaveAnonymousConversation
 from hypehere.application.matching.leave_queue import LeaveQueue
+from hypehere.application.matching.locate_anonymous_partner import LocateAnonymousPartner
 from hypehere.application.matching.ports import (
     AnonymousConversations,
     MatcherTrigger,
@@ -159,5 +160,6 @@ class MatchingProvider(Provider):
         SendAnonymousMessage,
         RelaySignal,
         AnswerReveal,
+        LocateAnonymousPartner,
         scope=Scope.REQUEST,
     )

@@ -8,7 +8,7 @@ from typing import Annotated
 import msgspec
 
 from hypehere.application.moderation.list_audit_log import AuditEntryView
-from hypehere.application.moderation.report_views import ReportView
+from hypehere.application.moderation.report_views import EvidenceView, ReportView
 
 Id = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 Word = Annotated[str, msgspec.Meta(max_length=32)]
@@ -46,8 +46,10 @@ class ReportOut(msgspec.Struct, frozen=True):
         )
 
 
-class AdminReportOut(msgspec.Struct, frozen=True, kw_only=True):
-    """A report as staff see it: who reported whom, its queue priority, the decision."""
+class AdminReportOut(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """A report as staff see it: who reported whom, its queue priority, the decision;
+    an anonymous_conversation report carries `evidence: {transcript: [{from: reporter|
+    reported, content, created_at}]}` (the transcript when it was filed)."""
 
     id: str
     reporter_id: str
@@ -66,6 +68,7 @@ class AdminReportOut(msgspec.Struct, frozen=True, kw_only=True):
     note: str | None
     created_at: datetime
     updated_at: datetime
+    evidence: EvidenceView | None = None
 
     @classmethod
     def of(cls, view: ReportView) -> AdminReportOut:
