@@ -27,9 +27,7 @@ class InMemoryAnonymousTranscripts:
 
     def _purge(self) -> datetime:
         now = self._clock.now()
-        for conversation_id in [
-            cid for cid, t in self._transcripts.items() if t.expires_at <= now
-        ]:
+        for conversation_id in [cid for cid, t in self._transcripts.items() if t.expires_at <= now]:
             del self._transcripts[conversation_id]
         return now
 
