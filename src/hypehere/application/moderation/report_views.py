@@ -32,7 +32,7 @@ def _evidence(report: Report) -> EvidenceView | None:
     )
 
 
-class ReportView(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+class ReportView(msgspec.Struct, frozen=True, kw_only=True):
     id: str
     reporter_id: str
     target_type: str
@@ -50,7 +50,7 @@ class ReportView(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     note: str | None
     created_at: datetime
     updated_at: datetime
-    evidence: EvidenceView | None = None  # anonymous_conversation reports only (else omitted)
+    evidence: EvidenceView | None = None  # anonymous_conversation reports only (else null)
 
     @classmethod
     def of(cls, report: Report) -> ReportView:

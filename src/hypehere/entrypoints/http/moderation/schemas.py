@@ -46,10 +46,10 @@ class ReportOut(msgspec.Struct, frozen=True):
         )
 
 
-class AdminReportOut(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+class AdminReportOut(msgspec.Struct, frozen=True, kw_only=True):
     """A report as staff see it: who reported whom, its queue priority, the decision;
     an anonymous_conversation report carries `evidence: {transcript: [{from: reporter|
-    reported, content, created_at}]}` (the transcript when it was filed)."""
+    reported, content, created_at}]}` (the transcript when it was filed; null on others)."""
 
     id: str
     reporter_id: str
