@@ -259,6 +259,7 @@ class Settings(BaseSettings):
     ws_max_sockets_per_ip: int = Field(default=200, ge=1)
     matching_max_wait_minutes: float = Field(default=10.0, gt=0)
     anonymous_abandoned_minutes: float = Field(default=30.0, gt=0)
+    anonymous_transcript_hours: float = Field(default=72.0, gt=0)
     matching_socket_grace_seconds: float = Field(default=30.0, gt=0)
 
     @field_validator("cors_origins", mode="before")

@@ -20,6 +20,7 @@ from hypehere.domain.moderation.model import (
     ReportStatus,
     ReportTargetType,
     ResolveAction,
+    TranscriptLine,
 )
 from hypehere.domain.shared.ids import new_id
 from hypehere.domain.shared.pagination import InvalidCursorError, PageRequest
@@ -75,6 +76,24 @@ class ReportRepositoryContract:
         await world.repo.save(report)
         await world.commit()
         assert await world.repo.get(report.id) == report
+
+    async def test_an_anonymous_conversation_report_keeps_its_transcript(
+        self, world: World
+    ) -> None:
+        report = make("r1", "c1", kind=ReportTargetType.ANONYMOUS_CONVERSATION)
+        report.transcript = (
+            TranscriptLine(from_="reporter", content="hi", created_at=NOW),
+            TranscriptLine(from_="reported", content='안녕 "quoted"', created_at=NOW),
+        )
+        empty = make("r2", "c1", kind=ReportTargetType.ANONYMOUS_CONVERSATION)
+        empty.transcript = ()
+        await world.repo.add(report)
+        await world.repo.add(empty)
+        await world.commit()
+        assert await world.repo.get(report.id) == report
+        assert (await world.repo.get(empty.id)) == empty
+        listed = await world.repo.list_by_status(ReportStatus.PENDING, PageRequest(limit=10))
+        assert {r.id: r.transcript for r in listed.items}[report.id] == report.transcript
 
     async def test_one_open_report_per_reporter_and_target(self, world: World) -> None:
         first = make("r1", "t1")

@@ -162,6 +162,8 @@ async def test_file_report_checks_target_visibility_self_and_duplicates(rep: Rep
     with pytest.raises(InvalidInputError):
         await rep.file().execute(report(reader, "p1", reason="boring"))
     with pytest.raises(InvalidInputError):
+        await rep.file().execute(report(reader, "p1", kind="room"))
+    with pytest.raises(ReportTargetNotFoundError):  # a post's id is no anonymous conversation
         await rep.file().execute(report(reader, "p1", kind="anonymous_conversation"))
 
 

@@ -1,7 +1,8 @@
 """The moderation module's `ReportTargets` and `ContentRemoval` ports, implemented by the
 owner modules' use cases: feed (`LocateContent`, `RemovePost`, `RemoveComment`), users
-(`GetProfile`: hidden and blocking accounts are not found) and chat (`LocateMessage`:
-participants only)."""
+(`GetProfile`: hidden and blocking accounts are not found), chat (`LocateMessage`:
+participants only) and matching (`LocateAnonymousPartner`: participants only; the owner is
+the partner, and the transcript is the report's evidence)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,14 @@ from hypehere.application.common.actor import Actor
 from hypehere.application.feed.locate_content import LocateContent, LocateContentQuery
 from hypehere.application.feed.remove_comment import RemoveComment, RemoveCommentCommand
 from hypehere.application.feed.remove_post import RemovePost, RemovePostCommand
+from hypehere.application.matching.locate_anonymous_partner import (
+    LocateAnonymousPartner,
+    LocateAnonymousPartnerQuery,
+)
 from hypehere.application.moderation.report_ports import ReportedTarget
 from hypehere.application.users.get_profile import GetProfile, GetProfileCommand
 from hypehere.domain.moderation.errors import ActionNotApplicableError
-from hypehere.domain.moderation.model import ReportTargetType
+from hypehere.domain.moderation.model import ReportTargetType, TranscriptLine
 from hypehere.domain.shared.errors import NotFoundError
 
 EXCERPT_CHARS = 280
@@ -25,11 +30,16 @@ def _excerpt(text: str) -> str:
 
 class ModuleReportTargets:
     def __init__(
-        self, content: LocateContent, profiles: GetProfile, messages: LocateMessage
+        self,
+        content: LocateContent,
+        profiles: GetProfile,
+        messages: LocateMessage,
+        anonymous: LocateAnonymousPartner,
     ) -> None:
         self._content = content
         self._profiles = profiles
         self._messages = messages
+        self._anonymous = anonymous
 
     async def locate(
         self, viewer: Actor, target_type: ReportTargetType, target_id: str
@@ -50,6 +60,18 @@ class ModuleReportTargets:
             if target_type is ReportTargetType.USER:
                 profile = await self._profiles.execute(GetProfileCommand(viewer, target_id))
                 return ReportedTarget(owner_id=profile.id, excerpt=_excerpt(profile.bio))
+            if target_type is ReportTargetType.ANONYMOUS_CONVERSATION:
+                partner = await self._anonymous.execute(
+                    LocateAnonymousPartnerQuery(viewer, target_id)
+                )
+                return ReportedTarget(
+                    owner_id=partner.partner_id,
+                    excerpt="",
+                    transcript=tuple(
+                        TranscriptLine(from_=t.from_, content=t.content, created_at=t.created_at)
+                        for t in partner.transcript
+                    ),
+                )
             message = await self._messages.execute(LocateMessageQuery(viewer, target_id))
             return ReportedTarget(owner_id=message.sender_id, excerpt=_excerpt(message.content))
         except NotFoundError:

@@ -1,6 +1,8 @@
 """Anonymous chat, live: opening the socket, relaying messages and WebRTC signalling to the
-partner, the reveal. Nothing here is stored but the conversation's own state (who left,
-who accepted the reveal): messages are relayed over the broker only."""
+partner, the reveal. Nothing here is stored in the database but the conversation's own
+state (who left, who accepted the reveal): messages are relayed over the broker, and each
+is appended to the conversation's encrypted transcript (`transcript_ports`), which lapses
+72 hours (a setting) after the conversation started."""
 
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from hypehere.application.matching.frames import (
 )
 from hypehere.application.matching.get_anonymous_conversation import load_for
 from hypehere.application.matching.ports import AnonymousConversations, MatchingPeers
+from hypehere.application.matching.transcript_ports import AnonymousTranscripts, TranscriptEntry
 from hypehere.domain.matching.conversation import AnonymousConversation, RevealOutcome
 from hypehere.domain.matching.errors import (
     ConversationEndedError,
@@ -135,7 +138,8 @@ class SendAnonymousMessageCommand(msgspec.Struct, frozen=True):
 
 class SendAnonymousMessage:
     """Relay a message: the partner gets it `from: partner`, my other sockets `from: me`,
-    this socket an `ack`. Never stored."""
+    this socket an `ack`. Never stored as chat history: only appended to the
+    conversation's encrypted transcript (for a report to attach)."""
 
     def __init__(
         self,
@@ -143,11 +147,13 @@ class SendAnonymousMessage:
         conversations: AnonymousConversations,
         publisher: RealtimePublisher,
         clock: Clock,
+        transcripts: AnonymousTranscripts,
     ) -> None:
         self._uow = uow
         self._conversations = conversations
         self._publisher = publisher
         self._clock = clock
+        self._transcripts = transcripts
 
     async def execute(self, cmd: SendAnonymousMessageCommand) -> AnonymousAckFrame:
         me = cmd.actor.user_id
@@ -171,6 +177,11 @@ class SendAnonymousMessage:
             )
 
         message_id, now = new_id(), self._clock.now()
+        await self._transcripts.append(
+            conversation.id,
+            conversation.started_at,
+            TranscriptEntry(sender_id=me, content=content, created_at=now),
+        )
         topic = anonymous_conversation_topic(conversation.id)
         await self._publisher.publish(
             topic, AnonymousMessageFrame(message=message("partner")), only_user_ids=[partner]

@@ -76,6 +76,7 @@ class FileReport:
                 reason=reason,
                 details=details,
                 excerpt=target.excerpt or None,
+                transcript=target.transcript,
                 created_at=now,
                 updated_at=now,
             )

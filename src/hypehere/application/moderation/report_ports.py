@@ -9,7 +9,12 @@ from typing import Protocol
 import msgspec
 
 from hypehere.application.common.actor import Actor
-from hypehere.domain.moderation.model import Report, ReportStatus, ReportTargetType
+from hypehere.domain.moderation.model import (
+    Report,
+    ReportStatus,
+    ReportTargetType,
+    TranscriptLine,
+)
 from hypehere.domain.shared.pagination import Page, PageRequest
 
 
@@ -56,6 +61,7 @@ class ReportedTarget(msgspec.Struct, frozen=True):
     owner_id: str
     excerpt: str
     text: str = ""  # the whole text (for the classifier)
+    transcript: tuple[TranscriptLine, ...] | None = None  # anonymous conversations only
 
 
 class ReportTargets(Protocol):
@@ -63,7 +69,8 @@ class ReportTargets(Protocol):
         self, viewer: Actor, target_type: ReportTargetType, target_id: str
     ) -> ReportedTarget | None:
         """The target if it exists and `viewer` may see it (a message: only a participant
-        of its conversation), else None."""
+        of its conversation; an anonymous conversation: only a participant, and its owner
+        is the partner, with the transcript as it stands), else None."""
         ...
 
 

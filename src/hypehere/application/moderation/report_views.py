@@ -9,6 +9,29 @@ import msgspec
 from hypehere.domain.moderation.model import Report
 
 
+class EvidenceLineView(msgspec.Struct, frozen=True):
+    from_: str = msgspec.field(name="from")
+    content: str
+    created_at: datetime
+
+
+class EvidenceView(msgspec.Struct, frozen=True):
+    """What an anonymous_conversation report attached when filed."""
+
+    transcript: list[EvidenceLineView]
+
+
+def _evidence(report: Report) -> EvidenceView | None:
+    if report.transcript is None:
+        return None
+    return EvidenceView(
+        transcript=[
+            EvidenceLineView(from_=line.from_, content=line.content, created_at=line.created_at)
+            for line in report.transcript
+        ]
+    )
+
+
 class ReportView(msgspec.Struct, frozen=True, kw_only=True):
     """A report as staff see it: who reported whom, its queue priority, the decision."""
 
@@ -29,6 +52,7 @@ class ReportView(msgspec.Struct, frozen=True, kw_only=True):
     note: str | None
     created_at: datetime
     updated_at: datetime
+    evidence: EvidenceView | None = None  # anonymous_conversation reports only (else null)
 
     @classmethod
     def of(cls, report: Report) -> ReportView:
@@ -50,6 +74,7 @@ class ReportView(msgspec.Struct, frozen=True, kw_only=True):
             note=report.note,
             created_at=report.created_at,
             updated_at=report.updated_at,
+            evidence=_evidence(report),
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import structlog
 from dishka import AsyncContainer, Provider, Scope, provide, provide_all
@@ -12,7 +13,9 @@ from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.memory.matching import InMemoryMatchingQueue
+from hypehere.adapters.memory.transcripts import InMemoryAnonymousTranscripts
 from hypehere.adapters.redis.matching import RedisMatchingQueue
+from hypehere.adapters.redis.transcripts import RedisAnonymousTranscripts
 from hypehere.adapters.sql.matching.conversations import SqlAnonymousConversations
 from hypehere.adapters.sql.matching.peers import SqlMatchingPeers
 from hypehere.application.matching.anonymous_chat import (
@@ -29,6 +32,7 @@ from hypehere.application.matching.get_queue_status import GetQueueStatus
 from hypehere.application.matching.join_queue import JoinQueue
 from hypehere.application.matching.leave_anonymous_conversation import LeaveAnonymousConversation
 from hypehere.application.matching.leave_queue import LeaveQueue
+from hypehere.application.matching.locate_anonymous_partner import LocateAnonymousPartner
 from hypehere.application.matching.ports import (
     AnonymousConversations,
     MatcherTrigger,
@@ -37,7 +41,9 @@ from hypehere.application.matching.ports import (
     MatchingQueue,
 )
 from hypehere.application.matching.run_matcher import RunMatcher, RunMatcherCommand
+from hypehere.application.matching.transcript_ports import AnonymousTranscripts
 from hypehere.bootstrap.settings import Settings
+from hypehere.domain.shared.clock import Clock
 from hypehere.entrypoints.ws.matching import GraceTimers
 
 logger = structlog.get_logger(__name__)
@@ -110,6 +116,15 @@ class MatchingProvider(Provider):
             return InMemoryMatchingQueue()
         return RedisMatchingQueue(redis.client)
 
+    @provide(scope=Scope.APP)
+    def transcripts(
+        self, redis: MatchingRedis, settings: Settings, clock: Clock
+    ) -> AnonymousTranscripts:
+        ttl = timedelta(hours=settings.anonymous_transcript_hours)
+        if redis.client is None:
+            return InMemoryAnonymousTranscripts(clock, ttl)
+        return RedisAnonymousTranscripts(redis.client, clock, ttl)
+
     @provide(scope=Scope.REQUEST)
     def anonymous_conversations(self, session: AsyncSession) -> AnonymousConversations:
         return SqlAnonymousConversations(session)
@@ -145,5 +160,6 @@ class MatchingProvider(Provider):
         SendAnonymousMessage,
         RelaySignal,
         AnswerReveal,
+        LocateAnonymousPartner,
         scope=Scope.REQUEST,
     )

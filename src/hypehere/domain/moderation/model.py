@@ -14,6 +14,7 @@ class ReportTargetType(StrEnum):
     COMMENT = "comment"
     USER = "user"
     MESSAGE = "message"
+    ANONYMOUS_CONVERSATION = "anonymous_conversation"
 
 
 class ReportReason(StrEnum):
@@ -43,6 +44,16 @@ class ResolveAction(StrEnum):
     BAN = "ban"
 
 
+@dataclass(frozen=True, slots=True)
+class TranscriptLine:
+    """One message of an anonymous conversation's transcript as a report keeps it:
+    `from_` is "reporter" or "reported"."""
+
+    from_: str
+    content: str
+    created_at: datetime
+
+
 @dataclass(slots=True)
 class Report:
     """One reporter's report on one target. Open (pending or reviewing) until a staff member
@@ -66,6 +77,8 @@ class Report:
     action: ResolveAction | None = None
     note: str | None = None
     excerpt: str | None = None  # the reported text when filed (what a strike quotes)
+    # anonymous_conversation reports: the transcript when filed (evidence for staff)
+    transcript: tuple[TranscriptLine, ...] | None = None
 
     @property
     def is_open(self) -> bool:

@@ -9,7 +9,8 @@ the reveal); `webrtc.offer` / `webrtc.answer` / `webrtc.ice_candidate` with an o
 `reveal_request`, `reveal_accept`, `reveal_decline`; `{"type": "leave"}` leaves for good.
 Server frames besides those: `partner_joined`, `partner_left`, `reveal_request`,
 `reveal_declined`, `revealed` {me, partner} (public profiles), and `{"type": "ended",
-"reason"}` (then the socket closes). Nothing is stored: messages are relayed only."""
+"reason"}` (then the socket closes). Messages are relayed, never stored as chat history:
+only an encrypted transcript is kept, for 72 hours, so that a report can attach it."""
 
 from __future__ import annotations
 

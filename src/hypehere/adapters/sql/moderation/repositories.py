@@ -9,6 +9,7 @@ from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.errors import translate_errors
+from hypehere.adapters.sql.moderation.evidence import decode_transcript, encode_transcript
 from hypehere.adapters.sql.moderation.tables import ReportRow
 from hypehere.application.moderation.report_ports import ReporterRecord
 from hypehere.application.moderation.report_queue import parse_report_cursor, report_sort_key
@@ -49,6 +50,7 @@ def _from_domain(r: Report) -> dict[str, Any]:
         "action": r.action.value if r.action else None,
         "note": r.note,
         "excerpt": r.excerpt,
+        "evidence": encode_transcript(r.transcript),
         "created_at": r.created_at,
         "updated_at": r.updated_at,
     }
@@ -71,6 +73,7 @@ def _to_domain(row: Any) -> Report:
         action=ResolveAction(row.action) if row.action else None,
         note=row.note,
         excerpt=row.excerpt,
+        transcript=decode_transcript(row.evidence),
         created_at=ensure_utc(row.created_at),
         updated_at=ensure_utc(row.updated_at),
     )

@@ -17,6 +17,8 @@ from hypehere.adapters.sql.types import UtcDateTime
 
 
 class ReportRow(SQLModel, table=True):
+    """`evidence`: an anonymous_conversation report's transcript when filed (JSON)."""
+
     __tablename__ = "moderation_reports"
     __table_args__ = (
         UniqueConstraint("open_key"),
@@ -28,7 +30,7 @@ class ReportRow(SQLModel, table=True):
 
     id: str = Field(sa_column=Column(String(36), primary_key=True))
     reporter_id: str = Field(sa_column=Column(String(36), nullable=False))
-    target_type: str = Field(sa_column=Column(String(16), nullable=False))
+    target_type: str = Field(sa_column=Column(String(32), nullable=False))
     target_id: str = Field(sa_column=Column(String(36), nullable=False))
     reported_user_id: str = Field(sa_column=Column(String(36), nullable=False, index=True))
     reason: str = Field(sa_column=Column(String(16), nullable=False))
@@ -42,6 +44,7 @@ class ReportRow(SQLModel, table=True):
     action: str | None = Field(default=None, sa_column=Column(String(16), nullable=True))
     note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     excerpt: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    evidence: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
     updated_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
 

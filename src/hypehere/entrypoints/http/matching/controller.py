@@ -71,8 +71,11 @@ class MatchingController(Controller):
 
 TRANSCRIPT_NOTE = (
     "Messages of an anonymous conversation are relayed between the two participants and "
-    "never stored as chat history. No transcript is kept on this server: an encrypted "
-    "72-hour transcript for reports is not built yet (see the README)."
+    "never stored as chat history. An encrypted transcript (AES-GCM, a random key per "
+    "conversation, kept in memory or Redis, never in the database) is kept for 72 hours "
+    "from the start of the conversation (HYPEHERE_ANONYMOUS_TRANSCRIPT_HOURS) only so that "
+    "a report (`POST /reports` with `target_type: anonymous_conversation`) can attach it; "
+    "then nothing remains."
 )
 
 

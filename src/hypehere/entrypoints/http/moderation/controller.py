@@ -44,11 +44,16 @@ class ReportsController(Controller):
     async def file_report(
         self, actor: Actor, data: ReportIn, uc: FromDishka[FileReport]
     ) -> ReportOut:
-        """Report a post, comment, user or chat message (`reason`: spam, hate, harassment,
-        violence, nsfw, other). 404 when the target does not exist or is hidden from you (a
-        message: unless you take part in its conversation), 422 `cannot_report_self` for
-        yourself or your own content, 409 `report_exists` while your earlier report on the
-        same target is still open. Counts against the posting rate limit."""
+        """Report a post, comment, user, chat message or anonymous partner (`reason`: spam,
+        hate, harassment, violence, nsfw, other). 404 when the target does not exist or is
+        hidden from you (a message: unless you take part in its conversation), 422
+        `cannot_report_self` for yourself or your own content, 409 `report_exists` while
+        your earlier report on the same target is still open. Counts against the posting
+        rate limit. `target_type: anonymous_conversation` with the anonymous
+        conversation's id reports the anonymous partner (participants only, else 404; the
+        partner is never shown to you): the conversation's encrypted transcript, kept 72
+        hours from its start, is attached for staff as it stands when you file (empty once
+        it has lapsed)."""
         cmd = FileReportCommand(
             actor=actor,
             target_type=data.target_type,
