@@ -24,8 +24,8 @@ from typing import Any, NamedTuple
 from hypehere.application.common.outbox import OutboxHandler
 from hypehere.application.common.subscriptions import Subscription
 from hypehere.application.feed import handlers as feed
-from hypehere.application.moderation import handlers as moderation
 from hypehere.application.matching import handlers as matching
+from hypehere.application.moderation import handlers as moderation
 from hypehere.application.notifications import handlers as notifications
 from hypehere.application.search import handlers as search
 from hypehere.application.users import handlers as users
