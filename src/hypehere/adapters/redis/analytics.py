@@ -36,8 +36,12 @@ class RedisVisitorCounter:
         if self._salt is not None and self._salt[0] == day:
             return self._salt[1]
         key = f"{self._prefix}salt:{day.isoformat()}"
-        await self._r.set(key, secrets.token_hex(32), nx=True, exat=_expires_at(day))
+        mine = secrets.token_hex(32)
+        await self._r.set(key, mine, nx=True, exat=_expires_at(day))
         value = await self._r.get(key)
+        # None only for a day whose keys have already lapsed (nothing left to link to).
+        if value is None:
+            value = mine
         salt = value if isinstance(value, bytes) else str(value).encode()
         self._salt = (day, salt)
         return salt

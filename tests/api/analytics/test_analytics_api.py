@@ -1,0 +1,101 @@
+"""Visitor tracking end to end, the `analytics-rollup` job, `/analytics/daily-users`,
+`/analytics/user-growth` and `/admin/dashboard`, on SQLite + memory and PostgreSQL + Redis."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from hypehere.bootstrap.settings import Settings
+from hypehere.entrypoints.jobs import analytics_rollup
+from tests.api.helpers import API, auth, make_staff, register
+
+
+async def _users(client: Any, settings: Settings) -> tuple[str, str, str]:
+    """A member, an analyst and an admin (three sign-ups, all anonymous requests from one
+    IP and user agent: one anonymous visitor)."""
+    _, member = await register(client)
+    analyst, analyst_token = await register(client)
+    admin, admin_token = await register(client)
+    url = settings.effective_database_url
+    await make_staff(client, analyst["id"], "analyst", database_url=url)
+    await make_staff(client, admin["id"], "admin", database_url=url)
+    return member, analyst_token, admin_token
+
+
+async def test_visitors_and_activity_reach_the_dashboard_and_the_rollup(
+    client: Any, backend_settings: Settings
+) -> None:
+    today = datetime.now(UTC).date().isoformat()
+    member, analyst, admin = await _users(client, backend_settings)
+    created = await client.post(f"{API}/posts", json={"content": "hello"}, headers=auth(member))
+    assert created.status_code == 201, created.text
+    # Another anonymous visitor (another user agent); health checks are not counted.
+    await client.get("/health/live", headers={"user-agent": "other-browser"})
+    await client.post(
+        f"{API}/auth/login",
+        json={"email": "nobody@example.com", "password": "wrong password"},
+        headers={"user-agent": "other-browser"},
+    )
+    await client.get("/health/live", headers={"user-agent": "third-browser"})
+
+    board = await client.get(f"{API}/admin/dashboard", headers=auth(admin))
+    assert board.status_code == 200, board.text
+    now = board.json()["today"]
+    # Anonymous: the sign-ups' client and "other-browser"; signed in: the member, the admin.
+    assert now == {
+        "date": today,
+        "visitors": 4,
+        "active_users": 2,
+        "sign_ups": 3,
+        "posts": 1,
+        "comments": 0,
+        "messages": 0,
+    }
+    assert board.json()["last_14_days"] == []
+
+    async def rollup() -> None:  # in the app's event loop (the test client's portal)
+        await analytics_rollup.run(client.app.state.dishka_container, {"day": today})
+
+    client.blocking_portal.call(rollup)
+    client.blocking_portal.call(rollup)  # a rerun replaces the day
+
+    daily = await client.get(
+        f"{API}/analytics/daily-users", params={"start": today, "end": today}, headers=auth(analyst)
+    )
+    assert daily.status_code == 200, daily.text
+    assert daily.json() == [{"date": today, "visitors": 4, "active_users": 2}]
+    growth = await client.get(f"{API}/analytics/user-growth", headers=auth(admin))
+    assert growth.status_code == 200, growth.text
+    assert growth.json() == [{"date": today, "new_users": 3}]
+
+
+async def test_only_analysts_and_staff_read_analytics_and_only_staff_the_dashboard(
+    client: Any, backend_settings: Settings
+) -> None:
+    member, analyst, admin = await _users(client, backend_settings)
+    for path in ("/analytics/daily-users", "/analytics/user-growth", "/admin/dashboard"):
+        response = await client.get(f"{API}{path}", headers=auth(member))
+        assert response.status_code == 403, (path, response.text)
+        assert response.json()["code"] == "forbidden"
+        assert (await client.get(f"{API}{path}")).status_code == 401
+    assert (await client.get(f"{API}/admin/dashboard", headers=auth(analyst))).status_code == 403
+    for token in (analyst, admin):
+        growth = await client.get(f"{API}/analytics/user-growth", headers=auth(token))
+        assert growth.status_code == 200, growth.text
+
+
+async def test_bad_dates_and_ranges_are_422(client: Any, backend_settings: Settings) -> None:
+    _, analyst, _ = await _users(client, backend_settings)
+    for params in (
+        {"start": "2026-02-30"},
+        {"end": "tomorrow"},
+        {"start": "2026-3-01"},
+        {"start": "2026-03-02", "end": "2026-03-01"},
+        {"start": "2024-01-01", "end": "2026-01-01"},
+    ):
+        response = await client.get(
+            f"{API}/analytics/daily-users", params=params, headers=auth(analyst)
+        )
+        assert response.status_code == 422, (params, response.text)
+        assert response.json()["code"] == "invalid_date_range"
