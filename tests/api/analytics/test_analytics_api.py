@@ -6,6 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from litestar.testing import AsyncTestClient
+
+from hypehere.application.analytics.ports import VisitorCounter
+from hypehere.bootstrap.app import create_app
 from hypehere.bootstrap.settings import Settings
 from hypehere.entrypoints.jobs import analytics_rollup
 from tests.api.helpers import API, auth, make_staff, register
@@ -30,6 +34,11 @@ async def test_visitors_and_activity_reach_the_dashboard_and_the_rollup(
     member, analyst, admin = await _users(client, backend_settings)
     created = await client.post(f"{API}/posts", json={"content": "hello"}, headers=auth(member))
     assert created.status_code == 201, created.text
+    post_id = created.json()["id"]
+    comment = await client.post(
+        f"{API}/posts/{post_id}/comments", json={"content": "me too"}, headers=auth(member)
+    )
+    assert comment.status_code == 201, comment.text
     # Another anonymous visitor (another user agent); health checks are not counted.
     await client.get("/health/live", headers={"user-agent": "other-browser"})
     await client.post(
@@ -49,7 +58,7 @@ async def test_visitors_and_activity_reach_the_dashboard_and_the_rollup(
         "active_users": 2,
         "sign_ups": 3,
         "posts": 1,
-        "comments": 0,
+        "comments": 1,
         "messages": 0,
     }
     assert board.json()["last_14_days"] == []
@@ -99,3 +108,28 @@ async def test_bad_dates_and_ranges_are_422(client: Any, backend_settings: Setti
         )
         assert response.status_code == 422, (params, response.text)
         assert response.json()["code"] == "invalid_date_range"
+
+
+async def _count_today(app: Any) -> tuple[int, int]:
+    counter = await app.state.dishka_container.get(VisitorCounter)
+    counted: tuple[int, int] = await counter.count(datetime.now(UTC).date())
+    return counted
+
+
+async def test_with_rate_limiting_on_a_valid_token_counts_as_its_user_and_a_forged_one_as_anonymous(
+    backend_settings: Settings,
+) -> None:
+    settings = backend_settings.model_copy(update={"rate_limit_enabled": True})
+    async with AsyncTestClient(app=create_app(settings)) as client:
+        _, token = await register(client)  # anonymous: one visitor
+        await client.get(f"{API}/users/me", headers=auth(token))  # the user
+        await client.get(f"{API}/users/me", headers=auth(token + "x"))  # anonymous again
+        assert client.blocking_portal.call(_count_today, client.app) == (2, 1)
+
+
+async def test_visitor_tracking_can_be_turned_off(backend_settings: Settings) -> None:
+    settings = backend_settings.model_copy(update={"visitor_tracking_enabled": False})
+    async with AsyncTestClient(app=create_app(settings)) as client:
+        _, token = await register(client)
+        await client.get(f"{API}/users/me", headers=auth(token))
+        assert client.blocking_portal.call(_count_today, client.app) == (0, 0)
