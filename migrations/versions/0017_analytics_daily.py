@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.Column("posts", sa.Integer(), nullable=False),
         sa.Column("comments", sa.Integer(), nullable=False),
         sa.Column("messages", sa.Integer(), nullable=False),
+        sa.Column("matches", sa.Integer(), nullable=False),
         sa.Column("computed_at", hypehere.adapters.sql.types.UtcDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("day", name=op.f("pk_analytics_daily")),
     )

@@ -60,6 +60,7 @@ async def test_visitors_and_activity_reach_the_dashboard_and_the_rollup(
         "posts": 1,
         "comments": 1,
         "messages": 0,
+        "matches": 0,
     }
     assert board.json()["last_14_days"] == []
 

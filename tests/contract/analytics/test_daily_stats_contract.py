@@ -3,16 +3,20 @@ range reads the stored days oldest first."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hypehere.adapters.sql.analytics.repositories import SqlActivityCounts, SqlDailyStats
+from hypehere.adapters.sql.matching.tables import AnonymousConversationRow
 from hypehere.domain.analytics.model import DailyStats
+
+conversations = AnonymousConversationRow.__table__  # type: ignore[attr-defined]
 
 
 def _row(day: date, visitors: int) -> DailyStats:
-    return DailyStats(day, visitors, 1, 2, 3, 4, 5)
+    return DailyStats(day, visitors, 1, 2, 3, 4, 5, 6)
 
 
 async def test_save_replaces_the_day_and_between_reads_a_range(
@@ -40,4 +44,23 @@ async def test_activity_counts_of_an_empty_day_are_zero(
             await counts.posts(day),
             await counts.comments(day),
             await counts.messages(day),
-        ) == (0, 0, 0, 0)
+            await counts.matches(day),
+        ) == (0, 0, 0, 0, 0)
+
+
+async def test_matches_are_the_anonymous_conversations_started_that_utc_day(
+    sql_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    starts = [
+        datetime(2026, 3, 3, 0, 0, tzinfo=UTC),
+        datetime(2026, 3, 3, 23, 59, 59, tzinfo=UTC),
+        datetime(2026, 3, 2, 23, 59, 59, tzinfo=UTC),
+        datetime(2026, 3, 4, 0, 0, tzinfo=UTC),
+    ]
+    async with sql_factory() as session, session.begin():
+        for n, started in enumerate(starts):
+            await session.execute(
+                insert(conversations).values(id=f"c{n}", mode="text", started_at=started)
+            )
+    async with sql_factory() as session:
+        assert await SqlActivityCounts(session).matches(date(2026, 3, 3)) == 2

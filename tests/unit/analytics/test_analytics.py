@@ -90,16 +90,16 @@ async def test_the_rollup_stores_yesterday_and_a_rerun_replaces_it() -> None:
     use_case, visitors, activity, stats = _rollup()
     await visitors.add(DAY, "u:1")
     await visitors.add(DAY, "a:x")
-    activity.by_day[DAY] = {"new_users": 3, "posts": 4, "comments": 5, "messages": 6}
+    activity.by_day[DAY] = {"new_users": 3, "posts": 4, "comments": 5, "messages": 6, "matches": 7}
     first = await use_case.execute(RollupDayCommand())
-    assert first == DailyStats(DAY, 2, 1, 3, 4, 5, 6)
+    assert first == DailyStats(DAY, 2, 1, 3, 4, 5, 6, 7)
     await visitors.add(DAY, "u:2")
     await use_case.execute(RollupDayCommand(day=DAY))
-    assert list(stats.rows.values()) == [DailyStats(DAY, 3, 2, 3, 4, 5, 6)]
+    assert list(stats.rows.values()) == [DailyStats(DAY, 3, 2, 3, 4, 5, 6, 7)]
 
 
 def _row(day: date, visitors: int = 1) -> DailyStats:
-    return DailyStats(day, visitors, 1, 2, 3, 4, 5)
+    return DailyStats(day, visitors, 1, 2, 3, 4, 5, 6)
 
 
 @pytest.mark.parametrize("role", [Role.ANALYST, Role.MODERATOR, Role.ADMIN])
@@ -133,7 +133,7 @@ async def test_the_dashboard_is_staff_only_with_today_live_and_14_past_days() ->
     activity.by_day[today] = {"new_users": 7, "posts": 1, "comments": 0, "messages": 2}
     board = GetDashboard(visitors, activity, stats, FixedClock(NOW))
     result = await board.execute(GetDashboardCommand(actor=Actor("s", Role.MODERATOR)))
-    assert result.today == DailyStats(today, 1, 0, 7, 1, 0, 2)
+    assert result.today == DailyStats(today, 1, 0, 7, 1, 0, 2, 0)
     assert len(result.history) == 14
     assert result.history[0].day == date(2026, 2, 25)
     assert result.history[-1].day == date(2026, 3, 10)

@@ -75,3 +75,6 @@ class InMemoryActivityCounts:
 
     async def messages(self, day: date) -> int:
         return self._get(day, "messages")
+
+    async def matches(self, day: date) -> int:
+        return self._get(day, "matches")

@@ -34,6 +34,8 @@ class ActivityCounts(Protocol):
 
     async def messages(self, day: date) -> int: ...
 
+    async def matches(self, day: date) -> int: ...
+
 
 class DailyStatsRepository(Protocol):
     async def save(self, stats: DailyStats) -> None:

@@ -35,6 +35,7 @@ async def collect(day: date, visitors: VisitorCounter, activity: ActivityCounts)
         posts=await activity.posts(day),
         comments=await activity.comments(day),
         messages=await activity.messages(day),
+        matches=await activity.matches(day),
     )
 
 

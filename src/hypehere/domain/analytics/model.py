@@ -31,7 +31,8 @@ def is_user_key(key: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class DailyStats:
-    """One UTC day's aggregates. `active_users`: distinct signed-in users seen that day."""
+    """One UTC day's aggregates. `active_users`: distinct signed-in users seen that day;
+    `matches`: anonymous conversations the matcher started that day."""
 
     day: date
     visitors: int
@@ -40,6 +41,7 @@ class DailyStats:
     posts: int
     comments: int
     messages: int
+    matches: int
 
 
 def parse_day(text: str | None) -> date | None:

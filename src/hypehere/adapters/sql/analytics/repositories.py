@@ -12,11 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hypehere.adapters.sql.analytics.tables import DailyStatsRow
 from hypehere.adapters.sql.chat.queries import public_messages
 from hypehere.adapters.sql.feed.queries import public_comments, public_posts
+from hypehere.adapters.sql.matching.queries import public_anonymous_conversations
 from hypehere.adapters.sql.users.queries import public_users
 from hypehere.domain.analytics.model import DailyStats
 
 _daily: Any = DailyStatsRow.__table__  # type: ignore[attr-defined]
-_FIELDS = ("visitors", "active_users", "new_users", "posts", "comments", "messages")
+_FIELDS = ("visitors", "active_users", "new_users", "posts", "comments", "messages", "matches")
 
 
 class SqlDailyStats:
@@ -68,3 +69,6 @@ class SqlActivityCounts:
 
     async def messages(self, day: date) -> int:
         return await self._count(public_messages.c.created_at, day)
+
+    async def matches(self, day: date) -> int:
+        return await self._count(public_anonymous_conversations.c.started_at, day)

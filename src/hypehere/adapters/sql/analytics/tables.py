@@ -22,4 +22,5 @@ class DailyStatsRow(SQLModel, table=True):
     posts: int = Field(sa_column=Column(Integer, nullable=False))
     comments: int = Field(sa_column=Column(Integer, nullable=False))
     messages: int = Field(sa_column=Column(Integer, nullable=False))
+    matches: int = Field(sa_column=Column(Integer, nullable=False))
     computed_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))

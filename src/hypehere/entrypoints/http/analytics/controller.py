@@ -36,6 +36,7 @@ class DayOut(msgspec.Struct, frozen=True):
     posts: int
     comments: int
     messages: int
+    matches: int
 
 
 class DashboardOut(msgspec.Struct, frozen=True):
@@ -52,6 +53,7 @@ def _day(row: DailyStats) -> DayOut:
         posts=row.posts,
         comments=row.comments,
         messages=row.messages,
+        matches=row.matches,
     )
 
 
