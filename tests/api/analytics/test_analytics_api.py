@@ -39,6 +39,13 @@ async def test_visitors_and_activity_reach_the_dashboard_and_the_rollup(
         f"{API}/posts/{post_id}/comments", json={"content": "me too"}, headers=auth(member)
     )
     assert comment.status_code == 201, comment.text
+    reported, _ = await register(client)  # a fourth sign-up
+    report = await client.post(
+        f"{API}/reports",
+        json={"target_type": "user", "target_id": reported["id"], "reason": "spam"},
+        headers=auth(member),
+    )
+    assert report.status_code == 201, report.text
     # Another anonymous visitor (another user agent); health checks are not counted.
     await client.get("/health/live", headers={"user-agent": "other-browser"})
     await client.post(
@@ -56,13 +63,22 @@ async def test_visitors_and_activity_reach_the_dashboard_and_the_rollup(
         "date": today,
         "visitors": 4,
         "active_users": 2,
-        "sign_ups": 3,
+        "sign_ups": 4,
         "posts": 1,
         "comments": 1,
         "messages": 0,
         "matches": 0,
     }
+    assert board.json()["open_reports"] == 1
     assert board.json()["last_14_days"] == []
+    dismissed = await client.post(
+        f"{API}/admin/reports/{report.json()['id']}/dismiss",
+        json={"note": "not spam"},
+        headers=auth(admin),
+    )
+    assert dismissed.status_code == 200, dismissed.text
+    board = await client.get(f"{API}/admin/dashboard", headers=auth(admin))
+    assert board.json()["open_reports"] == 0
 
     async def rollup() -> None:  # in the app's event loop (the test client's portal)
         await analytics_rollup.run(client.app.state.dishka_container, {"day": today})
@@ -77,7 +93,7 @@ async def test_visitors_and_activity_reach_the_dashboard_and_the_rollup(
     assert daily.json() == [{"date": today, "visitors": 4, "active_users": 2}]
     growth = await client.get(f"{API}/analytics/user-growth", headers=auth(admin))
     assert growth.status_code == 200, growth.text
-    assert growth.json() == [{"date": today, "new_users": 3}]
+    assert growth.json() == [{"date": today, "new_users": 4}]
 
 
 async def test_only_analysts_and_staff_read_analytics_and_only_staff_the_dashboard(

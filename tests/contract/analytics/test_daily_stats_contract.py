@@ -45,7 +45,8 @@ async def test_activity_counts_of_an_empty_day_are_zero(
             await counts.comments(day),
             await counts.messages(day),
             await counts.matches(day),
-        ) == (0, 0, 0, 0, 0)
+            await counts.open_reports(),
+        ) == (0, 0, 0, 0, 0, 0)
 
 
 async def test_matches_are_the_anonymous_conversations_started_that_utc_day(

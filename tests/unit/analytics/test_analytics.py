@@ -131,9 +131,11 @@ async def test_the_dashboard_is_staff_only_with_today_live_and_14_past_days() ->
         await stats.save(_row(date(2026, 3, 11 - n) if n < 11 else date(2026, 2, 39 - n), n))
     await visitors.add(today, "a:1")
     activity.by_day[today] = {"new_users": 7, "posts": 1, "comments": 0, "messages": 2}
+    activity.open_now = 3
     board = GetDashboard(visitors, activity, stats, FixedClock(NOW))
     result = await board.execute(GetDashboardCommand(actor=Actor("s", Role.MODERATOR)))
     assert result.today == DailyStats(today, 1, 0, 7, 1, 0, 2, 0)
+    assert result.open_reports == 3
     assert len(result.history) == 14
     assert result.history[0].day == date(2026, 2, 25)
     assert result.history[-1].day == date(2026, 3, 10)

@@ -60,6 +60,7 @@ class InMemoryActivityCounts:
 
     def __init__(self) -> None:
         self.by_day: dict[date, dict[str, int]] = {}
+        self.open_now = 0
 
     def _get(self, day: date, name: str) -> int:
         return self.by_day.get(day, {}).get(name, 0)
@@ -78,3 +79,6 @@ class InMemoryActivityCounts:
 
     async def matches(self, day: date) -> int:
         return self._get(day, "matches")
+
+    async def open_reports(self) -> int:
+        return self.open_now

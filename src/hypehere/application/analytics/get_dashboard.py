@@ -1,4 +1,5 @@
-"""`GET /admin/dashboard` (staff): today's figures, live, and the last 14 stored days."""
+"""`GET /admin/dashboard` (staff): today's figures, live, the reports open now, and the last
+14 stored days."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ class GetDashboardCommand(msgspec.Struct, frozen=True, kw_only=True):
 
 class Dashboard(msgspec.Struct, frozen=True, kw_only=True):
     today: DailyStats
+    open_reports: int
     history: list[DailyStats]
 
 
@@ -47,5 +49,6 @@ class GetDashboard:
         history = await self._stats.between(today - timedelta(days=HISTORY_DAYS), today)
         return Dashboard(
             today=await collect(today, self._visitors, self._activity),
+            open_reports=await self._activity.open_reports(),
             history=[row for row in history if row.day < today],
         )

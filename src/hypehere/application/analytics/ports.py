@@ -36,6 +36,10 @@ class ActivityCounts(Protocol):
 
     async def matches(self, day: date) -> int: ...
 
+    async def open_reports(self) -> int:
+        """Reports waiting for a decision now (not per day)."""
+        ...
+
 
 class DailyStatsRepository(Protocol):
     async def save(self, stats: DailyStats) -> None:

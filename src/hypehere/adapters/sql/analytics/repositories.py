@@ -13,6 +13,7 @@ from hypehere.adapters.sql.analytics.tables import DailyStatsRow
 from hypehere.adapters.sql.chat.queries import public_messages
 from hypehere.adapters.sql.feed.queries import public_comments, public_posts
 from hypehere.adapters.sql.matching.queries import public_anonymous_conversations
+from hypehere.adapters.sql.moderation.queries import public_reports, report_is_open
 from hypehere.adapters.sql.users.queries import public_users
 from hypehere.domain.analytics.model import DailyStats
 
@@ -72,3 +73,9 @@ class SqlActivityCounts:
 
     async def matches(self, day: date) -> int:
         return await self._count(public_anonymous_conversations.c.started_at, day)
+
+    async def open_reports(self) -> int:
+        result = await self._s.execute(
+            select(func.count()).select_from(public_reports).where(report_is_open())
+        )
+        return int(result.scalar_one())

@@ -41,6 +41,7 @@ class DayOut(msgspec.Struct, frozen=True):
 
 class DashboardOut(msgspec.Struct, frozen=True):
     today: DayOut
+    open_reports: int
     last_14_days: list[DayOut]
 
 
@@ -101,6 +102,11 @@ class AdminDashboardController(Controller):
     @inject
     async def dashboard(self, actor: Actor, uc: FromDishka[GetDashboard]) -> DashboardOut:
         """Staff only: today's figures so far (visitors live from the counter, the rest
-        counted now) and the last 14 days the rollup stored, oldest first."""
+        counted now), the reports open now, and the last 14 days the rollup stored, oldest
+        first."""
         board = await uc.execute(GetDashboardCommand(actor=actor))
-        return DashboardOut(today=_day(board.today), last_14_days=[_day(r) for r in board.history])
+        return DashboardOut(
+            today=_day(board.today),
+            open_reports=board.open_reports,
+            last_14_days=[_day(r) for r in board.history],
+        )
