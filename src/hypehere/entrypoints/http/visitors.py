@@ -1,10 +1,12 @@
-"""Visitor tracking: every HTTP request to the app counts its visitor once per UTC day.
+"""Visitor tracking: every HTTP request to a route counts its visitor once per UTC day
+(unknown paths and WebSocket handshakes are not counted).
 
 The key is the user id when the request carries a valid access token (the same check as
 rate limiting: `rate_limit.verified_subject`, its signature and expiry), else an HMAC of
 the client IP and user agent under the day's random salt (`domain/analytics/model.py`).
 Keys go to the `VisitorCounter` (a Redis HyperLogLog, or a set in process): no database
 write per request and no raw IP anywhere; the `analytics-rollup` job stores the day's count.
+Without Redis the set is per process (one process: the embedded default).
 `/health` and `/metrics` are not counted. If the counter fails (Redis down), the request is
 served uncounted and a warning is logged. `HYPEHERE_VISITOR_TRACKING_ENABLED=false` turns it
 off."""
