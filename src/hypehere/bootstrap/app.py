@@ -22,10 +22,19 @@ from hypehere.bootstrap.container import make_container
 from hypehere.bootstrap.gc_tuning import settle_heap
 from hypehere.bootstrap.logging import configure_logging
 from hypehere.bootstrap.loop_watch import LoopWatch
-from hypehere.bootstrap.rate_limiting import rate_limit_lifespan, rate_limit_middlewares
+from hypehere.bootstrap.rate_limiting import (
+    rate_limit_lifespan,
+    rate_limit_middlewares,
+    visitor_tracking_lifespan,
+    visitor_tracking_middlewares,
+)
 from hypehere.bootstrap.settings import Settings, load_settings
 from hypehere.bootstrap.worker import EmbeddedWorker
 from hypehere.domain.shared.clock import Clock
+from hypehere.entrypoints.http.analytics.controller import (
+    AdminDashboardController,
+    AnalyticsController,
+)
 from hypehere.entrypoints.http.auth import AUTH_DEPENDENCIES
 from hypehere.entrypoints.http.chat.controller import ConversationsController, RoomsController
 from hypehere.entrypoints.http.errors import EXCEPTION_HANDLERS
@@ -101,6 +110,8 @@ def api_handlers() -> Sequence[ControllerRouterHandler]:
         AccountStandingController,
         AdminAppealsController,
         AdminSpecsController,
+        AnalyticsController,
+        AdminDashboardController,
     ]
 
 
@@ -166,7 +177,11 @@ def create_app(
             await container.close()
 
     prometheus = PrometheusConfig(app_name="hypehere", prefix="hypehere", group_path=True)
-    middleware: list[Any] = [prometheus.middleware, *rate_limit_middlewares(settings)]
+    middleware: list[Any] = [
+        prometheus.middleware,
+        *visitor_tracking_middlewares(settings),
+        *rate_limit_middlewares(settings),
+    ]
 
     app = Litestar(
         route_handlers=[
@@ -187,7 +202,11 @@ def create_app(
             path=f"{API_PREFIX}/schema",
             render_plugins=[SwaggerRenderPlugin(path="/swagger")],
         ),
-        lifespan=[lifespan, rate_limit_lifespan(settings, container)],
+        lifespan=[
+            lifespan,
+            rate_limit_lifespan(settings, container),
+            visitor_tracking_lifespan(settings, container),
+        ],
         request_max_body_size=MAX_BODY_BYTES,
         # Bad bodies, ids and parameters are 4xx for every route (see the module).
         request_class=HardenedRequest,

@@ -24,6 +24,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from hypehere.application.common.jobs import JobDefinition
+from hypehere.entrypoints.jobs import analytics_rollup as analytics_rollup_job
 from hypehere.entrypoints.jobs import anonymous_cleanup as anonymous_cleanup_job
 from hypehere.entrypoints.jobs import lift_suspensions as lift_suspensions_job
 from hypehere.entrypoints.jobs import matching_expiry as matching_expiry_job
@@ -61,6 +62,11 @@ JOBS: list[JobRoute] = [
     JobRoute(
         JobDefinition("purge-deleted-accounts", cron="30 3 * * *", timeout_seconds=1800),
         purge_deleted_accounts_job.run,
+    ),
+    # Daily at 00:10 UTC: yesterday's aggregates (the visitor counts live two days).
+    JobRoute(
+        JobDefinition("analytics-rollup", cron="10 0 * * *", timeout_seconds=600),
+        analytics_rollup_job.run,
     ),
     # Daily at 03:45 UTC, in batches of short transactions (see application/common/retention).
     JobRoute(

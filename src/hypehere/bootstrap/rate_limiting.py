@@ -11,7 +11,9 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dishka import AsyncContainer
 from litestar import Litestar
 from litestar.middleware.base import DefineMiddleware
+from litestar.types import ASGIApp
 
+from hypehere.application.analytics.ports import VisitorCounter
 from hypehere.application.common.rate_limit import RateLimiter
 from hypehere.application.users.ports import AccessTokenCodec
 from hypehere.bootstrap.settings import Settings
@@ -22,6 +24,8 @@ from hypehere.entrypoints.http.rate_limit import (
     install,
     rate_limit_middleware,
 )
+from hypehere.entrypoints.http.visitors import VisitorTracking, visitor_tracking_middleware
+from hypehere.entrypoints.http.visitors import install as install_visitor_tracking
 
 
 def rate_limits(settings: Settings) -> RateLimits:
@@ -54,6 +58,30 @@ def rate_limit_lifespan(
                     tokens=await container.get(AccessTokenCodec),
                     clock=await container.get(Clock),
                     limits=rate_limits(settings),
+                ),
+            )
+        yield
+
+    return lifespan
+
+
+def visitor_tracking_middlewares(settings: Settings) -> list[Callable[[ASGIApp], ASGIApp]]:
+    """Daily unique visitors (`entrypoints/http/visitors.py`); shares the token check."""
+    return [visitor_tracking_middleware] if settings.visitor_tracking_enabled else []
+
+
+def visitor_tracking_lifespan(
+    settings: Settings, container: AsyncContainer
+) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        if settings.visitor_tracking_enabled:
+            install_visitor_tracking(
+                app.state,
+                VisitorTracking(
+                    counter=await container.get(VisitorCounter),
+                    tokens=await container.get(AccessTokenCodec),
+                    clock=await container.get(Clock),
                 ),
             )
         yield

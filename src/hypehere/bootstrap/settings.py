@@ -134,6 +134,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     rate_limit_enabled: bool = True
+    visitor_tracking_enabled: bool = Field(
+        default=True, description="Count daily unique visitors (analytics)"
+    )
     rate_limit_user_per_hour: int = Field(default=1000, ge=1)
     rate_limit_anon_per_hour: int = Field(default=100, ge=1)
     rate_limit_auth_per_minute: int = Field(default=10, ge=1)

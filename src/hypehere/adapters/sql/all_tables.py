@@ -3,6 +3,7 @@
 The one place that imports all the private `tables` modules (import-linter keeps the
 module packages themselves from reaching into each other's)."""
 
+from hypehere.adapters.sql.analytics import tables as analytics
 from hypehere.adapters.sql.chat import tables as chat
 from hypehere.adapters.sql.feed import tables as feed
 from hypehere.adapters.sql.learning import tables as learning
@@ -14,6 +15,7 @@ from hypehere.adapters.sql.search import tables as search
 from hypehere.adapters.sql.users import tables as users
 
 __all__ = [
+    "analytics",
     "chat",
     "feed",
     "learning",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dishka import Provider
 
+from hypehere.bootstrap.providers.analytics import analytics_providers
 from hypehere.bootstrap.providers.chat import ChatProvider
 from hypehere.bootstrap.providers.feed import FeedProvider
 from hypehere.bootstrap.providers.infrastructure import (
@@ -41,4 +42,5 @@ def all_providers(settings: Settings) -> list[Provider]:
         NotificationsProvider(),
         LearningProvider(),
         *search_providers(settings),
+        *analytics_providers(settings),
     ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hypehere.application.common.errors import StorageConflictError, StorageUnavailableError
+from hypehere.domain.analytics.model import InvalidDateRangeError
 from hypehere.domain.chat import errors as chat_errors
 from hypehere.domain.feed import errors as feed_errors
 from hypehere.domain.learning import errors as learning_errors
@@ -55,6 +56,8 @@ ERROR_TABLE: dict[type[Exception], ErrorSpec] = {
         503, "service_unavailable", "A service is temporarily unavailable."
     ),
     StorageConflictError: ErrorSpec(409, "conflict", "The change conflicts with existing data."),
+    # --- analytics ---
+    InvalidDateRangeError: ErrorSpec(422, "invalid_date_range"),
     # --- feed ---
     feed_errors.PostNotFoundError: ErrorSpec(404, "not_found", "The post was not found."),
     feed_errors.CommentNotFoundError: ErrorSpec(404, "not_found", "The comment was not found."),

@@ -1,0 +1,1 @@
+"""`/analytics/*` (analysts and staff) and `/admin/dashboard` (staff)."""
