@@ -10,6 +10,7 @@ import asyncio
 import os
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +97,20 @@ def redis_url() -> str:
     except Exception as exc:
         _unavailable("Redis", exc)
     return REDIS_URL
+
+
+@asynccontextmanager
+async def fresh_session(url: str) -> AsyncIterator[AsyncSession]:
+    """A session on an emptied database (`truncate_all`), closed with its engine afterwards:
+    the SQL side of a contract suite's `world` fixture."""
+    await truncate_all(url)
+    engine = create_engine(url)
+    session = create_session_factory(engine)()
+    try:
+        yield session
+    finally:
+        await session.close()
+        await engine.dispose()
 
 
 async def truncate_all(url: str) -> None:

@@ -10,13 +10,12 @@ from typing import Any
 import pytest
 
 from hypehere.adapters.memory.moderation import InMemoryAuditLog
-from hypehere.adapters.sql.engine import create_engine, create_session_factory
 from hypehere.adapters.sql.moderation.audit import SqlAuditLog
 from hypehere.application.common.errors import StorageConflictError
 from hypehere.domain.moderation.audit import AuditEntry, AuditTarget
 from hypehere.domain.shared.ids import new_id
 from hypehere.domain.shared.pagination import InvalidCursorError, PageRequest
-from tests.conftest import truncate_all
+from tests.conftest import fresh_session
 
 pytestmark = pytest.mark.integration
 
@@ -99,14 +98,8 @@ class TestMemory(AuditLogContract):
 
 
 async def _sql_world(url: str) -> AsyncIterator[World]:
-    await truncate_all(url)
-    engine = create_engine(url)
-    session = create_session_factory(engine)()
-    try:
+    async with fresh_session(url) as session:
         yield World(log=SqlAuditLog(session), commit=session.commit)
-    finally:
-        await session.close()
-        await engine.dispose()
 
 
 class TestSqlite(AuditLogContract):

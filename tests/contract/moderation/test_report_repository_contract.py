@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from hypehere.adapters.memory.moderation import InMemoryReportRepository
-from hypehere.adapters.sql.engine import create_engine, create_session_factory
 from hypehere.adapters.sql.moderation.repositories import SqlReportRepository
 from hypehere.application.common.errors import StorageConflictError
 from hypehere.application.moderation.report_ports import ReporterRecord
@@ -24,7 +23,7 @@ from hypehere.domain.moderation.model import (
 )
 from hypehere.domain.shared.ids import new_id
 from hypehere.domain.shared.pagination import InvalidCursorError, PageRequest
-from tests.conftest import truncate_all
+from tests.conftest import fresh_session
 
 pytestmark = pytest.mark.integration
 
@@ -202,14 +201,8 @@ class TestMemory(ReportRepositoryContract):
 
 
 async def _sql_world(url: str) -> AsyncIterator[World]:
-    await truncate_all(url)
-    engine = create_engine(url)
-    session = create_session_factory(engine)()
-    try:
+    async with fresh_session(url) as session:
         yield World(repo=SqlReportRepository(session), commit=session.commit)
-    finally:
-        await session.close()
-        await engine.dispose()
 
 
 class TestSqlite(ReportRepositoryContract):

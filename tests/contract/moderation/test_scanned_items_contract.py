@@ -10,12 +10,11 @@ from typing import Any
 import pytest
 
 from hypehere.adapters.memory.moderation import InMemoryScannedItems
-from hypehere.adapters.sql.engine import create_engine, create_session_factory
 from hypehere.adapters.sql.moderation.scanned import SqlScannedItems
 from hypehere.domain.moderation.verdicts import Category, ReviewStatus, ScannedItem, Verdict
 from hypehere.domain.shared.ids import new_id
 from hypehere.domain.shared.pagination import PageRequest
-from tests.conftest import truncate_all
+from tests.conftest import fresh_session
 
 pytestmark = pytest.mark.integration
 
@@ -85,14 +84,8 @@ class TestMemory(ScannedItemsContract):
 
 
 async def _sql_world(url: str) -> AsyncIterator[World]:
-    await truncate_all(url)
-    engine = create_engine(url)
-    session = create_session_factory(engine)()
-    try:
+    async with fresh_session(url) as session:
         yield World(items=SqlScannedItems(session), commit=session.commit)
-    finally:
-        await session.close()
-        await engine.dispose()
 
 
 class TestSqlite(ScannedItemsContract):

@@ -10,12 +10,11 @@ from typing import Any
 import pytest
 
 from hypehere.adapters.memory.moderation import InMemorySpecRepository
-from hypehere.adapters.sql.engine import create_engine, create_session_factory
 from hypehere.adapters.sql.moderation.specs import SqlSpecRepository
 from hypehere.domain.moderation.specs import Spec, SpecStatus
 from hypehere.domain.shared.ids import new_id
 from hypehere.domain.shared.pagination import PageRequest
-from tests.conftest import truncate_all
+from tests.conftest import fresh_session
 
 pytestmark = pytest.mark.integration
 
@@ -66,14 +65,8 @@ class TestMemory(SpecRepositoryContract):
 
 
 async def _sql_world(url: str) -> AsyncIterator[World]:
-    await truncate_all(url)
-    engine = create_engine(url)
-    session = create_session_factory(engine)()
-    try:
+    async with fresh_session(url) as session:
         yield World(repo=SqlSpecRepository(session), commit=session.commit)
-    finally:
-        await session.close()
-        await engine.dispose()
 
 
 class TestSqlite(SpecRepositoryContract):

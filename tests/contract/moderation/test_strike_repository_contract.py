@@ -10,12 +10,11 @@ from typing import Any
 import pytest
 
 from hypehere.adapters.memory.moderation import InMemoryStrikeRepository
-from hypehere.adapters.sql.engine import create_engine, create_session_factory
 from hypehere.adapters.sql.moderation.strikes import SqlStrikeRepository
 from hypehere.domain.moderation.strikes import AppealStatus, Strike, StrikeAction
 from hypehere.domain.shared.ids import new_id
 from hypehere.domain.shared.pagination import InvalidCursorError, PageRequest
-from tests.conftest import truncate_all
+from tests.conftest import fresh_session
 
 pytestmark = pytest.mark.integration
 
@@ -104,14 +103,8 @@ class TestMemory(StrikeRepositoryContract):
 
 
 async def _sql_world(url: str) -> AsyncIterator[World]:
-    await truncate_all(url)
-    engine = create_engine(url)
-    session = create_session_factory(engine)()
-    try:
+    async with fresh_session(url) as session:
         yield World(repo=SqlStrikeRepository(session), commit=session.commit)
-    finally:
-        await session.close()
-        await engine.dispose()
 
 
 class TestSqlite(StrikeRepositoryContract):
