@@ -15,7 +15,7 @@ from tests.unit.ranking.signals import make_signals
 pytestmark = pytest.mark.integration
 
 
-async def test_the_container_serves_the_bundled_model_then_a_newer_trained_one(
+async def test_the_container_serves_the_bundled_model_then_the_promoted_one(
     tmp_path: Path,
 ) -> None:
     models = tmp_path / "models"
@@ -32,6 +32,9 @@ async def test_the_container_serves_the_bundled_model_then_a_newer_trained_one(
 
         models.mkdir()
         shutil.copy(bundled_model_path(), models / "ranker-20990101T000000000000Z.txt")
+        assert len(ranker.score([make_signals()])) == 1
+        assert ranker.version == "ranker-bundled"  # a newer file alone is not promoted
+        (models / "current.json").write_text('{"model": "ranker-20990101T000000000000Z.txt"}')
         assert len(ranker.score([make_signals()])) == 1
         assert ranker.version == "ranker-20990101T000000000000Z"
     finally:

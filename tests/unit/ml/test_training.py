@@ -46,7 +46,7 @@ def test_the_held_out_split_is_the_newest_sessions(small_data) -> None:  # type:
     matrix = build_matrix(small_data.impressions)
     train, test = temporal_split(matrix, 0.2)
     assert len(train) + len(test) == len(matrix)
-    assert not set(train.groups.tolist()) & set(test.groups.tolist())
+    assert not set(train.session_ids()) & set(test.session_ids())
     assert train.times.max() <= test.times.min()
 
 
@@ -149,5 +149,5 @@ def test_training_data_from_the_impression_log(tmp_path: Path, small_data) -> No
 
     matrix = load_database(f"sqlite+aiosqlite:///{path}")
     assert matrix.labels.tolist() == [1, 0, 0, 0]
-    assert matrix.groups.tolist() == ["s1"] * 4
+    assert matrix.session_ids() == ["s1"] * 4
     np.testing.assert_allclose(matrix.features, build_matrix(imps).features, rtol=1e-6)
