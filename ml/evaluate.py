@@ -4,8 +4,9 @@ Metrics are written out here (numpy only) rather than pulled from scikit-learn, 
 service does not otherwise need.
 
 - AUC: over all held-out impressions (ties count one half; Mann-Whitney U).
-- NDCG@10: per feed session, binary gains (engaged = 1), `(2^rel - 1) / log2(rank + 1)`,
-  averaged over sessions that have at least one engagement (NDCG is undefined otherwise).
+- NDCG@10: per feed session (one viewer's ranked list, the unit the feed ranks), binary
+  gains (engaged = 1), `(2^rel - 1) / log2(rank + 1)`, averaged over sessions that have at
+  least one engagement (NDCG is undefined otherwise).
 
 `python -m ml.evaluate --model PATH` evaluates a model file on a fresh synthetic held-out
 set (a different seed from training).

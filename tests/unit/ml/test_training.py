@@ -12,15 +12,9 @@ from ml.evaluate import auc, ndcg_at_k
 from ml.matrix import build_matrix
 from ml.synthetic import SyntheticConfig, generate
 from ml.train import load_file, main, save_model, temporal_split, train_and_evaluate
+from tests.unit.ml.conftest import SMALL
 
 pytestmark = pytest.mark.unit
-
-SMALL = SyntheticConfig(users=300, posts=3000, sessions=800, candidates_per_session=30, seed=11)
-
-
-@pytest.fixture(scope="module")
-def small_data():  # type: ignore[no-untyped-def]
-    return generate(SMALL)
 
 
 def test_the_generator_is_deterministic(small_data) -> None:  # type: ignore[no-untyped-def]
