@@ -102,9 +102,8 @@ def _sortable(value: Any) -> float:
     if isinstance(value, int | float):
         return float(value)
     if isinstance(value, datetime):
-        if value.tzinfo is None:  # SQLite hands back naive UTC
-            value = value.replace(tzinfo=UTC)
-        return value.timestamp()
+        aware: datetime = value if value.tzinfo else value.replace(tzinfo=UTC)  # SQLite: naive
+        return aware.timestamp()
     text = str(value).replace("Z", "+00:00")
     moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:

@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -17,9 +19,10 @@ from hypehere.domain.feed.features import FEATURE_COUNT, HEURISTIC_WEIGHT_VECTOR
 from ml import registry
 from ml.evaluate import Comparison, Metrics
 from ml.matrix import MatrixBuilder, TrainingMatrix, build_matrix
-from ml.synthetic import SyntheticDataset
+from ml.synthetic import Impression, SyntheticDataset
 from ml.train import (
     ServingModel,
+    TrainingResult,
     load_database,
     load_serving_model,
     save_model,
@@ -54,12 +57,14 @@ def noise(matrix: TrainingMatrix) -> TrainingMatrix:
     return relabelled(matrix, rng.random(len(matrix)) < float(matrix.labels.mean()))
 
 
-def train(matrix: TrainingMatrix, serving: ServingModel | None = None, **kwargs):  # type: ignore[no-untyped-def]
+def train(
+    matrix: TrainingMatrix, serving: ServingModel | None = None, **kwargs: Any
+) -> TrainingResult:
     options = {"rounds": ROUNDS, "num_threads": 1, **kwargs}
     return train_and_evaluate(matrix, source="synthetic", serving=serving, **options)
 
 
-def publish(result, models: Path) -> Path:  # type: ignore[no-untyped-def]
+def publish(result: TrainingResult, models: Path) -> Path:
     """Save and promote unconditionally (how a previous run left the directory)."""
     path = save_model(result, output_dir=models, decision=registry.Decision(promoted=True))
     assert promoted_model(models) == path
@@ -174,7 +179,9 @@ def test_the_gate_needs_both_metrics_against_both_opponents() -> None:
 # --- the pointer and the model directory
 
 
-def test_pruning_keeps_the_promoted_model_however_old(tmp_path: Path, data) -> None:  # type: ignore[no-untyped-def]
+def test_pruning_keeps_the_promoted_model_however_old(
+    tmp_path: Path, data: SyntheticDataset
+) -> None:
     result = train(build_matrix(data.impressions[:6000]), rounds=5)
     first = publish(result, tmp_path)
     rejected = registry.Decision(promoted=False, reasons=("test",))
@@ -245,7 +252,9 @@ def test_early_stopping_stops_when_the_validation_auc_stops_improving(
 # --- streamed data = in-memory data
 
 
-def test_chunked_matrices_train_the_same_model_as_one_in_memory_matrix(data) -> None:  # type: ignore[no-untyped-def]
+def test_chunked_matrices_train_the_same_model_as_one_in_memory_matrix(
+    data: SyntheticDataset,
+) -> None:
     rows = [
         (feature_vector(i.signals), i.label, i.session_id, i.shown_at_hours)
         for i in data.impressions
@@ -274,7 +283,7 @@ def test_chunked_matrices_train_the_same_model_as_one_in_memory_matrix(data) -> 
     assert a.booster.model_to_string() == b.booster.model_to_string()
 
 
-def _log(path: Path, data) -> None:  # type: ignore[no-untyped-def]
+def _log(path: Path, data: Sequence[Impression]) -> None:
     db = sqlite3.connect(path)
     db.executescript(
         """
@@ -307,8 +316,8 @@ def _log(path: Path, data) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_the_database_is_read_in_chunks_with_the_same_result_and_the_newest_rows_first(
-    tmp_path: Path, data
-) -> None:  # type: ignore[no-untyped-def]
+    tmp_path: Path, data: SyntheticDataset
+) -> None:
     # the log of a world where a user never sees one post twice within a day (labels match)
     seen: set[tuple[str, str]] = set()
     sample = []
