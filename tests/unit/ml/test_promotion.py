@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -14,7 +15,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from hypehere.adapters.ranking.lightgbm_ranker import POINTER_NAME, LightGBMRanker, promoted_model
+from hypehere.adapters.ranking.lightgbm_ranker import (
+    POINTER_NAME,
+    LightGBMRanker,
+    bundled_model_path,
+    promoted_model,
+)
 from hypehere.domain.feed.features import FEATURE_COUNT, HEURISTIC_WEIGHT_VECTOR, feature_vector
 from ml import registry
 from ml.evaluate import Comparison, Metrics
@@ -341,3 +347,22 @@ def test_the_database_is_read_in_chunks_with_the_same_result_and_the_newest_rows
     cutoff = np.sort(whole.times)[-100]
     assert len(newest) == int((whole.times >= cutoff).sum()) >= 100
     assert newest.times.min() == cutoff
+
+
+def test_the_serving_model_is_what_servers_would_load(tmp_path: Path) -> None:
+    bundled = bundled_model_path()
+    assert load_serving_model(tmp_path, baseline=None) is None  # servers: the heuristic
+    serving = load_serving_model(tmp_path, baseline=bundled)
+    assert serving is not None and serving.version == "ranker-bundled"
+
+    broken = tmp_path / "ranker-2.txt"
+    broken.write_text("not a model")
+    registry.write_pointer(broken)
+    serving = load_serving_model(tmp_path, baseline=bundled)  # servers skip it too
+    assert serving is not None and serving.version == "ranker-bundled"
+
+    good = tmp_path / "ranker-3.txt"
+    shutil.copy(bundled, good)
+    registry.write_pointer(good)
+    serving = load_serving_model(tmp_path, baseline=bundled)
+    assert serving is not None and serving.version == "ranker-3"
