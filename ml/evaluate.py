@@ -4,8 +4,9 @@ Metrics are written out here (numpy only) rather than pulled from scikit-learn, 
 service does not otherwise need.
 
 - AUC: over all held-out impressions (ties count one half; Mann-Whitney U).
-- NDCG@10: per feed session, binary gains (engaged = 1), `(2^rel - 1) / log2(rank + 1)`,
-  averaged over sessions that have at least one engagement (NDCG is undefined otherwise).
+- NDCG@10: per feed session (one viewer's ranked list, the unit the feed ranks), binary
+  gains (engaged = 1), `(2^rel - 1) / log2(rank + 1)`, averaged over sessions that have at
+  least one engagement (NDCG is undefined otherwise).
 
 `python -m ml.evaluate --model PATH` evaluates a model file on a fresh synthetic held-out
 set (a different seed from training).
@@ -83,13 +84,24 @@ class Metrics:
     ndcg_at_10: float
 
 
+def metrics(
+    labels: npt.ArrayLike, scores: npt.ArrayLike, groups: Sequence[str] | npt.ArrayLike
+) -> Metrics:
+    return Metrics(auc(labels, scores), ndcg_at_k(labels, scores, groups))
+
+
 @dataclass(frozen=True, slots=True)
 class Comparison:
+    """Held-out figures of the new model ("lightgbm"), the heuristic and, when one was
+    given, the model serving now (`serving_version`), all on the same rows."""
+
     rows: int
     sessions: int
     positive_rate: float
     lightgbm: Metrics
     heuristic: Metrics
+    serving: Metrics | None = None
+    serving_version: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -100,15 +112,21 @@ def compare(
     features: npt.ArrayLike,
     labels: npt.ArrayLike,
     groups: Sequence[str] | npt.ArrayLike,
+    *,
+    serving_scores: npt.ArrayLike | None = None,
+    serving_version: str | None = None,
 ) -> Comparison:
     y = np.asarray(labels)
     h = heuristic_scores(features)
+    serving = None if serving_scores is None else metrics(y, serving_scores, groups)
     return Comparison(
         rows=int(y.size),
-        sessions=len(set(np.asarray(groups).tolist())),
+        sessions=int(np.unique(np.asarray(groups)).size),
         positive_rate=float(y.mean()) if y.size else 0.0,
-        lightgbm=Metrics(auc(y, model_scores), ndcg_at_k(y, model_scores, groups)),
-        heuristic=Metrics(auc(y, h), ndcg_at_k(y, h, groups)),
+        lightgbm=metrics(y, model_scores, groups),
+        heuristic=metrics(y, h, groups),
+        serving=serving,
+        serving_version=serving_version if serving is not None else None,
     )
 
 

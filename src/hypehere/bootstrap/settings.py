@@ -200,7 +200,20 @@ class Settings(BaseSettings):
     ranker_reload_interval_seconds: float = Field(
         default=60.0,
         ge=0,
-        description="How often (at most) the server looks for a newer ranker model file",
+        description="How often (at most) the server re-reads the promoted-model pointer "
+        "(ranker_model_dir/current.json)",
+    )
+    ranker_promotion_min_gain: float = Field(
+        default=0.0,
+        ge=0,
+        description="train-ranker gate: a new model is promoted only if its held-out AUC and "
+        "NDCG@10 each beat the serving model's and the heuristic's by more than this",
+    )
+    ranker_training_max_rows: int = Field(
+        default=5_000_000,
+        ge=1000,
+        description="train-ranker: the newest impressions read from the log (streamed; about "
+        "80 bytes each in memory)",
     )
     retention_outbox_days: int = Field(
         default=7,

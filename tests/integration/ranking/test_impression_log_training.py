@@ -63,7 +63,12 @@ def test_ml_train_reads_the_logged_impressions_and_labels_them(
     matrix = load_database(url)
 
     assert matrix.labels.tolist() == [1, 0, 0, 0]
-    assert matrix.groups.tolist() == ["session-1"] * 4
+    assert matrix.session_ids() == ["session-1"] * 4
     expected = [feature_vector(make_signals(post_id=f"p{n}", like_count=n)) for n in range(4)]
     np.testing.assert_allclose(matrix.features, np.array(expected), rtol=1e-6)
+
+    # streamed two rows at a time, and bounded to the newest rows (the whole session at the cut)
+    streamed = load_database(url, chunk_rows=2, max_rows=2)
+    np.testing.assert_array_equal(streamed.features, matrix.features)
+    assert streamed.labels.tolist() == [1, 0, 0, 0]
     asyncio.run(truncate_all(url))

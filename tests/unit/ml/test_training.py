@@ -12,15 +12,9 @@ from ml.evaluate import auc, ndcg_at_k
 from ml.matrix import build_matrix
 from ml.synthetic import SyntheticConfig, generate
 from ml.train import load_file, main, save_model, temporal_split, train_and_evaluate
+from tests.unit.ml.conftest import SMALL
 
 pytestmark = pytest.mark.unit
-
-SMALL = SyntheticConfig(users=300, posts=3000, sessions=800, candidates_per_session=30, seed=11)
-
-
-@pytest.fixture(scope="module")
-def small_data():  # type: ignore[no-untyped-def]
-    return generate(SMALL)
 
 
 def test_the_generator_is_deterministic(small_data) -> None:  # type: ignore[no-untyped-def]
@@ -46,7 +40,7 @@ def test_the_held_out_split_is_the_newest_sessions(small_data) -> None:  # type:
     matrix = build_matrix(small_data.impressions)
     train, test = temporal_split(matrix, 0.2)
     assert len(train) + len(test) == len(matrix)
-    assert not set(train.groups.tolist()) & set(test.groups.tolist())
+    assert not set(train.session_ids()) & set(test.session_ids())
     assert train.times.max() <= test.times.min()
 
 
@@ -149,5 +143,5 @@ def test_training_data_from_the_impression_log(tmp_path: Path, small_data) -> No
 
     matrix = load_database(f"sqlite+aiosqlite:///{path}")
     assert matrix.labels.tolist() == [1, 0, 0, 0]
-    assert matrix.groups.tolist() == ["s1"] * 4
+    assert matrix.session_ids() == ["s1"] * 4
     np.testing.assert_allclose(matrix.features, build_matrix(imps).features, rtol=1e-6)

@@ -54,6 +54,8 @@ class FakeTrainer:
             heuristic_auc=0.6,
             lightgbm_ndcg_at_10=0.5,
             heuristic_ndcg_at_10=0.4,
+            promoted=False,
+            reasons=("auc 0.7000 does not beat the serving model (ranker-0)'s 0.7500",),
         )
 
 
@@ -169,7 +171,10 @@ def test_train_ranker_runs_the_use_case(capsys: pytest.CaptureFixture[str]) -> N
     runtime = FakeRuntime()
     assert _run(runtime, "train-ranker", "--source", "synthetic", "--seed", "3") == 0
     out = capsys.readouterr().out  # the use case's log line, then the report
-    assert json.loads(out[out.index("{\n") :])["model_path"] == "/models/ranker-1.txt"
+    report = json.loads(out[out.index("{\n") :])
+    assert report["model_path"] == "/models/ranker-1.txt"
+    assert (report["promoted"], len(report["reasons"])) == (False, 1)  # a rejection is no error
+    assert "ranker_candidate_rejected" in out
     assert runtime.trainer.calls == [{"source": "synthetic", "impressions_file": None, "seed": 3}]
     assert runtime.containers_closed == 1
 

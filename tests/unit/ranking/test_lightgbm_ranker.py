@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import random
 import shutil
 from dataclasses import replace
@@ -13,10 +14,12 @@ import pytest
 from hypehere.adapters.ranking.features import extract_features
 from hypehere.adapters.ranking.heuristic import HeuristicRanker
 from hypehere.adapters.ranking.lightgbm_ranker import (
+    POINTER_NAME,
     Booster,
     LightGBMRanker,
     bundled_model_path,
     load_booster,
+    promoted_model,
 )
 from hypehere.domain.feed.features import FEATURE_COUNT, FEATURE_NAMES, CandidateSignals
 from tests.unit.ranking.signals import LANGS, make_signals
@@ -139,6 +142,7 @@ def test_falls_back_to_the_heuristic_when_the_model_is_corrupt(tmp_path: Path) -
     corrupt = tmp_path / "models" / "ranker-20990101T000000000000Z.txt"
     corrupt.parent.mkdir()
     corrupt.write_text("tree\nversion=v4\nthis is not a model\n")
+    promote(corrupt)
     bundled = tmp_path / "bundled.txt"
     bundled.write_bytes(b"\x00\x01garbage")
     ranker = LightGBMRanker(model_dir=corrupt.parent, bundled_model=bundled)
@@ -146,18 +150,18 @@ def test_falls_back_to_the_heuristic_when_the_model_is_corrupt(tmp_path: Path) -
     assert ranker.score(batch(5)) == HeuristicRanker().score(batch(5))
 
 
-def test_a_corrupt_newer_file_keeps_the_current_model(tmp_path: Path) -> None:
+def test_a_corrupt_promoted_file_falls_back_to_the_bundled_model(tmp_path: Path) -> None:
     models = tmp_path / "models"
     models.mkdir()
-    (models / "ranker-20990101T000000000000Z.txt").write_text("garbage")
+    promote(models / "ranker-20990101T000000000000Z.txt").write_text("garbage")
     ranker = LightGBMRanker(model_dir=models, bundled_model=bundled_model_path())
     assert (ranker.name, ranker.version) == ("lightgbm", "ranker-bundled")
 
 
 def test_a_model_with_other_feature_names_is_rejected(tmp_path: Path) -> None:
     wrong = [f"f{i}" for i in range(FEATURE_COUNT)]
-    path = tiny_model(
-        tmp_path / "models" / "ranker-20990101T000000000000Z.txt", feature_names=wrong
+    path = promote(
+        tiny_model(tmp_path / "models" / "ranker-20990101T000000000000Z.txt", feature_names=wrong)
     )
     ranker = LightGBMRanker(model_dir=path.parent, bundled_model=None)
     assert ranker.name == "heuristic"
@@ -176,7 +180,13 @@ def test_a_failing_predict_falls_back_for_that_batch(tmp_path: Path) -> None:
     assert ranker.score(batch(3)) == HeuristicRanker().score(batch(3))
 
 
-def test_hot_swaps_a_newer_model_file_after_the_interval(tmp_path: Path) -> None:
+def promote(path: Path) -> Path:
+    """Point servers at `path` the way `ml.registry.write_pointer` does."""
+    (path.parent / POINTER_NAME).write_text(json.dumps({"model": path.name}))
+    return path
+
+
+def test_hot_swaps_the_promoted_model_after_the_interval(tmp_path: Path) -> None:
     models = tmp_path / "models"
     clock = Clock()
     ranker = LightGBMRanker(
@@ -189,29 +199,73 @@ def test_hot_swaps_a_newer_model_file_after_the_interval(tmp_path: Path) -> None
     bundled_scores = ranker.score(candidates)
     assert ranker.version == "ranker-bundled"
 
-    newer = tiny_model(models / "ranker-20261122T040000000000Z.txt", seed=1)
-    clock.now += 10  # within the interval: no directory scan yet
+    # a newer file that is not promoted (a rejected candidate) is never loaded
+    tiny_model(models / "ranker-20261122T030000000000Z.txt", seed=2)
+    clock.now += 31
     assert ranker.score(candidates) == bundled_scores
     assert ranker.version == "ranker-bundled"
 
-    clock.now += 25  # interval passed: the next batch picks up the newer file
+    newer = promote(tiny_model(models / "ranker-20261122T040000000000Z.txt", seed=1))
+    clock.now += 10  # within the interval: the pointer is not read yet
+    assert ranker.score(candidates) == bundled_scores
+    assert ranker.version == "ranker-bundled"
+
+    clock.now += 25  # interval passed: the next batch picks up the promoted file
     swapped = ranker.score(candidates)
     assert ranker.version == "ranker-20261122T040000000000Z"
     assert ranker.model_path == newer
     assert swapped == pytest.approx(load_booster(newer).predict(extract_features(candidates)))
 
-    # a newer but broken file is skipped; the loaded model keeps serving
-    (models / "ranker-20261122T050000000000Z.txt").write_text("broken")
+    # a promoted but broken file, or a pointer to a missing one: the loaded model keeps serving
+    broken = models / "ranker-20261122T050000000000Z.txt"
+    broken.write_text("broken")
+    promote(broken)
+    clock.now += 31
+    assert ranker.score(candidates) == swapped
+    assert ranker.version == "ranker-20261122T040000000000Z"
+    (models / POINTER_NAME).write_text(json.dumps({"model": "ranker-20990101T000000000000Z.txt"}))
     clock.now += 31
     assert ranker.score(candidates) == swapped
     assert ranker.version == "ranker-20261122T040000000000Z"
 
-    # an even newer good one is picked up on the next interval
+    # a good one promoted next is picked up on the next interval
     newest = models / "ranker-20261122T060000000000Z.txt"
     shutil.copy(bundled_model_path(), newest)
+    promote(newest)
     clock.now += 31
     assert ranker.score(candidates) == bundled_scores
     assert ranker.version == "ranker-20261122T060000000000Z"
+
+    # a rollback: the pointer back to an older model
+    promote(newer)
+    clock.now += 31
+    assert ranker.score(candidates) == swapped
+    assert ranker.version == "ranker-20261122T040000000000Z"
+
+
+@pytest.mark.parametrize(
+    "pointer",
+    [
+        "not json",
+        "[]",
+        '{"model": 3}',
+        '{"other": "ranker-1.txt"}',
+        '{"model": "../ranker-1.txt"}',
+        '{"model": "/tmp/ranker-1.txt"}',
+        '{"model": "model.txt"}',
+        '{"model": "ranker-1.json"}',
+    ],
+)
+def test_a_pointer_that_names_no_model_in_the_directory_is_ignored(
+    tmp_path: Path, pointer: str
+) -> None:
+    shutil.copy(bundled_model_path(), tmp_path / "ranker-1.txt")
+    (tmp_path / POINTER_NAME).write_text(pointer)
+    assert promoted_model(tmp_path) is None
+    assert LightGBMRanker(model_dir=tmp_path, bundled_model=None).name == "heuristic"
+    (tmp_path / POINTER_NAME).write_text('{"model": "ranker-1.txt"}')
+    assert promoted_model(tmp_path) == tmp_path / "ranker-1.txt"
+    assert LightGBMRanker(model_dir=tmp_path, bundled_model=None).version == "ranker-1"
 
 
 def test_signals_with_several_viewers_in_one_batch(tmp_path: Path) -> None:

@@ -1,25 +1,28 @@
-"""LightGBM ranker: one `predict` call per candidate batch, newest model picked up live.
+"""LightGBM ranker: one `predict` call per candidate batch, the promoted model picked up live.
 
-Model files are LightGBM text models. Where they come from, newest first:
-1. `model_dir` (settings `ranker_model_dir`, default `var_dir/models`): files named
-   `ranker-<UTC timestamp>.txt`, written by `hypehere train-ranker` (atomically: a temp file
-   renamed into place). The names sort by time, so the newest is the largest name.
+Model files are LightGBM text models. Which one serves, in order:
+1. the promoted model: `model_dir` (settings `ranker_model_dir`, default `var_dir/models`)
+   holds `current.json`, `{"model": "ranker-<UTC timestamp>.txt", ...}`, which
+   `hypehere train-ranker` moves (written to a temp file and renamed, so a reader sees the
+   old pointer or the new one) only when a new model passed the promotion gate. Other
+   `ranker-*.txt` files in the directory (rejected candidates, older models) are never
+   loaded, however new;
 2. the model bundled with the package (`hypehere/ml_models/`), so the feed is ranked out of
-   the box;
+   the box (and when no model has been promoted yet);
 3. none loads -> the fallback ranker (the heuristic) scores.
 
-Hot swap: at most once every `reload_interval_seconds`, the next `score` call lists
-`model_dir` (a directory scan and one `stat`: cheap) and, if a newer file than the loaded one
-is there, loads it and swaps it in. No restart, no background thread, no file watcher (which
-would need one inotify watch per worker process and breaks on network filesystems); every
-uvicorn worker converges within one interval. A file that fails to load, or whose feature
-names differ from `FEATURE_NAMES`, is logged, remembered (by path, mtime and size) and
-skipped; the current model keeps serving.
+Hot swap: at most once every `reload_interval_seconds`, the next `score` call reads the
+pointer (one small file) and `stat`s the model it names; if that is not the loaded model, it
+loads it and swaps it in. No restart, no background thread, no file watcher (which would need
+one inotify watch per worker process and breaks on network filesystems); every uvicorn
+worker converges within one interval. A pointed file that is missing, fails to load, or
+whose feature names differ from `FEATURE_NAMES`, is logged, remembered (by path, mtime and
+size) and skipped; the model already loaded keeps serving.
 """
 
 from __future__ import annotations
 
-import os
+import json
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -37,6 +40,7 @@ log = structlog.get_logger(__name__)
 
 MODEL_PREFIX = "ranker-"
 MODEL_SUFFIX = ".txt"
+POINTER_NAME = "current.json"
 
 
 class Booster(Protocol):
@@ -71,6 +75,23 @@ def bundled_model_path() -> Path:
 
 def model_version(path: Path) -> str:
     return path.stem
+
+
+def promoted_model(model_dir: Path) -> Path | None:
+    """The model `current.json` names, or None (no pointer, an unreadable one, or a name
+    that is not a bare `ranker-*.txt` file name: a pointer cannot leave the directory)."""
+    try:
+        name = json.loads((model_dir / POINTER_NAME).read_text(encoding="utf-8"))["model"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if (
+        not isinstance(name, str)
+        or Path(name).name != name
+        or not name.startswith(MODEL_PREFIX)
+        or not name.endswith(MODEL_SUFFIX)
+    ):
+        return None
+    return model_dir / name
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,17 +179,9 @@ class LightGBMRanker:
     def _candidates(self) -> list[Path]:
         paths: list[Path] = []
         if self._model_dir is not None:
-            try:
-                names = [
-                    entry.name
-                    for entry in os.scandir(self._model_dir)
-                    if entry.name.startswith(MODEL_PREFIX)
-                    and entry.name.endswith(MODEL_SUFFIX)
-                    and entry.is_file()
-                ]
-            except FileNotFoundError:
-                names = []
-            paths.extend(self._model_dir / name for name in sorted(names, reverse=True))
+            pointed = promoted_model(self._model_dir)
+            if pointed is not None:
+                paths.append(pointed)
         if self._bundled is not None:
             paths.append(self._bundled)
         return paths
@@ -178,17 +191,23 @@ class LightGBMRanker:
             try:
                 stat = path.stat()
             except FileNotFoundError:
+                if self._booster is not None:
+                    return False  # keep serving the loaded model
                 continue
             key = _FileKey(str(path), stat.st_mtime_ns, stat.st_size)
             if key == self._current:
-                return False  # the loaded model is still the newest
+                return False  # the loaded model is still the one to serve
             if key in self._rejected:
+                if self._booster is not None:
+                    return False
                 continue
             try:
                 booster = self._load(path)
             except Exception as exc:
                 self._rejected.add(key)
                 log.warning("ranker_model_rejected", path=str(path), error=repr(exc))
+                if self._booster is not None:
+                    return False
                 continue
             previous = self._version or None
             self._booster, self._current = booster, key

@@ -45,6 +45,9 @@ class SubprocessRankerTrainer:
         database_url: str,
         project_dir: Path | None,
         python: str = sys.executable,
+        baseline_model: Path | None = None,
+        min_gain: float = 0.0,
+        max_rows: int | None = None,
         timeout_seconds: float = 3600.0,
         extra_env: Mapping[str, str] | None = None,
         extra_args: tuple[str, ...] = (),
@@ -53,6 +56,9 @@ class SubprocessRankerTrainer:
         self._database_url = database_url
         self._project_dir = project_dir
         self._python = python
+        self._baseline = baseline_model
+        self._min_gain = min_gain
+        self._max_rows = max_rows
         self._timeout = timeout_seconds
         self._extra_env = dict(extra_env or {})
         self._extra_args = extra_args
@@ -62,6 +68,11 @@ class SubprocessRankerTrainer:
     ) -> list[str]:
         args = [self._python, "-m", "ml.train", "--source", source]
         args += ["--output-dir", str(self._output_dir.resolve())]
+        if self._baseline is not None:  # what servers run until a model is promoted
+            args += ["--baseline-model", str(self._baseline.resolve())]
+        args += ["--min-gain", repr(self._min_gain)]
+        if self._max_rows is not None:
+            args += ["--max-rows", str(self._max_rows)]
         if impressions_file is not None:
             args += ["--impressions", str(Path(impressions_file).resolve())]
         if seed is not None:
@@ -103,6 +114,7 @@ class SubprocessRankerTrainer:
             raise RankerTrainingError(f"ml.train exited with {process.returncode}: {tail}")
         try:
             summary = json.loads(stdout)
+            serving = summary.get("serving")
             return RankerTrainingReport(
                 model_path=summary["model"],
                 source=summary["source"],
@@ -111,6 +123,13 @@ class SubprocessRankerTrainer:
                 heuristic_auc=float(summary["heuristic"]["auc"]),
                 lightgbm_ndcg_at_10=float(summary["lightgbm"]["ndcg_at_10"]),
                 heuristic_ndcg_at_10=float(summary["heuristic"]["ndcg_at_10"]),
+                promoted=summary["status"] == "promoted",
+                reasons=tuple(str(r) for r in summary["reasons"]),
+                serving_version=summary.get("serving_version"),
+                serving_auc=None if serving is None else float(serving["auc"]),
+                serving_ndcg_at_10=None if serving is None else float(serving["ndcg_at_10"]),
+                best_iteration=int(summary["best_iteration"]),
+                stopped_early=bool(summary["stopped_early"]),
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise RankerTrainingError(f"unexpected ml.train output: {stdout[-500:]!r}") from exc

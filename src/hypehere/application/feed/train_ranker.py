@@ -2,7 +2,10 @@
 
 The training pipeline lives in `ml/`, which the service never imports: the `RankerTrainer`
 port runs it out of process (`python -m ml.train`). The new model file lands in the model
-directory, where every server's `LightGBMRanker` picks it up within its reload interval.
+directory and goes through the promotion gate: only if it beats the serving model and the
+heuristic on the held-out window (AUC and NDCG@10) does the `current.json` pointer move to
+it, and every server's `LightGBMRanker` picks it up within its reload interval. A rejected
+candidate stays in the directory with a card saying why, and is logged here.
 """
 
 from __future__ import annotations
@@ -27,14 +30,22 @@ class RankerTrainingReport(msgspec.Struct, frozen=True):
     heuristic_auc: float
     lightgbm_ndcg_at_10: float
     heuristic_ndcg_at_10: float
+    promoted: bool
+    reasons: tuple[str, ...] = ()  # why the gate rejected it (empty when promoted)
+    serving_version: str | None = None  # the model it was compared with (None: heuristic only)
+    serving_auc: float | None = None
+    serving_ndcg_at_10: float | None = None
+    best_iteration: int = 0  # trees kept by early stopping
+    stopped_early: bool = False
 
 
 class RankerTrainer(Protocol):
     async def train(
         self, *, source: str, impressions_file: str | None = None, seed: int | None = None
     ) -> RankerTrainingReport:
-        """Train, evaluate on a held-out split, write a versioned model; raise
-        `RankerTrainingError` on failure."""
+        """Train (early stopping on a validation window), evaluate on the newest held-out
+        window, write a versioned model and promote it only if it passes the gate; raise
+        `RankerTrainingError` on failure (a rejected candidate is not a failure)."""
         ...
 
 
@@ -53,8 +64,9 @@ class TrainRanker:
         report = await self._trainer.train(
             source=cmd.source, impressions_file=cmd.impressions_file, seed=cmd.seed
         )
-        log.info(
-            "ranker_trained",
+        emit = log.info if report.promoted else log.warning
+        emit(
+            "ranker_promoted" if report.promoted else "ranker_candidate_rejected",
             model=report.model_path,
             source=report.source,
             holdout_rows=report.holdout_rows,
@@ -62,5 +74,12 @@ class TrainRanker:
             heuristic_auc=round(report.heuristic_auc, 4),
             lightgbm_ndcg_at_10=round(report.lightgbm_ndcg_at_10, 4),
             heuristic_ndcg_at_10=round(report.heuristic_ndcg_at_10, 4),
+            serving_version=report.serving_version,
+            serving_auc=None if report.serving_auc is None else round(report.serving_auc, 4),
+            serving_ndcg_at_10=(
+                None if report.serving_ndcg_at_10 is None else round(report.serving_ndcg_at_10, 4)
+            ),
+            best_iteration=report.best_iteration,
+            reasons=list(report.reasons),
         )
         return report

@@ -1,5 +1,5 @@
-"""Feed ranking: the LightGBM ranker (newest model file, else the bundled one, else the
-heuristic), one per process (APP scope), and ranker training (`train-ranker`)."""
+"""Feed ranking: the LightGBM ranker (the promoted model, else the bundled one, else the
+heuristic), one per process (APP scope), and gated ranker training (`train-ranker`)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ def ranker_trainer(settings: Settings) -> SubprocessRankerTrainer:
         output_dir=settings.effective_ranker_model_dir,
         database_url=settings.effective_database_url,
         project_dir=find_ml_project(),
+        baseline_model=bundled_model_path(),
+        min_gain=settings.ranker_promotion_min_gain,
+        max_rows=settings.ranker_training_max_rows,
     )
 
 

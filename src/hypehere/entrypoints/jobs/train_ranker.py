@@ -1,4 +1,5 @@
-"""train-ranker (daily): train a new ranker model; servers pick it up without a restart."""
+"""train-ranker (daily): train a new ranker model; it serves (servers pick it up without a
+restart) only if it passes the promotion gate, else it is kept as a rejected candidate."""
 
 from __future__ import annotations
 
