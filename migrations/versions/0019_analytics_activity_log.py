@@ -1,5 +1,5 @@
-"""analytics: the activity log (`analytics_events`), per-language-pair, cohort and insight
-tables, and the new daily columns
+"""analytics: the activity log (`analytics_events`), per-language-pair, trending-post,
+cohort and insight tables, and the new daily columns
 
 Revision ID: 0019
 Revises: 0018
@@ -61,6 +61,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("day", "language_pair", name=op.f("pk_analytics_learning_daily")),
     )
     op.create_table(
+        "analytics_trending_posts",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("rank", sa.Integer(), nullable=False),
+        sa.Column("post_id", sa.String(length=36), nullable=False),
+        sa.Column("likes", sa.Integer(), nullable=False),
+        sa.Column("comments", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("day", "rank", name=op.f("pk_analytics_trending_posts")),
+    )
+    op.create_table(
         "analytics_cohorts",
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("size", sa.Integer(), nullable=False),
@@ -105,6 +114,7 @@ def downgrade() -> None:
     op.drop_table("analytics_events")
     op.drop_table("analytics_insights")
     op.drop_table("analytics_cohorts")
+    op.drop_table("analytics_trending_posts")
     op.drop_table("analytics_learning_daily")
     op.drop_table("analytics_matching_daily")
     with op.batch_alter_table("analytics_daily") as batch:

@@ -91,6 +91,8 @@ async def _traffic(client: Any, settings: Settings) -> dict[str, str]:
     )
     assert post.status_code == 201, post.text
     post_id = post.json()["id"]
+    liked = await client.put(f"{API}/posts/{post_id}/like", headers=auth(en_token))
+    assert liked.status_code in (200, 204), liked.text
     comment = await client.post(
         f"{API}/posts/{post_id}/comments", json={"content": "Nice!"}, headers=auth(en_token)
     )
@@ -155,7 +157,7 @@ async def _traffic(client: Any, settings: Settings) -> dict[str, str]:
         headers=auth(admin_token),
     )
     assert resolved.status_code == 200, resolved.text
-    return {"analyst": analyst_token, "admin": admin_token, "member": ko_token}
+    return {"analyst": analyst_token, "admin": admin_token, "member": ko_token, "post": post_id}
 
 
 async def test_analytics_and_the_dashboard_from_real_traffic_and_one_rollup(
@@ -224,6 +226,10 @@ async def test_analytics_and_the_dashboard_from_real_traffic_and_one_rollup(
             "corrections": 0,
         },
     ]
+    trending = await client.get(f"{API}/analytics/trending-posts", headers=analyst)
+    assert trending.json() == [
+        {"date": day, "rank": 1, "post_id": tokens["post"], "likes": 1, "comments": 1}
+    ]
     retention = await client.get(f"{API}/analytics/retention", headers=analyst)
     assert retention.json() == [
         {"cohort": day, "size": 4, "day1": None, "day7": None, "day30": None}
@@ -252,7 +258,14 @@ async def test_analytics_and_the_dashboard_from_real_traffic_and_one_rollup(
     assert "hello there" not in insight["summary"]
 
     member = auth(tokens["member"])
-    for path in ("/analytics/matching", "/analytics/retention", "/admin/insights"):
+    for path in (
+        "/analytics/matching",
+        "/analytics/learning",
+        "/analytics/chat-usage",
+        "/analytics/trending-posts",
+        "/analytics/retention",
+        "/admin/insights",
+    ):
         assert (await client.get(f"{API}{path}", headers=member)).status_code == 403
     assert (await client.get(f"{API}/admin/insights", headers=analyst)).status_code == 403
     assert (await client.get(f"{API}/admin/insights?limit=0", headers=admin)).status_code == 422

@@ -28,6 +28,7 @@ AGGREGATES = (
     "analytics_matching_daily",
     "analytics_learning_daily",
     "analytics_cohorts",
+    "analytics_trending_posts",
     "analytics_insights",
 )
 DAY = date(2026, 3, 10)

@@ -21,6 +21,7 @@ from hypehere.domain.analytics.activity import (
     Cohort,
     LearningDay,
     MatchingDay,
+    TrendingPost,
 )
 from hypehere.domain.analytics.insights import Insight
 from hypehere.domain.shared.ids import id_floor, new_id
@@ -127,6 +128,9 @@ class ActivityLogContract:
         )
         again = MatchingDay(DAY, "en-ja", 1, None, None, 0, None, None, 0)
         await world.store.save_pairs(DAY, [again, first], [])  # a rerun replaces the day
+        await world.store.save_trending(DAY, [TrendingPost(DAY, 1, "p9", 1, 1)])
+        top = [TrendingPost(DAY, 1, "p1", 3, 2), TrendingPost(DAY, 2, "p2", 0, 4)]
+        await world.store.save_trending(DAY, top)  # a rerun replaces the day
         await world.store.save_cohort(Cohort(DAY, 4))
         await world.store.save_cohort(Cohort(DAY, 4, day1=2))
         await world.store.save_insight(Insight(DAY, "quiet day", "rules", None, START))
@@ -137,6 +141,7 @@ class ActivityLogContract:
         assert await world.reader.learning(*span) == [
             LearningDay(DAY + timedelta(days=1), "en-ko", 0, 0, 3)
         ]
+        assert await world.reader.trending(*span) == top
         assert await world.store.cohort(DAY) == Cohort(DAY, 4, day1=2)
         assert await world.reader.cohorts(*span) == [Cohort(DAY, 4, day1=2)]
         assert await world.reader.cohorts(DAY + timedelta(days=1), DAY + timedelta(days=2)) == []

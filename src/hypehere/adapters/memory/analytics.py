@@ -13,6 +13,7 @@ from hypehere.domain.analytics.activity import (
     Cohort,
     LearningDay,
     MatchingDay,
+    TrendingPost,
 )
 from hypehere.domain.analytics.insights import Insight
 from hypehere.domain.analytics.model import DailyStats, is_user_key
@@ -62,6 +63,14 @@ class InMemoryDailyStats:
         self.learning_rows: dict[date, list[LearningDay]] = {}
         self.cohort_rows: dict[date, Cohort] = {}
         self.insight_rows: dict[date, Insight] = {}
+        self.trending_rows: dict[date, list[TrendingPost]] = {}
+
+    async def save_trending(self, day: date, posts: Sequence[TrendingPost]) -> None:
+        self.trending_rows[day] = list(posts)
+
+    async def trending(self, start: date, end: date) -> list[TrendingPost]:
+        days = sorted(d for d in self.trending_rows if start <= d <= end)
+        return [p for d in days for p in self.trending_rows[d]]
 
     async def save(self, stats: DailyStats) -> None:
         self.rows[stats.day] = stats
@@ -165,6 +174,7 @@ class InMemoryActivityCounts:
     def __init__(self) -> None:
         self.by_day: dict[date, dict[str, int]] = {}
         self.open_now = 0
+        self.top: dict[date, list[TrendingPost]] = {}
 
     def _get(self, day: date, name: str) -> int:
         return self.by_day.get(day, {}).get(name, 0)
@@ -186,3 +196,6 @@ class InMemoryActivityCounts:
 
     async def open_reports(self) -> int:
         return self.open_now
+
+    async def top_posts(self, day: date, limit: int) -> list[TrendingPost]:
+        return self.top.get(day, [])[:limit]

@@ -12,6 +12,7 @@ from hypehere.domain.analytics.activity import (
     Cohort,
     LearningDay,
     MatchingDay,
+    TrendingPost,
 )
 from hypehere.domain.analytics.insights import Insight
 from hypehere.domain.analytics.model import DailyStats
@@ -47,6 +48,10 @@ class ActivityCounts(Protocol):
 
     async def open_reports(self) -> int:
         """Reports waiting for a decision now (not per day)."""
+        ...
+
+    async def top_posts(self, day: date, limit: int) -> list[TrendingPost]:
+        """The day's most engaged-with posts (see `TrendingPost`), rank 1 first."""
         ...
 
 
@@ -98,6 +103,10 @@ class DailyStatsRepository(Protocol):
         """Replace the day's per-language-pair rows."""
         ...
 
+    async def save_trending(self, day: date, posts: Sequence[TrendingPost]) -> None:
+        """Replace the day's trending posts."""
+        ...
+
     async def cohort(self, day: date) -> Cohort | None: ...
 
     async def save_cohort(self, cohort: Cohort) -> None:
@@ -124,6 +133,8 @@ class AnalyticsReader(Protocol):
     async def learning(self, start: date, end: date) -> list[LearningDay]: ...
 
     async def cohorts(self, start: date, end: date) -> list[Cohort]: ...
+
+    async def trending(self, start: date, end: date) -> list[TrendingPost]: ...
 
     async def insights(self, limit: int) -> list[Insight]:
         """The newest `limit` daily summaries, newest first."""

@@ -39,6 +39,7 @@ from hypehere.domain.shared.clock import Clock
 
 logger = structlog.get_logger(__name__)
 
+TOP_POSTS = 10  # trending posts stored per day
 VISITOR_DAYS = 2  # how long the visitor counter keeps a day
 LEARNING_KINDS = (ActivityKind.LESSON, ActivityKind.REVIEW, ActivityKind.CORRECTION)
 
@@ -142,6 +143,7 @@ class RollupDay:
             await self._stats.save(stats)
             matching, learning = await pairs(day, self._log)
             await self._stats.save_pairs(day, matching, learning)
+            await self._stats.save_trending(day, await self._activity.top_posts(day, TOP_POSTS))
             for cohort in await cohorts(day, self._log, self._stats):
                 await self._stats.save_cohort(cohort)
         logger.info("analytics_rolled_up", day=day.isoformat(), visitors=stats.visitors)

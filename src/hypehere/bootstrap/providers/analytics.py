@@ -46,6 +46,7 @@ from hypehere.application.analytics.read_learning import ReadLearning
 from hypehere.application.analytics.read_matching import ReadMatching
 from hypehere.application.analytics.read_retention import ReadRetention
 from hypehere.application.analytics.read_stats import ReadDailyStats
+from hypehere.application.analytics.read_trending import ReadTrendingPosts
 from hypehere.application.analytics.record_activity import RecordActivity
 from hypehere.application.analytics.rollup_day import RollupDay
 from hypehere.bootstrap.settings import Settings
@@ -128,6 +129,7 @@ class AnalyticsProvider(Provider):
         ReadLearning,
         ReadRetention,
         ReadChatUsage,
+        ReadTrendingPosts,
         GetDashboard,
         scope=Scope.REQUEST,
     )

@@ -152,6 +152,18 @@ def learning_by_pair(day: date, counts: dict[tuple[ActivityKind, str], int]) -> 
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class TrendingPost:
+    """One of a day's most engaged-with posts: likes and comments made that day (removed
+    posts left out), ranked by their sum, then by likes, then by id."""
+
+    day: date
+    rank: int
+    post_id: str
+    likes: int
+    comments: int
+
+
 RETENTION_OFFSETS = (1, 7, 30)
 
 

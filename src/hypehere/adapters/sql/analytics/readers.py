@@ -19,8 +19,9 @@ from hypehere.adapters.sql.analytics.tables import (
     InsightRow,
     LearningDayRow,
     MatchingDayRow,
+    TrendingPostRow,
 )
-from hypehere.domain.analytics.activity import Cohort, LearningDay, MatchingDay
+from hypehere.domain.analytics.activity import Cohort, LearningDay, MatchingDay, TrendingPost
 from hypehere.domain.analytics.insights import Insight
 from hypehere.domain.analytics.model import DailyStats
 
@@ -30,11 +31,13 @@ learning: Any = LearningDayRow.__table__  # type: ignore[attr-defined]
 cohorts: Any = CohortRow.__table__  # type: ignore[attr-defined]
 insights: Any = InsightRow.__table__  # type: ignore[attr-defined]
 events: Any = ActivityEventRow.__table__  # type: ignore[attr-defined]
+trending: Any = TrendingPostRow.__table__  # type: ignore[attr-defined]
 
 _DAILY = [f.name for f in fields(DailyStats)]
 _MATCHING = [f.name for f in fields(MatchingDay)]
 _LEARNING = [f.name for f in fields(LearningDay)]
 _COHORT = [f.name for f in fields(Cohort)]
+_TRENDING = [f.name for f in fields(TrendingPost)]
 
 
 def daily_columns() -> list[Any]:
@@ -78,6 +81,10 @@ class SqlAnalyticsReader:
     async def cohorts(self, start: date, end: date) -> list[Cohort]:
         rows = await self._rows(_in_range(cohorts, _COHORT, start, end))
         return [cohort_from_row(row) for row in rows]
+
+    async def trending(self, start: date, end: date) -> list[TrendingPost]:
+        rows = await self._rows(_in_range(trending, _TRENDING, start, end))
+        return [TrendingPost(*row) for row in rows]
 
     async def insights(self, limit: int) -> list[Insight]:
         rows = await self._rows(

@@ -9,7 +9,7 @@ from dataclasses import asdict, fields
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import delete, distinct, func, insert, select
+from sqlalchemy import delete, distinct, func, insert, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.analytics.readers import (
@@ -22,10 +22,11 @@ from hypehere.adapters.sql.analytics.readers import (
     insights,
     learning,
     matching,
+    trending,
 )
 from hypehere.adapters.sql.chat.queries import public_messages
 from hypehere.adapters.sql.errors import translate_errors
-from hypehere.adapters.sql.feed.queries import public_comments, public_posts
+from hypehere.adapters.sql.feed.queries import public_comments, public_post_likes, public_posts
 from hypehere.adapters.sql.matching.queries import public_anonymous_conversations
 from hypehere.adapters.sql.moderation.queries import public_reports, report_is_open
 from hypehere.adapters.sql.pruning import delete_by_id, id_floor_before
@@ -36,6 +37,7 @@ from hypehere.domain.analytics.activity import (
     Cohort,
     LearningDay,
     MatchingDay,
+    TrendingPost,
 )
 from hypehere.domain.analytics.insights import Insight
 from hypehere.domain.analytics.model import DailyStats
@@ -57,6 +59,11 @@ class SqlDailyStats:
             await self._s.execute(delete(table).where(table.c.day == day))
             if rows:
                 await self._s.execute(insert(table), [asdict(row) for row in rows])
+
+    async def save_trending(self, day: date, posts: Sequence[TrendingPost]) -> None:
+        await self._s.execute(delete(trending).where(trending.c.day == day))
+        if posts:
+            await self._s.execute(insert(trending), [asdict(post) for post in posts])
 
     async def cohort(self, day: date) -> Cohort | None:
         row = (await self._s.execute(select(cohorts).where(cohorts.c.day == day))).first()
@@ -208,3 +215,32 @@ class SqlActivityCounts:
             select(func.count()).select_from(public_reports).where(report_is_open())
         )
         return int(result.scalar_one())
+
+    async def top_posts(self, day: date, limit: int) -> list[TrendingPost]:
+        start, end = _bounds(day)
+        likes = public_post_likes
+        comments = public_comments
+        engaged = union_all(
+            select(likes.c.post_id.label("post_id"), literal(1).label("is_like")).where(
+                likes.c.created_at >= start, likes.c.created_at < end
+            ),
+            select(comments.c.post_id.label("post_id"), literal(0).label("is_like")).where(
+                comments.c.created_at >= start,
+                comments.c.created_at < end,
+                comments.c.removed_at.is_(None),
+            ),
+        ).subquery()
+        like_count = func.sum(engaged.c.is_like)
+        total = func.count()
+        rows = await self._s.execute(
+            select(engaged.c.post_id, like_count, total)
+            .join(public_posts, public_posts.c.id == engaged.c.post_id)
+            .where(public_posts.c.removed_at.is_(None))
+            .group_by(engaged.c.post_id)
+            .order_by(total.desc(), like_count.desc(), engaged.c.post_id)
+            .limit(limit)
+        )
+        return [
+            TrendingPost(day, rank, post_id, int(n_likes), int(n_all) - int(n_likes))
+            for rank, (post_id, n_likes, n_all) in enumerate(rows.all(), start=1)
+        ]

@@ -4,6 +4,7 @@ chose prefixed tables, so SQLite and PostgreSQL share one migration; the read-on
 
 - `analytics_daily`: one row per UTC day, written by the `analytics-rollup` job;
 - `analytics_matching_daily` / `analytics_learning_daily`: per day and language pair;
+- `analytics_trending_posts`: the day's ten most engaged-with posts (ids and counts);
 - `analytics_cohorts`: one row per sign-up day, day 1/7/30 retention counts;
 - `analytics_insights`: the `daily-insights` summary per day (staff only);
 - `analytics_events`: the activity log (raw product events, no content), written from the
@@ -66,6 +67,16 @@ class LearningDayRow(SQLModel, table=True):
     lessons_completed: int = Field(sa_column=Column(Integer, nullable=False))
     reviews: int = Field(sa_column=Column(Integer, nullable=False))
     corrections: int = Field(sa_column=Column(Integer, nullable=False))
+
+
+class TrendingPostRow(SQLModel, table=True):
+    __tablename__ = "analytics_trending_posts"
+
+    day: date = Field(sa_column=Column(Date, primary_key=True))
+    rank: int = Field(sa_column=Column(Integer, primary_key=True))
+    post_id: str = Field(sa_column=Column(String(36), nullable=False))
+    likes: int = Field(sa_column=Column(Integer, nullable=False))
+    comments: int = Field(sa_column=Column(Integer, nullable=False))
 
 
 class CohortRow(SQLModel, table=True):

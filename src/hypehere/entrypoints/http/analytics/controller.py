@@ -20,6 +20,7 @@ from hypehere.application.analytics.read_learning import ReadLearning
 from hypehere.application.analytics.read_matching import ReadMatching
 from hypehere.application.analytics.read_retention import ReadRetention
 from hypehere.application.analytics.read_stats import ReadDailyStats, ReadDailyStatsCommand
+from hypehere.application.analytics.read_trending import ReadTrendingPosts
 from hypehere.application.common.actor import Actor
 from hypehere.domain.analytics.model import DailyStats, parse_day
 
@@ -64,6 +65,14 @@ class LearningOut(msgspec.Struct, frozen=True):
     lessons_completed: int
     reviews: int
     corrections: int
+
+
+class TrendingPostOut(msgspec.Struct, frozen=True):
+    date: date
+    rank: int
+    post_id: str
+    likes: int
+    comments: int
 
 
 class RetentionOut(msgspec.Struct, frozen=True):
@@ -219,6 +228,20 @@ class AnalyticsController(Controller):
             LearningOut(r.day, r.language_pair, r.lessons_completed, r.reviews, r.corrections)
             for r in rows
         ]
+
+    @get("/trending-posts")
+    @inject
+    async def trending_posts(
+        self,
+        actor: Actor,
+        uc: FromDishka[ReadTrendingPosts],
+        start: str | None = None,
+        end: str | None = None,
+    ) -> list[TrendingPostOut]:
+        """Per UTC day, its ten most engaged-with posts (likes plus comments made that day;
+        removed posts left out), rank 1 first: post ids and counts only."""
+        rows = await uc.execute(_range(actor, start, end))
+        return [TrendingPostOut(p.day, p.rank, p.post_id, p.likes, p.comments) for p in rows]
 
     @get("/retention")
     @inject
