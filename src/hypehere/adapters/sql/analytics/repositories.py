@@ -162,10 +162,14 @@ class SqlActivityLog:
         return int(result.scalar_one())
 
     async def users(self, kind: ActivityKind | None, start: datetime, end: datetime) -> set[str]:
-        query = select(distinct(events.c.user_id)).where(
-            events.c.occurred_at >= start,
-            events.c.occurred_at < end,
-            events.c.user_id.is_not(None),
+        query = (
+            select(events.c.user_id)
+            .distinct()
+            .where(
+                events.c.occurred_at >= start,
+                events.c.occurred_at < end,
+                events.c.user_id.is_not(None),
+            )
         )
         if kind is not None:
             query = query.where(events.c.kind == kind.value)
