@@ -26,6 +26,7 @@ from typing import NamedTuple
 from hypehere.application.common.jobs import JobDefinition
 from hypehere.entrypoints.jobs import analytics_rollup as analytics_rollup_job
 from hypehere.entrypoints.jobs import anonymous_cleanup as anonymous_cleanup_job
+from hypehere.entrypoints.jobs import daily_insights as daily_insights_job
 from hypehere.entrypoints.jobs import lift_suspensions as lift_suspensions_job
 from hypehere.entrypoints.jobs import matching_expiry as matching_expiry_job
 from hypehere.entrypoints.jobs import purge_deleted_accounts as purge_deleted_accounts_job
@@ -67,6 +68,11 @@ JOBS: list[JobRoute] = [
     JobRoute(
         JobDefinition("analytics-rollup", cron="10 0 * * *", timeout_seconds=600),
         analytics_rollup_job.run,
+    ),
+    # Daily at 00:40 UTC, after the rollup: the staff summary of yesterday's aggregates.
+    JobRoute(
+        JobDefinition("daily-insights", cron="40 0 * * *", timeout_seconds=300),
+        daily_insights_job.run,
     ),
     # Daily at 03:45 UTC, in batches of short transactions (see application/common/retention).
     JobRoute(

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
+from hypehere.application.analytics import handlers as analytics
 from hypehere.application.common.outbox import OutboxHandler
 from hypehere.application.common.subscriptions import Subscription
 from hypehere.application.feed import handlers as feed
@@ -55,4 +56,6 @@ OUTBOX_ROUTES: list[OutboxRoute] = [
     *subscribed(moderation.SUBSCRIPTIONS),
     # --- matching: a block ends the two people's anonymous conversation
     *subscribed(matching.SUBSCRIPTIONS),
+    # --- analytics: the activity log of product events (ids and figures, no content)
+    *subscribed(analytics.SUBSCRIPTIONS),
 ]

@@ -103,6 +103,12 @@ class Settings(BaseSettings):
     anthropic_api_key: SecretStr | None = None
     anthropic_model: str = "claude-haiku-4-5"
     anthropic_timeout_seconds: float = Field(default=20.0, gt=0)
+    analytics_database_url: str | None = Field(
+        default=None,
+        repr=False,
+        description="PostgreSQL only: a read-only role the analytics API reads through "
+        "(SELECT on the analytics aggregate tables); unset = the main database URL",
+    )
     jwt_secret: SecretStr | None = Field(
         default=None,
         description="Generated under var_dir when unset; required (at least 32 bytes) when "
@@ -238,6 +244,12 @@ class Settings(BaseSettings):
         description="retention-cleanup: days refresh tokens are kept after they expired or "
         "were revoked",
     )
+    retention_activity_events_days: int = Field(
+        default=90,
+        ge=31,
+        description="retention-cleanup: days analytics activity-log events are kept (at "
+        "least 31: the rollup reads 30 days back for monthly actives and day-30 retention)",
+    )
     loop_stall_ms: float = Field(
         default=100.0,
         ge=0,
@@ -296,6 +308,7 @@ class Settings(BaseSettings):
         "redis_url",
         "meilisearch_url",
         "anthropic_api_key",
+        "analytics_database_url",
         "meilisearch_api_key",
         "jwt_secret",
         mode="before",
@@ -320,6 +333,13 @@ class Settings(BaseSettings):
                 f"must be at least {MIN_JWT_SECRET_BYTES} bytes when "
                 "HYPEHERE_ENVIRONMENT=production"
             )
+        return value
+
+    @field_validator("analytics_database_url")
+    @classmethod
+    def _check_analytics_database_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith("postgresql+asyncpg://"):
+            raise ValueError("must start with postgresql+asyncpg:// (a PostgreSQL read-only role)")
         return value
 
     @field_validator("redis_url")

@@ -68,6 +68,10 @@ async def test_visitors_and_activity_reach_the_dashboard_and_the_rollup(
         "comments": 1,
         "messages": 0,
         "matches": 0,
+        # The activity log is fed by the outbox, which no worker delivers in this test.
+        "reports_opened": 0,
+        "reports_resolved": 0,
+        "resolution_p50_seconds": None,
     }
     assert board.json()["open_reports"] == 1
     assert board.json()["last_14_days"] == []
@@ -90,7 +94,9 @@ async def test_visitors_and_activity_reach_the_dashboard_and_the_rollup(
         f"{API}/analytics/daily-users", params={"start": today, "end": today}, headers=auth(analyst)
     )
     assert daily.status_code == 200, daily.text
-    assert daily.json() == [{"date": today, "visitors": 4, "active_users": 2}]
+    assert daily.json() == [
+        {"date": today, "visitors": 4, "active_users": 2, "dau": 0, "wau": 0, "mau": 0}
+    ]
     growth = await client.get(f"{API}/analytics/user-growth", headers=auth(admin))
     assert growth.status_code == 200, growth.text
     assert growth.json() == [{"date": today, "new_users": 4}]

@@ -9,6 +9,7 @@ import pytest
 
 from hypehere.adapters.memory.analytics import (
     InMemoryActivityCounts,
+    InMemoryActivityLog,
     InMemoryDailyStats,
     InMemoryVisitorCounter,
 )
@@ -82,7 +83,8 @@ def _rollup() -> Fakes:
     visitors = InMemoryVisitorCounter()
     activity = InMemoryActivityCounts()
     stats = InMemoryDailyStats()
-    use_case = RollupDay(InMemoryUnitOfWork(), visitors, activity, stats, FixedClock(NOW))
+    log = InMemoryActivityLog()
+    use_case = RollupDay(InMemoryUnitOfWork(), visitors, activity, log, stats, FixedClock(NOW))
     return use_case, visitors, activity, stats
 
 
@@ -132,7 +134,7 @@ async def test_the_dashboard_is_staff_only_with_today_live_and_14_past_days() ->
     await visitors.add(today, "a:1")
     activity.by_day[today] = {"new_users": 7, "posts": 1, "comments": 0, "messages": 2}
     activity.open_now = 3
-    board = GetDashboard(visitors, activity, stats, FixedClock(NOW))
+    board = GetDashboard(visitors, activity, InMemoryActivityLog(), stats, FixedClock(NOW))
     result = await board.execute(GetDashboardCommand(actor=Actor("s", Role.MODERATOR)))
     assert result.today == DailyStats(today, 1, 0, 7, 1, 0, 2, 0)
     assert result.open_reports == 3

@@ -14,6 +14,7 @@ from hypehere.adapters.memory.learning import (
     InMemoryProgress,
     InMemoryReviewCards,
 )
+from hypehere.adapters.memory.outbox import InMemoryOutbox
 from hypehere.adapters.memory.uow import InMemoryUnitOfWork
 from hypehere.adapters.yaml.curriculum import load_curriculum
 from hypehere.application.learning.ports import Learner
@@ -34,6 +35,7 @@ class World:
         default_factory=lambda: FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
     )
     scheduler: FsrsScheduler = field(default_factory=FsrsScheduler)
+    outbox: InMemoryOutbox = field(default_factory=InMemoryOutbox)
 
     def __post_init__(self) -> None:
         self.progress = InMemoryProgress(self.curriculum)

@@ -86,7 +86,7 @@ class Setup:
     def create(self) -> CreateCorrection:
         w = self.w
         return CreateCorrection(
-            w.uow, self.corrections, self.targets, w.learners, Detector(), w.clock
+            w.uow, self.corrections, self.targets, w.learners, Detector(), self.outbox, w.clock
         )
 
     def accept(self) -> AcceptCorrection:
@@ -133,7 +133,13 @@ async def test_a_native_speaker_corrects_and_the_author_accepts() -> None:
         "learning",
     )
     assert [c.user_id for c in s.cards.cards.values()] == ["learner"]
-    (message,) = s.outbox.messages
+    proposed, message = s.outbox.messages
+    # The proposal is logged for analytics with ids and languages only (no texts).
+    assert proposed.payload == {
+        "correction_id": view.id,
+        "corrector_id": "native",
+        "language_pair": ["en", "en"],
+    }
     event = message.event(CorrectionAccepted)
     assert (event.correction_id, event.corrector_id, event.author_id) == (
         view.id,

@@ -29,7 +29,9 @@ ME = Actor(user_id="u-ko")
 
 
 def record(w: World) -> RecordProgress:
-    return RecordProgress(w.uow, w.curriculum, w.progress, w.learners, w.activity, w.cards, w.clock)
+    return RecordProgress(
+        w.uow, w.curriculum, w.progress, w.learners, w.activity, w.cards, w.outbox, w.clock
+    )
 
 
 def stats(w: World) -> GetStats:
@@ -135,7 +137,7 @@ async def test_reviews_due_then_graded() -> None:
         ListDueReviewsCommand(actor=ME, cursor=due.next_cursor)
     )
     assert len(rest.items) == 1 and rest.items[0].id != card.id
-    submit = SubmitReview(w.uow, w.cards, w.scheduler, w.learners, w.activity, w.clock)
+    submit = SubmitReview(w.uow, w.cards, w.scheduler, w.learners, w.activity, w.outbox, w.clock)
     w.clock.advance(days=1)
     graded = await submit.execute(SubmitReviewCommand(actor=ME, card_id=card.id, grade="good"))
     assert graded.due_at > w.clock.now()

@@ -63,7 +63,9 @@ class Anonymous:
         w.clock.advance(seconds=5)
 
     def file(self) -> FileReport:
-        return FileReport(self.world.uow, self.reports, self.targets, self.world.clock)
+        return FileReport(
+            self.world.uow, self.reports, self.targets, self.world.outbox, self.world.clock
+        )
 
     async def report(self, user_id: str, conversation_id: str) -> Any:
         return await self.file().execute(

@@ -67,7 +67,7 @@ class Reports:
         )
 
     def file(self) -> FileReport:
-        return FileReport(self.kit.uow, self.repo, self.targets, self.kit.clock)
+        return FileReport(self.kit.uow, self.repo, self.targets, self.kit.outbox, self.kit.clock)
 
     def resolve(self) -> ResolveReport:
         k = self.kit

@@ -146,7 +146,9 @@ class World:
 
     async def resolved_report(self, reporter: Actor, author: Actor, **resolve: Any) -> None:
         self.targets.put(ReportTargetType.POST, "p1", author.user_id, "the bad words")
-        filed = await FileReport(self.kit.uow, self.reports, self.targets, self.kit.clock).execute(
+        filed = await FileReport(
+            self.kit.uow, self.reports, self.targets, self.kit.outbox, self.kit.clock
+        ).execute(
             FileReportCommand(actor=reporter, target_type="post", target_id="p1", reason="hate")
         )
         await self.resolve().execute(

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from dishka import AsyncContainer, Provider, Scope, make_async_container
 
+from hypehere.application.analytics.backfill import Backfill, BackfillCommand, BackfillResult
 from hypehere.application.feed.train_ranker import (
     RankerTrainer,
     RankerTrainingError,
@@ -23,6 +24,7 @@ from hypehere.application.users.create_admin import (
     CreateAdminCommand,
     CreateAdminResult,
 )
+from hypehere.domain.analytics.model import InvalidDateRangeError, days
 from hypehere.domain.shared.errors import ConflictError
 from hypehere.entrypoints.cli.commands import COMMANDS, run
 from hypehere.entrypoints.cli.parser import build_parser
@@ -71,11 +73,23 @@ class FakeCreateAdmin:
         return CreateAdminResult(user_id="u-1", created=True)
 
 
+class FakeBackfill:
+    def __init__(self) -> None:
+        self.commands: list[BackfillCommand] = []
+
+    async def execute(self, cmd: BackfillCommand) -> BackfillResult:
+        self.commands.append(cmd)
+        if cmd.end < cmd.start:
+            raise InvalidDateRangeError("end is before start")
+        return BackfillResult(days(cmd.start, cmd.end))
+
+
 class FakeRuntime:
     def __init__(self) -> None:
         self.calls: list[tuple[str, Any]] = []
         self.trainer = FakeTrainer()
         self.create_admin = FakeCreateAdmin()
+        self.backfill = FakeBackfill()
         self.containers_closed = 0
 
     def make_container(self) -> AsyncContainer:
@@ -87,9 +101,14 @@ class FakeRuntime:
             yield self.create_admin  # type: ignore[misc]
             self.containers_closed += 1
 
+        def backfill() -> Iterator[Backfill]:
+            yield self.backfill  # type: ignore[misc]
+            self.containers_closed += 1
+
         provider = Provider(scope=Scope.APP)
         provider.provide(trainer)
         provider.provide(create_admin)
+        provider.provide(backfill)
         provider.provide(TrainRanker, scope=Scope.REQUEST)
         return make_async_container(provider)
 
@@ -199,6 +218,22 @@ def test_create_admin_runs_the_use_case(capsys: pytest.CaptureFixture[str]) -> N
     assert _run(runtime, *argv) == 1
     assert "create-admin failed: taken" in capsys.readouterr().err
     assert runtime.containers_closed == 2
+
+
+def test_analytics_backfill_runs_the_use_case_over_the_range(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    runtime = FakeRuntime()
+    assert _run(runtime, "analytics", "backfill", "--from", "2026-11-29", "--to", "2026-12-01") == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "days": ["2026-11-29", "2026-11-30", "2026-12-01"]
+    }
+    assert _run(runtime, "analytics", "backfill", "--from", "2026-12-02", "--to", "2026-12-01") == 1
+    assert "analytics backfill failed: end is before start" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as usage:
+        _run(runtime, "analytics", "backfill", "--from", "yesterday", "--to", "2026-12-01")
+    assert usage.value.code == 2
+    assert len(runtime.backfill.commands) == 2
 
 
 def test_a_runtime_that_cannot_start_exits_2(capsys: pytest.CaptureFixture[str]) -> None:

@@ -106,7 +106,8 @@ STORED: dict[str, bytes] = {
         b'{"correction_id":"x1","corrector_id":"bob","author_id":"alice",'
         b'"target_type":"post","target_id":"p1","language":"en","category":"grammar"}'
     ),
-    "moderation.report_decided": b'{"report_id":"r1","reporter_id":"bob","status":"resolved"}',
+    "moderation.report_decided": b'{"report_id":"r1","reporter_id":"bob","status":"resolved",'
+    b'"filed_at":"2025-03-01T11:00:00+00:00"}',
     "moderation.strike_issued": b'{"strike_id":"s1","user_id":"alice","action":"warning"}',
     "moderation.appeal_decided": (
         b'{"appeal_id":"a1","strike_id":"s1","user_id":"alice","overturned":true}'
@@ -171,7 +172,13 @@ PRODUCED: list[DomainEvent] = [
         language="en",
         category="grammar",
     ),
-    ReportDecided(occurred_at=NOW, report_id="r1", reporter_id="bob", status="resolved"),
+    ReportDecided(
+        occurred_at=NOW,
+        report_id="r1",
+        reporter_id="bob",
+        status="resolved",
+        filed_at=datetime(2025, 3, 1, 11, 0, tzinfo=UTC),
+    ),
     StrikeIssued(occurred_at=NOW, strike_id="s1", user_id="alice", action="warning"),
     AppealDecided(
         occurred_at=NOW, appeal_id="a1", strike_id="s1", user_id="alice", overturned=True
@@ -282,6 +289,13 @@ def test_producers_write_todays_payloads_byte_for_byte(event: DomainEvent) -> No
 def test_a_stored_payload_reads_back_as_the_producers_event(event: DomainEvent) -> None:
     message = msgspec.structs.replace(stored(event.topic), id=event.event_id)
     assert message.event(type(event)) == event
+
+
+def test_a_report_decision_stored_before_filed_at_existed_still_reads() -> None:
+    old = stored(
+        "moderation.report_decided", b'{"report_id":"r1","reporter_id":"bob","status":"resolved"}'
+    )
+    assert old.event(ReportDecided).filed_at is None
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

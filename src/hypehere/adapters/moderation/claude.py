@@ -6,12 +6,8 @@
 - The user's text is fenced as data (`<user_text>` with any fence inside it neutralised)
   and the system prompt says instructions inside it are to be ignored.
 - The rubric does not punish learner mistakes, mixed scripts or transliteration.
-- One call has `timeout` seconds; failures that may pass (429, 529 overloaded, 5xx,
-  timeouts, connection errors, malformed output) are retried up to `max_attempts` with
-  exponential backoff, waiting what a `retry-after` header asks for when there is one.
-- A circuit breaker: after `breaker_threshold` consecutive failed classifications, calls
-  fail at once (ClassifierUnavailableError) for `breaker_cooldown` seconds, then one trial
-  call decides whether it closes again.
+- One call has `timeout` seconds; retries, backoff and the circuit breaker are the shared
+  policy of `adapters/claude/calls.py` (ClassifierUnavailableError when it gives up).
 - Every call is logged once with its latency and token counts.
 The SDK's own retries are off (`max_retries=0` on the client the provider builds)."""
 
@@ -26,6 +22,7 @@ import anthropic
 import structlog
 from anthropic.types import MessageParam, ToolChoiceToolParam, ToolParam
 
+from hypehere.adapters.claude.calls import CircuitBreaker, ClaudeCalls, MalformedReplyError
 from hypehere.application.moderation.classifier_ports import ClassifierUnavailableError
 from hypehere.domain.moderation.verdicts import Category, ClassifyContext, Verdict
 
@@ -70,10 +67,8 @@ TOOL: ToolParam = {
     },
 }
 
-RETRYABLE_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
 
-
-class MalformedVerdictError(Exception):
+class MalformedVerdictError(MalformedReplyError):
     """The reply did not carry a valid `record_verdict` call."""
 
 
@@ -102,44 +97,6 @@ def parse_verdict(message: Any, model: str) -> Verdict:
     raise MalformedVerdictError("no record_verdict tool call in the reply")
 
 
-def _retry_after(exc: Exception) -> float | None:
-    response = getattr(exc, "response", None)
-    headers = getattr(response, "headers", None)
-    value = headers.get("retry-after") if headers is not None else None
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None
-
-
-class CircuitBreaker:
-    def __init__(
-        self, threshold: int, cooldown: float, now: Callable[[], float] = time.monotonic
-    ) -> None:
-        self._threshold = threshold
-        self._cooldown = cooldown
-        self._now = now
-        self._failures = 0
-        self._opened_at: float | None = None
-
-    @property
-    def is_open(self) -> bool:
-        if self._opened_at is None:
-            return False
-        return self._now() - self._opened_at < self._cooldown  # past it: one trial call
-
-    def succeeded(self) -> None:
-        self._failures = 0
-        self._opened_at = None
-
-    def failed(self) -> None:
-        self._failures += 1
-        if self._failures >= self._threshold:
-            self._opened_at = self._now()
-
-
 class ClaudeClassifier:
     def __init__(
         self,
@@ -157,37 +114,19 @@ class ClaudeClassifier:
         self._client = client
         self._model = model
         self._timeout = timeout
-        self._max_attempts = max_attempts
-        self._backoff = backoff
-        self._max_wait = max_wait
         self._max_tokens = max_tokens
-        self._breaker = breaker or CircuitBreaker(threshold=5, cooldown=60.0)
-        self._sleep = sleep
+        self._calls = ClaudeCalls(
+            "The Claude classifier",
+            ClassifierUnavailableError,
+            max_attempts=max_attempts,
+            backoff=backoff,
+            max_wait=max_wait,
+            breaker=breaker,
+            sleep=sleep,
+        )
 
     async def classify(self, text: str, language: str, context: ClassifyContext) -> Verdict:
-        if self._breaker.is_open:
-            raise ClassifierUnavailableError("The Claude classifier is paused after failures")
-        last: Exception | None = None
-        for attempt in range(1, self._max_attempts + 1):
-            try:
-                verdict = await self._call(text, language, context, attempt)
-            except (anthropic.APITimeoutError, anthropic.APIConnectionError) as exc:
-                last, wait = exc, None
-            except anthropic.APIStatusError as exc:
-                if exc.status_code not in RETRYABLE_STATUS:
-                    self._breaker.failed()
-                    raise ClassifierUnavailableError(f"Claude answered {exc.status_code}") from exc
-                last, wait = exc, _retry_after(exc)
-            except MalformedVerdictError as exc:
-                last, wait = exc, None
-            else:
-                self._breaker.succeeded()
-                return verdict
-            if attempt < self._max_attempts:
-                delay = wait if wait is not None else self._backoff * 2 ** (attempt - 1)
-                await self._sleep(min(delay, self._max_wait))
-        self._breaker.failed()
-        raise ClassifierUnavailableError("The Claude classifier did not answer") from last
+        return await self._calls.run(lambda attempt: self._call(text, language, context, attempt))
 
     async def _call(
         self, text: str, language: str, context: ClassifyContext, attempt: int

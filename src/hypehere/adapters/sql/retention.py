@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hypehere.adapters.sql.analytics.repositories import SqlActivityLog
 from hypehere.adapters.sql.feed.retention import prune_impressions
 from hypehere.adapters.sql.notifications.retention import prune_read_notifications
 from hypehere.adapters.sql.outbox.retention import prune_delivered_events, prune_handled_marks
@@ -32,3 +33,6 @@ class SqlRetentionStore:
 
     async def prune_refresh_tokens(self, before: datetime, limit: int) -> int:
         return await prune_refresh_tokens(self._session, before, limit)
+
+    async def prune_activity_events(self, before: datetime, limit: int) -> int:
+        return await SqlActivityLog(self._session).prune(before, limit)

@@ -1,5 +1,5 @@
-"""`GET /admin/dashboard` (staff): today's figures, live, the reports open now, and the last
-14 stored days."""
+"""`GET /admin/dashboard` (staff): today's figures, live (visitors from the counter, the
+rest counted now), the reports open now, and the last 14 stored days."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import msgspec
 
 from hypehere.application.analytics.ports import (
     ActivityCounts,
-    DailyStatsRepository,
+    ActivityLog,
+    AnalyticsReader,
     VisitorCounter,
 )
 from hypehere.application.analytics.rollup_day import collect
@@ -35,20 +36,22 @@ class GetDashboard:
         self,
         visitors: VisitorCounter,
         activity: ActivityCounts,
-        stats: DailyStatsRepository,
+        log: ActivityLog,
+        reader: AnalyticsReader,
         clock: Clock,
     ) -> None:
         self._visitors = visitors
         self._activity = activity
-        self._stats = stats
+        self._log = log
+        self._reader = reader
         self._clock = clock
 
     async def execute(self, cmd: GetDashboardCommand) -> Dashboard:
         require_staff(cmd.actor)
         today = self._clock.now().date()
-        history = await self._stats.between(today - timedelta(days=HISTORY_DAYS), today)
+        history = await self._reader.daily(today - timedelta(days=HISTORY_DAYS), today)
         return Dashboard(
-            today=await collect(today, self._visitors, self._activity),
+            today=await collect(today, self._visitors, self._activity, self._log),
             open_reports=await self._activity.open_reports(),
-            history=[row for row in history if row.day < today],
+            history=[row for row in history if row.day < today][-HISTORY_DAYS:],
         )

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import msgspec
 
 from hypehere.application.analytics.access import require_analytics_reader
-from hypehere.application.analytics.ports import DailyStatsRepository
+from hypehere.application.analytics.ports import AnalyticsReader
 from hypehere.application.common.actor import Actor
 from hypehere.domain.analytics.model import DailyStats, checked_range
 from hypehere.domain.shared.clock import Clock
@@ -22,14 +22,18 @@ class ReadDailyStatsCommand(msgspec.Struct, frozen=True, kw_only=True):
     end: date | None = None
 
 
+def resolve_range(cmd: ReadDailyStatsCommand, clock: Clock) -> tuple[date, date]:
+    """The requested days after the access check: by default the 30 days ending today."""
+    require_analytics_reader(cmd.actor)
+    end = cmd.end or clock.now().date()
+    start = cmd.start or end - timedelta(days=DEFAULT_DAYS - 1)
+    return checked_range(start, end)
+
+
 class ReadDailyStats:
-    def __init__(self, stats: DailyStatsRepository, clock: Clock) -> None:
-        self._stats = stats
+    def __init__(self, reader: AnalyticsReader, clock: Clock) -> None:
+        self._reader = reader
         self._clock = clock
 
     async def execute(self, cmd: ReadDailyStatsCommand) -> list[DailyStats]:
-        require_analytics_reader(cmd.actor)
-        end = cmd.end or self._clock.now().date()
-        start = cmd.start or end - timedelta(days=DEFAULT_DAYS - 1)
-        start, end = checked_range(start, end)
-        return await self._stats.between(start, end)
+        return await self._reader.daily(*resolve_range(cmd, self._clock))

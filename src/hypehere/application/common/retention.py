@@ -48,6 +48,11 @@ class RetentionStore(Protocol):
         rotated ones too (they detect a replayed token until they expire)."""
         ...
 
+    async def prune_activity_events(self, before: datetime, limit: int) -> int:
+        """Analytics activity-log events that occurred before `before` (the daily
+        aggregates computed from them stay)."""
+        ...
+
 
 class RetentionPolicy(msgspec.Struct, frozen=True):
     """Days each kind of record is kept."""
@@ -57,6 +62,9 @@ class RetentionPolicy(msgspec.Struct, frozen=True):
     read_notifications_days: int = 90
     # Longer than an access token lives: a revoked session's rows refuse its access tokens.
     refresh_tokens_days: int = 7
+    # Longer than the widest window the rollup reads (30 days: monthly actives, day-30
+    # retention), so a backfill of the last weeks still finds its events.
+    activity_events_days: int = 90
 
 
 class PruneExpiredRecordsCommand(msgspec.Struct, frozen=True, kw_only=True):
@@ -69,6 +77,7 @@ class PruneExpiredRecordsResult(msgspec.Struct, frozen=True):
     impressions: int
     read_notifications: int
     refresh_tokens: int = 0
+    activity_events: int = 0
 
 
 class PruneExpiredRecords:
@@ -105,6 +114,11 @@ class PruneExpiredRecords:
             refresh_tokens=await self._drain(
                 store.prune_refresh_tokens,
                 now - timedelta(days=self._policy.refresh_tokens_days),
+                batch,
+            ),
+            activity_events=await self._drain(
+                store.prune_activity_events,
+                now - timedelta(days=self._policy.activity_events_days),
                 batch,
             ),
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import msgspec
 
 from hypehere.application.common.actor import Actor
+from hypehere.application.common.outbox import OutboxWriter
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.learning.corrections_view import CorrectionView
 from hypehere.application.learning.ports import (
@@ -25,6 +26,7 @@ from hypehere.domain.learning.errors import (
     CorrectionTargetNotFoundError,
     InvalidCorrectionError,
 )
+from hypehere.domain.learning.events import CorrectionProposed
 from hypehere.domain.shared.clock import Clock
 from hypehere.domain.shared.ids import new_id
 
@@ -67,8 +69,10 @@ class CreateCorrection:
         targets: CorrectionTargets,
         learners: LearnerDirectory,
         detector: TextLanguageDetector,
+        outbox: OutboxWriter,
         clock: Clock,
     ) -> None:
+        self._outbox = outbox
         self._uow = uow
         self._corrections = corrections
         self._targets = targets
@@ -101,4 +105,15 @@ class CreateCorrection:
                 now=self._clock.now(),
             )
             await self._corrections.add(correction)
+            await self._outbox.add(
+                CorrectionProposed(
+                    occurred_at=correction.created_at,
+                    correction_id=correction.id,
+                    corrector_id=correction.corrector_id,
+                    language_pair=(
+                        corrector.native_language if corrector else correction.language,
+                        correction.language,
+                    ),
+                )
+            )
         return CorrectionView.of(correction)

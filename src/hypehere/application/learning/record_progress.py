@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import msgspec
 
+from hypehere.application.common.outbox import OutboxWriter
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.learning.content import ReadContent, load_lesson
 from hypehere.application.learning.ports import (
@@ -19,6 +20,7 @@ from hypehere.application.learning.ports import (
 )
 from hypehere.application.learning.targets import target_language_for
 from hypehere.application.learning.views import ProgressView, Reader
+from hypehere.domain.learning.events import LessonCompleted
 from hypehere.domain.learning.model import LessonProgress
 from hypehere.domain.learning.reviews import CardSource, ReviewCard, Schedule
 from hypehere.domain.learning.streaks import local_day
@@ -52,8 +54,10 @@ class RecordProgress:
         learners: LearnerDirectory,
         activity: ActivityRepository,
         cards: ReviewCardRepository,
+        outbox: OutboxWriter,
         clock: Clock,
     ) -> None:
+        self._outbox = outbox
         self._uow = uow
         self._curriculum = curriculum
         self._progress = progress
@@ -84,6 +88,15 @@ class RecordProgress:
                 await self._activity.mark_day(user_id, local_day(now, timezone))
             created = 0
             if first_completion:
+                native = learner.native_language if learner else cmd.fallback_language
+                await self._outbox.add(
+                    LessonCompleted(
+                        occurred_at=now,
+                        user_id=user_id,
+                        lesson_id=lesson.id,
+                        language_pair=(native, target),
+                    )
+                )
                 reader = Reader.of(learner, cmd.fallback_language)
                 created = await self._cards.add_many(
                     [

@@ -6,6 +6,7 @@ from __future__ import annotations
 import msgspec
 
 from hypehere.application.common.actor import Actor
+from hypehere.application.common.outbox import OutboxWriter
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.learning.list_due_reviews import CardView
 from hypehere.application.learning.ports import (
@@ -15,6 +16,7 @@ from hypehere.application.learning.ports import (
     ReviewScheduler,
 )
 from hypehere.domain.learning.errors import ReviewCardNotFoundError
+from hypehere.domain.learning.events import ReviewSubmitted
 from hypehere.domain.learning.reviews import Grade
 from hypehere.domain.learning.streaks import local_day
 from hypehere.domain.shared.clock import Clock
@@ -42,8 +44,10 @@ class SubmitReview:
         scheduler: ReviewScheduler,
         learners: LearnerDirectory,
         activity: ActivityRepository,
+        outbox: OutboxWriter,
         clock: Clock,
     ) -> None:
+        self._outbox = outbox
         self._uow = uow
         self._cards = cards
         self._scheduler = scheduler
@@ -65,6 +69,12 @@ class SubmitReview:
                 self._scheduler.review(card.schedule, grade, now, desired_retention=retention),
             )
             await self._cards.save(card)
+            native = learner.native_language if learner else card.language
+            await self._outbox.add(
+                ReviewSubmitted(
+                    occurred_at=now, user_id=card.user_id, language_pair=(native, card.language)
+                )
+            )
             await self._activity.mark_day(
                 card.user_id, local_day(now, learner.timezone if learner else "UTC")
             )

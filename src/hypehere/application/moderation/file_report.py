@@ -9,6 +9,7 @@ import structlog
 
 from hypehere.application.common.actor import Actor
 from hypehere.application.common.errors import StorageConflictError
+from hypehere.application.common.outbox import OutboxWriter
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.moderation.choices import parse_choice
 from hypehere.application.moderation.report_ports import ReportRepository, ReportTargets
@@ -19,6 +20,7 @@ from hypehere.domain.moderation.errors import (
     ReportTargetNotFoundError,
     SelfReportError,
 )
+from hypehere.domain.moderation.events import ReportFiled
 from hypehere.domain.moderation.model import Report, ReportReason, ReportTargetType
 from hypehere.domain.shared.clock import Clock
 from hypehere.domain.shared.errors import InvalidInputError
@@ -43,11 +45,13 @@ class FileReport:
         uow: UnitOfWork,
         reports: ReportRepository,
         targets: ReportTargets,
+        outbox: OutboxWriter,
         clock: Clock,
     ) -> None:
         self._uow = uow
         self._reports = reports
         self._targets = targets
+        self._outbox = outbox
         self._clock = clock
 
     async def execute(self, cmd: FileReportCommand) -> ReportView:
@@ -85,6 +89,14 @@ class FileReport:
             except StorageConflictError as exc:  # a concurrent twin won the unique key
                 raise ReportExistsError("You already reported this") from exc
             await reprioritize(self._reports, target_type, cmd.target_id)
+            await self._outbox.add(
+                ReportFiled(
+                    occurred_at=now,
+                    report_id=report.id,
+                    reporter_id=cmd.actor.user_id,
+                    target_type=target_type.value,
+                )
+            )
             stored = await self._reports.get(report.id)
         logger.info(
             "report_filed",

@@ -71,5 +71,6 @@ async def announce_decision(outbox: OutboxWriter, report: Report, at: datetime) 
             report_id=report.id,
             reporter_id=report.reporter_id,
             status=report.status.value,
+            filed_at=report.created_at,
         )
     )

@@ -59,6 +59,7 @@ class OutboxProvider(Provider):
             impressions_days=settings.retention_impressions_days,
             read_notifications_days=settings.retention_read_notifications_days,
             refresh_tokens_days=settings.retention_refresh_tokens_days,
+            activity_events_days=settings.retention_activity_events_days,
         )
 
     prune_expired = provide(PruneExpiredRecords, scope=Scope.REQUEST)

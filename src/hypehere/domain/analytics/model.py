@@ -32,7 +32,10 @@ def is_user_key(key: str) -> bool:
 @dataclass(frozen=True, slots=True)
 class DailyStats:
     """One UTC day's aggregates. `active_users`: distinct signed-in users seen that day;
-    `matches`: anonymous conversations the matcher started that day."""
+    `matches`: anonymous conversations the matcher started that day. From the activity log:
+    `dau`/`wau`/`mau` distinct users with a product event that day / in the 7 / 30 days
+    ending that day; `anonymous_chats` anonymous conversations that ended; reports opened,
+    decided (resolved or dismissed) and the median seconds from filing to decision."""
 
     day: date
     visitors: int
@@ -42,6 +45,16 @@ class DailyStats:
     comments: int
     messages: int
     matches: int
+    dau: int = 0
+    wau: int = 0
+    mau: int = 0
+    anonymous_chats: int = 0
+    lessons_completed: int = 0
+    reviews: int = 0
+    corrections: int = 0
+    reports_opened: int = 0
+    reports_resolved: int = 0
+    resolution_p50_seconds: float | None = None
 
 
 def parse_day(text: str | None) -> date | None:
@@ -66,3 +79,7 @@ def checked_range(start: date, end: date) -> tuple[date, date]:
 
 def days(start: date, end: date) -> list[date]:
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+class InvalidGranularityError(InvalidInputError):
+    code = "invalid_granularity"

@@ -20,3 +20,33 @@ class CorrectionAccepted(DomainEvent):
     target_id: str
     language: str
     category: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LessonCompleted(DomainEvent):
+    """A learner completed a lesson for the first time (`language_pair`: native, target)."""
+
+    topic: ClassVar[str] = "learning.lesson_completed"
+    user_id: str
+    lesson_id: str
+    language_pair: tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReviewSubmitted(DomainEvent):
+    """A learner graded one review card (`language_pair`: native, the card's language)."""
+
+    topic: ClassVar[str] = "learning.review_submitted"
+    user_id: str
+    language_pair: tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CorrectionProposed(DomainEvent):
+    """Someone proposed a correction of another person's text (`language_pair`: the
+    corrector's native language, the text's language; ids only, never the texts)."""
+
+    topic: ClassVar[str] = "learning.correction_proposed"
+    correction_id: str
+    corrector_id: str
+    language_pair: tuple[str, str]

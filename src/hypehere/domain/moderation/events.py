@@ -4,6 +4,7 @@ turns them into `report`, `moderation` and `appeal` notifications."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import ClassVar
 
 from hypehere.domain.shared.events import DomainEvent
@@ -17,6 +18,17 @@ class ReportDecided(DomainEvent):
     report_id: str
     reporter_id: str
     status: str
+    filed_at: datetime | None = None  # when the report was filed (time to resolution)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReportFiled(DomainEvent):
+    """Someone filed a report (analytics counts reports opened; no details or excerpt)."""
+
+    topic: ClassVar[str] = "moderation.report_filed"
+    report_id: str
+    reporter_id: str
+    target_type: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -15,6 +15,7 @@ from typing import Protocol, TypeVar
 
 import msgspec
 
+from hypehere.application.analytics.backfill import Backfill, BackfillCommand
 from hypehere.application.feed.train_ranker import (
     RankerTrainingError,
     TrainRanker,
@@ -96,6 +97,17 @@ def create_admin(args: argparse.Namespace, runtime: CliRuntime) -> int:
     return 0
 
 
+def analytics(args: argparse.Namespace, runtime: CliRuntime) -> int:
+    """`analytics backfill --from --to`: one rollup per day; prints the days done."""
+    try:
+        result = _execute(runtime, Backfill, BackfillCommand(start=args.start, end=args.end))
+    except DomainError as exc:
+        print(f"analytics backfill failed: {exc.message}", file=sys.stderr)
+        return 1
+    print(json.dumps({"days": [day.isoformat() for day in result.days]}))
+    return 0
+
+
 def seed_demo(args: argparse.Namespace, runtime: CliRuntime) -> int:
     report = runtime.seed_demo(args.users, args.posts, seed=args.seed, password=args.password)
     print(json.dumps(dataclasses.asdict(report)))
@@ -110,6 +122,7 @@ COMMANDS: dict[str, Command] = {
     "train-ranker": train_ranker,
     "create-admin": create_admin,
     "seed-demo": seed_demo,
+    "analytics": analytics,
 }
 
 

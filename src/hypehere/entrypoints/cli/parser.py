@@ -4,6 +4,14 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text!r}") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,6 +51,16 @@ def build_parser() -> argparse.ArgumentParser:
     run = jobs_sub.add_parser("run", help="Run one job once, in this process")
     run.add_argument("name", help="Job name (see `hypehere jobs list`)")
     jobs_sub.add_parser("list", help="List the registered jobs and their schedules")
+
+    analytics = sub.add_parser("analytics", help="Analytics aggregates")
+    analytics_sub = analytics.add_subparsers(dest="analytics_command", required=True)
+    p = analytics_sub.add_parser(
+        "backfill",
+        help="Roll up every UTC day of a range, oldest first (idempotent: a rerun replaces "
+        "the days; visitor counts of days older than two days are kept as stored)",
+    )
+    p.add_argument("--from", dest="start", required=True, type=_day, help="YYYY-MM-DD")
+    p.add_argument("--to", dest="end", required=True, type=_day, help="YYYY-MM-DD")
 
     p = sub.add_parser(
         "seed-demo",

@@ -1,24 +1,46 @@
-"""The daily rows (`DailyStatsRepository`) and the day's counts of other modules, read only
-through their published `queries.py` handles (`ActivityCounts`)."""
+"""The rollup's writes (`DailyStatsRepository`), the activity log (`ActivityLog`), and the
+day's counts of other modules, read only through their published `queries.py` handles
+(`ActivityCounts`). The API's reads are in `readers.py`."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import asdict, fields
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, distinct, func, insert, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hypehere.adapters.sql.analytics.tables import DailyStatsRow
+from hypehere.adapters.sql.analytics.readers import (
+    cohort_from_row,
+    cohorts,
+    daily,
+    daily_columns,
+    daily_from_row,
+    events,
+    insights,
+    learning,
+    matching,
+    trending,
+)
 from hypehere.adapters.sql.chat.queries import public_messages
-from hypehere.adapters.sql.feed.queries import public_comments, public_posts
+from hypehere.adapters.sql.errors import translate_errors
+from hypehere.adapters.sql.feed.queries import public_comments, public_post_likes, public_posts
 from hypehere.adapters.sql.matching.queries import public_anonymous_conversations
 from hypehere.adapters.sql.moderation.queries import public_reports, report_is_open
+from hypehere.adapters.sql.pruning import delete_by_id, id_floor_before
 from hypehere.adapters.sql.users.queries import public_users
+from hypehere.domain.analytics.activity import (
+    ActivityEvent,
+    ActivityKind,
+    Cohort,
+    LearningDay,
+    MatchingDay,
+    TrendingPost,
+)
+from hypehere.domain.analytics.insights import Insight
 from hypehere.domain.analytics.model import DailyStats
-
-_daily: Any = DailyStatsRow.__table__  # type: ignore[attr-defined]
-_FIELDS = ("visitors", "active_users", "new_users", "posts", "comments", "messages", "matches")
 
 
 class SqlDailyStats:
@@ -27,22 +49,140 @@ class SqlDailyStats:
 
     async def save(self, stats: DailyStats) -> None:
         # Delete then insert in the caller's transaction: a rerun of the day replaces it.
-        await self._s.execute(delete(_daily).where(_daily.c.day == stats.day))
+        await self._s.execute(delete(daily).where(daily.c.day == stats.day))
+        await self._s.execute(insert(daily).values(computed_at=datetime.now(UTC), **asdict(stats)))
+
+    async def save_pairs(
+        self, day: date, matching_rows: Sequence[MatchingDay], learning_rows: Sequence[LearningDay]
+    ) -> None:
+        for table, rows in ((matching, matching_rows), (learning, learning_rows)):
+            await self._s.execute(delete(table).where(table.c.day == day))
+            if rows:
+                await self._s.execute(insert(table), [asdict(row) for row in rows])
+
+    async def save_trending(self, day: date, posts: Sequence[TrendingPost]) -> None:
+        await self._s.execute(delete(trending).where(trending.c.day == day))
+        if posts:
+            await self._s.execute(insert(trending), [asdict(post) for post in posts])
+
+    async def cohort(self, day: date) -> Cohort | None:
+        row = (await self._s.execute(select(cohorts).where(cohorts.c.day == day))).first()
+        return cohort_from_row(row) if row is not None else None
+
+    async def save_cohort(self, cohort: Cohort) -> None:
+        await self._s.execute(delete(cohorts).where(cohorts.c.day == cohort.day))
         await self._s.execute(
-            insert(_daily).values(
-                day=stats.day,
-                computed_at=datetime.now(UTC),
-                **{name: getattr(stats, name) for name in _FIELDS},
-            )
+            insert(cohorts).values({f.name: getattr(cohort, f.name) for f in fields(cohort)})
         )
 
     async def between(self, start: date, end: date) -> list[DailyStats]:
         rows = await self._s.execute(
-            select(_daily.c.day, *(_daily.c[name] for name in _FIELDS))
-            .where(_daily.c.day >= start, _daily.c.day <= end)
-            .order_by(_daily.c.day)
+            select(*daily_columns())
+            .where(daily.c.day >= start, daily.c.day <= end)
+            .order_by(daily.c.day)
         )
-        return [DailyStats(*row) for row in rows.all()]
+        return [daily_from_row(row) for row in rows.all()]
+
+    async def save_insight(self, insight: Insight) -> None:
+        await self._s.execute(delete(insights).where(insights.c.day == insight.day))
+        await self._s.execute(insert(insights).values(asdict(insight)))
+
+
+class SqlActivityLog:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def record(self, event: ActivityEvent) -> None:
+        values = asdict(event)
+        values["id"] = values.pop("event_id")
+        values["kind"] = event.kind.value
+        exists = await self._s.execute(select(events.c.id).where(events.c.id == event.event_id))
+        if exists.first() is None:
+            async with translate_errors():
+                await self._s.execute(insert(events).values(values))
+
+    async def count_by_kind(self, start: datetime, end: datetime) -> dict[ActivityKind, int]:
+        rows = await self._s.execute(
+            select(events.c.kind, func.count())
+            .where(events.c.occurred_at >= start, events.c.occurred_at < end)
+            .group_by(events.c.kind)
+        )
+        return {ActivityKind(kind): int(n) for kind, n in rows.all()}
+
+    async def count_by_pair(
+        self, kinds: Sequence[ActivityKind], start: datetime, end: datetime
+    ) -> dict[tuple[ActivityKind, str], int]:
+        rows = await self._s.execute(
+            select(events.c.kind, events.c.language_pair, func.count())
+            .where(
+                events.c.kind.in_([k.value for k in kinds]),
+                events.c.language_pair.is_not(None),
+                events.c.occurred_at >= start,
+                events.c.occurred_at < end,
+            )
+            .group_by(events.c.kind, events.c.language_pair)
+        )
+        return {(ActivityKind(kind), pair): int(n) for kind, pair, n in rows.all()}
+
+    async def events(
+        self, kinds: Sequence[ActivityKind], start: datetime, end: datetime
+    ) -> list[ActivityEvent]:
+        rows = await self._s.execute(
+            select(events)
+            .where(
+                events.c.kind.in_([k.value for k in kinds]),
+                events.c.occurred_at >= start,
+                events.c.occurred_at < end,
+            )
+            .order_by(events.c.occurred_at, events.c.id)
+        )
+        return [
+            ActivityEvent(
+                event_id=row.id,
+                kind=ActivityKind(row.kind),
+                occurred_at=row.occurred_at,
+                user_id=row.user_id,
+                language_pair=row.language_pair,
+                seconds=row.seconds,
+                seconds_other=row.seconds_other,
+                flag=row.flag,
+                detail=row.detail,
+            )
+            for row in rows.all()
+        ]
+
+    async def distinct_users(self, start: datetime, end: datetime) -> int:
+        result = await self._s.execute(
+            select(func.count(distinct(events.c.user_id))).where(
+                events.c.occurred_at >= start,
+                events.c.occurred_at < end,
+                events.c.user_id.is_not(None),
+            )
+        )
+        return int(result.scalar_one())
+
+    async def users(self, kind: ActivityKind | None, start: datetime, end: datetime) -> set[str]:
+        query = (
+            select(events.c.user_id)
+            .distinct()
+            .where(
+                events.c.occurred_at >= start,
+                events.c.occurred_at < end,
+                events.c.user_id.is_not(None),
+            )
+        )
+        if kind is not None:
+            query = query.where(events.c.kind == kind.value)
+        return {user_id for (user_id,) in (await self._s.execute(query)).all()}
+
+    async def prune(self, before: datetime, limit: int) -> int:
+        return await delete_by_id(
+            self._s,
+            events,
+            limit,
+            events.c.id < id_floor_before(before),
+            events.c.occurred_at < before,
+        )
 
 
 def _bounds(day: date) -> tuple[datetime, datetime]:
@@ -79,3 +219,32 @@ class SqlActivityCounts:
             select(func.count()).select_from(public_reports).where(report_is_open())
         )
         return int(result.scalar_one())
+
+    async def top_posts(self, day: date, limit: int) -> list[TrendingPost]:
+        start, end = _bounds(day)
+        likes = public_post_likes
+        comments = public_comments
+        engaged = union_all(
+            select(likes.c.post_id.label("post_id"), literal(1).label("is_like")).where(
+                likes.c.created_at >= start, likes.c.created_at < end
+            ),
+            select(comments.c.post_id.label("post_id"), literal(0).label("is_like")).where(
+                comments.c.created_at >= start,
+                comments.c.created_at < end,
+                comments.c.removed_at.is_(None),
+            ),
+        ).subquery()
+        like_count = func.sum(engaged.c.is_like)
+        total = func.count()
+        rows = await self._s.execute(
+            select(engaged.c.post_id, like_count, total)
+            .join(public_posts, public_posts.c.id == engaged.c.post_id)
+            .where(public_posts.c.removed_at.is_(None))
+            .group_by(engaged.c.post_id)
+            .order_by(total.desc(), like_count.desc(), engaged.c.post_id)
+            .limit(limit)
+        )
+        return [
+            TrendingPost(day, rank, post_id, int(n_likes), int(n_all) - int(n_likes))
+            for rank, (post_id, n_likes, n_all) in enumerate(rows.all(), start=1)
+        ]

@@ -16,6 +16,8 @@ public_posts: Table = read_handle(posts)
 public_comments: Table = read_handle(comments)
 """`comments`, every column (removed comments included: filter on `removed_at`)."""
 _post_likes: Table = read_handle(post_likes)
+public_post_likes: Table = _post_likes
+"""`post_likes` (post_id, user_id, created_at): analytics counts a day's likes per post."""
 
 
 def post_liked_by(post_id: Any, user_id: Any) -> Exists:

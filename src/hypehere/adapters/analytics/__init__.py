@@ -1,0 +1,1 @@
+"""Analytics adapters outside SQL and Redis (the Claude day summarizer)."""
