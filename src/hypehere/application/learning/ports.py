@@ -74,6 +74,19 @@ class CurriculumWriter(Protocol):
         """Insert or update every category, lesson and expression by key (idempotent)."""
         ...
 
+    async def remove_expressions_except(self, lesson_id: str, keep_keys: Sequence[str]) -> int:
+        """Delete the lesson's expressions whose key is not in `keep_keys`; how many."""
+        ...
+
+
+class CurriculumSource(Protocol):
+    """Where curriculum documents come from (the YAML data files)."""
+
+    async def categories(self, location: str | None = None) -> list[Category]:
+        """Every category of `location` (None: the shipped curriculum), by position.
+        Raises CurriculumFormatError naming the place when a document is malformed."""
+        ...
+
 
 class ProgressRepository(Protocol):
     async def progress_of(

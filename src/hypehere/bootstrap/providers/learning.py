@@ -17,6 +17,7 @@ from hypehere.adapters.sql.learning.curriculum import SqlCurriculumReader, SqlCu
 from hypehere.adapters.sql.learning.learners import SqlLearnerDirectory
 from hypehere.adapters.sql.learning.progress import SqlActivityRepository, SqlProgressRepository
 from hypehere.adapters.sql.learning.reviews import SqlReviewCardRepository
+from hypehere.adapters.yaml.curriculum import YamlCurriculumSource
 from hypehere.application.feed.ports import LanguageDetector
 from hypehere.application.learning.accept_correction import AcceptCorrection
 from hypehere.application.learning.correct_message import CorrectMessage
@@ -31,11 +32,13 @@ from hypehere.application.learning.list_corrections import (
 )
 from hypehere.application.learning.list_due_reviews import ListDueReviews
 from hypehere.application.learning.list_lessons import ListLessons
+from hypehere.application.learning.load_curriculum import LoadCurriculum
 from hypehere.application.learning.ports import (
     ActivityRepository,
     CorrectionRepository,
     CorrectionTargets,
     CurriculumReader,
+    CurriculumSource,
     CurriculumWriter,
     LearnerDirectory,
     ProgressRepository,
@@ -74,6 +77,10 @@ class LearningProvider(Provider):
     def curriculum_writer(self, session: AsyncSession) -> CurriculumWriter:
         return SqlCurriculumWriter(session)
 
+    @provide(scope=Scope.APP)
+    def curriculum_source(self) -> CurriculumSource:
+        return YamlCurriculumSource()
+
     @provide
     def progress(self, session: AsyncSession) -> ProgressRepository:
         return SqlProgressRepository(session)
@@ -104,4 +111,5 @@ class LearningProvider(Provider):
         ListReceivedCorrections,
         AcceptCorrection,
         GetErrorProfile,
+        LoadCurriculum,
     )
