@@ -5,8 +5,8 @@ A lesson is indexed once per language it is written in, under the document id
 characters. On SQLite that recreates the table (batch mode), which drops the FTS triggers
 of 0006: they are created again (the FTS rows keep pointing at the same `seq`). Then the
 lessons loaded by 0013 are indexed, with the same statements the SQL search adapter runs.
-(Meilisearch deployments index them with `hypehere jobs run search-reindex` or
-`hypehere learning load-curriculum`.)
+(A Meilisearch deployment indexes them with `hypehere jobs run search-reindex`; later
+changes reach either index through `learning.lessons_changed`.)
 
 Revision ID: 0019
 Revises: 0018
