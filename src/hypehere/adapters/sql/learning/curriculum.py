@@ -130,6 +130,20 @@ class SqlCurriculumWriter:
             for statement in curriculum_statements(dialect, categories):
                 await self._session.execute(statement)
 
+    async def delete_lesson(self, lesson_id: str) -> bool:
+        async with translate_errors():
+            result: Any = await self._session.execute(
+                delete(lessons_t).where(lessons_t.c.id == lesson_id)
+            )
+        return bool(result.rowcount)
+
+    async def delete_category(self, category_id: str) -> bool:
+        async with translate_errors():
+            result: Any = await self._session.execute(
+                delete(categories_t).where(categories_t.c.id == category_id)
+            )
+        return bool(result.rowcount)
+
     async def remove_expressions_except(self, lesson_id: str, keep_keys: Sequence[str]) -> int:
         statement = delete(expressions_t).where(
             expressions_t.c.lesson_id == lesson_id, expressions_t.c.key.not_in(list(keep_keys))
