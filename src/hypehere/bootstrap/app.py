@@ -45,6 +45,7 @@ from hypehere.entrypoints.http.feed.controller import (
     PostsController,
 )
 from hypehere.entrypoints.http.health.controller import HealthController
+from hypehere.entrypoints.http.learning.admin_controller import AdminLearningController
 from hypehere.entrypoints.http.learning.controller import LearningController
 from hypehere.entrypoints.http.learning.corrections_controller import CorrectionsController
 from hypehere.entrypoints.http.matching.controller import (
@@ -110,6 +111,7 @@ def api_handlers() -> Sequence[ControllerRouterHandler]:
         AccountStandingController,
         AdminAppealsController,
         AdminSpecsController,
+        AdminLearningController,
         AnalyticsController,
         AdminDashboardController,
     ]

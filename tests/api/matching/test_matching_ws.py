@@ -199,3 +199,43 @@ def test_leaving_is_for_good(ws_client: TestClient[Any]) -> None:
     with ws_client.websocket_connect(f"{path}?token={en_token}") as ws:
         ws.send_json({"type": "message", "content": "anyone?", "client_id": "e1"})
         assert receive(ws)["type"] == "ack"  # the partner is gone; nothing is delivered
+
+
+def test_another_process_drops_an_entry_whose_socket_closed_here(
+    backend: str, backend_settings: Settings
+) -> None:
+    """The process that held the socket keeps a 30 s timer; another process (grace 0.05 s,
+    same PostgreSQL and Redis) drops the entry from the close recorded in the queue store,
+    as it would if the first process had died."""
+    if backend != "postgres":
+        pytest.skip("the embedded default is one process: there is no other to take over")
+    from hypehere.application.matching.expire_queue import (
+        ExpireQueue,
+        ExpireQueueCommand,
+        ExpireQueueResult,
+    )
+    from hypehere.bootstrap.app import create_app
+
+    quick = backend_settings.model_copy(update={"matching_socket_grace_seconds": 0.05})
+    with (
+        TestClient(app=create_app(backend_settings), timeout=10) as here,
+        TestClient(app=create_app(quick), timeout=10) as there,
+    ):
+        _, token = sign_up(here, **KO)
+        with here.websocket_connect(f"/ws/matching?token={token}") as socket:
+            queue(here, token)
+            assert receive(socket)["type"] == "queue_position"
+
+        async def expire() -> ExpireQueueResult:
+            async with there.app.state.dishka_container() as request:
+                use_case = await request.get(ExpireQueue)
+                return await use_case.execute(ExpireQueueCommand())
+
+        dropped = 0
+        for _ in range(500):  # bounded polling for the close to be recorded, no timing
+            dropped = there.blocking_portal.call(expire).disconnected
+            if dropped:
+                break
+            time.sleep(0.01)
+        assert dropped == 1
+        assert here.get(f"{API}/matching/queue", headers=auth(token)).status_code == 404

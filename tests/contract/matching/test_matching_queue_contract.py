@@ -183,6 +183,62 @@ class MatchingQueueContract:
         assert len(matched) == len(set(matched)) == 80
         assert await queue.snapshot() == []
 
+    async def test_restore_puts_a_failed_pair_back_as_it_was(self, queue: MatchingQueue) -> None:
+        await queue.join(entry("ko1", "ko", "en"))
+        await queue.join(entry("ja1", "ja", "fr", seconds=1))
+        await queue.join(entry("en1", "en", "ko", seconds=2))
+        before = await queue.snapshot()
+        pairs = await queue.run_round(plan_all, NOW)
+        assert pairs is not None and len(pairs) == 1
+        await queue.restore(pairs)
+        assert await queue.snapshot() == before  # same entries, same places in line
+        assert await queue.recent_partners(["ko1"], NOW - timedelta(hours=1)) == frozenset()
+        await queue.release_matched(["ko1", "en1"])
+        assert await queue.join(entry("ko1", seconds=9)) is JoinOutcome.ALREADY_QUEUED
+        again = await queue.run_round(plan_all, NOW)
+        assert again is not None and [set(p.user_ids) for p in again] == [{"ko1", "en1"}]
+
+    async def test_restore_keeps_an_entry_made_since(self, queue: MatchingQueue) -> None:
+        await queue.join(entry("ko1", "ko", "en"))
+        await queue.join(entry("en1", "en", "ko", seconds=1))
+        pairs = await queue.run_round(plan_all, NOW)
+        assert pairs
+        await queue.release_matched(["ko1", "en1"])
+        newer = entry("ko1", "ko", "en", seconds=30)
+        assert await queue.join(newer) is JoinOutcome.JOINED
+        await queue.restore(pairs)
+        assert await queue.get("ko1") == newer
+        assert await queue.get("en1") == entry("en1", "en", "ko", seconds=1)
+
+    async def test_socket_marks_of_queued_users(
+        self, queue: MatchingQueue, second_queue: MatchingQueue
+    ) -> None:
+        await queue.join(entry("alice"))
+        await queue.join(entry("bob", seconds=1))
+        await queue.socket_opened("alice")  # recorded by one process...
+        await second_queue.socket_closed("bob", NOW)
+        assert await second_queue.socket_marks() == {"alice": None, "bob": NOW}  # ...seen by all
+        await second_queue.socket_closed("alice", NOW + timedelta(seconds=1))
+        await queue.socket_opened("bob")
+        assert await queue.socket_marks() == {"alice": NOW + timedelta(seconds=1), "bob": None}
+
+    async def test_a_join_clears_a_gone_mark_but_not_an_open_one(
+        self, queue: MatchingQueue
+    ) -> None:
+        await queue.socket_closed("alice", NOW)  # not queued: the mark is dropped
+        await queue.socket_opened("bob")  # a socket opened before queueing
+        assert await queue.socket_marks() == {}
+        await queue.join(entry("alice"))
+        await queue.join(entry("bob"))
+        assert await queue.socket_marks() == {"bob": None}
+        await queue.socket_closed("bob", NOW)
+        await queue.leave("bob")
+        await queue.socket_closed("carol", NOW)
+        await queue.join(entry("carol"))  # a fresh entry is not dropped for an old close
+        assert await queue.socket_marks() == {}
+        await queue.join(entry("bob", seconds=5))
+        assert await queue.socket_marks() == {}
+
     async def test_expire_drops_only_old_entries(self, queue: MatchingQueue) -> None:
         await queue.join(entry("old", seconds=0))
         await queue.join(entry("new", seconds=120))

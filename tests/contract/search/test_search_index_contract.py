@@ -15,7 +15,15 @@ from hypehere.adapters.search.meilisearch import MeilisearchSearchIndex
 from hypehere.adapters.search.sql import PostgresSearchIndex, SqliteSearchIndex
 from hypehere.adapters.sql.engine import create_engine, create_session_factory
 from hypehere.domain.search import rules
-from hypehere.domain.search.model import SearchDocument, SearchHits, SearchKind, SearchQuery
+from hypehere.domain.search.model import (
+    SearchDocument,
+    SearchHits,
+    SearchKind,
+    SearchQuery,
+    lesson_document_id,
+    lesson_documents,
+    lesson_id_of,
+)
 from hypehere.domain.shared.ids import new_id
 from tests.contract.search.meilisearch_fake import FakeMeilisearch
 
@@ -80,6 +88,7 @@ class Harness:
         offset: int = 0,
         exclude: frozenset[str] = frozenset(),
         as_of: datetime = LATER,
+        languages: frozenset[str] = frozenset(),
     ) -> SearchHits:
         return await self.search(
             SearchQuery(
@@ -90,6 +99,7 @@ class Harness:
                 offset=offset,
                 limit=limit,
                 exclude_owner_ids=exclude,
+                languages=languages,
             )
         )
 
@@ -131,6 +141,49 @@ class SearchIndexContract:
         await idx.upsert([english, spanish])
         assert (await idx.find("coffee", language="es")).ids == [spanish.id]
         assert set((await idx.find("coffee")).ids) == {english.id, spanish.id}
+
+    async def test_any_of_languages(self, idx: Harness) -> None:
+        english = post("coffee time", language="en")
+        spanish = post("coffee con leche", language="es")
+        korean = post("coffee 한 잔", language="ko")
+        await idx.upsert([english, spanish, korean])
+        found = await idx.find("coffee", languages=frozenset({"en", "ko"}))
+        assert set(found.ids) == {english.id, korean.id}
+        # `language` (the query's ?language=) wins over the searcher's languages
+        found = await idx.find("coffee", language="es", languages=frozenset({"en", "ko"}))
+        assert found.ids == [spanish.id]
+
+    async def test_lessons_are_indexed_once_per_language(self, idx: Harness) -> None:
+        lesson_id = new_id()
+        documents = lesson_documents(
+            lesson_id,
+            ["en", "ko", "ja"],
+            {"en": "Buying a ticket", "ko": "표 사기", "ja": "切符を買う"},
+            [
+                (
+                    {"en": "One ticket to Busan, please.", "ko": "부산행 표 한 장 주세요."},
+                    {"ko": "Busanhaeng pyo han jang juseyo."},
+                )
+            ],
+        )
+        await idx.upsert(documents)
+        assert {lesson_id_of(d.id) for d in documents} == {lesson_id}
+        ticket = await idx.find("ticket", SearchKind.LESSONS)
+        assert ticket.ids == [lesson_document_id(lesson_id, "en")]
+        assert (await idx.find("표", SearchKind.LESSONS)).ids == [
+            lesson_document_id(lesson_id, "ko")
+        ]
+        # romanization is searched in its language; a typo is tolerated as for posts
+        busan = await idx.find("busan", SearchKind.LESSONS, languages=frozenset({"ko", "en"}))
+        assert set(busan.ids) == {
+            lesson_document_id(lesson_id, "ko"),
+            lesson_document_id(lesson_id, "en"),
+        }
+        assert (await idx.find("tickit", SearchKind.LESSONS)).ids == ticket.ids
+        assert (await idx.find("切符", SearchKind.LESSONS, languages=frozenset({"en"}))).ids == []
+        await idx.delete(SearchKind.LESSONS, [lesson_document_id(lesson_id, "ja")])
+        assert (await idx.find("切符", SearchKind.LESSONS)).ids == []
+        assert (await idx.find("ticket")).ids == []  # another kind
 
     async def test_delete_removes(self, idx: Harness) -> None:
         doc = post("temporary announcement")

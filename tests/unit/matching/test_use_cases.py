@@ -15,15 +15,23 @@ from hypehere.adapters.memory.broker import InMemoryBroker
 from hypehere.adapters.memory.clock import FixedClock
 from hypehere.adapters.memory.matching import InMemoryAnonymousConversations, InMemoryMatchingQueue
 from hypehere.adapters.memory.outbox import InMemoryOutbox
+from hypehere.adapters.memory.presence import InMemoryPresence
 from hypehere.adapters.memory.uow import InMemoryUnitOfWork
 from hypehere.application.common.actor import Actor
 from hypehere.application.common.after_commit import wait_for_after_commit_actions
+from hypehere.application.common.errors import StorageUnavailableError
 from hypehere.application.common.realtime import RealtimePublisher, decode_envelope
 from hypehere.application.common.topics import matching_user_topic
+from hypehere.application.matching.disconnects import socket_presence_key
 from hypehere.application.matching.expire_queue import ExpireQueue, ExpireQueueCommand
 from hypehere.application.matching.join_queue import JoinQueue, JoinQueueCommand
 from hypehere.application.matching.ports import MatchingLimits, MatchingProfile
 from hypehere.application.matching.run_matcher import RunMatcher, RunMatcherCommand
+from hypehere.application.matching.track_matching_socket import (
+    TrackMatchingSocket,
+    TrackMatchingSocketCommand,
+)
+from hypehere.domain.matching.conversation import AnonymousConversation
 from hypehere.domain.matching.errors import AlreadyQueuedError, InConversationError
 from hypehere.domain.matching.model import ChatMode, LearnedLanguage, QueueEntry, Standing
 from hypehere.domain.matching.policy import Exclusions, Pair, pair_key
@@ -76,6 +84,8 @@ class World:
         self.publisher = RealtimePublisher(self.broker)
         self.trigger = NoTrigger()
         self.outbox = InMemoryOutbox()
+        self.presence = InMemoryPresence(self.clock)
+        self.limits = MatchingLimits(10, 30, socket_grace_seconds=30)
 
     def join_uc(self) -> JoinQueue:
         return JoinQueue(
@@ -91,6 +101,8 @@ class World:
             self.publisher,
             self.outbox,
             self.clock,
+            self.presence,
+            self.limits,
         )
 
     async def join(self, user_id: str, **extra: str) -> None:
@@ -240,7 +252,9 @@ async def test_expiry_drops_old_entries_and_tells_their_owners(world: World) -> 
     world.clock.advance(minutes=8)
     await world.join("ja1")
     world.clock.advance(minutes=3)
-    expire = ExpireQueue(world.queue, world.publisher, world.clock, MatchingLimits(10, 30))
+    expire = ExpireQueue(
+        world.queue, world.publisher, world.clock, MatchingLimits(10, 30), world.presence
+    )
     async with world.broker.subscribe(matching_user_topic("ko1")) as subscription:
         result = await expire.execute(ExpireQueueCommand())
         frame = decode_envelope((await anext(aiter(subscription))).data)
@@ -256,8 +270,8 @@ async def test_cleanup_ends_old_conversations_nobody_is_connected_to(world: Worl
         EndAbandonedConversationsCommand,
     )
 
-    world.peers.add("en2", "en", "ko")
     world.peers.add("ko2", "ko", "en")
+    world.peers.add("en2", "en", "ko")
     await world.join("ko1")
     await world.join("en1")
     await world.join("ko2")
@@ -289,3 +303,118 @@ async def test_cleanup_ends_old_conversations_nobody_is_connected_to(world: Worl
     assert event.payload["reason"] == "abandoned"
     assert event.payload["duration_seconds"] == 31 * 60
     assert event.payload["revealed"] is False
+
+
+class FailingConversations(InMemoryAnonymousConversations):
+    """The database is down: opening a conversation fails."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.failing = True
+
+    async def add(self, conversation: AnonymousConversation) -> None:
+        if self.failing:
+            raise StorageUnavailableError("The database is unavailable.")
+        await super().add(conversation)
+
+
+async def test_a_failed_opening_puts_the_pair_back_in_line(world: World) -> None:
+    world.conversations = FailingConversations()
+    await world.join("ko1")
+    world.clock.advance(seconds=5)
+    await world.join("ja1")
+    world.clock.advance(seconds=5)
+    await world.join("en1")
+    before = await world.queue.snapshot()
+    async with world.broker.subscribe(
+        matching_user_topic("ko1"), matching_user_topic("en1")
+    ) as subscription:
+        with pytest.raises(StorageUnavailableError):
+            await world.matcher().execute(RunMatcherCommand())
+        await wait_for_after_commit_actions()
+        # same entries, same places in line (joined_at kept), nobody announced
+        assert await world.queue.snapshot() == before
+        assert world.outbox.messages == []
+        with pytest.raises(AlreadyQueuedError):
+            await world.join("ko1")
+        # once the database is back, the next run pairs them (they never met)
+        world.conversations.failing = False
+        made = await world.matcher().execute(RunMatcherCommand())
+        await wait_for_after_commit_actions()
+        stream = aiter(subscription)
+        frames = [decode_envelope((await anext(stream)).data) for _ in range(2)]
+    assert len(made.conversation_ids) == 1
+    assert {msgspec.json.decode(f.frame)["type"] for f in frames} == {"matched"}
+    assert [e.user_id for e in await world.queue.snapshot()] == ["ja1"]
+
+
+async def socket(world: World, user_id: str, *, opened: bool) -> None:
+    """What `/ws/matching` does on open and close (presence lease, then the record)."""
+    if opened:
+        await world.presence.connect(socket_presence_key(user_id), f"conn-{user_id}", 30)
+    else:
+        await world.presence.disconnect(socket_presence_key(user_id), f"conn-{user_id}")
+    track = TrackMatchingSocket(world.queue, world.presence, world.clock)
+    await track.execute(TrackMatchingSocketCommand(actor=Actor(user_id), opened=opened))
+
+
+async def test_within_the_grace_a_closed_socket_keeps_the_entry(world: World) -> None:
+    await world.join("ko1")
+    await socket(world, "ko1", opened=True)
+    await socket(world, "ko1", opened=False)  # on the process that then dies
+    world.clock.advance(seconds=29)
+    await world.join("en1")
+    # within the grace period the entry stays and is matched as usual
+    made = await world.matcher().execute(RunMatcherCommand())
+    assert len(made.conversation_ids) == 1
+    await world.queue.release_matched(["ko1", "en1"])
+
+
+async def test_the_matcher_drops_an_entry_whose_socket_is_gone(world: World) -> None:
+    await world.join("ko1")
+    await socket(world, "ko1", opened=True)
+    await socket(world, "ko1", opened=False)
+    world.clock.advance(seconds=31)
+    await world.join("en1")
+    assert (await world.matcher().execute(RunMatcherCommand())).conversation_ids == []
+    assert [e.user_id for e in await world.queue.snapshot()] == ["en1"]
+
+
+async def test_a_socket_back_in_another_process_keeps_the_entry(world: World) -> None:
+    await world.join("ko1")
+    await socket(world, "ko1", opened=True)
+    await socket(world, "ko1", opened=False)
+    # reconnected elsewhere, but the record raced: the presence lease is what counts
+    await world.presence.connect(socket_presence_key("ko1"), "conn-elsewhere", 300)  # renewed
+    world.clock.advance(seconds=31)
+    expire = ExpireQueue(world.queue, world.publisher, world.clock, world.limits, world.presence)
+    assert (await expire.execute(ExpireQueueCommand())).disconnected == 0
+    assert [e.user_id for e in await world.queue.snapshot()] == ["ko1"]
+    assert await world.queue.socket_marks() == {"ko1": None}
+
+
+async def test_a_socket_whose_process_died_is_dropped_after_its_lease_and_grace(
+    world: World,
+) -> None:
+    await world.join("ko1")
+    await socket(world, "ko1", opened=True)  # then the process dies: no close recorded
+    expire = ExpireQueue(world.queue, world.publisher, world.clock, world.limits, world.presence)
+    world.clock.advance(seconds=20)
+    assert (await expire.execute(ExpireQueueCommand())).disconnected == 0  # lease still held
+    world.clock.advance(seconds=15)  # the 30 s lease lapsed: found gone now
+    assert (await expire.execute(ExpireQueueCommand())).disconnected == 0
+    world.clock.advance(seconds=31)
+    result = await expire.execute(ExpireQueueCommand())
+    assert (result.disconnected, result.expired) == (1, 0)
+    assert await world.queue.snapshot() == []
+
+
+async def test_a_user_queued_without_a_socket_is_not_dropped(world: World) -> None:
+    await socket(world, "ko1", opened=True)
+    await socket(world, "ko1", opened=False)
+    world.clock.advance(minutes=2)
+    await world.join("ko1")  # a fresh entry is not dropped for an old close
+    world.clock.advance(minutes=2)
+    expire = ExpireQueue(world.queue, world.publisher, world.clock, world.limits, world.presence)
+    assert (await expire.execute(ExpireQueueCommand())).disconnected == 0
+    assert [e.user_id for e in await world.queue.snapshot()] == ["ko1"]

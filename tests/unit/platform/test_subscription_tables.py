@@ -34,6 +34,7 @@ from hypehere.application.notifications.notify_moderation_outcomes import (
 )
 from hypehere.application.notifications.notify_new_post import NotifyNewPostCommand
 from hypehere.application.search import handlers as search
+from hypehere.application.search.sync_lessons_to_search import SyncLessonsToSearchCommand
 from hypehere.application.search.sync_post_to_search import SyncPostToSearchCommand
 from hypehere.application.search.sync_user_to_search import SyncUserToSearchCommand
 from hypehere.application.users import handlers as users
@@ -50,7 +51,7 @@ from hypehere.domain.feed.events import (
     PostRemoved,
     PostUpdated,
 )
-from hypehere.domain.learning.events import CorrectionAccepted
+from hypehere.domain.learning.events import CorrectionAccepted, LessonsChanged
 from hypehere.domain.moderation.events import AppealDecided, ReportDecided, StrikeIssued
 from hypehere.domain.shared.events import DomainEvent
 from hypehere.domain.users.events import (
@@ -106,6 +107,7 @@ STORED: dict[str, bytes] = {
         b'{"correction_id":"x1","corrector_id":"bob","author_id":"alice",'
         b'"target_type":"post","target_id":"p1","language":"en","category":"grammar"}'
     ),
+    "learning.lessons_changed": b'{"lesson_ids":["l1","l2"],"languages":["en","ko"]}',
     "moderation.report_decided": b'{"report_id":"r1","reporter_id":"bob","status":"resolved",'
     b'"filed_at":"2025-03-01T11:00:00+00:00"}',
     "moderation.strike_issued": b'{"strike_id":"s1","user_id":"alice","action":"warning"}',
@@ -116,6 +118,7 @@ STORED: dict[str, bytes] = {
 
 # The same facts as the producers raise them.
 PRODUCED: list[DomainEvent] = [
+    LessonsChanged(occurred_at=NOW, lesson_ids=("l1", "l2"), languages=("en", "ko")),
     UserFollowed(occurred_at=NOW, follower_id="bob", followee_id="alice"),
     UserUnfollowed(occurred_at=NOW, follower_id="bob", followee_id="alice"),
     UserBlocked(occurred_at=NOW, blocker_id="alice", blocked_id="bob"),
@@ -252,6 +255,7 @@ EXPECTED: dict[str, object] = {
     "search.user_registered": SyncUserToSearchCommand("alice"),
     "search.user_profile_updated": SyncUserToSearchCommand("alice"),
     "search.user_state_changed": SyncUserToSearchCommand("alice", purged=False),
+    "search.lessons_changed": SyncLessonsToSearchCommand(("l1", "l2"), ("en", "ko")),
     "users.count_created_post": AdjustPostCountCommand(author_id="alice", delta=1),
     "users.count_deleted_post": AdjustPostCountCommand(author_id="alice", delta=-1),
     "users.count_accepted_correction": CountAcceptedCorrectionCommand(corrector_id="bob"),

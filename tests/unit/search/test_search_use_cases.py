@@ -18,10 +18,15 @@ from hypehere.application.search.reindex_search import ReindexSearch, ReindexSea
 from hypehere.application.search.search_content import SearchContent, SearchContentCommand
 from hypehere.application.search.sync_post_to_search import SyncPostToSearch
 from hypehere.application.search.sync_user_to_search import SyncUserToSearch
-from hypehere.application.search.views import PostResult, UserResult
+from hypehere.application.search.views import LessonResult, PostResult, UserResult, display_text
 from hypehere.domain.search import rules
 from hypehere.domain.search.errors import SearchQueryInvalidError, SearchTypeInvalidError
-from hypehere.domain.search.model import SearchDocument, SearchKind
+from hypehere.domain.search.model import (
+    SearchDocument,
+    SearchKind,
+    lesson_document_id,
+    lesson_id_of,
+)
 from hypehere.domain.shared.pagination import InvalidCursorError, encode_cursor
 
 pytestmark = pytest.mark.unit
@@ -33,6 +38,7 @@ class FakeSource:
     def __init__(self) -> None:
         self.posts: dict[str, SearchDocument] = {}
         self.users: dict[str, SearchDocument] = {}
+        self.lessons: dict[str, SearchDocument] = {}
 
     async def post_document(self, post_id: str) -> SearchDocument | None:
         return self.posts.get(post_id)
@@ -40,10 +46,20 @@ class FakeSource:
     async def user_document(self, user_id: str) -> SearchDocument | None:
         return self.users.get(user_id)
 
+    async def lesson_documents(self, lesson_id: str) -> list[SearchDocument]:
+        return sorted(
+            (d for d in self.lessons.values() if lesson_id_of(d.id) == lesson_id),
+            key=lambda d: d.id,
+        )
+
     async def documents(
         self, kind: SearchKind, after_id: str | None, limit: int
     ) -> list[SearchDocument]:
-        table = self.posts if kind is SearchKind.POSTS else self.users
+        table = {
+            SearchKind.POSTS: self.posts,
+            SearchKind.USERS: self.users,
+            SearchKind.LESSONS: self.lessons,
+        }[kind]
         ids = sorted(i for i in table if after_id is None or i > after_id)[:limit]
         return [table[i] for i in ids]
 
@@ -54,6 +70,29 @@ class FakeReader:
     def __init__(self) -> None:
         self.blocks: dict[str, set[str]] = {}
         self.hidden: set[str] = set()
+        self.languages: dict[str, tuple[str, ...]] = {}
+
+    async def searcher_languages(self, viewer_id: str) -> tuple[str, ...]:
+        return self.languages.get(viewer_id, ())
+
+    async def lessons(
+        self, lesson_ids: Sequence[str], display_languages: Sequence[str]
+    ) -> list[LessonResult]:
+        return [
+            LessonResult(
+                id=i,
+                key=i,
+                category_id="c",
+                position=1,
+                level="A1",
+                title=display_text({"en": f"{i} (en)", "ko": f"{i} (ko)"}, display_languages),
+                description="",
+                languages=["en", "ko"],
+                expression_count=1,
+            )
+            for i in lesson_ids
+            if i not in self.hidden
+        ]
 
     async def hidden_owner_ids(self, viewer_id: str) -> frozenset[str]:
         return frozenset(self.blocks.get(viewer_id, set()))
@@ -238,7 +277,7 @@ async def test_types_and_lessons(use_case: SearchContent, index: InMemorySearchI
     users = await use_case.execute(SearchContentCommand(q="jisoo", type="users"))
     assert [type(i).__name__ for i in users.items] == ["UserResult"]
     lessons = await use_case.execute(SearchContentCommand(q="jisoo", type="lessons"))
-    assert lessons.items == [] and lessons.next_cursor is None
+    assert lessons.items == [] and lessons.next_cursor is None  # no lesson says jisoo
     with pytest.raises(SearchTypeInvalidError):
         await use_case.execute(SearchContentCommand(q="jisoo", type="videos"))
 
@@ -247,6 +286,55 @@ async def test_types_and_lessons(use_case: SearchContent, index: InMemorySearchI
 async def test_bad_cursors(use_case: SearchContent, cursor: str) -> None:
     with pytest.raises(InvalidCursorError):
         await use_case.execute(SearchContentCommand(q="a", cursor=cursor))
+
+
+def lesson(lesson_id: str, language: str, text: str) -> SearchDocument:
+    return SearchDocument(
+        kind=SearchKind.LESSONS,
+        id=lesson_document_id(lesson_id, language),
+        text=text,
+        language=language,
+        owner_id=None,
+        created_at=NOW - timedelta(days=1),
+    )
+
+
+async def test_lesson_hits_fold_into_lessons_in_the_searchers_languages(
+    use_case: SearchContent, index: InMemorySearchIndex, reader: FakeReader
+) -> None:
+    await index.upsert(
+        [
+            lesson("l1", "en", "One ticket to Busan"),
+            lesson("l1", "ko", "부산행 표 Busanhaeng"),
+            lesson("l1", "es", "Un billete para Busan"),
+            lesson("l2", "en", "Busan station"),
+            lesson("l3", "ja", "釜山 Busan"),
+        ]
+    )
+    reader.languages["me"] = ("ko", "en")
+    me = Actor("me")
+    mine = await use_case.execute(SearchContentCommand(q="busan", type="lessons", viewer=me))
+    assert sorted(i.id for i in mine.items) == ["l1", "l2"]  # l1 once; l3 is only in ja
+    assert {i.title for i in mine.items} == {"l1 (ko)", "l2 (ko)"}  # native language first
+    only_ja = await use_case.execute(
+        SearchContentCommand(q="busan", type="lessons", language="ja", viewer=me)
+    )
+    assert [i.id for i in only_ja.items] == ["l3"]
+    # anonymous: every language; one lesson per page, none twice, titles in the fallback
+    seen: list[str] = []
+    cursor: str | None = None
+    while True:
+        page = await use_case.execute(
+            SearchContentCommand(
+                q="busan", type="lessons", limit=1, cursor=cursor, fallback_language="en"
+            )
+        )
+        seen.extend(i.id for i in page.items)
+        assert all(i.title.endswith("(en)") for i in page.items)
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert sorted(seen) == ["l1", "l2", "l3"]
 
 
 # --- outbox handlers and reindex ---
@@ -312,9 +400,14 @@ async def test_reindex_rebuilds_from_the_source(index: InMemorySearchIndex) -> N
         source.posts[f"p{i}"] = doc(f"p{i}", "text")
     source.users["u1"] = doc("u1", "someone", kind=SearchKind.USERS)
     await index.upsert([doc("stale", "gone")])
+    for i in range(4):
+        for language in ("en", "ko"):
+            source.lessons[lesson_document_id(f"l{i}", language)] = lesson(
+                f"l{i}", language, "text"
+            )
     result = await ReindexSearch(source, index, InMemoryUnitOfWork()).execute(
         ReindexSearchCommand(batch_size=3)
     )
-    assert result.indexed == {"posts": 7, "users": 1}
+    assert result.indexed == {"posts": 7, "users": 1, "lessons": 8}
     assert (SearchKind.POSTS, "stale") not in index.documents
-    assert len(index.documents) == 8
+    assert len(index.documents) == 16

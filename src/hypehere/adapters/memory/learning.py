@@ -71,6 +71,35 @@ class InMemoryCurriculum:
                 category, lessons=tuple(sorted(kept.values(), key=lambda x: (x.position, x.id)))
             )
 
+    async def delete_lesson(self, lesson_id: str) -> bool:
+        lesson = self.lessons_by_id.pop(lesson_id, None)
+        if lesson is None:
+            return False
+        category = self.categories_by_id[lesson.category_id]
+        self.categories_by_id[category.id] = replace(
+            category, lessons=tuple(x for x in category.lessons if x.id != lesson_id)
+        )
+        return True
+
+    async def delete_category(self, category_id: str) -> bool:
+        return self.categories_by_id.pop(category_id, None) is not None
+
+    async def remove_expressions_except(self, lesson_id: str, keep_keys: Sequence[str]) -> int:
+        lesson = self.lessons_by_id.get(lesson_id)
+        if lesson is None:
+            return 0
+        kept = tuple(e for e in lesson.expressions if e.key in set(keep_keys))
+        removed = len(lesson.expressions) - len(kept)
+        if removed:
+            trimmed = replace(lesson, expressions=kept)
+            self.lessons_by_id[lesson_id] = trimmed
+            category = self.categories_by_id[lesson.category_id]
+            self.categories_by_id[category.id] = replace(
+                category,
+                lessons=tuple(trimmed if x.id == lesson_id else x for x in category.lessons),
+            )
+        return removed
+
     @staticmethod
     def _summary(category: Category) -> CategorySummary:
         return CategorySummary(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from hypehere.application.matching.ports import JoinOutcome, RoundPlanner
@@ -25,6 +25,7 @@ class InMemoryMatchingQueue:
         self._being_matched: set[str] = set()
         self._met: dict[frozenset[str], datetime] = {}
         self._waits: dict[tuple[str, str], list[float]] = {}
+        self._marks: dict[str, datetime | None] = {}  # socket open (None) / gone since
 
     async def join(self, entry: QueueEntry) -> JoinOutcome:
         if entry.user_id in self._entries:
@@ -32,7 +33,28 @@ class InMemoryMatchingQueue:
         if entry.user_id in self._being_matched:
             return JoinOutcome.BEING_MATCHED
         self._entries[entry.user_id] = entry
+        if self._marks.get(entry.user_id, None) is not None:
+            del self._marks[entry.user_id]
         return JoinOutcome.JOINED
+
+    async def restore(self, pairs: Sequence[Pair]) -> None:
+        for pair in pairs:
+            for entry in (pair.chooser, pair.partner):
+                self._entries.setdefault(entry.user_id, entry)
+            self._met.pop(pair_key(pair.chooser.user_id, pair.partner.user_id), None)
+
+    async def socket_opened(self, user_id: str) -> None:
+        self._marks[user_id] = None
+
+    async def socket_closed(self, user_id: str, at: datetime) -> None:
+        self._marks[user_id] = at
+
+    async def socket_marks(self) -> dict[str, datetime | None]:
+        for user_id in [
+            u for u, at in self._marks.items() if at is not None and u not in self._entries
+        ]:
+            del self._marks[user_id]
+        return {u: at for u, at in self._marks.items() if u in self._entries}
 
     async def release_matched(self, user_ids: Iterable[str]) -> None:
         self._being_matched.difference_update(user_ids)

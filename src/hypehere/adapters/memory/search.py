@@ -35,7 +35,8 @@ class InMemorySearchIndex:
         for (kind, doc_id), doc in self.documents.items():
             if kind is not query.kind or doc.created_at > query.as_of:
                 continue
-            if query.language is not None and doc.language != query.language:
+            languages = query.language_filter()
+            if languages and doc.language not in languages:
                 continue
             if doc.owner_id is not None and doc.owner_id in query.exclude_owner_ids:
                 continue

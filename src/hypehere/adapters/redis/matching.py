@@ -12,6 +12,10 @@ Keys (under `prefix`, `hypehere:matching:` by default):
   the matcher, else lapses after a minute), so the user cannot queue again meanwhile.
 - `met:{user id}`: sorted set partner id -> when they were matched, kept for the repeat window.
 - `waits:{native}:{target}`: the line's latest waits (a capped list).
+- `sockets`: hash user id -> `open` while a `/ws/matching` socket is recorded open, else
+  when the last one went away (epoch seconds), written by whichever process held it (or
+  found it gone); any process's matcher or expiry job drops entries whose socket has been
+  gone past the grace period. A join clears a "gone" mark.
 
 A round's pairs leave the queue in ONE Lua script that also checks the lock is still ours
 and that each pair's two entries are unchanged since the snapshot the round planned over;
@@ -21,8 +25,8 @@ with matchers racing in several processes."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 
 import msgspec
 from redis.asyncio import Redis
@@ -34,12 +38,49 @@ from hypehere.domain.matching.model import REPEAT_WINDOW_HOURS, QueueEntry
 from hypehere.domain.matching.policy import Pair, pair_key
 from hypehere.domain.matching.waiting import RECENT_WAITS
 
-# KEYS: entries, joined, the user's being-matched mark. 1 joined, 0 queued, 2 being matched.
+# KEYS: entries, joined, the user's being-matched mark, gone. 1 joined, 0 queued, 2 being
+# matched.
 _JOIN = """
 if redis.call('EXISTS', KEYS[3]) == 1 then return 2 end
 if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+local mark = redis.call('HGET', KEYS[4], ARGV[1])
+if mark and mark ~= 'open' then redis.call('HDEL', KEYS[4], ARGV[1]) end
 return 1
+"""
+
+# KEYS: entries, joined. ARGV: met-key prefix, then (user a, entry a, joined a, user b,
+# entry b, joined b) per pair: entries back unless the user has one again; not met.
+_RESTORE = """
+for i = 2, #ARGV, 6 do
+  local a, b = ARGV[i], ARGV[i + 3]
+  if redis.call('HSETNX', KEYS[1], a, ARGV[i + 1]) == 1 then
+    redis.call('ZADD', KEYS[2], ARGV[i + 2], a)
+  end
+  if redis.call('HSETNX', KEYS[1], b, ARGV[i + 4]) == 1 then
+    redis.call('ZADD', KEYS[2], ARGV[i + 5], b)
+  end
+  redis.call('ZREM', ARGV[1] .. a, b)
+  redis.call('ZREM', ARGV[1] .. b, a)
+end
+return 1
+"""
+
+# KEYS: entries, sockets. The queued users' marks (user, mark, ...); drops the "gone" marks
+# of users not queued.
+_SOCKET_MARKS = """
+local marks = redis.call('HGETALL', KEYS[2])
+local found = {}
+for i = 1, #marks, 2 do
+  local user, mark = marks[i], marks[i + 1]
+  if redis.call('HEXISTS', KEYS[1], user) == 1 then
+    found[#found + 1] = user
+    found[#found + 1] = mark
+  elseif mark ~= 'open' then
+    redis.call('HDEL', KEYS[2], user)
+  end
+end
+return found
 """
 
 _LEAVE = """
@@ -99,6 +140,7 @@ _decoder = msgspec.json.Decoder(QueueEntry)
 WAITS_TTL_SECONDS = 7 * 24 * 3600
 RERUN_TTL_MS = 60_000
 MATCHED_MARK_SECONDS = 60
+SOCKET_OPEN = "open"
 _JOIN_OUTCOMES = {
     0: JoinOutcome.ALREADY_QUEUED,
     1: JoinOutcome.JOINED,
@@ -121,6 +163,9 @@ class RedisMatchingQueue:
         self._joined = f"{prefix}joined"
         self._lock = f"{prefix}lock"
         self._rerun = f"{prefix}rerun"
+        self._sockets = f"{prefix}sockets"
+        self._restore = redis.register_script(_RESTORE)
+        self._socket_marks = redis.register_script(_SOCKET_MARKS)
         self._join = redis.register_script(_JOIN)
         self._leave = redis.register_script(_LEAVE)
         self._release = redis.register_script(_RELEASE)
@@ -139,12 +184,49 @@ class RedisMatchingQueue:
     async def join(self, entry: QueueEntry) -> JoinOutcome:
         try:
             added = await self._join(
-                keys=[self._entries, self._joined, self._matched(entry.user_id)],
+                keys=[self._entries, self._joined, self._matched(entry.user_id), self._sockets],
                 args=[entry.user_id, _encoder.encode(entry), entry.joined_at.timestamp()],
             )
         except RedisError as exc:
             raise StorageUnavailableError("Redis is unavailable.") from exc
         return _JOIN_OUTCOMES[int(added)]
+
+    async def restore(self, pairs: Sequence[Pair]) -> None:
+        if not pairs:
+            return
+        args: list[str | bytes | float] = [f"{self._prefix}met:"]
+        for pair in pairs:
+            for entry in (pair.chooser, pair.partner):
+                args.extend((entry.user_id, _encoder.encode(entry), entry.joined_at.timestamp()))
+        try:
+            await self._restore(keys=[self._entries, self._joined], args=args)
+        except RedisError as exc:
+            raise StorageUnavailableError("Redis is unavailable.") from exc
+
+    async def socket_opened(self, user_id: str) -> None:
+        try:
+            await self._redis.hset(self._sockets, user_id, SOCKET_OPEN)
+        except RedisError as exc:
+            raise StorageUnavailableError("Redis is unavailable.") from exc
+
+    async def socket_closed(self, user_id: str, at: datetime) -> None:
+        try:
+            await self._redis.hset(self._sockets, user_id, at.timestamp())
+        except RedisError as exc:
+            raise StorageUnavailableError("Redis is unavailable.") from exc
+
+    async def socket_marks(self) -> dict[str, datetime | None]:
+        try:
+            found = await self._socket_marks(keys=[self._entries, self._sockets], args=[])
+        except RedisError as exc:
+            raise StorageUnavailableError("Redis is unavailable.") from exc
+        marks: dict[str, datetime | None] = {}
+        for user, mark in zip(found[::2], found[1::2], strict=True):
+            value = _text(mark)
+            marks[_text(user)] = (
+                None if value == SOCKET_OPEN else datetime.fromtimestamp(float(value), tz=UTC)
+            )
+        return marks
 
     async def release_matched(self, user_ids: Iterable[str]) -> None:
         keys = [self._matched(user_id) for user_id in user_ids]

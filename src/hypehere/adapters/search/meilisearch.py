@@ -202,8 +202,10 @@ class MeilisearchSearchIndex:
     async def search(self, query: SearchQuery, terms: Sequence[str]) -> SearchHits:
         index = await self._index(query.kind)
         filters: list[str | list[str]] = [f"created_at <= {int(query.as_of.timestamp() * 1000)}"]
-        if query.language is not None:
-            filters.append(f"language = {_quote(query.language)}")
+        languages = query.language_filter()
+        if languages:
+            listed = ", ".join(_quote(language) for language in sorted(languages))
+            filters.append(f"language IN [{listed}]")
         if query.exclude_owner_ids:
             owners = ", ".join(_quote(owner) for owner in sorted(query.exclude_owner_ids))
             filters.append(f"owner_id NOT IN [{owners}]")

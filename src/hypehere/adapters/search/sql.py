@@ -102,6 +102,50 @@ def rank_by_typos(terms: Sequence[str], bodies: Sequence[tuple[str, str]]) -> li
     return [doc_id for _typos, _position, doc_id in scored]
 
 
+def upsert_statements(
+    dialect: str, documents: Sequence[SearchDocument]
+) -> list[tuple[Any, list[dict[str, Any]]]]:
+    """(statement, rows) pairs that upsert these documents and add their words to the word
+    list: what `upsert` executes, and what a data migration runs on its own connection."""
+    if not documents:
+        return []
+    insert: Any = pg_insert if dialect == "postgresql" else sqlite_insert
+    rows = [
+        {
+            "kind": doc.kind.value,
+            "doc_id": doc.id,
+            "body": rules.normalize(doc.text),
+            "language": doc.language,
+            "owner_id": doc.owner_id,
+            "created_at": doc.created_at,
+        }
+        for doc in documents
+    ]
+    statement = insert(_T)
+    statement = statement.on_conflict_do_update(
+        index_elements=[_T.c.kind, _T.c.doc_id],
+        set_={
+            "body": statement.excluded.body,
+            "language": statement.excluded.language,
+            "owner_id": statement.excluded.owner_id,
+            "created_at": statement.excluded.created_at,
+        },
+    )
+    words = sorted(
+        {
+            word
+            for doc in documents
+            for word in rules.words(doc.text)
+            if MIN_WORD <= len(word) <= MAX_WORD
+        }
+    )
+    out: list[tuple[Any, list[dict[str, Any]]]] = [(statement, rows)]
+    for start in range(0, len(words), 1000):
+        chunk = [{"word": w} for w in words[start : start + 1000]]
+        out.append((insert(_W).on_conflict_do_nothing(index_elements=[_W.c.word]), chunk))
+    return out
+
+
 class _SqlSearchIndex:
     dialect = ""
 
@@ -109,49 +153,11 @@ class _SqlSearchIndex:
         self._session = session
         self._max_candidates = max_candidates
 
-    def _insert(self) -> Any:
-        return pg_insert if self.dialect == "postgresql" else sqlite_insert
-
     # --- writes ---
     async def upsert(self, documents: Sequence[SearchDocument]) -> None:
-        if not documents:
-            return
-        rows = [
-            {
-                "kind": doc.kind.value,
-                "doc_id": doc.id,
-                "body": rules.normalize(doc.text),
-                "language": doc.language,
-                "owner_id": doc.owner_id,
-                "created_at": doc.created_at,
-            }
-            for doc in documents
-        ]
-        statement = self._insert()(_T)
-        statement = statement.on_conflict_do_update(
-            index_elements=[_T.c.kind, _T.c.doc_id],
-            set_={
-                "body": statement.excluded.body,
-                "language": statement.excluded.language,
-                "owner_id": statement.excluded.owner_id,
-                "created_at": statement.excluded.created_at,
-            },
-        )
-        words = sorted(
-            {
-                word
-                for doc in documents
-                for word in rules.words(doc.text)
-                if MIN_WORD <= len(word) <= MAX_WORD
-            }
-        )
         async with translate_errors():
-            await self._session.execute(statement, rows)
-            for start in range(0, len(words), 1000):
-                chunk = [{"word": w} for w in words[start : start + 1000]]
-                await self._session.execute(
-                    self._insert()(_W).on_conflict_do_nothing(index_elements=[_W.c.word]), chunk
-                )
+            for statement, rows in upsert_statements(self.dialect, documents):
+                await self._session.execute(statement, rows)
 
     async def delete(self, kind: SearchKind, ids: Sequence[str]) -> None:
         if not ids:
@@ -194,8 +200,9 @@ class _SqlSearchIndex:
             _T.c.kind == query.kind.value,
             _T.c.created_at <= query.as_of,
         ]
-        if query.language is not None:
-            clauses.append(_T.c.language == query.language)
+        languages = query.language_filter()
+        if languages:
+            clauses.append(_T.c.language.in_(sorted(languages)))
         if query.exclude_owner_ids:
             clauses.append(
                 or_(_T.c.owner_id.is_(None), _T.c.owner_id.not_in(sorted(query.exclude_owner_ids)))
@@ -352,4 +359,4 @@ def sql_search_index(session: AsyncSession) -> _SqlSearchIndex:
     return SqliteSearchIndex(session)
 
 
-__all__ = ["PostgresSearchIndex", "SqliteSearchIndex", "sql_search_index"]
+__all__ = ["PostgresSearchIndex", "SqliteSearchIndex", "sql_search_index", "upsert_statements"]

@@ -39,3 +39,10 @@ def load_curriculum(directory: Path | None = None) -> list[Category]:
     """Every category of the directory (default: the shipped one), ordered by position."""
     categories = [load_category_file(path) for path in curriculum_files(directory)]
     return sorted(categories, key=lambda c: (c.position, c.key))
+
+
+class YamlCurriculumSource:
+    """The CurriculumSource over the data files (`location`: a directory of them)."""
+
+    async def categories(self, location: str | None = None) -> list[Category]:
+        return load_curriculum(Path(location) if location is not None else None)

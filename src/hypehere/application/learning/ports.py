@@ -10,6 +10,7 @@ from typing import Protocol
 
 import msgspec
 
+from hypehere.application.common.actor import Actor
 from hypehere.domain.learning.corrections import Correction, CorrectionTarget
 from hypehere.domain.learning.model import Category, Lesson, LessonProgress
 from hypehere.domain.learning.reviews import Grade, ReviewCard, Schedule
@@ -72,6 +73,45 @@ class CurriculumReader(Protocol):
 class CurriculumWriter(Protocol):
     async def upsert(self, categories: Sequence[Category]) -> None:
         """Insert or update every category, lesson and expression by key (idempotent)."""
+        ...
+
+    async def remove_expressions_except(self, lesson_id: str, keep_keys: Sequence[str]) -> int:
+        """Delete the lesson's expressions whose key is not in `keep_keys`; how many."""
+        ...
+
+    async def delete_lesson(self, lesson_id: str) -> bool:
+        """Delete the lesson, its expressions and learners' progress in it (review cards
+        keep their own copy of the text); False when there was none."""
+        ...
+
+    async def delete_category(self, category_id: str) -> bool:
+        """Delete a category that has no lessons; False when there was none."""
+        ...
+
+
+class ContentAudit(Protocol):
+    """The staff audit log (the moderation module's), written in the caller's transaction."""
+
+    async def record(
+        self,
+        actor: Actor,
+        action: str,
+        target_type: str,
+        target_id: str,
+        at: datetime,
+        *,
+        detail: str | None = None,
+    ) -> None:
+        """`target_type`: category | lesson."""
+        ...
+
+
+class CurriculumSource(Protocol):
+    """Where curriculum documents come from (the YAML data files)."""
+
+    async def categories(self, location: str | None = None) -> list[Category]:
+        """Every category of `location` (None: the shipped curriculum), by position.
+        Raises CurriculumFormatError naming the place when a document is malformed."""
         ...
 
 

@@ -53,6 +53,26 @@ class MatchingQueue(Protocol):
         round holds the lock (the caller then asks for a rerun with `request_round`)."""
         ...
 
+    async def restore(self, pairs: Sequence[Pair]) -> None:
+        """A round's pairs whose conversations could not be opened: put both entries back
+        as they were (same `joined_at`, so the same place in line; an entry the user has
+        made since is kept) and forget that the two met. Call before `release_matched`."""
+        ...
+
+    async def socket_opened(self, user_id: str) -> None:
+        """A `/ws/matching` socket of the user opened (in some process)."""
+        ...
+
+    async def socket_closed(self, user_id: str, at: datetime) -> None:
+        """The user's last `/ws/matching` socket closed at `at` (or was found gone then)."""
+        ...
+
+    async def socket_marks(self) -> dict[str, datetime | None]:
+        """For each QUEUED user with a socket mark: None while a socket is recorded open,
+        else when it went away. A join clears a "gone" mark (a fresh entry is not dropped
+        for an old close); "gone" marks of users not queued are dropped here."""
+        ...
+
     async def release_matched(self, user_ids: Iterable[str]) -> None:
         """The conversations of users a round paired are open (or failed): they may queue
         again. Without a call, the mark lapses after a minute (Redis)."""

@@ -1,6 +1,14 @@
 """One matcher run: rounds of `plan_round` over the whole queue until no rerun is asked
 for. Each pair becomes an anonymous conversation and both users get `matched`.
 
+Entries whose `/ws/matching` socket has been gone past the grace period are dropped first
+(`disconnects.py`), so a user whose socket closed on a process that died is never paired.
+
+If opening the conversations fails (the database is down), the round's pairs are put back
+in the queue as they were (`MatchingQueue.restore`: same place in line, not counted as having
+met) and the error propagates: nobody silently drops out without a `matched` frame, and the
+next run pairs them again.
+
 Exactly one round runs at a time across every process (the queue's lock). A run that finds
 the lock taken asks the holder for a rerun and tries once more: the holder checks for
 reruns after releasing the lock, so a join that arrives during a round is never left out
@@ -15,12 +23,15 @@ import msgspec
 import structlog
 
 from hypehere.application.common.outbox import OutboxWriter
+from hypehere.application.common.presence import Presence
 from hypehere.application.common.realtime import RealtimePublisher
 from hypehere.application.common.topics import matching_user_topic
 from hypehere.application.common.uow import UnitOfWork
+from hypehere.application.matching.disconnects import drop_disconnected
 from hypehere.application.matching.frames import MatchedFrame
 from hypehere.application.matching.ports import (
     AnonymousConversations,
+    MatchingLimits,
     MatchingPeers,
     MatchingQueue,
 )
@@ -68,6 +79,8 @@ class RunMatcher:
         publisher: RealtimePublisher,
         outbox: OutboxWriter,
         clock: Clock,
+        presence: Presence,
+        limits: MatchingLimits,
     ) -> None:
         self._uow = uow
         self._queue = queue
@@ -76,9 +89,16 @@ class RunMatcher:
         self._publisher = publisher
         self._outbox = outbox
         self._clock = clock
+        self._presence = presence
+        self._limits = limits
 
     async def execute(self, cmd: RunMatcherCommand) -> RunMatcherResult:
         made: list[str] = []
+        dropped = await drop_disconnected(
+            self._queue, self._presence, self._clock.now(), self._limits.socket_grace_seconds
+        )
+        if dropped:
+            logger.info("matching_disconnected_dropped", users=len(dropped))
         for _ in range(MAX_ROUNDS_PER_RUN):
             pairs = await self._queue.run_round(self._plan, self._clock.now())
             if pairs is None:
@@ -116,6 +136,10 @@ class RunMatcher:
                     await self._outbox.add(PartnersMatched.of(conversation.id, pair, now))
                 for conversation in opened:
                     self._uow.after_commit(self._announcer(conversation))
+        except BaseException:
+            await self._queue.restore(pairs)
+            logger.warning("matching_open_failed_requeued", pairs=len(pairs))
+            raise
         finally:
             await self._queue.release_matched(u for pair in pairs for u in pair.user_ids)
         for pair in pairs:

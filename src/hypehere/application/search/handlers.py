@@ -1,4 +1,4 @@
-"""Events -> search use cases: keep the search documents of posts and users in step (see
+"""Events -> search use cases: keep the search documents of posts, users and lessons in step (see
 `application/common/subscriptions.py`). Each use case re-reads the current row, so order
 and redelivery are harmless. The handler names key the idempotency ledger: never rename a
 deployed one."""
@@ -6,6 +6,10 @@ deployed one."""
 from __future__ import annotations
 
 from hypehere.application.common.subscriptions import Subscription
+from hypehere.application.search.sync_lessons_to_search import (
+    SyncLessonsToSearch,
+    SyncLessonsToSearchCommand,
+)
 from hypehere.application.search.sync_post_to_search import (
     SyncPostToSearch,
     SyncPostToSearchCommand,
@@ -15,6 +19,7 @@ from hypehere.application.search.sync_user_to_search import (
     SyncUserToSearchCommand,
 )
 from hypehere.domain.feed.events import PostCreated, PostDeleted, PostRemoved, PostUpdated
+from hypehere.domain.learning.events import LessonsChanged
 from hypehere.domain.users.events import UserProfileUpdated, UserRegistered, UserStateChanged
 from hypehere.domain.users.model import AccountState
 
@@ -54,5 +59,11 @@ SUBSCRIPTIONS = (
         UserStateChanged,
         SyncUserToSearch,
         lambda e: SyncUserToSearchCommand(e.user_id, purged=e.state == AccountState.DELETED),
+    ),
+    Subscription(
+        "search.lessons_changed",
+        LessonsChanged,
+        SyncLessonsToSearch,
+        lambda e: SyncLessonsToSearchCommand(e.lesson_ids, e.languages),
     ),
 )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from hypehere.application.search.views import PostResult, UserResult
+from hypehere.application.search.views import LessonResult, PostResult, UserResult
 from hypehere.domain.search.model import SearchDocument, SearchHits, SearchKind, SearchQuery
 
 
@@ -46,6 +46,11 @@ class SearchSource(Protocol):
 
     async def user_document(self, user_id: str) -> SearchDocument | None: ...
 
+    async def lesson_documents(self, lesson_id: str) -> list[SearchDocument]:
+        """The lesson's documents, one per language it is written in (`lesson_documents`
+        in `domain.search.model`); empty when the lesson does not exist."""
+        ...
+
     async def documents(
         self, kind: SearchKind, after_id: str | None, limit: int
     ) -> list[SearchDocument]:
@@ -64,3 +69,14 @@ class SearchResultReader(Protocol):
     async def posts(self, ids: Sequence[str], viewer_id: str | None) -> list[PostResult]: ...
 
     async def users(self, ids: Sequence[str], viewer_id: str | None) -> list[UserResult]: ...
+
+    async def searcher_languages(self, viewer_id: str) -> tuple[str, ...]:
+        """The viewer's native language, then their target languages (empty: unknown)."""
+        ...
+
+    async def lessons(
+        self, lesson_ids: Sequence[str], display_languages: Sequence[str]
+    ) -> list[LessonResult]:
+        """The lessons that still exist, in the given order, texts in the first of
+        `display_languages` the content has."""
+        ...

@@ -11,7 +11,7 @@ from hypehere.domain.search.model import SearchKind
 
 logger = structlog.get_logger(__name__)
 
-INDEXED_KINDS: tuple[SearchKind, ...] = (SearchKind.POSTS, SearchKind.USERS)
+INDEXED_KINDS: tuple[SearchKind, ...] = (SearchKind.POSTS, SearchKind.USERS, SearchKind.LESSONS)
 
 
 class ReindexSearchCommand(msgspec.Struct, frozen=True):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import msgspec
@@ -12,7 +13,7 @@ from hypehere.application.search.ports import SearchIndex, SearchResultReader
 from hypehere.application.search.views import SearchResult
 from hypehere.domain.search import rules
 from hypehere.domain.search.errors import SearchTypeInvalidError
-from hypehere.domain.search.model import SearchKind, SearchQuery
+from hypehere.domain.search.model import SearchKind, SearchQuery, lesson_id_of
 from hypehere.domain.shared.clock import Clock
 from hypehere.domain.shared.languages import parse_language
 from hypehere.domain.shared.pagination import InvalidCursorError, PageRequest, encode_cursor
@@ -20,6 +21,7 @@ from hypehere.domain.shared.pagination import InvalidCursorError, PageRequest, e
 logger = structlog.get_logger(__name__)
 
 _CLOCK_SKEW_MS = 24 * 3600 * 1000
+_LESSON_HITS_PER_CALL = 100  # lesson documents read per index call while folding hits
 
 
 class SearchContentCommand(msgspec.Struct, frozen=True, kw_only=True):
@@ -29,6 +31,9 @@ class SearchContentCommand(msgspec.Struct, frozen=True, kw_only=True):
     limit: int | None = None
     cursor: str | None = None
     viewer: Actor | None = None
+    # The request's language (interface language / Accept-Language): lesson titles are
+    # shown in the viewer's native language, else this one, else English.
+    fallback_language: str = "en"
 
 
 class SearchContentResult(msgspec.Struct, frozen=True):
@@ -88,7 +93,7 @@ class SearchContent:
         terms = rules.query_terms(cmd.q or "")
         as_of_ms, offset = _position(page.cursor, self._clock.now())
         if kind is SearchKind.LESSONS:
-            return SearchContentResult(items=[], next_cursor=None)
+            return await self._lessons(cmd, terms, language, as_of_ms, offset, page.limit)
         viewer_id = cmd.viewer.user_id if cmd.viewer else None
         hidden = await self._reader.hidden_owner_ids(viewer_id) if viewer_id else frozenset()
         query = SearchQuery(
@@ -117,3 +122,48 @@ class SearchContent:
             offset=offset,
         )
         return SearchContentResult(items=items, next_cursor=next_cursor)
+
+    async def _lessons(
+        self,
+        cmd: SearchContentCommand,
+        terms: list[str],
+        language: str | None,
+        as_of_ms: int,
+        offset: int,
+        limit: int,
+    ) -> SearchContentResult:
+        own = await self._reader.searcher_languages(cmd.viewer.user_id) if cmd.viewer else ()
+        query = SearchQuery(
+            kind=SearchKind.LESSONS,
+            text=cmd.q or "",
+            language=language,
+            languages=frozenset(own),
+            as_of=datetime.fromtimestamp(as_of_ms / 1000, tz=UTC),
+            offset=0,
+            limit=_LESSON_HITS_PER_CALL,
+        )
+        wanted = offset + limit + 1
+        lesson_ids: list[str] = []
+        while len(lesson_ids) < wanted:
+            hits = await self._index.search(query, terms)
+            for document_id in hits.ids:
+                lesson_id = lesson_id_of(document_id)
+                if lesson_id not in lesson_ids:
+                    lesson_ids.append(lesson_id)
+            if not hits.has_more:
+                break
+            query = replace(query, offset=query.offset + len(hits.ids))
+        window = lesson_ids[offset : offset + limit + 1]
+        display = tuple(dict.fromkeys((*own[:1], cmd.fallback_language, "en")))
+        items = list(await self._reader.lessons(window[:limit], display))
+        has_more = len(window) > limit
+        next_cursor = encode_cursor((as_of_ms, offset + limit)) if has_more else None
+        logger.info(
+            "search_performed",
+            kind=SearchKind.LESSONS.value,
+            terms=len(terms),
+            hits=len(window[:limit]),
+            shown=len(items),
+            offset=offset,
+        )
+        return SearchContentResult(items=list[SearchResult](items), next_cursor=next_cursor)

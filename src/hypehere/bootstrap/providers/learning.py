@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.fsrs.scheduler import FsrsScheduler
 from hypehere.adapters.language.main_language import MainLanguageDetector
+from hypehere.adapters.modules.learning_audit import ModerationContentAudit
 from hypehere.adapters.sql.learning.corrections import (
     SqlCorrectionRepository,
     SqlCorrectionTargets,
@@ -17,10 +18,15 @@ from hypehere.adapters.sql.learning.curriculum import SqlCurriculumReader, SqlCu
 from hypehere.adapters.sql.learning.learners import SqlLearnerDirectory
 from hypehere.adapters.sql.learning.progress import SqlActivityRepository, SqlProgressRepository
 from hypehere.adapters.sql.learning.reviews import SqlReviewCardRepository
+from hypehere.adapters.yaml.curriculum import YamlCurriculumSource
 from hypehere.application.feed.ports import LanguageDetector
 from hypehere.application.learning.accept_correction import AcceptCorrection
 from hypehere.application.learning.correct_message import CorrectMessage
+from hypehere.application.learning.create_category import CreateCategory
 from hypehere.application.learning.create_correction import CreateCorrection
+from hypehere.application.learning.delete_category import DeleteCategory
+from hypehere.application.learning.delete_lesson import DeleteLesson
+from hypehere.application.learning.get_category_document import GetCategoryDocument
 from hypehere.application.learning.get_error_profile import GetErrorProfile
 from hypehere.application.learning.get_lesson import GetLesson
 from hypehere.application.learning.get_stats import GetStats
@@ -31,11 +37,14 @@ from hypehere.application.learning.list_corrections import (
 )
 from hypehere.application.learning.list_due_reviews import ListDueReviews
 from hypehere.application.learning.list_lessons import ListLessons
+from hypehere.application.learning.load_curriculum import LoadCurriculum
 from hypehere.application.learning.ports import (
     ActivityRepository,
+    ContentAudit,
     CorrectionRepository,
     CorrectionTargets,
     CurriculumReader,
+    CurriculumSource,
     CurriculumWriter,
     LearnerDirectory,
     ProgressRepository,
@@ -44,7 +53,10 @@ from hypehere.application.learning.ports import (
     TextLanguageDetector,
 )
 from hypehere.application.learning.record_progress import RecordProgress
+from hypehere.application.learning.save_lesson import SaveLesson
 from hypehere.application.learning.submit_review import SubmitReview
+from hypehere.application.learning.update_category import UpdateCategory
+from hypehere.application.moderation.audit_ports import AuditLog
 
 
 class LearningProvider(Provider):
@@ -73,6 +85,14 @@ class LearningProvider(Provider):
     @provide
     def curriculum_writer(self, session: AsyncSession) -> CurriculumWriter:
         return SqlCurriculumWriter(session)
+
+    @provide
+    def content_audit(self, log: AuditLog) -> ContentAudit:
+        return ModerationContentAudit(log)
+
+    @provide(scope=Scope.APP)
+    def curriculum_source(self) -> CurriculumSource:
+        return YamlCurriculumSource()
 
     @provide
     def progress(self, session: AsyncSession) -> ProgressRepository:
@@ -104,4 +124,11 @@ class LearningProvider(Provider):
         ListReceivedCorrections,
         AcceptCorrection,
         GetErrorProfile,
+        LoadCurriculum,
+        CreateCategory,
+        UpdateCategory,
+        DeleteCategory,
+        SaveLesson,
+        DeleteLesson,
+        GetCategoryDocument,
     )

@@ -41,6 +41,7 @@ from hypehere.application.matching.ports import (
     MatchingQueue,
 )
 from hypehere.application.matching.run_matcher import RunMatcher, RunMatcherCommand
+from hypehere.application.matching.track_matching_socket import TrackMatchingSocket
 from hypehere.application.matching.transcript_ports import AnonymousTranscripts
 from hypehere.bootstrap.settings import Settings
 from hypehere.domain.shared.clock import Clock
@@ -151,6 +152,7 @@ class MatchingProvider(Provider):
         GetQueueStatus,
         RunMatcher,
         ExpireQueue,
+        TrackMatchingSocket,
         GetAnonymousConversation,
         LeaveAnonymousConversation,
         EndAbandonedConversations,

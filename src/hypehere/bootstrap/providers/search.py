@@ -15,6 +15,7 @@ from hypehere.adapters.sql.search.readers import SqlSearchResultReader, SqlSearc
 from hypehere.application.search.ports import SearchIndex, SearchResultReader, SearchSource
 from hypehere.application.search.reindex_search import ReindexSearch
 from hypehere.application.search.search_content import SearchContent
+from hypehere.application.search.sync_lessons_to_search import SyncLessonsToSearch
 from hypehere.application.search.sync_post_to_search import SyncPostToSearch
 from hypehere.application.search.sync_user_to_search import SyncUserToSearch
 from hypehere.bootstrap.settings import Settings
@@ -64,6 +65,7 @@ class SearchProvider(Provider):
     reindex = provide(ReindexSearch)
     sync_post = provide(SyncPostToSearch)
     sync_user = provide(SyncUserToSearch)
+    sync_lessons = provide(SyncLessonsToSearch)
 
 
 def search_providers(settings: Settings) -> list[Provider]:

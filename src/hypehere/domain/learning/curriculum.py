@@ -88,6 +88,11 @@ def _expression(raw: Any, position: int, where: str) -> Expression:
     )
 
 
+def parse_lesson(document: Any, category_key: str, *, source: str = "lesson") -> Lesson:
+    """One lesson document (as in a curriculum file's `lessons` list) -> a lesson."""
+    return _lesson(document, category_key, source)
+
+
 def _lesson(raw: Any, category_key: str, where: str) -> Lesson:
     doc = _mapping(raw, where)
     level = doc.get("level")
@@ -128,12 +133,16 @@ def parse_category(document: Any, *, source: str = "document") -> Category:
 
 @dataclass(frozen=True, slots=True)
 class CurriculumRules:
-    """What every shipped category must satisfy."""
+    """What every shipped category must satisfy. Staff edits (`/admin/learning/...`) use
+    `STAFF_RULES`: the same content rules, any number of lessons, at least one expression."""
 
     languages: tuple[str, ...] = ("ko", "en", "ja", "es")
     romanized: tuple[str, ...] = ("ko", "ja")  # expressions romanized, words with a reading
-    lessons_per_category: int = 3
-    expressions_per_lesson: int = 8
+    lessons_per_category: int | None = 3  # None: any number
+    expressions_per_lesson: int | None = 8  # None: at least one
+
+
+STAFF_RULES = CurriculumRules(lessons_per_category=None, expressions_per_lesson=None)
 
 
 def _missing(texts: Mapping[str, str], languages: Sequence[str]) -> list[str]:
@@ -189,7 +198,10 @@ def curriculum_problems(
         for name, texts in (("title", category.title), ("description", category.description)):
             if missing := _missing(texts, rules.languages):
                 problems.append(f"{where}: {name} lacks {', '.join(missing)}")
-        if len(category.lessons) != rules.lessons_per_category:
+        if (
+            rules.lessons_per_category is not None
+            and len(category.lessons) != rules.lessons_per_category
+        ):
             problems.append(
                 f"{where}: {len(category.lessons)} lessons, expected {rules.lessons_per_category}"
             )
@@ -199,14 +211,21 @@ def curriculum_problems(
             for name, texts in (("title", lesson.title), ("description", lesson.description)):
                 if missing := _missing(texts, rules.languages):
                     problems.append(f"{here}: {name} lacks {', '.join(missing)}")
-            if len(lesson.expressions) != rules.expressions_per_lesson:
+            if rules.expressions_per_lesson is None:
+                if not lesson.expressions:
+                    problems.append(f"{here}: no expressions")
+            elif len(lesson.expressions) != rules.expressions_per_lesson:
                 problems.append(
                     f"{here}: {len(lesson.expressions)} expressions, expected "
                     f"{rules.expressions_per_lesson}"
                 )
+            if not lesson.key.startswith(f"{category.key}-"):
+                problems.append(f"{here}: the key must start with {category.key}-")
             for expression in lesson.expressions:
                 there = f"expression {expression.key}"
                 unique_key("expression", expression.key)
+                if not expression.key.startswith(f"{lesson.key}-"):
+                    problems.append(f"{there}: the key must start with {lesson.key}-")
                 problems.extend(_expression_problems(expression, rules, there))
                 for language, text in expression.text.items():
                     normalized = " ".join(text.casefold().split())
@@ -216,3 +235,48 @@ def curriculum_problems(
                             f"{there}: {language} text {text!r} duplicates expression {other}"
                         )
     return problems
+
+
+def lesson_document(lesson: Lesson) -> dict[str, Any]:
+    """A lesson as a curriculum file writes it (`parse_lesson` reads it back)."""
+    return {
+        "key": lesson.key,
+        "position": lesson.position,
+        "level": lesson.level.value,
+        "title": dict(lesson.title),
+        "description": dict(lesson.description),
+        "expressions": [
+            {
+                "key": e.key,
+                "text": dict(e.text),
+                "romanization": dict(e.romanization),
+                "note": dict(e.note),
+                "vocabulary": {
+                    language: [
+                        {
+                            "word": item.word,
+                            **({"reading": item.reading} if item.reading else {}),
+                            "part_of_speech": item.part_of_speech,
+                            "meaning": dict(item.meaning),
+                        }
+                        for item in items
+                    ]
+                    for language, items in e.vocabulary.items()
+                },
+            }
+            for e in lesson.expressions
+        ],
+    }
+
+
+def category_document(category: Category) -> dict[str, Any]:
+    """A category as a curriculum file writes it (`parse_category` reads it back)."""
+    return {
+        "category": {
+            "key": category.key,
+            "position": category.position,
+            "title": dict(category.title),
+            "description": dict(category.description),
+        },
+        "lessons": [lesson_document(lesson) for lesson in category.lessons],
+    }

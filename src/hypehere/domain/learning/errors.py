@@ -77,3 +77,23 @@ class CorrectionUnchangedError(InvalidInputError):
 
 class InvalidCorrectionError(InvalidInputError):
     code = "validation_error"
+
+
+class CurriculumContentInvalidError(InvalidInputError):
+    """Staff content breaks the curriculum rules (languages, vocabulary, keys, ...)."""
+
+    code = "curriculum_invalid"
+
+
+class CategoryExistsError(ConflictError):
+    code = "category_exists"
+
+
+class LessonExistsError(ConflictError):
+    code = "lesson_exists"
+
+
+class CategoryNotEmptyError(ConflictError):
+    """A category is deleted only once its lessons are."""
+
+    code = "category_not_empty"

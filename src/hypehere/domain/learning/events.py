@@ -50,3 +50,13 @@ class CorrectionProposed(DomainEvent):
     correction_id: str
     corrector_id: str
     language_pair: tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LessonsChanged(DomainEvent):
+    """Lessons were created, edited or deleted (curriculum load, staff edits): search
+    re-reads them. `languages`: every language they may have been written in before."""
+
+    topic: ClassVar[str] = "learning.lessons_changed"
+    lesson_ids: tuple[str, ...]
+    languages: tuple[str, ...] = ()

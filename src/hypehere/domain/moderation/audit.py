@@ -14,6 +14,8 @@ class AuditTarget(StrEnum):
     COMMENT = "comment"
     REPORT = "report"
     APPEAL = "appeal"
+    CATEGORY = "category"  # learning content (`/admin/learning/...`)
+    LESSON = "lesson"
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,10 @@ from hypehere.application.feed.train_ranker import (
     TrainRanker,
     TrainRankerCommand,
 )
+from hypehere.application.learning.load_curriculum import (
+    LoadCurriculum,
+    LoadCurriculumCommand,
+)
 from hypehere.application.users.create_admin import CreateAdmin, CreateAdminCommand
 from hypehere.domain.shared.errors import DomainError
 from hypehere.entrypoints.cli.parser import build_parser
@@ -108,6 +112,19 @@ def analytics(args: argparse.Namespace, runtime: CliRuntime) -> int:
     return 0
 
 
+def learning(args: argparse.Namespace, runtime: CliRuntime) -> int:
+    cmd = LoadCurriculumCommand(location=args.directory, check=not args.no_check)
+    try:
+        result = _execute(runtime, LoadCurriculum, cmd)
+    except DomainError as exc:
+        print(f"load-curriculum failed: {exc.message}", file=sys.stderr)
+        return 1
+    report = msgspec.to_builtins(result)
+    report["changed"] = result.changed
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+    return 0
+
+
 def seed_demo(args: argparse.Namespace, runtime: CliRuntime) -> int:
     report = runtime.seed_demo(args.users, args.posts, seed=args.seed, password=args.password)
     print(json.dumps(dataclasses.asdict(report)))
@@ -123,6 +140,7 @@ COMMANDS: dict[str, Command] = {
     "create-admin": create_admin,
     "seed-demo": seed_demo,
     "analytics": analytics,
+    "learning": learning,
 }
 
 

@@ -76,4 +76,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password", required=True)
     p.add_argument("--nickname", default="Admin")
     p.add_argument("--native-language", default="ko")
+
+    learning = sub.add_parser("learning", help="Learning content")
+    learning_sub = learning.add_subparsers(dest="learning_command", required=True)
+    p = learning_sub.add_parser(
+        "load-curriculum",
+        help="Upsert the curriculum data files by key and report what changed (idempotent); "
+        "categories and lessons no longer in the files are kept and listed",
+    )
+    p.add_argument("--directory", default=None, help="a directory of curriculum YAML files")
+    p.add_argument(
+        "--no-check",
+        action="store_true",
+        help="load files that break the shipped curriculum rules (4 languages, 3x8, ...)",
+    )
     return parser

@@ -1,4 +1,4 @@
-"""search-reindex: rebuild the search index from the current posts and users rows.
+"""search-reindex: rebuild the search index from the current posts, users and lessons rows.
 
 Run it after pointing HYPEHERE_MEILISEARCH_URL at a new (empty) Meilisearch, or to repair
 an index; not scheduled. `payload["kinds"]` (e.g. ["users"]) limits it to some kinds."""

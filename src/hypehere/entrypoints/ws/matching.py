@@ -8,7 +8,10 @@ my entry. Queueing itself is `POST /api/v1/matching/queue`.
 
 While a socket is open the user holds a presence lease under `matching-socket:{user id}`
 (renewed every `LEASE_RENEW_SECONDS`); when their last socket has been gone for
-`HYPEHERE_MATCHING_SOCKET_GRACE_SECONDS`, their queue entry is removed."""
+`HYPEHERE_MATCHING_SOCKET_GRACE_SECONDS`, their queue entry is removed: the close is
+recorded in the queue store, so any process's matcher or `matching-expiry` removes it even
+if this process is gone (`application/matching/disconnects.py`); a local timer makes the
+usual case prompt."""
 
 from __future__ import annotations
 
@@ -24,10 +27,15 @@ from litestar import WebSocket, websocket
 
 from hypehere.application.common.presence import Presence
 from hypehere.application.common.topics import matching_user_topic
+from hypehere.application.matching.disconnects import socket_presence_key
 from hypehere.application.matching.frames import QueuePositionFrame
 from hypehere.application.matching.get_queue_status import GetQueueStatus, GetQueueStatusCommand
 from hypehere.application.matching.leave_queue import LeaveQueue, LeaveQueueCommand
 from hypehere.application.matching.ports import MatchingLimits
+from hypehere.application.matching.track_matching_socket import (
+    TrackMatchingSocket,
+    TrackMatchingSocketCommand,
+)
 from hypehere.domain.matching.errors import NotQueuedError
 from hypehere.domain.shared.errors import DomainError
 from hypehere.entrypoints.ws.gateway import Channel, Connection, serve
@@ -57,10 +65,6 @@ class GraceTimers:
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
 
-def socket_presence_key(user_id: str) -> str:
-    return f"matching-socket:{user_id}"
-
-
 class MatchingChannel(Channel):
     frames = ()
 
@@ -74,6 +78,7 @@ class MatchingChannel(Channel):
     async def on_open(self, conn: Connection, container: AsyncContainer) -> None:
         presence = await conn.container.get(Presence)
         await presence.connect(socket_presence_key(conn.user_id), conn.id, LEASE_SECONDS)
+        await _track(conn, opened=True)
         await self._report(conn)
         self._watcher = asyncio.create_task(self._watch(conn), name="ws-queue-position")
 
@@ -84,6 +89,7 @@ class MatchingChannel(Channel):
                 await self._watcher
         presence = await conn.container.get(Presence)
         await presence.disconnect(socket_presence_key(conn.user_id), conn.id)
+        await _track(conn, opened=False)
         limits = await conn.container.get(MatchingLimits)
         timers = await conn.container.get(GraceTimers)
         timers.schedule(_drop_after_grace(conn, presence, limits.socket_grace_seconds))
@@ -114,6 +120,15 @@ class MatchingChannel(Channel):
                     estimated_wait_seconds=status.estimated_wait_seconds,
                 )
             )
+
+
+async def _track(conn: Connection, *, opened: bool) -> None:
+    try:
+        async with conn.request_scope() as container:
+            track = await container.get(TrackMatchingSocket)
+            await track.execute(TrackMatchingSocketCommand(actor=conn.actor, opened=opened))
+    except (DomainError, OSError) as exc:
+        logger.warning("matching_socket_track_failed", opened=opened, error=type(exc).__name__)
 
 
 async def _drop_after_grace(conn: Connection, presence: Presence, grace_seconds: float) -> None:

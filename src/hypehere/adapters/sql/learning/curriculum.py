@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, select
+from sqlalchemy import Connection, Table, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Executable
@@ -129,6 +129,28 @@ class SqlCurriculumWriter:
         async with translate_errors():
             for statement in curriculum_statements(dialect, categories):
                 await self._session.execute(statement)
+
+    async def delete_lesson(self, lesson_id: str) -> bool:
+        async with translate_errors():
+            result: Any = await self._session.execute(
+                delete(lessons_t).where(lessons_t.c.id == lesson_id)
+            )
+        return bool(result.rowcount)
+
+    async def delete_category(self, category_id: str) -> bool:
+        async with translate_errors():
+            result: Any = await self._session.execute(
+                delete(categories_t).where(categories_t.c.id == category_id)
+            )
+        return bool(result.rowcount)
+
+    async def remove_expressions_except(self, lesson_id: str, keep_keys: Sequence[str]) -> int:
+        statement = delete(expressions_t).where(
+            expressions_t.c.lesson_id == lesson_id, expressions_t.c.key.not_in(list(keep_keys))
+        )
+        async with translate_errors():
+            result: Any = await self._session.execute(statement)
+        return int(result.rowcount or 0)
 
 
 def _after(table: Table, cursor: tuple[Any, ...] | None) -> Any:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.errors import translate_errors
 from hypehere.adapters.sql.feed.queries import post_liked_by, public_posts
+from hypehere.adapters.sql.learning.queries import public_expressions, public_lessons
 from hypehere.adapters.sql.users.queries import (
     VISIBLE_STATES,
     blocked_ids_of,
@@ -21,13 +22,25 @@ from hypehere.adapters.sql.users.queries import (
     visible_to,
 )
 from hypehere.application.common.views import LanguageLevel, MentionCard, UserCard
-from hypehere.application.search.views import PostResult, UserResult
-from hypehere.domain.search.model import SearchDocument, SearchKind
+from hypehere.application.search.views import (
+    LessonResult,
+    PostResult,
+    UserResult,
+    display_text,
+)
+from hypehere.domain.search.model import (
+    SearchDocument,
+    SearchKind,
+    lesson_documents,
+    lesson_id_of,
+)
 from hypehere.domain.shared.clock import ensure_utc
 
-# The feed's and the users module's published read handles (their `queries.py`).
+# The feed's, the users and the learning module's published read handles (`queries.py`).
 posts = public_posts
 users = public_users
+lessons = public_lessons
+expressions = public_expressions
 
 
 def user_text(handle: str, nickname: str, bio: str) -> str:
@@ -101,9 +114,58 @@ class SqlSearchSource:
             ).first()
         return self._user(row) if row is not None else None
 
+    async def lesson_documents(self, lesson_id: str) -> list[SearchDocument]:
+        return await self._lesson_documents([lesson_id])
+
+    async def _lesson_documents(self, lesson_ids: Sequence[str]) -> list[SearchDocument]:
+        """The documents of these lessons, by document id."""
+        if not lesson_ids:
+            return []
+        async with translate_errors():
+            heads = list(
+                await self._session.execute(
+                    select(lessons.c.id, lessons.c.title, lessons.c.languages).where(
+                        lessons.c.id.in_(list(lesson_ids))
+                    )
+                )
+            )
+            rows = list(
+                await self._session.execute(
+                    select(expressions.c.lesson_id, expressions.c.text, expressions.c.romanization)
+                    .where(expressions.c.lesson_id.in_(list(lesson_ids)))
+                    .order_by(expressions.c.lesson_id, expressions.c.position, expressions.c.id)
+                )
+            )
+        texts: dict[str, list[tuple[dict[str, str], dict[str, str]]]] = {}
+        for row in rows:
+            texts.setdefault(row.lesson_id, []).append(
+                (dict(row.text), dict(row.romanization or {}))
+            )
+        documents = [
+            document
+            for head in heads
+            for document in lesson_documents(
+                head.id, list(head.languages), dict(head.title), texts.get(head.id, [])
+            )
+        ]
+        return sorted(documents, key=lambda d: d.id)
+
     async def documents(
         self, kind: SearchKind, after_id: str | None, limit: int
     ) -> list[SearchDocument]:
+        if kind is SearchKind.LESSONS:
+            # Paged by lesson: every document of a lesson comes in the same batch, and the
+            # last document's id sorts after its lesson's id, so the next batch starts after.
+            stmt = select(lessons.c.id)
+            if after_id is not None:
+                stmt = stmt.where(lessons.c.id > lesson_id_of(after_id))
+            async with translate_errors():
+                ids = list(
+                    (
+                        await self._session.execute(stmt.order_by(lessons.c.id).limit(limit))
+                    ).scalars()
+                )
+            return await self._lesson_documents(ids)
         if kind is SearchKind.POSTS:
             stmt = select(*self._post_columns).where(posts.c.removed_at.is_(None))
             key = posts.c.id
@@ -172,6 +234,52 @@ class SqlSearchResultReader:
             for row in rows
         }
         return [by_id[i] for i in ids if i in by_id]
+
+    async def searcher_languages(self, viewer_id: str) -> tuple[str, ...]:
+        async with translate_errors():
+            native = (
+                await self._session.execute(
+                    select(users.c.native_language).where(users.c.id == viewer_id)
+                )
+            ).scalar_one_or_none()
+            targets = list(
+                (
+                    await self._session.execute(
+                        select(user_languages.c.language)
+                        .where(user_languages.c.user_id == viewer_id)
+                        .order_by(user_languages.c.position)
+                    )
+                ).scalars()
+            )
+        found = ([native] if native else []) + targets
+        return tuple(dict.fromkeys(str(language) for language in found))
+
+    async def lessons(
+        self, lesson_ids: Sequence[str], display_languages: Sequence[str]
+    ) -> list[LessonResult]:
+        if not lesson_ids:
+            return []
+        async with translate_errors():
+            rows = list(
+                await self._session.execute(
+                    select(lessons).where(lessons.c.id.in_(list(lesson_ids)))
+                )
+            )
+        by_id = {
+            row.id: LessonResult(
+                id=row.id,
+                key=row.key,
+                category_id=row.category_id,
+                position=row.position,
+                level=row.level,
+                title=display_text(dict(row.title), display_languages),
+                description=display_text(dict(row.description), display_languages),
+                languages=sorted(row.languages),
+                expression_count=int(row.expression_count),
+            )
+            for row in rows
+        }
+        return [by_id[i] for i in lesson_ids if i in by_id]
 
     async def users(self, ids: Sequence[str], viewer_id: str | None) -> list[UserResult]:
         if not ids:

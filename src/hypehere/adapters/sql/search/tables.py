@@ -31,7 +31,7 @@ class SearchDocumentRow(SQLModel, table=True):
         default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True)
     )
     kind: str = Field(sa_column=Column(String(16), nullable=False))
-    doc_id: str = Field(sa_column=Column(String(36), nullable=False))
+    doc_id: str = Field(sa_column=Column(String(64), nullable=False))
     body: str = Field(sa_column=Column(Text, nullable=False))
     language: str | None = Field(default=None, sa_column=Column(String(8), nullable=True))
     owner_id: str | None = Field(default=None, sa_column=Column(String(36), nullable=True))

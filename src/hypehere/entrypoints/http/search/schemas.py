@@ -1,8 +1,9 @@
-"""Search responses: a page of post or user shapes (API.md "Shapes").
+"""Search responses: a page of post or user shapes (API.md "Shapes") or of lessons.
 
-The page is returned as a mapping: its items are posts for `type=posts` and users for
-`type=users`, and an untagged union of two Structs cannot be described by msgspec's
-schema (OpenAPI generation would fail); tagging them would add a field to the shapes."""
+The page is returned as a mapping: its items are posts for `type=posts`, users for
+`type=users` and lessons for `type=lessons`, and an untagged union of Structs cannot be
+described by msgspec's schema (OpenAPI generation would fail); tagging them would add a
+field to the shapes."""
 
 from __future__ import annotations
 
