@@ -184,9 +184,68 @@ async def test_a_new_post_reaches_a_warm_timeline_through_the_outbox(app_client:
     assert [ids for ids, _ in await http_pages(client, my_token, 5, None)] == [
         [second["id"], first["id"]]
     ]
+    # An unfollow hides at once, before any outbox delivery drops the timeline.
+    other, other_token = await register(client)
+    assert (
+        await client.put(f"{API}/users/{other['id']}/follow", headers=auth(my_token))
+    ).status_code == 204
+    await drain(client)
+    theirs = await create_post(client, other_token, "soon unfollowed", language="en")
+    await drain(client)
+    assert [ids for ids, _ in await http_pages(client, my_token, 5, None)] == [
+        [theirs["id"], second["id"], first["id"]]
+    ]
+    assert (
+        await client.delete(f"{API}/users/{other['id']}/follow", headers=auth(my_token))
+    ).status_code == 204
+    assert [ids for ids, _ in await http_pages(client, my_token, 5, None)] == [
+        [second["id"], first["id"]]
+    ]
     # A block hides at once, before any outbox delivery.
     assert (
         await client.put(f"{API}/users/{author['id']}/block", headers=auth(my_token))
     ).status_code == 204
     assert [ids for ids, _ in await http_pages(client, my_token, 5, None)] == [[]]
     assert me["id"]
+
+
+async def test_celebrities_are_merged_at_read_time_and_fanned_out_again_below_the_threshold(
+    app_client: Any, session: AsyncSession, redis_url: str
+) -> None:
+    client = app_client
+    star, star_token = await register(client)
+    fans = [await register(client) for _ in range(3)]  # 3 followers > threshold 2
+    for _, token in fans:
+        assert (
+            await client.put(f"{API}/users/{star['id']}/follow", headers=auth(token))
+        ).status_code == 204
+    old = await create_post(client, star_token, "before the reads", language="en")
+    await drain(client)
+    me, my_token = fans[0]
+    assert [ids for ids, _ in await http_pages(client, my_token, 5, None)] == [[old["id"]]]
+    new = await create_post(client, star_token, "a celebrity post", language="en")
+    await drain(client)
+    redis = aioredis.Redis.from_url(redis_url)
+    try:
+        timeline = f"hypehere:home:{me['id']}"
+        assert await redis.zscore(timeline, new["id"]) is None  # not fanned out
+        assert await redis.zscore(timeline, old["id"]) is not None  # from the rebuild
+        want = await sql_pages(session, me["id"], 1, None)
+        assert await http_pages(client, my_token, 1, None) == want
+        assert [ids for ids, _ in want] == [[new["id"]], [old["id"]]]
+        # One fan leaves: the star is back under the threshold, the others' timelines are
+        # dropped (the celebrity's posts were never in them) and rebuilt on the next read.
+        assert (
+            await client.delete(f"{API}/users/{star['id']}/follow", headers=auth(fans[2][1]))
+        ).status_code == 204
+        await drain(client)
+        assert await redis.exists(timeline) == 0
+        assert await http_pages(client, my_token, 1, None) == want
+        third = await create_post(client, star_token, "fanned out again", language="en")
+        await drain(client)
+        assert await redis.zscore(timeline, third["id"]) is not None
+        assert await http_pages(client, my_token, 2, None) == await sql_pages(
+            session, me["id"], 2, None
+        )
+    finally:
+        await redis.aclose()
