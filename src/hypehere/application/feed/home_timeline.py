@@ -33,7 +33,12 @@ Trade-offs against fan-in at read time (the other design of issue 19):
   the share of posts the viewer follows; it does not grow with the site.
 - Write cost grows with the author's followers (one Redis write per follower per post,
   pipelined, 500 timelines per script call), bounded by the celebrity threshold; memory
-  is horizon x active users (about 100 bytes per entry: 800 entries = 80 kB per user).
+  is horizon x active users (measured: 105 kB for a full 800-entry timeline).
+- Measured on 2,000 users / 100,000 posts / 50 follows each (one server process, 10
+  clients, CPU per request): PostgreSQL 1.9-2.1 ms with warm timelines against 8.8-10.7 ms
+  for the SQL statement; server CPU the same either way (5.6-7.5 ms, the request's fixed
+  cost dominates); a cold read (rebuild of 800 entries) 49 ms of PostgreSQL; a fan-out to
+  52 warm timelines 2.5 ms of handler CPU, 0.5 ms of PostgreSQL, 0.4 ms of Redis.
 - A follow shows the new followee's older posts only once the outbox has dropped the
   follower's timeline (milliseconds in production), and the first read after a drop pays
   a rebuild: the fan-in statement once, limited to the horizon.
