@@ -269,6 +269,26 @@ class Settings(BaseSettings):
         "native speakers / learners of a language, trending) before re-reading them in the "
         "background; 0 = read them on every first page",
     )
+    home_timeline: str = Field(
+        default="sql",
+        pattern="^(sql|redis)$",
+        description="How GET /feed/following is read: sql (one statement per page) | redis "
+        "(fan-out on write into per-user Redis timelines; needs HYPEHERE_REDIS_URL)",
+    )
+    home_timeline_horizon: int = Field(
+        default=800, ge=10, le=10_000, description="Most posts one home timeline keeps"
+    )
+    home_timeline_celebrity_followers: int = Field(
+        default=10_000,
+        ge=0,
+        description="Authors with more followers are not fanned out; their posts are merged "
+        "into home timelines at read time",
+    )
+    home_timeline_idle_seconds: int = Field(
+        default=7 * 86_400,
+        ge=60,
+        description="A home timeline not read for this long is evicted (rebuilt on next read)",
+    )
     ws_send_queue_size: int = Field(default=256, ge=1)
     ws_heartbeat_seconds: float = Field(default=20.0, gt=0)
     ws_ping_interval_seconds: float = Field(default=20.0, gt=0)
@@ -340,6 +360,13 @@ class Settings(BaseSettings):
     def _check_analytics_database_url(cls, value: str | None) -> str | None:
         if value and not value.startswith("postgresql+asyncpg://"):
             raise ValueError("must start with postgresql+asyncpg:// (a PostgreSQL read-only role)")
+        return value
+
+    @field_validator("home_timeline")
+    @classmethod
+    def _home_timeline_needs_redis(cls, value: str, info: ValidationInfo) -> str:
+        if value == "redis" and not info.data.get("redis_url"):
+            raise ValueError("redis needs HYPEHERE_REDIS_URL")
         return value
 
     @field_validator("redis_url")

@@ -244,7 +244,9 @@ async def test_follow_event_invalidates_the_snapshot(h: Harness) -> None:
     feed = h.ranked_feed()
     first = await feed.execute(GetFeedQuery(me, limit=2))
     h.feed.follow(me.user_id, b.user_id)
-    [on_follow] = [s for s in feed_handlers.SUBSCRIPTIONS if s.topic == "users.followed"]
+    [on_follow] = [
+        s for s in feed_handlers.SUBSCRIPTIONS if s.handler_name == "feed.invalidate_on_follow"
+    ]
     handler = on_follow.handler(InvalidateFeed(FeedSnapshots(h.cache)))
     await handler.handle(
         OutboxMessage(

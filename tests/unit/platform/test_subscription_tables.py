@@ -15,7 +15,10 @@ import pytest
 from hypehere.application.common.outbox import OutboxMessage
 from hypehere.application.common.subscriptions import Subscription
 from hypehere.application.feed import handlers as feed
+from hypehere.application.feed.cool_home_timelines import CoolHomeTimelinesCommand
+from hypehere.application.feed.fan_out_post import FanOutPostCommand
 from hypehere.application.feed.invalidate_feed import InvalidateFeedCommand
+from hypehere.application.feed.retract_post import RetractPostCommand
 from hypehere.application.notifications import handlers as notifications
 from hypehere.application.notifications.forget_blocked_user import ForgetBlockedUserCommand
 from hypehere.application.notifications.notify_comment import NotifyCommentCommand
@@ -248,6 +251,10 @@ EXPECTED: dict[str, object] = {
     "feed.invalidate_on_unfollow": InvalidateFeedCommand(["bob"]),
     "feed.invalidate_on_block": InvalidateFeedCommand(["alice", "bob"]),
     "feed.invalidate_on_unblock": InvalidateFeedCommand(["alice", "bob"]),
+    "feed.home_timeline_fan_out": FanOutPostCommand("p1"),
+    "feed.home_timeline_retract": RetractPostCommand("p1", "alice"),
+    "feed.home_timeline_on_follow": CoolHomeTimelinesCommand("bob", "alice"),
+    "feed.home_timeline_on_unfollow": CoolHomeTimelinesCommand("bob", "alice", unfollowed=True),
     "search.post_created": SyncPostToSearchCommand("p1"),
     "search.post_updated": SyncPostToSearchCommand("p1"),
     "search.post_deleted": SyncPostToSearchCommand("p1"),
@@ -346,7 +353,11 @@ def test_unknown_fields_are_ignored_and_missing_ones_refused() -> None:
 def test_only_the_message_row_batches_and_skips_the_ledger() -> None:
     batching = {n for n, row in ROWS.items() if hasattr(row.handler_type, "handle_batch")}
     dedup = {n for n, row in ROWS.items() if getattr(row.handler_type, "dedups_by_event", False)}
-    assert batching == dedup == {"notifications.message"}
+    assert batching == {"notifications.message"}
+    # The home-timeline rows' effects are idempotent (add, remove, drop): no ledger needed.
+    home = {n for n in ROWS if n.startswith("feed.home_timeline_")}
+    assert len(home) == 4
+    assert dedup == {"notifications.message"} | home
     assert len({row.handler_type for row in ROWS.values()}) == len(ROWS)
 
 

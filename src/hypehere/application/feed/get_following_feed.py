@@ -6,7 +6,7 @@ from __future__ import annotations
 import msgspec
 
 from hypehere.application.common.actor import Actor
-from hypehere.application.feed.ports import PostReader
+from hypehere.application.feed.ports import FollowingFeed
 from hypehere.application.feed.views import PostView
 from hypehere.domain.shared.languages import parse_language
 from hypehere.domain.shared.pagination import Page, PageRequest
@@ -20,7 +20,7 @@ class GetFollowingFeedQuery(msgspec.Struct, frozen=True):
 
 
 class GetFollowingFeed:
-    def __init__(self, reader: PostReader) -> None:
+    def __init__(self, reader: FollowingFeed) -> None:
         self._reader = reader
 
     async def execute(self, query: GetFollowingFeedQuery) -> Page[PostView]:

@@ -124,6 +124,15 @@ class PostReader(Protocol):
         ...
 
 
+class FollowingFeed(Protocol):
+    """What `GET /feed/following` reads: `PostReader.following` (fan-in in SQL) or home
+    timelines (`home_timeline.HomeTimelineFeed`), as settings choose."""
+
+    async def following(
+        self, viewer_id: str, language: str | None, page: PageRequest, *, staff: bool
+    ) -> Page[PostView]: ...
+
+
 class CommentReader(Protocol):
     async def for_post(
         self, viewer_id: str | None, post_id: str, page: PageRequest, *, staff: bool
@@ -191,4 +200,107 @@ class LanguageDetector(Protocol):
     def detect(self, text: str) -> DetectedLanguage:
         """The main language (None when unsure) with confidence, plus sentence spans
         when more than one language is found."""
+        ...
+
+
+class TimelineEntry(msgspec.Struct, frozen=True):
+    """One post in a home timeline: its id and its time (the page order is created_at
+    DESC, id DESC, the same as the SQL following feed and its cursor)."""
+
+    post_id: str
+    created_at: datetime
+
+
+class HomeTimelines(Protocol):
+    """Per-user home timelines of post ids, filled on write (fan-out), trimmed to a horizon.
+
+    A timeline is warm once `rebuild` finished on it and until `mark_cold` (or eviction);
+    `add` only writes to timelines that exist (warm or being rebuilt), so users who never
+    read cost nothing. A rebuild is two steps around the SQL read (`start_rebuild`, then
+    `rebuild`): a post that commits after the SQL read started is fanned out into the
+    timeline `start_rebuild` created, so it is never lost between the two."""
+
+    @property
+    def horizon(self) -> int:
+        """The most entries one timeline keeps (older ones are trimmed)."""
+        ...
+
+    async def add(self, entry: TimelineEntry, user_ids: Sequence[str]) -> None:
+        """Put `entry` in each existing timeline of `user_ids` and trim them to the horizon."""
+        ...
+
+    async def remove(self, post_id: str, user_ids: Sequence[str]) -> None: ...
+
+    async def page(
+        self, user_id: str, before: TimelineEntry | None, limit: int
+    ) -> list[TimelineEntry] | None:
+        """Up to `limit` entries strictly after `before` in (created_at DESC, post_id DESC)
+        order; None when the timeline is not warm."""
+        ...
+
+    async def is_complete(self, user_id: str) -> bool:
+        """The timeline holds every post it ever received (it was never trimmed), so an
+        exhausted page means there is nothing older."""
+        ...
+
+    async def start_rebuild(self, user_id: str) -> str:
+        """Empty the timeline and mark it as being rebuilt (fan-out writes reach it);
+        returns the rebuild's token."""
+        ...
+
+    async def rebuild(
+        self, user_id: str, token: str, entries: Sequence[TimelineEntry], *, complete: bool
+    ) -> bool:
+        """Merge `entries` (read from SQL after `start_rebuild` returned `token`) and mark
+        the timeline warm; `complete`: `entries` is everything there is. False (nothing
+        written) when the timeline was marked cold or another rebuild started since."""
+        ...
+
+    async def is_warm(self, user_id: str) -> bool: ...
+
+    async def mark_cold(self, user_ids: Sequence[str]) -> None:
+        """Drop these timelines: the next read rebuilds them."""
+        ...
+
+
+class HomeTimelineSource(Protocol):
+    """What home timelines read from the database (owned by the feed's SQL adapters)."""
+
+    async def entry(self, post_id: str) -> tuple[str, TimelineEntry] | None:
+        """(author id, entry) of an existing post."""
+        ...
+
+    async def fan_out_targets(self, author_id: str, celebrity_followers: int) -> list[str] | None:
+        """The author's followers, or None when they are more than `celebrity_followers`
+        (a celebrity: their posts are merged at read time instead)."""
+        ...
+
+    async def followers(self, user_id: str) -> list[str]: ...
+
+    async def follower_count(self, user_id: str) -> int: ...
+
+    async def recent_followed(self, user_id: str, limit: int) -> list[TimelineEntry]:
+        """The newest `limit` posts by people `user_id` follows (what a rebuild loads)."""
+        ...
+
+    async def hydrate(
+        self, viewer_id: str, post_ids: Sequence[str], language: str | None, *, staff: bool
+    ) -> list[PostView]:
+        """The posts rendered, in the given order, keeping only what the following feed
+        shows now: authors the viewer still follows, visible and not blocked either way,
+        in `language` when given. Deleted posts are skipped; removed ones are placeholders."""
+        ...
+
+    async def celebrity_posts(
+        self,
+        viewer_id: str,
+        celebrity_followers: int,
+        language: str | None,
+        before: TimelineEntry | None,
+        limit: int,
+        *,
+        staff: bool,
+    ) -> list[PostView]:
+        """Up to `limit` posts after `before` (same order) by followed authors with more
+        than `celebrity_followers` followers, filtered as `hydrate` filters."""
         ...

@@ -6,7 +6,7 @@ from dishka import Provider
 
 from hypehere.bootstrap.providers.analytics import analytics_providers
 from hypehere.bootstrap.providers.chat import ChatProvider
-from hypehere.bootstrap.providers.feed import FeedProvider
+from hypehere.bootstrap.providers.feed import feed_providers
 from hypehere.bootstrap.providers.infrastructure import (
     ClockProvider,
     DatabaseProvider,
@@ -33,7 +33,7 @@ def all_providers(settings: Settings) -> list[Provider]:
         *broker_cache_providers(settings),
         *platform_providers(settings),
         RankingProvider(),
-        FeedProvider(),
+        *feed_providers(settings),
         UsersProvider(),
         ModerationProvider(),
         RealtimeProvider(),

@@ -1,17 +1,23 @@
 """The feed module: SQL adapters over the request's session, the language detector (one
-per process), the ranked-feed snapshot store over the Cache port, and the use cases."""
+per process), the ranked-feed snapshot store over the Cache port, the home timelines of
+the following feed (`HYPEHERE_HOME_TIMELINE`: SQL fan-in, or fan-out into Redis), and the
+use cases."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
 from dishka import Provider, Scope, provide
+from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hypehere.adapters.language.lingua_detector import LinguaLanguageDetector
 from hypehere.adapters.language.script_detector import ScriptLanguageDetector
+from hypehere.adapters.memory.home_timelines import InMemoryHomeTimelines
+from hypehere.adapters.redis.home_timelines import RedisHomeTimelines
 from hypehere.adapters.sql.feed.audience import SqlFeedAudience
 from hypehere.adapters.sql.feed.candidates import SqlFeedCandidates
+from hypehere.adapters.sql.feed.home_timeline import SqlHomeTimelineSource
 from hypehere.adapters.sql.feed.log import SqlFeedLog
 from hypehere.adapters.sql.feed.pools import CandidatePools
 from hypehere.adapters.sql.feed.readers import SqlCommentReader, SqlPostReader
@@ -22,14 +28,17 @@ from hypehere.adapters.sql.feed.repositories import (
 )
 from hypehere.adapters.sql.feed.trending import SqlTrendingStore
 from hypehere.application.common.cache import Cache
+from hypehere.application.feed.cool_home_timelines import CoolHomeTimelines
 from hypehere.application.feed.create_comment import CreateComment
 from hypehere.application.feed.create_post import CreatePost
 from hypehere.application.feed.delete_comment import DeleteComment
 from hypehere.application.feed.delete_post import DeletePost
+from hypehere.application.feed.fan_out_post import FanOutPost
 from hypehere.application.feed.get_feed import GetRankedFeed
 from hypehere.application.feed.get_following_feed import GetFollowingFeed
 from hypehere.application.feed.get_post import GetPost
 from hypehere.application.feed.get_trending_hashtags import GetTrendingHashtags
+from hypehere.application.feed.home_timeline import HomeTimelineConfig, HomeTimelineFeed
 from hypehere.application.feed.invalidate_feed import InvalidateFeed
 from hypehere.application.feed.like_comment import LikeComment
 from hypehere.application.feed.like_post import LikePost
@@ -44,6 +53,9 @@ from hypehere.application.feed.ports import (
     FeedAudience,
     FeedCandidates,
     FeedLog,
+    FollowingFeed,
+    HomeTimelines,
+    HomeTimelineSource,
     LanguageDetector,
     LikeStore,
     PostReader,
@@ -54,6 +66,7 @@ from hypehere.application.feed.refresh_trending_hashtags import RefreshTrendingH
 from hypehere.application.feed.remove_comment import RemoveComment
 from hypehere.application.feed.remove_post import RemovePost
 from hypehere.application.feed.restore_content import RestoreContent
+from hypehere.application.feed.retract_post import RetractPost
 from hypehere.application.feed.snapshots import FeedSnapshots
 from hypehere.application.feed.unlike_comment import UnlikeComment
 from hypehere.application.feed.unlike_post import UnlikePost
@@ -91,6 +104,29 @@ class FeedProvider(Provider):
     @provide(scope=Scope.REQUEST)
     def post_reader(self, session: AsyncSession) -> PostReader:
         return SqlPostReader(session)
+
+    @provide(scope=Scope.APP)
+    def home_timeline_config(self, settings: Settings) -> HomeTimelineConfig:
+        return HomeTimelineConfig(
+            enabled=settings.home_timeline == "redis",
+            celebrity_followers=settings.home_timeline_celebrity_followers,
+        )
+
+    @provide(scope=Scope.REQUEST)
+    def home_timeline_source(self, session: AsyncSession) -> HomeTimelineSource:
+        return SqlHomeTimelineSource(session)
+
+    @provide(scope=Scope.REQUEST)
+    def following(
+        self,
+        config: HomeTimelineConfig,
+        timelines: HomeTimelines,
+        source: HomeTimelineSource,
+        reader: PostReader,
+    ) -> FollowingFeed:
+        if not config.enabled:
+            return reader
+        return HomeTimelineFeed(timelines, source, reader, config)
 
     @provide(scope=Scope.REQUEST)
     def comment_reader(self, session: AsyncSession) -> CommentReader:
@@ -142,3 +178,37 @@ class FeedProvider(Provider):
     get_trending = provide(GetTrendingHashtags, scope=Scope.REQUEST)
     refresh_trending = provide(RefreshTrendingHashtags, scope=Scope.REQUEST)
     invalidate_feed = provide(InvalidateFeed, scope=Scope.REQUEST)
+    fan_out_post = provide(FanOutPost, scope=Scope.REQUEST)
+    retract_post = provide(RetractPost, scope=Scope.REQUEST)
+    cool_home_timelines = provide(CoolHomeTimelines, scope=Scope.REQUEST)
+
+
+class RedisHomeTimelinesProvider(Provider):
+    """HYPEHERE_HOME_TIMELINE=redis: the timelines in the process's Redis."""
+
+    @provide(scope=Scope.APP)
+    def home_timelines(self, redis: Redis, settings: Settings) -> HomeTimelines:
+        return RedisHomeTimelines(
+            redis,
+            horizon=settings.home_timeline_horizon,
+            idle_seconds=settings.home_timeline_idle_seconds,
+        )
+
+
+class SqlFollowingFeedProvider(Provider):
+    """HYPEHERE_HOME_TIMELINE=sql: the following feed is read in SQL; the outbox's
+    home-timeline handlers see the feature disabled and do nothing, so this in-process
+    store is never written."""
+
+    @provide(scope=Scope.APP)
+    def home_timelines(self, settings: Settings) -> HomeTimelines:
+        return InMemoryHomeTimelines(settings.home_timeline_horizon)
+
+
+def feed_providers(settings: Settings) -> list[Provider]:
+    home = (
+        RedisHomeTimelinesProvider()
+        if settings.home_timeline == "redis"
+        else SqlFollowingFeedProvider()
+    )
+    return [FeedProvider(), home]
