@@ -18,6 +18,7 @@ from litestar.types import ControllerRouterHandler
 
 from hypehere.adapters.sql.feed.pools import CandidatePools
 from hypehere.application.common.after_commit import wait_for_after_commit_actions
+from hypehere.application.users.account_status_cache import AccountStatusListener
 from hypehere.bootstrap.container import make_container
 from hypehere.bootstrap.gc_tuning import settle_heap
 from hypehere.bootstrap.logging import configure_logging
@@ -158,7 +159,9 @@ def create_app(
         registry = await container.get(ConnectionRegistry)
         registry.install_signal_handlers()
         watch = LoopWatch(settings.loop_stall_ms)
+        status_listener = await container.get(AccountStatusListener)
         try:
+            status_listener.start()
             if embedded is not None:
                 await embedded.start()
             if settings.gc_freeze:
@@ -168,6 +171,7 @@ def create_app(
             yield
         finally:
             await watch.stop()
+            await status_listener.stop()
             await registry.drain()
             if embedded is not None:
                 await embedded.stop()
