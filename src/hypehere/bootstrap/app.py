@@ -18,6 +18,7 @@ from litestar.types import ControllerRouterHandler
 
 from hypehere.adapters.sql.feed.pools import CandidatePools
 from hypehere.application.common.after_commit import wait_for_after_commit_actions
+from hypehere.application.feed.ranker import Ranker
 from hypehere.application.users.account_status_cache import AccountStatusListener
 from hypehere.bootstrap.container import make_container
 from hypehere.bootstrap.gc_tuning import settle_heap
@@ -164,6 +165,10 @@ def create_app(
             status_listener.start()
             if embedded is not None:
                 await embedded.start()
+            # The ranker (lightgbm's import and the model's load, a few hundred ms of CPU)
+            # is built now rather than by the first feed request, on the loop, while
+            # other requests wait; and before the freeze, so its heap is never scanned.
+            await container.get(Ranker)
             if settings.gc_freeze:
                 settle_heap()
             await warm_feed_pools(container)
