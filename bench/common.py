@@ -270,7 +270,7 @@ def serve(
             subprocess.Popen([HYPEHERE, "worker"], env=env, cwd=tmp) if background_worker else None
         )
         try:
-            deadline = time.monotonic() + 60
+            deadline = time.monotonic() + 180  # a busy shared machine starts slowly
             while True:
                 if process.poll() is not None:
                     raise RuntimeError(f"hypehere serve exited with {process.returncode}")
@@ -280,7 +280,7 @@ def serve(
                 except httpx.HTTPError:
                     pass
                 if time.monotonic() > deadline:
-                    raise RuntimeError("server did not come up within 60 s")
+                    raise RuntimeError("server did not come up within 180 s")
                 time.sleep(0.2)
             yield base
         finally:

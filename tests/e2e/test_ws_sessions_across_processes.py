@@ -11,6 +11,7 @@ import json
 import os
 from collections.abc import Iterator
 
+import httpx
 import msgspec
 import pytest
 import redis.asyncio as aioredis
@@ -20,6 +21,7 @@ from hypehere.adapters.redis.broker import RedisBroker
 from hypehere.application.common.sessions import SessionsRevoked
 from hypehere.application.common.topics import user_sessions_topic
 from hypehere.bootstrap.providers.infrastructure import broker_channel_prefix
+from tests.api.helpers import API, registration
 from tests.conftest import flush_redis, truncate_all
 from tests.e2e.test_chat_across_processes import Server, free_port, next_frame, sign_up
 
@@ -139,3 +141,31 @@ async def _silent(a: Server) -> None:
 def test_a_silent_client_stays_connected(servers: tuple[Server, Server]) -> None:
     a, _ = servers
     asyncio.run(_silent(a))
+
+
+async def test_a_logout_on_one_server_reaches_the_status_cache_of_the_other(
+    servers: tuple[Server, Server],
+) -> None:
+    """Server B serves the user's requests from its account-status cache; a logout on
+    server A reaches B through Redis (`users.accounts.status`), so B refuses the token."""
+    a, b = servers
+    async with httpx.AsyncClient(base_url=a.base) as http:
+        registered = await http.post(f"{API}/auth/register", json=registration())
+        assert registered.status_code == 201, registered.text
+        body = registered.json()
+    headers = {"Authorization": f"Bearer {body['access_token']}"}
+    async with httpx.AsyncClient(base_url=b.base, headers=headers) as on_b:
+        for _ in range(3):  # warm B's cache (the status is then served from memory)
+            assert (await on_b.get(f"{API}/users/me")).status_code == 200
+        async with httpx.AsyncClient(base_url=a.base) as on_a:
+            out = await on_a.post(
+                f"{API}/auth/logout", json={"refresh_token": body["refresh_token"]}
+            )
+            assert out.status_code == 204
+        status = 200
+        for _ in range(100):  # pub/sub delivers to B in the background
+            status = (await on_b.get(f"{API}/users/me")).status_code
+            if status == 401:
+                break
+            await asyncio.sleep(0.05)
+        assert status == 401

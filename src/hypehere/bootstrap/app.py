@@ -18,6 +18,8 @@ from litestar.types import ControllerRouterHandler
 
 from hypehere.adapters.sql.feed.pools import CandidatePools
 from hypehere.application.common.after_commit import wait_for_after_commit_actions
+from hypehere.application.feed.ranker import Ranker
+from hypehere.application.users.account_status_cache import AccountStatusListener
 from hypehere.bootstrap.container import make_container
 from hypehere.bootstrap.gc_tuning import settle_heap
 from hypehere.bootstrap.logging import configure_logging
@@ -160,9 +162,15 @@ def create_app(
         registry = await container.get(ConnectionRegistry)
         registry.install_signal_handlers()
         watch = LoopWatch(settings.loop_stall_ms)
+        status_listener = await container.get(AccountStatusListener)
         try:
+            status_listener.start()
             if embedded is not None:
                 await embedded.start()
+            # The ranker (lightgbm's import and the model's load, a few hundred ms of CPU)
+            # is built now rather than by the first feed request, on the loop, while
+            # other requests wait; and before the freeze, so its heap is never scanned.
+            await container.get(Ranker)
             if settings.gc_freeze:
                 settle_heap()
             await warm_feed_pools(container)
@@ -170,6 +178,7 @@ def create_app(
             yield
         finally:
             await watch.stop()
+            await status_listener.stop()
             await registry.drain()
             if embedded is not None:
                 await embedded.stop()

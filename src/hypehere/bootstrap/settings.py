@@ -250,6 +250,19 @@ class Settings(BaseSettings):
         description="retention-cleanup: days analytics activity-log events are kept (at "
         "least 31: the rollup reads 30 days back for monthly actives and day-30 retention)",
     )
+    account_status_cache_size: int = Field(
+        default=50_000,
+        ge=0,
+        description="Accounts whose status (state, role, token cut-off, live sessions) a "
+        "server process keeps in memory, so an authenticated request skips the status read; "
+        "invalidated through the broker; 0 reads the database on every request",
+    )
+    account_status_cache_ttl_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="Longest a cached account status is used without re-reading it (a "
+        "safety net: changes invalidate it through the broker at once)",
+    )
     loop_stall_ms: float = Field(
         default=100.0,
         ge=0,

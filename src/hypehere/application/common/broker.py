@@ -21,6 +21,12 @@ class Subscription(Protocol):
 
     async def remove(self, *topics: str) -> None: ...
 
+    @property
+    def dropped(self) -> int:
+        """Messages this subscription lost because its buffer was full (a consumer that
+        must not miss one clears what it derived from them)."""
+        ...
+
 
 class Broker(Protocol):
     async def publish(self, topic: str, data: bytes) -> None:

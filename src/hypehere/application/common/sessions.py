@@ -9,6 +9,8 @@ heartbeat re-verifies its token too, so a lost control frame only delays the clo
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import msgspec
 
 
@@ -21,3 +23,28 @@ class SessionsRevoked(msgspec.Struct, frozen=True):
     reason: str
     close_code: int
     session_id: str | None = None
+
+
+class AccountStatusChanged(msgspec.Struct, frozen=True):
+    """On `account_status_topic()`: `user_id`'s status (state, role, `tokens_valid_after`,
+    revoked sessions, interface language) changed, so every process drops what it cached
+    of it. A frame with `probe` set and no `user_id` is a process checking that its own
+    subscription is live (it enables its cache when its probe comes back)."""
+
+    user_id: str = ""
+    probe: str = ""
+
+
+class AccountStatusCacheControl(Protocol):
+    """This process's cache of account status, as the use cases that change a status see
+    it (`SessionControl` calls it; `application/users/account_status_cache.py`)."""
+
+    def hold(self, user_id: str) -> None:
+        """A change of `user_id` is about to commit: stop serving and filling its entry until
+        `invalidate` (or a safety deadline), so no request after the commit reads the old
+        status from this process's cache."""
+        ...
+
+    def invalidate(self, user_id: str) -> None:
+        """`user_id`'s status changed (committed): drop it and end its hold."""
+        ...

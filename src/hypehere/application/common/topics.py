@@ -11,7 +11,10 @@ application module first:
 - `matching.user.{user_id}`: one user's matching stream (queue position, matched, expired);
 - `matching.conversation.{conversation_id}`: an anonymous conversation's relayed frames;
 - `users.user.{user_id}.sessions`: control frames that end a user's live sockets
-  (logout, password change, suspension, ban, deletion).
+  (logout, password change, suspension, ban, deletion);
+- `users.accounts.status`: one process-wide stream (every server process subscribes once)
+  saying that some account's status changed, so each process drops its cached copy
+  (`AccountStatusChanged` in `application/common/sessions.py`).
 
 A new stream of an existing entity appends `.<stream>` (e.g. `chat.room.{id}.presence`).
 Every publisher and subscriber calls these builders; nothing formats a topic by hand. The
@@ -49,3 +52,9 @@ def matching_user_topic(user_id: str) -> str:
 
 def anonymous_conversation_topic(conversation_id: str) -> str:
     return f"matching.conversation.{conversation_id}"
+
+
+def account_status_topic() -> str:
+    """Every account's status changes (`AccountStatusChanged`): one topic for all users, so
+    a process's status cache needs one subscription, not one per cached user."""
+    return "users.accounts.status"

@@ -73,6 +73,9 @@ class AccountAction:
                     user.id,
                     SessionsRevoked(reason=action, close_code=CLOSE_NOT_ALLOWED),
                 )
+            else:
+                # a role change or a lifted suspension/ban: every process re-reads it
+                self._control.status_changed_after_commit(self._uow, user.id)
             await stage_events(self._outbox, user.events)
         logger.info("account_moderated", action=action, user_id=user_id, staff_id=actor.user_id)
         return AccountView.of(user)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import msgspec
 import structlog
 
+from hypehere.application.common.session_control import SessionControl
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.users.ports import EmailValidator
 from hypehere.application.users.register_user import RegisterUser, RegisterUserCommand
@@ -34,8 +35,10 @@ class CreateAdmin:
         users: UserRepository,
         emails: EmailValidator,
         register: RegisterUser,
+        control: SessionControl,
         clock: Clock,
     ) -> None:
+        self._control = control
         self._uow = uow
         self._users = users
         self._emails = emails
@@ -48,6 +51,7 @@ class CreateAdmin:
             existing = await self._users.get_by_email(email)
             if existing is not None:
                 existing.set_role(UserRole.ADMIN, self._clock.now())
+                self._control.status_changed_after_commit(self._uow, existing.id)
                 await self._users.save(existing)
         if existing is not None:
             logger.info("admin_promoted", user_id=existing.id)

@@ -1,4 +1,5 @@
-"""Rotate a refresh token; presenting a spent one revokes its whole family. A session (a
+"""Rotate a refresh token; presenting a spent one revokes its whole family (its access
+tokens refused from the next request on, `SessionsRevoked` 4401 for its sockets). A session (a
 family) lives at most `session_max_age_days` from its login, however often it rotates."""
 
 from __future__ import annotations
@@ -7,6 +8,8 @@ import msgspec
 import structlog
 
 from hypehere.application.common.outbox import OutboxWriter, stage_events
+from hypehere.application.common.session_control import CLOSE_SIGN_IN_AGAIN, SessionControl
+from hypehere.application.common.sessions import SessionsRevoked
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.users.sessions import SessionIssuer, hash_refresh_token
 from hypehere.application.users.views import TokenPair
@@ -29,8 +32,10 @@ class RefreshSession:
         tokens: RefreshTokenRepository,
         outbox: OutboxWriter,
         sessions: SessionIssuer,
+        control: SessionControl,
         clock: Clock,
     ) -> None:
+        self._control = control
         self._uow = uow
         self._users = users
         self._tokens = tokens
@@ -55,6 +60,15 @@ class RefreshSession:
                 # Already rotated: someone replays an old token. Kill the whole family
                 # (committed), then refuse.
                 await self._tokens.revoke_family(token.family_id, now)
+                self._control.revoke_after_commit(
+                    self._uow,
+                    token.user_id,
+                    SessionsRevoked(
+                        reason="refresh_token_reused",
+                        close_code=CLOSE_SIGN_IN_AGAIN,
+                        session_id=token.family_id,
+                    ),
+                )
                 reused = True
             else:
                 user = await self._users.get(token.user_id)

@@ -8,14 +8,19 @@ import msgspec
 
 from hypehere.application.common.accounts import AccountView
 from hypehere.application.common.actor import Actor
+from hypehere.application.common.outbox import OutboxWriter
+from hypehere.application.common.session_control import SessionControl
+from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.users.own_account import OwnAccountUseCase, my_account
 from hypehere.application.users.register_user import TargetLanguageInput
+from hypehere.domain.shared.clock import Clock
 from hypehere.domain.shared.errors import InvalidInputError
 from hypehere.domain.shared.languages import parse_language
 from hypehere.domain.users import rules
 from hypehere.domain.users.errors import HandleTakenError
 from hypehere.domain.users.events import UserProfileUpdated
 from hypehere.domain.users.model import ChatPolicy, ListVisibility, Privacy, TargetLanguage
+from hypehere.domain.users.ports import UserRepository
 
 E = TypeVar("E", ListVisibility, ChatPolicy)
 
@@ -46,6 +51,17 @@ def _choice(enum: type[E], raw: str, field: str) -> E:
 
 
 class UpdateMe(OwnAccountUseCase):
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        users: UserRepository,
+        outbox: OutboxWriter,
+        control: SessionControl,
+        clock: Clock,
+    ) -> None:
+        super().__init__(uow, users, outbox, clock)
+        self._control = control
+
     async def execute(self, cmd: UpdateMeCommand) -> AccountView:
         async with self._uow:
             user = await my_account(self._users, cmd.actor.user_id)
@@ -70,7 +86,11 @@ class UpdateMe(OwnAccountUseCase):
                     )
                 )
             if cmd.interface_language is not None:
-                user.interface_language = rules.parse_interface_language(cmd.interface_language)
+                language = rules.parse_interface_language(cmd.interface_language)
+                if language != user.interface_language:
+                    # part of the cached account status every request reads
+                    self._control.status_changed_after_commit(self._uow, user.id)
+                user.interface_language = language
             if cmd.show_followers_list is not None or cmd.show_following_list is not None:
                 user.privacy = Privacy(
                     show_followers_list=_choice(

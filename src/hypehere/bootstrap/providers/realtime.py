@@ -17,6 +17,7 @@ from hypehere.application.common.connection_slots import ConnectionSlots
 from hypehere.application.common.presence import Presence
 from hypehere.application.common.realtime import RealtimePublisher
 from hypehere.application.common.session_control import SessionControl
+from hypehere.application.users.account_status_cache import AccountStatusCache
 from hypehere.bootstrap.settings import Settings
 from hypehere.domain.shared.clock import Clock
 from hypehere.entrypoints.ws.gateway import ConnectionRegistry, GatewayConfig
@@ -88,8 +89,8 @@ class RealtimeProvider(Provider):
         return RealtimePublisher(broker)
 
     @provide(scope=Scope.APP)
-    def session_control(self, broker: Broker) -> SessionControl:
-        return SessionControl(broker)
+    def session_control(self, broker: Broker, cache: AccountStatusCache) -> SessionControl:
+        return SessionControl(broker, cache)
 
 
 def frame_limits(settings: Settings) -> dict[str, FrameRateLimit]:

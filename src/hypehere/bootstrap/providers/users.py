@@ -18,6 +18,12 @@ from hypehere.adapters.sql.users.repositories import (
 )
 from hypehere.adapters.validation.email_validator import LibraryEmailValidator
 from hypehere.application.common.auth import AccessTokenVerifier
+from hypehere.application.common.broker import Broker
+from hypehere.application.users.account_status_cache import (
+    AccountStatusCache,
+    AccountStatusListener,
+    CachedAccountStatusReader,
+)
 from hypehere.application.users.adjust_post_count import AdjustPostCount
 from hypehere.application.users.block_user import BlockUser
 from hypehere.application.users.change_password import ChangePassword
@@ -109,9 +115,25 @@ class UsersProvider(Provider):
     def refresh_tokens(self, session: AsyncSession) -> RefreshTokenRepository:
         return SqlRefreshTokenRepository(session)
 
+    @provide(scope=Scope.APP)
+    def account_status_cache(self, settings: Settings) -> AccountStatusCache:
+        return AccountStatusCache(
+            settings.account_status_cache_size, settings.account_status_cache_ttl_seconds
+        )
+
+    @provide(scope=Scope.APP)
+    def account_status_listener(
+        self, cache: AccountStatusCache, broker: Broker
+    ) -> AccountStatusListener:
+        # Started by the server's lifespan; a process that never starts it (worker, jobs)
+        # keeps its cache off and reads the database, as without one.
+        return AccountStatusListener(cache, broker)
+
     @provide(scope=Scope.REQUEST)
-    def account_status(self, session: AsyncSession) -> AccountStatusReader:
-        return SqlAccountStatusReader(session)
+    def account_status(
+        self, session: AsyncSession, cache: AccountStatusCache
+    ) -> AccountStatusReader:
+        return CachedAccountStatusReader(cache, SqlAccountStatusReader(session))
 
     @provide(scope=Scope.REQUEST)
     def reader(self, session: AsyncSession) -> UserReader:
