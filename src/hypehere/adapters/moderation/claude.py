@@ -26,8 +26,8 @@ from typing import Any
 
 import anthropic
 import structlog
-from prometheus_client import Counter, Histogram
 from anthropic.types import MessageParam, ToolChoiceToolParam, ToolParam
+from prometheus_client import Counter, Histogram
 
 from hypehere.application.moderation.classifier_ports import ClassifierUnavailableError
 from hypehere.domain.moderation.verdicts import Category, ClassifyContext, Verdict
