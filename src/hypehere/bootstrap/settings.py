@@ -103,6 +103,15 @@ class Settings(BaseSettings):
     anthropic_api_key: SecretStr | None = None
     anthropic_model: str = "claude-haiku-4-5"
     anthropic_timeout_seconds: float = Field(default=20.0, gt=0)
+    moderation_hold_first_posts: int = Field(
+        default=3,
+        ge=0,
+        description="Fail-closed moderation: a new account's first N posts are held (seen by "
+        "their author only) until the classifier's verdict; 0 turns the tier off",
+    )
+    moderation_new_account_days: int = Field(
+        default=7, ge=0, description="An account younger than this many days is new"
+    )
     jwt_secret: SecretStr | None = Field(
         default=None,
         description="Generated under var_dir when unset; required (at least 32 bytes) when "

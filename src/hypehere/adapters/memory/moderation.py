@@ -165,6 +165,21 @@ class InMemoryContentRemoval:
         return True
 
 
+@dataclass
+class InMemoryHeldContent:
+    """`HeldContent` over a set of held (type, id): `release` empties it item by item."""
+
+    held: set[tuple[ReportTargetType, str]] = field(default_factory=set)
+    released: list[tuple[ReportTargetType, str]] = field(default_factory=list)
+
+    async def release(self, actor: Actor, content_type: ReportTargetType, content_id: str) -> bool:
+        if (content_type, content_id) not in self.held:
+            return False
+        self.held.discard((content_type, content_id))
+        self.released.append((content_type, content_id))
+        return True
+
+
 class InMemoryAuditLog:
     """Append-only, like the SQL log: no update, no delete."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from hypehere.application.chat.locate_message import LocateMessage, LocateMessageQuery
 from hypehere.application.common.actor import Actor
 from hypehere.application.feed.locate_content import LocateContent, LocateContentQuery
+from hypehere.application.feed.release_post import ReleasePost, ReleasePostCommand
 from hypehere.application.feed.remove_comment import RemoveComment, RemoveCommentCommand
 from hypehere.application.feed.remove_post import RemovePost, RemovePostCommand
 from hypehere.application.matching.locate_anonymous_partner import (
@@ -89,3 +90,15 @@ class FeedContentRemoval:
         if target_type is ReportTargetType.COMMENT:
             return (await self._comments.execute(RemoveCommentCommand(actor, target_id))).changed
         raise ActionNotApplicableError("remove_content applies to posts and comments")
+
+
+class FeedHeldContent:
+    """The moderation module's `HeldContent` port: the feed's `ReleasePost`."""
+
+    def __init__(self, posts: ReleasePost) -> None:
+        self._posts = posts
+
+    async def release(self, actor: Actor, content_type: ReportTargetType, content_id: str) -> bool:
+        if content_type is ReportTargetType.POST:
+            return (await self._posts.execute(ReleasePostCommand(actor, content_id))).changed
+        return False  # only posts are held

@@ -64,6 +64,14 @@ class LikeStore(Protocol):
     async def unlike_comment(self, comment_id: str, user_id: str) -> bool: ...
 
 
+class AuthorHistory(msgspec.Struct, frozen=True):
+    """How long an author has been here and how many posts they wrote (any state, deleted
+    ones excepted): what the fail-closed moderation tier decides on."""
+
+    joined_at: datetime | None
+    posts_written: int
+
+
 class FeedAudience(Protocol):
     """What the feed needs to know about users (owned by the users module; read-only)."""
 
@@ -78,6 +86,11 @@ class FeedAudience(Protocol):
 
     async def is_blocking(self, viewer_id: str, user_id: str) -> bool:
         """The viewer blocks `user_id` (the blocker still sees the profile, without posts)."""
+        ...
+
+    async def author_history(self, author_id: str) -> AuthorHistory:
+        """When the author's account was created (None if unknown) and how many of their
+        posts are stored."""
         ...
 
 

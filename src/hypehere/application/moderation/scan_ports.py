@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from hypehere.application.common.actor import Actor
+from hypehere.domain.moderation.model import ReportTargetType
 from hypehere.domain.moderation.verdicts import ReviewStatus, ScannedItem
 from hypehere.domain.shared.pagination import Page, PageRequest
 
@@ -19,4 +21,13 @@ class ScannedItems(Protocol):
 
     async def by_status(self, status: ReviewStatus, page: PageRequest) -> Page[ScannedItem]:
         """Oldest first (created_at, then id); the cursor holds (created_at ISO, id)."""
+        ...
+
+
+class HeldContent(Protocol):
+    """Content the fail-closed tier holds (owned by its module: posts by the feed)."""
+
+    async def release(self, actor: Actor, content_type: ReportTargetType, content_id: str) -> bool:
+        """Make held content visible to everyone allowed to see it, announced as if just
+        created; False when it was not held (already released, or removed)."""
         ...

@@ -25,6 +25,7 @@ from hypehere.domain.feed.model import (
     RemovalReason,
 )
 from hypehere.domain.shared.clock import ensure_utc
+from hypehere.domain.shared.holding import ModerationState
 
 
 def _mentions_out(mentions: tuple[Mention, ...]) -> list[dict[str, str]]:
@@ -54,6 +55,7 @@ def post_to_row(post: Post) -> dict[str, Any]:
         "edited_at": post.edited_at,
         "removed_at": post.removed_at,
         "removed_reason": str(post.removed_reason) if post.removed_reason else None,
+        "moderation_state": (ModerationState.HELD if post.held else ModerationState.VISIBLE).value,
     }
 
 
@@ -73,6 +75,7 @@ def post_from_row(row: Any, spans: list[LanguageSpan]) -> Post:
         edited_at=ensure_utc(row.edited_at) if row.edited_at else None,
         removed_at=ensure_utc(row.removed_at) if row.removed_at else None,
         removed_reason=RemovalReason(row.removed_reason) if row.removed_reason else None,
+        held=row.moderation_state == ModerationState.HELD.value,
         language_spans=tuple(spans),
         like_count=int(row.like_count),
         comment_count=int(row.comment_count),
