@@ -84,7 +84,7 @@ def test_held_posts_are_seen_by_their_author_only_until_a_verdict(
         interface_language="en",
     )
     mentioned, mentioned_token = register(client, native_language="ko")
-    follower, follower_token = register(client, native_language="ko")
+    _follower, follower_token = register(client, native_language="ko")
     assert client.put(
         f"{API}/users/{author['id']}/follow", headers=auth(follower_token)
     ).status_code in (200, 204)
