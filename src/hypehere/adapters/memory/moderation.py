@@ -84,6 +84,14 @@ class InMemoryReportRepository:
         found.sort(key=lambda r: (r.created_at, r.id))
         return [copy.deepcopy(r) for r in found]
 
+    async def open_targets_of(self, reporter_id: str) -> Sequence[tuple[ReportTargetType, str]]:
+        found = {
+            (r.target_type, r.target_id)
+            for r in self.reports.values()
+            if r.is_open and r.reporter_id == reporter_id
+        }
+        return sorted(found, key=lambda t: (t[0].value, t[1]))
+
     async def reporter_records(self, reporter_ids: Sequence[str]) -> dict[str, ReporterRecord]:
         wanted = set(reporter_ids)
         upheld: dict[str, int] = {}
