@@ -1,5 +1,6 @@
 """Events of other modules -> moderation use cases (`bootstrap/outbox_routes.py`): new
-posts and comments are scanned by the classifier after they are published (fail-open), and
+posts and comments, and direct chat messages, are scanned by the classifier after they are
+published (fail-open), and
 held posts (the fail-closed tier) are checked before anyone but their author sees them.
 The handler names key the idempotency ledger: never rename a deployed one."""
 
@@ -11,6 +12,7 @@ from hypehere.application.moderation.check_held_content import (
     CheckHeldContentCommand,
 )
 from hypehere.application.moderation.scan_content import ScanContent, ScanContentCommand
+from hypehere.domain.chat.events import MessageSent
 from hypehere.domain.feed.events import CommentCreated, PostCreated, PostHeld
 
 SUBSCRIPTIONS = (
@@ -27,6 +29,12 @@ SUBSCRIPTIONS = (
         CommentCreated,
         ScanContent,
         lambda e: ScanContentCommand(content_type="comment", content_id=e.comment_id),
+    ),
+    Subscription(
+        "moderation.scan_message",
+        MessageSent,
+        ScanContent,
+        lambda e: ScanContentCommand(content_type="message", content_id=e.message_id),
     ),
     Subscription(
         "moderation.check_held_post",
