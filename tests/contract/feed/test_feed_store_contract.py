@@ -244,6 +244,9 @@ class FeedStoreContract:
         assert [c.post_id for c in candidates] == [shown.id]
         usage = await world.ports.trending.hashtag_usage(NOW - timedelta(hours=24))
         assert [(u.tag, u.post_count) for u in usage] == [("heldtag", 1)]
+        waiting = await world.ports.posts.held_before(NOW + timedelta(seconds=1), 10)
+        assert [p.id for p in waiting] == [held.id]
+        assert await world.ports.posts.held_before(NOW - timedelta(seconds=1), 10) == []
         own = await world.ports.reader.get(author, held.id, staff=False)
         assert own is not None and own.moderation == "held"
         mine = await world.ports.reader.by_author(author, author, None, page, staff=False)

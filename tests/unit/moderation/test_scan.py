@@ -28,6 +28,10 @@ from hypehere.application.moderation.list_moderation_queue import (
     ListModerationQueue,
     ListModerationQueueCommand,
 )
+from hypehere.application.moderation.recheck_held_content import (
+    RecheckHeldContent,
+    RecheckHeldContentCommand,
+)
 from hypehere.application.moderation.remove_content import RemoveContent
 from hypehere.application.moderation.scan_content import ScanContent, ScanContentCommand
 from hypehere.domain.moderation.errors import HeldItemStateError
@@ -145,3 +149,33 @@ async def test_held_posts_are_released_only_on_a_safe_verdict(kit: Kit) -> None:
     decide = DecideScannedItem(kit.uow, items, remove, held, audit, kit.clock)
     await decide.execute(DecideScannedItemCommand(actor=MOD, item_id=scam.id, remove=False))
     assert held.held == set()  # staff approved it: released
+
+
+async def test_moderation_scan_rechecks_held_content_left_without_a_verdict(kit: Kit) -> None:
+    targets = InMemoryReportTargets()
+    for post_id in ("lost", "pending", "cleared"):
+        text = "add my kakao id: cheapcoins99" if post_id == "pending" else "hello friends"
+        targets.put(ReportTargetType.POST, post_id, "newbie", text)
+    held = InMemoryHeldContent({(ReportTargetType.POST, p) for p in ("lost", "pending", "cleared")})
+    items = InMemoryScannedItems()
+    check = CheckHeldContent(kit.uow, targets, RulesClassifier(), items, held, kit.clock)
+    await check.execute(CheckHeldContentCommand(content_type="post", content_id="pending"))
+    # "cleared" got a safe verdict but its release was lost; "lost" was never checked
+    cleared = await ScanContent(kit.uow, targets, RulesClassifier(), items, kit.clock).execute(
+        ScanContentCommand(content_type="post", content_id="cleared")
+    )
+    assert cleared is not None and cleared.status.value == "clear"
+
+    down = CheckHeldContent(kit.uow, targets, DownClassifier(), items, held, kit.clock)
+    outage = await RecheckHeldContent(kit.uow, held, items, down, kit.clock).execute(
+        RecheckHeldContentCommand()
+    )
+    assert outage.unavailable is True
+    assert (ReportTargetType.POST, "lost") in held.held  # still held, nothing marked safe
+
+    result = await RecheckHeldContent(kit.uow, held, items, check, kit.clock).execute(
+        RecheckHeldContentCommand()
+    )
+    assert (result.checked, result.unavailable) == (1, False)
+    assert held.held == {(ReportTargetType.POST, "pending")}  # waits for staff
+    assert sorted(p for _, p in held.released) == ["cleared", "lost"]

@@ -136,6 +136,15 @@ class InMemoryFeed:
         post = self.state.posts.get(post_id)
         return copy.deepcopy(post) if post else None
 
+    async def held_before(self, before: datetime, limit: int) -> Sequence[Post]:
+        found = [
+            p
+            for p in self.state.posts.values()
+            if p.held and not p.is_removed and ensure_utc(p.created_at) < before
+        ]
+        found.sort(key=lambda p: (ensure_utc(p.created_at), p.id))
+        return [copy.deepcopy(p) for p in found[:limit]]
+
     async def save(self, post: Post) -> None:
         current = self.state.posts[post.id]
         saved = copy.deepcopy(post)

@@ -180,6 +180,11 @@ class InMemoryHeldContent:
     held: set[tuple[ReportTargetType, str]] = field(default_factory=set)
     released: list[tuple[ReportTargetType, str]] = field(default_factory=list)
 
+    async def waiting(
+        self, actor: Actor, before: datetime, limit: int
+    ) -> Sequence[tuple[ReportTargetType, str, str]]:
+        return [(t, i, "und") for t, i in sorted(self.held)][:limit]
+
     async def release(self, actor: Actor, content_type: ReportTargetType, content_id: str) -> bool:
         if (content_type, content_id) not in self.held:
             return False
@@ -280,6 +285,12 @@ class InMemoryScannedItems:
             return False
         self.items[item.id] = copy.deepcopy(item)
         return True
+
+    async def for_content(self, content_type: str, content_id: str) -> ScannedItem | None:
+        for item in self.items.values():
+            if item.content_type == content_type and item.content_id == content_id:
+                return copy.deepcopy(item)
+        return None
 
     async def get(self, item_id: str) -> ScannedItem | None:
         stored = self.items.get(item_id)

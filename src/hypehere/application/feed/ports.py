@@ -23,6 +23,11 @@ class PostRepository(Protocol):
 
     async def get(self, post_id: str) -> Post | None: ...
 
+    async def held_before(self, before: datetime, limit: int) -> Sequence[Post]:
+        """Held posts (waiting for a moderation verdict), not removed, written before
+        `before`: oldest first (created_at, id), at most `limit`."""
+        ...
+
     async def save(self, post: Post) -> None:
         """Persist edits (content, languages, hashtags, mentions, media, new history
         records in `post.edits`) and moderation removal. Counters are not written here."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 
 from hypehere.application.common.actor import Actor
@@ -17,6 +19,10 @@ class ScannedItems(Protocol):
 
     async def get(self, item_id: str) -> ScannedItem | None: ...
 
+    async def for_content(self, content_type: str, content_id: str) -> ScannedItem | None:
+        """The stored verdict of this content, if it was scanned."""
+        ...
+
     async def save(self, item: ScannedItem) -> None: ...
 
     async def by_status(self, status: ReviewStatus, page: PageRequest) -> Page[ScannedItem]:
@@ -30,4 +36,10 @@ class HeldContent(Protocol):
     async def release(self, actor: Actor, content_type: ReportTargetType, content_id: str) -> bool:
         """Make held content visible to everyone allowed to see it, announced as if just
         created; False when it was not held (already released, or removed)."""
+        ...
+
+    async def waiting(
+        self, actor: Actor, before: datetime, limit: int
+    ) -> Sequence[tuple[ReportTargetType, str, str]]:
+        """Held content written before `before`, oldest first: (type, id, language)."""
         ...

@@ -35,6 +35,7 @@ from hypehere.application.feed.like_comment import LikeComment
 from hypehere.application.feed.like_post import LikePost
 from hypehere.application.feed.list_comments import ListComments
 from hypehere.application.feed.list_hashtag_posts import ListHashtagPosts
+from hypehere.application.feed.list_held_posts import ListHeldPosts
 from hypehere.application.feed.list_post_edits import ListPostEdits
 from hypehere.application.feed.list_user_posts import ListUserPosts
 from hypehere.application.feed.locate_content import LocateContent
@@ -142,6 +143,7 @@ class FeedProvider(Provider):
     list_comments = provide(ListComments, scope=Scope.REQUEST)
     remove_post = provide(RemovePost, scope=Scope.REQUEST)
     release_post = provide(ReleasePost, scope=Scope.REQUEST)
+    list_held_posts = provide(ListHeldPosts, scope=Scope.REQUEST)
     remove_comment = provide(RemoveComment, scope=Scope.REQUEST)
     locate_content = provide(LocateContent, scope=Scope.REQUEST)
     restore_content = provide(RestoreContent, scope=Scope.REQUEST)

@@ -59,6 +59,7 @@ from hypehere.application.moderation.ports import (
     ModeratedAccounts,
     ReportCounters,
 )
+from hypehere.application.moderation.recheck_held_content import RecheckHeldContent
 from hypehere.application.moderation.remove_content import RemoveContent
 from hypehere.application.moderation.reopen_report import ReopenReport
 from hypehere.application.moderation.report_ports import (
@@ -179,6 +180,7 @@ class ModerationProvider(Provider):
         DecideAppeal,
         ScanContent,
         CheckHeldContent,
+        RecheckHeldContent,
         ListModerationQueue,
         DecideScannedItem,
         CreateSpec,

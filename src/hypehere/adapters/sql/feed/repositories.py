@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
@@ -131,6 +133,23 @@ class SqlPostRepository:
             for s in span_rows
         ]
         return post_from_row(row, spans)
+
+    async def held_before(self, before: datetime, limit: int) -> Sequence[Post]:
+        async with translate_errors():
+            rows = (
+                await self._session.execute(
+                    select(posts)
+                    .where(
+                        posts.c.moderation_state == ModerationState.HELD.value,
+                        posts.c.removed_at.is_(None),
+                        posts.c.created_at < before,
+                    )
+                    .order_by(posts.c.created_at, posts.c.id)
+                    .limit(limit)
+                )
+            ).all()
+        # spans are left out: the moderation check reads the text only
+        return [post_from_row(row, []) for row in rows]
 
     async def save(self, post: Post) -> None:
         values = post_to_row(post)
