@@ -3,7 +3,7 @@ held until the classifier's verdict, and until then nobody but their author sees
 any read path (the post, the feeds, the author's profile, hashtag pages, search, comments
 and likes, corrections, notifications, the post count). A safe verdict releases the post
 as if just written (notifications, search); a flagged one waits in the staff queue, hidden,
-until staff approve it."""
+until staff approve it. And a post whose removal is overturned is indexed again."""
 
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ from litestar.testing import TestClient
 from hypehere.bootstrap.app import create_app
 from hypehere.bootstrap.settings import Settings
 from tests.api.helpers import API, auth
+from tests.api.moderation.test_moderation_notifications import (
+    app_client as app_client,  # the fixture
+)
 from tests.api.moderation.test_moderation_notifications import (
     drain,
     notifications,
@@ -178,3 +181,50 @@ def test_held_posts_are_seen_by_their_author_only_until_a_verdict(
 
     third = write(client, author_token, "My third post, not held any more")
     assert third["moderation"] == "visible"
+
+
+def test_an_overturned_removal_is_searchable_again(
+    app_client: TestClient[Litestar], backend_settings: Settings
+) -> None:
+    client = app_client
+    _author, author_token = register(client)
+    _reader, reader_token = register(client)
+    mod_a, mod_b = staff(client, backend_settings), staff(client, backend_settings)
+    post = write(client, author_token, "a quokkafish joke between friends")
+
+    def found() -> list[str]:
+        drain(client)
+        return ids(
+            client.get(
+                f"{API}/search", params={"q": "quokkafish", "type": "posts"}, headers=auth(mod_a)
+            )
+        )
+
+    assert found() == [post["id"]]
+    report = client.post(
+        f"{API}/reports",
+        json={"target_type": "post", "target_id": post["id"], "reason": "harassment"},
+        headers=auth(reader_token),
+    )
+    assert report.status_code == 201, report.text
+    resolved = client.post(
+        f"{API}/admin/reports/{report.json()['id']}/resolve",
+        json={"action": "remove_content", "note": "insult"},
+        headers=auth(mod_a),
+    )
+    assert resolved.status_code == 200, resolved.text
+    assert found() == []
+    (strike,) = client.get(f"{API}/users/me/strikes", headers=auth(author_token)).json()["items"]
+    appealed = client.post(
+        f"{API}/users/me/strikes/{strike['id']}/appeal",
+        json={"text": "it was a joke"},
+        headers=auth(author_token),
+    )
+    assert appealed.status_code == 201, appealed.text
+    overturned = client.post(
+        f"{API}/admin/appeals/{appealed.json()['appeal']['id']}/overturn",
+        json={"note": "banter"},
+        headers=auth(mod_b),
+    )
+    assert overturned.status_code == 200, overturned.text
+    assert found() == [post["id"]]
