@@ -223,9 +223,10 @@ class FeedStoreContract:
         await world.ports.posts.add(shown)
         await world.commit()
         assert (await world.ports.posts.get(held.id)).held is True
-        history = await world.ports.audience.author_history(author)
+        history = await world.ports.audience.author_history(author, 5)
         assert history.posts_written == 2 and history.joined_at is not None
-        assert (await world.ports.audience.author_history(follower)).posts_written == 0
+        assert (await world.ports.audience.author_history(author, 1)).posts_written == 1
+        assert (await world.ports.audience.author_history(follower, 5)).posts_written == 0
         page = PageRequest(limit=100)
         for viewer in (follower, None):
             assert await world.ports.reader.get(viewer, held.id, staff=False) is None

@@ -195,10 +195,10 @@ class InMemoryFeed:
         hidden = user is None or user.state in HIDDEN_STATES
         return not hidden and (viewer_id, user_id) in self.state.blocks
 
-    async def author_history(self, author_id: str) -> AuthorHistory:
+    async def author_history(self, author_id: str, at_most: int) -> AuthorHistory:
         user = self.state.users.get(author_id)
         written = sum(1 for p in self.state.posts.values() if p.author_id == author_id)
-        return AuthorHistory(user.joined_at if user else None, written)
+        return AuthorHistory(user.joined_at if user else None, min(written, at_most))
 
     def post_visible(self, viewer_id: str | None, post: Post) -> bool:
         """`visible`, and a held post (waiting for a moderation verdict) only to its author

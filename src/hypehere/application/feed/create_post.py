@@ -88,8 +88,10 @@ class CreatePost(PostAuthoring):
                 media_urls=tuple(cmd.media_urls),
                 now=now,
             )
-            history = await self._audience.author_history(post.author_id)
-            post.held = self._hold_policy.holds(history.joined_at, history.posts_written, now)
+            limit = self._hold_policy.first_items
+            if limit > 0:  # the tier is on: is this one of a new account's first posts?
+                history = await self._audience.author_history(post.author_id, limit)
+                post.held = self._hold_policy.holds(history.joined_at, history.posts_written, now)
             await self._posts.add(post)
             if post.held:
                 await self._outbox.add(

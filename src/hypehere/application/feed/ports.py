@@ -93,9 +93,9 @@ class FeedAudience(Protocol):
         """The viewer blocks `user_id` (the blocker still sees the profile, without posts)."""
         ...
 
-    async def author_history(self, author_id: str) -> AuthorHistory:
+    async def author_history(self, author_id: str, at_most: int) -> AuthorHistory:
         """When the author's account was created (None if unknown) and how many of their
-        posts are stored."""
+        posts are stored, counted up to `at_most` (a prolific author costs no more)."""
         ...
 
 

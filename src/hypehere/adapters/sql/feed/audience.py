@@ -43,14 +43,13 @@ class SqlFeedAudience:
             )
         return found is not None
 
-    async def author_history(self, author_id: str) -> AuthorHistory:
+    async def author_history(self, author_id: str, at_most: int) -> AuthorHistory:
+        some = select(posts.c.id).where(posts.c.author_id == author_id).limit(at_most).subquery()
         async with translate_errors():
             joined_at = await self._session.scalar(
                 select(users.c.created_at).where(users.c.id == author_id)
             )
-            written = await self._session.scalar(
-                select(func.count()).select_from(posts).where(posts.c.author_id == author_id)
-            )
+            written = await self._session.scalar(select(func.count()).select_from(some))
         return AuthorHistory(ensure_utc(joined_at) if joined_at else None, int(written or 0))
 
     async def can_see(self, viewer_id: str | None, author_id: str) -> bool:
