@@ -241,6 +241,8 @@ def serve(
             HYPEHERE_LOG_FORMAT="json",
             HYPEHERE_LOG_LEVEL="WARNING",
             HYPEHERE_EMBEDDED_WORKER="false",
+            # benchmark accounts are all new: the fail-closed tier would hold their posts
+            HYPEHERE_MODERATION_HOLD_FIRST_POSTS="0",
         )
         for name in ("HYPEHERE_DATABASE_URL", "HYPEHERE_REDIS_URL"):
             if os.environ.get(name):

@@ -162,6 +162,9 @@ def test_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "embedded_worker": False,
         "password_hash_profile": "fast",
         "gc_freeze": False,  # many apps per test process: freezing would keep them all
+        # every test registers new accounts: the fail-closed tier would hold their posts
+        # (tests/api/moderation/test_held_content.py turns it on)
+        "moderation_hold_first_posts": 0,
     }
     values.update(overrides)
     return load_settings(**values)

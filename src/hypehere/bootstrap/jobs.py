@@ -29,6 +29,7 @@ from hypehere.entrypoints.jobs import anonymous_cleanup as anonymous_cleanup_job
 from hypehere.entrypoints.jobs import daily_insights as daily_insights_job
 from hypehere.entrypoints.jobs import lift_suspensions as lift_suspensions_job
 from hypehere.entrypoints.jobs import matching_expiry as matching_expiry_job
+from hypehere.entrypoints.jobs import moderation_scan as moderation_scan_job
 from hypehere.entrypoints.jobs import purge_deleted_accounts as purge_deleted_accounts_job
 from hypehere.entrypoints.jobs import retention_cleanup as retention_cleanup_job
 from hypehere.entrypoints.jobs import search_reindex, search_sync
@@ -51,6 +52,10 @@ JOBS: list[JobRoute] = [
     JobRoute(
         JobDefinition("lift-suspensions", cron="* * * * *", timeout_seconds=60),
         lift_suspensions_job.run,
+    ),
+    JobRoute(
+        JobDefinition("moderation-scan", cron="*/5 * * * *", timeout_seconds=300),
+        moderation_scan_job.run,
     ),
     JobRoute(
         JobDefinition("matching-expiry", cron="* * * * *", timeout_seconds=60),

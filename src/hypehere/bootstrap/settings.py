@@ -109,6 +109,15 @@ class Settings(BaseSettings):
         description="PostgreSQL only: a read-only role the analytics API reads through "
         "(SELECT on the analytics aggregate tables); unset = the main database URL",
     )
+    moderation_hold_first_posts: int = Field(
+        default=3,
+        ge=0,
+        description="Fail-closed moderation: a new account's first N posts are held (seen by "
+        "their author only) until the classifier's verdict; 0 turns the tier off",
+    )
+    moderation_new_account_days: int = Field(
+        default=7, ge=0, description="An account younger than this many days is new"
+    )
     jwt_secret: SecretStr | None = Field(
         default=None,
         description="Generated under var_dir when unset; required (at least 32 bytes) when "

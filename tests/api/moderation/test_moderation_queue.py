@@ -64,3 +64,41 @@ def test_flagged_posts_wait_for_staff(
     assert client.post(f"{API}/admin/moderation/nope/remove", headers=auth(mod)).status_code == 404
     strikes = client.get(f"{API}/users/me/strikes", headers=auth(author_token)).json()["items"]
     assert [s["action"] for s in strikes] == ["content_removed"]
+
+
+def test_direct_messages_are_scanned_after_delivery(
+    app_client: TestClient[Litestar], backend_settings: Settings
+) -> None:
+    client = app_client
+    _sender, sender_token = register(client)
+    recipient, _recipient_token = register(client)
+    mod = staff(client, backend_settings)
+    started = client.post(
+        f"{API}/conversations", json={"user_id": recipient["id"]}, headers=auth(sender_token)
+    )
+    assert started.status_code in (200, 201), started.text
+    conversation = started.json()["id"]
+    sent = []
+    for content in ("Shall we practise Korean tomorrow?", "my kakao id is cash_king77, add me"):
+        response = client.post(
+            f"{API}/conversations/{conversation}/messages",
+            json={"content": content},
+            headers=auth(sender_token),
+        )
+        assert response.status_code == 201, response.text
+        sent.append(response.json()["id"])
+    drain(client)
+    queue = client.get(f"{API}/admin/moderation/queue", headers=auth(mod)).json()["items"]
+    assert [(i["content_type"], i["content_id"], i["category"]) for i in queue] == [
+        ("message", sent[1], "scam")
+    ]
+    clear = client.get(
+        f"{API}/admin/moderation/queue", params={"status": "clear"}, headers=auth(mod)
+    ).json()["items"]
+    assert [(i["content_type"], i["content_id"]) for i in clear] == [("message", sent[0])]
+    # chat messages cannot be removed (staff act on the account through a report instead)
+    removed = client.post(f"{API}/admin/moderation/{queue[0]['id']}/remove", headers=auth(mod))
+    assert removed.status_code == 422, removed.text
+    approved = client.post(f"{API}/admin/moderation/{queue[0]['id']}/approve", headers=auth(mod))
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["status"] == "approved"

@@ -212,6 +212,52 @@ class FeedStoreContract:
             "alice": alice
         }
 
+    async def test_a_held_post_is_seen_by_its_author_only(self, world: World) -> None:
+        author = await world.add_user("author", native="en")
+        follower = await world.add_user("follower", native="ko", targets=("en",))
+        await world.follow(follower, author)
+        held = make_post(author, "waiting #heldtag")
+        held.held = True
+        shown = make_post(author, "released #heldtag", minutes_ago=1)
+        await world.ports.posts.add(held)
+        await world.ports.posts.add(shown)
+        await world.commit()
+        assert (await world.ports.posts.get(held.id)).held is True
+        history = await world.ports.audience.author_history(author, 5)
+        assert history.posts_written == 2 and history.joined_at is not None
+        assert (await world.ports.audience.author_history(author, 1)).posts_written == 1
+        assert (await world.ports.audience.author_history(follower, 5)).posts_written == 0
+        page = PageRequest(limit=100)
+        for viewer in (follower, None):
+            assert await world.ports.reader.get(viewer, held.id, staff=False) is None
+            tagged = await world.ports.reader.by_hashtag(viewer, "heldtag", None, page, staff=False)
+            assert [p.id for p in tagged.items] == [shown.id]
+            profile = await world.ports.reader.by_author(viewer, author, None, page, staff=False)
+            assert [p.id for p in profile.items] == [shown.id]
+        assert await world.ports.reader.get(follower, held.id, staff=True) is None
+        assert [
+            p.id
+            for p in await world.ports.reader.get_many(follower, [held.id, shown.id], staff=False)
+        ] == [shown.id]
+        following = await world.ports.reader.following(follower, None, page, staff=False)
+        assert [p.id for p in following.items] == [shown.id]
+        candidates = await world.ports.candidates.gather(follower, NOW, None, 500)
+        assert [c.post_id for c in candidates] == [shown.id]
+        usage = await world.ports.trending.hashtag_usage(NOW - timedelta(hours=24))
+        assert [(u.tag, u.post_count) for u in usage] == [("heldtag", 1)]
+        waiting = await world.ports.posts.held_before(NOW + timedelta(seconds=1), 10)
+        assert [p.id for p in waiting] == [held.id]
+        assert await world.ports.posts.held_before(NOW - timedelta(seconds=1), 10) == []
+        own = await world.ports.reader.get(author, held.id, staff=False)
+        assert own is not None and own.moderation == "held"
+        mine = await world.ports.reader.by_author(author, author, None, page, staff=False)
+        assert [p.id for p in mine.items] == [held.id, shown.id]
+        held.release()
+        await world.ports.posts.save(held)
+        await world.commit()
+        again = await world.ports.reader.get(follower, held.id, staff=False)
+        assert again is not None and again.moderation == "visible"
+
     async def test_following_is_newest_first_paginated_and_filtered(self, world: World) -> None:
         alice = await world.add_user("alice")
         bob = await world.add_user("bob")

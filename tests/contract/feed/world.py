@@ -88,7 +88,7 @@ class MemoryWorld(World):
     async def add_user(
         self, handle: str, native: str = "ko", targets: tuple[str, ...] = (), state: str = "active"
     ) -> str:
-        user = MemoryUser(new_id(), handle, handle.title(), native, targets, state)
+        user = MemoryUser(new_id(), handle, handle.title(), native, targets, state, joined_at=EPOCH)
         return self.feed.add_user(user).id
 
     async def follow(self, follower: str, followee: str) -> None:

@@ -135,3 +135,23 @@ async def test_circuit_breaker_opens_then_tries_again_after_cooldown() -> None:
     api.replies = [tool_use("none")]
     assert (await classifier.classify("x", "en", POST)).category is Category.NONE
     assert len(api.requests) == calls + 1
+
+
+async def test_token_counts_and_latency_are_exported_as_metrics() -> None:
+    from prometheus_client import REGISTRY
+
+    model = "claude-metrics-test"
+
+    def sample(name: str, **labels: str) -> float:
+        return REGISTRY.get_sample_value(name, {"model": model, **labels}) or 0.0
+
+    before_in = sample("hypehere_claude_tokens_total", kind="input")
+    before_calls = sample("hypehere_claude_calls_total", outcome="none")
+    before_observed = sample("hypehere_claude_call_seconds_count")
+    api = FakeMessagesApi([tool_use("none")])
+    classifier = ClaudeClassifier(api.client(), model, sleep=Sleeps())
+    await classifier.classify("hello", "en", POST)
+    assert sample("hypehere_claude_tokens_total", kind="input") - before_in == 321
+    assert sample("hypehere_claude_tokens_total", kind="output") >= 42
+    assert sample("hypehere_claude_calls_total", outcome="none") - before_calls == 1
+    assert sample("hypehere_claude_call_seconds_count") - before_observed == 1

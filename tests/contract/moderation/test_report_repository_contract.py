@@ -143,6 +143,9 @@ class ReportRepositoryContract:
             "r2": ReporterRecord(upheld=1, decided=1),
         }
         assert await world.repo.reporter_records([]) == {}
+        assert await world.repo.open_targets_of("r1") == [(ReportTargetType.POST, "t1")]
+        assert await world.repo.open_targets_of("r2") == [(ReportTargetType.POST, "t1")]
+        assert await world.repo.open_targets_of("r9") == []
 
     async def test_open_list_in_queue_order_pages(self, world: World) -> None:
         reports = [

@@ -58,6 +58,9 @@ class ScannedItemsContract:
         await world.commit()
         assert await world.items.get(first.id) == first
         assert await world.items.get(new_id()) is None
+        assert await world.items.for_content("post", "p1") == first
+        assert await world.items.for_content("comment", "p1") is None
+        assert await world.items.for_content("post", "p2") is None
 
     async def test_by_status_oldest_first_pages(self, world: World) -> None:
         a = item("p1", NOW + timedelta(seconds=2))

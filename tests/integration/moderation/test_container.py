@@ -16,7 +16,7 @@ pytestmark = pytest.mark.integration
 
 async def test_every_use_case_resolves(tmp_path: Path, sqlite_url: str) -> None:
     classes = use_case_classes(moderation_app)
-    assert len(classes) == 29
+    assert len(classes) == 31  # + CheckHeldContent, RecheckHeldContent
     container = make_container(make_settings(tmp_path, database_url=sqlite_url), web=False)
     try:
         async with container() as request:

@@ -39,10 +39,15 @@ from hypehere.application.feed.refresh_trending_hashtags import (
     RefreshTrendingHashtags,
     RefreshTrendingHashtagsCommand,
 )
+from hypehere.application.feed.release_post import ReleasePost, ReleasePostCommand
 from hypehere.application.feed.remove_post import RemovePost, RemovePostCommand
+from hypehere.application.feed.restore_content import RestoreContent, RestoreContentCommand
 from hypehere.application.feed.snapshots import FeedSnapshots
 from hypehere.application.feed.unlike_post import UnlikePost, UnlikePostCommand
+from hypehere.application.feed.update_post import UpdatePost, UpdatePostCommand
+from hypehere.domain.feed.errors import ContentHeldError, PostNotFoundError
 from hypehere.domain.shared.errors import InvalidInputError, StaffOnlyError
+from hypehere.domain.shared.holding import HoldPolicy
 from hypehere.domain.shared.ids import new_id
 from hypehere.domain.shared.pagination import InvalidCursorError, encode_cursor
 
@@ -61,7 +66,7 @@ class Harness:
         self.feed.add_user(MemoryUser(new_id(), handle, handle.title(), native, targets))
         return Actor(next(u.id for u in self.feed.state.users.values() if u.handle == handle))
 
-    def create_post(self) -> CreatePost:
+    def create_post(self, hold: HoldPolicy = HoldPolicy(first_items=0)) -> CreatePost:
         return CreatePost(
             self.uow,
             self.feed,
@@ -70,6 +75,7 @@ class Harness:
             ScriptLanguageDetector(),
             self.outbox,
             self.clock,
+            hold,
         )
 
     def ranked_feed(self) -> GetRankedFeed:
@@ -168,6 +174,61 @@ async def test_only_staff_remove_posts(h: Harness) -> None:
     assert (await remove.execute(RemovePostCommand(staff, post_id))).changed is False
     assert h.outbox.topics().count("feed.post_removed") == 1
     assert h.feed.state.posts[post_id].content == "hello there"  # kept for staff
+
+
+async def test_a_new_accounts_first_posts_are_held_until_released(h: Harness) -> None:
+    h.feed.add_user(MemoryUser("newbie", "newbie", "Newbie", "en", joined_at=h.clock.now()))
+    newbie, reader = Actor("newbie"), h.user("reader")
+    create = h.create_post(HoldPolicy(new_account_days=7, first_items=1))
+    held = (await create.execute(CreatePostCommand(newbie, "my very first post"))).post
+    assert held.moderation == "held"
+    assert h.outbox.topics() == ["feed.post_held"]
+    free = (await create.execute(CreatePostCommand(newbie, "my second post"))).post
+    assert free.moderation == "visible" and h.outbox.topics()[-1] == "feed.post_created"
+    posts = InMemoryPostReader(h.feed)
+    assert await posts.get(reader.user_id, held.id, staff=False) is None
+    assert await posts.get(None, held.id, staff=False) is None
+    assert await posts.get(newbie.user_id, held.id, staff=False) is not None
+    like = LikePost(h.uow, h.feed, h.feed, h.feed, h.feed, h.outbox, h.clock)
+    with pytest.raises(PostNotFoundError):
+        await like.execute(LikePostCommand(reader, held.id))
+    update = UpdatePost(
+        h.uow,
+        h.feed,
+        InMemoryPostReader(h.feed),
+        h.feed,
+        ScriptLanguageDetector(),
+        h.outbox,
+        h.clock,
+    )
+    with pytest.raises(ContentHeldError):
+        await update.execute(UpdatePostCommand(newbie, held.id, content="edited"))
+
+    release = ReleasePost(h.uow, h.feed, h.outbox, h.clock)
+    staff = Actor(new_id(), Role.MODERATOR)
+    with pytest.raises(StaffOnlyError):
+        await release.execute(ReleasePostCommand(newbie, held.id))
+    assert (await release.execute(ReleasePostCommand(staff, held.id))).changed is True
+    assert (await release.execute(ReleasePostCommand(staff, held.id))).changed is False
+    assert h.outbox.topics()[-1] == "feed.post_created"
+    assert await posts.get(reader.user_id, held.id, staff=False) is not None
+
+    # an account older than new_account_days is never held
+    h.clock.advance(days=8)
+    late = await h.create_post(HoldPolicy(first_items=5)).execute(
+        CreatePostCommand(newbie, "a week later")
+    )
+    assert late.post.moderation == "visible"
+
+
+async def test_restoring_a_removed_post_announces_it(h: Harness) -> None:
+    alice = h.user("alice")
+    post_id = await post(h, alice, "hello there")
+    staff = Actor(new_id(), Role.MODERATOR)
+    await RemovePost(h.uow, h.feed, h.outbox, h.clock).execute(RemovePostCommand(staff, post_id))
+    restore = RestoreContent(h.uow, h.feed, h.feed.comment_repository(), h.outbox, h.clock)
+    assert (await restore.execute(RestoreContentCommand(actor=staff, post_id=post_id))).changed
+    assert h.outbox.topics()[-1] == "feed.post_restored"
 
 
 async def test_ranked_feed_pages_a_snapshot_and_logs_impressions(h: Harness) -> None:

@@ -198,6 +198,27 @@ async def test_queue_ring_of_new_accounts_ranks_below_one_accurate_reporter(rep:
     assert queue.index("real") < queue.index("ringed")
 
 
+async def test_a_reporters_accuracy_change_reorders_their_other_open_reports(
+    rep: Reports,
+) -> None:
+    author = await rep.member()
+    reporter, other = await rep.member(), await rep.member()
+    for target in ("a", "b", "first", "second"):
+        rep.targets.put(ReportTargetType.POST, target, author.user_id)
+    # "first" (reported first by `other`) and "second" (later by `reporter`) tie on evidence
+    await rep.file().execute(report(other, "first", "harassment"))
+    rep.kit.clock.advance(minutes=1)
+    await rep.file().execute(report(reporter, "second", "harassment"))
+    assert await rep.queue() == ["first", "second"]
+    # the reporter's two other reports are upheld: "second" now carries more weight
+    for target in ("a", "b"):
+        filed = await rep.file().execute(report(reporter, target, "spam"))
+        await rep.resolve().execute(
+            ResolveReportCommand(actor=STAFF, report_id=filed.id, action="warn", note="upheld")
+        )
+    assert await rep.queue() == ["second", "first"]
+
+
 async def test_queue_pages_without_duplicates_and_rejects_foreign_cursors(rep: Reports) -> None:
     author = await rep.member()
     reporters = [await rep.member() for _ in range(5)]

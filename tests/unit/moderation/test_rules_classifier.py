@@ -57,3 +57,60 @@ async def test_learner_writing_is_not_flagged(text: str, language: str) -> None:
         assert verdict.category is Category.NSFW
     else:
         assert verdict.category is Category.NONE, verdict
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # messenger ids written in words
+        ("add me, my kakao talk id is minsu_88", "en"),
+        ("라인 아이디 jiho.92 로 연락 주세요", "ko"),
+        ("テレグラムのIDはyuki_77です、こっちで話そう", "ja"),
+        ("mi usuario de insta es @ maria . lopez . 01", "es"),
+        # spaced-out or spelled-out numbers with a contact cue
+        ("my id is m i n s u 9 9 add me", "en"),
+        ("call me: zero one zero, five five five, one two three four", "en"),
+        ("번호는 공일공 구팔칠육 오사삼이 입니다 문자 주세요", "ko"),
+        ("llámame al seis cero cero, uno dos tres, cuatro cinco seis", "es"),
+        # money requests
+        ("could you lend me 300 dollars? I will pay back next week", "en"),
+        ("I need 100 bucks for the rent, can you send it by paypal", "en"),
+        ("급한 일이 생겨서 그런데 20만원만 보내주실 수 있나요", "ko"),
+        ("5万円を振り込んでもらえませんか", "ja"),
+        ("préstame 50 euros porfa, te los devuelvo", "es"),
+        ("earn money fast, guaranteed profit every week", "en"),
+        # repeated phrases, spaceless scripts included
+        ("좋아요눌러주세요좋아요눌러주세요좋아요눌러주세요좋아요눌러주세요", "ko"),
+        ("見に来てね見に来てね見に来てね見に来てね見に来てね", "ja"),
+    ],
+)
+async def test_flags_contact_money_and_repetition_in_words(text: str, language: str) -> None:
+    verdict = await RulesClassifier().classify(text, language, POST)
+    assert verdict.category in {Category.SCAM, Category.SPAM}, verdict
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("I waited in line for two hours, my id card was in my bag_", "en"),
+        ("I study online with my teacher, we use zoom", "en"),
+        ("온라인 수업 아이디를 잊어버렸어요", "ko"),
+        ("オンライン授業のIDを忘れました", "ja"),
+        ("Can you send me the photo from yesterday?", "en"),
+        ("I need some money for university so I help my father at his shop", "en"),
+        ("책 좀 빌려주세요, 다음 주에 돌려줄게요", "ko"),
+        ("その本を貸してください", "ja"),
+        ("¿Me puedes mandar la tarea de ayer?", "es"),
+        ("one two three four five six seven eight nine ten! I can count now", "en"),
+        ("일 이 삼 사 오 육 칠 팔 구 십, 한국어 숫자를 배웠어요", "ko"),
+        ("Count with me: 1, 2, 3, 4, 5, 6", "en"),
+        ("hahahahahahahahahahaha that's so funny", "en"),
+        ("ㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋ 진짜 웃겨", "ko"),
+        ("jajajajajajajajaja qué risa", "es"),
+        ("すごいすごい!ありがとう", "ja"),
+        ("안녕하세요 안녕하세요! 반가워요", "ko"),
+    ],
+)
+async def test_new_rules_leave_learner_writing_alone(text: str, language: str) -> None:
+    verdict = await RulesClassifier().classify(text, language, POST)
+    assert verdict.category is Category.NONE, verdict

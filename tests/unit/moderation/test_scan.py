@@ -8,12 +8,17 @@ import pytest
 from hypehere.adapters.memory.moderation import (
     InMemoryAuditLog,
     InMemoryContentRemoval,
+    InMemoryHeldContent,
     InMemoryReportTargets,
     InMemoryScannedItems,
     InMemoryStrikeRepository,
 )
 from hypehere.adapters.moderation.rules import RulesClassifier
 from hypehere.application.common.actor import Actor, Role
+from hypehere.application.moderation.check_held_content import (
+    CheckHeldContent,
+    CheckHeldContentCommand,
+)
 from hypehere.application.moderation.classifier_ports import ClassifierUnavailableError
 from hypehere.application.moderation.decide_scanned_item import (
     DecideScannedItem,
@@ -22,6 +27,10 @@ from hypehere.application.moderation.decide_scanned_item import (
 from hypehere.application.moderation.list_moderation_queue import (
     ListModerationQueue,
     ListModerationQueueCommand,
+)
+from hypehere.application.moderation.recheck_held_content import (
+    RecheckHeldContent,
+    RecheckHeldContentCommand,
 )
 from hypehere.application.moderation.remove_content import RemoveContent
 from hypehere.application.moderation.scan_content import ScanContent, ScanContentCommand
@@ -64,7 +73,7 @@ async def test_scan_queue_and_decisions(kit: Kit) -> None:
         ("p2", "scam", "rules"),
         ("c1", "scam", "rules"),
     ]
-    assert pending.items[0].reason and pending.items[0].prompt_version == "rules-1"
+    assert pending.items[0].reason and pending.items[0].prompt_version == "rules-2"
     with pytest.raises(StaffOnlyError):
         await queue.execute(ListModerationQueueCommand(actor=Actor("alice")))
 
@@ -72,7 +81,7 @@ async def test_scan_queue_and_decisions(kit: Kit) -> None:
     audit = InMemoryAuditLog()
     strikes = InMemoryStrikeRepository()
     remove = RemoveContent(kit.uow, removal, targets, audit, strikes, kit.outbox, kit.clock)
-    decide = DecideScannedItem(kit.uow, items, remove, audit, kit.clock)
+    decide = DecideScannedItem(kit.uow, items, remove, InMemoryHeldContent(), audit, kit.clock)
     removed = await decide.execute(
         DecideScannedItemCommand(actor=MOD, item_id=pending.items[0].id, remove=True)
     )
@@ -102,3 +111,71 @@ async def test_an_outage_is_not_recorded_as_safe(kit: Kit) -> None:
     retry = ScanContent(kit.uow, targets, RulesClassifier(), items, kit.clock)
     assert await retry.execute(ScanContentCommand(content_type="post", content_id="p1"))
     assert len(items.items) == 1
+
+
+async def test_held_posts_are_released_only_on_a_safe_verdict(kit: Kit) -> None:
+    targets = InMemoryReportTargets()
+    targets.put(ReportTargetType.POST, "fine", "newbie", "My first post! I study Korean")
+    targets.put(ReportTargetType.POST, "scam", "newbie", "my kakao id is cash_king77, add me")
+    held = InMemoryHeldContent({(ReportTargetType.POST, "fine"), (ReportTargetType.POST, "scam")})
+    items = InMemoryScannedItems()
+
+    down = CheckHeldContent(kit.uow, targets, DownClassifier(), items, held, kit.clock)
+    with pytest.raises(ClassifierUnavailableError):  # the outbox checks it again later
+        await down.execute(CheckHeldContentCommand(content_type="post", content_id="fine"))
+    assert held.released == [] and items.items == {}
+
+    check = CheckHeldContent(kit.uow, targets, RulesClassifier(), items, held, kit.clock)
+    fine = await check.execute(CheckHeldContentCommand(content_type="post", content_id="fine"))
+    scam = await check.execute(CheckHeldContentCommand(content_type="post", content_id="scam"))
+    assert fine is not None and fine.status.value == "clear"
+    assert scam is not None and scam.status.value == "pending"
+    assert held.released == [(ReportTargetType.POST, "fine")]
+    assert held.held == {(ReportTargetType.POST, "scam")}
+    assert (
+        await check.execute(CheckHeldContentCommand(content_type="post", content_id="gone")) is None
+    )
+
+    audit = InMemoryAuditLog()
+    remove = RemoveContent(
+        kit.uow,
+        InMemoryContentRemoval(),
+        targets,
+        audit,
+        InMemoryStrikeRepository(),
+        kit.outbox,
+        kit.clock,
+    )
+    decide = DecideScannedItem(kit.uow, items, remove, held, audit, kit.clock)
+    await decide.execute(DecideScannedItemCommand(actor=MOD, item_id=scam.id, remove=False))
+    assert held.held == set()  # staff approved it: released
+
+
+async def test_moderation_scan_rechecks_held_content_left_without_a_verdict(kit: Kit) -> None:
+    targets = InMemoryReportTargets()
+    for post_id in ("lost", "pending", "cleared"):
+        text = "add my kakao id: cheapcoins99" if post_id == "pending" else "hello friends"
+        targets.put(ReportTargetType.POST, post_id, "newbie", text)
+    held = InMemoryHeldContent({(ReportTargetType.POST, p) for p in ("lost", "pending", "cleared")})
+    items = InMemoryScannedItems()
+    check = CheckHeldContent(kit.uow, targets, RulesClassifier(), items, held, kit.clock)
+    await check.execute(CheckHeldContentCommand(content_type="post", content_id="pending"))
+    # "cleared" got a safe verdict but its release was lost; "lost" was never checked
+    cleared = await ScanContent(kit.uow, targets, RulesClassifier(), items, kit.clock).execute(
+        ScanContentCommand(content_type="post", content_id="cleared")
+    )
+    assert cleared is not None and cleared.status.value == "clear"
+
+    down = CheckHeldContent(kit.uow, targets, DownClassifier(), items, held, kit.clock)
+    outage = await RecheckHeldContent(kit.uow, held, items, down, kit.clock).execute(
+        RecheckHeldContentCommand()
+    )
+    assert outage.unavailable is True
+    assert (ReportTargetType.POST, "lost") in held.held  # still held, nothing marked safe
+
+    result = await RecheckHeldContent(kit.uow, held, items, check, kit.clock).execute(
+        RecheckHeldContentCommand()
+    )
+    assert (result.checked, result.unavailable) == (1, False)
+    assert held.held == {(ReportTargetType.POST, "pending")}  # waits for staff
+    assert sorted(p for _, p in held.released) == ["cleared", "lost"]

@@ -52,6 +52,7 @@ from hypehere.domain.feed.events import (
     PostDeleted,
     PostLiked,
     PostRemoved,
+    PostRestored,
     PostUpdated,
 )
 from hypehere.domain.learning.events import CorrectionAccepted, LessonsChanged
@@ -101,6 +102,7 @@ STORED: dict[str, bytes] = {
     "feed.post_updated": b'{"post_id":"p1","author_id":"alice","mentioned_user_ids":["bob"]}',
     "feed.post_deleted": b'{"post_id":"p1","author_id":"alice"}',
     "feed.post_removed": b'{"post_id":"p1","author_id":"alice"}',
+    "feed.post_restored": b'{"post_id":"p1","author_id":"alice"}',
     "feed.comment_removed": b'{"comment_id":"c1","post_id":"p1","author_id":"carol"}',
     "chat.message_sent": (
         b'{"message_id":"m1","conversation_id":"k1","sender_id":"bob",'
@@ -159,6 +161,7 @@ PRODUCED: list[DomainEvent] = [
     PostUpdated(occurred_at=NOW, post_id="p1", author_id="alice", mentioned_user_ids=("bob",)),
     PostDeleted(occurred_at=NOW, post_id="p1", author_id="alice"),
     PostRemoved(occurred_at=NOW, post_id="p1", author_id="alice"),
+    PostRestored(occurred_at=NOW, post_id="p1", author_id="alice"),
     CommentRemoved(occurred_at=NOW, comment_id="c1", post_id="p1", author_id="carol"),
     MessageSent(
         occurred_at=NOW,
@@ -259,6 +262,7 @@ EXPECTED: dict[str, object] = {
     "search.post_updated": SyncPostToSearchCommand("p1"),
     "search.post_deleted": SyncPostToSearchCommand("p1"),
     "search.post_removed": SyncPostToSearchCommand("p1"),
+    "search.post_restored": SyncPostToSearchCommand("p1"),
     "search.user_registered": SyncUserToSearchCommand("alice"),
     "search.user_profile_updated": SyncUserToSearchCommand("alice"),
     "search.user_state_changed": SyncUserToSearchCommand("alice", purged=False),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from hypehere.application.common.views import MentionCard, UserCard
-from hypehere.application.feed.ports import Engagement, Impression
+from hypehere.application.feed.ports import AuthorHistory, Engagement, Impression
 from hypehere.application.feed.views import CommentView, LanguageSpanView, PostEditView, PostView
 from hypehere.domain.feed.features import CandidateSignals
 from hypehere.domain.feed.model import Comment, Post, PostEdit
@@ -41,6 +41,7 @@ class MemoryUser:
     state: str = "active"
     avatar_url: str | None = None
     follower_count: int = 0
+    joined_at: datetime | None = None
 
 
 @dataclass
@@ -135,6 +136,15 @@ class InMemoryFeed:
         post = self.state.posts.get(post_id)
         return copy.deepcopy(post) if post else None
 
+    async def held_before(self, before: datetime, limit: int) -> Sequence[Post]:
+        found = [
+            p
+            for p in self.state.posts.values()
+            if p.held and not p.is_removed and ensure_utc(p.created_at) < before
+        ]
+        found.sort(key=lambda p: (ensure_utc(p.created_at), p.id))
+        return [copy.deepcopy(p) for p in found[:limit]]
+
     async def save(self, post: Post) -> None:
         current = self.state.posts[post.id]
         saved = copy.deepcopy(post)
@@ -185,6 +195,18 @@ class InMemoryFeed:
         hidden = user is None or user.state in HIDDEN_STATES
         return not hidden and (viewer_id, user_id) in self.state.blocks
 
+    async def author_history(self, author_id: str, at_most: int) -> AuthorHistory:
+        user = self.state.users.get(author_id)
+        written = sum(1 for p in self.state.posts.values() if p.author_id == author_id)
+        return AuthorHistory(user.joined_at if user else None, min(written, at_most))
+
+    def post_visible(self, viewer_id: str | None, post: Post) -> bool:
+        """`visible`, and a held post (waiting for a moderation verdict) only to its author
+        (the SQL adapter's `queries.post_visible_to`)."""
+        if post.held and viewer_id != post.author_id:
+            return False
+        return self.visible(viewer_id, post.author_id)
+
     def visible(self, viewer_id: str | None, author_id: str) -> bool:
         """The author exists, is not hidden, and neither of the two blocks the other."""
         author = self.state.users.get(author_id)
@@ -218,6 +240,7 @@ class InMemoryFeed:
                 or post.is_removed
                 or post.id in seen
                 or ensure_utc(post.created_at) < since
+                or not self.post_visible(None, post)
                 or not self.visible(viewer_id, post.author_id)
                 or (language is not None and post.language != language)
             ):
@@ -281,7 +304,7 @@ class InMemoryFeed:
         first: dict[str, datetime] = {}
         for post in self.state.posts.values():
             created = ensure_utc(post.created_at)
-            if post.is_removed or created < since:
+            if post.is_removed or post.held or created < since:
                 continue
             for tag in post.hashtags:
                 counts[tag] = counts.get(tag, 0) + 1
@@ -364,11 +387,12 @@ class InMemoryPostReader:
                 LanguageSpanView(s.start, s.end, s.language, s.confidence)
                 for s in post.language_spans
             ],
+            moderation="held" if post.held else "visible",
         )
 
     async def get(self, viewer_id: str | None, post_id: str, *, staff: bool) -> PostView | None:
         post = self._feed.state.posts.get(post_id)
-        if post is None or not self._feed.visible(viewer_id, post.author_id):
+        if post is None or not self._feed.post_visible(viewer_id, post):
             return None
         return self._view(post, viewer_id, staff)
 
@@ -393,7 +417,7 @@ class InMemoryPostReader:
         rows = [
             p
             for p in keep
-            if self._feed.visible(viewer_id, p.author_id)
+            if self._feed.post_visible(viewer_id, p)
             and (language is None or p.language == language)
             and _after(_time_key(p.created_at, p.id), page.cursor, desc=True)
         ]

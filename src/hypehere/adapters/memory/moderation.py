@@ -84,6 +84,14 @@ class InMemoryReportRepository:
         found.sort(key=lambda r: (r.created_at, r.id))
         return [copy.deepcopy(r) for r in found]
 
+    async def open_targets_of(self, reporter_id: str) -> Sequence[tuple[ReportTargetType, str]]:
+        found = {
+            (r.target_type, r.target_id)
+            for r in self.reports.values()
+            if r.is_open and r.reporter_id == reporter_id
+        }
+        return sorted(found, key=lambda t: (t[0].value, t[1]))
+
     async def reporter_records(self, reporter_ids: Sequence[str]) -> dict[str, ReporterRecord]:
         wanted = set(reporter_ids)
         upheld: dict[str, int] = {}
@@ -162,6 +170,26 @@ class InMemoryContentRemoval:
         if (target_type, target_id) in self.removed:
             return False
         self.removed.append((target_type, target_id))
+        return True
+
+
+@dataclass
+class InMemoryHeldContent:
+    """`HeldContent` over a set of held (type, id): `release` empties it item by item."""
+
+    held: set[tuple[ReportTargetType, str]] = field(default_factory=set)
+    released: list[tuple[ReportTargetType, str]] = field(default_factory=list)
+
+    async def waiting(
+        self, actor: Actor, before: datetime, limit: int
+    ) -> Sequence[tuple[ReportTargetType, str, str]]:
+        return [(t, i, "und") for t, i in sorted(self.held)][:limit]
+
+    async def release(self, actor: Actor, content_type: ReportTargetType, content_id: str) -> bool:
+        if (content_type, content_id) not in self.held:
+            return False
+        self.held.discard((content_type, content_id))
+        self.released.append((content_type, content_id))
         return True
 
 
@@ -257,6 +285,12 @@ class InMemoryScannedItems:
             return False
         self.items[item.id] = copy.deepcopy(item)
         return True
+
+    async def for_content(self, content_type: str, content_id: str) -> ScannedItem | None:
+        for item in self.items.values():
+            if item.content_type == content_type and item.content_id == content_id:
+                return copy.deepcopy(item)
+        return None
 
     async def get(self, item_id: str) -> ScannedItem | None:
         stored = self.items.get(item_id)

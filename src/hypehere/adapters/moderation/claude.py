@@ -8,7 +8,9 @@
 - The rubric does not punish learner mistakes, mixed scripts or transliteration.
 - One call has `timeout` seconds; retries, backoff and the circuit breaker are the shared
   policy of `adapters/claude/calls.py` (ClassifierUnavailableError when it gives up).
-- Every call is logged once with its latency and token counts.
+- Every call is logged once with its latency and token counts, and exported to Prometheus:
+  `hypehere_claude_calls_total{model,outcome}`, `hypehere_claude_tokens_total{model,kind}`
+  (kind input|output) and `hypehere_claude_call_seconds{model}`.
 The SDK's own retries are off (`max_retries=0` on the client the provider builds)."""
 
 from __future__ import annotations
@@ -21,12 +23,26 @@ from typing import Any
 import anthropic
 import structlog
 from anthropic.types import MessageParam, ToolChoiceToolParam, ToolParam
+from prometheus_client import Counter, Histogram
 
 from hypehere.adapters.claude.calls import CircuitBreaker, ClaudeCalls, MalformedReplyError
 from hypehere.application.moderation.classifier_ports import ClassifierUnavailableError
 from hypehere.domain.moderation.verdicts import Category, ClassifyContext, Verdict
 
 logger = structlog.get_logger(__name__)
+
+CLAUDE_CALLS = Counter(
+    "hypehere_claude_calls_total", "Claude Messages API calls by outcome", ["model", "outcome"]
+)
+CLAUDE_TOKENS = Counter(
+    "hypehere_claude_tokens_total", "Claude tokens used, input and output", ["model", "kind"]
+)
+CLAUDE_SECONDS = Histogram(
+    "hypehere_claude_call_seconds",
+    "Latency of one Claude Messages API call (every attempt)",
+    ["model"],
+    buckets=(0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0),
+)
 
 PROMPT_VERSION = "claude-1"
 TOOL_NAME = "record_verdict"
@@ -158,12 +174,21 @@ class ClaudeClassifier:
             outcome = verdict.category.value
             return verdict
         finally:
+            elapsed = time.perf_counter() - started
+            input_tokens = getattr(usage, "input_tokens", None)
+            output_tokens = getattr(usage, "output_tokens", None)
+            CLAUDE_CALLS.labels(self._model, outcome).inc()
+            CLAUDE_SECONDS.labels(self._model).observe(elapsed)
+            if isinstance(input_tokens, int):
+                CLAUDE_TOKENS.labels(self._model, "input").inc(input_tokens)
+            if isinstance(output_tokens, int):
+                CLAUDE_TOKENS.labels(self._model, "output").inc(output_tokens)
             logger.info(
                 "claude_classified",
                 model=self._model,
                 attempt=attempt,
                 outcome=outcome,
-                latency_ms=round((time.perf_counter() - started) * 1000, 1),
-                input_tokens=getattr(usage, "input_tokens", None),
-                output_tokens=getattr(usage, "output_tokens", None),
+                latency_ms=round(elapsed * 1000, 1),
+                input_tokens=input_tokens,
+                output_tokens=output_tokens,
             )

@@ -6,9 +6,14 @@ the partner, and the transcript is the report's evidence)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
+
 from hypehere.application.chat.locate_message import LocateMessage, LocateMessageQuery
 from hypehere.application.common.actor import Actor
+from hypehere.application.feed.list_held_posts import ListHeldPosts, ListHeldPostsQuery
 from hypehere.application.feed.locate_content import LocateContent, LocateContentQuery
+from hypehere.application.feed.release_post import ReleasePost, ReleasePostCommand
 from hypehere.application.feed.remove_comment import RemoveComment, RemoveCommentCommand
 from hypehere.application.feed.remove_post import RemovePost, RemovePostCommand
 from hypehere.application.matching.locate_anonymous_partner import (
@@ -89,3 +94,25 @@ class FeedContentRemoval:
         if target_type is ReportTargetType.COMMENT:
             return (await self._comments.execute(RemoveCommentCommand(actor, target_id))).changed
         raise ActionNotApplicableError("remove_content applies to posts and comments")
+
+
+class FeedHeldContent:
+    """The moderation module's `HeldContent` port: the feed's `ReleasePost` and
+    `ListHeldPosts`."""
+
+    def __init__(self, posts: ReleasePost, held: ListHeldPosts) -> None:
+        self._posts = posts
+        self._held = held
+
+    async def waiting(
+        self, actor: Actor, before: datetime, limit: int
+    ) -> Sequence[tuple[ReportTargetType, str, str]]:
+        found = await self._held.execute(
+            ListHeldPostsQuery(actor=actor, before=before, limit=limit)
+        )
+        return [(ReportTargetType.POST, p.post_id, p.language) for p in found]
+
+    async def release(self, actor: Actor, content_type: ReportTargetType, content_id: str) -> bool:
+        if content_type is ReportTargetType.POST:
+            return (await self._posts.execute(ReleasePostCommand(actor, content_id))).changed
+        return False  # only posts are held

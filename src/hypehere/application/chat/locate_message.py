@@ -1,5 +1,7 @@
 """A direct-conversation message as a participant of its conversation sees it (for
-reports): its sender and text; MessageNotFoundError for anyone else."""
+reports): its sender and text; MessageNotFoundError for anyone else. Staff (and the
+moderation scan, which acts as staff) locate any stored message: enforcement and the
+classifier need its sender and text."""
 
 from __future__ import annotations
 
@@ -35,7 +37,7 @@ class LocateMessage:
         if (
             message is None
             or conversation is None
-            or not conversation.is_participant(query.actor.user_id)
+            or not (query.actor.is_staff or conversation.is_participant(query.actor.user_id))
         ):
             raise MessageNotFoundError("The message was not found.")
         return LocatedMessage(sender_id=message.sender_id, content=message.content)

@@ -36,7 +36,10 @@ async def visible_post(
     posts: PostRepository, audience: FeedAudience, viewer_id: str | None, post_id: str
 ) -> Post:
     post = await posts.get(post_id)
-    if post is None or not await audience.can_see(viewer_id, post.author_id):
+    if post is None or (post.held and viewer_id != post.author_id):
+        # a held post (waiting for a moderation verdict) exists for its author only
+        raise PostNotFoundError("The post was not found.")
+    if not await audience.can_see(viewer_id, post.author_id):
         raise PostNotFoundError("The post was not found.")
     return post
 

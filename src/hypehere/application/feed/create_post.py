@@ -1,17 +1,34 @@
-"""Write a post: detect its language, extract hashtags and mentions, announce it."""
+"""Write a post: detect its language, extract hashtags and mentions, announce it.
+
+The fail-closed moderation tier: a new account's first posts (`HoldPolicy`) are stored
+held, seen by their author only, and announced as `PostHeld` (the moderation module checks
+them and releases them with `ReleasePost`, which announces `PostCreated` then); every other
+post is announced as `PostCreated` at once (and scanned after publication, fail-open)."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 import msgspec
 import structlog
 
 from hypehere.application.common.actor import Actor
+from hypehere.application.common.outbox import OutboxWriter
+from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.feed.authoring import PostAuthoring
 from hypehere.application.feed.mentions import resolve_mentions
+from hypehere.application.feed.ports import (
+    FeedAudience,
+    LanguageDetector,
+    PostReader,
+    PostRepository,
+)
 from hypehere.application.feed.views import PostView
-from hypehere.domain.feed.events import PostCreated
+from hypehere.domain.feed.events import PostCreated, PostHeld
 from hypehere.domain.feed.model import Post, clean_post_content
+from hypehere.domain.shared.clock import Clock
 from hypehere.domain.shared.errors import InvalidInputError
+from hypehere.domain.shared.holding import HoldPolicy
 from hypehere.domain.shared.languages import parse_language
 
 logger = structlog.get_logger(__name__)
@@ -30,6 +47,20 @@ class CreatePostResult(msgspec.Struct, frozen=True):
 
 
 class CreatePost(PostAuthoring):
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        posts: PostRepository,
+        reader: PostReader,
+        audience: FeedAudience,
+        detector: LanguageDetector,
+        outbox: OutboxWriter,
+        clock: Clock,
+        hold_policy: HoldPolicy,
+    ) -> None:
+        super().__init__(uow, posts, reader, audience, detector, outbox, clock)
+        self._hold_policy = hold_policy
+
     async def execute(self, cmd: CreatePostCommand) -> CreatePostResult:
         text = clean_post_content(cmd.content)
         language = parse_language(cmd.language) if cmd.language else None
@@ -57,22 +88,40 @@ class CreatePost(PostAuthoring):
                 media_urls=tuple(cmd.media_urls),
                 now=now,
             )
+            limit = self._hold_policy.first_items
+            if limit > 0:  # the tier is on: is this one of a new account's first posts?
+                history = await self._audience.author_history(post.author_id, limit)
+                post.held = self._hold_policy.holds(history.joined_at, history.posts_written, now)
             await self._posts.add(post)
-            await self._outbox.add(
-                PostCreated(
-                    occurred_at=now,
-                    post_id=post.id,
-                    author_id=post.author_id,
-                    language=post.language,
-                    hashtags=post.hashtags,
-                    mentioned_user_ids=post.mentioned_user_ids,
+            if post.held:
+                await self._outbox.add(
+                    PostHeld(
+                        occurred_at=now,
+                        post_id=post.id,
+                        author_id=post.author_id,
+                        language=post.language,
+                    )
                 )
-            )
+            else:
+                await self._outbox.add(post_created(post, now))
         logger.info(
             "post_created",
             post_id=post.id,
             language=post.language,
             detected_language=post.detected_language,
             hashtags=len(post.hashtags),
+            held=post.held,
         )
         return CreatePostResult(await self._view(cmd.actor, post.id))
+
+
+def post_created(post: Post, now: datetime) -> PostCreated:
+    """The announcement of a published post (at creation, or when a held one is released)."""
+    return PostCreated(
+        occurred_at=now,
+        post_id=post.id,
+        author_id=post.author_id,
+        language=post.language,
+        hashtags=post.hashtags,
+        mentioned_user_ids=post.mentioned_user_ids,
+    )

@@ -23,6 +23,11 @@ class PostRepository(Protocol):
 
     async def get(self, post_id: str) -> Post | None: ...
 
+    async def held_before(self, before: datetime, limit: int) -> Sequence[Post]:
+        """Held posts (waiting for a moderation verdict), not removed, written before
+        `before`: oldest first (created_at, id), at most `limit`."""
+        ...
+
     async def save(self, post: Post) -> None:
         """Persist edits (content, languages, hashtags, mentions, media, new history
         records in `post.edits`) and moderation removal. Counters are not written here."""
@@ -64,6 +69,14 @@ class LikeStore(Protocol):
     async def unlike_comment(self, comment_id: str, user_id: str) -> bool: ...
 
 
+class AuthorHistory(msgspec.Struct, frozen=True):
+    """How long an author has been here and how many posts they wrote (any state, deleted
+    ones excepted): what the fail-closed moderation tier decides on."""
+
+    joined_at: datetime | None
+    posts_written: int
+
+
 class FeedAudience(Protocol):
     """What the feed needs to know about users (owned by the users module; read-only)."""
 
@@ -78,6 +91,11 @@ class FeedAudience(Protocol):
 
     async def is_blocking(self, viewer_id: str, user_id: str) -> bool:
         """The viewer blocks `user_id` (the blocker still sees the profile, without posts)."""
+        ...
+
+    async def author_history(self, author_id: str, at_most: int) -> AuthorHistory:
+        """When the author's account was created (None if unknown) and how many of their
+        posts are stored, counted up to `at_most` (a prolific author costs no more)."""
         ...
 
 

@@ -40,6 +40,8 @@ class PostView(msgspec.Struct, frozen=True):
     removed_reason: str | None = None
     original_content: str | None = None
     language_spans: list[LanguageSpanView] = []
+    # "held": waiting for an automatic-moderation verdict, seen by its author only
+    moderation: str = "visible"
 
 
 class CommentView(msgspec.Struct, frozen=True):

@@ -1,5 +1,7 @@
 """Staff: decide a flagged item. `remove` removes the content through `RemoveContent`
-(audited, a strike for the author); `approve` keeps it. Either way the decision stays on
+(audited, a strike for the author; held content stays held, so nobody else ever sees it);
+`approve` keeps it and releases it when the fail-closed tier held it (announced then as if
+just created). Either way the decision stays on
 the item as a label of the verdict (audited as `moderation_approve` / via the removal)."""
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from hypehere.application.moderation.audit_ports import AuditLog
 from hypehere.application.moderation.audit_trail import record
 from hypehere.application.moderation.list_moderation_queue import ScannedItemView
 from hypehere.application.moderation.remove_content import RemoveContent, RemoveContentCommand
-from hypehere.application.moderation.scan_ports import ScannedItems
+from hypehere.application.moderation.scan_ports import HeldContent, ScannedItems
 from hypehere.domain.moderation.audit import AuditTarget
 from hypehere.domain.moderation.errors import HeldItemNotFoundError
 from hypehere.domain.moderation.model import ReportTargetType
@@ -31,12 +33,14 @@ class DecideScannedItem:
         uow: UnitOfWork,
         items: ScannedItems,
         remove_content: RemoveContent,
+        held: HeldContent,
         audit: AuditLog,
         clock: Clock,
     ) -> None:
         self._uow = uow
         self._items = items
         self._remove = remove_content
+        self._held = held
         self._audit = audit
         self._clock = clock
 
@@ -59,6 +63,9 @@ class DecideScannedItem:
                     )
                 )
             else:
+                await self._held.release(
+                    cmd.actor, ReportTargetType(item.content_type), item.content_id
+                )
                 target = AuditTarget(item.content_type)
                 await record(
                     self._audit,

@@ -17,7 +17,7 @@ from hypehere.application.moderation.report_decision import (
     save_decision,
 )
 from hypehere.application.moderation.report_ports import ReportRepository
-from hypehere.application.moderation.report_queue import reprioritize
+from hypehere.application.moderation.report_queue import reporter_changed, reprioritize
 from hypehere.application.moderation.report_views import ReportView
 from hypehere.application.moderation.uncount_dismissed_report import (
     UncountDismissedReport,
@@ -67,6 +67,7 @@ class DismissReport:
                     )
                 )
             await reprioritize(self._reports, report.target_type, report.target_id)
+            await reporter_changed(self._reports, report.reporter_id)
         logger.info(
             "report_dismissed",
             report_id=report.id,

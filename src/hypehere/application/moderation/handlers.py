@@ -1,12 +1,19 @@
 """Events of other modules -> moderation use cases (`bootstrap/outbox_routes.py`): new
-posts and comments are scanned by the classifier after they are published (fail-open).
+posts and comments, and direct chat messages, are scanned by the classifier after they are
+published (fail-open), and
+held posts (the fail-closed tier) are checked before anyone but their author sees them.
 The handler names key the idempotency ledger: never rename a deployed one."""
 
 from __future__ import annotations
 
 from hypehere.application.common.subscriptions import Subscription
+from hypehere.application.moderation.check_held_content import (
+    CheckHeldContent,
+    CheckHeldContentCommand,
+)
 from hypehere.application.moderation.scan_content import ScanContent, ScanContentCommand
-from hypehere.domain.feed.events import CommentCreated, PostCreated
+from hypehere.domain.chat.events import MessageSent
+from hypehere.domain.feed.events import CommentCreated, PostCreated, PostHeld
 
 SUBSCRIPTIONS = (
     Subscription(
@@ -22,5 +29,19 @@ SUBSCRIPTIONS = (
         CommentCreated,
         ScanContent,
         lambda e: ScanContentCommand(content_type="comment", content_id=e.comment_id),
+    ),
+    Subscription(
+        "moderation.scan_message",
+        MessageSent,
+        ScanContent,
+        lambda e: ScanContentCommand(content_type="message", content_id=e.message_id),
+    ),
+    Subscription(
+        "moderation.check_held_post",
+        PostHeld,
+        CheckHeldContent,
+        lambda e: CheckHeldContentCommand(
+            content_type="post", content_id=e.post_id, language=e.language
+        ),
     ),
 )

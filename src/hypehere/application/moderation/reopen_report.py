@@ -12,7 +12,7 @@ from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.moderation.audit_ports import AuditLog
 from hypehere.application.moderation.report_decision import ActOnReport, load_report, save_decision
 from hypehere.application.moderation.report_ports import ReportRepository
-from hypehere.application.moderation.report_queue import reprioritize
+from hypehere.application.moderation.report_queue import reporter_changed, reprioritize
 from hypehere.application.moderation.report_views import ReportView
 from hypehere.application.moderation.uncount_dismissed_report import (
     UncountDismissedReport,
@@ -61,6 +61,7 @@ class ReopenReport:
                     )
                 )
             await reprioritize(self._reports, report.target_type, report.target_id)
+            await reporter_changed(self._reports, report.reporter_id)
             stored = await self._reports.get(report.id)
         logger.info("report_reopened", report_id=report.id, staff_id=cmd.actor.user_id)
         return ReportView.of(stored or report)

@@ -49,6 +49,10 @@ class ReportRepository(Protocol):
         """Each reporter's decided reports (reporters without any are left out)."""
         ...
 
+    async def open_targets_of(self, reporter_id: str) -> Sequence[tuple[ReportTargetType, str]]:
+        """The distinct targets of the reporter's open reports, sorted by (type, id)."""
+        ...
+
     async def list_by_status(self, status: ReportStatus, page: PageRequest) -> Page[Report]:
         """Open statuses: the queue order (priority high first, then oldest first, then
         id); decided statuses: the latest decision first. Cursors hold the sort key."""

@@ -1,6 +1,9 @@
-"""Keeps the stored queue priority of a target's open reports up to date (called in the
-transaction that changed the target's reports). The policy itself is
-`domain/moderation/rules.py`."""
+"""Keeps the stored queue priority of open reports up to date, in the transaction that
+changed what it depends on: a target's reports (`reprioritize`), or a reporter's accuracy,
+which changes when one of their reports is decided or reopened (`reporter_changed`: every
+target they have an open report on). The priority is stored rather than computed at read
+time because the staff queue pages by it (keyset on priority, created_at, id) in SQL. The
+policy itself is `domain/moderation/rules.py`."""
 
 from __future__ import annotations
 
@@ -29,6 +32,12 @@ async def reprioritize(
         if priority != report.priority:
             report.priority = priority
             await reports.save(report)
+
+
+async def reporter_changed(reports: ReportRepository, reporter_id: str) -> None:
+    """The reporter's accuracy changed: re-score every target they have open reports on."""
+    for target_type, target_id in await reports.open_targets_of(reporter_id):
+        await reprioritize(reports, target_type, target_id)
 
 
 def report_sort_key(report: Report) -> tuple[Any, ...]:

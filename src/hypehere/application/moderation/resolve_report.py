@@ -29,7 +29,7 @@ from hypehere.application.moderation.report_decision import (
     save_decision,
 )
 from hypehere.application.moderation.report_ports import ContentRemoval, ReportRepository
-from hypehere.application.moderation.report_queue import reprioritize
+from hypehere.application.moderation.report_queue import reporter_changed, reprioritize
 from hypehere.application.moderation.report_views import ReportView
 from hypehere.application.moderation.strike_issuing import issue_strike
 from hypehere.application.moderation.strike_ports import StrikeRepository
@@ -114,6 +114,7 @@ class ResolveReport:
                 CountResolvedReportCommand(user_id=report.reported_user_id, report_id=report.id)
             )
             await reprioritize(self._reports, report.target_type, report.target_id)
+            await reporter_changed(self._reports, report.reporter_id)
         logger.info(
             "report_resolved",
             report_id=report.id,

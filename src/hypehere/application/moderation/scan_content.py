@@ -1,4 +1,5 @@
-"""`moderation-scan` (outbox-driven, fail-open): a new post or comment stays visible and is
+"""`moderation-scan` (outbox-driven, fail-open): a new post, comment or direct chat message
+stays visible and is
 classified after the fact; every verdict is stored with its provenance, and a flagged one
 (`needs_review`) waits in the staff queue. When the classifier cannot answer, the error
 propagates and the outbox dispatcher runs the scan again later (backoff, then dead letter):
@@ -31,7 +32,7 @@ SCANNER = Actor(user_id="moderation-scan", role=Role.MODERATOR)  # reads any con
 
 
 class ScanContentCommand(msgspec.Struct, frozen=True, kw_only=True):
-    content_type: str  # post | comment
+    content_type: str  # post | comment | message
     content_id: str
     language: str = "und"
 

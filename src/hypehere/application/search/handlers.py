@@ -18,12 +18,18 @@ from hypehere.application.search.sync_user_to_search import (
     SyncUserToSearch,
     SyncUserToSearchCommand,
 )
-from hypehere.domain.feed.events import PostCreated, PostDeleted, PostRemoved, PostUpdated
+from hypehere.domain.feed.events import (
+    PostCreated,
+    PostDeleted,
+    PostRemoved,
+    PostRestored,
+    PostUpdated,
+)
 from hypehere.domain.learning.events import LessonsChanged
 from hypehere.domain.users.events import UserProfileUpdated, UserRegistered, UserStateChanged
 from hypehere.domain.users.model import AccountState
 
-PostEvent = PostCreated | PostUpdated | PostDeleted | PostRemoved
+PostEvent = PostCreated | PostUpdated | PostDeleted | PostRemoved | PostRestored
 
 
 def _sync_post(
@@ -51,6 +57,7 @@ SUBSCRIPTIONS = (
     _sync_post("search.post_updated", PostUpdated),
     _sync_post("search.post_deleted", PostDeleted),
     _sync_post("search.post_removed", PostRemoved),
+    _sync_post("search.post_restored", PostRestored),
     _sync_user("search.user_registered", UserRegistered),
     _sync_user("search.user_profile_updated", UserProfileUpdated),
     # After the grace period the account is purged (state "deleted"): its posts go too.

@@ -44,6 +44,7 @@ from hypehere.application.feed.like_comment import LikeComment
 from hypehere.application.feed.like_post import LikePost
 from hypehere.application.feed.list_comments import ListComments
 from hypehere.application.feed.list_hashtag_posts import ListHashtagPosts
+from hypehere.application.feed.list_held_posts import ListHeldPosts
 from hypehere.application.feed.list_post_edits import ListPostEdits
 from hypehere.application.feed.list_user_posts import ListUserPosts
 from hypehere.application.feed.locate_content import LocateContent
@@ -63,6 +64,7 @@ from hypehere.application.feed.ports import (
     TrendingStore,
 )
 from hypehere.application.feed.refresh_trending_hashtags import RefreshTrendingHashtags
+from hypehere.application.feed.release_post import ReleasePost
 from hypehere.application.feed.remove_comment import RemoveComment
 from hypehere.application.feed.remove_post import RemovePost
 from hypehere.application.feed.restore_content import RestoreContent
@@ -72,6 +74,7 @@ from hypehere.application.feed.unlike_comment import UnlikeComment
 from hypehere.application.feed.unlike_post import UnlikePost
 from hypehere.application.feed.update_post import UpdatePost
 from hypehere.bootstrap.settings import Settings
+from hypehere.domain.shared.holding import HoldPolicy
 
 
 class FeedProvider(Provider):
@@ -80,6 +83,13 @@ class FeedProvider(Provider):
         if settings.language_detector == "simple":
             return ScriptLanguageDetector()
         return LinguaLanguageDetector()
+
+    @provide(scope=Scope.APP)
+    def hold_policy(self, settings: Settings) -> HoldPolicy:
+        return HoldPolicy(
+            new_account_days=settings.moderation_new_account_days,
+            first_items=settings.moderation_hold_first_posts,
+        )
 
     @provide(scope=Scope.APP)
     def snapshots(self, cache: Cache) -> FeedSnapshots:
@@ -168,6 +178,8 @@ class FeedProvider(Provider):
     delete_comment = provide(DeleteComment, scope=Scope.REQUEST)
     list_comments = provide(ListComments, scope=Scope.REQUEST)
     remove_post = provide(RemovePost, scope=Scope.REQUEST)
+    release_post = provide(ReleasePost, scope=Scope.REQUEST)
+    list_held_posts = provide(ListHeldPosts, scope=Scope.REQUEST)
     remove_comment = provide(RemoveComment, scope=Scope.REQUEST)
     locate_content = provide(LocateContent, scope=Scope.REQUEST)
     restore_content = provide(RestoreContent, scope=Scope.REQUEST)

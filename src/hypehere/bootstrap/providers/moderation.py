@@ -18,7 +18,11 @@ from hypehere.adapters.modules.moderation_accounts import (
     FeedContentRestoration,
     UsersAccountCredentials,
 )
-from hypehere.adapters.modules.moderation_targets import FeedContentRemoval, ModuleReportTargets
+from hypehere.adapters.modules.moderation_targets import (
+    FeedContentRemoval,
+    FeedHeldContent,
+    ModuleReportTargets,
+)
 from hypehere.adapters.sql.moderation.audit import SqlAuditLog
 from hypehere.adapters.sql.moderation.repositories import SqlReportRepository
 from hypehere.adapters.sql.moderation.scanned import SqlScannedItems
@@ -34,6 +38,7 @@ from hypehere.application.moderation.appeal_strike import AppealStrike
 from hypehere.application.moderation.audit_ports import AuditLog
 from hypehere.application.moderation.audited_account_action import AuditedAccountAction
 from hypehere.application.moderation.ban_user import BanUser
+from hypehere.application.moderation.check_held_content import CheckHeldContent
 from hypehere.application.moderation.classifier_ports import ContentClassifier
 from hypehere.application.moderation.count_resolved_report import CountResolvedReport
 from hypehere.application.moderation.create_spec import CreateSpec
@@ -54,6 +59,7 @@ from hypehere.application.moderation.ports import (
     ModeratedAccounts,
     ReportCounters,
 )
+from hypehere.application.moderation.recheck_held_content import RecheckHeldContent
 from hypehere.application.moderation.remove_content import RemoveContent
 from hypehere.application.moderation.reopen_report import ReopenReport
 from hypehere.application.moderation.report_ports import (
@@ -64,7 +70,7 @@ from hypehere.application.moderation.report_ports import (
 from hypehere.application.moderation.resolve_report import ResolveReport
 from hypehere.application.moderation.review_report import ReviewReport
 from hypehere.application.moderation.scan_content import ScanContent
-from hypehere.application.moderation.scan_ports import ScannedItems
+from hypehere.application.moderation.scan_ports import HeldContent, ScannedItems
 from hypehere.application.moderation.set_user_role import SetUserRole
 from hypehere.application.moderation.spec_ports import SpecRepository
 from hypehere.application.moderation.strike_ports import (
@@ -146,6 +152,7 @@ class ModerationProvider(Provider):
     restoration = provide(FeedContentRestoration, provides=ContentRestoration, scope=Scope.REQUEST)
     targets = provide(ModuleReportTargets, provides=ReportTargets, scope=Scope.REQUEST)
     removal = provide(FeedContentRemoval, provides=ContentRemoval, scope=Scope.REQUEST)
+    held = provide(FeedHeldContent, provides=HeldContent, scope=Scope.REQUEST)
 
     use_cases = provide_all(
         SuspendUser,
@@ -172,6 +179,8 @@ class ModerationProvider(Provider):
         ListAppeals,
         DecideAppeal,
         ScanContent,
+        CheckHeldContent,
+        RecheckHeldContent,
         ListModerationQueue,
         DecideScannedItem,
         CreateSpec,

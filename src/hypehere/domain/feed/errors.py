@@ -38,6 +38,13 @@ class ContentRemovedError(ConflictError):
     code = "content_removed"
 
 
+class ContentHeldError(ConflictError):
+    """The post waits for an automatic-moderation verdict and cannot be edited until then
+    (the verdict is about the text it was held with)."""
+
+    code = "content_held"
+
+
 class InvalidMediaUrlError(InvalidInputError):
     code = "validation_error"
 

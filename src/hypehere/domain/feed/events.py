@@ -20,6 +20,18 @@ class PostCreated(DomainEvent):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PostHeld(DomainEvent):
+    """A new post waits for an automatic-moderation verdict (fail-closed tier): nothing
+    else happens with it (no fan-out, no index) until it is released, which announces it
+    with `PostCreated` as if it had just been written."""
+
+    topic: ClassVar[str] = "feed.post_held"
+    post_id: str
+    author_id: str
+    language: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PostUpdated(DomainEvent):
     topic: ClassVar[str] = "feed.post_updated"
     post_id: str
@@ -39,6 +51,15 @@ class PostRemoved(DomainEvent):
     """Removed by moderation (the content stays for staff)."""
 
     topic: ClassVar[str] = "feed.post_removed"
+    post_id: str
+    author_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PostRestored(DomainEvent):
+    """A moderation removal was undone (appeal overturned, staff restore): index it again."""
+
+    topic: ClassVar[str] = "feed.post_restored"
     post_id: str
     author_id: str
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from hypehere.domain.feed.errors import ContentRemovedError, NotAuthorError
+from hypehere.domain.feed.errors import ContentHeldError, ContentRemovedError, NotAuthorError
 from hypehere.domain.feed.rules import (
     COMMENT_MAX_LENGTH,
     POST_MAX_LENGTH,
@@ -84,6 +84,7 @@ class Post:
     edited_at: datetime | None = None
     removed_at: datetime | None = None
     removed_reason: RemovalReason | None = None
+    held: bool = False  # waiting for an automatic-moderation verdict: its author only
     language_spans: tuple[LanguageSpan, ...] = ()
     like_count: int = 0
     comment_count: int = 0
@@ -147,6 +148,8 @@ class Post:
         self.ensure_author(editor_id)
         if self.is_removed:
             raise ContentRemovedError("This post was removed and cannot be edited.")
+        if self.held:
+            raise ContentHeldError("This post is waiting for a moderation check.")
         record: PostEdit | None = None
         if content is not None:
             text = clean_post_content(content)
@@ -187,6 +190,14 @@ class Post:
             return False
         self.removed_at = None
         self.removed_reason = None
+        return True
+
+    def release(self) -> bool:
+        """A held post passed moderation: everyone may see it now. False when it was not
+        held (idempotent)."""
+        if not self.held:
+            return False
+        self.held = False
         return True
 
 

@@ -12,6 +12,7 @@ class AuditTarget(StrEnum):
     USER = "user"
     POST = "post"
     COMMENT = "comment"
+    MESSAGE = "message"  # a scanned chat message staff approved
     REPORT = "report"
     APPEAL = "appeal"
     CATEGORY = "category"  # learning content (`/admin/learning/...`)

@@ -67,6 +67,9 @@ ERROR_TABLE: dict[type[Exception], ErrorSpec] = {
     feed_errors.ContentRemovedError: ErrorSpec(
         409, "content_removed", "This content was removed by moderation."
     ),
+    feed_errors.ContentHeldError: ErrorSpec(
+        409, "content_held", "This post is waiting for a moderation check."
+    ),
     # --- users ---
     users_errors.UserNotFoundError: ErrorSpec(404, "not_found", "The user was not found."),
     users_errors.EmailTakenError: ErrorSpec(

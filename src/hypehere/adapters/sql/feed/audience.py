@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.errors import translate_errors
-from hypehere.adapters.sql.feed.common import blocks, users
+from hypehere.adapters.sql.feed.common import blocks, posts, users
 from hypehere.adapters.sql.users.queries import HIDDEN_STATES, author_visible
+from hypehere.application.feed.ports import AuthorHistory
+from hypehere.domain.shared.clock import ensure_utc
 
 
 class SqlFeedAudience:
@@ -40,6 +42,15 @@ class SqlFeedAudience:
                 )
             )
         return found is not None
+
+    async def author_history(self, author_id: str, at_most: int) -> AuthorHistory:
+        some = select(posts.c.id).where(posts.c.author_id == author_id).limit(at_most).subquery()
+        async with translate_errors():
+            joined_at = await self._session.scalar(
+                select(users.c.created_at).where(users.c.id == author_id)
+            )
+            written = await self._session.scalar(select(func.count()).select_from(some))
+        return AuthorHistory(ensure_utc(joined_at) if joined_at else None, int(written or 0))
 
     async def can_see(self, viewer_id: str | None, author_id: str) -> bool:
         async with translate_errors():

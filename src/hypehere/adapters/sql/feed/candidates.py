@@ -55,6 +55,7 @@ from hypehere.adapters.sql.feed.pools import (
     pool_post,
     posts_with_facts,
 )
+from hypehere.adapters.sql.feed.queries import post_visible_to
 from hypehere.adapters.sql.users.queries import followees_of, user_languages
 from hypehere.domain.feed.features import CandidateSignals
 
@@ -142,6 +143,7 @@ def _followed_statement(by_language: bool) -> Select[Any]:
         posts.c.author_id.in_(followed),
         posts.c.created_at >= _SINCE,
         posts.c.removed_at.is_(None),
+        post_visible_to(None, posts),
     )
     if by_language:
         recent = recent.where(posts.c.language == bindparam("language"))

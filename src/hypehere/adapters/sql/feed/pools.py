@@ -40,6 +40,7 @@ from hypehere.adapters.sql.feed.common import (
     trending,
     users,
 )
+from hypehere.adapters.sql.feed.queries import post_visible_to
 from hypehere.adapters.sql.users.queries import HIDDEN_STATES, user_languages
 from hypehere.application.common.cache import Cache
 from hypehere.domain.shared.clock import ensure_utc
@@ -190,7 +191,10 @@ def pool_post(row: Any) -> PoolPost:
 
 def _recent(since: datetime, *conditions: Any) -> Select[Any]:
     return select(posts.c.id).where(
-        posts.c.created_at >= since, posts.c.removed_at.is_(None), *conditions
+        posts.c.created_at >= since,
+        posts.c.removed_at.is_(None),
+        post_visible_to(None, posts),
+        *conditions,
     )
 
 

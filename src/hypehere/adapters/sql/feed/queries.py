@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Exists, Table, exists
+from sqlalchemy import BindParameter, ColumnElement, Exists, Table, exists, or_
 
 from hypehere.adapters.sql.feed.common import comments, post_likes, posts
 from hypehere.adapters.sql.read_handle import read_handle
+from hypehere.domain.shared.holding import ModerationState
 
 public_posts: Table = read_handle(posts)
 """`posts`, every column (removed posts included: filter on `removed_at`)."""
@@ -18,6 +19,20 @@ public_comments: Table = read_handle(comments)
 _post_likes: Table = read_handle(post_likes)
 public_post_likes: Table = _post_likes
 """`post_likes` (post_id, user_id, created_at): analytics counts a day's likes per post."""
+
+
+def post_visible_to(
+    viewer_id: str | BindParameter[str] | None, table: Table = public_posts
+) -> ColumnElement[bool]:
+    """THE rule of the fail-closed moderation tier: a held post (waiting for a verdict) is
+    seen by its author and nobody else; `viewer_id=None` (anonymous readers, search
+    indexing, trending, fan-out) sees released posts only. Every SQL read of posts for
+    someone composes this condition (`table` is the feed's own `posts` inside the feed
+    package, the read handle elsewhere)."""
+    released = table.c.moderation_state == ModerationState.VISIBLE.value
+    if viewer_id is None:
+        return released
+    return or_(released, table.c.author_id == viewer_id)
 
 
 def post_liked_by(post_id: Any, user_id: Any) -> Exists:

@@ -22,6 +22,7 @@ from hypehere.adapters.sql.feed.common import (
     time_key,
     users,
 )
+from hypehere.adapters.sql.feed.queries import post_visible_to
 from hypehere.adapters.sql.users.queries import author_visible, followees_of
 from hypehere.application.common.views import MentionCard, UserCard
 from hypehere.application.feed.views import CommentView, LanguageSpanView, PostEditView, PostView
@@ -45,7 +46,10 @@ def _post_select(viewer_id: Viewer) -> Select[Any]:
             _liked(viewer_id, post_likes, "post_id", posts.c.id).label("liked_by_me"),
         )
         .select_from(posts.join(users, users.c.id == posts.c.author_id))
-        .where(author_visible(viewer_id, posts.c.author_id, users.c.state))
+        .where(
+            author_visible(viewer_id, posts.c.author_id, users.c.state),
+            post_visible_to(viewer_id, posts),
+        )
     )
 
 
@@ -77,6 +81,7 @@ def _post_view(row: Any, staff: bool, spans: list[LanguageSpanView] | None = Non
         removed_reason=row.removed_reason,
         original_content=row.content if removed and staff else None,
         language_spans=spans or [],
+        moderation=row.moderation_state,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
@@ -25,6 +27,7 @@ from hypehere.domain.feed.model import (
     RemovalReason,
 )
 from hypehere.domain.shared.clock import ensure_utc
+from hypehere.domain.shared.holding import ModerationState
 
 
 def _mentions_out(mentions: tuple[Mention, ...]) -> list[dict[str, str]]:
@@ -54,6 +57,7 @@ def post_to_row(post: Post) -> dict[str, Any]:
         "edited_at": post.edited_at,
         "removed_at": post.removed_at,
         "removed_reason": str(post.removed_reason) if post.removed_reason else None,
+        "moderation_state": (ModerationState.HELD if post.held else ModerationState.VISIBLE).value,
     }
 
 
@@ -73,6 +77,7 @@ def post_from_row(row: Any, spans: list[LanguageSpan]) -> Post:
         edited_at=ensure_utc(row.edited_at) if row.edited_at else None,
         removed_at=ensure_utc(row.removed_at) if row.removed_at else None,
         removed_reason=RemovalReason(row.removed_reason) if row.removed_reason else None,
+        held=row.moderation_state == ModerationState.HELD.value,
         language_spans=tuple(spans),
         like_count=int(row.like_count),
         comment_count=int(row.comment_count),
@@ -128,6 +133,23 @@ class SqlPostRepository:
             for s in span_rows
         ]
         return post_from_row(row, spans)
+
+    async def held_before(self, before: datetime, limit: int) -> Sequence[Post]:
+        async with translate_errors():
+            rows = (
+                await self._session.execute(
+                    select(posts)
+                    .where(
+                        posts.c.moderation_state == ModerationState.HELD.value,
+                        posts.c.removed_at.is_(None),
+                        posts.c.created_at < before,
+                    )
+                    .order_by(posts.c.created_at, posts.c.id)
+                    .limit(limit)
+                )
+            ).all()
+        # spans are left out: the moderation check reads the text only
+        return [post_from_row(row, []) for row in rows]
 
     async def save(self, post: Post) -> None:
         values = post_to_row(post)

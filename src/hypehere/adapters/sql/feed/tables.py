@@ -60,6 +60,12 @@ class PostRow(SQLModel, table=True):
     edited_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
     removed_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
     removed_reason: str | None = Field(default=None, sa_column=Column(String(16)))
+    # visible | held (fail-closed moderation: its author only until a verdict); see
+    # `queries.post_visible_to`, the one condition every read of other people's posts uses
+    moderation_state: str = Field(
+        default="visible",
+        sa_column=Column(String(8), nullable=False, server_default="visible"),
+    )
 
 
 class PostEditRow(SQLModel, table=True):

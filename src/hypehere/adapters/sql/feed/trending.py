@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.errors import translate_errors
 from hypehere.adapters.sql.feed.common import post_hashtags, posts, trending
+from hypehere.adapters.sql.feed.queries import post_visible_to
 from hypehere.domain.feed.rules import HashtagUsage, TrendingHashtag
 from hypehere.domain.shared.clock import ensure_utc
 
@@ -26,7 +27,11 @@ class SqlTrendingStore:
                 func.min(post_hashtags.c.created_at).label("first"),
             )
             .select_from(post_hashtags.join(posts, posts.c.id == post_hashtags.c.post_id))
-            .where(post_hashtags.c.created_at >= since, posts.c.removed_at.is_(None))
+            .where(
+                post_hashtags.c.created_at >= since,
+                posts.c.removed_at.is_(None),
+                post_visible_to(None, posts),
+            )
             .group_by(post_hashtags.c.tag)
         )
         async with translate_errors():

@@ -131,6 +131,19 @@ class SqlReportRepository:
             ).all()
         return [_to_domain(row) for row in rows]
 
+    async def open_targets_of(self, reporter_id: str) -> Sequence[tuple[ReportTargetType, str]]:
+        t = reports_t
+        async with translate_errors():
+            rows = (
+                await self._session.execute(
+                    select(t.c.target_type, t.c.target_id)
+                    .where(t.c.reporter_id == reporter_id, t.c.status.in_(OPEN_VALUES))
+                    .distinct()
+                    .order_by(t.c.target_type, t.c.target_id)
+                )
+            ).all()
+        return [(ReportTargetType(row.target_type), row.target_id) for row in rows]
+
     async def reporter_records(self, reporter_ids: Sequence[str]) -> dict[str, ReporterRecord]:
         if not reporter_ids:
             return {}

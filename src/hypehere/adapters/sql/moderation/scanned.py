@@ -73,6 +73,18 @@ class SqlScannedItems:
             result = await self._session.execute(statement)
         return bool(getattr(result, "rowcount", 0))
 
+    async def for_content(self, content_type: str, content_id: str) -> ScannedItem | None:
+        async with translate_errors():
+            row = (
+                await self._session.execute(
+                    select(items_t).where(
+                        items_t.c.content_type == content_type,
+                        items_t.c.content_id == content_id,
+                    )
+                )
+            ).first()
+        return _to_domain(row) if row else None
+
     async def get(self, item_id: str) -> ScannedItem | None:
         async with translate_errors():
             row = (

@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, literal, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.errors import translate_errors
-from hypehere.adapters.sql.feed.queries import post_liked_by, public_posts
+from hypehere.adapters.sql.feed.queries import post_liked_by, post_visible_to, public_posts
 from hypehere.adapters.sql.learning.queries import public_expressions, public_lessons
 from hypehere.adapters.sql.users.queries import (
     VISIBLE_STATES,
@@ -97,7 +97,9 @@ class SqlSearchSource:
             row = (
                 await self._session.execute(
                     select(*self._post_columns).where(
-                        posts.c.id == post_id, posts.c.removed_at.is_(None)
+                        posts.c.id == post_id,
+                        posts.c.removed_at.is_(None),
+                        post_visible_to(None, posts),
                     )
                 )
             ).first()
@@ -167,7 +169,9 @@ class SqlSearchSource:
                 )
             return await self._lesson_documents(ids)
         if kind is SearchKind.POSTS:
-            stmt = select(*self._post_columns).where(posts.c.removed_at.is_(None))
+            stmt = select(*self._post_columns).where(
+                posts.c.removed_at.is_(None), post_visible_to(None, posts)
+            )
             key = posts.c.id
         elif kind is SearchKind.USERS:
             stmt = select(*self._user_columns).where(users.c.state.in_(VISIBLE_STATES))
@@ -209,6 +213,7 @@ class SqlSearchResultReader:
             .where(
                 posts.c.id.in_(list(ids)),
                 posts.c.removed_at.is_(None),
+                post_visible_to(None, posts),
                 visible_to(viewer_id, posts.c.author_id, users.c.state),
             )
         )

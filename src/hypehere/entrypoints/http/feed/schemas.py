@@ -62,6 +62,9 @@ class PostOut(msgspec.Struct, frozen=True, omit_defaults=True):
     removed: bool
     removed_reason: str | None
     language_spans: list[LanguageSpanView]
+    # visible | held: a held post waits for an automatic-moderation verdict and only its
+    # author sees it (the fail-closed tier: a new account's first posts)
+    moderation: str
     # Only for staff, and only on removed posts.
     original_content: str | msgspec.UnsetType = msgspec.UNSET
 
@@ -86,6 +89,7 @@ class PostOut(msgspec.Struct, frozen=True, omit_defaults=True):
             removed=v.removed,
             removed_reason=v.removed_reason,
             language_spans=v.language_spans,
+            moderation=v.moderation,
             original_content=v.original_content
             if v.original_content is not None
             else msgspec.UNSET,

@@ -1,0 +1,32 @@
+"""moderation: `posts.moderation_state` (visible | held), the fail-closed tier
+
+Revision ID: 0021
+Revises: 0020
+Create Date: 2026-12-06 04:40:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0021"
+down_revision: str | None = "0020"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("posts") as batch:
+        batch.add_column(
+            sa.Column(
+                "moderation_state", sa.String(length=8), nullable=False, server_default="visible"
+            )
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("posts") as batch:
+        batch.drop_column("moderation_state")

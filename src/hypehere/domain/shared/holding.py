@@ -1,0 +1,34 @@
+"""The fail-closed tier of automatic moderation: which new content waits for a verdict
+before anyone but its author sees it. A module that writes user content asks the policy at
+creation; the moderation module checks the held item and releases it (or leaves it to
+staff)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+
+class ModerationState(StrEnum):
+    VISIBLE = "visible"  # everyone allowed to see it does
+    HELD = "held"  # only its author sees it until a verdict releases it
+
+
+@dataclass(frozen=True, slots=True)
+class HoldPolicy:
+    """An account younger than `new_account_days` has its first `first_items` items (of
+    one kind: posts, or messages) held. `first_items=0` turns the tier off."""
+
+    new_account_days: int = 7
+    first_items: int = 3
+
+    def holds(self, joined_at: datetime | None, items_written: int, now: datetime) -> bool:
+        """True when the next item of an author who joined at `joined_at` and has written
+        `items_written` items of this kind before must wait for a verdict. An unknown
+        joining time counts as new (fail closed)."""
+        if self.first_items <= 0 or items_written >= self.first_items:
+            return False
+        if joined_at is None:
+            return True
+        return now - joined_at < timedelta(days=self.new_account_days)

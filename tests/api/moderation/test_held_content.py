@@ -1,0 +1,230 @@
+"""The fail-closed tier end to end, on both deployments: a new account's first posts are
+held until the classifier's verdict, and until then nobody but their author sees them on
+any read path (the post, the feeds, the author's profile, hashtag pages, search, comments
+and likes, corrections, notifications, the post count). A safe verdict releases the post
+as if just written (notifications, search); a flagged one waits in the staff queue, hidden,
+until staff approve it. And a post whose removal is overturned is indexed again."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from hypehere.bootstrap.app import create_app
+from hypehere.bootstrap.settings import Settings
+from tests.api.helpers import API, auth
+from tests.api.moderation.test_moderation_notifications import (
+    app_client as app_client,  # the fixture
+)
+from tests.api.moderation.test_moderation_notifications import (
+    drain,
+    notifications,
+    register,
+    staff,
+)
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def held_client(backend_settings: Settings) -> Iterator[TestClient[Litestar]]:
+    settings = backend_settings.model_copy(
+        update={"moderation_hold_first_posts": 2, "moderation_new_account_days": 7}
+    )
+    with TestClient(app=create_app(settings)) as client:
+        yield client
+
+
+def write(client: TestClient[Litestar], token: str, content: str) -> dict[str, Any]:
+    response = client.post(
+        f"{API}/posts", json={"content": content, "language": "en"}, headers=auth(token)
+    )
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def ids(response: Any) -> list[str]:
+    assert response.status_code == 200, response.text
+    return [item["id"] for item in response.json()["items"]]
+
+
+def seen_by(
+    client: TestClient[Litestar], token: str | None, author_id: str, post_id: str
+) -> dict[str, bool]:
+    """Where `post_id` shows up for the holder of `token` (None: signed out)."""
+    headers = auth(token) if token else {}
+    found = {
+        "post": client.get(f"{API}/posts/{post_id}", headers=headers).status_code == 200,
+        "profile": post_id in ids(client.get(f"{API}/users/{author_id}/posts", headers=headers)),
+        "hashtag": post_id in ids(client.get(f"{API}/hashtags/zebratag/posts", headers=headers)),
+        "search": post_id
+        in ids(
+            client.get(f"{API}/search", params={"q": "zebracorn", "type": "posts"}, headers=headers)
+        ),
+    }
+    if token:
+        found["following"] = post_id in ids(client.get(f"{API}/feed/following", headers=headers))
+        found["feed"] = post_id in ids(client.get(f"{API}/feed", headers=headers))
+        found["comments"] = (
+            client.get(f"{API}/posts/{post_id}/comments", headers=headers).status_code == 200
+        )
+    return found
+
+
+def test_held_posts_are_seen_by_their_author_only_until_a_verdict(
+    held_client: TestClient[Litestar], backend_settings: Settings
+) -> None:
+    client = held_client
+    author, author_token = register(
+        client,
+        native_language="en",
+        target_languages=[{"language": "ko", "level": "A2"}],
+        interface_language="en",
+    )
+    mentioned, mentioned_token = register(client, native_language="ko")
+    _follower, follower_token = register(client, native_language="ko")
+    assert client.put(
+        f"{API}/users/{author['id']}/follow", headers=auth(follower_token)
+    ).status_code in (200, 204)
+    mod = staff(client, backend_settings)
+    drain(client)
+    before = {t: len(notifications(client, t)) for t in (follower_token, mentioned_token)}
+
+    fine = write(
+        client,
+        author_token,
+        f"My first zebracorn post #zebratag, hello @{mentioned['handle']} I learn Korean",
+    )
+    scam = write(
+        client, author_token, "zebracorn deals #zebratag: my kakao id is cash_king77 add me"
+    )
+    assert (fine["moderation"], scam["moderation"]) == ("held", "held")
+
+    for post in (fine, scam):
+        # the author sees the held post; nobody else does, on any path
+        assert (
+            client.get(f"{API}/posts/{post['id']}", headers=auth(author_token)).json()["moderation"]
+            == "held"
+        )
+        assert post["id"] in ids(
+            client.get(f"{API}/users/{author['id']}/posts", headers=auth(author_token))
+        )
+        for token in (follower_token, mentioned_token, mod, None):
+            assert not any(seen_by(client, token, author["id"], post["id"]).values()), (
+                token and token[-8:]
+            )
+        for path in ("like",):
+            assert (
+                client.put(
+                    f"{API}/posts/{post['id']}/{path}", headers=auth(follower_token)
+                ).status_code
+                == 404
+            )
+        comment = client.post(
+            f"{API}/posts/{post['id']}/comments",
+            json={"content": "hi"},
+            headers=auth(follower_token),
+        )
+        assert comment.status_code == 404
+        correction = client.post(
+            f"{API}/corrections",
+            json={
+                "target_type": "post",
+                "target_id": post["id"],
+                "corrected_text": "My first post",
+                "category": "grammar",
+            },
+            headers=auth(follower_token),
+        )
+        assert correction.status_code == 404, correction.text
+    edit = client.patch(
+        f"{API}/posts/{fine['id']}", json={"content": "changed"}, headers=auth(author_token)
+    )
+    assert (edit.status_code, edit.json()["code"]) == (409, "content_held")
+
+    drain(client)  # the check: the rules find the first fine and flag the second
+
+    released = seen_by(client, follower_token, author["id"], fine["id"])
+    assert released == dict.fromkeys(released, True), released
+    assert (
+        client.get(f"{API}/posts/{fine['id']}", headers=auth(follower_token)).json()["moderation"]
+        == "visible"
+    )
+    for token in (follower_token, mentioned_token, None):
+        assert not any(seen_by(client, token, author["id"], scam["id"]).values()), token
+    # announced as if just written, once: the follower's `post`, the mention
+    new_for_follower = notifications(client, follower_token)[
+        : len(notifications(client, follower_token)) - before[follower_token]
+    ]
+    assert [(n["kind"], n["target"]["id"]) for n in new_for_follower] == [("post", fine["id"])]
+    new_for_mentioned = notifications(client, mentioned_token)[
+        : len(notifications(client, mentioned_token)) - before[mentioned_token]
+    ]
+    assert [(n["kind"], n["target"]["id"]) for n in new_for_mentioned] == [("mention", fine["id"])]
+    assert (
+        client.get(f"{API}/users/{author['id']}", headers=auth(follower_token)).json()["post_count"]
+        == 1
+    )
+
+    queue = client.get(f"{API}/admin/moderation/queue", headers=auth(mod)).json()["items"]
+    assert [(i["content_id"], i["category"]) for i in queue] == [(scam["id"], "scam")]
+    approved = client.post(f"{API}/admin/moderation/{queue[0]['id']}/approve", headers=auth(mod))
+    assert approved.status_code == 200, approved.text
+    drain(client)
+    assert seen_by(client, follower_token, author["id"], scam["id"])["post"]
+    assert scam["id"] in ids(client.get(f"{API}/feed/following", headers=auth(follower_token)))
+
+    third = write(client, author_token, "My third post, not held any more")
+    assert third["moderation"] == "visible"
+
+
+def test_an_overturned_removal_is_searchable_again(
+    app_client: TestClient[Litestar], backend_settings: Settings
+) -> None:
+    client = app_client
+    _author, author_token = register(client)
+    _reader, reader_token = register(client)
+    mod_a, mod_b = staff(client, backend_settings), staff(client, backend_settings)
+    post = write(client, author_token, "a quokkafish joke between friends")
+
+    def found() -> list[str]:
+        drain(client)
+        return ids(
+            client.get(
+                f"{API}/search", params={"q": "quokkafish", "type": "posts"}, headers=auth(mod_a)
+            )
+        )
+
+    assert found() == [post["id"]]
+    report = client.post(
+        f"{API}/reports",
+        json={"target_type": "post", "target_id": post["id"], "reason": "harassment"},
+        headers=auth(reader_token),
+    )
+    assert report.status_code == 201, report.text
+    resolved = client.post(
+        f"{API}/admin/reports/{report.json()['id']}/resolve",
+        json={"action": "remove_content", "note": "insult"},
+        headers=auth(mod_a),
+    )
+    assert resolved.status_code == 200, resolved.text
+    assert found() == []
+    (strike,) = client.get(f"{API}/users/me/strikes", headers=auth(author_token)).json()["items"]
+    appealed = client.post(
+        f"{API}/users/me/strikes/{strike['id']}/appeal",
+        json={"text": "it was a joke"},
+        headers=auth(author_token),
+    )
+    assert appealed.status_code == 201, appealed.text
+    overturned = client.post(
+        f"{API}/admin/appeals/{appealed.json()['appeal']['id']}/overturn",
+        json={"note": "banter"},
+        headers=auth(mod_b),
+    )
+    assert overturned.status_code == 200, overturned.text
+    assert found() == [post["id"]]
