@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint fmt migrate worker bench venv typecheck layers pytest i18n clean seed-demo
+.PHONY: run test lint fmt migrate worker bench venv typecheck layers pytest i18n openapi clean seed-demo
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ test: lint typecheck layers pytest
 
 i18n: $(STAMP)
 	$(BIN)/python tools/i18n_catalog.py
+
+openapi: $(STAMP)
+	$(BIN)/python tools/export_openapi.py
 
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH)

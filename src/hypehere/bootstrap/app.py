@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -68,6 +69,8 @@ from hypehere.entrypoints.http.moderation.strikes_controller import (
     MyStrikesController,
 )
 from hypehere.entrypoints.http.notifications.controller import NotificationsController
+from hypehere.entrypoints.http.openapi import install as install_openapi_document
+from hypehere.entrypoints.http.openapi import repair_options_allow
 from hypehere.entrypoints.http.request import HardenedRequest, reject_unsafe_parameters
 from hypehere.entrypoints.http.search.controller import SearchController
 from hypehere.entrypoints.http.users.admin_controller import AdminUsersController
@@ -85,6 +88,14 @@ log = structlog.get_logger(__name__)
 
 API_PREFIX = "/api/v1"
 MAX_BODY_BYTES = 1_048_576
+
+
+def package_version() -> str:
+    """The installed package's version (pyproject.toml), the document's `info.version`."""
+    try:
+        return importlib.metadata.version("hypehere")
+    except importlib.metadata.PackageNotFoundError:  # running from a bare source tree
+        return "0.0.0"
 
 
 def api_handlers() -> Sequence[ControllerRouterHandler]:
@@ -208,7 +219,7 @@ def create_app(
         else None,
         openapi_config=OpenAPIConfig(
             title="HypeHere API",
-            version="1.0.0",
+            version=package_version(),
             description=WEBSOCKETS_DESCRIPTION,
             path=f"{API_PREFIX}/schema",
             render_plugins=[SwaggerRenderPlugin(path="/swagger")],
@@ -226,6 +237,8 @@ def create_app(
         logging_config=None,
     )
     app.state.settings = settings
+    install_openapi_document(app)
+    repair_options_allow(app)
     setup_dishka(container, app)
     # Wrapped around the whole ASGI app (not per route) so 404/405s are logged too.
     app.asgi_handler = request_logging_middleware(app.asgi_handler)

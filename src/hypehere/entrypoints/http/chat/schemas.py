@@ -12,16 +12,16 @@ from hypehere.application.chat.views import ConversationView, MessageView, RoomM
 from hypehere.entrypoints.common.schemas import Id
 
 
-class StartConversationIn(msgspec.Struct, frozen=True):
+class StartConversationIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     user_id: Id
 
 
-class SendMessageIn(msgspec.Struct, frozen=True):
+class SendMessageIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     content: str
     client_id: str | None = None
 
 
-class CreateRoomIn(msgspec.Struct, frozen=True):
+class CreateRoomIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     name: str
     language: str
     max_participants: int
@@ -29,11 +29,11 @@ class CreateRoomIn(msgspec.Struct, frozen=True):
     password: str | None = None
 
 
-class JoinRoomIn(msgspec.Struct, frozen=True):
+class JoinRoomIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     password: str | None = None
 
 
-class KickIn(msgspec.Struct, frozen=True):
+class KickIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     duration_minutes: int
 
 

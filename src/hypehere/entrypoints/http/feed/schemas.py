@@ -25,21 +25,21 @@ Url = Annotated[str, msgspec.Meta(max_length=4096)]
 MediaList = Annotated[list[Url], msgspec.Meta(max_length=50)]
 
 
-class PostIn(msgspec.Struct, frozen=True, forbid_unknown_fields=False):
+class PostIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     content: PostText
     language: Code | None = None
     target_language: Code | None = None
     media_urls: MediaList = []
 
 
-class PostPatchIn(msgspec.Struct, frozen=True):
+class PostPatchIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     content: PostText | None = None
     language: Code | None = None
     target_language: Code | msgspec.UnsetType | None = msgspec.UNSET
     media_urls: MediaList | None = None
 
 
-class CommentIn(msgspec.Struct, frozen=True):
+class CommentIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     content: PostText
 
 

@@ -7,7 +7,7 @@ import msgspec
 from hypehere.domain.matching.model import ChatMode
 
 
-class JoinQueueIn(msgspec.Struct, frozen=True):
+class JoinQueueIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     mode: ChatMode
     native_language: str | None = None
     target_language: str | None = None

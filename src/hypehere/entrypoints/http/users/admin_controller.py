@@ -23,17 +23,17 @@ from hypehere.entrypoints.http.users.schemas import MeOut
 Reason = Annotated[str, msgspec.Meta(max_length=2000)]
 
 
-class SuspendIn(msgspec.Struct, frozen=True):
+class SuspendIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     days: int | None = None
     until: datetime | None = None
     reason: Reason | None = None
 
 
-class BanIn(msgspec.Struct, frozen=True):
+class BanIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     reason: Reason | None = None
 
 
-class RoleIn(msgspec.Struct, frozen=True):
+class RoleIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     role: Annotated[str, msgspec.Meta(max_length=16)]
 
 

@@ -22,12 +22,12 @@ Url = Annotated[str, msgspec.Meta(max_length=2048)]
 Token = Annotated[str, msgspec.Meta(max_length=4096)]
 
 
-class TargetLanguageIn(msgspec.Struct, frozen=True):
+class TargetLanguageIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     language: Code
     level: Code
 
 
-class RegisterIn(msgspec.Struct, frozen=True):
+class RegisterIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     email: Email
     password: Password
     nickname: ShortText
@@ -36,21 +36,21 @@ class RegisterIn(msgspec.Struct, frozen=True):
     interface_language: Code | None = None
 
 
-class LoginIn(msgspec.Struct, frozen=True):
+class LoginIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     email: Email
     password: Password
 
 
-class RefreshIn(msgspec.Struct, frozen=True):
+class RefreshIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     refresh_token: Token
 
 
-class PrivacyIn(msgspec.Struct, frozen=True):
+class PrivacyIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     show_followers_list: Code | None = None
     show_following_list: Code | None = None
 
 
-class UpdateMeIn(msgspec.Struct, frozen=True):
+class UpdateMeIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     nickname: ShortText | None = None
     handle: ShortText | None = None
     bio: Bio | None = None
@@ -65,7 +65,7 @@ class UpdateMeIn(msgspec.Struct, frozen=True):
     desired_retention: float | None = None
 
 
-class ChangePasswordIn(msgspec.Struct, frozen=True):
+class ChangePasswordIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     old_password: Password
     new_password: Password
 
