@@ -37,14 +37,16 @@ shared 2-core box, so times are noisy; buffers are the figure to compare), limit
 | following, page 1 | 2,164: walked 583 posts of the time index (1.9 ms) | 471 (1.3 ms) |
 | following, page 2 | 3,605: walked 862 posts, 571 more filtered (11.4 ms) | 471 (1.4 ms) |
 | following, page 3 | 4,409 (18.0 ms) | 472 (1.4 ms) |
-| tag page 1 / 2 / 3 (a tag of ~500 posts) | 13,224 / 17,663 / 23,182 (32-66 ms) | 151 / 151 / 151 (0.4 ms) |
+| tag, pages 1 / 2 / 3 (~500 posts) | 13,224 / 17,663 / 23,182 (32-66 ms) | 151 each (0.4 ms) |
 | author page 1 / 2 | 174 / 97 (0.4 ms) | 175 / 95 (0.3 ms) |
-| ranked feed, followed source (150 newest of 50 authors' week) | 12,116: walked 6,328 posts (70 ms) | 2,660: 50 probes, 2,512 rows (19 ms) |
+| ranked feed, followed source (*) | 12,116: walked 6,328 posts (70 ms) | 2,660 (19 ms) |
 
 The fan-in's 471 buffers: 12 to list and count (once per branch) the follows, 150 for
 the 50 followees' states (a primary-key probe each), 162 for the 50 index-only probes
-(1,050 entries), then 84 + 63 to read the 21 posts and their authors. It stays the same at page 3 (the walk grows with
-the depth), and it does not grow with the site: it depends on the follows and the page.
+(1,050 entries), then 84 + 63 to read the 21 posts and their authors. It stays the same
+at page 3 (the walk grows with the depth), and it does not grow with the site: it depends
+on the follows and the page. (*) The newest 150 posts of the 50 followed authors' week:
+the fan-in reads 2,512 rows in 50 probes (each author's week, under the 150 limit).
 
 Why fan-in at read time rather than fan-out on write (a timeline per follower kept in
 Redis): it needs no second copy of the follow graph's reach, nothing to fill, trim,
