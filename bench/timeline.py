@@ -15,7 +15,8 @@ HYPEHERE_DATABASE_URL points at, and reused while its parameters match (`--rebui
 it again). Post times are relative to the load, so a reused dataset ages: pages are still
 checked exactly, but a dataset older than a few days leaves the ranked feed's window.
 
-The run: log in `--logins` users, fetch each one's page 1 (warm-up; its cursor is page 2),
+The run: log in `--logins` users (argon2 at the test suites' cost, on the server too: the
+logins are not what is measured), fetch each one's page 1 (warm-up; its cursor is page 2),
 one client for `--single` requests on page 1 and then page 2, then `--concurrency`
 closed-loop clients for `--seconds` on page 1 and then page 2. Per phase: p50/p99, req/s,
 CPU ms per request of the server process and of PostgreSQL (all backends), the server's
@@ -277,7 +278,9 @@ async def build(url: str, params: str, dataset_args: dict[str, Any], rebuild: bo
         await conn.close()
     migrate(url)
     started = time.perf_counter()
-    hasher = password_hasher_for(load_settings(database_url=url))
+    # The test suites' argon2 profile (the server runs with it too): 500 logins at the
+    # production cost took minutes of the shared box's CPU before the first timeline read.
+    hasher = password_hasher_for(load_settings(database_url=url, password_hash_profile="fast"))
     data = generate(
         now=datetime.now(UTC), password_hash=await hasher.hash(PASSWORD), **dataset_args
     )
@@ -516,20 +519,20 @@ async def run(args: argparse.Namespace, url: str, base: str) -> int:
     paged = [v for v in viewers if v.cursor]
     for page in (1, 2):
         chosen_viewers = viewers if page == 1 else paged
-        result, meter, rss = await phase(
+        result, meter, database, rss = await phase(
             f"page {page}, one client",
             base, port, args.endpoint, chosen_viewers, page, args.limit,
             1, None, args.single, checker, dbname,
         )  # fmt: skip
-        lines += report(result, meter, rss)
+        lines += report(result, meter, database, rss)
     for page in (1, 2):
         chosen_viewers = viewers if page == 1 else paged
-        result, meter, rss = await phase(
+        result, meter, database, rss = await phase(
             f"page {page}, {args.concurrency} clients",
             base, port, args.endpoint, chosen_viewers, page, args.limit,
             args.concurrency, args.seconds, None, checker, dbname,
         )  # fmt: skip
-        lines += report(result, meter, rss)
+        lines += report(result, meter, database, rss)
         lines.append(f"    slowest: {result.slowest()}")
     conn = await asyncpg.connect(asyncpg_dsn(url))
     try:
@@ -578,7 +581,7 @@ def main(argv: list[str]) -> int:
     url = database_url(base, args.users, args.posts, args.database)
     params = (
         f"users={args.users} follows={args.follows} posts={args.posts} days={args.days:g} "
-        f"tags={args.tags} seed={args.seed}"
+        f"tags={args.tags} seed={args.seed} hash=fast"
     )
     dataset_args = {
         "users": args.users,
@@ -593,7 +596,11 @@ def main(argv: list[str]) -> int:
         return 0
     redis = os.environ.get("HYPEHERE_REDIS_URL")
     load_before = os.getloadavg()[0]
-    env = {"HYPEHERE_DATABASE_URL": url, "HYPEHERE_DATABASE_POOL_SIZE": str(args.pool_size)}
+    env = {
+        "HYPEHERE_DATABASE_URL": url,
+        "HYPEHERE_DATABASE_POOL_SIZE": str(args.pool_size),
+        "HYPEHERE_PASSWORD_HASH_PROFILE": "fast",
+    }
     with serve(env) as base:
         code = asyncio.run(run(args, url, base))
     print(f"machine: {machine()}, load avg {load_before:.1f} -> {os.getloadavg()[0]:.1f}")
