@@ -126,7 +126,7 @@ async def test_following_fan_in_and_walk_give_the_old_pages(
     async with sql_factory() as session:
         for viewer in (users[0], users[2], users[9]):
             for language in (None, "ko"):
-                for limit in (3, 8):
+                for limit in (3, 8) if viewer == users[9] else (3,):
                     results = []
                     for cap in (1000, 0):  # fan-in, then the time-index walk
                         reader = SqlPostReader(session, fan_in_max_authors=cap)
@@ -137,7 +137,7 @@ async def test_following_fan_in_and_walk_give_the_old_pages(
                         results.append(new)
                         checked += sum(map(len, new))
                     assert results[0] == results[1]
-    assert checked > 300  # the world is not empty
+    assert checked > 200  # the world is not empty
 
 
 async def test_hashtag_and_author_pages_give_the_old_pages(
@@ -147,7 +147,7 @@ async def test_hashtag_and_author_pages_give_the_old_pages(
     users = world["users"]
     async with sql_factory() as session:
         reader = SqlPostReader(session)
-        for viewer in (users[0], users[4], users[6]):
+        for viewer in (users[0], users[4]):
             for language in (None, "en"):
                 for tag in world["tags"]:
                     by_tag = partial(reader.by_hashtag, viewer, tag, language, staff=False)
