@@ -25,6 +25,10 @@ to every row from the newest one on, so page N re-read pages 1..N-1).
   joined to each post and its author until the page is full. Before, PostgreSQL walked
   the posts' time index and probed the tag per post.
 - `/users/{id}/posts`: a range scan of the author index.
+- `?language=` is a filter on the rows these scans return (the indexes do not hold the
+  language): a probe, or a tag's range, also passes over the posts in other languages,
+  which bounds it by those authors' (that tag's) posts rather than by the page; hidden and
+  blocked authors' posts are passed over the same way on a tag's page.
 - The ranked feed's followed-authors source (candidates.py) uses the same fan-in on
   PostgreSQL for its newest `over_fetch` posts in the candidate window.
 
