@@ -12,6 +12,7 @@ once, at import, with bind parameters."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from sqlalchemy import (
     literal,
     null,
     select,
+    true,
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -131,25 +133,49 @@ def _context_statement() -> Select[Any]:
     return union_all(*parts)  # type: ignore[return-value]
 
 
-def _followed_statement(by_language: bool) -> Select[Any]:
+def _followed_statement(dialect: str, by_language: bool) -> Select[Any]:
     """The followed authors' newest `cap` unseen posts with facts, removed posts left out.
 
     Seen posts are dropped from a materialized over-fetch (the newest `over_fetch` posts:
     FOLLOWED_CAP plus how many posts of these authors the viewer has seen), not from the
     posts table: a `NOT IN` over the seen window there made PostgreSQL scan every post in
-    the window instead of each followed author's index range."""
-    followed = followees_of(_VIEWER)
-    recent = select(posts.c.id, posts.c.created_at).where(
-        posts.c.author_id.in_(followed),
+    the window instead of each followed author's index range.
+
+    On PostgreSQL the over-fetch is a fan-in: a LATERAL probe of (author_id, created_at
+    DESC, id DESC) per followed author for their newest `over_fetch` posts in the window,
+    merged. The walk of the global time index it replaces visited every post of the week
+    until `over_fetch` followed ones turned up (2,000 users x 50 follows, 100,000 posts:
+    6,328 posts and 12,116 buffers, 70 ms; the fan-in: see the module docstring of
+    readers.py for the measured figures). SQLite (no LATERAL) keeps that statement."""
+    conditions = [
         posts.c.created_at >= _SINCE,
         posts.c.removed_at.is_(None),
         post_visible_to(None, posts),
-    )
+    ]
     if by_language:
-        recent = recent.where(posts.c.language == bindparam("language"))
+        conditions.append(posts.c.language == bindparam("language"))
+    over_fetch = bindparam("over_fetch", type_=Integer)
+    if dialect == "postgresql":
+        authors = followees_of(_VIEWER).subquery("authors")
+        per_author = (
+            select(posts.c.id, posts.c.created_at)
+            .where(posts.c.author_id == authors.c.followee_id, *conditions)
+            .order_by(posts.c.created_at.desc(), posts.c.id.desc())
+            .limit(over_fetch)
+            .lateral("per_author")
+        )
+        recent = select(per_author.c.id, per_author.c.created_at).select_from(
+            authors.join(per_author, true())
+        )
+        newest_first = per_author.c.created_at.desc()
+    else:
+        recent = select(posts.c.id, posts.c.created_at).where(
+            posts.c.author_id.in_(followees_of(_VIEWER)), *conditions
+        )
+        newest_first = posts.c.created_at.desc()
     newest = (
-        recent.order_by(posts.c.created_at.desc())
-        .limit(bindparam("over_fetch", type_=Integer))
+        recent.order_by(newest_first)
+        .limit(over_fetch)
         .cte("followed_newest")
         .prefix_with("MATERIALIZED")
     )
@@ -168,8 +194,12 @@ def _followed_statement(by_language: bool) -> Select[Any]:
     return posts_with_facts(unseen, _SINCE)
 
 
+@functools.cache
+def _followed_for(dialect: str, by_language: bool) -> Select[Any]:
+    return _followed_statement(dialect, by_language)
+
+
 _CONTEXT = _context_statement()
-_FOLLOWED = {False: _followed_statement(False), True: _followed_statement(True)}
 
 
 def _context(rows: Iterable[Any]) -> ViewerContext:
@@ -317,6 +347,7 @@ class SqlFeedCandidates:
         }
         if language is not None:
             params["language"] = language
-        rows = await self._session.execute(_FOLLOWED[language is not None], params)
+        statement = _followed_for(self._session.get_bind().dialect.name, language is not None)
+        rows = await self._session.execute(statement, params)
         # Authors blocked either way stay followed in the table; their posts are dropped here.
         return [pool_post(row) for row in rows if row[1] in authors]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, Exists, Table, exists, or_
+from sqlalchemy import BindParameter, ColumnElement, Exists, FromClause, Table, exists, or_
 
 from hypehere.adapters.sql.feed.common import comments, post_likes, posts
 from hypehere.adapters.sql.read_handle import read_handle
@@ -22,7 +22,7 @@ public_post_likes: Table = _post_likes
 
 
 def post_visible_to(
-    viewer_id: str | BindParameter[str] | None, table: Table = public_posts
+    viewer_id: str | BindParameter[str] | None, table: FromClause = public_posts
 ) -> ColumnElement[bool]:
     """THE rule of the fail-closed moderation tier: a held post (waiting for a verdict) is
     seen by its author and nobody else; `viewer_id=None` (anonymous readers, search

@@ -23,7 +23,6 @@ def _user_fk(**kwargs: Any) -> Column[Any]:
 class PostRow(SQLModel, table=True):
     __tablename__ = "posts"
     __table_args__ = (
-        Index("ix_posts_author_id_created_at", "author_id", "created_at"),
         Index("ix_posts_created_at", "created_at"),
         Index("ix_posts_language_created_at", "language", "created_at"),
     )
@@ -68,6 +67,16 @@ class PostRow(SQLModel, table=True):
     )
 
 
+# An author's posts newest first, in page order: `/users/{id}/posts` is one range scan,
+# and the following timeline probes it once per followed author (readers.py).
+Index(
+    "ix_posts_author_id_created_at_id",
+    PostRow.__table__.c.author_id,  # type: ignore[attr-defined]
+    PostRow.__table__.c.created_at.desc(),  # type: ignore[attr-defined]
+    PostRow.__table__.c.id.desc(),  # type: ignore[attr-defined]
+)
+
+
 class PostEditRow(SQLModel, table=True):
     """The content a post had before each edit."""
 
@@ -99,15 +108,21 @@ class PostLanguageSpanRow(SQLModel, table=True):
 
 class PostHashtagRow(SQLModel, table=True):
     __tablename__ = "post_hashtags"
-    __table_args__ = (
-        Index("ix_post_hashtags_tag_created_at_post_id", "tag", "created_at", "post_id"),
-    )
-
     post_id: str = Field(
         sa_column=Column(String(36), ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True)
     )
     tag: str = Field(sa_column=Column(String(64), primary_key=True))
     created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+
+
+# A tag's page is one range scan of this index, newest first (the feed's reader walks it
+# and stops after the page; `created_at` is the post's).
+Index(
+    "ix_post_hashtags_tag_created_at_post_id",
+    PostHashtagRow.__table__.c.tag,  # type: ignore[attr-defined]
+    PostHashtagRow.__table__.c.created_at.desc(),  # type: ignore[attr-defined]
+    PostHashtagRow.__table__.c.post_id.desc(),  # type: ignore[attr-defined]
+)
 
 
 class CommentRow(SQLModel, table=True):
