@@ -85,3 +85,16 @@ async def test_the_verifier_checks_the_current_account_state(mod: ModerationKit)
     kit.clock.advance(minutes=16)
     with pytest.raises(InvalidAccessTokenError):
         await verify(result.tokens.access_token)
+
+
+async def test_user_is_the_api_name_of_the_member_role(mod: ModerationKit) -> None:
+    """API.md calls the default role `user`: granting it makes a moderator a member again."""
+    target = await mod.users.register()
+    await mod.build(SetUserRole).execute(
+        SetUserRoleCommand(actor=ADMIN, user_id=target.user.id, role="moderator")
+    )
+    view = await mod.build(SetUserRole).execute(
+        SetUserRoleCommand(actor=ADMIN, user_id=target.user.id, role="User")
+    )
+    assert view.role == "member"
+    assert mod.users.store.users[target.user.id].role is UserRole.MEMBER

@@ -1,4 +1,7 @@
-"""Admin: make an account a member, moderator, analyst or admin (only an admin may)."""
+"""Admin: make an account a member, moderator, analyst or admin (only an admin may).
+
+API.md names the default role `user`; it is stored (and shown) as `member`, so `user` is
+accepted as that role's name."""
 
 from __future__ import annotations
 
@@ -8,6 +11,8 @@ from hypehere.application.moderation.choices import parse_choice
 from hypehere.application.moderation.views import AccountView
 from hypehere.domain.users.model import UserRole
 
+ROLE_ALIASES = {"user": UserRole.MEMBER}
+
 
 class SetUserRoleCommand(ActOnUser, frozen=True, kw_only=True):
     role: str
@@ -15,7 +20,8 @@ class SetUserRoleCommand(ActOnUser, frozen=True, kw_only=True):
 
 class SetUserRole(ActsOnAccount):
     async def execute(self, cmd: SetUserRoleCommand) -> AccountView:
-        new_role = parse_choice(UserRole, cmd.role.strip().lower(), "role")
+        name = cmd.role.strip().lower()
+        new_role = ROLE_ALIASES.get(name) or parse_choice(UserRole, name, "role")
         return await self._action.run(
             cmd.actor,
             cmd.user_id,
