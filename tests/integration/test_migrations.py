@@ -178,6 +178,32 @@ def test_0012_starts_each_existing_session_at_its_first_token(empty_database: st
     assert [tuple(row) for row in users] == [(None,)]
 
 
+def test_0023_renames_the_default_role_to_user(empty_database: str) -> None:
+    """API.md's name of the default role; rows of the old name `member` are renamed, staff
+    roles are left alone."""
+    config = alembic_config(empty_database)
+    command.upgrade(config, "0022")
+    _run(_insert_users(empty_database, ("u1", "u2")))  # written with the old `member`
+
+    async def run(sql: list[str], query: str = "") -> list[Any]:
+        engine = create_async_engine(empty_database)
+        try:
+            async with engine.begin() as conn:
+                for statement in sql:
+                    await conn.execute(text(statement))
+                return list((await conn.execute(text(query))).all()) if query else []
+        finally:
+            await engine.dispose()
+
+    _run(run(["UPDATE users SET role = 'moderator' WHERE id = 'u2'"]))
+    command.upgrade(config, "0023")
+    roles = _run(run([], "SELECT id, role FROM users ORDER BY id"))
+    assert [tuple(row) for row in roles] == [("u1", "user"), ("u2", "moderator")]
+    command.downgrade(config, "0022")
+    roles = _run(run([], "SELECT id, role FROM users ORDER BY id"))
+    assert [tuple(row) for row in roles] == [("u1", "member"), ("u2", "moderator")]
+
+
 async def _insert_users(url: str, ids: tuple[str, ...]) -> None:
     """Users with the columns every revision since 0002 has (later columns have server
     defaults or are nullable: 0012's tokens_valid_after, 0014's timezone and

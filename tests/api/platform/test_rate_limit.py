@@ -55,7 +55,7 @@ SECRET = "test-secret-with-enough-entropy-0123456789abcdef"  # tests/conftest.py
 def token_for(subject: str, *, secret: str = SECRET, issued: datetime | None = None) -> str:
     """A real access token (the app's codec and secret) for `subject`."""
     codec = JwtAccessTokenCodec(secret, ttl_seconds=900)
-    return codec.issue(subject, "member", issued or datetime.now(UTC)).token
+    return codec.issue(subject, "user", issued or datetime.now(UTC)).token
 
 
 def unsigned_token_for(subject: str) -> str:

@@ -41,12 +41,12 @@ async def test_register_returns_user_and_tokens(client: Any) -> None:
         {"language": "ja", "level": "A1"},
     ]
     assert user["interface_language"] == "en"
-    assert user["role"] == "member" and user["state"] == "active"
+    assert user["role"] == "user" and user["state"] == "active"
     assert user["privacy"] == {"show_followers_list": "everyone", "show_following_list": "everyone"}
     assert user["follower_count"] == user["following_count"] == user["post_count"] == 0
     assert user["created_at"].endswith("Z")
     claims = jwt.decode(body["access_token"], options={"verify_signature": False})
-    assert claims["sub"] == user["id"] and claims["role"] == "member"
+    assert claims["sub"] == user["id"] and claims["role"] == "user"
     assert {"exp", "iat", "jti"} <= claims.keys()
 
 

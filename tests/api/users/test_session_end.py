@@ -82,7 +82,7 @@ ACTIONS = {
     "unsuspend": None,
     "ban": {"reason": "x"},
     "unban": None,
-    "role": {"role": "member"},
+    "role": {"role": "user"},
 }
 
 

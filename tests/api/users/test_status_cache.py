@@ -107,7 +107,7 @@ async def test_a_demoted_moderator_loses_staff_access_on_the_next_request(
     assert cache.hits > 0
     # the admin makes the moderator a member again
     demoted = await client.post(
-        f"{API}/admin/users/{other_user['id']}/role", headers=auth(admin), json={"role": "member"}
+        f"{API}/admin/users/{other_user['id']}/role", headers=auth(admin), json={"role": "user"}
     )
     assert demoted.status_code == 200, demoted.text
     refused = await client.get(f"{API}/admin/reports", headers=auth(other))

@@ -351,7 +351,7 @@ class SqlHarness(LearningStoreContract):
                     "native_language": native,
                     "interface_language": "ko",
                     "password_hash": "x",
-                    "role": "member",
+                    "role": "user",
                     "state": "active",
                     "show_followers_list": "everyone",
                     "show_following_list": "everyone",

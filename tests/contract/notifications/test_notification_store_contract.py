@@ -377,7 +377,7 @@ class SqlHarness(NotificationStoreContract):
                     "native_language": "ko",
                     "interface_language": "ko",
                     "password_hash": "x",
-                    "role": "member",
+                    "role": "user",
                     "state": "active",
                     "show_followers_list": "everyone",
                     "show_following_list": "everyone",

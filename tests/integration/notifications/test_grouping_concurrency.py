@@ -56,7 +56,7 @@ async def test_concurrent_likes_group_into_one(
                         "native_language": "ko",
                         "interface_language": "ko",
                         "password_hash": "x",
-                        "role": "member",
+                        "role": "user",
                         "state": "active",
                         "show_followers_list": "everyone",
                         "show_following_list": "everyone",

@@ -87,8 +87,8 @@ async def test_the_verifier_checks_the_current_account_state(mod: ModerationKit)
         await verify(result.tokens.access_token)
 
 
-async def test_user_is_the_api_name_of_the_member_role(mod: ModerationKit) -> None:
-    """API.md calls the default role `user`: granting it makes a moderator a member again."""
+async def test_user_is_the_api_name_of_the_default_role(mod: ModerationKit) -> None:
+    """API.md calls the default role `user`: granting it makes a moderator a user again."""
     target = await mod.users.register()
     await mod.build(SetUserRole).execute(
         SetUserRoleCommand(actor=ADMIN, user_id=target.user.id, role="moderator")
@@ -96,5 +96,17 @@ async def test_user_is_the_api_name_of_the_member_role(mod: ModerationKit) -> No
     view = await mod.build(SetUserRole).execute(
         SetUserRoleCommand(actor=ADMIN, user_id=target.user.id, role="User")
     )
-    assert view.role == "member"
+    assert view.role == "user"
     assert mod.users.store.users[target.user.id].role is UserRole.MEMBER
+
+
+async def test_member_the_old_name_of_the_default_role_still_works(mod: ModerationKit) -> None:
+    target = await mod.users.register()
+    await mod.build(SetUserRole).execute(
+        SetUserRoleCommand(actor=ADMIN, user_id=target.user.id, role="moderator")
+    )
+    view = await mod.build(SetUserRole).execute(
+        SetUserRoleCommand(actor=ADMIN, user_id=target.user.id, role="member")
+    )
+    assert view.role == "user"
+    assert UserRole("member") is UserRole.MEMBER  # rows and tokens written before 0023

@@ -220,7 +220,7 @@ async def test_a_new_interface_language_is_seen_by_every_process(
 def _status(user_id: str = "u-1", **changes: object) -> AccountStatus:
     values: dict[str, object] = {
         "user_id": user_id,
-        "role": "member",
+        "role": "user",
         "state": "active",
         "suspended_until": None,
         "interface_language": "en",

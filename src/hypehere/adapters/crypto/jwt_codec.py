@@ -74,7 +74,7 @@ class JwtAccessTokenCodec:
             raise InvalidAccessTokenError("The access token is not valid yet")
         return AccessClaims(
             user_id=sub,
-            role=str(claims.get("role", "member")),
+            role=str(claims.get("role", "user")),
             jti=str(claims["jti"]),
             issued_at=issued_at,
             expires_at=expires_at,

@@ -10,10 +10,15 @@ from hypehere.domain.shared.errors import StaffOnlyError
 
 
 class Role(StrEnum):
-    MEMBER = "member"
+    MEMBER = "user"
     MODERATOR = "moderator"
     ADMIN = "admin"
     ANALYST = "analyst"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Role | None:
+        # `member` was this role's name before API.md's `user` (tokens and rows of then)
+        return cls.MEMBER if value == "member" else None
 
 
 class Actor(msgspec.Struct, frozen=True):

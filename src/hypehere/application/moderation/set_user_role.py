@@ -1,7 +1,7 @@
-"""Admin: make an account a member, moderator, analyst or admin (only an admin may).
+"""Admin: make an account a user, moderator, analyst or admin (only an admin may).
 
-API.md names the default role `user`; it is stored (and shown) as `member`, so `user` is
-accepted as that role's name."""
+The default role is API.md's `user`; `member`, its name before migration 0023, is still
+accepted."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypehere.application.moderation.choices import parse_choice
 from hypehere.application.moderation.views import AccountView
 from hypehere.domain.users.model import UserRole
 
-ROLE_ALIASES = {"user": UserRole.MEMBER}
+ROLE_ALIASES = {"member": UserRole.MEMBER}  # the name before API.md's `user`
 
 
 class SetUserRoleCommand(ActOnUser, frozen=True, kw_only=True):

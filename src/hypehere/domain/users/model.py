@@ -30,10 +30,15 @@ class AccountState(StrEnum):
 
 
 class UserRole(StrEnum):
-    MEMBER = "member"
+    MEMBER = "user"  # API.md's name of the default role
     MODERATOR = "moderator"
     ADMIN = "admin"
     ANALYST = "analyst"
+
+    @classmethod
+    def _missing_(cls, value: object) -> UserRole | None:
+        # `member` was this role's name before API.md's `user` (tokens and rows of then)
+        return cls.MEMBER if value == "member" else None
 
 
 # Staff act only on accounts of a strictly lower rank (never on themselves), and grant at

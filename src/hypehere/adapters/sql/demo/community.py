@@ -92,7 +92,7 @@ def generate_community(
                 "native_language": native,
                 "interface_language": native if native in ("ko", "en", "ja", "es") else "en",
                 "password_hash": password_hash,
-                "role": "member",
+                "role": "user",
                 "state": "active",
                 "show_followers_list": "everyone",
                 "show_following_list": "everyone",

@@ -30,7 +30,7 @@ class UserRow(SQLModel, table=True):
     native_language: str = Field(sa_column=Column(String(2), nullable=False))
     interface_language: str = Field(sa_column=Column(String(2), nullable=False))
     password_hash: str = Field(sa_column=Column(String(255), nullable=False))
-    role: str = Field(default="member", sa_column=Column(String(16), nullable=False))
+    role: str = Field(default="user", sa_column=Column(String(16), nullable=False))
     state: str = Field(default="active", sa_column=Column(String(24), nullable=False))
     state_changed_at: datetime | None = Field(
         default=None, sa_column=Column(UtcDateTime, nullable=True)
