@@ -6,7 +6,7 @@ host), every socket and request of that process waits. The watchdog sleeps a sho
 over and over and logs `event_loop_stall` (warning) when it wakes up at least `threshold_ms`
 late, so an operator can tell a stalled process from a slow database or network.
 
-The line carries `stack`: what the loop's thread was running while it was late. A daemon
+The line carries `frames`: what the loop's thread was running while it was late. A daemon
 thread checks the loop's heartbeat a few times per period and, once the loop is
 `threshold_ms` overdue, takes one sample of the loop thread's stack (`sys._current_frames`)
 that the stall line then reports (innermost frames last; `[]` when the loop came back
@@ -27,7 +27,7 @@ import structlog
 logger = structlog.get_logger(__name__)
 
 PERIOD_SECONDS = 0.05
-STACK_FRAMES = 12  # innermost frames kept in a stall's `stack`
+STACK_FRAMES = 12  # innermost frames kept in a stall's `frames`
 
 
 class LoopWatch:
@@ -73,7 +73,8 @@ class LoopWatch:
             self._due = float("inf")
             if late_ms >= self.threshold_ms:
                 self.stalls += 1
-                logger.warning("event_loop_stall", ms=round(late_ms, 1), stack=self._stack)
+                # not `stack`: structlog's console renderer takes that key for a formatted string
+                logger.warning("event_loop_stall", ms=round(late_ms, 1), frames=self._stack)
 
     def _sample(self) -> None:
         """Sampler thread: one stack per stall, taken once the loop is `threshold_ms` late."""

@@ -33,7 +33,7 @@ async def test_a_callback_that_blocks_the_loop_is_logged_as_a_stall() -> None:
     assert stalls[0]["log_level"] == "warning"
     assert stalls[0]["ms"] >= 60
     # the stall names what held the loop: this test's blocking call
-    assert any("test_a_callback_that_blocks_the_loop" in frame for frame in stalls[0]["stack"])
+    assert any("test_a_callback_that_blocks_the_loop" in frame for frame in stalls[0]["frames"])
 
 
 async def test_a_loop_that_keeps_yielding_logs_nothing() -> None:
