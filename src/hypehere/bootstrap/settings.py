@@ -115,6 +115,12 @@ class Settings(BaseSettings):
         description="Fail-closed moderation: a new account's first N posts are held (seen by "
         "their author only) until the classifier's verdict; 0 turns the tier off",
     )
+    moderation_hold_first_comments: int = Field(
+        default=3,
+        ge=0,
+        description="Fail-closed moderation: a new account's first N comments (counted apart "
+        "from posts) are held until the classifier's verdict; 0 turns this off",
+    )
     moderation_new_account_days: int = Field(
         default=7, ge=0, description="An account younger than this many days is new"
     )

@@ -48,6 +48,19 @@ def write(client: TestClient[Litestar], token: str, content: str) -> dict[str, A
     return body
 
 
+def correct(client: TestClient[Litestar], token: str, target_type: str, target_id: str) -> Any:
+    return client.post(
+        f"{API}/corrections",
+        json={
+            "target_type": target_type,
+            "target_id": target_id,
+            "corrected_text": "My first text",
+            "category": "grammar",
+        },
+        headers=auth(token),
+    )
+
+
 def ids(response: Any) -> list[str]:
     assert response.status_code == 200, response.text
     return [item["id"] for item in response.json()["items"]]
@@ -131,16 +144,7 @@ def test_held_posts_are_seen_by_their_author_only_until_a_verdict(
             headers=auth(follower_token),
         )
         assert comment.status_code == 404
-        correction = client.post(
-            f"{API}/corrections",
-            json={
-                "target_type": "post",
-                "target_id": post["id"],
-                "corrected_text": "My first post",
-                "category": "grammar",
-            },
-            headers=auth(follower_token),
-        )
+        correction = correct(client, follower_token, "post", post["id"])
         assert correction.status_code == 404, correction.text
     edit = client.patch(
         f"{API}/posts/{fine['id']}", json={"content": "changed"}, headers=auth(author_token)
@@ -228,3 +232,94 @@ def test_an_overturned_removal_is_searchable_again(
     )
     assert overturned.status_code == 200, overturned.text
     assert found() == [post["id"]]
+
+
+@pytest.fixture
+def comments_held_client(backend_settings: Settings) -> Iterator[TestClient[Litestar]]:
+    settings = backend_settings.model_copy(
+        update={"moderation_hold_first_comments": 2, "moderation_new_account_days": 7}
+    )
+    with TestClient(app=create_app(settings)) as client:
+        yield client
+
+
+def comment_on(
+    client: TestClient[Litestar], token: str, post_id: str, content: str
+) -> dict[str, Any]:
+    response = client.post(
+        f"{API}/posts/{post_id}/comments", json={"content": content}, headers=auth(token)
+    )
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def test_held_comments_are_seen_by_their_author_only_until_a_verdict(
+    comments_held_client: TestClient[Litestar], backend_settings: Settings
+) -> None:
+    """A new account's first comments: hidden from the post's author, mentioned users,
+    staff reading the post and signed-out readers (list, count, likes, corrections,
+    notifications) until the check; a safe one is then announced as if just written, a
+    flagged one waits for staff approval."""
+    client = comments_held_client
+    _poster, poster_token = register(client)
+    mentioned, mentioned_token = register(client)
+    _commenter, commenter_token = register(client)
+    mod = staff(client, backend_settings)
+    post = write(client, poster_token, "Tell me about your weekend")
+    drain(client)
+    before = {t: len(notifications(client, t)) for t in (poster_token, mentioned_token)}
+
+    fine = comment_on(
+        client, commenter_token, post["id"], f"I went hiking with @{mentioned['handle']}"
+    )
+    scam = comment_on(client, commenter_token, post["id"], "my kakao id is cash_king77 add me")
+    assert (fine["moderation"], scam["moderation"]) == ("held", "held")
+
+    def listed(token: str | None) -> list[str]:
+        headers = auth(token) if token else {}
+        return ids(client.get(f"{API}/posts/{post['id']}/comments", headers=headers))
+
+    def count(token: str | None) -> int:
+        headers = auth(token) if token else {}
+        response = client.get(f"{API}/posts/{post['id']}", headers=headers)
+        value: int = response.json()["comment_count"]
+        return value
+
+    assert listed(commenter_token) == [fine["id"], scam["id"]]
+    for token in (poster_token, mentioned_token, mod, None):
+        assert listed(token) == [] and count(token) == 0, token and token[-8:]
+    for comment in (fine, scam):
+        like = client.put(f"{API}/comments/{comment['id']}/like", headers=auth(poster_token))
+        assert like.status_code == 404, like.text
+        correction = correct(client, poster_token, "comment", comment["id"])
+        assert correction.status_code == 404, correction.text
+
+    drain(client)  # the check: the rules release the first and flag the second
+
+    assert listed(poster_token) == [fine["id"]] and count(poster_token) == 1
+    assert listed(None) == [fine["id"]]
+    (shown,) = client.get(f"{API}/posts/{post['id']}/comments").json()["items"]
+    assert shown["moderation"] == "visible"
+    # announced as if just written, once: the post's author, the mentioned user
+    new_for_poster = notifications(client, poster_token)[
+        : len(notifications(client, poster_token)) - before[poster_token]
+    ]
+    assert [n["kind"] for n in new_for_poster] == ["comment"]
+    new_for_mentioned = notifications(client, mentioned_token)[
+        : len(notifications(client, mentioned_token)) - before[mentioned_token]
+    ]
+    assert [n["kind"] for n in new_for_mentioned] == ["mention"]
+
+    queue = client.get(f"{API}/admin/moderation/queue", headers=auth(mod)).json()["items"]
+    assert [(i["content_type"], i["content_id"], i["category"]) for i in queue] == [
+        ("comment", scam["id"], "scam")
+    ]
+    approved = client.post(f"{API}/admin/moderation/{queue[0]['id']}/approve", headers=auth(mod))
+    assert approved.status_code == 200, approved.text
+    drain(client)
+    assert listed(poster_token) == [fine["id"], scam["id"]] and count(None) == 2
+
+    third = comment_on(client, commenter_token, post["id"], "A third one, not held any more")
+    assert third["moderation"] == "visible"
+    assert count(None) == 3

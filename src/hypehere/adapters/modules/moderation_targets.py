@@ -11,8 +11,9 @@ from datetime import datetime
 
 from hypehere.application.chat.locate_message import LocateMessage, LocateMessageQuery
 from hypehere.application.common.actor import Actor
-from hypehere.application.feed.list_held_posts import ListHeldPosts, ListHeldPostsQuery
+from hypehere.application.feed.list_held_content import ListHeldContent, ListHeldContentQuery
 from hypehere.application.feed.locate_content import LocateContent, LocateContentQuery
+from hypehere.application.feed.release_comment import ReleaseComment, ReleaseCommentCommand
 from hypehere.application.feed.release_post import ReleasePost, ReleasePostCommand
 from hypehere.application.feed.remove_comment import RemoveComment, RemoveCommentCommand
 from hypehere.application.feed.remove_post import RemovePost, RemovePostCommand
@@ -97,22 +98,25 @@ class FeedContentRemoval:
 
 
 class FeedHeldContent:
-    """The moderation module's `HeldContent` port: the feed's `ReleasePost` and
-    `ListHeldPosts`."""
+    """The moderation module's `HeldContent` port: the feed's `ReleasePost`,
+    `ReleaseComment` and `ListHeldContent`."""
 
-    def __init__(self, posts: ReleasePost, held: ListHeldPosts) -> None:
+    def __init__(self, posts: ReleasePost, comments: ReleaseComment, held: ListHeldContent) -> None:
         self._posts = posts
+        self._comments = comments
         self._held = held
 
     async def waiting(
         self, actor: Actor, before: datetime, limit: int
     ) -> Sequence[tuple[ReportTargetType, str, str]]:
         found = await self._held.execute(
-            ListHeldPostsQuery(actor=actor, before=before, limit=limit)
+            ListHeldContentQuery(actor=actor, before=before, limit=limit)
         )
-        return [(ReportTargetType.POST, p.post_id, p.language) for p in found]
+        return [(ReportTargetType(i.kind), i.id, i.language) for i in found]
 
     async def release(self, actor: Actor, content_type: ReportTargetType, content_id: str) -> bool:
         if content_type is ReportTargetType.POST:
             return (await self._posts.execute(ReleasePostCommand(actor, content_id))).changed
-        return False  # only posts are held
+        if content_type is ReportTargetType.COMMENT:
+            return (await self._comments.execute(ReleaseCommentCommand(actor, content_id))).changed
+        return False  # only posts and comments are held

@@ -1,4 +1,4 @@
-"""The fail-closed tier (outbox-driven): a held item (a new account's first posts) is
+"""The fail-closed tier (outbox-driven): a held item (a new account's first posts or comments) is
 classified, its verdict stored with its provenance like every scan, and then:
 - nothing to review: it is released (`HeldContent.release`), announced as if just created;
 - flagged (`needs_review`): it stays held, seen by its author only, and waits in the staff
@@ -32,7 +32,7 @@ logger = structlog.get_logger(__name__)
 
 
 class CheckHeldContentCommand(msgspec.Struct, frozen=True, kw_only=True):
-    content_type: str  # post
+    content_type: str  # post | comment
     content_id: str
     language: str = "und"
 

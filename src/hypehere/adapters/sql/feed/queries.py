@@ -29,6 +29,22 @@ def post_visible_to(
     indexing, trending, fan-out) sees released posts only. Every SQL read of posts for
     someone composes this condition (`table` is the feed's own `posts` inside the feed
     package, the read handle elsewhere)."""
+    return held_visible_to(viewer_id, table)
+
+
+def comment_visible_to(
+    viewer_id: str | BindParameter[str] | None, table: Table = public_comments
+) -> ColumnElement[bool]:
+    """The same rule for comments (a new account's first comments are held): every SQL
+    read of comments for someone composes it."""
+    return held_visible_to(viewer_id, table)
+
+
+def held_visible_to(
+    viewer_id: str | BindParameter[str] | None, table: Table
+) -> ColumnElement[bool]:
+    """Rows of `table` (with `moderation_state` and `author_id`) that `viewer_id` may see:
+    released ones, and their own held ones."""
     released = table.c.moderation_state == ModerationState.VISIBLE.value
     if viewer_id is None:
         return released

@@ -1,0 +1,33 @@
+"""moderation: `comments.moderation_state` (visible | held), the fail-closed tier for a
+new account's first comments
+
+Revision ID: 0022
+Revises: 0021
+Create Date: 2026-12-06 05:50:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0022"
+down_revision: str | None = "0021"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("comments") as batch:
+        batch.add_column(
+            sa.Column(
+                "moderation_state", sa.String(length=8), nullable=False, server_default="visible"
+            )
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("comments") as batch:
+        batch.drop_column("moderation_state")
