@@ -166,6 +166,7 @@ def test_settings(tmp_path: Path, **overrides: Any) -> Settings:
         # (tests/api/moderation/test_held_content.py turns it on)
         "moderation_hold_first_posts": 0,
         "moderation_hold_first_comments": 0,
+        "moderation_hold_room_titles": False,
     }
     values.update(overrides)
     return load_settings(**values)

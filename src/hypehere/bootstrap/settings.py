@@ -121,6 +121,11 @@ class Settings(BaseSettings):
         description="Fail-closed moderation: a new account's first N comments (counted apart "
         "from posts) are held until the classifier's verdict; 0 turns this off",
     )
+    moderation_hold_room_titles: bool = Field(
+        default=True,
+        description="Fail-closed moderation: every new open room is held (seen and joinable by "
+        "its creator only) until its title is checked; false turns this off",
+    )
     moderation_new_account_days: int = Field(
         default=7, ge=0, description="An account younger than this many days is new"
     )

@@ -323,3 +323,77 @@ def test_held_comments_are_seen_by_their_author_only_until_a_verdict(
     third = comment_on(client, commenter_token, post["id"], "A third one, not held any more")
     assert third["moderation"] == "visible"
     assert count(None) == 3
+
+
+@pytest.fixture
+def rooms_held_client(backend_settings: Settings) -> Iterator[TestClient[Litestar]]:
+    settings = backend_settings.model_copy(update={"moderation_hold_room_titles": True})
+    with TestClient(app=create_app(settings)) as client:
+        yield client
+
+
+def test_new_rooms_are_seen_and_joined_by_their_creator_only_until_checked(
+    rooms_held_client: TestClient[Litestar], backend_settings: Settings
+) -> None:
+    """Every new room (any account, old or new) is held: not listed, not found, not
+    joinable by anyone else (staff included) until its title is checked; a safe title
+    releases it, a flagged one waits in the staff queue (approve releases it; remove does
+    not apply to rooms)."""
+    client = rooms_held_client
+    _creator, creator_token = register(client)
+    _guest, guest_token = register(client)
+    mod = staff(client, backend_settings)
+
+    def room(name: str) -> dict[str, Any]:
+        response = client.post(
+            f"{API}/rooms",
+            json={"name": name, "language": "en", "max_participants": 5},
+            headers=auth(creator_token),
+        )
+        assert response.status_code == 201, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    def found(token: str, room_id: str) -> dict[str, bool]:
+        return {
+            "listed": room_id in ids(client.get(f"{API}/rooms", headers=auth(token))),
+            "get": client.get(f"{API}/rooms/{room_id}", headers=auth(token)).status_code == 200,
+        }
+
+    fine = room("English practice for beginners")
+    scam = room("Easy money: my kakao id is cash_king77 add me")
+    assert (fine["moderation"], scam["moderation"]) == ("held", "held")
+    for r in (fine, scam):
+        assert found(creator_token, r["id"]) == {"listed": True, "get": True}
+        mine = client.get(f"{API}/rooms/{r['id']}", headers=auth(creator_token)).json()
+        assert mine["moderation"] == "held"
+        for token in (guest_token, mod):
+            assert found(token, r["id"]) == {"listed": False, "get": False}
+        joined = client.post(f"{API}/rooms/{r['id']}/join", headers=auth(guest_token))
+        assert (joined.status_code, joined.json()["code"]) == (404, "not_found")
+    reported = client.post(
+        f"{API}/reports",
+        json={"target_type": "room", "target_id": fine["id"], "reason": "spam"},
+        headers=auth(guest_token),
+    )
+    assert reported.status_code == 422, reported.text  # rooms are not a report target
+
+    drain(client)  # the check: the rules release the first and flag the second
+
+    assert found(guest_token, fine["id"]) == {"listed": True, "get": True}
+    shown = client.get(f"{API}/rooms/{fine['id']}", headers=auth(guest_token)).json()
+    assert shown["moderation"] == "visible"
+    assert (
+        client.post(f"{API}/rooms/{fine['id']}/join", headers=auth(guest_token)).status_code == 200
+    )
+    assert found(guest_token, scam["id"]) == {"listed": False, "get": False}
+    queue = client.get(f"{API}/admin/moderation/queue", headers=auth(mod)).json()["items"]
+    assert [(i["content_type"], i["content_id"], i["category"]) for i in queue] == [
+        ("room", scam["id"], "scam")
+    ]
+    removed = client.post(f"{API}/admin/moderation/{queue[0]['id']}/remove", headers=auth(mod))
+    assert (removed.status_code, removed.json()["code"]) == (422, "action_not_applicable")
+    assert found(guest_token, scam["id"]) == {"listed": False, "get": False}
+    approved = client.post(f"{API}/admin/moderation/{queue[0]['id']}/approve", headers=auth(mod))
+    assert approved.status_code == 200, approved.text
+    assert found(guest_token, scam["id"]) == {"listed": True, "get": True}

@@ -22,6 +22,7 @@ from hypehere.adapters.memory.outbox import InMemoryOutbox
 from hypehere.adapters.memory.rate_limit import InMemoryRateLimiter
 from hypehere.adapters.memory.uow import InMemoryUnitOfWork
 from hypehere.application.chat.create_room import CreateRoom, CreateRoomCommand
+from hypehere.application.chat.held_rooms import LocateRoom, LocateRoomQuery
 from hypehere.application.chat.join_room import JoinRoom, JoinRoomCommand, RoomPasswordAttempts
 from hypehere.application.chat.leave_conversation import (
     LeaveConversation,
@@ -33,6 +34,7 @@ from hypehere.application.chat.list_conversations import (
 )
 from hypehere.application.chat.mark_read import MarkRead, MarkReadCommand
 from hypehere.application.chat.ports import ChatSettings, RoomPasswordHasher
+from hypehere.application.chat.release_room import ReleaseRoom, ReleaseRoomCommand
 from hypehere.application.chat.restrict_room_member import (
     RestrictRoomMember,
     RestrictRoomMemberCommand,
@@ -42,7 +44,7 @@ from hypehere.application.chat.start_conversation import (
     StartConversation,
     StartConversationCommand,
 )
-from hypehere.application.common.actor import Actor
+from hypehere.application.common.actor import Actor, Role
 from hypehere.application.common.realtime import RealtimePublisher, decode_envelope
 from hypehere.application.common.topics import conversation_topic, room_topic
 from hypehere.domain.chat.errors import (
@@ -54,11 +56,13 @@ from hypehere.domain.chat.errors import (
     KickedFromRoomError,
     NotRoomAdminError,
     RoomFullError,
+    RoomNotFoundError,
     RoomPasswordAttemptsError,
     WrongPasswordError,
 )
 from hypehere.domain.chat.model import ChatPolicy, Folder, RestrictionKind
-from hypehere.domain.shared.errors import InvalidInputError
+from hypehere.domain.shared.errors import InvalidInputError, StaffOnlyError
+from hypehere.domain.shared.holding import RoomTitleHold
 
 pytestmark = pytest.mark.unit
 
@@ -314,13 +318,39 @@ async def test_read_receipts_need_both_sides_consent(
 # --- rooms -----------------------------------------------------------------------------
 
 
-async def make_room(world: World, **overrides: Any) -> str:
+async def make_room(world: World, hold: bool = False, **overrides: Any) -> str:
     values: dict[str, Any] = {"name": "Room", "language": "ko", "max_participants": 3}
     values.update(overrides)
     view = await CreateRoom(
-        world.uow, world.rooms, world.room_reader, PlainRoomPasswordHasher(), world.clock
+        world.uow,
+        world.rooms,
+        world.room_reader,
+        PlainRoomPasswordHasher(),
+        world.clock,
+        world.outbox,
+        RoomTitleHold(on=hold),
     ).execute(CreateRoomCommand(actor=ALICE, **values))
     return view.id
+
+
+async def test_a_new_room_is_held_for_its_creator_until_released(world: World) -> None:
+    room_id = await make_room(world, hold=True)
+    assert [m.topic for m in world.outbox.messages] == ["chat.room_held"]
+    mine = await world.room_reader.view(room_id, ALICE.user_id)
+    assert mine is not None and mine.moderation == "held"
+    assert await world.room_reader.view(room_id, BOB.user_id) is None
+    with pytest.raises(RoomNotFoundError):
+        await join_uc(world).execute(JoinRoomCommand(BOB, room_id))
+    release = ReleaseRoom(world.uow, world.rooms)
+    with pytest.raises(StaffOnlyError):
+        await release.execute(ReleaseRoomCommand(ALICE, room_id))
+    staff = Actor("mod", Role.MODERATOR)
+    assert (await release.execute(ReleaseRoomCommand(staff, room_id))).changed is True
+    assert (await release.execute(ReleaseRoomCommand(staff, room_id))).changed is False
+    joined = await join_uc(world).execute(JoinRoomCommand(BOB, room_id))
+    assert (joined.moderation, joined.participant_count) == ("visible", 2)
+    located = await LocateRoom(world.uow, world.rooms).execute(LocateRoomQuery(staff, room_id))
+    assert (located.created_by, located.text) == (ALICE.user_id, "Room")
 
 
 def join_uc(

@@ -25,6 +25,7 @@ from hypehere.domain.chat.model import (
     RoomMessage,
     RoomRestriction,
 )
+from hypehere.domain.shared.clock import ensure_utc
 from hypehere.domain.shared.events import DomainEvent
 from hypehere.domain.shared.pagination import Page, PageRequest, page_from_rows
 
@@ -290,6 +291,15 @@ class InMemoryRoomRepository:
         room = self.rooms.get(room_id)
         return copy.deepcopy(room) if room else None
 
+    async def release(self, room_id: str) -> bool:
+        room = self.rooms.get(room_id)
+        return room is not None and room.release()
+
+    async def held_before(self, before: datetime, limit: int) -> Sequence[Room]:
+        found = [r for r in self.rooms.values() if r.held and ensure_utc(r.created_at) < before]
+        found.sort(key=lambda r: (ensure_utc(r.created_at), r.id))
+        return [copy.deepcopy(r) for r in found[:limit]]
+
     async def member(self, room_id: str, user_id: str) -> RoomMember | None:
         member = self.members.get((room_id, user_id))
         return copy.deepcopy(member) if member else None
@@ -350,19 +360,22 @@ class InMemoryRoomReader:
             participant_count=self._repository.counts[room.id],
             created_by=room.created_by,
             created_at=room.created_at,
+            moderation="held" if room.held else "visible",
         )
 
-    async def list_rooms(self, language: str | None, page: PageRequest) -> Page[RoomView]:
+    async def list_rooms(
+        self, language: str | None, page: PageRequest, viewer_id: str | None = None
+    ) -> Page[RoomView]:
         views = [
             self._view(r)
             for r in self._repository.rooms.values()
-            if language is None or r.language == language
+            if (language is None or r.language == language) and r.visible_to(viewer_id)
         ]
         return _newest_first_page(views, page, lambda v: v.created_at)
 
-    async def view(self, room_id: str) -> RoomView | None:
+    async def view(self, room_id: str, viewer_id: str | None = None) -> RoomView | None:
         room = self._repository.rooms.get(room_id)
-        return self._view(room) if room else None
+        return self._view(room) if room and room.visible_to(viewer_id) else None
 
     async def messages_before(
         self, room_id: str, before_seq: int | None, limit: int

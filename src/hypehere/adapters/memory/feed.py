@@ -207,7 +207,7 @@ class InMemoryFeed:
 
     def content_visible(self, viewer_id: str | None, item: Post | Comment) -> bool:
         """`visible`, and a held post or comment (waiting for a moderation verdict) only to
-        its author (the SQL adapter's `queries.held_visible_to`)."""
+        its author (the SQL adapter's `queries.post_visible_to`, `queries.comment_visible_to`)."""
         return item.visible_to(viewer_id) and self.visible(viewer_id, item.author_id)
 
     def visible(self, viewer_id: str | None, author_id: str) -> bool:

@@ -9,7 +9,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from hypehere.application.chat.held_rooms import (
+    ListHeldRooms,
+    ListHeldRoomsQuery,
+    LocateRoom,
+    LocateRoomQuery,
+)
 from hypehere.application.chat.locate_message import LocateMessage, LocateMessageQuery
+from hypehere.application.chat.release_room import ReleaseRoom, ReleaseRoomCommand
 from hypehere.application.common.actor import Actor
 from hypehere.application.feed.list_held_content import ListHeldContent, ListHeldContentQuery
 from hypehere.application.feed.locate_content import LocateContent, LocateContentQuery
@@ -41,7 +48,9 @@ class ModuleReportTargets:
         profiles: GetProfile,
         messages: LocateMessage,
         anonymous: LocateAnonymousPartner,
+        rooms: LocateRoom,
     ) -> None:
+        self._rooms = rooms
         self._content = content
         self._profiles = profiles
         self._messages = messages
@@ -62,6 +71,11 @@ class ModuleReportTargets:
                 )
                 return ReportedTarget(
                     owner_id=found.author_id, excerpt=_excerpt(found.content), text=found.content
+                )
+            if target_type is ReportTargetType.ROOM:
+                room = await self._rooms.execute(LocateRoomQuery(viewer, target_id))
+                return ReportedTarget(
+                    owner_id=room.created_by, excerpt=_excerpt(room.text), text=room.text
                 )
             if target_type is ReportTargetType.USER:
                 profile = await self._profiles.execute(GetProfileCommand(viewer, target_id))
@@ -97,14 +111,23 @@ class FeedContentRemoval:
         raise ActionNotApplicableError("remove_content applies to posts and comments")
 
 
-class FeedHeldContent:
+class ModuleHeldContent:
     """The moderation module's `HeldContent` port: the feed's `ReleasePost`,
-    `ReleaseComment` and `ListHeldContent`."""
+    `ReleaseComment` and `ListHeldContent`, chat's `ReleaseRoom` and `ListHeldRooms`."""
 
-    def __init__(self, posts: ReleasePost, comments: ReleaseComment, held: ListHeldContent) -> None:
+    def __init__(
+        self,
+        posts: ReleasePost,
+        comments: ReleaseComment,
+        held: ListHeldContent,
+        rooms: ReleaseRoom,
+        held_rooms: ListHeldRooms,
+    ) -> None:
         self._posts = posts
         self._comments = comments
         self._held = held
+        self._rooms = rooms
+        self._held_rooms = held_rooms
 
     async def waiting(
         self, actor: Actor, before: datetime, limit: int
@@ -112,11 +135,18 @@ class FeedHeldContent:
         found = await self._held.execute(
             ListHeldContentQuery(actor=actor, before=before, limit=limit)
         )
-        return [(ReportTargetType(i.kind), i.id, i.language) for i in found]
+        rooms = await self._held_rooms.execute(
+            ListHeldRoomsQuery(actor=actor, before=before, limit=limit)
+        )
+        return [(ReportTargetType(i.kind), i.id, i.language) for i in found] + [
+            (ReportTargetType.ROOM, r.room_id, r.language) for r in rooms
+        ]
 
     async def release(self, actor: Actor, content_type: ReportTargetType, content_id: str) -> bool:
         if content_type is ReportTargetType.POST:
             return (await self._posts.execute(ReleasePostCommand(actor, content_id))).changed
         if content_type is ReportTargetType.COMMENT:
             return (await self._comments.execute(ReleaseCommentCommand(actor, content_id))).changed
-        return False  # only posts and comments are held
+        if content_type is ReportTargetType.ROOM:
+            return (await self._rooms.execute(ReleaseRoomCommand(actor, content_id))).changed
+        return False  # only posts, comments and rooms are held

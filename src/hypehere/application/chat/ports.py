@@ -140,6 +140,16 @@ class RoomRepository(Protocol):
 
     async def get(self, room_id: str) -> Room | None: ...
 
+    async def release(self, room_id: str) -> bool:
+        """A held room passed moderation: everyone sees it now. False when it was not held
+        (idempotent, a conditional update)."""
+        ...
+
+    async def held_before(self, before: datetime, limit: int) -> Sequence[Room]:
+        """Held rooms created before `before`, oldest first (created_at, id), at most
+        `limit`."""
+        ...
+
     async def member(self, room_id: str, user_id: str) -> RoomMember | None: ...
 
     async def take_seat(self, room: Room) -> int | None:
@@ -169,9 +179,15 @@ class RoomRepository(Protocol):
 
 
 class RoomReader(Protocol):
-    async def list_rooms(self, language: str | None, page: PageRequest) -> Page[RoomView]: ...
+    async def list_rooms(
+        self, language: str | None, page: PageRequest, viewer_id: str | None = None
+    ) -> Page[RoomView]:
+        """Released rooms, and `viewer_id`'s own held ones (fail-closed moderation)."""
+        ...
 
-    async def view(self, room_id: str) -> RoomView | None: ...
+    async def view(self, room_id: str, viewer_id: str | None = None) -> RoomView | None:
+        """None when the room does not exist or is held and `viewer_id` did not create it."""
+        ...
 
     async def messages_before(
         self, room_id: str, before_seq: int | None, limit: int

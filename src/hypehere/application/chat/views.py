@@ -50,6 +50,8 @@ class RoomView(msgspec.Struct, frozen=True):
     participant_count: int
     created_by: str
     created_at: datetime
+    # held: waiting for its title to be checked, seen (listed, joinable) by its creator only
+    moderation: str = "visible"
 
 
 class RoomMessageView(msgspec.Struct, frozen=True):

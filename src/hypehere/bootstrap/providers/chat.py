@@ -25,6 +25,7 @@ from hypehere.application.chat.create_room import CreateRoom
 from hypehere.application.chat.get_conversation import GetConversation
 from hypehere.application.chat.get_room import GetRoom
 from hypehere.application.chat.grant_room_admin import GrantRoomAdmin
+from hypehere.application.chat.held_rooms import ListHeldRooms, LocateRoom
 from hypehere.application.chat.join_room import JoinRoom, RoomPasswordAttempts
 from hypehere.application.chat.leave_conversation import LeaveConversation
 from hypehere.application.chat.leave_room import LeaveRoom
@@ -44,6 +45,7 @@ from hypehere.application.chat.ports import (
     RoomReader,
     RoomRepository,
 )
+from hypehere.application.chat.release_room import ReleaseRoom
 from hypehere.application.chat.restrict_room_member import RestrictRoomMember
 from hypehere.application.chat.send_message import SendMessage
 from hypehere.application.chat.send_room_message import SendRoomMessage
@@ -52,6 +54,7 @@ from hypehere.application.chat.start_conversation import StartConversation
 from hypehere.bootstrap.providers.infrastructure import database_timeouts
 from hypehere.bootstrap.providers.users import password_hasher_for
 from hypehere.bootstrap.settings import Settings
+from hypehere.domain.shared.holding import RoomTitleHold
 from hypehere.entrypoints.outbox.dispatcher import OutboxWakeup
 
 
@@ -60,6 +63,10 @@ class ChatProvider(Provider):
     def room_password_hasher(self, settings: Settings) -> RoomPasswordHasher:
         # Room passwords use the same argon2id adapter and cost settings as account passwords.
         return password_hasher_for(settings)
+
+    @provide(scope=Scope.APP)
+    def room_title_hold(self, settings: Settings) -> RoomTitleHold:
+        return RoomTitleHold(on=settings.moderation_hold_room_titles)
 
     @provide(scope=Scope.APP)
     def room_password_attempts(self, settings: Settings) -> RoomPasswordAttempts:
@@ -149,5 +156,8 @@ class ChatProvider(Provider):
         ListRoomMessages,
         OpenRoomChannel,
         LocateMessage,
+        ReleaseRoom,
+        ListHeldRooms,
+        LocateRoom,
         scope=Scope.REQUEST,
     )

@@ -20,7 +20,7 @@ from hypehere.adapters.modules.moderation_accounts import (
 )
 from hypehere.adapters.modules.moderation_targets import (
     FeedContentRemoval,
-    FeedHeldContent,
+    ModuleHeldContent,
     ModuleReportTargets,
 )
 from hypehere.adapters.sql.moderation.audit import SqlAuditLog
@@ -152,7 +152,7 @@ class ModerationProvider(Provider):
     restoration = provide(FeedContentRestoration, provides=ContentRestoration, scope=Scope.REQUEST)
     targets = provide(ModuleReportTargets, provides=ReportTargets, scope=Scope.REQUEST)
     removal = provide(FeedContentRemoval, provides=ContentRemoval, scope=Scope.REQUEST)
-    held = provide(FeedHeldContent, provides=HeldContent, scope=Scope.REQUEST)
+    held = provide(ModuleHeldContent, provides=HeldContent, scope=Scope.REQUEST)
 
     use_cases = provide_all(
         SuspendUser,

@@ -18,3 +18,14 @@ class MessageSent(DomainEvent):
     sender_id: str
     recipient_ids: tuple[str, ...]
     is_request: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RoomHeld(DomainEvent):
+    """A new open room waits for its title to be checked (fail-closed for every account):
+    only its creator sees it until moderation releases it."""
+
+    topic: ClassVar[str] = "chat.room_held"
+    room_id: str
+    created_by: str
+    language: str

@@ -15,6 +15,7 @@ from hypehere.domain.chat.errors import (
     NotRoomAdminError,
 )
 from hypehere.domain.shared.errors import InvalidInputError
+from hypehere.domain.shared.holding import Holdable
 from hypehere.domain.shared.ids import new_id
 from hypehere.domain.shared.languages import parse_language
 from hypehere.domain.shared.text import clean_text
@@ -231,7 +232,7 @@ class RoomRestriction:
 
 
 @dataclass(slots=True)
-class Room:
+class Room(Holdable):
     id: str
     name: str
     description: str
@@ -240,6 +241,12 @@ class Room:
     max_participants: int
     created_by: str
     created_at: datetime
+    # held until its title is checked (fail-closed for every account): its creator only
+    held: bool = False
+
+    @property
+    def holder_id(self) -> str:
+        return self.created_by
 
     @classmethod
     def create(

@@ -128,6 +128,10 @@ class Post(Holdable):
     def mentioned_user_ids(self) -> tuple[str, ...]:
         return tuple(m.user_id for m in self.mentions)
 
+    @property
+    def holder_id(self) -> str:
+        return self.author_id
+
     def ensure_author(self, user_id: str) -> None:
         if user_id != self.author_id:
             raise NotAuthorError("Only the author can change this post.")
@@ -210,6 +214,10 @@ class Comment(Holdable):
     @property
     def mentioned_user_ids(self) -> tuple[str, ...]:
         return tuple(m.user_id for m in self.mentions)
+
+    @property
+    def holder_id(self) -> str:
+        return self.author_id
 
     @classmethod
     def write(

@@ -35,16 +35,20 @@ class HoldPolicy:
 
 
 class Holdable:
-    """Content the fail-closed tier may hold (posts, comments): a `held` flag and its
-    author. Mixed into the owning module's dataclasses."""
+    """Content the fail-closed tier may hold (posts, comments, rooms): a `held` flag and
+    the one person who sees it while held (`holder_id`: its author, a room's creator).
+    Mixed into the owning module's dataclasses."""
 
     __slots__ = ()
     held: bool
-    author_id: str
+
+    @property
+    def holder_id(self) -> str:
+        raise NotImplementedError
 
     def visible_to(self, viewer_id: str | None) -> bool:
-        """A held item exists for its author only."""
-        return not self.held or viewer_id == self.author_id
+        """A held item exists for its holder only."""
+        return not self.held or viewer_id == self.holder_id
 
     def release(self) -> bool:
         """It passed moderation: everyone allowed to see it does now. False when it was
@@ -59,3 +63,11 @@ class Holdable:
 class CommentHoldPolicy(HoldPolicy):
     """The same rule for comments (`HYPEHERE_MODERATION_HOLD_FIRST_COMMENTS`), counted
     apart from posts: its own type so each use case is given its own."""
+
+
+@dataclass(frozen=True, slots=True)
+class RoomTitleHold:
+    """Every new open room is held until its title is checked (fail-closed for every
+    account, `HYPEHERE_MODERATION_HOLD_ROOM_TITLES`); `on=False` turns it off."""
+
+    on: bool = True

@@ -111,6 +111,12 @@ class RoomRow(SQLModel, table=True):
     last_seq: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     created_by: str = Field(sa_column=_user_fk())
     created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    # visible | held (until its title is checked: its creator only); the rule is
+    # `rooms.room_visible_to`
+    moderation_state: str = Field(
+        default="visible",
+        sa_column=Column(String(8), nullable=False, server_default="visible"),
+    )
 
 
 class RoomMemberRow(SQLModel, table=True):
