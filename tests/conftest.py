@@ -167,6 +167,7 @@ def test_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "moderation_hold_first_posts": 0,
         "moderation_hold_first_comments": 0,
         "moderation_hold_room_titles": False,
+        "moderation_hold_first_messages": 0,
     }
     values.update(overrides)
     return load_settings(**values)

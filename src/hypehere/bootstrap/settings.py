@@ -121,6 +121,12 @@ class Settings(BaseSettings):
         description="Fail-closed moderation: a new account's first N comments (counted apart "
         "from posts) are held until the classifier's verdict; 0 turns this off",
     )
+    moderation_hold_first_messages: int = Field(
+        default=3,
+        ge=0,
+        description="Fail-closed moderation: a new account's first N direct messages are held "
+        "(not delivered) until the classifier's verdict; 0 turns this off",
+    )
     moderation_hold_room_titles: bool = Field(
         default=True,
         description="Fail-closed moderation: every new open room is held (seen and joinable by "

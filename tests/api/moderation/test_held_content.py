@@ -397,3 +397,92 @@ def test_new_rooms_are_seen_and_joined_by_their_creator_only_until_checked(
     approved = client.post(f"{API}/admin/moderation/{queue[0]['id']}/approve", headers=auth(mod))
     assert approved.status_code == 200, approved.text
     assert found(guest_token, scam["id"]) == {"listed": True, "get": True}
+
+
+@pytest.fixture
+def messages_held_client(backend_settings: Settings) -> Iterator[TestClient[Litestar]]:
+    settings = backend_settings.model_copy(
+        update={"moderation_hold_first_messages": 2, "moderation_new_account_days": 7}
+    )
+    with TestClient(app=create_app(settings), timeout=10) as client:
+        yield client
+
+
+def next_frame(session: Any) -> dict[str, Any]:
+    """The next frame that is not a heartbeat."""
+    while True:
+        frame: dict[str, Any] = session.receive_json(timeout=10)
+        if frame.get("type") != "ping":
+            return frame
+
+
+def test_held_direct_messages_reach_the_recipient_only_when_released(
+    messages_held_client: TestClient[Litestar], backend_settings: Settings
+) -> None:
+    """A new account's first messages: acked to the sender as held, not broadcast, not in
+    the recipient's history or unread count; released, each is broadcast (through the
+    broker, over `/ws/chat`) and counted as a new message. The recipient's socket gets the
+    released message as its first frame: nothing held reached it before."""
+    client = messages_held_client
+    _alice, alice_token = register(client)
+    bob, bob_token = register(client)
+    mod = staff(client, backend_settings)
+    opened = client.post(
+        f"{API}/conversations", json={"user_id": bob["id"]}, headers=auth(alice_token)
+    )
+    assert opened.status_code in (200, 201), opened.text
+    conversation_id = opened.json()["id"]
+    url = f"{API}/conversations/{conversation_id}"
+
+    def bob_sees() -> tuple[list[str], int]:
+        history = client.get(f"{url}/messages", headers=auth(bob_token)).json()["items"]
+        unread = client.get(url, headers=auth(bob_token)).json()["unread_count"]
+        return [m["content"] for m in history], unread
+
+    path = f"/ws/chat/{conversation_id}"
+    with (
+        client.websocket_connect(path, headers=auth(alice_token)) as alice_ws,
+        client.websocket_connect(path, headers=auth(bob_token)) as bob_ws,
+    ):
+        alice_ws.send_json({"type": "message", "content": "hello Bob, nice to meet you"})
+        fine = next_frame(alice_ws)
+        assert (fine["type"], fine["message"]["moderation"]) == ("ack", "held")
+        scam = client.post(
+            f"{url}/messages",
+            json={"content": "my kakao id is cash_king77 add me", "client_id": "s-1"},
+            headers=auth(alice_token),
+        )
+        assert scam.status_code == 201, scam.text
+        assert scam.json()["moderation"] == "held"
+        retried = client.post(
+            f"{url}/messages",
+            json={"content": "my kakao id is cash_king77 add me", "client_id": "s-1"},
+            headers=auth(alice_token),
+        )
+        assert retried.json()["id"] == scam.json()["id"]  # idempotent while held
+        assert bob_sees() == ([], 0)
+
+        drain(client)  # the check: the rules release the first and flag the second
+
+        delivered = next_frame(bob_ws)
+        assert delivered["type"] == "message"
+        assert delivered["message"]["id"] == fine["message"]["id"]
+        assert "moderation" not in delivered["message"]  # a normal message now
+        assert next_frame(alice_ws)["message"]["id"] == fine["message"]["id"]  # her socket
+        alice_ws.send_json({"type": "message", "content": "are you there?"})
+        ack = next_frame(alice_ws)
+        assert ack["type"] == "ack" and "moderation" not in ack["message"]  # third: not held
+        assert next_frame(bob_ws)["message"]["content"] == "are you there?"
+        assert bob_sees() == (["are you there?", "hello Bob, nice to meet you"], 2)
+
+        queue = client.get(f"{API}/admin/moderation/queue", headers=auth(mod)).json()["items"]
+        assert [(i["content_type"], i["content_id"], i["category"]) for i in queue] == [
+            ("message", scam.json()["id"], "scam")
+        ]
+        approved = client.post(
+            f"{API}/admin/moderation/{queue[0]['id']}/approve", headers=auth(mod)
+        )
+        assert approved.status_code == 200, approved.text
+        assert next_frame(bob_ws)["message"]["id"] == scam.json()["id"]
+    history, unread = bob_sees()
+    assert (history[0], unread) == ("my kakao id is cash_king77 add me", 3)

@@ -13,6 +13,7 @@ from hypehere.adapters.memory.chat import (
     InMemoryChatPeers,
     InMemoryConversationReader,
     InMemoryConversationRepository,
+    InMemoryHeldMessages,
     InMemoryRoomReader,
     InMemoryRoomRepository,
     PlainRoomPasswordHasher,
@@ -32,8 +33,10 @@ from hypehere.application.chat.list_conversations import (
     ListConversations,
     ListConversationsCommand,
 )
+from hypehere.application.chat.locate_message import LocateMessage, LocateMessageQuery
 from hypehere.application.chat.mark_read import MarkRead, MarkReadCommand
 from hypehere.application.chat.ports import ChatSettings, RoomPasswordHasher
+from hypehere.application.chat.release_message import ReleaseMessage, ReleaseMessageCommand
 from hypehere.application.chat.release_room import ReleaseRoom, ReleaseRoomCommand
 from hypehere.application.chat.restrict_room_member import (
     RestrictRoomMember,
@@ -54,6 +57,7 @@ from hypehere.domain.chat.errors import (
     ChatPartnerNotFoundError,
     ConversationNotFoundError,
     KickedFromRoomError,
+    MessageNotFoundError,
     NotRoomAdminError,
     RoomFullError,
     RoomNotFoundError,
@@ -62,7 +66,7 @@ from hypehere.domain.chat.errors import (
 )
 from hypehere.domain.chat.model import ChatPolicy, Folder, RestrictionKind
 from hypehere.domain.shared.errors import InvalidInputError, StaffOnlyError
-from hypehere.domain.shared.holding import RoomTitleHold
+from hypehere.domain.shared.holding import MessageHoldPolicy, RoomTitleHold
 
 pytestmark = pytest.mark.unit
 
@@ -99,6 +103,8 @@ class World:
     outbox: InMemoryOutbox = field(default_factory=InMemoryOutbox)
     broker: RecordingBroker = field(default_factory=RecordingBroker)
     clock: FixedClock = field(default_factory=FixedClock)
+    held: InMemoryHeldMessages = field(default_factory=InMemoryHeldMessages)
+    hold: MessageHoldPolicy = field(default_factory=lambda: MessageHoldPolicy(first_items=0))
 
     def __post_init__(self) -> None:
         self.conversations = InMemoryConversationRepository(peers=self.peers, outbox=self.outbox)
@@ -112,7 +118,16 @@ class World:
         return StartConversation(self.uow, self.conversations, self.reader, self.peers, self.clock)
 
     def send(self) -> SendMessage:
-        return SendMessage(self.uow, self.conversations, self.publisher, self.clock)
+        return SendMessage(
+            self.uow,
+            self.conversations,
+            self.publisher,
+            self.clock,
+            self.peers,
+            self.held,
+            self.outbox,
+            self.hold,
+        )
 
     async def open(self, opener: Actor, other: str) -> str:
         result = await self.start().execute(StartConversationCommand(actor=opener, user_id=other))
@@ -313,6 +328,46 @@ async def test_read_receipts_need_both_sides_consent(
     assert frame == {"type": "read", "user_id": "bob", "last_read_message_id": sent.message.id}
     assert ("alice" in envelope.only_user_ids) is receipt
     assert (await world.inbox(BOB))[0].unread_count == 0
+
+
+async def test_a_new_accounts_first_messages_are_held_until_released(world: World) -> None:
+    world.hold = MessageHoldPolicy(new_account_days=7, first_items=1)
+    world.peers.joined["alice"] = world.clock.now()
+    conversation_id = await world.open(ALICE, "bob")
+    send = world.send()
+    held = await send.execute(
+        SendMessageCommand(ALICE, conversation_id, "hello, first message", client_id="c1")
+    )
+    assert held.message.moderation == "held"
+    assert [m.topic for m in world.outbox.messages] == ["chat.message_held"]
+    await world.uow.settle()
+    assert world.broker.published == []  # nobody is told
+    assert (await world.inbox(BOB))[0].unread_count == 0
+    again = await send.execute(
+        SendMessageCommand(ALICE, conversation_id, "hello, first message", client_id="c1")
+    )
+    assert (again.duplicate, again.message.id) == (True, held.message.id)
+    with pytest.raises(MessageNotFoundError):  # the recipient cannot locate (report) it
+        await LocateMessage(world.uow, world.conversations, world.held).execute(
+            LocateMessageQuery(BOB, held.message.id)
+        )
+    second = await send.execute(SendMessageCommand(ALICE, conversation_id, "and a second"))
+    assert second.message.moderation == "visible"  # only the first one is held
+    assert (await world.inbox(BOB))[0].unread_count == 1
+
+    release = ReleaseMessage(
+        world.uow, world.conversations, world.held, world.publisher, world.clock
+    )
+    with pytest.raises(StaffOnlyError):
+        await release.execute(ReleaseMessageCommand(ALICE, held.message.id))
+    staff = Actor("mod", Role.MODERATOR)
+    assert (await release.execute(ReleaseMessageCommand(staff, held.message.id))).changed
+    assert not (await release.execute(ReleaseMessageCommand(staff, held.message.id))).changed
+    assert (await world.inbox(BOB))[0].unread_count == 2
+    await world.uow.settle()
+    [(frame, _envelope)] = world.broker.frames(conversation_topic(conversation_id))[-1:]
+    assert frame["message"]["id"] == held.message.id and "moderation" not in frame["message"]
+    assert world.outbox.messages[-1].topic == "chat.message_sent"
 
 
 # --- rooms -----------------------------------------------------------------------------

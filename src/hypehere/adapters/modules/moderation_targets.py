@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from hypehere.application.chat.held_messages import ListHeldMessages, ListHeldMessagesQuery
 from hypehere.application.chat.held_rooms import (
     ListHeldRooms,
     ListHeldRoomsQuery,
@@ -16,6 +17,7 @@ from hypehere.application.chat.held_rooms import (
     LocateRoomQuery,
 )
 from hypehere.application.chat.locate_message import LocateMessage, LocateMessageQuery
+from hypehere.application.chat.release_message import ReleaseMessage, ReleaseMessageCommand
 from hypehere.application.chat.release_room import ReleaseRoom, ReleaseRoomCommand
 from hypehere.application.common.actor import Actor
 from hypehere.application.feed.list_held_content import ListHeldContent, ListHeldContentQuery
@@ -113,7 +115,8 @@ class FeedContentRemoval:
 
 class ModuleHeldContent:
     """The moderation module's `HeldContent` port: the feed's `ReleasePost`,
-    `ReleaseComment` and `ListHeldContent`, chat's `ReleaseRoom` and `ListHeldRooms`."""
+    `ReleaseComment` and `ListHeldContent`, chat's `ReleaseRoom`, `ListHeldRooms`,
+    `ReleaseMessage` and `ListHeldMessages`."""
 
     def __init__(
         self,
@@ -122,12 +125,16 @@ class ModuleHeldContent:
         held: ListHeldContent,
         rooms: ReleaseRoom,
         held_rooms: ListHeldRooms,
+        messages: ReleaseMessage,
+        held_messages: ListHeldMessages,
     ) -> None:
         self._posts = posts
         self._comments = comments
         self._held = held
         self._rooms = rooms
         self._held_rooms = held_rooms
+        self._messages = messages
+        self._held_messages = held_messages
 
     async def waiting(
         self, actor: Actor, before: datetime, limit: int
@@ -138,9 +145,14 @@ class ModuleHeldContent:
         rooms = await self._held_rooms.execute(
             ListHeldRoomsQuery(actor=actor, before=before, limit=limit)
         )
-        return [(ReportTargetType(i.kind), i.id, i.language) for i in found] + [
-            (ReportTargetType.ROOM, r.room_id, r.language) for r in rooms
-        ]
+        messages = await self._held_messages.execute(
+            ListHeldMessagesQuery(actor=actor, before=before, limit=limit)
+        )
+        return (
+            [(ReportTargetType(i.kind), i.id, i.language) for i in found]
+            + [(ReportTargetType.ROOM, r.room_id, r.language) for r in rooms]
+            + [(ReportTargetType.MESSAGE, m, "und") for m in messages]
+        )
 
     async def release(self, actor: Actor, content_type: ReportTargetType, content_id: str) -> bool:
         if content_type is ReportTargetType.POST:
@@ -149,4 +161,6 @@ class ModuleHeldContent:
             return (await self._comments.execute(ReleaseCommentCommand(actor, content_id))).changed
         if content_type is ReportTargetType.ROOM:
             return (await self._rooms.execute(ReleaseRoomCommand(actor, content_id))).changed
-        return False  # only posts, comments and rooms are held
+        if content_type is ReportTargetType.MESSAGE:
+            return (await self._messages.execute(ReleaseMessageCommand(actor, content_id))).changed
+        return False  # users and anonymous conversations are never held

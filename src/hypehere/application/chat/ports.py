@@ -48,6 +48,43 @@ class ChatPeers(Protocol):
 
     async def chat_settings(self, user_ids: Iterable[str]) -> dict[str, ChatSettings]: ...
 
+    async def joined_at(self, user_id: str) -> datetime | None:
+        """When the account was created (None if unknown): the fail-closed moderation tier
+        holds a new account's first messages."""
+        ...
+
+
+class HeldMessages(Protocol):
+    """A new account's first direct messages while they wait for a moderation verdict
+    (outside the conversation: no sequence number, invisible to the recipient)."""
+
+    async def hold(self, message: Message) -> None:
+        """Store it held; a second one with the same (conversation, sender, client_id)
+        raises StorageConflictError."""
+        ...
+
+    async def get(self, message_id: str) -> Message | None:
+        """The message while it is held (None once released)."""
+        ...
+
+    async def find(self, conversation_id: str, sender_id: str, client_id: str) -> Message | None:
+        """The held message a retried client_id refers to."""
+        ...
+
+    async def release(self, message_id: str) -> bool:
+        """Mark it released (its text is dropped here: the conversation has it now); False
+        when it was not held. Atomic: two releases never both return True."""
+        ...
+
+    async def waiting_before(self, before: datetime, limit: int) -> Sequence[Message]:
+        """Held messages written before `before`, oldest first (created_at, id)."""
+        ...
+
+    async def written_by(self, sender_id: str, at_most: int) -> int:
+        """How many messages of `sender_id` went through the tier (held or released),
+        counted up to `at_most`."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class SenderContext:

@@ -1,10 +1,11 @@
-"""The fail-closed tier (outbox-driven): a held item (a new account's first posts or
-comments, every new room's title) is classified, its verdict stored with its provenance
-like every scan, and then:
+"""The fail-closed tier (outbox-driven): a held item (a new account's first posts,
+comments and direct messages, every new room's title) is classified, its verdict stored
+with its provenance like every scan, and then:
 - nothing to review: it is released (`HeldContent.release`), announced as if just created;
 - flagged (`needs_review`): it stays held, seen by its author only, and waits in the staff
   queue (`/admin/moderation/queue`); staff approval releases it, removal removes it (a
-  room cannot be removed: it stays held, and staff act on its creator through a report).
+  room or a message cannot be removed: it stays held, and staff act on its author through
+  a report).
 When the classifier cannot answer, the error propagates and the outbox dispatcher checks
 the item again later (exponential backoff): it stays held meanwhile, never released
 without a verdict."""
@@ -42,7 +43,7 @@ KIND_OF = {
 
 
 class CheckHeldContentCommand(msgspec.Struct, frozen=True, kw_only=True):
-    content_type: str  # post | comment | room
+    content_type: str  # post | comment | room | message
     content_id: str
     language: str = "und"
 

@@ -1,7 +1,7 @@
 """Events of other modules -> moderation use cases (`bootstrap/outbox_routes.py`): new
 posts and comments, and direct chat messages, are scanned by the classifier after they are
-published (fail-open), and held posts, comments and rooms (the fail-closed tier) are
-checked before anyone but their author sees them.
+published (fail-open), and held posts, comments, rooms and direct messages (the
+fail-closed tier) are checked before anyone but their author sees them.
 The handler names key the idempotency ledger: never rename a deployed one."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from hypehere.application.moderation.check_held_content import (
     CheckHeldContentCommand,
 )
 from hypehere.application.moderation.scan_content import ScanContent, ScanContentCommand
-from hypehere.domain.chat.events import MessageSent, RoomHeld
+from hypehere.domain.chat.events import MessageHeld, MessageSent, RoomHeld
 from hypehere.domain.feed.events import CommentCreated, CommentHeld, PostCreated, PostHeld
 
 SUBSCRIPTIONS = (
@@ -57,5 +57,11 @@ SUBSCRIPTIONS = (
         lambda e: CheckHeldContentCommand(
             content_type="room", content_id=e.room_id, language=e.language
         ),
+    ),
+    Subscription(
+        "moderation.check_held_message",
+        MessageHeld,
+        CheckHeldContent,
+        lambda e: CheckHeldContentCommand(content_type="message", content_id=e.message_id),
     ),
 )

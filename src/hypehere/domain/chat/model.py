@@ -106,14 +106,20 @@ class Participant:
 
 
 @dataclass(slots=True)
-class Message:
+class Message(Holdable):
     id: str
     conversation_id: str
     sender_id: str
     content: str
     client_id: str | None
-    seq: int
+    seq: int  # 0 while held (a held message has no place in the conversation yet)
     created_at: datetime
+    # a new account's first messages wait for a moderation verdict: its sender only
+    held: bool = False
+
+    @property
+    def holder_id(self) -> str:
+        return self.sender_id
 
 
 @dataclass(slots=True)

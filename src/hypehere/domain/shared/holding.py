@@ -18,7 +18,8 @@ class ModerationState(StrEnum):
 @dataclass(frozen=True, slots=True)
 class HoldPolicy:
     """An account younger than `new_account_days` has its first `first_items` items (of
-    one kind: posts, or comments, counted apart) held. `first_items=0` turns the tier off."""
+    one kind: posts, comments or direct messages, counted apart) held. `first_items=0`
+    turns the tier off."""
 
     new_account_days: int = 7
     first_items: int = 3
@@ -63,6 +64,12 @@ class Holdable:
 class CommentHoldPolicy(HoldPolicy):
     """The same rule for comments (`HYPEHERE_MODERATION_HOLD_FIRST_COMMENTS`), counted
     apart from posts: its own type so each use case is given its own."""
+
+
+@dataclass(frozen=True, slots=True)
+class MessageHoldPolicy(HoldPolicy):
+    """The same rule for direct chat messages (`HYPEHERE_MODERATION_HOLD_FIRST_MESSAGES`),
+    counted apart: its own type so the send use case is given its own."""
 
 
 @dataclass(frozen=True, slots=True)
