@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.moderation.claude import ClaudeClassifier
 from hypehere.adapters.moderation.rules import RulesClassifier
+from hypehere.adapters.modules.matching_first_message import ClassifierFirstMessageCheck
 from hypehere.adapters.modules.moderation_accounts import (
     FeedContentRestoration,
     UsersAccountCredentials,
@@ -33,6 +34,7 @@ from hypehere.adapters.sql.users.repositories import (
     SqlUserCounters,
     SqlUserRepository,
 )
+from hypehere.application.matching.ports import FirstMessageCheck
 from hypehere.application.moderation.account_action import AccountAction
 from hypehere.application.moderation.appeal_strike import AppealStrike
 from hypehere.application.moderation.audit_ports import AuditLog
@@ -91,6 +93,15 @@ from hypehere.bootstrap.settings import Settings
 
 
 class ModerationProvider(Provider):
+    @provide(scope=Scope.APP)
+    def first_message_check(
+        self, classifier: ContentClassifier, settings: Settings
+    ) -> FirstMessageCheck:
+        """Matching's check of an anonymous chat's first messages: this classifier."""
+        return ClassifierFirstMessageCheck(
+            classifier, settings.moderation_anonymous_check_timeout_seconds
+        )
+
     @provide(scope=Scope.APP)
     async def classifier(self, settings: Settings) -> AsyncIterator[ContentClassifier]:
         """Claude when `HYPEHERE_ANTHROPIC_API_KEY` is set, else the local rules."""
