@@ -241,8 +241,12 @@ def serve(
             HYPEHERE_LOG_FORMAT="json",
             HYPEHERE_LOG_LEVEL="WARNING",
             HYPEHERE_EMBEDDED_WORKER="false",
-            # benchmark accounts are all new: the fail-closed tier would hold their posts
+            # benchmark accounts are all new: the fail-closed tier would hold their first
+            # posts, comments and messages (rooms: every title) until checked
             HYPEHERE_MODERATION_HOLD_FIRST_POSTS="0",
+            HYPEHERE_MODERATION_HOLD_FIRST_COMMENTS="0",
+            HYPEHERE_MODERATION_HOLD_FIRST_MESSAGES="0",
+            HYPEHERE_MODERATION_HOLD_ROOM_TITLES="false",
         )
         for name in ("HYPEHERE_DATABASE_URL", "HYPEHERE_REDIS_URL"):
             if os.environ.get(name):

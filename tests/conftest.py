@@ -165,6 +165,9 @@ def test_settings(tmp_path: Path, **overrides: Any) -> Settings:
         # every test registers new accounts: the fail-closed tier would hold their posts
         # (tests/api/moderation/test_held_content.py turns it on)
         "moderation_hold_first_posts": 0,
+        "moderation_hold_first_comments": 0,
+        "moderation_hold_room_titles": False,
+        "moderation_hold_first_messages": 0,
     }
     values.update(overrides)
     return load_settings(**values)

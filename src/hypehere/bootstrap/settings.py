@@ -115,6 +115,30 @@ class Settings(BaseSettings):
         description="Fail-closed moderation: a new account's first N posts are held (seen by "
         "their author only) until the classifier's verdict; 0 turns the tier off",
     )
+    moderation_hold_first_comments: int = Field(
+        default=3,
+        ge=0,
+        description="Fail-closed moderation: a new account's first N comments (counted apart "
+        "from posts) are held until the classifier's verdict; 0 turns this off",
+    )
+    moderation_hold_first_messages: int = Field(
+        default=3,
+        ge=0,
+        description="Fail-closed moderation: a new account's first N direct messages are held "
+        "(not delivered) until the classifier's verdict; 0 turns this off",
+    )
+    moderation_hold_room_titles: bool = Field(
+        default=True,
+        description="Fail-closed moderation: every new open room is held (seen and joinable by "
+        "its creator only) until its title is checked; false turns this off",
+    )
+    moderation_anonymous_check_timeout_seconds: float = Field(
+        default=3.0,
+        gt=0,
+        description="Fail-closed moderation: each participant's first message of an anonymous "
+        "chat is classified before it is relayed; without a verdict within this many seconds "
+        "it is not relayed (the sender gets message_rejected)",
+    )
     moderation_new_account_days: int = Field(
         default=7, ge=0, description="An account younger than this many days is new"
     )

@@ -239,3 +239,33 @@ def test_another_process_drops_an_entry_whose_socket_closed_here(
             time.sleep(0.01)
         assert dropped == 1
         assert here.get(f"{API}/matching/queue", headers=auth(token)).status_code == 404
+
+
+def test_a_flagged_first_message_is_not_relayed(ws_client: TestClient[Any]) -> None:
+    """Each participant's first message is classified before it is relayed: a flagged one
+    reaches nobody (the sender gets `message_rejected`), and the next one is checked as
+    their first again. The partner's first frame is the safe message: nothing before."""
+    conversation_id, _ko_id, ko_token, _en_id, en_token = match(ws_client)
+    path = f"/ws/anonymous-chat/{conversation_id}"
+    with (
+        ws_client.websocket_connect(f"{path}?token={ko_token}") as ko_ws,
+        ws_client.websocket_connect(f"{path}?token={en_token}") as en_ws,
+    ):
+        assert receive(ko_ws) == {"type": "partner_joined"}
+        ko_ws.send_json(
+            {"type": "message", "content": "my kakao id is cash_king77 add me", "client_id": "k1"}
+        )
+        assert receive(ko_ws) == {
+            "type": "message_rejected",
+            "client_id": "k1",
+            "reason": "flagged",
+        }
+        ko_ws.send_json(
+            {"type": "message", "content": "hello, nice to meet you", "client_id": "k2"}
+        )
+        assert receive(ko_ws)["type"] == "ack"
+        delivered = receive(en_ws)
+        assert (delivered["type"], delivered["message"]["content"]) == (
+            "message",
+            "hello, nice to meet you",
+        )

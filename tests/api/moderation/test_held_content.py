@@ -48,6 +48,19 @@ def write(client: TestClient[Litestar], token: str, content: str) -> dict[str, A
     return body
 
 
+def correct(client: TestClient[Litestar], token: str, target_type: str, target_id: str) -> Any:
+    return client.post(
+        f"{API}/corrections",
+        json={
+            "target_type": target_type,
+            "target_id": target_id,
+            "corrected_text": "My first text",
+            "category": "grammar",
+        },
+        headers=auth(token),
+    )
+
+
 def ids(response: Any) -> list[str]:
     assert response.status_code == 200, response.text
     return [item["id"] for item in response.json()["items"]]
@@ -131,16 +144,7 @@ def test_held_posts_are_seen_by_their_author_only_until_a_verdict(
             headers=auth(follower_token),
         )
         assert comment.status_code == 404
-        correction = client.post(
-            f"{API}/corrections",
-            json={
-                "target_type": "post",
-                "target_id": post["id"],
-                "corrected_text": "My first post",
-                "category": "grammar",
-            },
-            headers=auth(follower_token),
-        )
+        correction = correct(client, follower_token, "post", post["id"])
         assert correction.status_code == 404, correction.text
     edit = client.patch(
         f"{API}/posts/{fine['id']}", json={"content": "changed"}, headers=auth(author_token)
@@ -228,3 +232,257 @@ def test_an_overturned_removal_is_searchable_again(
     )
     assert overturned.status_code == 200, overturned.text
     assert found() == [post["id"]]
+
+
+@pytest.fixture
+def comments_held_client(backend_settings: Settings) -> Iterator[TestClient[Litestar]]:
+    settings = backend_settings.model_copy(
+        update={"moderation_hold_first_comments": 2, "moderation_new_account_days": 7}
+    )
+    with TestClient(app=create_app(settings)) as client:
+        yield client
+
+
+def comment_on(
+    client: TestClient[Litestar], token: str, post_id: str, content: str
+) -> dict[str, Any]:
+    response = client.post(
+        f"{API}/posts/{post_id}/comments", json={"content": content}, headers=auth(token)
+    )
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def test_held_comments_are_seen_by_their_author_only_until_a_verdict(
+    comments_held_client: TestClient[Litestar], backend_settings: Settings
+) -> None:
+    """A new account's first comments: hidden from the post's author, mentioned users,
+    staff reading the post and signed-out readers (list, count, likes, corrections,
+    notifications) until the check; a safe one is then announced as if just written, a
+    flagged one waits for staff approval."""
+    client = comments_held_client
+    _poster, poster_token = register(client)
+    mentioned, mentioned_token = register(client)
+    _commenter, commenter_token = register(client)
+    mod = staff(client, backend_settings)
+    post = write(client, poster_token, "Tell me about your weekend")
+    drain(client)
+    before = {t: len(notifications(client, t)) for t in (poster_token, mentioned_token)}
+
+    fine = comment_on(
+        client, commenter_token, post["id"], f"I went hiking with @{mentioned['handle']}"
+    )
+    scam = comment_on(client, commenter_token, post["id"], "my kakao id is cash_king77 add me")
+    assert (fine["moderation"], scam["moderation"]) == ("held", "held")
+
+    def listed(token: str | None) -> list[str]:
+        headers = auth(token) if token else {}
+        return ids(client.get(f"{API}/posts/{post['id']}/comments", headers=headers))
+
+    def count(token: str | None) -> int:
+        headers = auth(token) if token else {}
+        response = client.get(f"{API}/posts/{post['id']}", headers=headers)
+        value: int = response.json()["comment_count"]
+        return value
+
+    assert listed(commenter_token) == [fine["id"], scam["id"]]
+    for token in (poster_token, mentioned_token, mod, None):
+        assert listed(token) == [] and count(token) == 0, token and token[-8:]
+    for comment in (fine, scam):
+        like = client.put(f"{API}/comments/{comment['id']}/like", headers=auth(poster_token))
+        assert like.status_code == 404, like.text
+        correction = correct(client, poster_token, "comment", comment["id"])
+        assert correction.status_code == 404, correction.text
+
+    drain(client)  # the check: the rules release the first and flag the second
+
+    assert listed(poster_token) == [fine["id"]] and count(poster_token) == 1
+    assert listed(None) == [fine["id"]]
+    (shown,) = client.get(f"{API}/posts/{post['id']}/comments").json()["items"]
+    assert shown["moderation"] == "visible"
+    # announced as if just written, once: the post's author, the mentioned user
+    new_for_poster = notifications(client, poster_token)[
+        : len(notifications(client, poster_token)) - before[poster_token]
+    ]
+    assert [n["kind"] for n in new_for_poster] == ["comment"]
+    new_for_mentioned = notifications(client, mentioned_token)[
+        : len(notifications(client, mentioned_token)) - before[mentioned_token]
+    ]
+    assert [n["kind"] for n in new_for_mentioned] == ["mention"]
+
+    queue = client.get(f"{API}/admin/moderation/queue", headers=auth(mod)).json()["items"]
+    assert [(i["content_type"], i["content_id"], i["category"]) for i in queue] == [
+        ("comment", scam["id"], "scam")
+    ]
+    approved = client.post(f"{API}/admin/moderation/{queue[0]['id']}/approve", headers=auth(mod))
+    assert approved.status_code == 200, approved.text
+    drain(client)
+    assert listed(poster_token) == [fine["id"], scam["id"]] and count(None) == 2
+
+    third = comment_on(client, commenter_token, post["id"], "A third one, not held any more")
+    assert third["moderation"] == "visible"
+    assert count(None) == 3
+
+
+@pytest.fixture
+def rooms_held_client(backend_settings: Settings) -> Iterator[TestClient[Litestar]]:
+    settings = backend_settings.model_copy(update={"moderation_hold_room_titles": True})
+    with TestClient(app=create_app(settings)) as client:
+        yield client
+
+
+def test_new_rooms_are_seen_and_joined_by_their_creator_only_until_checked(
+    rooms_held_client: TestClient[Litestar], backend_settings: Settings
+) -> None:
+    """Every new room (any account, old or new) is held: not listed, not found, not
+    joinable by anyone else (staff included) until its title is checked; a safe title
+    releases it, a flagged one waits in the staff queue (approve releases it; remove does
+    not apply to rooms)."""
+    client = rooms_held_client
+    _creator, creator_token = register(client)
+    _guest, guest_token = register(client)
+    mod = staff(client, backend_settings)
+
+    def room(name: str) -> dict[str, Any]:
+        response = client.post(
+            f"{API}/rooms",
+            json={"name": name, "language": "en", "max_participants": 5},
+            headers=auth(creator_token),
+        )
+        assert response.status_code == 201, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    def found(token: str, room_id: str) -> dict[str, bool]:
+        return {
+            "listed": room_id in ids(client.get(f"{API}/rooms", headers=auth(token))),
+            "get": client.get(f"{API}/rooms/{room_id}", headers=auth(token)).status_code == 200,
+        }
+
+    fine = room("English practice for beginners")
+    scam = room("Easy money: my kakao id is cash_king77 add me")
+    assert (fine["moderation"], scam["moderation"]) == ("held", "held")
+    for r in (fine, scam):
+        assert found(creator_token, r["id"]) == {"listed": True, "get": True}
+        mine = client.get(f"{API}/rooms/{r['id']}", headers=auth(creator_token)).json()
+        assert mine["moderation"] == "held"
+        for token in (guest_token, mod):
+            assert found(token, r["id"]) == {"listed": False, "get": False}
+        joined = client.post(f"{API}/rooms/{r['id']}/join", headers=auth(guest_token))
+        assert (joined.status_code, joined.json()["code"]) == (404, "not_found")
+    reported = client.post(
+        f"{API}/reports",
+        json={"target_type": "room", "target_id": fine["id"], "reason": "spam"},
+        headers=auth(guest_token),
+    )
+    assert reported.status_code == 422, reported.text  # rooms are not a report target
+
+    drain(client)  # the check: the rules release the first and flag the second
+
+    assert found(guest_token, fine["id"]) == {"listed": True, "get": True}
+    shown = client.get(f"{API}/rooms/{fine['id']}", headers=auth(guest_token)).json()
+    assert shown["moderation"] == "visible"
+    assert (
+        client.post(f"{API}/rooms/{fine['id']}/join", headers=auth(guest_token)).status_code == 200
+    )
+    assert found(guest_token, scam["id"]) == {"listed": False, "get": False}
+    queue = client.get(f"{API}/admin/moderation/queue", headers=auth(mod)).json()["items"]
+    assert [(i["content_type"], i["content_id"], i["category"]) for i in queue] == [
+        ("room", scam["id"], "scam")
+    ]
+    removed = client.post(f"{API}/admin/moderation/{queue[0]['id']}/remove", headers=auth(mod))
+    assert (removed.status_code, removed.json()["code"]) == (422, "action_not_applicable")
+    assert found(guest_token, scam["id"]) == {"listed": False, "get": False}
+    approved = client.post(f"{API}/admin/moderation/{queue[0]['id']}/approve", headers=auth(mod))
+    assert approved.status_code == 200, approved.text
+    assert found(guest_token, scam["id"]) == {"listed": True, "get": True}
+
+
+@pytest.fixture
+def messages_held_client(backend_settings: Settings) -> Iterator[TestClient[Litestar]]:
+    settings = backend_settings.model_copy(
+        update={"moderation_hold_first_messages": 2, "moderation_new_account_days": 7}
+    )
+    with TestClient(app=create_app(settings), timeout=10) as client:
+        yield client
+
+
+def next_frame(session: Any) -> dict[str, Any]:
+    """The next frame that is not a heartbeat."""
+    while True:
+        frame: dict[str, Any] = session.receive_json(timeout=10)
+        if frame.get("type") != "ping":
+            return frame
+
+
+def test_held_direct_messages_reach_the_recipient_only_when_released(
+    messages_held_client: TestClient[Litestar], backend_settings: Settings
+) -> None:
+    """A new account's first messages: acked to the sender as held, not broadcast, not in
+    the recipient's history or unread count; released, each is broadcast (through the
+    broker, over `/ws/chat`) and counted as a new message. The recipient's socket gets the
+    released message as its first frame: nothing held reached it before."""
+    client = messages_held_client
+    _alice, alice_token = register(client)
+    bob, bob_token = register(client)
+    mod = staff(client, backend_settings)
+    opened = client.post(
+        f"{API}/conversations", json={"user_id": bob["id"]}, headers=auth(alice_token)
+    )
+    assert opened.status_code in (200, 201), opened.text
+    conversation_id = opened.json()["id"]
+    url = f"{API}/conversations/{conversation_id}"
+
+    def bob_sees() -> tuple[list[str], int]:
+        history = client.get(f"{url}/messages", headers=auth(bob_token)).json()["items"]
+        unread = client.get(url, headers=auth(bob_token)).json()["unread_count"]
+        return [m["content"] for m in history], unread
+
+    path = f"/ws/chat/{conversation_id}"
+    with (
+        client.websocket_connect(path, headers=auth(alice_token)) as alice_ws,
+        client.websocket_connect(path, headers=auth(bob_token)) as bob_ws,
+    ):
+        alice_ws.send_json({"type": "message", "content": "hello Bob, nice to meet you"})
+        fine = next_frame(alice_ws)
+        assert (fine["type"], fine["message"]["moderation"]) == ("ack", "held")
+        scam = client.post(
+            f"{url}/messages",
+            json={"content": "my kakao id is cash_king77 add me", "client_id": "s-1"},
+            headers=auth(alice_token),
+        )
+        assert scam.status_code == 201, scam.text
+        assert scam.json()["moderation"] == "held"
+        retried = client.post(
+            f"{url}/messages",
+            json={"content": "my kakao id is cash_king77 add me", "client_id": "s-1"},
+            headers=auth(alice_token),
+        )
+        assert retried.json()["id"] == scam.json()["id"]  # idempotent while held
+        assert bob_sees() == ([], 0)
+
+        drain(client)  # the check: the rules release the first and flag the second
+
+        delivered = next_frame(bob_ws)
+        assert delivered["type"] == "message"
+        assert delivered["message"]["id"] == fine["message"]["id"]
+        assert "moderation" not in delivered["message"]  # a normal message now
+        assert next_frame(alice_ws)["message"]["id"] == fine["message"]["id"]  # her socket
+        alice_ws.send_json({"type": "message", "content": "are you there?"})
+        ack = next_frame(alice_ws)
+        assert ack["type"] == "ack" and "moderation" not in ack["message"]  # third: not held
+        assert next_frame(bob_ws)["message"]["content"] == "are you there?"
+        assert bob_sees() == (["are you there?", "hello Bob, nice to meet you"], 2)
+
+        queue = client.get(f"{API}/admin/moderation/queue", headers=auth(mod)).json()["items"]
+        assert [(i["content_type"], i["content_id"], i["category"]) for i in queue] == [
+            ("message", scam.json()["id"], "scam")
+        ]
+        approved = client.post(
+            f"{API}/admin/moderation/{queue[0]['id']}/approve", headers=auth(mod)
+        )
+        assert approved.status_code == 200, approved.text
+        assert next_frame(bob_ws)["message"]["id"] == scam.json()["id"]
+    history, unread = bob_sees()
+    assert (history[0], unread) == ("my kakao id is cash_king77 add me", 3)

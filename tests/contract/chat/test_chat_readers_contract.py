@@ -218,6 +218,42 @@ class ChatReadersContract:
         assert not (await world.room_reader.view(korean.id)).has_password  # type: ignore[union-attr]
         assert await world.room_reader.view("missing") is None
 
+    async def test_a_held_room_is_seen_by_its_creator_only_until_released(
+        self, world: World
+    ) -> None:
+        shown = await _room(world, "shown", "en", 0)
+        held = Room.create(
+            name="held",
+            description="",
+            language="en",
+            password_hash=None,
+            max_participants=4,
+            created_by="u-alice",
+            now=NOW + timedelta(minutes=1),
+        )
+        held.held = True
+        await world.rooms.add(held, RoomMember(held.id, "u-alice", RoomRole.ADMIN, NOW))
+        loaded = await world.rooms.get(held.id)
+        assert loaded is not None and loaded.held is True
+        for viewer in ("u-bob", None):
+            listed = await world.room_reader.list_rooms(None, PageRequest(), viewer)
+            assert [v.id for v in listed.items] == [shown.id]
+            assert await world.room_reader.view(held.id, viewer) is None
+        mine = await world.room_reader.list_rooms(None, PageRequest(), "u-alice")
+        assert [(v.id, v.moderation) for v in mine.items] == [
+            (held.id, "held"),
+            (shown.id, "visible"),
+        ]
+        waiting = await world.rooms.held_before(NOW + timedelta(minutes=2), 10)
+        assert [r.id for r in waiting] == [held.id]
+        assert await world.rooms.held_before(NOW, 10) == []
+        assert await world.rooms.release(held.id) is True
+        assert await world.rooms.release(held.id) is False
+        assert await world.rooms.release(shown.id) is False
+        view = await world.room_reader.view(held.id, "u-bob")
+        assert view is not None and view.moderation == "visible"
+        assert await world.rooms.held_before(NOW + timedelta(minutes=2), 10) == []
+
     async def test_room_message_pages_by_sequence(self, world: World) -> None:
         room = await _room(world, "talk", "ko", 0)
         sent = []

@@ -224,9 +224,9 @@ class FeedStoreContract:
         await world.commit()
         assert (await world.ports.posts.get(held.id)).held is True
         history = await world.ports.audience.author_history(author, 5)
-        assert history.posts_written == 2 and history.joined_at is not None
-        assert (await world.ports.audience.author_history(author, 1)).posts_written == 1
-        assert (await world.ports.audience.author_history(follower, 5)).posts_written == 0
+        assert history.items_written == 2 and history.joined_at is not None
+        assert (await world.ports.audience.author_history(author, 1)).items_written == 1
+        assert (await world.ports.audience.author_history(follower, 5)).items_written == 0
         page = PageRequest(limit=100)
         for viewer in (follower, None):
             assert await world.ports.reader.get(viewer, held.id, staff=False) is None
@@ -257,6 +257,48 @@ class FeedStoreContract:
         await world.commit()
         again = await world.ports.reader.get(follower, held.id, staff=False)
         assert again is not None and again.moderation == "visible"
+
+    async def test_a_held_comment_is_seen_by_its_author_only_and_counted_on_release(
+        self, world: World
+    ) -> None:
+        alice = await world.add_user("alice")
+        bob = await world.add_user("bob")
+        post = make_post(alice, "hello")
+        await world.ports.posts.add(post)
+        held = Comment.write(post=post, author_id=bob, content="waiting", mentions=(), now=NOW)
+        held.held = True
+        gone = Comment.write(post=post, author_id=bob, content="deleted", mentions=(), now=NOW)
+        gone.held = True
+        await world.ports.comments.add(held)
+        await world.ports.comments.add(gone)
+        await world.commit()
+        assert (await world.ports.audience.author_history(bob, 5, comments=True)).items_written == 2
+        assert (await world.ports.audience.author_history(bob, 5)).items_written == 0
+        loaded = await world.ports.comments.get(held.id)
+        assert loaded is not None and loaded.held is True
+        page = PageRequest(limit=10)
+        for viewer in (alice, None):
+            assert await world.ports.comment_reader.get(viewer, held.id, staff=False) is None
+            listed = await world.ports.comment_reader.for_post(viewer, post.id, page, staff=False)
+            assert listed.items == []
+        own = await world.ports.comment_reader.for_post(bob, post.id, page, staff=False)
+        assert [(c.id, c.moderation) for c in own.items] == [(held.id, "held"), (gone.id, "held")]
+        waiting = await world.ports.comments.held_before(NOW + timedelta(seconds=1), 10)
+        assert sorted(c.id for c in waiting) == sorted([held.id, gone.id])
+        assert await world.ports.comments.held_before(NOW - timedelta(seconds=1), 10) == []
+        await world.ports.comments.delete(gone)  # never counted: the count stays at 0
+        await world.commit()
+        view = await world.ports.reader.get(alice, post.id, staff=False)
+        assert view is not None and view.comment_count == 0
+        loaded.release()
+        await world.ports.comments.save(loaded)
+        await world.ports.comments.save(loaded)  # saved twice: counted once
+        await world.commit()
+        view = await world.ports.reader.get(alice, post.id, staff=False)
+        assert view is not None and view.comment_count == 1
+        shown = await world.ports.comment_reader.get(alice, held.id, staff=False)
+        assert shown is not None and shown.moderation == "visible"
+        assert await world.ports.comments.held_before(NOW + timedelta(seconds=1), 10) == []
 
     async def test_following_is_newest_first_paginated_and_filtered(self, world: World) -> None:
         alice = await world.add_user("alice")

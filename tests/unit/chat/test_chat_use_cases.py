@@ -13,6 +13,7 @@ from hypehere.adapters.memory.chat import (
     InMemoryChatPeers,
     InMemoryConversationReader,
     InMemoryConversationRepository,
+    InMemoryHeldMessages,
     InMemoryRoomReader,
     InMemoryRoomRepository,
     PlainRoomPasswordHasher,
@@ -22,6 +23,7 @@ from hypehere.adapters.memory.outbox import InMemoryOutbox
 from hypehere.adapters.memory.rate_limit import InMemoryRateLimiter
 from hypehere.adapters.memory.uow import InMemoryUnitOfWork
 from hypehere.application.chat.create_room import CreateRoom, CreateRoomCommand
+from hypehere.application.chat.held_rooms import LocateRoom, LocateRoomQuery
 from hypehere.application.chat.join_room import JoinRoom, JoinRoomCommand, RoomPasswordAttempts
 from hypehere.application.chat.leave_conversation import (
     LeaveConversation,
@@ -31,8 +33,11 @@ from hypehere.application.chat.list_conversations import (
     ListConversations,
     ListConversationsCommand,
 )
+from hypehere.application.chat.locate_message import LocateMessage, LocateMessageQuery
 from hypehere.application.chat.mark_read import MarkRead, MarkReadCommand
 from hypehere.application.chat.ports import ChatSettings, RoomPasswordHasher
+from hypehere.application.chat.release_message import ReleaseMessage, ReleaseMessageCommand
+from hypehere.application.chat.release_room import ReleaseRoom, ReleaseRoomCommand
 from hypehere.application.chat.restrict_room_member import (
     RestrictRoomMember,
     RestrictRoomMemberCommand,
@@ -42,7 +47,7 @@ from hypehere.application.chat.start_conversation import (
     StartConversation,
     StartConversationCommand,
 )
-from hypehere.application.common.actor import Actor
+from hypehere.application.common.actor import Actor, Role
 from hypehere.application.common.realtime import RealtimePublisher, decode_envelope
 from hypehere.application.common.topics import conversation_topic, room_topic
 from hypehere.domain.chat.errors import (
@@ -52,13 +57,16 @@ from hypehere.domain.chat.errors import (
     ChatPartnerNotFoundError,
     ConversationNotFoundError,
     KickedFromRoomError,
+    MessageNotFoundError,
     NotRoomAdminError,
     RoomFullError,
+    RoomNotFoundError,
     RoomPasswordAttemptsError,
     WrongPasswordError,
 )
 from hypehere.domain.chat.model import ChatPolicy, Folder, RestrictionKind
-from hypehere.domain.shared.errors import InvalidInputError
+from hypehere.domain.shared.errors import InvalidInputError, StaffOnlyError
+from hypehere.domain.shared.holding import MessageHoldPolicy, RoomTitleHold
 
 pytestmark = pytest.mark.unit
 
@@ -95,6 +103,8 @@ class World:
     outbox: InMemoryOutbox = field(default_factory=InMemoryOutbox)
     broker: RecordingBroker = field(default_factory=RecordingBroker)
     clock: FixedClock = field(default_factory=FixedClock)
+    held: InMemoryHeldMessages = field(default_factory=InMemoryHeldMessages)
+    hold: MessageHoldPolicy = field(default_factory=lambda: MessageHoldPolicy(first_items=0))
 
     def __post_init__(self) -> None:
         self.conversations = InMemoryConversationRepository(peers=self.peers, outbox=self.outbox)
@@ -108,7 +118,16 @@ class World:
         return StartConversation(self.uow, self.conversations, self.reader, self.peers, self.clock)
 
     def send(self) -> SendMessage:
-        return SendMessage(self.uow, self.conversations, self.publisher, self.clock)
+        return SendMessage(
+            self.uow,
+            self.conversations,
+            self.publisher,
+            self.clock,
+            self.peers,
+            self.held,
+            self.outbox,
+            self.hold,
+        )
 
     async def open(self, opener: Actor, other: str) -> str:
         result = await self.start().execute(StartConversationCommand(actor=opener, user_id=other))
@@ -311,16 +330,82 @@ async def test_read_receipts_need_both_sides_consent(
     assert (await world.inbox(BOB))[0].unread_count == 0
 
 
+async def test_a_new_accounts_first_messages_are_held_until_released(world: World) -> None:
+    world.hold = MessageHoldPolicy(new_account_days=7, first_items=1)
+    world.peers.joined["alice"] = world.clock.now()
+    conversation_id = await world.open(ALICE, "bob")
+    send = world.send()
+    held = await send.execute(
+        SendMessageCommand(ALICE, conversation_id, "hello, first message", client_id="c1")
+    )
+    assert held.message.moderation == "held"
+    assert [m.topic for m in world.outbox.messages] == ["chat.message_held"]
+    await world.uow.settle()
+    assert world.broker.published == []  # nobody is told
+    assert (await world.inbox(BOB))[0].unread_count == 0
+    again = await send.execute(
+        SendMessageCommand(ALICE, conversation_id, "hello, first message", client_id="c1")
+    )
+    assert (again.duplicate, again.message.id) == (True, held.message.id)
+    with pytest.raises(MessageNotFoundError):  # the recipient cannot locate (report) it
+        await LocateMessage(world.uow, world.conversations, world.held).execute(
+            LocateMessageQuery(BOB, held.message.id)
+        )
+    second = await send.execute(SendMessageCommand(ALICE, conversation_id, "and a second"))
+    assert second.message.moderation == "visible"  # only the first one is held
+    assert (await world.inbox(BOB))[0].unread_count == 1
+
+    release = ReleaseMessage(
+        world.uow, world.conversations, world.held, world.publisher, world.clock
+    )
+    with pytest.raises(StaffOnlyError):
+        await release.execute(ReleaseMessageCommand(ALICE, held.message.id))
+    staff = Actor("mod", Role.MODERATOR)
+    assert (await release.execute(ReleaseMessageCommand(staff, held.message.id))).changed
+    assert not (await release.execute(ReleaseMessageCommand(staff, held.message.id))).changed
+    assert (await world.inbox(BOB))[0].unread_count == 2
+    await world.uow.settle()
+    [(frame, _envelope)] = world.broker.frames(conversation_topic(conversation_id))[-1:]
+    assert frame["message"]["id"] == held.message.id and "moderation" not in frame["message"]
+    assert world.outbox.messages[-1].topic == "chat.message_sent"
+
+
 # --- rooms -----------------------------------------------------------------------------
 
 
-async def make_room(world: World, **overrides: Any) -> str:
+async def make_room(world: World, hold: bool = False, **overrides: Any) -> str:
     values: dict[str, Any] = {"name": "Room", "language": "ko", "max_participants": 3}
     values.update(overrides)
     view = await CreateRoom(
-        world.uow, world.rooms, world.room_reader, PlainRoomPasswordHasher(), world.clock
+        world.uow,
+        world.rooms,
+        world.room_reader,
+        PlainRoomPasswordHasher(),
+        world.clock,
+        world.outbox,
+        RoomTitleHold(on=hold),
     ).execute(CreateRoomCommand(actor=ALICE, **values))
     return view.id
+
+
+async def test_a_new_room_is_held_for_its_creator_until_released(world: World) -> None:
+    room_id = await make_room(world, hold=True)
+    assert [m.topic for m in world.outbox.messages] == ["chat.room_held"]
+    mine = await world.room_reader.view(room_id, ALICE.user_id)
+    assert mine is not None and mine.moderation == "held"
+    assert await world.room_reader.view(room_id, BOB.user_id) is None
+    with pytest.raises(RoomNotFoundError):
+        await join_uc(world).execute(JoinRoomCommand(BOB, room_id))
+    release = ReleaseRoom(world.uow, world.rooms)
+    with pytest.raises(StaffOnlyError):
+        await release.execute(ReleaseRoomCommand(ALICE, room_id))
+    staff = Actor("mod", Role.MODERATOR)
+    assert (await release.execute(ReleaseRoomCommand(staff, room_id))).changed is True
+    assert (await release.execute(ReleaseRoomCommand(staff, room_id))).changed is False
+    joined = await join_uc(world).execute(JoinRoomCommand(BOB, room_id))
+    assert (joined.moderation, joined.participant_count) == ("visible", 2)
+    located = await LocateRoom(world.uow, world.rooms).execute(LocateRoomQuery(staff, room_id))
+    assert (located.created_by, located.text) == (ALICE.user_id, "Room")
 
 
 def join_uc(

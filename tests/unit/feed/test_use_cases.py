@@ -34,22 +34,25 @@ from hypehere.application.feed.get_trending_hashtags import (
     GetTrendingHashtagsQuery,
 )
 from hypehere.application.feed.invalidate_feed import InvalidateFeed
+from hypehere.application.feed.like_comment import LikeComment, LikeCommentCommand
 from hypehere.application.feed.like_post import LikePost, LikePostCommand
+from hypehere.application.feed.list_held_content import ListHeldContent, ListHeldContentQuery
 from hypehere.application.feed.refresh_trending_hashtags import (
     RefreshTrendingHashtags,
     RefreshTrendingHashtagsCommand,
 )
+from hypehere.application.feed.release_comment import ReleaseComment, ReleaseCommentCommand
 from hypehere.application.feed.release_post import ReleasePost, ReleasePostCommand
 from hypehere.application.feed.remove_post import RemovePost, RemovePostCommand
 from hypehere.application.feed.restore_content import RestoreContent, RestoreContentCommand
 from hypehere.application.feed.snapshots import FeedSnapshots
 from hypehere.application.feed.unlike_post import UnlikePost, UnlikePostCommand
 from hypehere.application.feed.update_post import UpdatePost, UpdatePostCommand
-from hypehere.domain.feed.errors import ContentHeldError, PostNotFoundError
+from hypehere.domain.feed.errors import CommentNotFoundError, ContentHeldError, PostNotFoundError
 from hypehere.domain.shared.errors import InvalidInputError, StaffOnlyError
-from hypehere.domain.shared.holding import HoldPolicy
+from hypehere.domain.shared.holding import CommentHoldPolicy, HoldPolicy
 from hypehere.domain.shared.ids import new_id
-from hypehere.domain.shared.pagination import InvalidCursorError, encode_cursor
+from hypehere.domain.shared.pagination import InvalidCursorError, PageRequest, encode_cursor
 
 pytestmark = pytest.mark.unit
 
@@ -65,6 +68,21 @@ class Harness:
     def user(self, handle: str, native: str = "en", targets: tuple[str, ...] = ()) -> Actor:
         self.feed.add_user(MemoryUser(new_id(), handle, handle.title(), native, targets))
         return Actor(next(u.id for u in self.feed.state.users.values() if u.handle == handle))
+
+    def create_comment(
+        self, hold: CommentHoldPolicy = CommentHoldPolicy(first_items=0)
+    ) -> CreateComment:
+        return CreateComment(
+            self.uow,
+            self.feed,
+            InMemoryCommentRepository(self.feed),
+            InMemoryCommentReader(self.feed),
+            self.feed,
+            self.feed,
+            self.outbox,
+            self.clock,
+            hold,
+        )
 
     def create_post(self, hold: HoldPolicy = HoldPolicy(first_items=0)) -> CreatePost:
         return CreatePost(
@@ -145,16 +163,7 @@ async def test_like_once_logs_engagement_and_event(h: Harness) -> None:
     assert (await unlike.execute(UnlikePostCommand(bob, post_id))).changed is False
     assert h.feed.state.posts[post_id].like_count == 0
     assert (await like.execute(LikePostCommand(bob, post_id))).changed is True
-    comment = CreateComment(
-        h.uow,
-        h.feed,
-        InMemoryCommentRepository(h.feed),
-        InMemoryCommentReader(h.feed),
-        h.feed,
-        h.feed,
-        h.outbox,
-        h.clock,
-    )
+    comment = h.create_comment()
     view = await comment.execute(CreateCommentCommand(bob, post_id, "great @alice"))
     assert view.content == "great @alice"
     assert h.feed.state.posts[post_id].comment_count == 1
@@ -219,6 +228,67 @@ async def test_a_new_accounts_first_posts_are_held_until_released(h: Harness) ->
         CreatePostCommand(newbie, "a week later")
     )
     assert late.post.moderation == "visible"
+
+
+async def test_a_new_accounts_first_comments_are_held_until_released(h: Harness) -> None:
+    alice, reader = h.user("alice"), h.user("reader")
+    post_id = await post(h, alice, "hello there")
+    h.feed.add_user(MemoryUser("newbie", "newbie", "Newbie", "en", joined_at=h.clock.now()))
+    newbie = Actor("newbie")
+    create = h.create_comment(CommentHoldPolicy(new_account_days=7, first_items=1))
+    held = await create.execute(CreateCommentCommand(newbie, post_id, "my first comment"))
+    assert held.moderation == "held"
+    assert h.outbox.topics()[-1] == "feed.comment_held"
+    assert h.feed.state.posts[post_id].comment_count == 0  # not counted while held
+    comments = InMemoryCommentReader(h.feed)
+    for viewer in (alice.user_id, reader.user_id, None):
+        assert await comments.get(viewer, held.id, staff=False) is None
+        page = await comments.for_post(viewer, post_id, PageRequest(limit=10), staff=False)
+        assert page.items == []
+    assert await comments.get(newbie.user_id, held.id, staff=False) is not None
+    like = LikeComment(
+        h.uow, h.feed.comment_repository(), h.feed, h.feed, h.feed, h.outbox, h.clock
+    )
+    with pytest.raises(CommentNotFoundError):
+        await like.execute(LikeCommentCommand(alice, held.id))
+    free = await create.execute(CreateCommentCommand(newbie, post_id, "my second comment"))
+    assert free.moderation == "visible" and h.outbox.topics()[-1] == "feed.comment_created"
+    assert h.feed.state.posts[post_id].comment_count == 1
+
+    release = ReleaseComment(h.uow, h.feed.comment_repository(), h.feed, h.outbox, h.clock)
+    staff = Actor(new_id(), Role.MODERATOR)
+    with pytest.raises(StaffOnlyError):
+        await release.execute(ReleaseCommentCommand(newbie, held.id))
+    assert (await release.execute(ReleaseCommentCommand(staff, held.id))).changed is True
+    assert (await release.execute(ReleaseCommentCommand(staff, held.id))).changed is False
+    assert h.outbox.topics().count("feed.comment_created") == 2
+    assert h.feed.state.posts[post_id].comment_count == 2  # counted once, on release
+    assert await comments.get(alice.user_id, held.id, staff=False) is not None
+
+
+async def test_held_posts_and_comments_wait_oldest_first_for_the_recheck(h: Harness) -> None:
+    h.feed.add_user(MemoryUser("newbie", "newbie", "Newbie", "en", joined_at=h.clock.now()))
+    newbie = Actor("newbie")
+    held_post = await h.create_post(HoldPolicy(first_items=5)).execute(
+        CreatePostCommand(newbie, "my first post")
+    )
+    h.clock.advance(minutes=1)
+    alice = h.user("alice")
+    post_id = await post(h, alice, "hello there")
+    h.clock.advance(minutes=1)
+    held_comment = await h.create_comment(CommentHoldPolicy(first_items=5)).execute(
+        CreateCommentCommand(newbie, post_id, "my first comment")
+    )
+    listing = ListHeldContent(h.uow, h.feed, h.feed.comment_repository())
+    staff = Actor(new_id(), Role.MODERATOR)
+    with pytest.raises(StaffOnlyError):
+        await listing.execute(ListHeldContentQuery(actor=newbie, before=h.clock.now()))
+    h.clock.advance(minutes=1)
+    found = await listing.execute(ListHeldContentQuery(actor=staff, before=h.clock.now()))
+    assert [(i.kind, i.id) for i in found] == [
+        ("post", held_post.post.id),
+        ("comment", held_comment.id),
+    ]
 
 
 async def test_restoring_a_removed_post_announces_it(h: Harness) -> None:

@@ -12,6 +12,8 @@ import pytest
 
 from hypehere.adapters.memory.moderation import InMemoryReportRepository
 from hypehere.adapters.memory.transcripts import InMemoryAnonymousTranscripts
+from hypehere.adapters.moderation.rules import RulesClassifier
+from hypehere.adapters.modules.matching_first_message import ClassifierFirstMessageCheck
 from hypehere.adapters.modules.moderation_targets import ModuleReportTargets
 from hypehere.application.common.actor import Actor, Role
 from hypehere.application.matching.anonymous_chat import (
@@ -43,7 +45,7 @@ class Anonymous:
         self.reports = InMemoryReportRepository()
         self.locate = LocateAnonymousPartner(world.uow, world.conversations, self.transcripts)
         unused = cast(Any, None)  # the feed, users and chat sides are not reached here
-        self.targets = ModuleReportTargets(unused, unused, unused, self.locate)
+        self.targets = ModuleReportTargets(unused, unused, unused, self.locate, unused)
 
     async def match(self) -> str:
         await self.world.join("ko1")
@@ -54,7 +56,10 @@ class Anonymous:
 
     async def say(self, user_id: str, conversation_id: str, content: str) -> None:
         w = self.world
-        send = SendAnonymousMessage(w.uow, w.conversations, w.publisher, w.clock, self.transcripts)
+        check = ClassifierFirstMessageCheck(RulesClassifier(), timeout=5.0)
+        send = SendAnonymousMessage(
+            w.uow, w.conversations, w.publisher, w.clock, self.transcripts, check
+        )
         await send.execute(
             SendAnonymousMessageCommand(
                 actor=Actor(user_id), conversation_id=conversation_id, content=content

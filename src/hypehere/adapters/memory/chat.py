@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TypeVar
 
 from hypehere.application.chat.ports import ChatSettings, SenderContext
@@ -25,6 +25,7 @@ from hypehere.domain.chat.model import (
     RoomMessage,
     RoomRestriction,
 )
+from hypehere.domain.shared.clock import ensure_utc
 from hypehere.domain.shared.events import DomainEvent
 from hypehere.domain.shared.pagination import Page, PageRequest, page_from_rows
 
@@ -100,6 +101,7 @@ class InMemoryChatPeers:
     settings: dict[str, ChatSettings] = field(default_factory=dict)
     blocks: set[tuple[str, str]] = field(default_factory=set)
     following: set[tuple[str, str]] = field(default_factory=set)
+    joined: dict[str, datetime] = field(default_factory=dict)  # unset: an old account
 
     def add_user(self, user_id: str, settings: ChatSettings | None = None) -> None:
         self.users[user_id] = UserCard(id=user_id, handle=user_id, nickname=user_id)
@@ -116,6 +118,58 @@ class InMemoryChatPeers:
 
     async def chat_settings(self, user_ids: Iterable[str]) -> dict[str, ChatSettings]:
         return {u: self.settings.get(u, ChatSettings()) for u in dict.fromkeys(user_ids)}
+
+    async def joined_at(self, user_id: str) -> datetime | None:
+        if user_id not in self.users:
+            return None
+        return self.joined.get(user_id, datetime(2000, 1, 1, tzinfo=UTC))
+
+
+class InMemoryHeldMessages:
+    """`HeldMessages` in memory: released rows are kept (emptied) for `written_by`."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, Message] = {}
+        self.released: set[str] = set()
+
+    def _waiting(self) -> list[Message]:
+        return [m for m in self.rows.values() if m.id not in self.released]
+
+    async def hold(self, message: Message) -> None:
+        if message.client_id is not None and await self.find(
+            message.conversation_id, message.sender_id, message.client_id
+        ):
+            raise StorageConflictError("duplicate client_id")
+        self.rows[message.id] = copy.deepcopy(message)
+
+    async def get(self, message_id: str) -> Message | None:
+        found = [m for m in self._waiting() if m.id == message_id]
+        return copy.deepcopy(found[0]) if found else None
+
+    async def find(self, conversation_id: str, sender_id: str, client_id: str) -> Message | None:
+        for m in self._waiting():
+            if (m.conversation_id, m.sender_id, m.client_id) == (
+                conversation_id,
+                sender_id,
+                client_id,
+            ):
+                return copy.deepcopy(m)
+        return None
+
+    async def release(self, message_id: str) -> bool:
+        if message_id not in self.rows or message_id in self.released:
+            return False
+        self.released.add(message_id)
+        self.rows[message_id].content = ""
+        return True
+
+    async def waiting_before(self, before: datetime, limit: int) -> Sequence[Message]:
+        found = [m for m in self._waiting() if ensure_utc(m.created_at) < before]
+        found.sort(key=lambda m: (ensure_utc(m.created_at), m.id))
+        return [copy.deepcopy(m) for m in found[:limit]]
+
+    async def written_by(self, sender_id: str, at_most: int) -> int:
+        return min(at_most, sum(1 for m in self.rows.values() if m.sender_id == sender_id))
 
 
 class InMemoryConversationRepository:
@@ -290,6 +344,15 @@ class InMemoryRoomRepository:
         room = self.rooms.get(room_id)
         return copy.deepcopy(room) if room else None
 
+    async def release(self, room_id: str) -> bool:
+        room = self.rooms.get(room_id)
+        return room is not None and room.release()
+
+    async def held_before(self, before: datetime, limit: int) -> Sequence[Room]:
+        found = [r for r in self.rooms.values() if r.held and ensure_utc(r.created_at) < before]
+        found.sort(key=lambda r: (ensure_utc(r.created_at), r.id))
+        return [copy.deepcopy(r) for r in found[:limit]]
+
     async def member(self, room_id: str, user_id: str) -> RoomMember | None:
         member = self.members.get((room_id, user_id))
         return copy.deepcopy(member) if member else None
@@ -350,19 +413,22 @@ class InMemoryRoomReader:
             participant_count=self._repository.counts[room.id],
             created_by=room.created_by,
             created_at=room.created_at,
+            moderation="held" if room.held else "visible",
         )
 
-    async def list_rooms(self, language: str | None, page: PageRequest) -> Page[RoomView]:
+    async def list_rooms(
+        self, language: str | None, page: PageRequest, viewer_id: str | None = None
+    ) -> Page[RoomView]:
         views = [
             self._view(r)
             for r in self._repository.rooms.values()
-            if language is None or r.language == language
+            if (language is None or r.language == language) and r.visible_to(viewer_id)
         ]
         return _newest_first_page(views, page, lambda v: v.created_at)
 
-    async def view(self, room_id: str) -> RoomView | None:
+    async def view(self, room_id: str, viewer_id: str | None = None) -> RoomView | None:
         room = self._repository.rooms.get(room_id)
-        return self._view(room) if room else None
+        return self._view(room) if room and room.visible_to(viewer_id) else None
 
     async def messages_before(
         self, room_id: str, before_seq: int | None, limit: int

@@ -7,7 +7,7 @@ Users, follows and blocks belong to the users module; tests add them with `add_u
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -195,17 +195,20 @@ class InMemoryFeed:
         hidden = user is None or user.state in HIDDEN_STATES
         return not hidden and (viewer_id, user_id) in self.state.blocks
 
-    async def author_history(self, author_id: str, at_most: int) -> AuthorHistory:
+    async def author_history(
+        self, author_id: str, at_most: int, *, comments: bool = False
+    ) -> AuthorHistory:
         user = self.state.users.get(author_id)
-        written = sum(1 for p in self.state.posts.values() if p.author_id == author_id)
+        items: Iterable[Post | Comment] = (
+            self.state.comments.values() if comments else self.state.posts.values()
+        )
+        written = sum(1 for item in items if item.author_id == author_id)
         return AuthorHistory(user.joined_at if user else None, min(written, at_most))
 
-    def post_visible(self, viewer_id: str | None, post: Post) -> bool:
-        """`visible`, and a held post (waiting for a moderation verdict) only to its author
-        (the SQL adapter's `queries.post_visible_to`)."""
-        if post.held and viewer_id != post.author_id:
-            return False
-        return self.visible(viewer_id, post.author_id)
+    def content_visible(self, viewer_id: str | None, item: Post | Comment) -> bool:
+        """`visible`, and a held post or comment (waiting for a moderation verdict) only to
+        its author (the SQL adapter's `queries.post_visible_to`, `queries.comment_visible_to`)."""
+        return item.visible_to(viewer_id) and self.visible(viewer_id, item.author_id)
 
     def visible(self, viewer_id: str | None, author_id: str) -> bool:
         """The author exists, is not hidden, and neither of the two blocks the other."""
@@ -240,7 +243,7 @@ class InMemoryFeed:
                 or post.is_removed
                 or post.id in seen
                 or ensure_utc(post.created_at) < since
-                or not self.post_visible(None, post)
+                or not self.content_visible(None, post)
                 or not self.visible(viewer_id, post.author_id)
                 or (language is not None and post.language != language)
             ):
@@ -326,20 +329,34 @@ class InMemoryCommentRepository:
 
     async def add(self, comment: Comment) -> None:
         self._feed.state.comments[comment.id] = copy.deepcopy(comment)
-        self._feed.state.posts[comment.post_id].comment_count += 1
+        if not comment.held:
+            self._feed.state.posts[comment.post_id].comment_count += 1
 
     async def get(self, comment_id: str) -> Comment | None:
         comment = self._feed.state.comments.get(comment_id)
         return copy.deepcopy(comment) if comment else None
+
+    async def held_before(self, before: datetime, limit: int) -> Sequence[Comment]:
+        found = [
+            c
+            for c in self._feed.state.comments.values()
+            if c.held and not c.is_removed and ensure_utc(c.created_at) < before
+        ]
+        found.sort(key=lambda c: (ensure_utc(c.created_at), c.id))
+        return [copy.deepcopy(c) for c in found[:limit]]
 
     async def save(self, comment: Comment) -> None:
         current = self._feed.state.comments[comment.id]
         saved = copy.deepcopy(comment)
         saved.like_count = current.like_count
         self._feed.state.comments[comment.id] = saved
+        post = self._feed.state.posts.get(comment.post_id)
+        if current.held and not comment.held and post is not None:
+            post.comment_count += 1  # released: counted now
 
     async def delete(self, comment: Comment) -> None:
-        if self._feed.state.comments.pop(comment.id, None) is not None:
+        gone = self._feed.state.comments.pop(comment.id, None)
+        if gone is not None and not gone.held:
             post = self._feed.state.posts.get(comment.post_id)
             if post is not None:
                 post.comment_count -= 1
@@ -392,7 +409,7 @@ class InMemoryPostReader:
 
     async def get(self, viewer_id: str | None, post_id: str, *, staff: bool) -> PostView | None:
         post = self._feed.state.posts.get(post_id)
-        if post is None or not self._feed.post_visible(viewer_id, post):
+        if post is None or not self._feed.content_visible(viewer_id, post):
             return None
         return self._view(post, viewer_id, staff)
 
@@ -417,7 +434,7 @@ class InMemoryPostReader:
         rows = [
             p
             for p in keep
-            if self._feed.post_visible(viewer_id, p)
+            if self._feed.content_visible(viewer_id, p)
             and (language is None or p.language == language)
             and _after(_time_key(p.created_at, p.id), page.cursor, desc=True)
         ]
@@ -481,6 +498,7 @@ class InMemoryCommentReader:
             removed=c.is_removed,
             removed_reason=str(c.removed_reason) if c.removed_reason else None,
             original_content=c.content if c.is_removed and staff else None,
+            moderation="held" if c.held else "visible",
         )
 
     async def for_post(
@@ -490,7 +508,7 @@ class InMemoryCommentReader:
             c
             for c in self._feed.state.comments.values()
             if c.post_id == post_id
-            and self._feed.visible(viewer_id, c.author_id)
+            and self._feed.content_visible(viewer_id, c)
             and _after(_time_key(c.created_at, c.id), page.cursor, desc=False)
         ]
         rows.sort(key=lambda c: (ensure_utc(c.created_at), c.id))
@@ -505,7 +523,7 @@ class InMemoryCommentReader:
         self, viewer_id: str | None, comment_id: str, *, staff: bool
     ) -> CommentView | None:
         c = self._feed.state.comments.get(comment_id)
-        if c is None or not self._feed.visible(viewer_id, c.author_id):
+        if c is None or not self._feed.content_visible(viewer_id, c):
             return None
         post = self._feed.state.posts.get(c.post_id)
         if post is None or not self._feed.visible(viewer_id, post.author_id):

@@ -9,10 +9,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from hypehere.application.chat.held_messages import ListHeldMessages, ListHeldMessagesQuery
+from hypehere.application.chat.held_rooms import (
+    ListHeldRooms,
+    ListHeldRoomsQuery,
+    LocateRoom,
+    LocateRoomQuery,
+)
 from hypehere.application.chat.locate_message import LocateMessage, LocateMessageQuery
+from hypehere.application.chat.release_message import ReleaseMessage, ReleaseMessageCommand
+from hypehere.application.chat.release_room import ReleaseRoom, ReleaseRoomCommand
 from hypehere.application.common.actor import Actor
-from hypehere.application.feed.list_held_posts import ListHeldPosts, ListHeldPostsQuery
+from hypehere.application.feed.list_held_content import ListHeldContent, ListHeldContentQuery
 from hypehere.application.feed.locate_content import LocateContent, LocateContentQuery
+from hypehere.application.feed.release_comment import ReleaseComment, ReleaseCommentCommand
 from hypehere.application.feed.release_post import ReleasePost, ReleasePostCommand
 from hypehere.application.feed.remove_comment import RemoveComment, RemoveCommentCommand
 from hypehere.application.feed.remove_post import RemovePost, RemovePostCommand
@@ -40,7 +50,9 @@ class ModuleReportTargets:
         profiles: GetProfile,
         messages: LocateMessage,
         anonymous: LocateAnonymousPartner,
+        rooms: LocateRoom,
     ) -> None:
+        self._rooms = rooms
         self._content = content
         self._profiles = profiles
         self._messages = messages
@@ -61,6 +73,11 @@ class ModuleReportTargets:
                 )
                 return ReportedTarget(
                     owner_id=found.author_id, excerpt=_excerpt(found.content), text=found.content
+                )
+            if target_type is ReportTargetType.ROOM:
+                room = await self._rooms.execute(LocateRoomQuery(viewer, target_id))
+                return ReportedTarget(
+                    owner_id=room.created_by, excerpt=_excerpt(room.text), text=room.text
                 )
             if target_type is ReportTargetType.USER:
                 profile = await self._profiles.execute(GetProfileCommand(viewer, target_id))
@@ -96,23 +113,54 @@ class FeedContentRemoval:
         raise ActionNotApplicableError("remove_content applies to posts and comments")
 
 
-class FeedHeldContent:
-    """The moderation module's `HeldContent` port: the feed's `ReleasePost` and
-    `ListHeldPosts`."""
+class ModuleHeldContent:
+    """The moderation module's `HeldContent` port: the feed's `ReleasePost`,
+    `ReleaseComment` and `ListHeldContent`, chat's `ReleaseRoom`, `ListHeldRooms`,
+    `ReleaseMessage` and `ListHeldMessages`."""
 
-    def __init__(self, posts: ReleasePost, held: ListHeldPosts) -> None:
+    def __init__(
+        self,
+        posts: ReleasePost,
+        comments: ReleaseComment,
+        held: ListHeldContent,
+        rooms: ReleaseRoom,
+        held_rooms: ListHeldRooms,
+        messages: ReleaseMessage,
+        held_messages: ListHeldMessages,
+    ) -> None:
         self._posts = posts
+        self._comments = comments
         self._held = held
+        self._rooms = rooms
+        self._held_rooms = held_rooms
+        self._messages = messages
+        self._held_messages = held_messages
 
     async def waiting(
         self, actor: Actor, before: datetime, limit: int
     ) -> Sequence[tuple[ReportTargetType, str, str]]:
         found = await self._held.execute(
-            ListHeldPostsQuery(actor=actor, before=before, limit=limit)
+            ListHeldContentQuery(actor=actor, before=before, limit=limit)
         )
-        return [(ReportTargetType.POST, p.post_id, p.language) for p in found]
+        rooms = await self._held_rooms.execute(
+            ListHeldRoomsQuery(actor=actor, before=before, limit=limit)
+        )
+        messages = await self._held_messages.execute(
+            ListHeldMessagesQuery(actor=actor, before=before, limit=limit)
+        )
+        return (
+            [(ReportTargetType(i.kind), i.id, i.language) for i in found]
+            + [(ReportTargetType.ROOM, r.room_id, r.language) for r in rooms]
+            + [(ReportTargetType.MESSAGE, m, "und") for m in messages]
+        )
 
     async def release(self, actor: Actor, content_type: ReportTargetType, content_id: str) -> bool:
         if content_type is ReportTargetType.POST:
             return (await self._posts.execute(ReleasePostCommand(actor, content_id))).changed
-        return False  # only posts are held
+        if content_type is ReportTargetType.COMMENT:
+            return (await self._comments.execute(ReleaseCommentCommand(actor, content_id))).changed
+        if content_type is ReportTargetType.ROOM:
+            return (await self._rooms.execute(ReleaseRoomCommand(actor, content_id))).changed
+        if content_type is ReportTargetType.MESSAGE:
+            return (await self._messages.execute(ReleaseMessageCommand(actor, content_id))).changed
+        return False  # users and anonymous conversations are never held

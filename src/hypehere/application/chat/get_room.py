@@ -12,6 +12,7 @@ from hypehere.domain.chat.errors import RoomNotFoundError
 
 class GetRoomCommand(msgspec.Struct, frozen=True):
     room_id: str
+    viewer_id: str | None = None  # a held room is found by its creator only
 
 
 class GetRoom:
@@ -21,7 +22,7 @@ class GetRoom:
 
     async def execute(self, cmd: GetRoomCommand) -> RoomView:
         async with self._uow:
-            view = await self._reader.view(cmd.room_id)
+            view = await self._reader.view(cmd.room_id, cmd.viewer_id)
         if view is None:
             raise RoomNotFoundError("The room was not found.")
         return view

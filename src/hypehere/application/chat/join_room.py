@@ -80,14 +80,14 @@ class JoinRoom:
         if joined_count is not None:
             logger.info("room_joined", room_id=cmd.room_id, participant_count=joined_count)
         async with self._uow:
-            view = await self._reader.view(cmd.room_id)
+            view = await self._reader.view(cmd.room_id, me)
         assert view is not None
         return view
 
     async def _admissible_room(self, room_id: str, me: str) -> Room | None:
         """The room when I may try to join it; None when I am already a member."""
         room = await self._rooms.get(room_id)
-        if room is None:
+        if room is None or not room.visible_to(me):  # held: its creator only
             raise RoomNotFoundError("The room was not found.")
         if await self._rooms.member(room.id, me) is not None:
             return None

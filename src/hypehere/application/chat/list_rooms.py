@@ -12,6 +12,7 @@ from hypehere.domain.shared.pagination import PageRequest
 
 
 class ListRoomsCommand(msgspec.Struct, frozen=True):
+    viewer_id: str | None = None  # held rooms are listed to their creator only
     language: str | None = None
     limit: int | None = None
     cursor: str | None = None
@@ -31,5 +32,5 @@ class ListRooms:
         request = PageRequest.of(cmd.limit, cmd.cursor, arity=2)
         language = parse_language(cmd.language) if cmd.language else None
         async with self._uow:
-            page = await self._reader.list_rooms(language, request)
+            page = await self._reader.list_rooms(language, request, cmd.viewer_id)
         return ListRoomsResult(items=page.items, next_cursor=page.next_cursor)

@@ -1,13 +1,14 @@
 """A direct-conversation message as a participant of its conversation sees it (for
 reports): its sender and text; MessageNotFoundError for anyone else. Staff (and the
 moderation scan, which acts as staff) locate any stored message: enforcement and the
-classifier need its sender and text."""
+classifier need its sender and text; a held message (a new account's first messages,
+waiting for a verdict) is found by staff and its sender only."""
 
 from __future__ import annotations
 
 import msgspec
 
-from hypehere.application.chat.ports import ConversationRepository
+from hypehere.application.chat.ports import ConversationRepository, HeldMessages
 from hypehere.application.common.actor import Actor
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.domain.chat.errors import MessageNotFoundError
@@ -24,13 +25,18 @@ class LocatedMessage(msgspec.Struct, frozen=True):
 
 
 class LocateMessage:
-    def __init__(self, uow: UnitOfWork, conversations: ConversationRepository) -> None:
+    def __init__(
+        self, uow: UnitOfWork, conversations: ConversationRepository, held: HeldMessages
+    ) -> None:
         self._uow = uow
         self._conversations = conversations
+        self._held = held
 
     async def execute(self, query: LocateMessageQuery) -> LocatedMessage:
         async with self._uow:
-            message = await self._conversations.get_message(query.message_id)
+            message = await self._conversations.get_message(
+                query.message_id
+            ) or await self._held.get(query.message_id)
             conversation = (
                 await self._conversations.get(message.conversation_id) if message else None
             )
@@ -38,6 +44,7 @@ class LocateMessage:
             message is None
             or conversation is None
             or not (query.actor.is_staff or conversation.is_participant(query.actor.user_id))
+            or not (query.actor.is_staff or message.visible_to(query.actor.user_id))
         ):
             raise MessageNotFoundError("The message was not found.")
         return LocatedMessage(sender_id=message.sender_id, content=message.content)

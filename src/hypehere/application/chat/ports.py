@@ -48,6 +48,43 @@ class ChatPeers(Protocol):
 
     async def chat_settings(self, user_ids: Iterable[str]) -> dict[str, ChatSettings]: ...
 
+    async def joined_at(self, user_id: str) -> datetime | None:
+        """When the account was created (None if unknown): the fail-closed moderation tier
+        holds a new account's first messages."""
+        ...
+
+
+class HeldMessages(Protocol):
+    """A new account's first direct messages while they wait for a moderation verdict
+    (outside the conversation: no sequence number, invisible to the recipient)."""
+
+    async def hold(self, message: Message) -> None:
+        """Store it held; a second one with the same (conversation, sender, client_id)
+        raises StorageConflictError."""
+        ...
+
+    async def get(self, message_id: str) -> Message | None:
+        """The message while it is held (None once released)."""
+        ...
+
+    async def find(self, conversation_id: str, sender_id: str, client_id: str) -> Message | None:
+        """The held message a retried client_id refers to."""
+        ...
+
+    async def release(self, message_id: str) -> bool:
+        """Mark it released (its text is dropped here: the conversation has it now); False
+        when it was not held. Atomic: two releases never both return True."""
+        ...
+
+    async def waiting_before(self, before: datetime, limit: int) -> Sequence[Message]:
+        """Held messages written before `before`, oldest first (created_at, id)."""
+        ...
+
+    async def written_by(self, sender_id: str, at_most: int) -> int:
+        """How many messages of `sender_id` went through the tier (held or released),
+        counted up to `at_most`."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class SenderContext:
@@ -140,6 +177,16 @@ class RoomRepository(Protocol):
 
     async def get(self, room_id: str) -> Room | None: ...
 
+    async def release(self, room_id: str) -> bool:
+        """A held room passed moderation: everyone sees it now. False when it was not held
+        (idempotent, a conditional update)."""
+        ...
+
+    async def held_before(self, before: datetime, limit: int) -> Sequence[Room]:
+        """Held rooms created before `before`, oldest first (created_at, id), at most
+        `limit`."""
+        ...
+
     async def member(self, room_id: str, user_id: str) -> RoomMember | None: ...
 
     async def take_seat(self, room: Room) -> int | None:
@@ -169,9 +216,15 @@ class RoomRepository(Protocol):
 
 
 class RoomReader(Protocol):
-    async def list_rooms(self, language: str | None, page: PageRequest) -> Page[RoomView]: ...
+    async def list_rooms(
+        self, language: str | None, page: PageRequest, viewer_id: str | None = None
+    ) -> Page[RoomView]:
+        """Released rooms, and `viewer_id`'s own held ones (fail-closed moderation)."""
+        ...
 
-    async def view(self, room_id: str) -> RoomView | None: ...
+    async def view(self, room_id: str, viewer_id: str | None = None) -> RoomView | None:
+        """None when the room does not exist or is held and `viewer_id` did not create it."""
+        ...
 
     async def messages_before(
         self, room_id: str, before_seq: int | None, limit: int

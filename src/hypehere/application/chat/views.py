@@ -10,13 +10,16 @@ from hypehere.application.common.views import UserCard
 from hypehere.domain.chat.model import Message, RoomMessage
 
 
-class MessageView(msgspec.Struct, frozen=True):
+class MessageView(msgspec.Struct, frozen=True, omit_defaults=True):
     id: str
     conversation_id: str
     sender_id: str
     content: str
     client_id: str | None
     created_at: datetime
+    # "held" only on the sender's ack of a message waiting for a moderation verdict (a new
+    # account's first messages); omitted otherwise, so broadcasts and history are unchanged
+    moderation: str = "visible"
 
     @classmethod
     def of(cls, message: Message) -> MessageView:
@@ -27,6 +30,7 @@ class MessageView(msgspec.Struct, frozen=True):
             content=message.content,
             client_id=message.client_id,
             created_at=message.created_at,
+            moderation="held" if message.held else "visible",
         )
 
 
@@ -50,6 +54,8 @@ class RoomView(msgspec.Struct, frozen=True):
     participant_count: int
     created_by: str
     created_at: datetime
+    # held: waiting for its title to be checked, seen (listed, joinable) by its creator only
+    moderation: str = "visible"
 
 
 class RoomMessageView(msgspec.Struct, frozen=True):

@@ -36,7 +36,7 @@ async def visible_post(
     posts: PostRepository, audience: FeedAudience, viewer_id: str | None, post_id: str
 ) -> Post:
     post = await posts.get(post_id)
-    if post is None or (post.held and viewer_id != post.author_id):
+    if post is None or not post.visible_to(viewer_id):
         # a held post (waiting for a moderation verdict) exists for its author only
         raise PostNotFoundError("The post was not found.")
     if not await audience.can_see(viewer_id, post.author_id):
@@ -52,7 +52,11 @@ async def visible_comment(
     comment_id: str,
 ) -> tuple[Comment, Post]:
     comment = await comments.get(comment_id)
-    if comment is None or not await audience.can_see(viewer_id, comment.author_id):
+    if (
+        comment is None
+        or not comment.visible_to(viewer_id)  # held: its author only
+        or not await audience.can_see(viewer_id, comment.author_id)
+    ):
         raise CommentNotFoundError("The comment was not found.")
     try:
         post = await visible_post(posts, audience, viewer_id, comment.post_id)

@@ -16,6 +16,7 @@ from hypehere.application.common.actor import Actor
 from hypehere.application.common.outbox import OutboxWriter
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.feed.authoring import PostAuthoring
+from hypehere.application.feed.holding import held_at_creation
 from hypehere.application.feed.mentions import resolve_mentions
 from hypehere.application.feed.ports import (
     FeedAudience,
@@ -88,10 +89,9 @@ class CreatePost(PostAuthoring):
                 media_urls=tuple(cmd.media_urls),
                 now=now,
             )
-            limit = self._hold_policy.first_items
-            if limit > 0:  # the tier is on: is this one of a new account's first posts?
-                history = await self._audience.author_history(post.author_id, limit)
-                post.held = self._hold_policy.holds(history.joined_at, history.posts_written, now)
+            post.held = await held_at_creation(
+                self._hold_policy, self._audience, post.author_id, now
+            )
             await self._posts.add(post)
             if post.held:
                 await self._outbox.add(

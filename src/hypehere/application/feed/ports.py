@@ -40,17 +40,25 @@ class PostRepository(Protocol):
 
 class CommentRepository(Protocol):
     async def add(self, comment: Comment) -> None:
-        """Store the comment and atomically add 1 to the post's comment_count."""
+        """Store the comment and atomically add 1 to the post's comment_count (a held
+        comment is not counted until it is released)."""
         ...
 
     async def get(self, comment_id: str) -> Comment | None: ...
 
+    async def held_before(self, before: datetime, limit: int) -> Sequence[Comment]:
+        """Held comments (waiting for a moderation verdict), not removed, written before
+        `before`: oldest first (created_at, id), at most `limit`."""
+        ...
+
     async def save(self, comment: Comment) -> None:
-        """Persist moderation removal."""
+        """Persist moderation removal, and release: a comment saved no longer held that was
+        stored held is counted in its post's comment_count then (once)."""
         ...
 
     async def delete(self, comment: Comment) -> None:
-        """Hard delete and atomically subtract 1 from the post's comment_count."""
+        """Hard delete and atomically subtract 1 from the post's comment_count (unless the
+        comment was held, hence never counted)."""
         ...
 
 
@@ -70,11 +78,11 @@ class LikeStore(Protocol):
 
 
 class AuthorHistory(msgspec.Struct, frozen=True):
-    """How long an author has been here and how many posts they wrote (any state, deleted
-    ones excepted): what the fail-closed moderation tier decides on."""
+    """How long an author has been here and how many posts (or comments) they wrote (any
+    state, deleted ones excepted): what the fail-closed moderation tier decides on."""
 
     joined_at: datetime | None
-    posts_written: int
+    items_written: int
 
 
 class FeedAudience(Protocol):
@@ -93,9 +101,12 @@ class FeedAudience(Protocol):
         """The viewer blocks `user_id` (the blocker still sees the profile, without posts)."""
         ...
 
-    async def author_history(self, author_id: str, at_most: int) -> AuthorHistory:
+    async def author_history(
+        self, author_id: str, at_most: int, *, comments: bool = False
+    ) -> AuthorHistory:
         """When the author's account was created (None if unknown) and how many of their
-        posts are stored, counted up to `at_most` (a prolific author costs no more)."""
+        posts (`comments=True`: comments) are stored, counted up to `at_most` (a prolific
+        author costs no more)."""
         ...
 
 

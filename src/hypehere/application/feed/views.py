@@ -55,6 +55,7 @@ class CommentView(msgspec.Struct, frozen=True):
     removed: bool
     removed_reason: str | None = None
     original_content: str | None = None
+    moderation: str = "visible"  # held: waiting for a verdict, seen by its author only
 
 
 class PostEditView(msgspec.Struct, frozen=True):

@@ -7,6 +7,7 @@ is appended to the conversation's encrypted transcript (`transcript_ports`), whi
 from __future__ import annotations
 
 import msgspec
+import structlog
 
 from hypehere.application.common.actor import Actor
 from hypehere.application.common.realtime import RealtimePublisher
@@ -18,6 +19,7 @@ from hypehere.application.matching.frames import (
     AnonymousMessageFrame,
     AnswerFrame,
     IceCandidateFrame,
+    MessageRejectedFrame,
     OfferFrame,
     PartnerJoinedFrame,
     PartnerLeftFrame,
@@ -27,7 +29,12 @@ from hypehere.application.matching.frames import (
     SignalFrame,
 )
 from hypehere.application.matching.get_anonymous_conversation import load_for
-from hypehere.application.matching.ports import AnonymousConversations, MatchingPeers
+from hypehere.application.matching.ports import (
+    AnonymousConversations,
+    FirstMessageCheck,
+    FirstMessageVerdict,
+    MatchingPeers,
+)
 from hypehere.application.matching.transcript_ports import AnonymousTranscripts, TranscriptEntry
 from hypehere.domain.matching.conversation import AnonymousConversation, RevealOutcome
 from hypehere.domain.matching.errors import (
@@ -39,6 +46,8 @@ from hypehere.domain.matching.model import ChatMode
 from hypehere.domain.shared.clock import Clock
 from hypehere.domain.shared.ids import new_id
 from hypehere.domain.shared.text import clean_text
+
+logger = structlog.get_logger(__name__)
 
 MAX_MESSAGE_LENGTH = 4000
 """Characters in one relayed message (as in 1:1 chat)."""
@@ -139,7 +148,12 @@ class SendAnonymousMessageCommand(msgspec.Struct, frozen=True):
 class SendAnonymousMessage:
     """Relay a message: the partner gets it `from: partner`, my other sockets `from: me`,
     this socket an `ack`. Never stored as chat history: only appended to the
-    conversation's encrypted transcript (for a report to attach)."""
+    conversation's encrypted transcript (for a report to attach).
+
+    Fail-closed: each participant's first message is classified before it is relayed
+    (`FirstMessageCheck`, a short timeout); flagged, or without a verdict, it is neither
+    relayed nor kept, the sender gets `message_rejected`, and their next message is their
+    first again (checked the same way)."""
 
     def __init__(
         self,
@@ -148,16 +162,31 @@ class SendAnonymousMessage:
         publisher: RealtimePublisher,
         clock: Clock,
         transcripts: AnonymousTranscripts,
+        first_check: FirstMessageCheck,
     ) -> None:
         self._uow = uow
         self._conversations = conversations
         self._publisher = publisher
         self._clock = clock
         self._transcripts = transcripts
+        self._first_check = first_check
 
-    async def execute(self, cmd: SendAnonymousMessageCommand) -> AnonymousAckFrame:
+    async def execute(
+        self, cmd: SendAnonymousMessageCommand
+    ) -> AnonymousAckFrame | MessageRejectedFrame:
         me = cmd.actor.user_id
         content = clean_text(cmd.content, field="content", min_len=1, max_len=MAX_MESSAGE_LENGTH)
+        async with self._uow:
+            conversation = await _open_conversation(self._conversations, cmd.conversation_id, me)
+        if not conversation.participant(me).replied:
+            verdict = await self._first_check.check(content)  # outside any transaction
+            if verdict is not FirstMessageVerdict.SAFE:
+                logger.info(
+                    "anonymous_first_message_rejected",
+                    conversation_id=conversation.id,
+                    reason=verdict.value,
+                )
+                return MessageRejectedFrame(client_id=cmd.client_id, reason=verdict.value)
         async with self._uow:
             conversation = await _open_conversation(self._conversations, cmd.conversation_id, me)
             if conversation.record_message(me):

@@ -60,6 +60,15 @@ class AnonymousMessageFrame(MatchingFrame, frozen=True, tag="message"):
     message: AnonymousMessage
 
 
+class MessageRejectedFrame(MatchingFrame, frozen=True, tag="message_rejected"):
+    """To the sender only: their first message of the conversation was not relayed. `reason`:
+    `flagged` (automatic moderation flagged it) or `moderation_unavailable` (no verdict in
+    time: nothing is relayed unchecked; the next message is checked again)."""
+
+    client_id: str | None
+    reason: str
+
+
 class AnonymousAckFrame(MatchingFrame, frozen=True, tag="ack"):
     client_id: str | None
     message: AnonymousMessage

@@ -170,3 +170,17 @@ class MatcherTrigger(Protocol):
     """Starts a matcher round in the background (after a join has committed)."""
 
     def poke(self) -> None: ...
+
+
+class FirstMessageVerdict(StrEnum):
+    SAFE = "safe"
+    FLAGGED = "flagged"
+    UNAVAILABLE = "moderation_unavailable"  # no verdict in time (classifier down, timeout)
+
+
+class FirstMessageCheck(Protocol):
+    """The fail-closed check of each participant's first message of an anonymous chat,
+    before it is relayed (implemented by the moderation module's classifier, with a short
+    timeout). Never raises for an outage: it answers UNAVAILABLE."""
+
+    async def check(self, text: str) -> FirstMessageVerdict: ...

@@ -1,8 +1,11 @@
-"""The fail-closed tier (outbox-driven): a held item (a new account's first posts) is
-classified, its verdict stored with its provenance like every scan, and then:
+"""The fail-closed tier (outbox-driven): a held item (a new account's first posts,
+comments and direct messages, every new room's title) is classified, its verdict stored
+with its provenance like every scan, and then:
 - nothing to review: it is released (`HeldContent.release`), announced as if just created;
 - flagged (`needs_review`): it stays held, seen by its author only, and waits in the staff
-  queue (`/admin/moderation/queue`); staff approval releases it, removal removes it.
+  queue (`/admin/moderation/queue`); staff approval releases it, removal removes it (a
+  room or a message cannot be removed: it stays held, and staff act on its author through
+  a report).
 When the classifier cannot answer, the error propagates and the outbox dispatcher checks
 the item again later (exponential backoff): it stays held meanwhile, never released
 without a verdict."""
@@ -31,8 +34,16 @@ from hypehere.domain.shared.ids import new_id
 logger = structlog.get_logger(__name__)
 
 
+KIND_OF = {
+    ReportTargetType.POST: ContentKind.POST,
+    ReportTargetType.COMMENT: ContentKind.COMMENT,
+    ReportTargetType.MESSAGE: ContentKind.MESSAGE,
+    ReportTargetType.ROOM: ContentKind.ROOM_TITLE,
+}
+
+
 class CheckHeldContentCommand(msgspec.Struct, frozen=True, kw_only=True):
-    content_type: str  # post
+    content_type: str  # post | comment | room | message
     content_id: str
     language: str = "und"
 
@@ -59,7 +70,7 @@ class CheckHeldContent:
         target = await self._targets.locate(SCANNER, kind, cmd.content_id)
         if target is None:
             return None  # deleted while held: nothing left to judge or release
-        context = ClassifyContext(ContentKind(kind.value), author_is_new=True)
+        context = ClassifyContext(KIND_OF[kind], author_is_new=kind is not ReportTargetType.ROOM)
         verdict = await self._classifier.classify(
             target.text or target.excerpt, cmd.language, context
         )

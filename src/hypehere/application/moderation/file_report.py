@@ -21,7 +21,7 @@ from hypehere.domain.moderation.errors import (
     SelfReportError,
 )
 from hypehere.domain.moderation.events import ReportFiled
-from hypehere.domain.moderation.model import Report, ReportReason, ReportTargetType
+from hypehere.domain.moderation.model import REPORTABLE, Report, ReportReason, ReportTargetType
 from hypehere.domain.shared.clock import Clock
 from hypehere.domain.shared.errors import InvalidInputError
 from hypehere.domain.shared.ids import new_id
@@ -56,6 +56,11 @@ class FileReport:
 
     async def execute(self, cmd: FileReportCommand) -> ReportView:
         target_type = parse_choice(ReportTargetType, cmd.target_type, "target_type")
+        if target_type not in REPORTABLE:
+            raise InvalidInputError(
+                f"target_type must be one of {', '.join(sorted(REPORTABLE))}",
+                field="target_type",
+            )
         reason = parse_choice(ReportReason, cmd.reason, "reason")
         details = (cmd.details or "").strip() or None
         if details is not None and len(details) > MAX_DETAILS:

@@ -1,7 +1,7 @@
 """Events of other modules -> moderation use cases (`bootstrap/outbox_routes.py`): new
 posts and comments, and direct chat messages, are scanned by the classifier after they are
-published (fail-open), and
-held posts (the fail-closed tier) are checked before anyone but their author sees them.
+published (fail-open), and held posts, comments, rooms and direct messages (the
+fail-closed tier) are checked before anyone but their author sees them.
 The handler names key the idempotency ledger: never rename a deployed one."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from hypehere.application.moderation.check_held_content import (
     CheckHeldContentCommand,
 )
 from hypehere.application.moderation.scan_content import ScanContent, ScanContentCommand
-from hypehere.domain.chat.events import MessageSent
-from hypehere.domain.feed.events import CommentCreated, PostCreated, PostHeld
+from hypehere.domain.chat.events import MessageHeld, MessageSent, RoomHeld
+from hypehere.domain.feed.events import CommentCreated, CommentHeld, PostCreated, PostHeld
 
 SUBSCRIPTIONS = (
     Subscription(
@@ -43,5 +43,25 @@ SUBSCRIPTIONS = (
         lambda e: CheckHeldContentCommand(
             content_type="post", content_id=e.post_id, language=e.language
         ),
+    ),
+    Subscription(
+        "moderation.check_held_comment",
+        CommentHeld,
+        CheckHeldContent,
+        lambda e: CheckHeldContentCommand(content_type="comment", content_id=e.comment_id),
+    ),
+    Subscription(
+        "moderation.check_held_room",
+        RoomHeld,
+        CheckHeldContent,
+        lambda e: CheckHeldContentCommand(
+            content_type="room", content_id=e.room_id, language=e.language
+        ),
+    ),
+    Subscription(
+        "moderation.check_held_message",
+        MessageHeld,
+        CheckHeldContent,
+        lambda e: CheckHeldContentCommand(content_type="message", content_id=e.message_id),
     ),
 )

@@ -8,6 +8,7 @@ from dishka import Provider, Scope, provide, provide_all
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from hypehere.adapters.sql.chat.conversations import SqlConversationRepository
+from hypehere.adapters.sql.chat.held import SqlHeldMessages
 from hypehere.adapters.sql.chat.peers import SqlChatPeers
 from hypehere.adapters.sql.chat.pg_writer import PgMessageWriter
 from hypehere.adapters.sql.chat.readers import SqlConversationReader, SqlRoomReader
@@ -25,6 +26,8 @@ from hypehere.application.chat.create_room import CreateRoom
 from hypehere.application.chat.get_conversation import GetConversation
 from hypehere.application.chat.get_room import GetRoom
 from hypehere.application.chat.grant_room_admin import GrantRoomAdmin
+from hypehere.application.chat.held_messages import ListHeldMessages
+from hypehere.application.chat.held_rooms import ListHeldRooms, LocateRoom
 from hypehere.application.chat.join_room import JoinRoom, RoomPasswordAttempts
 from hypehere.application.chat.leave_conversation import LeaveConversation
 from hypehere.application.chat.leave_room import LeaveRoom
@@ -40,10 +43,13 @@ from hypehere.application.chat.ports import (
     ChatPeers,
     ConversationReader,
     ConversationRepository,
+    HeldMessages,
     RoomPasswordHasher,
     RoomReader,
     RoomRepository,
 )
+from hypehere.application.chat.release_message import ReleaseMessage
+from hypehere.application.chat.release_room import ReleaseRoom
 from hypehere.application.chat.restrict_room_member import RestrictRoomMember
 from hypehere.application.chat.send_message import SendMessage
 from hypehere.application.chat.send_room_message import SendRoomMessage
@@ -52,6 +58,7 @@ from hypehere.application.chat.start_conversation import StartConversation
 from hypehere.bootstrap.providers.infrastructure import database_timeouts
 from hypehere.bootstrap.providers.users import password_hasher_for
 from hypehere.bootstrap.settings import Settings
+from hypehere.domain.shared.holding import MessageHoldPolicy, RoomTitleHold
 from hypehere.entrypoints.outbox.dispatcher import OutboxWakeup
 
 
@@ -60,6 +67,10 @@ class ChatProvider(Provider):
     def room_password_hasher(self, settings: Settings) -> RoomPasswordHasher:
         # Room passwords use the same argon2id adapter and cost settings as account passwords.
         return password_hasher_for(settings)
+
+    @provide(scope=Scope.APP)
+    def room_title_hold(self, settings: Settings) -> RoomTitleHold:
+        return RoomTitleHold(on=settings.moderation_hold_room_titles)
 
     @provide(scope=Scope.APP)
     def room_password_attempts(self, settings: Settings) -> RoomPasswordAttempts:
@@ -120,6 +131,17 @@ class ChatProvider(Provider):
         return SqlChatPeers(session)
 
     @provide(scope=Scope.REQUEST)
+    def held_messages(self, session: AsyncSession) -> HeldMessages:
+        return SqlHeldMessages(session)
+
+    @provide(scope=Scope.APP)
+    def message_hold_policy(self, settings: Settings) -> MessageHoldPolicy:
+        return MessageHoldPolicy(
+            new_account_days=settings.moderation_new_account_days,
+            first_items=settings.moderation_hold_first_messages,
+        )
+
+    @provide(scope=Scope.REQUEST)
     def rooms(self, session: AsyncSession) -> RoomRepository:
         return SqlRoomRepository(session)
 
@@ -149,5 +171,10 @@ class ChatProvider(Provider):
         ListRoomMessages,
         OpenRoomChannel,
         LocateMessage,
+        ReleaseRoom,
+        ListHeldRooms,
+        ReleaseMessage,
+        ListHeldMessages,
+        LocateRoom,
         scope=Scope.REQUEST,
     )

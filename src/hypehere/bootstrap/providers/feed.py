@@ -44,7 +44,7 @@ from hypehere.application.feed.like_comment import LikeComment
 from hypehere.application.feed.like_post import LikePost
 from hypehere.application.feed.list_comments import ListComments
 from hypehere.application.feed.list_hashtag_posts import ListHashtagPosts
-from hypehere.application.feed.list_held_posts import ListHeldPosts
+from hypehere.application.feed.list_held_content import ListHeldContent
 from hypehere.application.feed.list_post_edits import ListPostEdits
 from hypehere.application.feed.list_user_posts import ListUserPosts
 from hypehere.application.feed.locate_content import LocateContent
@@ -64,6 +64,7 @@ from hypehere.application.feed.ports import (
     TrendingStore,
 )
 from hypehere.application.feed.refresh_trending_hashtags import RefreshTrendingHashtags
+from hypehere.application.feed.release_comment import ReleaseComment
 from hypehere.application.feed.release_post import ReleasePost
 from hypehere.application.feed.remove_comment import RemoveComment
 from hypehere.application.feed.remove_post import RemovePost
@@ -74,7 +75,7 @@ from hypehere.application.feed.unlike_comment import UnlikeComment
 from hypehere.application.feed.unlike_post import UnlikePost
 from hypehere.application.feed.update_post import UpdatePost
 from hypehere.bootstrap.settings import Settings
-from hypehere.domain.shared.holding import HoldPolicy
+from hypehere.domain.shared.holding import CommentHoldPolicy, HoldPolicy
 
 
 class FeedProvider(Provider):
@@ -89,6 +90,13 @@ class FeedProvider(Provider):
         return HoldPolicy(
             new_account_days=settings.moderation_new_account_days,
             first_items=settings.moderation_hold_first_posts,
+        )
+
+    @provide(scope=Scope.APP)
+    def comment_hold_policy(self, settings: Settings) -> CommentHoldPolicy:
+        return CommentHoldPolicy(
+            new_account_days=settings.moderation_new_account_days,
+            first_items=settings.moderation_hold_first_comments,
         )
 
     @provide(scope=Scope.APP)
@@ -179,7 +187,8 @@ class FeedProvider(Provider):
     list_comments = provide(ListComments, scope=Scope.REQUEST)
     remove_post = provide(RemovePost, scope=Scope.REQUEST)
     release_post = provide(ReleasePost, scope=Scope.REQUEST)
-    list_held_posts = provide(ListHeldPosts, scope=Scope.REQUEST)
+    release_comment = provide(ReleaseComment, scope=Scope.REQUEST)
+    list_held_content = provide(ListHeldContent, scope=Scope.REQUEST)
     remove_comment = provide(RemoveComment, scope=Scope.REQUEST)
     locate_content = provide(LocateContent, scope=Scope.REQUEST)
     restore_content = provide(RestoreContent, scope=Scope.REQUEST)

@@ -14,13 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.moderation.claude import ClaudeClassifier
 from hypehere.adapters.moderation.rules import RulesClassifier
+from hypehere.adapters.modules.matching_first_message import ClassifierFirstMessageCheck
 from hypehere.adapters.modules.moderation_accounts import (
     FeedContentRestoration,
     UsersAccountCredentials,
 )
 from hypehere.adapters.modules.moderation_targets import (
     FeedContentRemoval,
-    FeedHeldContent,
+    ModuleHeldContent,
     ModuleReportTargets,
 )
 from hypehere.adapters.sql.moderation.audit import SqlAuditLog
@@ -33,6 +34,7 @@ from hypehere.adapters.sql.users.repositories import (
     SqlUserCounters,
     SqlUserRepository,
 )
+from hypehere.application.matching.ports import FirstMessageCheck
 from hypehere.application.moderation.account_action import AccountAction
 from hypehere.application.moderation.appeal_strike import AppealStrike
 from hypehere.application.moderation.audit_ports import AuditLog
@@ -91,6 +93,15 @@ from hypehere.bootstrap.settings import Settings
 
 
 class ModerationProvider(Provider):
+    @provide(scope=Scope.APP)
+    def first_message_check(
+        self, classifier: ContentClassifier, settings: Settings
+    ) -> FirstMessageCheck:
+        """Matching's check of an anonymous chat's first messages: this classifier."""
+        return ClassifierFirstMessageCheck(
+            classifier, settings.moderation_anonymous_check_timeout_seconds
+        )
+
     @provide(scope=Scope.APP)
     async def classifier(self, settings: Settings) -> AsyncIterator[ContentClassifier]:
         """Claude when `HYPEHERE_ANTHROPIC_API_KEY` is set, else the local rules."""
@@ -152,7 +163,7 @@ class ModerationProvider(Provider):
     restoration = provide(FeedContentRestoration, provides=ContentRestoration, scope=Scope.REQUEST)
     targets = provide(ModuleReportTargets, provides=ReportTargets, scope=Scope.REQUEST)
     removal = provide(FeedContentRemoval, provides=ContentRemoval, scope=Scope.REQUEST)
-    held = provide(FeedHeldContent, provides=HeldContent, scope=Scope.REQUEST)
+    held = provide(ModuleHeldContent, provides=HeldContent, scope=Scope.REQUEST)
 
     use_cases = provide_all(
         SuspendUser,

@@ -18,3 +18,26 @@ class MessageSent(DomainEvent):
     sender_id: str
     recipient_ids: tuple[str, ...]
     is_request: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessageHeld(DomainEvent):
+    """A new account's direct message waits for a moderation verdict (fail-closed tier):
+    nobody but its sender knows of it until it is released, which appends it to the
+    conversation and announces it with `MessageSent`."""
+
+    topic: ClassVar[str] = "chat.message_held"
+    message_id: str
+    conversation_id: str
+    sender_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RoomHeld(DomainEvent):
+    """A new open room waits for its title to be checked (fail-closed for every account):
+    only its creator sees it until moderation releases it."""
+
+    topic: ClassVar[str] = "chat.room_held"
+    room_id: str
+    created_by: str
+    language: str

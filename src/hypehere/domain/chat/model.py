@@ -15,6 +15,7 @@ from hypehere.domain.chat.errors import (
     NotRoomAdminError,
 )
 from hypehere.domain.shared.errors import InvalidInputError
+from hypehere.domain.shared.holding import Holdable
 from hypehere.domain.shared.ids import new_id
 from hypehere.domain.shared.languages import parse_language
 from hypehere.domain.shared.text import clean_text
@@ -105,14 +106,20 @@ class Participant:
 
 
 @dataclass(slots=True)
-class Message:
+class Message(Holdable):
     id: str
     conversation_id: str
     sender_id: str
     content: str
     client_id: str | None
-    seq: int
+    seq: int  # 0 while held (a held message has no place in the conversation yet)
     created_at: datetime
+    # a new account's first messages wait for a moderation verdict: its sender only
+    held: bool = False
+
+    @property
+    def holder_id(self) -> str:
+        return self.sender_id
 
 
 @dataclass(slots=True)
@@ -231,7 +238,7 @@ class RoomRestriction:
 
 
 @dataclass(slots=True)
-class Room:
+class Room(Holdable):
     id: str
     name: str
     description: str
@@ -240,6 +247,12 @@ class Room:
     max_participants: int
     created_by: str
     created_at: datetime
+    # held until its title is checked (fail-closed for every account): its creator only
+    held: bool = False
+
+    @property
+    def holder_id(self) -> str:
+        return self.created_by
 
     @classmethod
     def create(

@@ -65,6 +65,17 @@ class PostRestored(DomainEvent):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class CommentHeld(DomainEvent):
+    """A new comment waits for an automatic-moderation verdict (fail-closed tier): nobody
+    is notified and it is not counted until it is released, which announces it with
+    `CommentCreated` as if it had just been written."""
+
+    topic: ClassVar[str] = "feed.comment_held"
+    comment_id: str
+    author_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CommentCreated(DomainEvent):
     topic: ClassVar[str] = "feed.comment_created"
     comment_id: str

@@ -14,6 +14,7 @@ from hypehere.domain.feed.rules import (
     extract_mention_handles,
     validate_media_urls,
 )
+from hypehere.domain.shared.holding import Holdable
 from hypehere.domain.shared.ids import new_id
 from hypehere.domain.shared.text import clean_text
 
@@ -69,7 +70,7 @@ def clean_comment_content(content: str) -> str:
 
 
 @dataclass(slots=True)
-class Post:
+class Post(Holdable):
     id: str
     author_id: str
     content: str
@@ -126,6 +127,10 @@ class Post:
     @property
     def mentioned_user_ids(self) -> tuple[str, ...]:
         return tuple(m.user_id for m in self.mentions)
+
+    @property
+    def holder_id(self) -> str:
+        return self.author_id
 
     def ensure_author(self, user_id: str) -> None:
         if user_id != self.author_id:
@@ -192,17 +197,9 @@ class Post:
         self.removed_reason = None
         return True
 
-    def release(self) -> bool:
-        """A held post passed moderation: everyone may see it now. False when it was not
-        held (idempotent)."""
-        if not self.held:
-            return False
-        self.held = False
-        return True
-
 
 @dataclass(slots=True)
-class Comment:
+class Comment(Holdable):
     id: str
     post_id: str
     author_id: str
@@ -212,10 +209,15 @@ class Comment:
     removed_at: datetime | None = None
     removed_reason: RemovalReason | None = None
     like_count: int = 0
+    held: bool = False  # waiting for an automatic-moderation verdict: its author only
 
     @property
     def mentioned_user_ids(self) -> tuple[str, ...]:
         return tuple(m.user_id for m in self.mentions)
+
+    @property
+    def holder_id(self) -> str:
+        return self.author_id
 
     @classmethod
     def write(

@@ -13,6 +13,7 @@ class AuditTarget(StrEnum):
     POST = "post"
     COMMENT = "comment"
     MESSAGE = "message"  # a scanned chat message staff approved
+    ROOM = "room"  # a held room title staff approved
     REPORT = "report"
     APPEAL = "appeal"
     CATEGORY = "category"  # learning content (`/admin/learning/...`)

@@ -15,6 +15,11 @@ class ReportTargetType(StrEnum):
     USER = "user"
     MESSAGE = "message"
     ANONYMOUS_CONVERSATION = "anonymous_conversation"
+    # an open room's title, held by automatic moderation (not reportable: `REPORTABLE`)
+    ROOM = "room"
+
+
+REPORTABLE = frozenset(ReportTargetType) - {ReportTargetType.ROOM}
 
 
 class ReportReason(StrEnum):

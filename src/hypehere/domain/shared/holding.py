@@ -18,7 +18,8 @@ class ModerationState(StrEnum):
 @dataclass(frozen=True, slots=True)
 class HoldPolicy:
     """An account younger than `new_account_days` has its first `first_items` items (of
-    one kind: posts, or messages) held. `first_items=0` turns the tier off."""
+    one kind: posts, comments or direct messages, counted apart) held. `first_items=0`
+    turns the tier off."""
 
     new_account_days: int = 7
     first_items: int = 3
@@ -32,3 +33,48 @@ class HoldPolicy:
         if joined_at is None:
             return True
         return now - joined_at < timedelta(days=self.new_account_days)
+
+
+class Holdable:
+    """Content the fail-closed tier may hold (posts, comments, rooms): a `held` flag and
+    the one person who sees it while held (`holder_id`: its author, a room's creator).
+    Mixed into the owning module's dataclasses."""
+
+    __slots__ = ()
+    held: bool
+
+    @property
+    def holder_id(self) -> str:
+        raise NotImplementedError
+
+    def visible_to(self, viewer_id: str | None) -> bool:
+        """A held item exists for its holder only."""
+        return not self.held or viewer_id == self.holder_id
+
+    def release(self) -> bool:
+        """It passed moderation: everyone allowed to see it does now. False when it was
+        not held (idempotent)."""
+        if not self.held:
+            return False
+        self.held = False  # type: ignore[misc]  # a slot of the dataclass it is mixed into
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class CommentHoldPolicy(HoldPolicy):
+    """The same rule for comments (`HYPEHERE_MODERATION_HOLD_FIRST_COMMENTS`), counted
+    apart from posts: its own type so each use case is given its own."""
+
+
+@dataclass(frozen=True, slots=True)
+class MessageHoldPolicy(HoldPolicy):
+    """The same rule for direct chat messages (`HYPEHERE_MODERATION_HOLD_FIRST_MESSAGES`),
+    counted apart: its own type so the send use case is given its own."""
+
+
+@dataclass(frozen=True, slots=True)
+class RoomTitleHold:
+    """Every new open room is held until its title is checked (fail-closed for every
+    account, `HYPEHERE_MODERATION_HOLD_ROOM_TITLES`); `on=False` turns it off."""
+
+    on: bool = True

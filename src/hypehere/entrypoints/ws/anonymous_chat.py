@@ -4,7 +4,11 @@ participants only, else 4403; an ended conversation, or one I left, is 4403 too)
 Client frames: `{"type": "message", "content", "client_id"}` -> `ack` to this socket, the
 partner gets `{"type": "message", "message": {id, conversation_id, from: "partner",
 content, client_id, created_at}}` (my other sockets `from: "me"`; `sender_id` only after
-the reveal); `webrtc.offer` / `webrtc.answer` / `webrtc.ice_candidate` with an opaque
+the reveal); my first message of the conversation is classified before it is relayed: if
+it is flagged, or no verdict comes in time, it is not relayed (nor kept) and this socket
+gets `{"type": "message_rejected", "client_id", "reason": "flagged" |
+"moderation_unavailable"}` instead of the ack (my next message is checked the same way);
+`webrtc.offer` / `webrtc.answer` / `webrtc.ice_candidate` with an opaque
 `payload` (video mode only, at most 16 KiB) relayed verbatim to the partner;
 `reveal_request`, `reveal_accept`, `reveal_decline`; `{"type": "leave"}` leaves for good.
 Server frames besides those: `partner_joined`, `partner_left`, `reveal_request`,

@@ -32,15 +32,17 @@ from hypehere.domain.shared.clock import ensure_utc
 from hypehere.domain.shared.events import DomainEvent
 
 
-def _message_to_domain(row: Any) -> Message:
+def message_from_row(row: Any, *, held: bool = False) -> Message:
+    """A `messages` row, or a `held_messages` one (`held`: no sequence number yet)."""
     return Message(
         id=row.id,
         conversation_id=row.conversation_id,
         sender_id=row.sender_id,
         content=row.content,
         client_id=row.client_id,
-        seq=row.seq,
+        seq=0 if held else row.seq,
         created_at=ensure_utc(row.created_at),
+        held=held,
     )
 
 
@@ -191,14 +193,14 @@ class SqlConversationRepository:
                     )
                 )
             ).first()
-        return _message_to_domain(row) if row else None
+        return message_from_row(row) if row else None
 
     async def get_message(self, message_id: str) -> Message | None:
         async with translate_errors():
             row = (
                 await self._session.execute(select(messages).where(messages.c.id == message_id))
             ).first()
-        return _message_to_domain(row) if row else None
+        return message_from_row(row) if row else None
 
     async def latest_message(self, conversation_id: str) -> Message | None:
         async with translate_errors():
@@ -210,4 +212,4 @@ class SqlConversationRepository:
                     .limit(1)
                 )
             ).first()
-        return _message_to_domain(row) if row else None
+        return message_from_row(row) if row else None

@@ -4,6 +4,7 @@ published queries (never its tables)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,10 +14,12 @@ from hypehere.adapters.sql.users.queries import (
     blocked_either_way,
     chat_settings,
     follows_clause,
+    public_users,
     user_exists_clause,
 )
 from hypehere.application.chat.ports import ChatSettings
 from hypehere.domain.chat.model import ChatPolicy
+from hypehere.domain.shared.clock import ensure_utc
 
 _BLOCKED = select(blocked_either_way(bindparam("a"), bindparam("b")))
 
@@ -52,3 +55,10 @@ class SqlChatPeers:
             for row in rows
         }
         return {user_id: found.get(user_id, ChatSettings()) for user_id in ids}
+
+    async def joined_at(self, user_id: str) -> datetime | None:
+        async with translate_errors():
+            found = await self._session.scalar(
+                select(public_users.c.created_at).where(public_users.c.id == user_id)
+            )
+        return ensure_utc(found) if found else None

@@ -10,6 +10,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from hypehere.adapters.sql.chat.rooms import room_visible_to
 from hypehere.adapters.sql.chat.statements import conversations, messages, participants
 from hypehere.adapters.sql.chat.tables import RoomMessageRow, RoomRow
 from hypehere.adapters.sql.errors import translate_errors
@@ -204,6 +205,7 @@ def _room_view(row: Any) -> RoomView:
         participant_count=row.participant_count,
         created_by=row.created_by,
         created_at=ensure_utc(row.created_at),
+        moderation=row.moderation_state,
     )
 
 
@@ -223,8 +225,10 @@ class SqlRoomReader:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def list_rooms(self, language: str | None, page: PageRequest) -> Page[RoomView]:
-        query = select(rooms)
+    async def list_rooms(
+        self, language: str | None, page: PageRequest, viewer_id: str | None = None
+    ) -> Page[RoomView]:
+        query = select(rooms).where(room_visible_to(viewer_id))
         if language is not None:
             query = query.where(rooms.c.language == language)
         after = _time_cursor(page)
@@ -242,9 +246,13 @@ class SqlRoomReader:
         views = [_room_view(row) for row in rows]
         return page_from_rows(views, page.limit, lambda v: (v.created_at.isoformat(), v.id))
 
-    async def view(self, room_id: str) -> RoomView | None:
+    async def view(self, room_id: str, viewer_id: str | None = None) -> RoomView | None:
         async with translate_errors():
-            row = (await self._session.execute(select(rooms).where(rooms.c.id == room_id))).first()
+            row = (
+                await self._session.execute(
+                    select(rooms).where(rooms.c.id == room_id, room_visible_to(viewer_id))
+                )
+            ).first()
         return _room_view(row) if row else None
 
     async def messages_before(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import ColumnElement, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.chat.tables import (
@@ -14,6 +16,7 @@ from hypehere.adapters.sql.chat.tables import (
     RoomRow,
 )
 from hypehere.adapters.sql.errors import translate_errors
+from hypehere.adapters.sql.holding import held_visible_to
 from hypehere.domain.chat.model import (
     RestrictionKind,
     Room,
@@ -23,6 +26,7 @@ from hypehere.domain.chat.model import (
     RoomRole,
 )
 from hypehere.domain.shared.clock import ensure_utc
+from hypehere.domain.shared.holding import ModerationState
 
 rooms = RoomRow.__table__  # type: ignore[attr-defined]
 room_members = RoomMemberRow.__table__  # type: ignore[attr-defined]
@@ -39,6 +43,25 @@ def _room_message_to_domain(row: Any) -> RoomMessage:
         client_id=row.client_id,
         seq=row.seq,
         created_at=ensure_utc(row.created_at),
+    )
+
+
+def room_visible_to(viewer_id: str | None) -> ColumnElement[bool]:
+    """The fail-closed rule for rooms: a held room is seen by its creator only."""
+    return held_visible_to(viewer_id, rooms.c.moderation_state, rooms.c.created_by)
+
+
+def _room_to_domain(row: Any) -> Room:
+    return Room(
+        id=row.id,
+        name=row.name,
+        description=row.description,
+        language=row.language,
+        password_hash=row.password_hash,
+        max_participants=row.max_participants,
+        created_by=row.created_by,
+        created_at=ensure_utc(row.created_at),
+        held=row.moderation_state == ModerationState.HELD.value,
     )
 
 
@@ -60,6 +83,9 @@ class SqlRoomRepository:
                     last_seq=0,
                     created_by=room.created_by,
                     created_at=room.created_at,
+                    moderation_state=(
+                        ModerationState.HELD if room.held else ModerationState.VISIBLE
+                    ).value,
                 )
             )
             await self._session.execute(
@@ -74,18 +100,33 @@ class SqlRoomRepository:
     async def get(self, room_id: str) -> Room | None:
         async with translate_errors():
             row = (await self._session.execute(select(rooms).where(rooms.c.id == room_id))).first()
-        if row is None:
-            return None
-        return Room(
-            id=row.id,
-            name=row.name,
-            description=row.description,
-            language=row.language,
-            password_hash=row.password_hash,
-            max_participants=row.max_participants,
-            created_by=row.created_by,
-            created_at=ensure_utc(row.created_at),
-        )
+        return None if row is None else _room_to_domain(row)
+
+    async def release(self, room_id: str) -> bool:
+        async with translate_errors():
+            result = await self._session.execute(
+                update(rooms)
+                .where(
+                    rooms.c.id == room_id, rooms.c.moderation_state == ModerationState.HELD.value
+                )
+                .values(moderation_state=ModerationState.VISIBLE.value)
+            )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def held_before(self, before: datetime, limit: int) -> Sequence[Room]:
+        async with translate_errors():
+            rows = (
+                await self._session.execute(
+                    select(rooms)
+                    .where(
+                        rooms.c.moderation_state == ModerationState.HELD.value,
+                        rooms.c.created_at < before,
+                    )
+                    .order_by(rooms.c.created_at, rooms.c.id)
+                    .limit(limit)
+                )
+            ).all()
+        return [_room_to_domain(row) for row in rows]
 
     async def member(self, room_id: str, user_id: str) -> RoomMember | None:
         async with translate_errors():

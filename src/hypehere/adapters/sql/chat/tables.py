@@ -93,6 +93,35 @@ class MessageRow(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
 
 
+class HeldMessageRow(SQLModel, table=True):
+    """A new account's first direct messages, held by the fail-closed moderation tier
+    until a verdict: outside `messages` (no sequence number, never in the recipient's
+    history, unread count or last activity). Released, it is appended to the conversation
+    as a new message and its row is kept, emptied (`released_at` set): the rows count the
+    account's first messages."""
+
+    __tablename__ = "held_messages"
+    __table_args__ = (
+        UniqueConstraint(
+            "conversation_id", "sender_id", "client_id", name="uq_held_messages_client_id"
+        ),
+        Index("ix_held_messages_sender_id", "sender_id"),
+        Index("ix_held_messages_released_at_created_at", "released_at", "created_at"),
+    )
+
+    id: str = Field(sa_column=Column(String(36), primary_key=True))
+    conversation_id: str = Field(
+        sa_column=Column(
+            String(36), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    sender_id: str = Field(sa_column=_user_fk())
+    content: str = Field(sa_column=Column(Text, nullable=False))
+    client_id: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    released_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
+
+
 class RoomRow(SQLModel, table=True):
     """`participant_count` is changed only by conditional UPDATEs (never overfull)."""
 
@@ -111,6 +140,12 @@ class RoomRow(SQLModel, table=True):
     last_seq: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     created_by: str = Field(sa_column=_user_fk())
     created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    # visible | held (until its title is checked: its creator only); the rule is
+    # `rooms.room_visible_to`
+    moderation_state: str = Field(
+        default="visible",
+        sa_column=Column(String(8), nullable=False, server_default="visible"),
+    )
 
 
 class RoomMemberRow(SQLModel, table=True):

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.errors import translate_errors
 from hypehere.adapters.sql.feed.common import blocks, posts, users
+from hypehere.adapters.sql.feed.common import comments as comments_table
 from hypehere.adapters.sql.users.queries import HIDDEN_STATES, author_visible
 from hypehere.application.feed.ports import AuthorHistory
 from hypehere.domain.shared.clock import ensure_utc
@@ -43,8 +44,11 @@ class SqlFeedAudience:
             )
         return found is not None
 
-    async def author_history(self, author_id: str, at_most: int) -> AuthorHistory:
-        some = select(posts.c.id).where(posts.c.author_id == author_id).limit(at_most).subquery()
+    async def author_history(
+        self, author_id: str, at_most: int, *, comments: bool = False
+    ) -> AuthorHistory:
+        table = comments_table if comments else posts
+        some = select(table.c.id).where(table.c.author_id == author_id).limit(at_most).subquery()
         async with translate_errors():
             joined_at = await self._session.scalar(
                 select(users.c.created_at).where(users.c.id == author_id)

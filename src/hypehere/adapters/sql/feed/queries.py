@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, Exists, FromClause, Table, exists, or_
+from sqlalchemy import BindParameter, ColumnElement, Exists, FromClause, Table, exists
 
 from hypehere.adapters.sql.feed.common import comments, post_likes, posts
+from hypehere.adapters.sql.holding import held_visible_to
 from hypehere.adapters.sql.read_handle import read_handle
-from hypehere.domain.shared.holding import ModerationState
 
 public_posts: Table = read_handle(posts)
 """`posts`, every column (removed posts included: filter on `removed_at`)."""
@@ -29,10 +29,15 @@ def post_visible_to(
     indexing, trending, fan-out) sees released posts only. Every SQL read of posts for
     someone composes this condition (`table` is the feed's own `posts` inside the feed
     package, the read handle elsewhere)."""
-    released = table.c.moderation_state == ModerationState.VISIBLE.value
-    if viewer_id is None:
-        return released
-    return or_(released, table.c.author_id == viewer_id)
+    return held_visible_to(viewer_id, table.c.moderation_state, table.c.author_id)
+
+
+def comment_visible_to(
+    viewer_id: str | BindParameter[str] | None, table: Table = public_comments
+) -> ColumnElement[bool]:
+    """The same rule for comments (a new account's first comments are held): every SQL
+    read of comments for someone composes it."""
+    return held_visible_to(viewer_id, table.c.moderation_state, table.c.author_id)
 
 
 def post_liked_by(post_id: Any, user_id: Any) -> Exists:

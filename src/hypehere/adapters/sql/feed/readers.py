@@ -101,7 +101,7 @@ from hypehere.adapters.sql.feed.common import (
     time_key,
     users,
 )
-from hypehere.adapters.sql.feed.queries import post_visible_to
+from hypehere.adapters.sql.feed.queries import comment_visible_to, post_visible_to
 from hypehere.adapters.sql.types import UtcDateTime
 from hypehere.adapters.sql.users.queries import author_visible, followees_of
 from hypehere.application.common.views import MentionCard, UserCard
@@ -443,7 +443,10 @@ def _comment_select(viewer_id: str | None) -> Select[Any]:
             _liked(viewer_id, comment_likes, "comment_id", comments.c.id).label("liked_by_me"),
         )
         .select_from(comments.join(users, users.c.id == comments.c.author_id))
-        .where(author_visible(viewer_id, comments.c.author_id, users.c.state))
+        .where(
+            author_visible(viewer_id, comments.c.author_id, users.c.state),
+            comment_visible_to(viewer_id, comments),
+        )
     )
 
 
@@ -460,6 +463,7 @@ def _comment_view(row: Any, staff: bool) -> CommentView:
         removed=removed,
         removed_reason=row.removed_reason,
         original_content=row.content if removed and staff else None,
+        moderation=row.moderation_state,
     )
 
 
@@ -494,6 +498,7 @@ class SqlCommentReader:
             .where(
                 posts.c.id == comments.c.post_id,
                 author_visible(viewer_id, posts.c.author_id, post_author.c.state),
+                post_visible_to(viewer_id, posts),
             )
         )
         stmt = _comment_select(viewer_id).where(comments.c.id == comment_id, post_visible)

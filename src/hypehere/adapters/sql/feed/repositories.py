@@ -38,6 +38,27 @@ def _mentions_in(raw: Any) -> tuple[Mention, ...]:
     return tuple(Mention(str(m["id"]), str(m["handle"])) for m in raw or [])
 
 
+def _state(held: bool) -> str:
+    return (ModerationState.HELD if held else ModerationState.VISIBLE).value
+
+
+async def held_rows(session: AsyncSession, table: Any, before: datetime, limit: int) -> list[Any]:
+    """Held rows of `table` (posts, comments), not removed, written before `before`,
+    oldest first: what the moderation re-check goes through."""
+    async with translate_errors():
+        result = await session.execute(
+            select(table)
+            .where(
+                table.c.moderation_state == ModerationState.HELD.value,
+                table.c.removed_at.is_(None),
+                table.c.created_at < before,
+            )
+            .order_by(table.c.created_at, table.c.id)
+            .limit(limit)
+        )
+    return list(result.all())
+
+
 def post_to_row(post: Post) -> dict[str, Any]:
     return {
         "id": post.id,
@@ -57,7 +78,7 @@ def post_to_row(post: Post) -> dict[str, Any]:
         "edited_at": post.edited_at,
         "removed_at": post.removed_at,
         "removed_reason": str(post.removed_reason) if post.removed_reason else None,
-        "moderation_state": (ModerationState.HELD if post.held else ModerationState.VISIBLE).value,
+        "moderation_state": _state(post.held),
     }
 
 
@@ -135,19 +156,7 @@ class SqlPostRepository:
         return post_from_row(row, spans)
 
     async def held_before(self, before: datetime, limit: int) -> Sequence[Post]:
-        async with translate_errors():
-            rows = (
-                await self._session.execute(
-                    select(posts)
-                    .where(
-                        posts.c.moderation_state == ModerationState.HELD.value,
-                        posts.c.removed_at.is_(None),
-                        posts.c.created_at < before,
-                    )
-                    .order_by(posts.c.created_at, posts.c.id)
-                    .limit(limit)
-                )
-            ).all()
+        rows = await held_rows(self._session, posts, before, limit)
         # spans are left out: the moderation check reads the text only
         return [post_from_row(row, []) for row in rows]
 
@@ -190,6 +199,21 @@ class SqlPostRepository:
             await self._session.execute(delete(posts).where(posts.c.id == post_id))
 
 
+def _comment_from_row(row: Any) -> Comment:
+    return Comment(
+        id=row.id,
+        post_id=row.post_id,
+        author_id=row.author_id,
+        content=row.content,
+        mentions=_mentions_in(row.mentions),
+        created_at=ensure_utc(row.created_at),
+        removed_at=ensure_utc(row.removed_at) if row.removed_at else None,
+        removed_reason=RemovalReason(row.removed_reason) if row.removed_reason else None,
+        like_count=int(row.like_count),
+        held=row.moderation_state == ModerationState.HELD.value,
+    )
+
+
 class SqlCommentRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -205,32 +229,29 @@ class SqlCommentRepository:
                     mentions=_mentions_out(comment.mentions),
                     like_count=0,
                     created_at=comment.created_at,
+                    moderation_state=_state(comment.held),
                 )
             )
-            await self._session.execute(
-                update(posts)
-                .where(posts.c.id == comment.post_id)
-                .values(comment_count=posts.c.comment_count + 1)
-            )
+            if not comment.held:  # a held comment is counted when it is released
+                await self._count(comment.post_id, +1)
+
+    async def _count(self, post_id: str, by: int) -> None:
+        await self._session.execute(
+            update(posts)
+            .where(posts.c.id == post_id)
+            .values(comment_count=posts.c.comment_count + by)
+        )
 
     async def get(self, comment_id: str) -> Comment | None:
         async with translate_errors():
             row = (
                 await self._session.execute(select(comments).where(comments.c.id == comment_id))
             ).first()
-        if row is None:
-            return None
-        return Comment(
-            id=row.id,
-            post_id=row.post_id,
-            author_id=row.author_id,
-            content=row.content,
-            mentions=_mentions_in(row.mentions),
-            created_at=ensure_utc(row.created_at),
-            removed_at=ensure_utc(row.removed_at) if row.removed_at else None,
-            removed_reason=RemovalReason(row.removed_reason) if row.removed_reason else None,
-            like_count=int(row.like_count),
-        )
+        return None if row is None else _comment_from_row(row)
+
+    async def held_before(self, before: datetime, limit: int) -> Sequence[Comment]:
+        rows = await held_rows(self._session, comments, before, limit)
+        return [_comment_from_row(row) for row in rows]
 
     async def save(self, comment: Comment) -> None:
         async with translate_errors():
@@ -243,6 +264,19 @@ class SqlCommentRepository:
                     removed_reason=str(comment.removed_reason) if comment.removed_reason else None,
                 )
             )
+            if not comment.held:
+                # released: the state flips once (a conditional UPDATE), and only then is
+                # the comment counted
+                released = await self._session.execute(
+                    update(comments)
+                    .where(
+                        comments.c.id == comment.id,
+                        comments.c.moderation_state == ModerationState.HELD.value,
+                    )
+                    .values(moderation_state=ModerationState.VISIBLE.value)
+                )
+                if released.rowcount:  # type: ignore[attr-defined]
+                    await self._count(comment.post_id, +1)
 
     async def delete(self, comment: Comment) -> None:
         async with translate_errors():
@@ -252,12 +286,8 @@ class SqlCommentRepository:
             result = await self._session.execute(
                 delete(comments).where(comments.c.id == comment.id)
             )
-            if result.rowcount:  # type: ignore[attr-defined]
-                await self._session.execute(
-                    update(posts)
-                    .where(posts.c.id == comment.post_id)
-                    .values(comment_count=posts.c.comment_count - 1)
-                )
+            if result.rowcount and not comment.held:  # type: ignore[attr-defined]
+                await self._count(comment.post_id, -1)
 
 
 class SqlLikeStore:

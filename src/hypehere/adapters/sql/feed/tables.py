@@ -144,6 +144,11 @@ class CommentRow(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
     removed_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
     removed_reason: str | None = Field(default=None, sa_column=Column(String(16)))
+    # visible | held (a new account's first comments); see `queries.comment_visible_to`
+    moderation_state: str = Field(
+        default="visible",
+        sa_column=Column(String(8), nullable=False, server_default="visible"),
+    )
 
 
 class PostLikeRow(SQLModel, table=True):

@@ -11,7 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.chat.queries import conversation_members, public_messages
 from hypehere.adapters.sql.errors import is_unique_violation, translate_errors
-from hypehere.adapters.sql.feed.queries import post_visible_to, public_comments, public_posts
+from hypehere.adapters.sql.feed.queries import (
+    comment_visible_to,
+    post_visible_to,
+    public_comments,
+    public_posts,
+)
 from hypehere.adapters.sql.learning.tables import corrections_t
 from hypehere.adapters.sql.users.queries import author_visible, public_users
 from hypehere.application.learning.list_corrections import correction_cursor, correction_sort_key
@@ -173,6 +178,7 @@ class SqlCorrectionTargets:
                 .where(
                     k.id == target_id,
                     k.removed_at.is_(None),
+                    comment_visible_to(viewer_id),
                     author_visible(viewer_id, k.author_id, public_users.c.state),
                 )
             )

@@ -175,7 +175,9 @@ class RoomsController(Controller):
         limit: int | None = None,
         cursor: str | None = None,
     ) -> RoomListOut:
-        result = await uc.execute(ListRoomsCommand(language=language, limit=limit, cursor=cursor))
+        result = await uc.execute(
+            ListRoomsCommand(viewer_id=actor.user_id, language=language, limit=limit, cursor=cursor)
+        )
         return RoomListOut(items=list(result.items), next_cursor=result.next_cursor)
 
     @post("/", status_code=HTTP_201_CREATED, opt={RATE_LIMIT_OPT: POST})
@@ -197,7 +199,7 @@ class RoomsController(Controller):
     @get("/{room_id:str}")
     @inject
     async def get_room(self, actor: Actor, room_id: str, uc: FromDishka[GetRoom]) -> RoomView:
-        return await uc.execute(GetRoomCommand(room_id=room_id))
+        return await uc.execute(GetRoomCommand(room_id=room_id, viewer_id=actor.user_id))
 
     @post("/{room_id:str}/join", status_code=HTTP_200_OK, opt={RATE_LIMIT_OPT: POST})
     @inject

@@ -111,6 +111,8 @@ class CommentOut(msgspec.Struct, frozen=True, omit_defaults=True):
     created_at: datetime
     removed: bool
     removed_reason: str | None
+    # visible | held (a new account's first comments: its author only until a verdict)
+    moderation: str
     original_content: str | msgspec.UnsetType = msgspec.UNSET
 
     @classmethod
@@ -125,6 +127,7 @@ class CommentOut(msgspec.Struct, frozen=True, omit_defaults=True):
             created_at=v.created_at,
             removed=v.removed,
             removed_reason=v.removed_reason,
+            moderation=v.moderation,
             original_content=v.original_content
             if v.original_content is not None
             else msgspec.UNSET,

@@ -1,0 +1,105 @@
+"""`ModuleHeldContent` (the moderation module's `HeldContent` port over the feed's and
+chat's use cases) on in-memory adapters: `moderation-scan` finds every kind of held content
+(posts, comments, rooms, direct messages) and releases each through its owner."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from hypehere.adapters.memory.broker import InMemoryBroker
+from hypehere.adapters.memory.chat import (
+    InMemoryChatPeers,
+    InMemoryConversationRepository,
+    InMemoryHeldMessages,
+    InMemoryRoomRepository,
+)
+from hypehere.adapters.memory.clock import FixedClock
+from hypehere.adapters.memory.feed import InMemoryFeed, MemoryUser
+from hypehere.adapters.memory.outbox import InMemoryOutbox
+from hypehere.adapters.memory.uow import InMemoryUnitOfWork
+from hypehere.adapters.modules.moderation_targets import ModuleHeldContent
+from hypehere.application.chat.held_messages import ListHeldMessages
+from hypehere.application.chat.held_rooms import ListHeldRooms
+from hypehere.application.chat.release_message import ReleaseMessage
+from hypehere.application.chat.release_room import ReleaseRoom
+from hypehere.application.common.actor import Actor, Role
+from hypehere.application.common.realtime import RealtimePublisher
+from hypehere.application.feed.list_held_content import ListHeldContent
+from hypehere.application.feed.release_comment import ReleaseComment
+from hypehere.application.feed.release_post import ReleasePost
+from hypehere.domain.chat.model import Conversation, Folder, Message, Room, RoomMember, RoomRole
+from hypehere.domain.feed.model import Comment
+from hypehere.domain.moderation.model import ReportTargetType
+from hypehere.domain.shared.ids import new_id
+from tests.contract.feed.test_feed_store_contract import make_post
+
+pytestmark = pytest.mark.unit
+
+STAFF = Actor("scanner", Role.MODERATOR)
+
+
+async def test_every_kind_of_held_content_is_found_and_released() -> None:
+    clock = FixedClock()
+    uow, outbox = InMemoryUnitOfWork(), InMemoryOutbox()
+    feed = InMemoryFeed()
+    feed.add_user(MemoryUser("alice", "alice", "Alice", "en"))
+    comments = feed.comment_repository()
+    peers = InMemoryChatPeers()
+    for user in ("alice", "bob"):
+        peers.add_user(user)
+    conversations = InMemoryConversationRepository(peers=peers, outbox=outbox)
+    rooms, held_messages = InMemoryRoomRepository(), InMemoryHeldMessages()
+    now = clock.now()
+
+    post = make_post("alice", "first post")
+    post.held = True
+    await feed.add(post)
+    comment = Comment.write(post=post, author_id="alice", content="hi", mentions=(), now=now)
+    comment.held = True
+    await comments.add(comment)
+    room = Room.create(
+        name="Room",
+        description="",
+        language="en",
+        password_hash=None,
+        max_participants=3,
+        created_by="alice",
+        now=now,
+    )
+    room.held = True
+    await rooms.add(room, RoomMember(room.id, "alice", RoomRole.ADMIN, now))
+    conversation = await conversations.add(
+        Conversation.open_direct("alice", "bob", Folder.INBOX, now)
+    )
+    message = Message(new_id(), conversation.id, "alice", "hello", None, 0, now, held=True)
+    await held_messages.hold(message)
+
+    held = ModuleHeldContent(
+        ReleasePost(uow, feed, outbox, clock),
+        ReleaseComment(uow, comments, feed, outbox, clock),
+        ListHeldContent(uow, feed, comments),
+        ReleaseRoom(uow, rooms),
+        ListHeldRooms(uow, rooms),
+        ReleaseMessage(
+            uow, conversations, held_messages, RealtimePublisher(InMemoryBroker()), clock
+        ),
+        ListHeldMessages(uow, held_messages),
+    )
+    later = max(now, post.created_at) + timedelta(minutes=1)
+    waiting = await held.waiting(STAFF, later, 10)
+    assert sorted(waiting) == sorted(
+        [
+            (ReportTargetType.POST, post.id, "en"),
+            (ReportTargetType.COMMENT, comment.id, "und"),
+            (ReportTargetType.ROOM, room.id, "en"),
+            (ReportTargetType.MESSAGE, message.id, "und"),
+        ]
+    )
+    for kind, content_id, _language in waiting:
+        assert await held.release(STAFF, kind, content_id) is True
+        assert await held.release(STAFF, kind, content_id) is False
+    assert await held.waiting(STAFF, later, 10) == []
+    assert [m.id for m in conversations.messages[conversation.id]] == [message.id]
+    assert await held.release(STAFF, ReportTargetType.USER, "alice") is False
