@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import socket
 import subprocess
@@ -23,6 +22,7 @@ import websockets
 
 from tests.api.helpers import API, auth, registration
 from tests.conftest import flush_redis, truncate_all
+from tests.e2e import server_env
 
 pytestmark = pytest.mark.e2e
 
@@ -77,8 +77,7 @@ def _start_pair(
 ) -> Iterator[tuple[Server, Server]]:
     asyncio.run(truncate_all(postgres_url))
     asyncio.run(flush_redis(redis_url))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HYPEHERE_")}
-    env.update(
+    env = server_env(
         HYPEHERE_DATABASE_URL=postgres_url,
         HYPEHERE_REDIS_URL=redis_url,
         HYPEHERE_JWT_SECRET="e2e-secret-with-enough-entropy-0123456789abcdef",

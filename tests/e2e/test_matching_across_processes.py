@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +18,7 @@ import websockets
 
 from tests.api.helpers import API, auth, registration
 from tests.conftest import flush_redis, truncate_all
+from tests.e2e import server_env
 from tests.e2e.test_chat_across_processes import Server, free_port, next_frame
 
 pytestmark = pytest.mark.e2e
@@ -32,8 +32,7 @@ EN = {"native_language": "en", "target_languages": [{"language": "ko", "level": 
 def servers(postgres_url: str, redis_url: str, tmp_path: Path) -> Iterator[tuple[Server, Server]]:
     asyncio.run(truncate_all(postgres_url))
     asyncio.run(flush_redis(redis_url))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HYPEHERE_")}
-    env.update(
+    env = server_env(
         HYPEHERE_DATABASE_URL=postgres_url,
         HYPEHERE_REDIS_URL=redis_url,
         HYPEHERE_JWT_SECRET="e2e-secret-with-enough-entropy-0123456789abcdef",

@@ -5,7 +5,6 @@ process B receives the notification and the new unread count through the Redis b
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import websockets
 
 from tests.api.helpers import API, auth
 from tests.conftest import flush_redis, truncate_all
+from tests.e2e import server_env
 from tests.e2e.test_chat_across_processes import Server, free_port, next_frame, sign_up
 
 pytestmark = pytest.mark.e2e
@@ -24,8 +24,7 @@ pytestmark = pytest.mark.e2e
 def servers(postgres_url: str, redis_url: str, tmp_path: Path) -> Iterator[tuple[Server, Server]]:
     asyncio.run(truncate_all(postgres_url))
     asyncio.run(flush_redis(redis_url))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HYPEHERE_")}
-    env.update(
+    env = server_env(
         HYPEHERE_DATABASE_URL=postgres_url,
         HYPEHERE_REDIS_URL=redis_url,
         HYPEHERE_JWT_SECRET="e2e-secret-with-enough-entropy-0123456789abcdef",

@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.e2e import server_env
 from tests.e2e.test_chat_across_processes import free_port
 
 pytestmark = [
@@ -85,8 +86,7 @@ class Served:
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[Served]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HYPEHERE_")}
-    env.update(
+    env = server_env(
         HYPEHERE_VAR_DIR=str(tmp_path),
         HYPEHERE_RATE_LIMIT_ENABLED="false",
         HYPEHERE_LOG_FORMAT="json",

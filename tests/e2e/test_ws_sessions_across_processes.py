@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 from collections.abc import Iterator
 
 import httpx
@@ -23,6 +22,7 @@ from hypehere.application.common.topics import user_sessions_topic
 from hypehere.bootstrap.providers.infrastructure import broker_channel_prefix
 from tests.api.helpers import API, registration
 from tests.conftest import flush_redis, truncate_all
+from tests.e2e import server_env
 from tests.e2e.test_chat_across_processes import Server, free_port, next_frame, sign_up
 
 pytestmark = pytest.mark.e2e
@@ -35,8 +35,7 @@ def servers(
     tmp_path = tmp_path_factory.mktemp("e2e-ws-sessions")
     asyncio.run(truncate_all(postgres_url))
     asyncio.run(flush_redis(redis_url))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HYPEHERE_")}
-    env.update(
+    env = server_env(
         HYPEHERE_DATABASE_URL=postgres_url,
         HYPEHERE_REDIS_URL=redis_url,
         HYPEHERE_JWT_SECRET="e2e-secret-with-enough-entropy-0123456789abcdef",

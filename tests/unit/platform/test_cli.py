@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 from dishka import AsyncContainer, Provider, Scope, make_async_container
+from structlog.testing import CapturingLogger
 
+import hypehere.application.feed.train_ranker as train_ranker_module
 from hypehere.application.analytics.backfill import Backfill, BackfillCommand, BackfillResult
 from hypehere.application.feed.train_ranker import (
     RankerTrainer,
@@ -186,14 +188,22 @@ def test_seed_demo_prints_its_report(capsys: pytest.CaptureFixture[str]) -> None
     assert runtime.calls == [("seed-demo", (5, 7, 42, None))]
 
 
-def test_train_ranker_runs_the_use_case(capsys: pytest.CaptureFixture[str]) -> None:
+def test_train_ranker_runs_the_use_case(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     runtime = FakeRuntime()
+    # the use case's logger replaced, not read from stdout: where log lines go (and whether
+    # a cached logger sees structlog's test capture) depends on the tests that ran before
+    logs = CapturingLogger()
+    monkeypatch.setattr(train_ranker_module, "log", logs)
     assert _run(runtime, "train-ranker", "--source", "synthetic", "--seed", "3") == 0
-    out = capsys.readouterr().out  # the use case's log line, then the report
+    out = capsys.readouterr().out
     report = json.loads(out[out.index("{\n") :])
     assert report["model_path"] == "/models/ranker-1.txt"
     assert (report["promoted"], len(report["reasons"])) == (False, 1)  # a rejection is no error
-    assert "ranker_candidate_rejected" in out
+    assert [(call.method_name, call.args) for call in logs.calls] == [
+        ("warning", ("ranker_candidate_rejected",))
+    ]
     assert runtime.trainer.calls == [{"source": "synthetic", "impressions_file": None, "seed": 3}]
     assert runtime.containers_closed == 1
 
