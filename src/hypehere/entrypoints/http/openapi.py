@@ -36,7 +36,7 @@ from litestar.openapi.spec import (
     Schema,
     SecurityScheme,
 )
-from litestar.openapi.spec.enums import OpenAPIType
+from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
 from litestar.routes import HTTPRoute
 
 from hypehere.domain.search.rules import MAX_QUERY_LENGTH
@@ -61,6 +61,9 @@ QUERY_RULES: dict[str, dict[str, Any]] = {
     "cursor": {"pattern": r"^[A-Za-z0-9_-]*$", "max_length": MAX_CURSOR_LENGTH},
     # A search needs a word (`search.rules.query_terms`).
     "q": {"pattern": r"\w", "max_length": MAX_QUERY_LENGTH},
+    # The analytics range (`analytics.model.parse_day`): a calendar day.
+    "start": {"format": OpenAPIFormat.DATE},
+    "end": {"format": OpenAPIFormat.DATE},
 }
 _LANGUAGES = sorted(ISO_639_1)
 _LEVELS = [level.value for level in CefrLevel]
