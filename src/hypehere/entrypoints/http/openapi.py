@@ -42,6 +42,7 @@ from litestar.routes import HTTPRoute
 from hypehere.domain.search.rules import MAX_QUERY_LENGTH
 from hypehere.domain.shared.languages import ISO_639_1, CefrLevel
 from hypehere.domain.shared.pagination import MAX_CURSOR_LENGTH, MAX_LIMIT
+from hypehere.domain.users.rules import MAX_DESIRED_RETENTION, MIN_DESIRED_RETENTION
 from hypehere.entrypoints.http.problems import PROBLEM_JSON, TITLES
 
 BEARER = "bearer"
@@ -52,6 +53,10 @@ LANGUAGE_FIELDS = frozenset(
     {"language", "native_language", "target_language", "interface_language", "source_language"}
 )
 LEVEL_FIELDS = frozenset({"level"})
+# Number fields the rules bound with a field code of their own (so not on the Struct).
+BODY_NUMBER_BOUNDS: dict[str, tuple[float, float]] = {
+    "desired_retention": (MIN_DESIRED_RETENTION, MAX_DESIRED_RETENTION),
+}
 # Fields naming credentials: a wrong one is 401 (login, refresh, appeals of a locked account).
 CREDENTIAL_FIELDS = frozenset({"password", "refresh_token"})
 # Query parameters by name: what the server accepts (anything else is 400/422).
@@ -286,6 +291,10 @@ def _close_body_schemas(schema: OpenAPI, names: set[str]) -> None:
         for prop_name, prop in (node.properties or {}).items():
             for ref in _refs(prop):
                 pending.append(ref)
+            if isinstance(prop, Schema) and prop_name in BODY_NUMBER_BOUNDS:
+                for option in [prop, *(prop.one_of or [])]:
+                    if isinstance(option, Schema) and option.type == OpenAPIType.NUMBER:
+                        option.minimum, option.maximum = BODY_NUMBER_BOUNDS[prop_name]
             if isinstance(prop, Schema):
                 for leaf in _string_or_int_nodes(prop):
                     if leaf.type != OpenAPIType.STRING:
