@@ -36,6 +36,7 @@ class SettingsRuntime:
     ) -> int:
         from hypehere.bootstrap.serving import (
             Supervisor,
+            prepare_multiprocess_metrics,
             run_server,
             run_shared_socket_workers,
             supports_reuse_port,
@@ -47,6 +48,8 @@ class SettingsRuntime:
         if worker_process:
             run_server(host, port, self.settings, reuse_port=True)
             return 0
+        if workers > 1:
+            prepare_multiprocess_metrics(self.settings.var_dir)
         if workers > 1 and supports_reuse_port():
             return Supervisor(host, port, workers).run()
         if workers > 1:

@@ -10,11 +10,13 @@ workers, replaces one that dies, and passes SIGINT/SIGTERM on for a graceful shu
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -69,6 +71,33 @@ def run_server(host: str, port: int, settings: Settings, *, reuse_port: bool) ->
 
     server = uvicorn.Server(uvicorn.Config(**uvicorn_options(host, port, settings)))
     server.run(sockets=[reuse_port_socket(host, port)] if reuse_port else None)
+
+
+METRICS_DIR_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def prepare_multiprocess_metrics(var_dir: Path) -> Path:
+    """Several server processes share one metrics view: prometheus_client's multiprocess
+    mode, each process writing its samples to files in one directory that every process's
+    `/metrics` reads whole (`MultiProcessCollector`). The directory (`PROMETHEUS_MULTIPROC_DIR`
+    if set, else `<var_dir>/prometheus`) is emptied before the workers start, so the counts
+    of an earlier run never add up with this one's; the workers inherit the variable.
+    Must run before anything imports prometheus_client in this process."""
+    directory = Path(os.environ.get(METRICS_DIR_VARIABLE) or var_dir / "prometheus")
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("*.db"):
+        stale.unlink()
+    os.environ[METRICS_DIR_VARIABLE] = str(directory)
+    return directory
+
+
+def forget_metrics_of(pid: int) -> None:
+    """A dead worker's live gauges (requests in progress, open sockets) leave the sum; its
+    counters stay, as a counter's total must not go down."""
+    if os.environ.get(METRICS_DIR_VARIABLE):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(pid)  # type: ignore[no-untyped-call]
 
 
 def run_shared_socket_workers(host: str, port: int, workers: int, settings: Settings) -> None:
@@ -136,6 +165,7 @@ class Supervisor:
                     self._stopping, code = True, 1
                     break
                 logger.warning("worker_died", pid=process.pid, status=status)
+                forget_metrics_of(process.pid)
                 children[index] = self._spawn()
         self._stop([process for process, _ in children])
         return code

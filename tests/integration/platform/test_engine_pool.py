@@ -56,3 +56,21 @@ async def test_overflow_connections_are_closed_when_given_back(
     assert engine.pool.checkedin() == 2  # type: ignore[attr-defined]  # two closed on return
     second = await _burst(engine, 4)
     assert len(second & first) == 2  # the kept two; the other two are new backends
+
+
+async def test_the_in_use_gauge_follows_checkouts_and_checkins(
+    postgres_url: str, engine_factory: list[AsyncEngine]
+) -> None:
+    from prometheus_client import REGISTRY
+
+    def in_use() -> float:
+        return REGISTRY.get_sample_value("hypehere_db_pool_connections_in_use") or 0.0
+
+    engine = create_engine(postgres_url, pool_size=2)
+    engine_factory.append(engine)
+    before = in_use()
+    async with engine.connect() as first, engine.connect() as second:
+        await first.execute(text("SELECT 1"))
+        await second.execute(text("SELECT 1"))
+        assert in_use() == before + 2
+    assert in_use() == before

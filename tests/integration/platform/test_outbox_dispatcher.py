@@ -133,6 +133,22 @@ async def test_delivers_each_event_to_its_handler_once(container, engine, clock)
         assert row["attempts"] == 1
 
 
+async def test_the_lag_from_commit_to_delivery_is_observed(container, engine, clock) -> None:
+    from prometheus_client import REGISTRY
+
+    def observed(suffix: str) -> float:
+        value = REGISTRY.get_sample_value(f"hypehere_outbox_lag_seconds_{suffix}", {"topic": TOPIC})
+        return value or 0.0
+
+    count, total = observed("count"), observed("sum")
+    events = [event_at(clock.now() - timedelta(seconds=10), n) for n in range(2)]
+    await stage(container, *events)
+    dispatcher = await dispatcher_for(container, clock, [RECORD])
+    assert await dispatcher.drain() == 2
+    assert observed("count") == count + 2
+    assert observed("sum") == pytest.approx(total + 20)
+
+
 @pytest.fixture
 def batch_record() -> Iterator[type[BatchRecord]]:
     BatchRecord.batches.clear()

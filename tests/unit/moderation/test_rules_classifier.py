@@ -114,3 +114,13 @@ async def test_flags_contact_money_and_repetition_in_words(text: str, language: 
 async def test_new_rules_leave_learner_writing_alone(text: str, language: str) -> None:
     verdict = await RulesClassifier().classify(text, language, POST)
     assert verdict.category is Category.NONE, verdict
+
+
+async def test_each_verdict_is_timed_in_the_latency_histogram() -> None:
+    from prometheus_client import REGISTRY
+
+    labels = {"classifier": "rules"}
+    before = REGISTRY.get_sample_value("hypehere_moderation_classify_seconds_count", labels)
+    await RulesClassifier().classify("hello there", "en", POST)
+    after = REGISTRY.get_sample_value("hypehere_moderation_classify_seconds_count", labels)
+    assert after == (before or 0) + 1

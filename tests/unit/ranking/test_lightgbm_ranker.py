@@ -10,6 +10,7 @@ from typing import Any
 import lightgbm as lgb
 import numpy as np
 import pytest
+from prometheus_client import REGISTRY
 
 from hypehere.adapters.ranking.features import extract_features
 from hypehere.adapters.ranking.heuristic import HeuristicRanker
@@ -213,6 +214,9 @@ def test_hot_swaps_the_promoted_model_after_the_interval(tmp_path: Path) -> None
     clock.now += 25  # interval passed: the next batch picks up the promoted file
     swapped = ranker.score(candidates)
     assert ranker.version == "ranker-20261122T040000000000Z"
+    served = REGISTRY.get_sample_value
+    assert served("hypehere_ranker_model", {"version": "ranker-20261122T040000000000Z"}) == 1
+    assert served("hypehere_ranker_model", {"version": "ranker-bundled"}) == 0
     assert ranker.model_path == newer
     assert swapped == pytest.approx(load_booster(newer).predict(extract_features(candidates)))
 

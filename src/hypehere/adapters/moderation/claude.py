@@ -26,6 +26,7 @@ from anthropic.types import MessageParam, ToolChoiceToolParam, ToolParam
 from prometheus_client import Counter, Histogram
 
 from hypehere.adapters.claude.calls import CircuitBreaker, ClaudeCalls, MalformedReplyError
+from hypehere.adapters.moderation.rules import CLASSIFY_SECONDS
 from hypehere.application.moderation.classifier_ports import ClassifierUnavailableError
 from hypehere.domain.moderation.verdicts import Category, ClassifyContext, Verdict
 
@@ -142,7 +143,13 @@ class ClaudeClassifier:
         )
 
     async def classify(self, text: str, language: str, context: ClassifyContext) -> Verdict:
-        return await self._calls.run(lambda attempt: self._call(text, language, context, attempt))
+        started = time.perf_counter()
+        try:
+            return await self._calls.run(
+                lambda attempt: self._call(text, language, context, attempt)
+            )
+        finally:
+            CLASSIFY_SECONDS.labels("claude").observe(time.perf_counter() - started)
 
     async def _call(
         self, text: str, language: str, context: ClassifyContext, attempt: int

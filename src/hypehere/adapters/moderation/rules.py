@@ -6,7 +6,10 @@ abuse: learner mistakes, mixed scripts and transliteration are not signals by th
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter
+
+from prometheus_client import Histogram
 
 from hypehere.domain.moderation.verdicts import Category, ClassifyContext, Verdict
 
@@ -195,8 +198,24 @@ def _word_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
 WORD_PATTERNS = {category: _word_pattern(words) for category, words in WORDS.items()}
 
 
+# Latency of one verdict, by classifier (`rules`, `claude`: every attempt and backoff included).
+CLASSIFY_SECONDS = Histogram(
+    "hypehere_moderation_classify_seconds",
+    "Latency of one moderation verdict",
+    ["classifier"],
+    buckets=(0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
+
+
 class RulesClassifier:
     async def classify(self, text: str, language: str, context: ClassifyContext) -> Verdict:
+        started = time.perf_counter()
+        try:
+            return self._classify(text, context)
+        finally:
+            CLASSIFY_SECONDS.labels("rules").observe(time.perf_counter() - started)
+
+    def _classify(self, text: str, context: ClassifyContext) -> Verdict:
         body = _normalized(text)
         for category, pattern in WORD_PATTERNS.items():
             found = pattern.search(body)

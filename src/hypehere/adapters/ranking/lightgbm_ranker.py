@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import structlog
+from prometheus_client import Gauge
 
 from hypehere.adapters.ranking.features import extract_features
 from hypehere.adapters.ranking.heuristic import HeuristicRanker
@@ -103,6 +104,16 @@ class _FileKey:
 
 class ModelLoadError(Exception):
     pass
+
+
+# 1 for the version a process serves, 0 for the one it replaced; under `serve --workers N`
+# the maximum over the live processes, so a version shows 1 while any worker still serves it.
+RANKER_MODEL = Gauge(
+    "hypehere_ranker_model",
+    "The ranker model version being served",
+    ["version"],
+    multiprocess_mode="livemax",
+)
 
 
 class LightGBMRanker:
@@ -212,6 +223,9 @@ class LightGBMRanker:
             previous = self._version or None
             self._booster, self._current = booster, key
             self._version = model_version(path)
+            if previous:
+                RANKER_MODEL.labels(version=previous).set(0)
+            RANKER_MODEL.labels(version=self._version).set(1)
             log.info(
                 "ranker_model_loaded", path=str(path), version=self._version, previous=previous
             )

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
+from prometheus_client import Gauge
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
@@ -107,6 +108,14 @@ _JSON = {"json_serializer": _json_dumps, "json_deserializer": msgspec.json.decod
 # statement's bound values: password hashes, emails, message text stay out of the logs.
 _ENGINE_DEFAULTS: dict[str, Any] = {**_JSON, "hide_parameters": True}
 
+# Connections handed out by the pools and not yet given back (summed over the live server
+# processes under `serve --workers N`).
+POOL_IN_USE = Gauge(
+    "hypehere_db_pool_connections_in_use",
+    "Database connections checked out of the pool",
+    multiprocess_mode="livesum",
+)
+
 
 def create_engine(
     url: str,
@@ -134,6 +143,7 @@ def create_engine(
             url, echo=echo, connect_args={"timeout": 30}, **_ENGINE_DEFAULTS
         )
         _configure_sqlite(engine)
+        _count_checkouts(engine)
         return engine
     timeouts = timeouts or DatabaseTimeouts()
     kwargs: dict[str, Any] = {
@@ -146,7 +156,21 @@ def create_engine(
     engine = create_async_engine(url, echo=echo, **kwargs)
     _check_on_checkout(engine, ping_after_idle_seconds)
     _keepalive_on_connect(engine, timeouts.keepalive_idle_seconds)
+    _count_checkouts(engine)
     return engine
+
+
+def _count_checkouts(engine: AsyncEngine) -> None:
+    """`POOL_IN_USE` up on each checkout that succeeded (registered after the checks that may
+    refuse one), down on each checkin (an invalidated connection is checked in too)."""
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _out(_dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        POOL_IN_USE.inc()
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _in(_dbapi_connection: Any, _record: Any) -> None:
+        POOL_IN_USE.dec()
 
 
 def _keepalive_on_connect(engine: AsyncEngine, idle_seconds: int) -> None:

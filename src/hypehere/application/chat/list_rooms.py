@@ -30,7 +30,7 @@ class ListRooms:
 
     async def execute(self, cmd: ListRoomsCommand) -> ListRoomsResult:
         request = PageRequest.of(cmd.limit, cmd.cursor, arity=2)
-        language = parse_language(cmd.language) if cmd.language else None
+        language = parse_language(cmd.language) if cmd.language is not None else None
         async with self._uow:
             page = await self._reader.list_rooms(language, request, cmd.viewer_id)
         return ListRoomsResult(items=page.items, next_cursor=page.next_cursor)

@@ -66,7 +66,7 @@ class GetRankedFeed:
 
     async def execute(self, query: GetFeedQuery) -> Page[PostView]:
         request = PageRequest.of(query.limit, query.cursor, arity=2)
-        language = parse_language(query.language) if query.language else None
+        language = parse_language(query.language) if query.language is not None else None
         user_id = query.actor.user_id
         snapshot: FeedSnapshot | None = None
         page_index = 0

@@ -25,7 +25,7 @@ class GetFollowingFeed:
 
     async def execute(self, query: GetFollowingFeedQuery) -> Page[PostView]:
         page = PageRequest.of(query.limit, query.cursor, arity=2)
-        language = parse_language(query.language) if query.language else None
+        language = parse_language(query.language) if query.language is not None else None
         return await self._reader.following(
             query.actor.user_id, language, page, staff=query.actor.is_staff
         )

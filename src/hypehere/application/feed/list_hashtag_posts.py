@@ -28,7 +28,7 @@ class ListHashtagPosts:
 
     async def execute(self, query: ListHashtagPostsQuery) -> Page[PostView]:
         page = PageRequest.of(query.limit, query.cursor, arity=2)
-        language = parse_language(query.language) if query.language else None
+        language = parse_language(query.language) if query.language is not None else None
         viewer, staff = viewer_of(query.actor)
         tag = normalize_hashtag(query.tag)
         if tag is None:

@@ -30,7 +30,7 @@ class ListUserPosts:
 
     async def execute(self, query: ListUserPostsQuery) -> Page[PostView]:
         page = PageRequest.of(query.limit, query.cursor, arity=2)
-        language = parse_language(query.language) if query.language else None
+        language = parse_language(query.language) if query.language is not None else None
         viewer, staff = viewer_of(query.actor)
         author = query.author_id
         if not await self._audience.can_see(viewer, author):

@@ -36,7 +36,9 @@ class GetErrorProfile:
         self._learners = learners
 
     async def execute(self, cmd: GetErrorProfileCommand) -> ErrorProfile:
-        language = parse_language(cmd.language, field="language") if cmd.language else None
+        language = (
+            parse_language(cmd.language, field="language") if cmd.language is not None else None
+        )
         learner = await self._learners.learner(cmd.actor.user_id)
         timezone = learner.timezone if learner else "UTC"
         weeks: dict[str, dict[str, int]] = {}

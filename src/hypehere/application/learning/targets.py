@@ -8,11 +8,12 @@ from hypehere.domain.learning.model import Lesson
 
 
 def target_language_for(lesson: Lesson, learner: Learner | None, requested: str | None) -> str:
-    """`requested` if given, else the learner's first target language; 422
+    """`requested` if given (even empty), else the learner's first target language; 422
     `lesson_language_unavailable` when the lesson is not written in it."""
-    target = requested or (
-        learner.target_languages[0] if learner and learner.target_languages else None
-    )
+    if requested is not None:  # empty is asked for, and is no lesson's language
+        target: str | None = requested
+    else:
+        target = learner.target_languages[0] if learner and learner.target_languages else None
     if target is None or target not in lesson.languages:
         raise LessonLanguageUnavailableError(
             "This lesson is not available in that language",

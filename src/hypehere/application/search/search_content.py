@@ -88,7 +88,7 @@ class SearchContent:
 
     async def execute(self, cmd: SearchContentCommand) -> SearchContentResult:
         kind = parse_kind(cmd.type)
-        language = parse_language(cmd.language) if cmd.language else None
+        language = parse_language(cmd.language) if cmd.language is not None else None
         page = PageRequest.of(cmd.limit, cmd.cursor, arity=2)
         terms = rules.query_terms(cmd.q or "")
         as_of_ms, offset = _position(page.cursor, self._clock.now())

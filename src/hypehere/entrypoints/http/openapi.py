@@ -36,12 +36,13 @@ from litestar.openapi.spec import (
     Schema,
     SecurityScheme,
 )
-from litestar.openapi.spec.enums import OpenAPIType
+from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
 from litestar.routes import HTTPRoute
 
 from hypehere.domain.search.rules import MAX_QUERY_LENGTH
 from hypehere.domain.shared.languages import ISO_639_1, CefrLevel
 from hypehere.domain.shared.pagination import MAX_CURSOR_LENGTH, MAX_LIMIT
+from hypehere.domain.users.rules import MAX_DESIRED_RETENTION, MIN_DESIRED_RETENTION
 from hypehere.entrypoints.http.problems import PROBLEM_JSON, TITLES
 
 BEARER = "bearer"
@@ -52,6 +53,10 @@ LANGUAGE_FIELDS = frozenset(
     {"language", "native_language", "target_language", "interface_language", "source_language"}
 )
 LEVEL_FIELDS = frozenset({"level"})
+# Number fields the rules bound with a field code of their own (so not on the Struct).
+BODY_NUMBER_BOUNDS: dict[str, tuple[float, float]] = {
+    "desired_retention": (MIN_DESIRED_RETENTION, MAX_DESIRED_RETENTION),
+}
 # Fields naming credentials: a wrong one is 401 (login, refresh, appeals of a locked account).
 CREDENTIAL_FIELDS = frozenset({"password", "refresh_token"})
 # Query parameters by name: what the server accepts (anything else is 400/422).
@@ -61,6 +66,9 @@ QUERY_RULES: dict[str, dict[str, Any]] = {
     "cursor": {"pattern": r"^[A-Za-z0-9_-]*$", "max_length": MAX_CURSOR_LENGTH},
     # A search needs a word (`search.rules.query_terms`).
     "q": {"pattern": r"\w", "max_length": MAX_QUERY_LENGTH},
+    # The analytics range (`analytics.model.parse_day`): a calendar day.
+    "start": {"format": OpenAPIFormat.DATE},
+    "end": {"format": OpenAPIFormat.DATE},
 }
 _LANGUAGES = sorted(ISO_639_1)
 _LEVELS = [level.value for level in CefrLevel]
@@ -283,6 +291,10 @@ def _close_body_schemas(schema: OpenAPI, names: set[str]) -> None:
         for prop_name, prop in (node.properties or {}).items():
             for ref in _refs(prop):
                 pending.append(ref)
+            if isinstance(prop, Schema) and prop_name in BODY_NUMBER_BOUNDS:
+                for option in [prop, *(prop.one_of or [])]:
+                    if isinstance(option, Schema) and option.type == OpenAPIType.NUMBER:
+                        option.minimum, option.maximum = BODY_NUMBER_BOUNDS[prop_name]
             if isinstance(prop, Schema):
                 for leaf in _string_or_int_nodes(prop):
                     if leaf.type != OpenAPIType.STRING:

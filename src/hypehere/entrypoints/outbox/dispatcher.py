@@ -44,6 +44,13 @@ from hypehere.domain.shared.clock import Clock
 log = structlog.get_logger(__name__)
 
 DELIVERED = Counter("hypehere_outbox_delivered_total", "Outbox events acknowledged", ["topic"])
+# Outbox lag: from the event's commit (`occurred_at`) to its acknowledged delivery.
+LAG_SECONDS = Histogram(
+    "hypehere_outbox_lag_seconds",
+    "Seconds from an outbox event's commit to its delivery",
+    ["topic"],
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600),
+)
 HANDLER_FAILURES = Counter(
     "hypehere_outbox_handler_failures_total", "Outbox handler runs that failed", ["handler"]
 )
@@ -172,9 +179,12 @@ class OutboxDispatcher:
                 # (their handlers' ledger records keep the effects from repeating).
                 log.exception("outbox_ack_failed", events=len(delivered))
             else:
+                acknowledged_at = self._clock.now()
                 for message in ran:
                     if message.id not in failures:
                         DELIVERED.labels(message.topic).inc()
+                        lag = (acknowledged_at - message.occurred_at).total_seconds()
+                        LAG_SECONDS.labels(message.topic).observe(max(lag, 0.0))
         for message in ran:
             if message.id in failures:
                 try:

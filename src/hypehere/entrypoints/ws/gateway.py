@@ -98,6 +98,7 @@ import structlog
 from dishka import AsyncContainer
 from litestar import WebSocket
 from litestar.exceptions import WebSocketDisconnect
+from prometheus_client import Counter, Gauge
 
 from hypehere.application.common.actor import Actor
 from hypehere.application.common.auth import AccessTokenVerifier, AuthenticatedActor
@@ -253,6 +254,17 @@ class Connection:
         return ErrorFrame(code=error.code, message=error.message)
 
 
+# Summed over the live server processes under `serve --workers N` (multiprocess mode).
+WS_CONNECTIONS = Gauge(
+    "hypehere_websocket_connections",
+    "Open WebSockets (every endpoint)",
+    multiprocess_mode="livesum",
+)
+BROKER_RECONNECTS = Counter(
+    "hypehere_broker_reconnects_total", "Times the broker came back after losing its connection"
+)
+
+
 class ConnectionRegistry:
     """The connections of THIS process: for graceful shutdown and metrics only (fan-out
     always goes through the broker, so it works across processes)."""
@@ -267,10 +279,13 @@ class ConnectionRegistry:
         return len(self._connections)
 
     def add(self, conn: Connection) -> None:
+        if conn.id not in self._connections:
+            WS_CONNECTIONS.inc()
         self._connections[conn.id] = conn
 
     def remove(self, conn: Connection) -> None:
-        self._connections.pop(conn.id, None)
+        if self._connections.pop(conn.id, None) is not None:
+            WS_CONNECTIONS.dec()
         if not self._connections:
             self._empty.set()
 
@@ -288,6 +303,7 @@ class ConnectionRegistry:
         """The broker is back after losing its connection: frames published meanwhile may
         be lost, so every socket of this process is told to catch up (`Channel.on_resync`),
         in the background. Registered with `Broker.on_reconnect`."""
+        BROKER_RECONNECTS.inc()
         connections = [c for c in self._connections.values() if not c.closing]
         if not connections:
             return

@@ -6,9 +6,17 @@ conversation (`ConversationView`) and a room (`RoomView`), whose views are the A
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import msgspec
 
 from hypehere.application.chat.views import ConversationView, MessageView, RoomMessageView, RoomView
+from hypehere.domain.chat.model import (
+    MAX_CLIENT_ID_LENGTH,
+    MAX_MESSAGE_LENGTH,
+    MAX_ROOM_SEATS,
+    MIN_ROOM_SEATS,
+)
 from hypehere.entrypoints.common.schemas import Id
 
 
@@ -17,16 +25,18 @@ class StartConversationIn(msgspec.Struct, frozen=True, forbid_unknown_fields=Tru
 
 
 class SendMessageIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    content: str
-    client_id: str | None = None
+    content: Annotated[str, msgspec.Meta(pattern=r"\S", max_length=MAX_MESSAGE_LENGTH)]
+    client_id: (
+        Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_CLIENT_ID_LENGTH)] | None
+    ) = None
 
 
 class CreateRoomIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    name: str
+    name: Annotated[str, msgspec.Meta(pattern=r"\S")]
     language: str
-    max_participants: int
+    max_participants: Annotated[int, msgspec.Meta(ge=MIN_ROOM_SEATS, le=MAX_ROOM_SEATS)]
     description: str = ""
-    password: str | None = None
+    password: Annotated[str, msgspec.Meta(min_length=1, max_length=128)] | None = None
 
 
 class JoinRoomIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -34,7 +44,7 @@ class JoinRoomIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 
 class KickIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    duration_minutes: int
+    duration_minutes: Annotated[int, msgspec.Meta(ge=1, le=10080)]
 
 
 class ConversationListOut(msgspec.Struct, frozen=True):

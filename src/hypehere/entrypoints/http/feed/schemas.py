@@ -16,13 +16,28 @@ from hypehere.application.feed.views import (
     PostView,
     TrendingHashtagView,
 )
+from hypehere.domain.feed.rules import (
+    COMMENT_MAX_LENGTH,
+    MAX_MEDIA_URLS,
+    MEDIA_URL_MAX_LENGTH,
+    POST_MAX_LENGTH,
+)
 
 # Structural bounds only (oversized input -> 422 naming the field); the domain enforces
 # the precise rules (content 1-2,000 / 1-1,000 characters, https media, at most 4).
-PostText = Annotated[str, msgspec.Meta(max_length=20_000)]
+# Something other than whitespace (the rules strip it), at most the rules' length.
+PostText = Annotated[str, msgspec.Meta(pattern=r"\S", max_length=POST_MAX_LENGTH)]
+CommentText = Annotated[str, msgspec.Meta(pattern=r"\S", max_length=COMMENT_MAX_LENGTH)]
 Code = Annotated[str, msgspec.Meta(max_length=16)]
-Url = Annotated[str, msgspec.Meta(max_length=4096)]
-MediaList = Annotated[list[Url], msgspec.Meta(max_length=50)]
+# An absolute https URL with a host (`rules.validate_media_urls`).
+Url = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=r"^https://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(/[!-~]*)?$",
+        max_length=MEDIA_URL_MAX_LENGTH,
+    ),
+]
+MediaList = Annotated[list[Url], msgspec.Meta(max_length=MAX_MEDIA_URLS)]
 
 
 class PostIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -40,7 +55,7 @@ class PostPatchIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 
 class CommentIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    content: PostText
+    content: CommentText
 
 
 class PostOut(msgspec.Struct, frozen=True, omit_defaults=True):

@@ -4,7 +4,7 @@ is (the progress result, flattened); the other routes send their views as they a
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -46,4 +46,4 @@ class LessonProgressOut(msgspec.Struct, frozen=True):
 
 class ReviewIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     card_id: Annotated[str, msgspec.Meta(max_length=64)]
-    grade: Annotated[str, msgspec.Meta(max_length=16)]
+    grade: Literal["again", "hard", "good", "easy"]

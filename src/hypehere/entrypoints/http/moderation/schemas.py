@@ -4,19 +4,20 @@ report; staff routes send the application's views as they are."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
 Id = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 Word = Annotated[str, msgspec.Meta(max_length=32)]
-Note = Annotated[str, msgspec.Meta(max_length=2000)]
+# A staff note: something other than whitespace (the use case strips it).
+Note = Annotated[str, msgspec.Meta(pattern=r"\S", max_length=2000)]
 
 
 class ReportIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    target_type: Word
+    target_type: Literal["post", "comment", "user", "message", "anonymous_conversation"]
     target_id: Id
-    reason: Word
+    reason: Literal["spam", "hate", "harassment", "violence", "nsfw", "other"]
     details: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
 
 
@@ -33,9 +34,9 @@ class ReportOut(msgspec.Struct, frozen=True):
 
 
 class ResolveIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    action: Word
+    action: Literal["none", "warn", "remove_content", "suspend", "ban"]
     note: Note
-    suspend_days: int | None = None
+    suspend_days: Annotated[int, msgspec.Meta(ge=1, le=3650)] | None = None
 
 
 class DismissIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

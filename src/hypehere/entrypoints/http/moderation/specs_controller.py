@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 from dishka import FromDishka
@@ -16,23 +16,24 @@ from hypehere.application.moderation.list_specs import ListSpecs, ListSpecsComma
 from hypehere.application.moderation.spec_ports import SpecPageView, SpecView
 from hypehere.application.moderation.update_spec import UpdateSpec, UpdateSpecCommand
 
-Title = Annotated[str, msgspec.Meta(max_length=200)]
-Body = Annotated[str, msgspec.Meta(max_length=20_000)]
-Word = Annotated[str, msgspec.Meta(max_length=40)]
+Title = Annotated[str, msgspec.Meta(pattern=r"\S", max_length=200)]
+Body = Annotated[str, msgspec.Meta(pattern=r"\S", max_length=20_000)]
+Word = Annotated[str, msgspec.Meta(pattern=r"\S", max_length=40)]
+Status = Literal["draft", "review", "approved", "implemented", "deprecated"]
 
 
 class SpecIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     title: Title
     body: Body
     category: Word
-    status: Word = "draft"
+    status: Status = "draft"
 
 
 class SpecPatchIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     title: Title | None = None
     body: Body | None = None
     category: Word | None = None
-    status: Word | None = None
+    status: Status | None = None
 
 
 class AdminSpecsController(Controller):

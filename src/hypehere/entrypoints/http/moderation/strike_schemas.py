@@ -11,7 +11,7 @@ import msgspec
 from hypehere.application.moderation.strike_views import AppealView, StrikePageView, StrikeView
 from hypehere.entrypoints.i18n import gettext
 
-Note = Annotated[str, msgspec.Meta(max_length=2000)]
+Note = Annotated[str, msgspec.Meta(pattern=r"\S", max_length=2000)]
 Email = Annotated[str, msgspec.Meta(max_length=320)]
 Password = Annotated[str, msgspec.Meta(max_length=200)]
 
@@ -130,7 +130,7 @@ class AdminAppealPageOut(msgspec.Struct, frozen=True):
 
 
 class AppealIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    text: Annotated[str, msgspec.Meta(max_length=2000)]
+    text: Annotated[str, msgspec.Meta(pattern=r"\S", max_length=2000)]
 
 
 class CredentialsIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

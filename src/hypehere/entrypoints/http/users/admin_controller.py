@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 from dishka import FromDishka
@@ -24,7 +24,7 @@ Reason = Annotated[str, msgspec.Meta(max_length=2000)]
 
 
 class SuspendIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    days: int | None = None
+    days: Annotated[int, msgspec.Meta(ge=1, le=3650)] | None = None
     until: datetime | None = None
     reason: Reason | None = None
 
@@ -34,14 +34,21 @@ class BanIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 
 class RoleIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    role: Annotated[str, msgspec.Meta(max_length=16)]
+    role: Literal["member", "moderator", "admin", "analyst"]
 
 
 class AdminUsersController(Controller):
     path = "/admin/users"
     tags = ["admin"]
 
-    @post("/{user_id:str}/suspend", status_code=HTTP_200_OK)
+    @post(
+        "/{user_id:str}/suspend",
+        status_code=HTTP_200_OK,
+        description=(
+            "Suspend the account: give exactly one of `days` (1..3650) or `until` (a future "
+            "instant); neither or both is 422 `validation_error`."
+        ),
+    )
     @inject
     async def suspend(
         self, user_id: str, actor: Actor, data: SuspendIn, uc: FromDishka[SuspendUser]

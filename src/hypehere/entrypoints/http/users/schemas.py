@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -20,6 +20,11 @@ Code = Annotated[str, msgspec.Meta(max_length=16)]
 Bio = Annotated[str, msgspec.Meta(max_length=2000)]
 Url = Annotated[str, msgspec.Meta(max_length=2048)]
 Token = Annotated[str, msgspec.Meta(max_length=4096)]
+# What the rules keep after stripping: a nickname with something other than whitespace, a
+# handle of 3-30 of a-z, 0-9 and _ (the rules lowercase it; the schema names the stored form).
+Nickname = Annotated[str, msgspec.Meta(pattern=r"\S", max_length=200)]
+Handle = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_]{3,30}$")]
+Visibility = Literal["everyone", "followers", "nobody"]
 
 
 class TargetLanguageIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -46,22 +51,24 @@ class RefreshIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 
 class PrivacyIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    show_followers_list: Code | None = None
-    show_following_list: Code | None = None
+    show_followers_list: Visibility | None = None
+    show_following_list: Visibility | None = None
 
 
 class UpdateMeIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    nickname: ShortText | None = None
-    handle: ShortText | None = None
+    nickname: Nickname | None = None
+    handle: Handle | None = None
     bio: Bio | None = None
     avatar_url: Url | msgspec.UnsetType | None = msgspec.UNSET
     native_language: Code | None = None
     target_languages: Annotated[list[TargetLanguageIn], msgspec.Meta(max_length=20)] | None = None
     interface_language: Code | None = None
     privacy: PrivacyIn | None = None
-    chat_policy: Code | None = None
+    chat_policy: Literal["everyone", "following", "nobody_new"] | None = None
     send_read_receipts: bool | None = None
     timezone: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    # 0.70..0.97, checked by the rules (field code `invalid_desired_retention`); the
+    # document states the bounds (`openapi.BODY_NUMBER_BOUNDS`).
     desired_retention: float | None = None
 
 
