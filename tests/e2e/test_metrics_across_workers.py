@@ -3,7 +3,6 @@ multiprocess mode), whichever worker answers the scrape."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,6 +12,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.e2e import server_env
 from tests.e2e.test_chat_across_processes import free_port
 from tests.e2e.test_serve_workers import HYPEHERE, Served, _wait_for
 
@@ -27,15 +27,14 @@ SCRAPES = 10
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[Served]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HYPEHERE_")}
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    env.update(
+    env = server_env(
         HYPEHERE_VAR_DIR=str(tmp_path),
         HYPEHERE_RATE_LIMIT_ENABLED="false",
         HYPEHERE_LOG_FORMAT="json",
         HYPEHERE_LOG_LEVEL="WARNING",
         HYPEHERE_GC_FREEZE="false",
     )
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     subprocess.run([HYPEHERE, "migrate"], env=env, check=True, cwd=tmp_path)
     # A file left by an earlier run: emptied before the workers start.
     (tmp_path / "prometheus").mkdir()

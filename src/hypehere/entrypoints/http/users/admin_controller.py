@@ -34,7 +34,7 @@ class BanIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 
 class RoleIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    role: Literal["member", "moderator", "admin", "analyst"]
+    role: Literal["user", "moderator", "admin", "analyst", "member"]  # member: the old name of user
 
 
 class AdminUsersController(Controller):
