@@ -569,6 +569,13 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--limit", type=int, default=20)
     parser.add_argument("--pool-size", type=int, default=25)
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a setting for the server (repeatable), e.g. HYPEHERE_HOME_TIMELINE=redis",
+    )
     return parser.parse_args(argv)
 
 
@@ -600,6 +607,7 @@ def main(argv: list[str]) -> int:
         "HYPEHERE_DATABASE_URL": url,
         "HYPEHERE_DATABASE_POOL_SIZE": str(args.pool_size),
         "HYPEHERE_PASSWORD_HASH_PROFILE": "fast",
+        **dict(item.split("=", 1) for item in args.env),
     }
     with serve(env) as base:
         code = asyncio.run(run(args, url, base))
