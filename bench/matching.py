@@ -79,7 +79,8 @@ async def sign_up(http: httpx.AsyncClient, index: int, ratio: int) -> str:
         **profile(index, ratio),
     }
     response = await http.post(f"{API}/auth/register", json=body)
-    response.raise_for_status()
+    if response.status_code != 201:
+        raise RuntimeError(f"sign-up {index}: {response.status_code} {response.text}")
     return str(response.json()["access_token"])
 
 
