@@ -24,9 +24,7 @@ from hypehere.domain.moderation.model import ReportTargetType
 from hypehere.domain.moderation.verdicts import (
     ClassifyContext,
     ContentKind,
-    ReviewStatus,
     ScannedItem,
-    needs_review,
 )
 from hypehere.domain.shared.clock import Clock
 from hypehere.domain.shared.ids import new_id
@@ -74,17 +72,16 @@ class CheckHeldContent:
         verdict = await self._classifier.classify(
             target.text or target.excerpt, cmd.language, context
         )
-        flagged = needs_review(verdict)
-        item = ScannedItem(
-            id=new_id(),
-            content_type=kind.value,
-            content_id=cmd.content_id,
-            author_id=target.owner_id,
-            excerpt=target.excerpt,
-            verdict=verdict,
-            status=ReviewStatus.PENDING if flagged else ReviewStatus.CLEAR,
-            created_at=self._clock.now(),
+        item = ScannedItem.judged(
+            new_id(),
+            kind.value,
+            cmd.content_id,
+            target.owner_id,
+            target.excerpt,
+            verdict,
+            self._clock.now(),
         )
+        flagged = item.flagged
         released = False
         async with self._uow:
             stored = await self._items.add(item)

@@ -19,9 +19,7 @@ from hypehere.domain.moderation.model import ReportTargetType
 from hypehere.domain.moderation.verdicts import (
     ClassifyContext,
     ContentKind,
-    ReviewStatus,
     ScannedItem,
-    needs_review,
 )
 from hypehere.domain.shared.clock import Clock
 from hypehere.domain.shared.ids import new_id
@@ -60,15 +58,14 @@ class ScanContent:
         verdict = await self._classifier.classify(
             target.text or target.excerpt, cmd.language, ClassifyContext(ContentKind(kind.value))
         )
-        item = ScannedItem(
-            id=new_id(),
-            content_type=kind.value,
-            content_id=cmd.content_id,
-            author_id=target.owner_id,
-            excerpt=target.excerpt,
-            verdict=verdict,
-            status=ReviewStatus.PENDING if needs_review(verdict) else ReviewStatus.CLEAR,
-            created_at=self._clock.now(),
+        item = ScannedItem.judged(
+            new_id(),
+            kind.value,
+            cmd.content_id,
+            target.owner_id,
+            target.excerpt,
+            verdict,
+            self._clock.now(),
         )
         async with self._uow:
             stored = await self._items.add(item)
@@ -79,7 +76,7 @@ class ScanContent:
             category=verdict.category.value,
             confidence=verdict.confidence,
             model=verdict.model,
-            held_for_review=item.status is ReviewStatus.PENDING,
+            held_for_review=item.flagged,
             stored=stored,
         )
         return item

@@ -74,6 +74,25 @@ class ScannedItem:
     decided_by: str | None = None
     decided_at: datetime | None = None
 
+    @classmethod
+    def judged(
+        cls,
+        item_id: str,
+        content_type: str,
+        content_id: str,
+        author_id: str,
+        excerpt: str,
+        verdict: Verdict,
+        now: datetime,
+    ) -> ScannedItem:
+        """A freshly classified item: waiting for staff when the verdict `needs_review`."""
+        status = ReviewStatus.PENDING if needs_review(verdict) else ReviewStatus.CLEAR
+        return cls(item_id, content_type, content_id, author_id, excerpt, verdict, status, now)
+
+    @property
+    def flagged(self) -> bool:
+        return self.status is ReviewStatus.PENDING
+
     def decide(self, staff_id: str, remove: bool, now: datetime) -> None:
         if self.status is not ReviewStatus.PENDING:
             raise HeldItemStateError("The item is not waiting for review")
