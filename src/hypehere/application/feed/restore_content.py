@@ -62,14 +62,15 @@ class RestoreContent:
                 changed = post.restore_by_moderation()
                 if changed:
                     now = self._clock.now()
+                    released = post.release()  # a held post is released with the restore
                     await self._posts.save(post)
-                    if post.release():
-                        await self._posts.save(post)
-                        await self._outbox.add(post_created(post, now))
-                    else:
-                        await self._outbox.add(
-                            PostRestored(occurred_at=now, post_id=post.id, author_id=post.author_id)
+                    await self._outbox.add(
+                        post_created(post, now)
+                        if released
+                        else PostRestored(
+                            occurred_at=now, post_id=post.id, author_id=post.author_id
                         )
+                    )
         logger.info(
             "content_restored",
             post_id=cmd.post_id,
