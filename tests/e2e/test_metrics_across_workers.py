@@ -3,7 +3,6 @@ multiprocess mode), whichever worker answers the scrape."""
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,9 +11,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.e2e import server_env
-from tests.e2e.test_chat_across_processes import free_port
-from tests.e2e.test_serve_workers import HYPEHERE, Served, _wait_for
+from tests.e2e.test_serve_workers import Served, two_workers
 
 pytestmark = [
     pytest.mark.e2e,
@@ -27,39 +24,13 @@ SCRAPES = 10
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[Served]:
-    env = server_env(
-        HYPEHERE_VAR_DIR=str(tmp_path),
-        HYPEHERE_RATE_LIMIT_ENABLED="false",
-        HYPEHERE_LOG_FORMAT="json",
-        HYPEHERE_LOG_LEVEL="WARNING",
-        HYPEHERE_GC_FREEZE="false",
-    )
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    subprocess.run([HYPEHERE, "migrate"], env=env, check=True, cwd=tmp_path)
-    # A file left by an earlier run: emptied before the workers start.
-    (tmp_path / "prometheus").mkdir()
-    (tmp_path / "prometheus" / "counter_1.db").write_bytes(b"stale")
-    port = free_port()
-    log = (tmp_path / "serve.log").open("wb")
-    process = subprocess.Popen(
-        [HYPEHERE, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
-        env=env,
-        cwd=tmp_path,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    server = Served(process, port)
-    try:
-        _wait_for(
-            lambda: len(server.workers()) == 2 and all(map(server.listening, server.workers())),
-            60,
-        )
+    def leave_a_stale_file() -> None:
+        # A file left by an earlier run: emptied before the workers start.
+        (tmp_path / "prometheus").mkdir()
+        (tmp_path / "prometheus" / "counter_1.db").write_bytes(b"stale")
+
+    with two_workers(tmp_path, leave_a_stale_file) as server:
         yield server
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        log.close()
 
 
 def _requests_to(text: str, path: str) -> float:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -84,8 +85,10 @@ class Served:
             return False
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[Served]:
+@contextmanager
+def two_workers(tmp_path: Path, prepare: Callable[[], None] | None = None) -> Iterator[Served]:
+    """`hypehere serve --workers 2` on a migrated SQLite database in `tmp_path`, until both
+    workers listen; `prepare` runs after the migration, before the server starts."""
     env = server_env(
         HYPEHERE_VAR_DIR=str(tmp_path),
         HYPEHERE_RATE_LIMIT_ENABLED="false",
@@ -93,7 +96,10 @@ def served(tmp_path: Path) -> Iterator[Served]:
         HYPEHERE_LOG_LEVEL="WARNING",
         HYPEHERE_GC_FREEZE="false",
     )
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)  # the server chooses it under the var dir
     subprocess.run([HYPEHERE, "migrate"], env=env, check=True, cwd=tmp_path)
+    if prepare is not None:
+        prepare()
     port = free_port()
     log = (tmp_path / "serve.log").open("wb")
     process = subprocess.Popen(
@@ -115,6 +121,12 @@ def served(tmp_path: Path) -> Iterator[Served]:
             process.kill()
             process.wait()
         log.close()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    with two_workers(tmp_path) as server:
+        yield server
 
 
 def test_each_worker_listens_on_its_own_socket_and_gets_connections(served: Served) -> None:
