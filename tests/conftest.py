@@ -27,10 +27,34 @@ from hypehere.bootstrap.migrations import upgrade_to_head
 from hypehere.bootstrap.settings import Settings, load_settings
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-POSTGRES_URL = os.environ.get(
-    "HYPEHERE_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+
+
+def per_worker(postgres_url: str, redis_url: str, worker: str) -> tuple[str, str]:
+    """Under pytest-xdist each worker (`gw0`, `gw1`, ...) gets its own PostgreSQL database
+    (`<name>_gw1`) and Redis database (the base number minus the worker's index), so workers
+    never truncate or flush each other's data; worker 0 and a plain run keep the base names."""
+    index = int(worker.removeprefix("gw")) if worker.startswith("gw") else 0
+    if index == 0:
+        return postgres_url, redis_url
+    pg_base, _, pg_name = postgres_url.rpartition("/")
+    pg_name, query_sep, query = pg_name.partition("?")
+    redis_base, _, redis_db = redis_url.rpartition("/")
+    redis_index = int(redis_db or 0) - index
+    if redis_index < 0:
+        raise RuntimeError(f"{redis_url}: no Redis database left for xdist worker {worker}")
+    return (
+        f"{pg_base}/{pg_name}_gw{index}{query_sep}{query}",
+        f"{redis_base}/{redis_index}",
+    )
+
+
+POSTGRES_URL, REDIS_URL = per_worker(
+    os.environ.get(
+        "HYPEHERE_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+    ),
+    os.environ.get("HYPEHERE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"),
+    os.environ.get("PYTEST_XDIST_WORKER", ""),
 )
-REDIS_URL = os.environ.get("HYPEHERE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 # Test runs must never pick up a developer's .env or real services by accident.
 for _name in list(os.environ):
