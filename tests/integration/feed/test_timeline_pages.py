@@ -14,17 +14,19 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, insert, or_
+from sqlalchemy import Select, and_, exists, insert, or_, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bench.timeline import generate
+from hypehere.adapters.sql.engine import create_engine, create_session_factory
 from hypehere.adapters.sql.feed.bulk import load_post_hashtags, load_posts
 from hypehere.adapters.sql.feed.common import post_hashtags, posts
-from hypehere.adapters.sql.feed.readers import SqlPostReader, _post_select
+from hypehere.adapters.sql.feed.readers import SqlPostReader, _following_statement, _post_select
 from hypehere.adapters.sql.users.bulk import load_follows, load_users
 from hypehere.adapters.sql.users.queries import followees_of
 from hypehere.adapters.sql.users.tables import blocks_t
 from hypehere.domain.shared.pagination import PageRequest, decode_cursor
+from tests.conftest import truncate_all
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
@@ -174,3 +176,44 @@ async def test_removed_posts_stay_in_the_following_timeline_as_tombstones_newest
             assert removed and all(p.content == "" for p in removed)
             times = [(p.created_at, p.id) for p in first.items]
             assert times == sorted(times, reverse=True)
+
+
+async def test_the_following_probes_read_the_author_index_only_on_postgresql(
+    postgres_url: str,
+) -> None:
+    """The per-author probe filters on `moderation_state`; the index carries it (0025), so
+    the probe never reads the heap (it did for every entry before, doubling the page's
+    PostgreSQL CPU on `bench timeline`)."""
+    await truncate_all(postgres_url)
+    engine = create_engine(postgres_url)
+    try:
+        world = await load_world(create_session_factory(engine), seed=11)
+        async with engine.connect() as conn:
+            await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await conn.execute(text("VACUUM ANALYZE posts"))
+        params = {
+            "viewer_id": world["users"][0],
+            "fetch": 4,
+            "max_authors": 400,
+            "max_authors_probe": 401,
+        }
+        statement = _following_statement("postgresql", False, False)
+        compiled = statement.params(**params).compile(
+            dialect=engine.dialect, compile_kwargs={"literal_binds": True}
+        )
+        async with engine.connect() as conn:
+            await conn.execute(text("SET enable_seqscan = off"))
+            plan = (
+                await conn.execute(text(f"EXPLAIN (FORMAT JSON) {compiled}".replace("%%", "%")))
+            ).scalar_one()
+    finally:
+        await engine.dispose()
+    probes = [n for n in _plan_nodes(plan[0]["Plan"]) if n.get("Index Name") == _AUTHOR_INDEX]
+    assert probes and all(n["Node Type"] == "Index Only Scan" for n in probes), probes
+
+
+_AUTHOR_INDEX = "ix_posts_author_id_created_at_id"
+
+
+def _plan_nodes(node: dict[str, Any]) -> list[dict[str, Any]]:
+    return [node, *(n for child in node.get("Plans", []) for n in _plan_nodes(child))]

@@ -68,12 +68,14 @@ class PostRow(SQLModel, table=True):
 
 
 # An author's posts newest first, in page order: `/users/{id}/posts` is one range scan,
-# and the following timeline probes it once per followed author (readers.py).
+# and the following timeline probes it once per followed author (readers.py). On
+# PostgreSQL it carries the columns those probes filter on, so they stay index-only.
 Index(
     "ix_posts_author_id_created_at_id",
     PostRow.__table__.c.author_id,  # type: ignore[attr-defined]
     PostRow.__table__.c.created_at.desc(),  # type: ignore[attr-defined]
     PostRow.__table__.c.id.desc(),  # type: ignore[attr-defined]
+    postgresql_include=["moderation_state", "removed_at"],
 )
 
 
