@@ -101,3 +101,26 @@ class TestRedisVisitorCounter(VisitorCounterContract):
                 assert await client.ttl(key) > 0
         finally:
             await client.aclose()
+
+    async def test_a_key_this_process_added_today_costs_no_round_trip(
+        self, clients: Callable[[], VisitorCounter], other: VisitorCounter
+    ) -> None:
+        counter = clients()
+        assert isinstance(counter, RedisVisitorCounter)
+        calls: list[str] = []
+        pipeline = counter._r.pipeline
+
+        def counting(*args: object, **kwargs: object) -> object:
+            calls.append("pipeline")
+            return pipeline(*args, **kwargs)  # type: ignore[arg-type]
+
+        counter._r.pipeline = counting  # type: ignore[method-assign]
+        for _ in range(3):
+            await counter.add(DAY, "u:1")
+        await counter.add(DAY, "a:x")
+        await counter.add(NEXT, "u:1")  # another day: counted there
+        await counter.add(NEXT, "u:1")
+        assert calls == ["pipeline"] * 3
+        await other.add(DAY, "u:1")  # another process adds it once too: still one visitor
+        assert await counter.count(DAY) == (2, 1)
+        assert await counter.count(NEXT) == (1, 1)

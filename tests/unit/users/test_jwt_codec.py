@@ -45,3 +45,45 @@ def test_malformed_claims_are_an_invalid_token(extra: dict[str, object]) -> None
     token = jwt.encode(claims, SECRET, algorithm="HS256")
     with pytest.raises(InvalidAccessTokenError):
         JwtAccessTokenCodec(SECRET, 900).decode(token, NOW)
+
+
+def test_a_remembered_token_still_expires_and_is_not_valid_before_its_time() -> None:
+    codec = JwtAccessTokenCodec(SECRET, 900)
+    token = codec.issue("u1", "user", NOW).token
+    assert codec.decode(token, NOW).user_id == "u1"  # verified once, now remembered
+    with pytest.raises(InvalidAccessTokenError, match="expired"):
+        codec.decode(token, NOW + timedelta(seconds=901))
+    with pytest.raises(InvalidAccessTokenError, match="not valid yet"):
+        codec.decode(token, NOW - timedelta(seconds=61))
+    assert codec.decode(token, NOW + timedelta(seconds=899)).user_id == "u1"
+
+
+def test_a_token_signed_with_another_secret_is_refused_even_after_a_good_one() -> None:
+    codec = JwtAccessTokenCodec(SECRET, 900)
+    good = codec.issue("u1", "user", NOW).token
+    codec.decode(good, NOW)
+    forged = JwtAccessTokenCodec("another-secret-of-more-than-32-bytes-xyz", 900)
+    with pytest.raises(InvalidAccessTokenError):
+        codec.decode(forged.issue("u1", "admin", NOW).token, NOW)
+    with pytest.raises(InvalidAccessTokenError):  # a refused token is never remembered
+        codec.decode(forged.issue("u1", "admin", NOW).token, NOW)
+
+
+def test_the_remembered_tokens_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from hypehere.adapters.crypto import jwt_codec
+
+    monkeypatch.setattr(jwt_codec, "VERIFIED_CACHE_SIZE", 3)
+    codec = JwtAccessTokenCodec(SECRET, 900)
+    tokens = [codec.issue(f"u{i}", "user", NOW).token for i in range(5)]
+    for token in tokens:
+        codec.decode(token, NOW)
+    assert list(codec._verified) == tokens[2:]
+    assert [codec.decode(t, NOW).user_id for t in tokens] == [f"u{i}" for i in range(5)]
+
+
+def test_an_out_of_range_expiry_is_refused_not_an_error() -> None:
+    token = jwt.encode(
+        {"sub": "u1", "jti": "j", "iat": NOW.timestamp(), "exp": 10**20}, SECRET, "HS256"
+    )
+    with pytest.raises(InvalidAccessTokenError):
+        JwtAccessTokenCodec(SECRET, 900).decode(token, NOW)

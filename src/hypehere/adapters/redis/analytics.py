@@ -7,7 +7,9 @@ UTC day ends:
 - `visitors:{day}` / `users:{day}`: HyperLogLogs (PFADD/PFCOUNT) of every visitor key and
   of signed-in users' keys: fixed size however many visit, no per-request database write.
 
-The day's salt is cached in process (one Redis round trip per request: the PFADD)."""
+The day's salt is cached in process, and so are the keys this process has already added
+today (at most `SEEN_PER_DAY`): adding a key twice changes no HyperLogLog, so a visitor's
+second and later requests cost no Redis round trip at all."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from redis.asyncio import Redis
 from hypehere.domain.analytics.model import is_user_key
 
 KEEP_DAYS = 2
+SEEN_PER_DAY = 100_000  # keys remembered per process; past it, every add goes to Redis
 
 
 def _expires_at(day: date) -> int:
@@ -31,6 +34,7 @@ class RedisVisitorCounter:
         self._r = client
         self._prefix = prefix
         self._salt: tuple[date, bytes] | None = None
+        self._seen: tuple[date, set[str]] = (date.min, set())
 
     async def daily_salt(self, day: date) -> bytes:
         if self._salt is not None and self._salt[0] == day:
@@ -47,6 +51,12 @@ class RedisVisitorCounter:
         return salt
 
     async def add(self, day: date, key: str) -> None:
+        seen_day, seen = self._seen
+        if seen_day != day:
+            seen = set()
+            self._seen = (day, seen)
+        elif key in seen:
+            return
         stamp = day.isoformat()
         expires = _expires_at(day)
         async with self._r.pipeline(transaction=False) as pipe:
@@ -56,6 +66,8 @@ class RedisVisitorCounter:
                 pipe.pfadd(f"{self._prefix}users:{stamp}", key)
                 pipe.expireat(f"{self._prefix}users:{stamp}", expires)
             await pipe.execute()
+        if len(seen) < SEEN_PER_DAY:
+            seen.add(key)  # only once Redis has it: a failed add is retried next time
 
     async def count(self, day: date) -> tuple[int, int]:
         stamp = day.isoformat()
