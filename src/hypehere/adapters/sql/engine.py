@@ -6,7 +6,7 @@ import contextlib
 import socket
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NewType
 
 import msgspec
 from prometheus_client import Gauge
@@ -250,3 +250,19 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+ReadEngine = NewType("ReadEngine", AsyncEngine)
+"""The engine pure reads use: on PostgreSQL the same pool in AUTOCOMMIT (no BEGIN, no
+ROLLBACK: two of a one-statement page's three round trips; each statement sees its own
+snapshot, which one statement cannot notice); on SQLite the engine itself."""
+
+ReadSession = NewType("ReadSession", AsyncSession)
+"""A request's session for pure reads (timeline pages), on `ReadEngine`. Only for use cases
+that write nothing and read no row they wrote in the same request."""
+
+
+def read_engine(engine: AsyncEngine) -> ReadEngine:
+    if engine.dialect.name != "postgresql":
+        return ReadEngine(engine)
+    return ReadEngine(engine.execution_options(isolation_level="AUTOCOMMIT"))

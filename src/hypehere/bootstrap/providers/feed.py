@@ -15,6 +15,7 @@ from hypehere.adapters.language.lingua_detector import LinguaLanguageDetector
 from hypehere.adapters.language.script_detector import ScriptLanguageDetector
 from hypehere.adapters.memory.home_timelines import InMemoryHomeTimelines
 from hypehere.adapters.redis.home_timelines import RedisHomeTimelines
+from hypehere.adapters.sql.engine import ReadSession
 from hypehere.adapters.sql.feed.audience import SqlFeedAudience
 from hypehere.adapters.sql.feed.candidates import SqlFeedCandidates
 from hypehere.adapters.sql.feed.home_timeline import SqlHomeTimelineSource
@@ -134,17 +135,24 @@ class FeedProvider(Provider):
     def home_timeline_source(self, session: AsyncSession) -> HomeTimelineSource:
         return SqlHomeTimelineSource(session)
 
+    # The timeline pages are pure reads: they run on the request's read session (no
+    # transaction round trips on PostgreSQL; `adapters/sql/engine.ReadSession`).
     @provide(scope=Scope.REQUEST)
     def following(
-        self,
-        config: HomeTimelineConfig,
-        timelines: HomeTimelines,
-        source: HomeTimelineSource,
-        reader: PostReader,
+        self, config: HomeTimelineConfig, timelines: HomeTimelines, reads: ReadSession
     ) -> FollowingFeed:
+        reader = SqlPostReader(reads)
         if not config.enabled:
             return reader
-        return HomeTimelineFeed(timelines, source, reader, config)
+        return HomeTimelineFeed(timelines, SqlHomeTimelineSource(reads), reader, config)
+
+    @provide(scope=Scope.REQUEST)
+    def hashtag_posts(self, reads: ReadSession) -> ListHashtagPosts:
+        return ListHashtagPosts(SqlPostReader(reads))
+
+    @provide(scope=Scope.REQUEST)
+    def user_posts(self, reads: ReadSession) -> ListUserPosts:
+        return ListUserPosts(SqlPostReader(reads), SqlFeedAudience(reads))
 
     @provide(scope=Scope.REQUEST)
     def comment_reader(self, session: AsyncSession) -> CommentReader:
@@ -194,8 +202,6 @@ class FeedProvider(Provider):
     restore_content = provide(RestoreContent, scope=Scope.REQUEST)
     ranked_feed = provide(GetRankedFeed, scope=Scope.REQUEST)
     following_feed = provide(GetFollowingFeed, scope=Scope.REQUEST)
-    hashtag_posts = provide(ListHashtagPosts, scope=Scope.REQUEST)
-    user_posts = provide(ListUserPosts, scope=Scope.REQUEST)
     get_trending = provide(GetTrendingHashtags, scope=Scope.REQUEST)
     refresh_trending = provide(RefreshTrendingHashtags, scope=Scope.REQUEST)
     invalidate_feed = provide(InvalidateFeed, scope=Scope.REQUEST)

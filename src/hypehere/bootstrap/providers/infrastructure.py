@@ -21,8 +21,11 @@ from hypehere.adapters.redis.cache import RedisCache
 from hypehere.adapters.redis.rate_limit import RedisRateLimiter
 from hypehere.adapters.sql.engine import (
     DatabaseTimeouts,
+    ReadEngine,
+    ReadSession,
     create_engine,
     create_session_factory,
+    read_engine,
 )
 from hypehere.adapters.sql.outbox.writer import SqlOutboxWriter
 from hypehere.adapters.sql.uow import SqlUnitOfWork
@@ -70,6 +73,23 @@ class DatabaseProvider(Provider):
     ) -> AsyncIterator[AsyncSession]:
         async with factory() as session:
             yield session
+
+    @provide(scope=Scope.APP)
+    def read_engine(self, engine: AsyncEngine) -> ReadEngine:
+        return read_engine(engine)
+
+    @provide(scope=Scope.REQUEST)
+    async def read_session(
+        self,
+        engine: ReadEngine,
+        factory: async_sessionmaker[AsyncSession],
+        session: AsyncSession,
+    ) -> AsyncIterator[ReadSession]:
+        if engine.dialect.name != "postgresql":
+            yield ReadSession(session)  # SQLite: the request's own session
+            return
+        async with factory(bind=engine) as reads:
+            yield ReadSession(reads)
 
     @provide(scope=Scope.REQUEST)
     def uow(self, session: AsyncSession, engine: AsyncEngine) -> SqlUnitOfWork:

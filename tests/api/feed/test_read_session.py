@@ -1,0 +1,49 @@
+"""Timeline pages are pure reads and run on the request's read session: on PostgreSQL no
+transaction is started for them (no BEGIN and no ROLLBACK round trip), while a write in
+the same app still runs in its transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+import pytest
+
+from tests.api.feed.conftest import HOME_TIMELINES
+from tests.api.feed.test_feed_api import follow
+from tests.api.feed.test_posts_api import create_post
+from tests.api.helpers import API, auth, register
+
+
+@pytest.fixture(params=["postgres", HOME_TIMELINES])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def transactions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every transaction asyncpg is asked to start from here on."""
+    started: list[str] = []
+    original = asyncpg.connection.Connection.transaction
+
+    def counting(self: Any, **kwargs: Any) -> Any:
+        started.append("BEGIN")
+        return original(self, **kwargs)
+
+    monkeypatch.setattr(asyncpg.connection.Connection, "transaction", counting)
+    return started
+
+
+async def test_timeline_pages_start_no_transaction(client: Any, transactions: list[str]) -> None:
+    _me, token = await register(client)
+    author, author_token = await register(client)
+    await follow(client, token, author["id"])
+    await create_post(client, author_token, "hello #tea", language="en")
+    assert transactions  # the writes above ran in transactions
+    for path in ("/feed/following", "/hashtags/tea/posts", f"/users/{author['id']}/posts"):
+        await client.get(f"{API}{path}", headers=auth(token))  # warm: token, status cache
+        transactions.clear()
+        response = await client.get(f"{API}{path}", params={"limit": 5}, headers=auth(token))
+        assert response.status_code == 200, response.text
+        assert [p["content"] for p in response.json()["items"]] == ["hello #tea"], path
+        assert transactions == [], path
