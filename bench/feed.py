@@ -57,6 +57,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--users", type=int, default=2000, help="demo users seeded")
     parser.add_argument("--password", default=PASSWORD)
     parser.add_argument(
+        "--email",
+        default="demo{n}@example.com",
+        help="the users' email pattern: `tl{n}@bench.example` with --password "
+        "timeline-bench-password-1 runs on a `bench timeline` dataset (50 follows each)",
+    )
+    parser.add_argument(
         "--pool-size",
         type=int,
         default=25,
@@ -75,7 +81,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-async def login_all(base: str, users: list[int], password: str) -> list[str]:
+async def login_all(base: str, users: list[int], password: str, email: str) -> list[str]:
     tokens: list[str] = [""] * len(users)
     sem = asyncio.Semaphore(8)
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
@@ -84,7 +90,7 @@ async def login_all(base: str, users: list[int], password: str) -> list[str]:
             async with sem:
                 r = await client.post(
                     "/api/v1/auth/login",
-                    json={"email": f"demo{n}@example.com", "password": password},
+                    json={"email": email.format(n=n), "password": password},
                 )
                 r.raise_for_status()
                 tokens[i] = r.json()["access_token"]
@@ -290,7 +296,7 @@ def main(argv: list[str]) -> int:
                 stack.enter_context(serve(overrides, workers=args.workers))
                 for _ in range(args.processes)
             ]
-            tokens = asyncio.run(login_all(bases[0], users, args.password))
+            tokens = asyncio.run(login_all(bases[0], users, args.password, args.email))
             meter = CpuMeter([int(base.rsplit(":", 1)[1]) for base in bases])
             *results, sizes = asyncio.run(
                 run_load(bases, tokens, args.seconds, args.pages, args.limit, args.think, meter)
