@@ -551,6 +551,21 @@ async def run(args: argparse.Namespace, url: str, base: str) -> int:
     return 1 if problems else 0
 
 
+async def drop_home_timelines(redis_url: str) -> int:
+    """The dataset is loaded by COPY, which emits no events: home timelines an earlier run
+    built (another dataset, the same user ids) would be served as they are. Start cold."""
+    import redis.asyncio as aioredis
+
+    client = aioredis.Redis.from_url(redis_url)
+    try:
+        keys = [key async for key in client.scan_iter("hypehere:home:*", count=1000)]
+        for start in range(0, len(keys), 1000):
+            await client.delete(*keys[start : start + 1000])
+        return len(keys)
+    finally:
+        await client.aclose()
+
+
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench timeline", description=__doc__)
     parser.add_argument("--users", type=int, default=2000)
@@ -602,6 +617,9 @@ def main(argv: list[str]) -> int:
     if args.build_only:
         return 0
     redis = os.environ.get("HYPEHERE_REDIS_URL")
+    if redis:
+        dropped = asyncio.run(drop_home_timelines(redis))
+        print(f"dropped {dropped} home-timeline keys left in Redis by an earlier run")
     load_before = os.getloadavg()[0]
     env = {
         "HYPEHERE_DATABASE_URL": url,
