@@ -19,7 +19,7 @@ from hypehere.application.common.realtime import RealtimePublisher
 from hypehere.application.common.topics import conversation_topic
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.domain.chat.events import MessageSent
-from hypehere.domain.chat.model import Folder
+from hypehere.domain.chat.model import Folder, Message
 from hypehere.domain.shared.clock import Clock
 
 logger = structlog.get_logger(__name__)
@@ -35,7 +35,7 @@ class ReleaseMessage:
         self,
         uow: UnitOfWork,
         conversations: ConversationRepository,
-        held: HeldMessages,
+        held: HeldMessages[Message],
         publisher: RealtimePublisher,
         clock: Clock,
     ) -> None:
