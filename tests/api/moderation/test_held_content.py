@@ -439,6 +439,10 @@ def test_held_direct_messages_reach_the_recipient_only_when_released(
         unread = client.get(url, headers=auth(bob_token)).json()["unread_count"]
         return [m["content"] for m in history], unread
 
+    def alice_sees() -> list[tuple[str, str]]:
+        history = client.get(f"{url}/messages", headers=auth(alice_token)).json()["items"]
+        return [(m["content"], m.get("moderation", "visible")) for m in history]
+
     path = f"/ws/chat/{conversation_id}"
     with (
         client.websocket_connect(path, headers=auth(alice_token)) as alice_ws,
@@ -461,6 +465,10 @@ def test_held_direct_messages_reach_the_recipient_only_when_released(
         )
         assert retried.json()["id"] == scam.json()["id"]  # idempotent while held
         assert bob_sees() == ([], 0)
+        assert alice_sees() == [  # her own history: both, marked held
+            ("my kakao id is cash_king77 add me", "held"),
+            ("hello Bob, nice to meet you", "held"),
+        ]
 
         drain(client)  # the check: the rules release the first and flag the second
 
@@ -474,6 +482,11 @@ def test_held_direct_messages_reach_the_recipient_only_when_released(
         assert ack["type"] == "ack" and "moderation" not in ack["message"]  # third: not held
         assert next_frame(bob_ws)["message"]["content"] == "are you there?"
         assert bob_sees() == (["are you there?", "hello Bob, nice to meet you"], 2)
+        assert alice_sees() == [
+            ("my kakao id is cash_king77 add me", "held"),  # flagged: still hers only
+            ("are you there?", "visible"),
+            ("hello Bob, nice to meet you", "visible"),
+        ]
 
         queue = client.get(f"{API}/admin/moderation/queue", headers=auth(mod)).json()["items"]
         assert [(i["content_type"], i["content_id"], i["category"]) for i in queue] == [

@@ -34,6 +34,7 @@ from hypehere.application.chat.list_conversations import (
     ListConversations,
     ListConversationsCommand,
 )
+from hypehere.application.chat.list_messages import ListMessages, ListMessagesCommand
 from hypehere.application.chat.list_room_messages import (
     ListRoomMessages,
     ListRoomMessagesCommand,
@@ -158,6 +159,11 @@ class World:
             self.outbox,
             self.hold,
         )
+
+    async def history(self, actor: Actor, conversation_id: str) -> list[Any]:
+        uc = ListMessages(self.uow, self.conversations, self.reader, self.held)
+        result = await uc.execute(ListMessagesCommand(actor, conversation_id))
+        return [(m.content, m.moderation) for m in result.items]
 
     async def room_history(self, actor: Actor, room_id: str, **paging: Any) -> list[Any]:
         uc = ListRoomMessages(self.uow, self.rooms, self.room_reader, self.held_in_rooms)
@@ -378,6 +384,8 @@ async def test_a_new_accounts_first_messages_are_held_until_released(world: Worl
     await world.uow.settle()
     assert world.broker.published == []  # nobody is told
     assert (await world.inbox(BOB))[0].unread_count == 0
+    assert await world.history(BOB, conversation_id) == []
+    assert await world.history(ALICE, conversation_id) == [("hello, first message", "held")]
     again = await send.execute(
         SendMessageCommand(ALICE, conversation_id, "hello, first message", client_id="c1")
     )
@@ -389,6 +397,11 @@ async def test_a_new_accounts_first_messages_are_held_until_released(world: Worl
     second = await send.execute(SendMessageCommand(ALICE, conversation_id, "and a second"))
     assert second.message.moderation == "visible"  # only the first one is held
     assert (await world.inbox(BOB))[0].unread_count == 1
+    assert await world.history(BOB, conversation_id) == [("and a second", "visible")]
+    assert await world.history(ALICE, conversation_id) == [
+        ("hello, first message", "held"),
+        ("and a second", "visible"),
+    ]
 
     release = ReleaseMessage(
         world.uow, world.conversations, world.held, world.publisher, world.clock
@@ -399,6 +412,9 @@ async def test_a_new_accounts_first_messages_are_held_until_released(world: Worl
     assert (await release.execute(ReleaseMessageCommand(staff, held.message.id))).changed
     assert not (await release.execute(ReleaseMessageCommand(staff, held.message.id))).changed
     assert (await world.inbox(BOB))[0].unread_count == 2
+    released = [("hello, first message", "visible"), ("and a second", "visible")]
+    assert await world.history(BOB, conversation_id) == released
+    assert await world.history(ALICE, conversation_id) == released
     await world.uow.settle()
     [(frame, _envelope)] = world.broker.frames(conversation_topic(conversation_id))[-1:]
     assert frame["message"]["id"] == held.message.id and "moderation" not in frame["message"]

@@ -17,6 +17,10 @@ from hypehere.domain.shared.pagination import (
 
 T = TypeVar("T")
 
+# A viewer's own held messages on the newest page, at most (the tier holds an account's
+# first few messages only).
+HELD_SHOWN = 20
+
 
 class MessageLog(Protocol[T]):
     """A channel's messages by sequence number: `ConversationReader` and `RoomReader`."""

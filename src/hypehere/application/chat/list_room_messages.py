@@ -6,13 +6,11 @@ from __future__ import annotations
 import msgspec
 
 from hypehere.application.chat.access import OnRoom, room_member
-from hypehere.application.chat.history import history_page
+from hypehere.application.chat.history import HELD_SHOWN, history_page
 from hypehere.application.chat.ports import HeldMessages, RoomReader, RoomRepository
 from hypehere.application.chat.views import RoomMessageView
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.domain.chat.model import RoomMessage
-
-HELD_SHOWN = 20  # at most (the tier holds an account's first few messages only)
 
 
 class ListRoomMessagesCommand(OnRoom, frozen=True):

@@ -17,8 +17,8 @@ class MessageView(msgspec.Struct, frozen=True, omit_defaults=True):
     content: str
     client_id: str | None
     created_at: datetime
-    # "held" only on the sender's ack of a message waiting for a moderation verdict (a new
-    # account's first messages); omitted otherwise, so broadcasts and history are unchanged
+    # "held" only for its sender (ack, own history) while it waits for a moderation verdict
+    # (a new account's first messages); omitted otherwise, so broadcasts are unchanged
     moderation: str = "visible"
 
     @classmethod
