@@ -1,5 +1,6 @@
 """moderation: `held_room_messages`, the fail-closed tier for a new account's first
-open-room messages (held outside `room_messages` like `held_messages` for direct ones)
+open-room messages (held outside `room_messages` like `held_messages` for direct ones), and
+`withheld_at` on both: a held message never delivered because a block came first
 
 Revision ID: 0025
 Revises: 0024
@@ -31,6 +32,7 @@ def upgrade() -> None:
         sa.Column("client_id", sa.String(length=64), nullable=True),
         sa.Column("created_at", hypehere.adapters.sql.types.UtcDateTime(), nullable=False),
         sa.Column("released_at", hypehere.adapters.sql.types.UtcDateTime(), nullable=True),
+        sa.Column("withheld_at", hypehere.adapters.sql.types.UtcDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["room_id"],
             ["rooms.id"],
@@ -55,7 +57,13 @@ def upgrade() -> None:
             ["released_at", "created_at"],
             unique=False,
         )
+    with op.batch_alter_table("held_messages") as batch:
+        batch.add_column(
+            sa.Column("withheld_at", hypehere.adapters.sql.types.UtcDateTime(), nullable=True)
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("held_messages") as batch:
+        batch.drop_column("withheld_at")
     op.drop_table("held_room_messages")

@@ -501,6 +501,46 @@ def test_held_direct_messages_reach_the_recipient_only_when_released(
     assert (history[0], unread) == ("my kakao id is cash_king77 add me", 3)
 
 
+def test_a_block_made_while_a_message_is_held_stops_its_release(
+    messages_held_client: TestClient[Litestar],
+) -> None:
+    """The recipient blocks the sender after the message was held: the safe verdict does
+    not deliver it (withheld: not in the recipient's history or unread count, not queued,
+    not re-checked), and it stays in its sender's own history only, marked held; lifting
+    the block does not deliver it later."""
+    client = messages_held_client
+    alice, alice_token = register(client)
+    bob, bob_token = register(client)
+    opened = client.post(
+        f"{API}/conversations", json={"user_id": bob["id"]}, headers=auth(alice_token)
+    )
+    assert opened.status_code in (200, 201), opened.text
+    url = f"{API}/conversations/{opened.json()['id']}"
+    sent = client.post(
+        f"{url}/messages",
+        json={"content": "hello Bob, nice to meet you"},
+        headers=auth(alice_token),
+    )
+    assert sent.json()["moderation"] == "held"
+    blocked = client.put(f"{API}/users/{alice['id']}/block", headers=auth(bob_token))
+    assert blocked.status_code in (200, 204), blocked.text
+
+    drain(client)  # the rules find nothing wrong: released, but not to Bob
+
+    def sees(token: str) -> list[tuple[str, str]]:
+        history = client.get(f"{url}/messages", headers=auth(token)).json()["items"]
+        return [(m["content"], m.get("moderation", "visible")) for m in history]
+
+    assert sees(bob_token) == []
+    assert client.get(url, headers=auth(bob_token)).json()["unread_count"] == 0
+    assert sees(alice_token) == [("hello Bob, nice to meet you", "held")]
+    unblocked = client.delete(f"{API}/users/{alice['id']}/block", headers=auth(bob_token))
+    assert unblocked.status_code in (200, 204), unblocked.text
+    drain(client)
+    assert sees(bob_token) == []
+    assert sees(alice_token) == [("hello Bob, nice to meet you", "held")]
+
+
 def open_room(client: TestClient[Litestar], owner_token: str, *member_tokens: str) -> str:
     created = client.post(
         f"{API}/rooms",

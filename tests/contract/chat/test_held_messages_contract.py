@@ -156,6 +156,29 @@ class HeldMessagesContract:
         assert [m.id for m in await held.waiting_for(channel_id, "u-alice", 10)] == [second.id]
         assert await held.written_by("u-alice", 5) == 2  # released ones still count
 
+    @pytest.mark.parametrize("channel", sorted(CHANNELS))
+    async def test_a_withheld_message_stops_waiting_and_stays_its_senders(
+        self, stores: Stores, channel: str
+    ) -> None:
+        held, channel_id, make = await CHANNELS[channel](stores)
+        kept, other = make(channel_id, 0, "c-1"), make(channel_id, 1, None)
+        await held.hold(kept)
+        await held.hold(other)
+        assert await held.withhold(kept.id) is True
+        assert await held.withhold(kept.id) is False
+        assert await held.withhold("missing") is False
+        assert await held.get(kept.id) is None
+        assert await held.find(channel_id, "u-alice", "c-1") is None
+        assert await held.release(kept.id) is False  # for good
+        waiting = await held.waiting_before(NOW + timedelta(minutes=5), 10)
+        assert [m.id for m in waiting] == [other.id]
+        mine = await held.waiting_for(channel_id, "u-alice", 10)
+        assert [(m.id, m.content) for m in mine] == [(other.id, "held 1"), (kept.id, "held 0")]
+        assert await held.release(other.id) is True
+        assert await held.withhold(other.id) is False  # released: not waiting
+        assert [m.id for m in await held.waiting_for(channel_id, "u-alice", 10)] == [kept.id]
+        assert await held.written_by("u-alice", 5) == 2
+
     async def test_direct_and_room_messages_are_counted_apart(self, stores: Stores) -> None:
         _, conversation_id, _ = await _conversation(stores)
         _, room_id, _ = await _room(stores)

@@ -4,6 +4,7 @@ frames published (no database, no sockets)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import msgspec
@@ -419,6 +420,29 @@ async def test_a_new_accounts_first_messages_are_held_until_released(world: Worl
     [(frame, _envelope)] = world.broker.frames(conversation_topic(conversation_id))[-1:]
     assert frame["message"]["id"] == held.message.id and "moderation" not in frame["message"]
     assert world.outbox.messages[-1].topic == "chat.message_sent"
+
+
+async def test_a_block_made_while_a_message_is_held_stops_its_release(world: World) -> None:
+    world.hold = MessageHoldPolicy(new_account_days=7, first_items=1)
+    world.peers.joined["alice"] = world.clock.now()
+    conversation_id = await world.open(ALICE, "bob")
+    held = await world.send().execute(SendMessageCommand(ALICE, conversation_id, "hello Bob"))
+    world.peers.blocks.add(("bob", "alice"))  # Bob blocks Alice before the verdict
+    release = ReleaseMessage(
+        world.uow, world.conversations, world.held, world.publisher, world.clock
+    )
+    staff = Actor("mod", Role.MODERATOR)
+    assert not (await release.execute(ReleaseMessageCommand(staff, held.message.id))).changed
+    world.peers.blocks.clear()  # unblocking does not deliver it later either
+    assert not (await release.execute(ReleaseMessageCommand(staff, held.message.id))).changed
+    await world.uow.settle()
+    assert world.broker.published == []
+    assert world.conversations.messages[conversation_id] == []
+    assert (await world.inbox(BOB))[0].unread_count == 0
+    assert await world.history(BOB, conversation_id) == []
+    assert await world.history(ALICE, conversation_id) == [("hello Bob", "held")]
+    assert [m.topic for m in world.outbox.messages] == ["chat.message_held"]
+    assert await world.held.waiting_before(world.clock.now() + timedelta(days=1), 10) == []
 
 
 # --- rooms -----------------------------------------------------------------------------

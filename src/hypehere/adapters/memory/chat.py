@@ -134,9 +134,10 @@ class _InMemoryHeld(Generic[_M]):
     def __init__(self) -> None:
         self.rows: dict[str, _M] = {}
         self.released: set[str] = set()
+        self.withheld: set[str] = set()
 
     def _waiting(self) -> list[_M]:
-        return [m for m in self.rows.values() if m.id not in self.released]
+        return [m for m in self.rows.values() if m.id not in self.released | self.withheld]
 
     async def hold(self, message: _M) -> None:
         if message.client_id is not None and await self.find(
@@ -160,10 +161,16 @@ class _InMemoryHeld(Generic[_M]):
         return None
 
     async def release(self, message_id: str) -> bool:
-        if message_id not in self.rows or message_id in self.released:
+        if await self.get(message_id) is None:
             return False
         self.released.add(message_id)
         self.rows[message_id].content = ""
+        return True
+
+    async def withhold(self, message_id: str) -> bool:
+        if await self.get(message_id) is None:
+            return False
+        self.withheld.add(message_id)
         return True
 
     async def waiting_before(self, before: datetime, limit: int) -> Sequence[_M]:
@@ -174,8 +181,9 @@ class _InMemoryHeld(Generic[_M]):
     async def waiting_for(self, channel_id: str, sender_id: str, limit: int) -> Sequence[_M]:
         found = [
             m
-            for m in self._waiting()
-            if (getattr(m, self.channel), m.sender_id) == (channel_id, sender_id)
+            for m in self.rows.values()
+            if m.id not in self.released
+            and (getattr(m, self.channel), m.sender_id) == (channel_id, sender_id)
         ]
         found.sort(key=lambda m: (ensure_utc(m.created_at), m.id), reverse=True)
         return [copy.deepcopy(m) for m in found[:limit]]

@@ -69,7 +69,7 @@ class HeldMessages(Protocol[M]):
         ...
 
     async def get(self, message_id: str) -> M | None:
-        """The message while it is held (None once released)."""
+        """The message while it is held (None once released or withheld)."""
         ...
 
     async def find(self, channel_id: str, sender_id: str, client_id: str) -> M | None:
@@ -81,13 +81,20 @@ class HeldMessages(Protocol[M]):
         when it was not held. Atomic: two releases never both return True."""
         ...
 
+    async def withhold(self, message_id: str) -> bool:
+        """Keep it for its sender only, for good (a block now stands between them and the
+        recipient): it stops waiting (no check, no release) and stays in `waiting_for`;
+        False when it was not waiting."""
+        ...
+
     async def waiting_before(self, before: datetime, limit: int) -> Sequence[M]:
-        """Held messages written before `before`, oldest first (created_at, id)."""
+        """Held messages written before `before`, oldest first (created_at, id); withheld
+        ones are not waiting."""
         ...
 
     async def waiting_for(self, channel_id: str, sender_id: str, limit: int) -> Sequence[M]:
-        """`sender_id`'s messages still held in the channel, newest first (what their own
-        history shows them), at most `limit`."""
+        """`sender_id`'s messages still held (or withheld) in the channel, newest first
+        (what their own history shows them), at most `limit`."""
         ...
 
     async def written_by(self, sender_id: str, at_most: int) -> int:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, ClassVar, Generic
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Table, and_, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.chat.conversations import message_from_row
@@ -32,7 +32,7 @@ class _SqlHeld(Generic[M]):
 
     @property
     def _waiting(self) -> Any:
-        return self.table.c.released_at.is_(None)
+        return and_(self.table.c.released_at.is_(None), self.table.c.withheld_at.is_(None))
 
     async def _one(self, *conditions: Any) -> M | None:
         async with translate_errors():
@@ -76,6 +76,15 @@ class _SqlHeld(Generic[M]):
             )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    async def withhold(self, message_id: str) -> bool:
+        async with translate_errors():
+            result = await self._session.execute(
+                update(self.table)
+                .where(self.table.c.id == message_id, self._waiting)
+                .values(withheld_at=func.now())
+            )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
     async def _many(self, *conditions: Any, newest_first: bool = False, limit: int) -> list[M]:
         order: list[Any] = [self.table.c.created_at, self.table.c.id]
         if newest_first:
@@ -83,19 +92,17 @@ class _SqlHeld(Generic[M]):
         async with translate_errors():
             rows = (
                 await self._session.execute(
-                    select(self.table)
-                    .where(self._waiting, *conditions)
-                    .order_by(*order)
-                    .limit(limit)
+                    select(self.table).where(*conditions).order_by(*order).limit(limit)
                 )
             ).all()
         return [self._held(row) for row in rows]
 
     async def waiting_before(self, before: datetime, limit: int) -> Sequence[M]:
-        return await self._many(self.table.c.created_at < before, limit=limit)
+        return await self._many(self._waiting, self.table.c.created_at < before, limit=limit)
 
     async def waiting_for(self, channel_id: str, sender_id: str, limit: int) -> Sequence[M]:
         return await self._many(
+            self.table.c.released_at.is_(None),  # withheld ones too: still theirs only
             self.table.c[self.channel] == channel_id,
             self.table.c.sender_id == sender_id,
             newest_first=True,

@@ -120,6 +120,9 @@ class HeldMessageRow(SQLModel, table=True):
     client_id: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
     created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
     released_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
+    # set when a block stood between sender and recipient at release: never delivered,
+    # kept (with its text) for its sender's own history only
+    withheld_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
 
 
 class RoomRow(SQLModel, table=True):
@@ -216,3 +219,6 @@ class HeldRoomMessageRow(SQLModel, table=True):
     client_id: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
     created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
     released_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
+    # set when a block stood between sender and recipient at release: never delivered,
+    # kept (with its text) for its sender's own history only
+    withheld_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
