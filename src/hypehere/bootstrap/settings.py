@@ -124,8 +124,9 @@ class Settings(BaseSettings):
     moderation_hold_first_messages: int = Field(
         default=3,
         ge=0,
-        description="Fail-closed moderation: a new account's first N direct messages are held "
-        "(not delivered) until the classifier's verdict; 0 turns this off",
+        description="Fail-closed moderation: a new account's first N direct messages, and "
+        "apart its first N open-room messages, are held (not delivered) until the classifier's "
+        "verdict; 0 turns this off",
     )
     moderation_hold_room_titles: bool = Field(
         default=True,

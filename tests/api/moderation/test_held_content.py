@@ -439,6 +439,10 @@ def test_held_direct_messages_reach_the_recipient_only_when_released(
         unread = client.get(url, headers=auth(bob_token)).json()["unread_count"]
         return [m["content"] for m in history], unread
 
+    def alice_sees() -> list[tuple[str, str]]:
+        history = client.get(f"{url}/messages", headers=auth(alice_token)).json()["items"]
+        return [(m["content"], m.get("moderation", "visible")) for m in history]
+
     path = f"/ws/chat/{conversation_id}"
     with (
         client.websocket_connect(path, headers=auth(alice_token)) as alice_ws,
@@ -461,6 +465,10 @@ def test_held_direct_messages_reach_the_recipient_only_when_released(
         )
         assert retried.json()["id"] == scam.json()["id"]  # idempotent while held
         assert bob_sees() == ([], 0)
+        assert alice_sees() == [  # her own history: both, marked held
+            ("my kakao id is cash_king77 add me", "held"),
+            ("hello Bob, nice to meet you", "held"),
+        ]
 
         drain(client)  # the check: the rules release the first and flag the second
 
@@ -474,6 +482,11 @@ def test_held_direct_messages_reach_the_recipient_only_when_released(
         assert ack["type"] == "ack" and "moderation" not in ack["message"]  # third: not held
         assert next_frame(bob_ws)["message"]["content"] == "are you there?"
         assert bob_sees() == (["are you there?", "hello Bob, nice to meet you"], 2)
+        assert alice_sees() == [
+            ("my kakao id is cash_king77 add me", "held"),  # flagged: still hers only
+            ("are you there?", "visible"),
+            ("hello Bob, nice to meet you", "visible"),
+        ]
 
         queue = client.get(f"{API}/admin/moderation/queue", headers=auth(mod)).json()["items"]
         assert [(i["content_type"], i["content_id"], i["category"]) for i in queue] == [
@@ -486,3 +499,174 @@ def test_held_direct_messages_reach_the_recipient_only_when_released(
         assert next_frame(bob_ws)["message"]["id"] == scam.json()["id"]
     history, unread = bob_sees()
     assert (history[0], unread) == ("my kakao id is cash_king77 add me", 3)
+
+
+def test_a_block_made_while_a_message_is_held_stops_its_release(
+    messages_held_client: TestClient[Litestar],
+) -> None:
+    """The recipient blocks the sender after the message was held: the safe verdict does
+    not deliver it (withheld: not in the recipient's history or unread count, not queued,
+    not re-checked), and it stays in its sender's own history only, marked held; lifting
+    the block does not deliver it later."""
+    client = messages_held_client
+    alice, alice_token = register(client)
+    bob, bob_token = register(client)
+    opened = client.post(
+        f"{API}/conversations", json={"user_id": bob["id"]}, headers=auth(alice_token)
+    )
+    assert opened.status_code in (200, 201), opened.text
+    url = f"{API}/conversations/{opened.json()['id']}"
+    sent = client.post(
+        f"{url}/messages",
+        json={"content": "hello Bob, nice to meet you"},
+        headers=auth(alice_token),
+    )
+    assert sent.json()["moderation"] == "held"
+    blocked = client.put(f"{API}/users/{alice['id']}/block", headers=auth(bob_token))
+    assert blocked.status_code in (200, 204), blocked.text
+
+    drain(client)  # the rules find nothing wrong: released, but not to Bob
+
+    def sees(token: str) -> list[tuple[str, str]]:
+        history = client.get(f"{url}/messages", headers=auth(token)).json()["items"]
+        return [(m["content"], m.get("moderation", "visible")) for m in history]
+
+    assert sees(bob_token) == []
+    assert client.get(url, headers=auth(bob_token)).json()["unread_count"] == 0
+    assert sees(alice_token) == [("hello Bob, nice to meet you", "held")]
+    unblocked = client.delete(f"{API}/users/{alice['id']}/block", headers=auth(bob_token))
+    assert unblocked.status_code in (200, 204), unblocked.text
+    drain(client)
+    assert sees(bob_token) == []
+    assert sees(alice_token) == [("hello Bob, nice to meet you", "held")]
+
+
+def open_room(client: TestClient[Litestar], owner_token: str, *member_tokens: str) -> str:
+    created = client.post(
+        f"{API}/rooms",
+        json={"name": "Korean and English exchange", "language": "en", "max_participants": 5},
+        headers=auth(owner_token),
+    )
+    assert created.status_code == 201, created.text
+    room_id: str = created.json()["id"]
+    for token in member_tokens:
+        joined = client.post(f"{API}/rooms/{room_id}/join", headers=auth(token))
+        assert joined.status_code == 200, joined.text
+    return room_id
+
+
+def test_held_room_messages_reach_the_room_only_when_released(
+    messages_held_client: TestClient[Litestar], backend_settings: Settings
+) -> None:
+    """A new account's first room messages (the same tier and setting as direct ones) are
+    held: acked `moderation: held` to the sender, in nobody's history but the sender's
+    (marked held) and on nobody else's socket; released, each is broadcast to the room and
+    appended to its history. The other members' sockets get the released message as their
+    first message frame: nothing held reached them before."""
+    client = messages_held_client
+    _alice, alice_token = register(client)
+    _bob, bob_token = register(client)
+    _carol, carol_token = register(client)
+    mod = staff(client, backend_settings)
+    room_id = open_room(client, bob_token, alice_token, carol_token)
+    url = f"{API}/rooms/{room_id}/messages"
+
+    def history(token: str) -> list[tuple[str, str]]:
+        response = client.get(url, headers=auth(token))
+        assert response.status_code == 200, response.text
+        return [(m["content"], m.get("moderation", "visible")) for m in response.json()["items"]]
+
+    def next_message(session: Any) -> dict[str, Any]:
+        while (frame := next_frame(session))["type"] != "message":
+            pass  # joined / left / typing
+        return frame
+
+    path = f"/ws/open-chat/{room_id}"
+    with (
+        client.websocket_connect(path, headers=auth(alice_token)) as alice_ws,
+        client.websocket_connect(path, headers=auth(bob_token)) as bob_ws,
+        client.websocket_connect(path, headers=auth(carol_token)) as carol_ws,
+    ):
+        alice_ws.send_json({"type": "message", "content": "hello everyone, nice to meet you"})
+        fine = next_frame(alice_ws)
+        assert (fine["type"], fine["message"]["moderation"]) == ("ack", "held")
+        scam = client.post(
+            url,
+            json={"content": "my kakao id is cash_king77 add me", "client_id": "s-1"},
+            headers=auth(alice_token),
+        )
+        assert scam.status_code == 201, scam.text
+        assert scam.json()["moderation"] == "held"
+        retried = client.post(
+            url,
+            json={"content": "my kakao id is cash_king77 add me", "client_id": "s-1"},
+            headers=auth(alice_token),
+        )
+        assert retried.json()["id"] == scam.json()["id"]  # idempotent while held
+        assert history(bob_token) == history(carol_token) == []
+        assert history(alice_token) == [
+            ("my kakao id is cash_king77 add me", "held"),
+            ("hello everyone, nice to meet you", "held"),
+        ]
+        nothing = client.get(url, params={"after": fine["message"]["id"]}, headers=auth(bob_token))
+        assert nothing.status_code == 404  # not even its id is known to the room
+
+        drain(client)  # the check: the rules release the first and flag the second
+
+        for ws in (bob_ws, carol_ws, alice_ws):  # alice's socket too
+            delivered = next_message(ws)
+            assert delivered["message"]["id"] == fine["message"]["id"]
+            assert "moderation" not in delivered["message"]  # a normal message now
+        alice_ws.send_json({"type": "message", "content": "is anyone learning Korean?"})
+        ack = next_frame(alice_ws)
+        assert ack["type"] == "ack" and "moderation" not in ack["message"]  # third: not held
+        for ws in (bob_ws, carol_ws):
+            assert next_message(ws)["message"]["content"] == "is anyone learning Korean?"
+        assert history(bob_token) == [
+            ("is anyone learning Korean?", "visible"),
+            ("hello everyone, nice to meet you", "visible"),
+        ]
+        assert history(alice_token)[0] == ("my kakao id is cash_king77 add me", "held")
+
+        queue = client.get(f"{API}/admin/moderation/queue", headers=auth(mod)).json()["items"]
+        assert [(i["content_type"], i["content_id"], i["category"]) for i in queue] == [
+            ("room_message", scam.json()["id"], "scam")
+        ]
+        approved = client.post(
+            f"{API}/admin/moderation/{queue[0]['id']}/approve", headers=auth(mod)
+        )
+        assert approved.status_code == 200, approved.text
+        assert next_message(carol_ws)["message"]["id"] == scam.json()["id"]
+    assert history(carol_token)[0] == ("my kakao id is cash_king77 add me", "visible")
+    assert len(history(alice_token)) == 3  # released: once, no longer held
+
+
+def test_room_messages_are_scanned_after_delivery_and_flagged_ones_queued(
+    app_client: TestClient[Litestar], backend_settings: Settings
+) -> None:
+    """Established accounts' room messages (the hold tier off here) are delivered at once
+    and classified after the fact (fail-open, `chat.room_message_sent` through the outbox):
+    a flagged one lands in the staff queue like a direct message."""
+    client = app_client
+    _alice, alice_token = register(client)
+    _bob, bob_token = register(client)
+    mod = staff(client, backend_settings)
+    room_id = open_room(client, bob_token, alice_token)
+    url = f"{API}/rooms/{room_id}/messages"
+    sent = [
+        client.post(url, json={"content": text}, headers=auth(alice_token)).json()
+        for text in ("hi, I practise English here", "send me money via my kakao id cash_king77")
+    ]
+    assert [m.get("moderation", "visible") for m in sent] == ["visible", "visible"]
+    shown = client.get(url, headers=auth(bob_token)).json()["items"]
+    assert [m["id"] for m in shown] == [sent[1]["id"], sent[0]["id"]]  # delivered at once
+
+    drain(client)
+
+    queue = client.get(f"{API}/admin/moderation/queue", headers=auth(mod)).json()["items"]
+    assert [(i["content_type"], i["content_id"], i["category"]) for i in queue] == [
+        ("room_message", sent[1]["id"], "scam")
+    ]
+    assert queue[0]["excerpt"] == "send me money via my kakao id cash_king77"
+    shown = client.get(url, headers=auth(bob_token)).json()["items"]
+    assert len(shown) == 2  # fail-open: it stays where it was

@@ -9,8 +9,13 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hypehere.adapters.sql.analytics.repositories import SqlActivityCounts, SqlDailyStats
+from hypehere.adapters.sql.feed.tables import PostLikeRow
 from hypehere.adapters.sql.matching.tables import AnonymousConversationRow
+from hypehere.domain.analytics.activity import TrendingPost
 from hypehere.domain.analytics.model import DailyStats
+from hypehere.domain.feed.model import Comment
+from tests.contract.feed.test_feed_store_contract import NOW, make_post
+from tests.contract.feed.world import SqlWorld
 
 conversations = AnonymousConversationRow.__table__  # type: ignore[attr-defined]
 
@@ -65,3 +70,44 @@ async def test_matches_are_the_anonymous_conversations_started_that_utc_day(
             )
     async with sql_factory() as session:
         assert await SqlActivityCounts(session).matches(date(2026, 3, 3)) == 2
+
+
+async def test_held_posts_and_comments_count_only_once_released(
+    sql_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """The fail-closed tier: a held post or comment is not in the day's counts nor in its
+    trending posts until it is released (as in the activity log, which logs its creation
+    then)."""
+    async with sql_factory() as session:
+        world = SqlWorld(session)
+        alice, bob = await world.add_user("alice"), await world.add_user("bob")
+        shown, held = make_post(alice, "hello"), make_post(bob, "first post")
+        held.held = True
+        for post in (shown, held):
+            await world.ports.posts.add(post)
+        said, waiting = (
+            Comment.write(post=shown, author_id=author, content="hi", mentions=(), now=NOW)
+            for author in (alice, bob)
+        )
+        waiting.held = True
+        for comment in (said, waiting):
+            await world.ports.comments.add(comment)
+        await session.execute(
+            insert(PostLikeRow.__table__).values(  # type: ignore[attr-defined]
+                post_id=held.id, user_id=bob, created_at=NOW
+            )
+        )
+        await world.commit()
+        counts = SqlActivityCounts(session)
+        day = NOW.date()
+        assert (await counts.posts(day), await counts.comments(day)) == (1, 1)
+        assert await counts.top_posts(day, 10) == [TrendingPost(day, 1, shown.id, 0, 1)]
+        assert held.release() and waiting.release()  # as ReleasePost / ReleaseComment do
+        await world.ports.posts.save(held)
+        await world.ports.comments.save(waiting)
+        await world.commit()
+        assert (await counts.posts(day), await counts.comments(day)) == (2, 2)
+        assert await counts.top_posts(day, 10) == [
+            TrendingPost(day, 1, shown.id, 0, 2),
+            TrendingPost(day, 2, held.id, 1, 0),
+        ]

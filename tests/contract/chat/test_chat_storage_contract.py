@@ -30,6 +30,7 @@ from hypehere.domain.chat.model import (
     RestrictionKind,
     Room,
     RoomMember,
+    RoomMessage,
     RoomRestriction,
     RoomRole,
 )
@@ -139,6 +140,10 @@ class ChatStorageContract:
         await rooms.save_restriction(ban)
         assert await rooms.restriction(room.id, "u-dave") == ban
         assert [await rooms.next_seq(room.id) for _ in range(2)] == [1, 2]
+        said = RoomMessage(new_id(), room.id, "u-alice", "hi", "c-1", 1, NOW)
+        await rooms.add_message(said)
+        assert await rooms.get_message(said.id) == said
+        assert await rooms.get_message(new_id()) is None
 
 
 @pytest.mark.unit

@@ -1,12 +1,13 @@
-"""One contract for `HeldMessages` (a new account's first direct messages while the
-fail-closed moderation tier holds them) and `ChatPeers.joined_at`, run against memory,
-SQLite and PostgreSQL."""
+"""One contract for `HeldMessages` (a new account's first messages while the fail-closed
+moderation tier holds them: direct messages and open-room messages, one store of each) and
+`ChatPeers.joined_at`, run against memory, SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -14,16 +15,32 @@ from hypehere.adapters.memory.chat import (
     InMemoryChatPeers,
     InMemoryConversationRepository,
     InMemoryHeldMessages,
+    InMemoryHeldRoomMessages,
+    InMemoryRoomRepository,
 )
 from hypehere.adapters.sql.chat.conversations import SqlConversationRepository
-from hypehere.adapters.sql.chat.held import SqlHeldMessages
+from hypehere.adapters.sql.chat.held import SqlHeldMessages, SqlHeldRoomMessages
 from hypehere.adapters.sql.chat.peers import SqlChatPeers
+from hypehere.adapters.sql.chat.rooms import SqlRoomRepository
 from hypehere.adapters.sql.chat.send_paths import SeparateStatementsAppender
 from hypehere.adapters.sql.engine import create_engine, create_session_factory
 from hypehere.adapters.sql.uow import SqlUnitOfWork
-from hypehere.application.chat.ports import ChatPeers, ConversationRepository, HeldMessages
+from hypehere.application.chat.ports import (
+    ChatPeers,
+    ConversationRepository,
+    HeldMessages,
+    RoomRepository,
+)
 from hypehere.application.common.errors import StorageConflictError
-from hypehere.domain.chat.model import Conversation, Folder, Message
+from hypehere.domain.chat.model import (
+    Conversation,
+    Folder,
+    Message,
+    Room,
+    RoomMember,
+    RoomMessage,
+    RoomRole,
+)
 from hypehere.domain.shared.ids import new_id
 from tests.conftest import truncate_all
 from tests.contract.chat.test_chat_storage_contract import NOW, _seed_users
@@ -32,8 +49,13 @@ from tests.contract.chat.test_chat_storage_contract import NOW, _seed_users
 @dataclass
 class Stores:
     conversations: ConversationRepository
-    held: HeldMessages
+    held: HeldMessages[Message]
     peers: ChatPeers
+    rooms: RoomRepository
+    held_in_rooms: HeldMessages[RoomMessage]
+
+
+Make = Callable[[str, int, str | None], Any]  # (channel, minutes, client_id) -> a message
 
 
 def _message(conversation_id: str, minutes: int, client_id: str | None = None) -> Message:
@@ -49,44 +71,124 @@ def _message(conversation_id: str, minutes: int, client_id: str | None = None) -
     )
 
 
+def _room_message(room_id: str, minutes: int, client_id: str | None = None) -> RoomMessage:
+    return RoomMessage(
+        id=new_id(),
+        room_id=room_id,
+        sender_id="u-alice",
+        content=f"held {minutes}",
+        client_id=client_id,
+        seq=0,
+        created_at=NOW + timedelta(minutes=minutes),
+        held=True,
+    )
+
+
+async def _conversation(stores: Stores) -> tuple[HeldMessages[Any], str, Make]:
+    conversation = await stores.conversations.add(
+        Conversation.open_direct("u-alice", "u-bob", Folder.INBOX, NOW)
+    )
+    return stores.held, conversation.id, _message
+
+
+async def _room(stores: Stores) -> tuple[HeldMessages[Any], str, Make]:
+    room = Room.create(
+        name="r",
+        description="",
+        language="ko",
+        password_hash=None,
+        max_participants=3,
+        created_by="u-bob",
+        now=NOW,
+    )
+    await stores.rooms.add(room, RoomMember(room.id, "u-bob", RoomRole.ADMIN, NOW))
+    return stores.held_in_rooms, room.id, _room_message
+
+
+CHANNELS: dict[str, Callable[[Stores], Awaitable[tuple[HeldMessages[Any], str, Make]]]] = {
+    "direct": _conversation,
+    "room": _room,
+}
+
+
 class HeldMessagesContract:
     @pytest.fixture
     async def stores(self) -> AsyncIterator[Stores]:
         raise NotImplementedError
         yield
 
+    @pytest.mark.parametrize("channel", sorted(CHANNELS))
     async def test_held_messages_wait_until_released_and_count_for_their_sender(
-        self, stores: Stores
+        self, stores: Stores, channel: str
     ) -> None:
-        conversation = await stores.conversations.add(
-            Conversation.open_direct("u-alice", "u-bob", Folder.INBOX, NOW)
-        )
-        first = _message(conversation.id, 0, client_id="c-1")
-        second = _message(conversation.id, 1)
-        await stores.held.hold(first)
-        await stores.held.hold(second)
+        held, channel_id, make = await CHANNELS[channel](stores)
+        first = make(channel_id, 0, "c-1")
+        second = make(channel_id, 1, None)
+        await held.hold(first)
+        await held.hold(second)
         with pytest.raises(StorageConflictError):
-            await stores.held.hold(_message(conversation.id, 2, client_id="c-1"))
-        loaded = await stores.held.get(first.id)
+            await held.hold(make(channel_id, 2, "c-1"))
+        loaded = await held.get(first.id)
         assert loaded is not None and loaded.held and loaded.content == "held 0"
-        found = await stores.held.find(conversation.id, "u-alice", "c-1")
+        assert loaded == first
+        found = await held.find(channel_id, "u-alice", "c-1")
         assert found is not None and found.id == first.id
-        assert await stores.held.find(conversation.id, "u-bob", "c-1") is None
-        waiting = await stores.held.waiting_before(NOW + timedelta(minutes=5), 10)
+        assert await held.find(channel_id, "u-bob", "c-1") is None
+        waiting = await held.waiting_before(NOW + timedelta(minutes=5), 10)
         assert [m.id for m in waiting] == [first.id, second.id]
-        assert await stores.held.waiting_before(NOW, 10) == []
-        assert await stores.held.written_by("u-alice", 5) == 2
-        assert await stores.held.written_by("u-alice", 1) == 1
-        assert await stores.held.written_by("u-bob", 5) == 0
+        assert await held.waiting_before(NOW, 10) == []
+        mine = await held.waiting_for(channel_id, "u-alice", 10)
+        assert [m.id for m in mine] == [second.id, first.id]  # newest first
+        assert [m.id for m in await held.waiting_for(channel_id, "u-alice", 1)] == [second.id]
+        assert await held.waiting_for(channel_id, "u-bob", 10) == []
+        assert await held.waiting_for(new_id(), "u-alice", 10) == []
+        assert await held.written_by("u-alice", 5) == 2
+        assert await held.written_by("u-alice", 1) == 1
+        assert await held.written_by("u-bob", 5) == 0
 
-        assert await stores.held.release(first.id) is True
-        assert await stores.held.release(first.id) is False
-        assert await stores.held.release("missing") is False
-        assert await stores.held.get(first.id) is None
-        assert await stores.held.find(conversation.id, "u-alice", "c-1") is None
-        waiting = await stores.held.waiting_before(NOW + timedelta(minutes=5), 10)
+        assert await held.release(first.id) is True
+        assert await held.release(first.id) is False
+        assert await held.release("missing") is False
+        assert await held.get(first.id) is None
+        assert await held.find(channel_id, "u-alice", "c-1") is None
+        waiting = await held.waiting_before(NOW + timedelta(minutes=5), 10)
         assert [m.id for m in waiting] == [second.id]
-        assert await stores.held.written_by("u-alice", 5) == 2  # released ones still count
+        assert [m.id for m in await held.waiting_for(channel_id, "u-alice", 10)] == [second.id]
+        assert await held.written_by("u-alice", 5) == 2  # released ones still count
+
+    @pytest.mark.parametrize("channel", sorted(CHANNELS))
+    async def test_a_withheld_message_stops_waiting_and_stays_its_senders(
+        self, stores: Stores, channel: str
+    ) -> None:
+        held, channel_id, make = await CHANNELS[channel](stores)
+        kept, other = make(channel_id, 0, "c-1"), make(channel_id, 1, None)
+        await held.hold(kept)
+        await held.hold(other)
+        assert await held.withhold(kept.id) is True
+        assert await held.withhold(kept.id) is False
+        assert await held.withhold("missing") is False
+        assert await held.get(kept.id) is None
+        assert await held.find(channel_id, "u-alice", "c-1") is None
+        assert await held.release(kept.id) is False  # for good
+        waiting = await held.waiting_before(NOW + timedelta(minutes=5), 10)
+        assert [m.id for m in waiting] == [other.id]
+        mine = await held.waiting_for(channel_id, "u-alice", 10)
+        assert [(m.id, m.content) for m in mine] == [(other.id, "held 1"), (kept.id, "held 0")]
+        assert await held.release(other.id) is True
+        assert await held.withhold(other.id) is False  # released: not waiting
+        assert [m.id for m in await held.waiting_for(channel_id, "u-alice", 10)] == [kept.id]
+        assert await held.written_by("u-alice", 5) == 2
+
+    async def test_direct_and_room_messages_are_counted_apart(self, stores: Stores) -> None:
+        _, conversation_id, _ = await _conversation(stores)
+        _, room_id, _ = await _room(stores)
+        await stores.held.hold(_message(conversation_id, 0))
+        assert await stores.held.written_by("u-alice", 5) == 1
+        assert await stores.held_in_rooms.written_by("u-alice", 5) == 0
+        await stores.held_in_rooms.hold(_room_message(room_id, 0))
+        await stores.held_in_rooms.hold(_room_message(room_id, 1))
+        assert await stores.held.written_by("u-alice", 5) == 1
+        assert await stores.held_in_rooms.written_by("u-alice", 5) == 2
 
     async def test_joined_at_is_known_for_existing_accounts_only(self, stores: Stores) -> None:
         assert await stores.peers.joined_at("u-alice") is not None
@@ -100,7 +202,13 @@ class TestInMemoryHeldMessages(HeldMessagesContract):
         peers = InMemoryChatPeers()
         for user in ("u-alice", "u-bob"):
             peers.add_user(user)
-        yield Stores(InMemoryConversationRepository(), InMemoryHeldMessages(), peers)
+        yield Stores(
+            InMemoryConversationRepository(),
+            InMemoryHeldMessages(),
+            peers,
+            InMemoryRoomRepository(),
+            InMemoryHeldRoomMessages(),
+        )
 
 
 class SqlHeldStores:
@@ -117,7 +225,13 @@ class SqlHeldStores:
                 conversations = SqlConversationRepository(
                     SqlUnitOfWork(session), SeparateStatementsAppender(session)
                 )
-                yield Stores(conversations, SqlHeldMessages(session), SqlChatPeers(session))
+                yield Stores(
+                    conversations,
+                    SqlHeldMessages(session),
+                    SqlChatPeers(session),
+                    SqlRoomRepository(session),
+                    SqlHeldRoomMessages(session),
+                )
                 await session.rollback()
         finally:
             await engine.dispose()

@@ -4,6 +4,7 @@ frames published (no database, no sockets)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import msgspec
@@ -14,6 +15,7 @@ from hypehere.adapters.memory.chat import (
     InMemoryConversationReader,
     InMemoryConversationRepository,
     InMemoryHeldMessages,
+    InMemoryHeldRoomMessages,
     InMemoryRoomReader,
     InMemoryRoomRepository,
     PlainRoomPasswordHasher,
@@ -33,16 +35,33 @@ from hypehere.application.chat.list_conversations import (
     ListConversations,
     ListConversationsCommand,
 )
-from hypehere.application.chat.locate_message import LocateMessage, LocateMessageQuery
+from hypehere.application.chat.list_messages import ListMessages, ListMessagesCommand
+from hypehere.application.chat.list_room_messages import (
+    ListRoomMessages,
+    ListRoomMessagesCommand,
+)
+from hypehere.application.chat.locate_message import (
+    LocateMessage,
+    LocateMessageQuery,
+    LocateRoomMessage,
+)
 from hypehere.application.chat.mark_read import MarkRead, MarkReadCommand
 from hypehere.application.chat.ports import ChatSettings, RoomPasswordHasher
 from hypehere.application.chat.release_message import ReleaseMessage, ReleaseMessageCommand
 from hypehere.application.chat.release_room import ReleaseRoom, ReleaseRoomCommand
+from hypehere.application.chat.release_room_message import (
+    ReleaseRoomMessage,
+    ReleaseRoomMessageCommand,
+)
 from hypehere.application.chat.restrict_room_member import (
     RestrictRoomMember,
     RestrictRoomMemberCommand,
 )
 from hypehere.application.chat.send_message import SendMessage, SendMessageCommand
+from hypehere.application.chat.send_room_message import (
+    SendRoomMessage,
+    SendRoomMessageCommand,
+)
 from hypehere.application.chat.start_conversation import (
     StartConversation,
     StartConversationCommand,
@@ -104,6 +123,7 @@ class World:
     broker: RecordingBroker = field(default_factory=RecordingBroker)
     clock: FixedClock = field(default_factory=FixedClock)
     held: InMemoryHeldMessages = field(default_factory=InMemoryHeldMessages)
+    held_in_rooms: InMemoryHeldRoomMessages = field(default_factory=InMemoryHeldRoomMessages)
     hold: MessageHoldPolicy = field(default_factory=lambda: MessageHoldPolicy(first_items=0))
 
     def __post_init__(self) -> None:
@@ -128,6 +148,28 @@ class World:
             self.outbox,
             self.hold,
         )
+
+    def send_in_room(self) -> SendRoomMessage:
+        return SendRoomMessage(
+            self.uow,
+            self.rooms,
+            self.publisher,
+            self.clock,
+            self.peers,
+            self.held_in_rooms,
+            self.outbox,
+            self.hold,
+        )
+
+    async def history(self, actor: Actor, conversation_id: str) -> list[Any]:
+        uc = ListMessages(self.uow, self.conversations, self.reader, self.held)
+        result = await uc.execute(ListMessagesCommand(actor, conversation_id))
+        return [(m.content, m.moderation) for m in result.items]
+
+    async def room_history(self, actor: Actor, room_id: str, **paging: Any) -> list[Any]:
+        uc = ListRoomMessages(self.uow, self.rooms, self.room_reader, self.held_in_rooms)
+        result = await uc.execute(ListRoomMessagesCommand(actor, room_id, **paging))
+        return [(m.content, m.moderation) for m in result.items]
 
     async def open(self, opener: Actor, other: str) -> str:
         result = await self.start().execute(StartConversationCommand(actor=opener, user_id=other))
@@ -343,6 +385,8 @@ async def test_a_new_accounts_first_messages_are_held_until_released(world: Worl
     await world.uow.settle()
     assert world.broker.published == []  # nobody is told
     assert (await world.inbox(BOB))[0].unread_count == 0
+    assert await world.history(BOB, conversation_id) == []
+    assert await world.history(ALICE, conversation_id) == [("hello, first message", "held")]
     again = await send.execute(
         SendMessageCommand(ALICE, conversation_id, "hello, first message", client_id="c1")
     )
@@ -354,6 +398,11 @@ async def test_a_new_accounts_first_messages_are_held_until_released(world: Worl
     second = await send.execute(SendMessageCommand(ALICE, conversation_id, "and a second"))
     assert second.message.moderation == "visible"  # only the first one is held
     assert (await world.inbox(BOB))[0].unread_count == 1
+    assert await world.history(BOB, conversation_id) == [("and a second", "visible")]
+    assert await world.history(ALICE, conversation_id) == [
+        ("hello, first message", "held"),
+        ("and a second", "visible"),
+    ]
 
     release = ReleaseMessage(
         world.uow, world.conversations, world.held, world.publisher, world.clock
@@ -364,10 +413,36 @@ async def test_a_new_accounts_first_messages_are_held_until_released(world: Worl
     assert (await release.execute(ReleaseMessageCommand(staff, held.message.id))).changed
     assert not (await release.execute(ReleaseMessageCommand(staff, held.message.id))).changed
     assert (await world.inbox(BOB))[0].unread_count == 2
+    released = [("hello, first message", "visible"), ("and a second", "visible")]
+    assert await world.history(BOB, conversation_id) == released
+    assert await world.history(ALICE, conversation_id) == released
     await world.uow.settle()
     [(frame, _envelope)] = world.broker.frames(conversation_topic(conversation_id))[-1:]
     assert frame["message"]["id"] == held.message.id and "moderation" not in frame["message"]
     assert world.outbox.messages[-1].topic == "chat.message_sent"
+
+
+async def test_a_block_made_while_a_message_is_held_stops_its_release(world: World) -> None:
+    world.hold = MessageHoldPolicy(new_account_days=7, first_items=1)
+    world.peers.joined["alice"] = world.clock.now()
+    conversation_id = await world.open(ALICE, "bob")
+    held = await world.send().execute(SendMessageCommand(ALICE, conversation_id, "hello Bob"))
+    world.peers.blocks.add(("bob", "alice"))  # Bob blocks Alice before the verdict
+    release = ReleaseMessage(
+        world.uow, world.conversations, world.held, world.publisher, world.clock
+    )
+    staff = Actor("mod", Role.MODERATOR)
+    assert not (await release.execute(ReleaseMessageCommand(staff, held.message.id))).changed
+    world.peers.blocks.clear()  # unblocking does not deliver it later either
+    assert not (await release.execute(ReleaseMessageCommand(staff, held.message.id))).changed
+    await world.uow.settle()
+    assert world.broker.published == []
+    assert world.conversations.messages[conversation_id] == []
+    assert (await world.inbox(BOB))[0].unread_count == 0
+    assert await world.history(BOB, conversation_id) == []
+    assert await world.history(ALICE, conversation_id) == [("hello Bob", "held")]
+    assert [m.topic for m in world.outbox.messages] == ["chat.message_held"]
+    assert await world.held.waiting_before(world.clock.now() + timedelta(days=1), 10) == []
 
 
 # --- rooms -----------------------------------------------------------------------------
@@ -406,6 +481,77 @@ async def test_a_new_room_is_held_for_its_creator_until_released(world: World) -
     assert (joined.moderation, joined.participant_count) == ("visible", 2)
     located = await LocateRoom(world.uow, world.rooms).execute(LocateRoomQuery(staff, room_id))
     assert (located.created_by, located.text) == (ALICE.user_id, "Room")
+
+
+async def test_a_new_accounts_first_room_messages_are_held_until_released(
+    world: World,
+) -> None:
+    world.hold = MessageHoldPolicy(new_account_days=7, first_items=1)
+    world.peers.joined["bob"] = world.clock.now()
+    room_id = await make_room(world)
+    for actor in (BOB, CAROL):
+        await join_uc(world).execute(JoinRoomCommand(actor=actor, room_id=room_id))
+    await world.uow.settle()
+    topic = room_topic(room_id)
+    frames_before = len(world.broker.frames(topic))
+    send = world.send_in_room()
+    held = await send.execute(SendRoomMessageCommand(BOB, room_id, "hi all", client_id="c1"))
+    assert (held.duplicate, held.message.moderation) == (False, "held")
+    assert [m.topic for m in world.outbox.messages] == ["chat.room_message_held"]
+    await world.uow.settle()
+    assert len(world.broker.frames(topic)) == frames_before  # nobody is told
+    assert world.rooms.messages[room_id] == []  # no place in the room yet
+    assert await world.room_history(CAROL, room_id) == []
+    assert await world.room_history(ALICE, room_id) == []
+    assert await world.room_history(BOB, room_id) == [("hi all", "held")]  # its sender
+    again = await send.execute(SendRoomMessageCommand(BOB, room_id, "hi all", client_id="c1"))
+    assert (again.duplicate, again.message.id) == (True, held.message.id)
+    locate = LocateRoomMessage(world.uow, world.rooms, world.held_in_rooms)
+    with pytest.raises(MessageNotFoundError):  # another member cannot locate it
+        await locate.execute(LocateMessageQuery(CAROL, held.message.id))
+    assert (await locate.execute(LocateMessageQuery(BOB, held.message.id))).content == "hi all"
+    staff = Actor("mod", Role.MODERATOR)
+    assert (await locate.execute(LocateMessageQuery(staff, held.message.id))).sender_id == "bob"
+
+    second = await send.execute(SendRoomMessageCommand(BOB, room_id, "anyone here?"))
+    assert second.message.moderation == "visible"  # only the first one is held
+    assert world.outbox.messages[-1].topic == "chat.room_message_sent"
+    await world.uow.settle()
+    assert world.broker.frames(topic)[-1][0]["message"]["content"] == "anyone here?"
+    assert await world.room_history(CAROL, room_id) == [("anyone here?", "visible")]
+
+    release = ReleaseRoomMessage(
+        world.uow, world.rooms, world.publisher, world.clock, world.held_in_rooms, world.outbox
+    )
+    with pytest.raises(StaffOnlyError):
+        await release.execute(ReleaseRoomMessageCommand(BOB, held.message.id))
+    assert (await release.execute(ReleaseRoomMessageCommand(staff, held.message.id))).changed
+    assert not (await release.execute(ReleaseRoomMessageCommand(staff, held.message.id))).changed
+    await world.uow.settle()
+    frame = world.broker.frames(topic)[-1][0]
+    assert frame["message"]["id"] == held.message.id and "moderation" not in frame["message"]
+    assert world.outbox.messages[-1].topic == "chat.room_message_sent"
+    expected = [("hi all", "visible"), ("anyone here?", "visible")]  # appended: newest now
+    assert await world.room_history(CAROL, room_id) == expected
+    assert await world.room_history(BOB, room_id) == expected
+    # a catch-up after the last message Carol had gets it
+    after = world.rooms.messages[room_id][0].id
+    assert await world.room_history(CAROL, room_id, after=after) == [("hi all", "visible")]
+    assert (await locate.execute(LocateMessageQuery(CAROL, held.message.id))).sender_id == "bob"
+
+
+async def test_room_messages_of_established_accounts_are_sent_for_a_scan(
+    world: World,
+) -> None:
+    world.hold = MessageHoldPolicy(new_account_days=7, first_items=3)
+    room_id = await make_room(world)
+    sent = await world.send_in_room().execute(SendRoomMessageCommand(ALICE, room_id, "hello"))
+    assert sent.message.moderation == "visible"
+    assert world.held_in_rooms.rows == {}
+    [event] = [m for m in world.outbox.messages if m.topic.startswith("chat.room_message")]
+    assert event.topic == "chat.room_message_sent"
+    assert event.payload["message_id"] == sent.message.id
+    assert event.payload["room_id"] == room_id
 
 
 def join_uc(

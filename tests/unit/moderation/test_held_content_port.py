@@ -1,6 +1,6 @@
 """`ModuleHeldContent` (the moderation module's `HeldContent` port over the feed's and
 chat's use cases) on in-memory adapters: `moderation-scan` finds every kind of held content
-(posts, comments, rooms, direct messages) and releases each through its owner."""
+(posts, comments, rooms, direct and room messages) and releases each through its owner."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from hypehere.adapters.memory.chat import (
     InMemoryChatPeers,
     InMemoryConversationRepository,
     InMemoryHeldMessages,
+    InMemoryHeldRoomMessages,
     InMemoryRoomRepository,
 )
 from hypehere.adapters.memory.clock import FixedClock
@@ -24,12 +25,21 @@ from hypehere.application.chat.held_messages import ListHeldMessages
 from hypehere.application.chat.held_rooms import ListHeldRooms
 from hypehere.application.chat.release_message import ReleaseMessage
 from hypehere.application.chat.release_room import ReleaseRoom
+from hypehere.application.chat.release_room_message import ReleaseRoomMessage
 from hypehere.application.common.actor import Actor, Role
 from hypehere.application.common.realtime import RealtimePublisher
 from hypehere.application.feed.list_held_content import ListHeldContent
 from hypehere.application.feed.release_comment import ReleaseComment
 from hypehere.application.feed.release_post import ReleasePost
-from hypehere.domain.chat.model import Conversation, Folder, Message, Room, RoomMember, RoomRole
+from hypehere.domain.chat.model import (
+    Conversation,
+    Folder,
+    Message,
+    Room,
+    RoomMember,
+    RoomMessage,
+    RoomRole,
+)
 from hypehere.domain.feed.model import Comment
 from hypehere.domain.moderation.model import ReportTargetType
 from hypehere.domain.shared.ids import new_id
@@ -51,6 +61,8 @@ async def test_every_kind_of_held_content_is_found_and_released() -> None:
         peers.add_user(user)
     conversations = InMemoryConversationRepository(peers=peers, outbox=outbox)
     rooms, held_messages = InMemoryRoomRepository(), InMemoryHeldMessages()
+    held_room_messages = InMemoryHeldRoomMessages()
+    publisher = RealtimePublisher(InMemoryBroker())
     now = clock.now()
 
     post = make_post("alice", "first post")
@@ -75,6 +87,8 @@ async def test_every_kind_of_held_content_is_found_and_released() -> None:
     )
     message = Message(new_id(), conversation.id, "alice", "hello", None, 0, now, held=True)
     await held_messages.hold(message)
+    room_message = RoomMessage(new_id(), room.id, "alice", "hi all", None, 0, now, held=True)
+    await held_room_messages.hold(room_message)
 
     held = ModuleHeldContent(
         ReleasePost(uow, feed, outbox, clock),
@@ -82,10 +96,9 @@ async def test_every_kind_of_held_content_is_found_and_released() -> None:
         ListHeldContent(uow, feed, comments),
         ReleaseRoom(uow, rooms),
         ListHeldRooms(uow, rooms),
-        ReleaseMessage(
-            uow, conversations, held_messages, RealtimePublisher(InMemoryBroker()), clock
-        ),
-        ListHeldMessages(uow, held_messages),
+        ReleaseMessage(uow, conversations, held_messages, publisher, clock),
+        ReleaseRoomMessage(uow, rooms, publisher, clock, held_room_messages, outbox),
+        ListHeldMessages(uow, held_messages, held_room_messages),
     )
     later = max(now, post.created_at) + timedelta(minutes=1)
     waiting = await held.waiting(STAFF, later, 10)
@@ -95,6 +108,7 @@ async def test_every_kind_of_held_content_is_found_and_released() -> None:
             (ReportTargetType.COMMENT, comment.id, "und"),
             (ReportTargetType.ROOM, room.id, "en"),
             (ReportTargetType.MESSAGE, message.id, "und"),
+            (ReportTargetType.ROOM_MESSAGE, room_message.id, "und"),
         ]
     )
     for kind, content_id, _language in waiting:
@@ -102,4 +116,5 @@ async def test_every_kind_of_held_content_is_found_and_released() -> None:
         assert await held.release(STAFF, kind, content_id) is False
     assert await held.waiting(STAFF, later, 10) == []
     assert [m.id for m in conversations.messages[conversation.id]] == [message.id]
+    assert [(m.id, m.seq) for m in rooms.messages[room.id]] == [(room_message.id, 1)]
     assert await held.release(STAFF, ReportTargetType.USER, "alice") is False

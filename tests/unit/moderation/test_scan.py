@@ -100,6 +100,43 @@ async def test_scan_queue_and_decisions(kit: Kit) -> None:
     assert [i.content_id for i in labels.items] == ["p2"]
 
 
+class CountingClassifier(RulesClassifier):
+    def __init__(self) -> None:
+        self.kinds: list[str] = []
+
+    async def classify(self, text: str, language: str, context: ClassifyContext) -> Verdict:
+        self.kinds.append(context.kind.value)
+        return await super().classify(text, language, context)
+
+
+async def test_room_messages_are_scanned_and_judged_content_is_not_classified_again(
+    kit: Kit,
+) -> None:
+    """A room message is classified as a message and queued as a `room_message`; content
+    with a verdict (a held item checked, then announced as sent on its release) is not
+    sent to the classifier again."""
+    targets = InMemoryReportTargets()
+    targets.put(ReportTargetType.ROOM_MESSAGE, "r1", "bob", "add my kakao id: cashking77")
+    targets.put(ReportTargetType.MESSAGE, "m1", "bob", "hello there")
+    items = InMemoryScannedItems()
+    classifier = CountingClassifier()
+    scan = ScanContent(kit.uow, targets, classifier, items, kit.clock)
+    flagged = await scan.execute(ScanContentCommand(content_type="room_message", content_id="r1"))
+    assert flagged is not None and (flagged.content_type, flagged.status.value) == (
+        "room_message",
+        "pending",
+    )
+    check = CheckHeldContent(kit.uow, targets, classifier, items, InMemoryHeldContent(), kit.clock)
+    await check.execute(CheckHeldContentCommand(content_type="message", content_id="m1"))
+    assert classifier.kinds == ["message", "message"]
+    for content_type, content_id in (("room_message", "r1"), ("message", "m1")):
+        again = ScanContentCommand(content_type=content_type, content_id=content_id)
+        assert await scan.execute(again) is None
+    assert classifier.kinds == ["message", "message"]
+    queue = await ListModerationQueue(kit.uow, items).execute(ListModerationQueueCommand(actor=MOD))
+    assert [(i.content_type, i.content_id) for i in queue.items] == [("room_message", "r1")]
+
+
 async def test_an_outage_is_not_recorded_as_safe(kit: Kit) -> None:
     targets = InMemoryReportTargets()
     targets.put(ReportTargetType.POST, "p1", "alice", "hello")

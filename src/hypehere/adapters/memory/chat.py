@@ -7,7 +7,7 @@ import copy
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import ClassVar, Generic, TypeVar
 
 from hypehere.application.chat.ports import ChatSettings, SenderContext
 from hypehere.application.chat.views import ConversationView, MessageView, RoomMessageView, RoomView
@@ -125,31 +125,35 @@ class InMemoryChatPeers:
         return self.joined.get(user_id, datetime(2000, 1, 1, tzinfo=UTC))
 
 
-class InMemoryHeldMessages:
-    """`HeldMessages` in memory: released rows are kept (emptied) for `written_by`."""
+class _InMemoryHeld(Generic[_M]):
+    """`HeldMessages` in memory: released rows are kept (emptied) for `written_by`;
+    `channel` is the conversation or room attribute."""
+
+    channel: ClassVar[str]
 
     def __init__(self) -> None:
-        self.rows: dict[str, Message] = {}
+        self.rows: dict[str, _M] = {}
         self.released: set[str] = set()
+        self.withheld: set[str] = set()
 
-    def _waiting(self) -> list[Message]:
-        return [m for m in self.rows.values() if m.id not in self.released]
+    def _waiting(self) -> list[_M]:
+        return [m for m in self.rows.values() if m.id not in self.released | self.withheld]
 
-    async def hold(self, message: Message) -> None:
+    async def hold(self, message: _M) -> None:
         if message.client_id is not None and await self.find(
-            message.conversation_id, message.sender_id, message.client_id
+            getattr(message, self.channel), message.sender_id, message.client_id
         ):
             raise StorageConflictError("duplicate client_id")
         self.rows[message.id] = copy.deepcopy(message)
 
-    async def get(self, message_id: str) -> Message | None:
+    async def get(self, message_id: str) -> _M | None:
         found = [m for m in self._waiting() if m.id == message_id]
         return copy.deepcopy(found[0]) if found else None
 
-    async def find(self, conversation_id: str, sender_id: str, client_id: str) -> Message | None:
+    async def find(self, channel_id: str, sender_id: str, client_id: str) -> _M | None:
         for m in self._waiting():
-            if (m.conversation_id, m.sender_id, m.client_id) == (
-                conversation_id,
+            if (getattr(m, self.channel), m.sender_id, m.client_id) == (
+                channel_id,
                 sender_id,
                 client_id,
             ):
@@ -157,19 +161,43 @@ class InMemoryHeldMessages:
         return None
 
     async def release(self, message_id: str) -> bool:
-        if message_id not in self.rows or message_id in self.released:
+        if await self.get(message_id) is None:
             return False
         self.released.add(message_id)
         self.rows[message_id].content = ""
         return True
 
-    async def waiting_before(self, before: datetime, limit: int) -> Sequence[Message]:
+    async def withhold(self, message_id: str) -> bool:
+        if await self.get(message_id) is None:
+            return False
+        self.withheld.add(message_id)
+        return True
+
+    async def waiting_before(self, before: datetime, limit: int) -> Sequence[_M]:
         found = [m for m in self._waiting() if ensure_utc(m.created_at) < before]
         found.sort(key=lambda m: (ensure_utc(m.created_at), m.id))
         return [copy.deepcopy(m) for m in found[:limit]]
 
+    async def waiting_for(self, channel_id: str, sender_id: str, limit: int) -> Sequence[_M]:
+        found = [
+            m
+            for m in self.rows.values()
+            if m.id not in self.released
+            and (getattr(m, self.channel), m.sender_id) == (channel_id, sender_id)
+        ]
+        found.sort(key=lambda m: (ensure_utc(m.created_at), m.id), reverse=True)
+        return [copy.deepcopy(m) for m in found[:limit]]
+
     async def written_by(self, sender_id: str, at_most: int) -> int:
         return min(at_most, sum(1 for m in self.rows.values() if m.sender_id == sender_id))
+
+
+class InMemoryHeldMessages(_InMemoryHeld[Message]):
+    channel = "conversation_id"
+
+
+class InMemoryHeldRoomMessages(_InMemoryHeld[RoomMessage]):
+    channel = "room_id"
 
 
 class InMemoryConversationRepository:
@@ -396,6 +424,13 @@ class InMemoryRoomRepository:
         self, room_id: str, sender_id: str, client_id: str
     ) -> RoomMessage | None:
         return _find_by_client(self.messages.get(room_id, []), sender_id, client_id)
+
+    async def get_message(self, message_id: str) -> RoomMessage | None:
+        for messages in self.messages.values():
+            for m in messages:
+                if m.id == message_id:
+                    return copy.deepcopy(m)
+        return None
 
 
 class InMemoryRoomReader:

@@ -1,8 +1,9 @@
 """The moderation module's `ReportTargets` and `ContentRemoval` ports, implemented by the
 owner modules' use cases: feed (`LocateContent`, `RemovePost`, `RemoveComment`), users
 (`GetProfile`: hidden and blocking accounts are not found), chat (`LocateMessage`:
-participants only) and matching (`LocateAnonymousPartner`: participants only; the owner is
-the partner, and the transcript is the report's evidence)."""
+participants only; `LocateRoomMessage`: room members only) and matching
+(`LocateAnonymousPartner`: participants only; the owner is the partner, and the transcript
+is the report's evidence)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,17 @@ from hypehere.application.chat.held_rooms import (
     LocateRoom,
     LocateRoomQuery,
 )
-from hypehere.application.chat.locate_message import LocateMessage, LocateMessageQuery
+from hypehere.application.chat.locate_message import (
+    LocateMessage,
+    LocateMessageQuery,
+    LocateRoomMessage,
+)
 from hypehere.application.chat.release_message import ReleaseMessage, ReleaseMessageCommand
 from hypehere.application.chat.release_room import ReleaseRoom, ReleaseRoomCommand
+from hypehere.application.chat.release_room_message import (
+    ReleaseRoomMessage,
+    ReleaseRoomMessageCommand,
+)
 from hypehere.application.common.actor import Actor
 from hypehere.application.feed.list_held_content import ListHeldContent, ListHeldContentQuery
 from hypehere.application.feed.locate_content import LocateContent, LocateContentQuery
@@ -51,8 +60,10 @@ class ModuleReportTargets:
         messages: LocateMessage,
         anonymous: LocateAnonymousPartner,
         rooms: LocateRoom,
+        room_messages: LocateRoomMessage,
     ) -> None:
         self._rooms = rooms
+        self._room_messages = room_messages
         self._content = content
         self._profiles = profiles
         self._messages = messages
@@ -94,7 +105,12 @@ class ModuleReportTargets:
                         for t in partner.transcript
                     ),
                 )
-            message = await self._messages.execute(LocateMessageQuery(viewer, target_id))
+            locate = (
+                self._room_messages
+                if target_type is ReportTargetType.ROOM_MESSAGE
+                else self._messages
+            )
+            message = await locate.execute(LocateMessageQuery(viewer, target_id))
             return ReportedTarget(owner_id=message.sender_id, excerpt=_excerpt(message.content))
         except NotFoundError:
             return None
@@ -116,7 +132,7 @@ class FeedContentRemoval:
 class ModuleHeldContent:
     """The moderation module's `HeldContent` port: the feed's `ReleasePost`,
     `ReleaseComment` and `ListHeldContent`, chat's `ReleaseRoom`, `ListHeldRooms`,
-    `ReleaseMessage` and `ListHeldMessages`."""
+    `ReleaseMessage`, `ReleaseRoomMessage` and `ListHeldMessages`."""
 
     def __init__(
         self,
@@ -126,8 +142,10 @@ class ModuleHeldContent:
         rooms: ReleaseRoom,
         held_rooms: ListHeldRooms,
         messages: ReleaseMessage,
+        room_messages: ReleaseRoomMessage,
         held_messages: ListHeldMessages,
     ) -> None:
+        self._room_messages = room_messages
         self._posts = posts
         self._comments = comments
         self._held = held
@@ -151,7 +169,8 @@ class ModuleHeldContent:
         return (
             [(ReportTargetType(i.kind), i.id, i.language) for i in found]
             + [(ReportTargetType.ROOM, r.room_id, r.language) for r in rooms]
-            + [(ReportTargetType.MESSAGE, m, "und") for m in messages]
+            + [(ReportTargetType.MESSAGE, m, "und") for m in messages.direct]
+            + [(ReportTargetType.ROOM_MESSAGE, m, "und") for m in messages.room]
         )
 
     async def release(self, actor: Actor, content_type: ReportTargetType, content_id: str) -> bool:
@@ -163,4 +182,9 @@ class ModuleHeldContent:
             return (await self._rooms.execute(ReleaseRoomCommand(actor, content_id))).changed
         if content_type is ReportTargetType.MESSAGE:
             return (await self._messages.execute(ReleaseMessageCommand(actor, content_id))).changed
+        if content_type is ReportTargetType.ROOM_MESSAGE:
+            released = await self._room_messages.execute(
+                ReleaseRoomMessageCommand(actor, content_id)
+            )
+            return released.changed
         return False  # users and anonymous conversations are never held

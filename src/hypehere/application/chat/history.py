@@ -1,8 +1,10 @@
 """History paging shared by conversations and rooms: newest first with a cursor, or oldest
-first after a message id (catching up after a reconnect). Cursors hold (direction, seq)."""
+first after a message id (catching up after a reconnect). Cursors hold (direction, seq).
+The sender's own held messages (the fail-closed moderation tier) top the newest page."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
 from hypehere.domain.chat.errors import MessageNotFoundError
@@ -14,6 +16,10 @@ from hypehere.domain.shared.pagination import (
 )
 
 T = TypeVar("T")
+
+# A viewer's own held messages on the newest page, at most (the tier holds an account's
+# first few messages only).
+HELD_SHOWN = 20
 
 
 class MessageLog(Protocol[T]):
@@ -37,7 +43,10 @@ async def history_page(
     limit: int | None,
     cursor: str | None,
     after: str | None,
+    held: Sequence[T] = (),
 ) -> Page[T]:
+    """`held`: the viewer's own messages still held by moderation (newest first), shown
+    above the newest page; they have no sequence number, so no other page has them."""
     request = PageRequest.of(limit, cursor, arity=2)
     direction, seq = _position(request)
     if after is not None and request.cursor is None:
@@ -53,7 +62,10 @@ async def history_page(
     has_more = len(rows) > request.limit
     rows = rows[: request.limit]
     next_cursor = encode_cursor((direction, rows[-1][0])) if has_more and rows else None
-    return Page(items=[item for _, item in rows], next_cursor=next_cursor)
+    items = [item for _, item in rows]
+    if request.cursor is None and direction == "b":
+        items[:0] = held
+    return Page(items=items, next_cursor=next_cursor)
 
 
 def _position(request: PageRequest) -> tuple[str, int | None]:

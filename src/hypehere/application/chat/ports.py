@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import msgspec
 
@@ -54,35 +54,52 @@ class ChatPeers(Protocol):
         ...
 
 
-class HeldMessages(Protocol):
-    """A new account's first direct messages while they wait for a moderation verdict
-    (outside the conversation: no sequence number, invisible to the recipient)."""
+M = TypeVar("M", Message, RoomMessage)
 
-    async def hold(self, message: Message) -> None:
-        """Store it held; a second one with the same (conversation, sender, client_id)
-        raises StorageConflictError."""
+
+class HeldMessages(Protocol[M]):
+    """A new account's first messages while they wait for a moderation verdict, outside
+    their channel (no sequence number, invisible to everyone but their sender): one store
+    per channel kind, `HeldMessages[Message]` for direct conversations and
+    `HeldMessages[RoomMessage]` for open rooms (`channel_id`: the conversation or room)."""
+
+    async def hold(self, message: M) -> None:
+        """Store it held; a second one with the same (channel, sender, client_id) raises
+        StorageConflictError."""
         ...
 
-    async def get(self, message_id: str) -> Message | None:
-        """The message while it is held (None once released)."""
+    async def get(self, message_id: str) -> M | None:
+        """The message while it is held (None once released or withheld)."""
         ...
 
-    async def find(self, conversation_id: str, sender_id: str, client_id: str) -> Message | None:
+    async def find(self, channel_id: str, sender_id: str, client_id: str) -> M | None:
         """The held message a retried client_id refers to."""
         ...
 
     async def release(self, message_id: str) -> bool:
-        """Mark it released (its text is dropped here: the conversation has it now); False
+        """Mark it released (its text is dropped here: the channel has it now); False
         when it was not held. Atomic: two releases never both return True."""
         ...
 
-    async def waiting_before(self, before: datetime, limit: int) -> Sequence[Message]:
-        """Held messages written before `before`, oldest first (created_at, id)."""
+    async def withhold(self, message_id: str) -> bool:
+        """Keep it for its sender only, for good (a block now stands between them and the
+        recipient): it stops waiting (no check, no release) and stays in `waiting_for`;
+        False when it was not waiting."""
+        ...
+
+    async def waiting_before(self, before: datetime, limit: int) -> Sequence[M]:
+        """Held messages written before `before`, oldest first (created_at, id); withheld
+        ones are not waiting."""
+        ...
+
+    async def waiting_for(self, channel_id: str, sender_id: str, limit: int) -> Sequence[M]:
+        """`sender_id`'s messages still held (or withheld) in the channel, newest first
+        (what their own history shows them), at most `limit`."""
         ...
 
     async def written_by(self, sender_id: str, at_most: int) -> int:
-        """How many messages of `sender_id` went through the tier (held or released),
-        counted up to `at_most`."""
+        """How many messages of `sender_id` went through the tier in this channel kind
+        (held or released), counted up to `at_most`."""
         ...
 
 
@@ -213,6 +230,10 @@ class RoomRepository(Protocol):
     async def find_message(
         self, room_id: str, sender_id: str, client_id: str
     ) -> RoomMessage | None: ...
+
+    async def get_message(self, message_id: str) -> RoomMessage | None:
+        """A room message by id (None when there is none, or it is still held)."""
+        ...
 
 
 class RoomReader(Protocol):

@@ -3,7 +3,8 @@ or staff approved it. It is appended to its conversation now, as if just sent: t
 sequence number, the recipient's unread count and history, `chat.message_sent` (the
 recipient's notification), and a `message` frame through the broker to everyone in the
 conversation (the sender's other sockets included). Idempotent: a message that is not held
-any more changes nothing."""
+any more changes nothing. A block made (either way) while it was held stops it: it is
+withheld, never delivered, and stays in its sender's own history only."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from hypehere.application.common.realtime import RealtimePublisher
 from hypehere.application.common.topics import conversation_topic
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.domain.chat.events import MessageSent
-from hypehere.domain.chat.model import Folder
+from hypehere.domain.chat.model import Folder, Message
 from hypehere.domain.shared.clock import Clock
 
 logger = structlog.get_logger(__name__)
@@ -35,7 +36,7 @@ class ReleaseMessage:
         self,
         uow: UnitOfWork,
         conversations: ConversationRepository,
-        held: HeldMessages,
+        held: HeldMessages[Message],
         publisher: RealtimePublisher,
         clock: Clock,
     ) -> None:
@@ -49,9 +50,20 @@ class ReleaseMessage:
         require_staff(cmd.actor)
         async with self._uow:
             held = await self._held.get(cmd.message_id)
-            conversation = await self._conversations.get(held.conversation_id) if held else None
-            if held is None or conversation is None or not await self._held.release(held.id):
+            found = (
+                await self._conversations.get_for_sender(held.conversation_id, held.sender_id)
+                if held
+                else None
+            )
+            if held is None or found is None:
                 return Changed(False)  # released already (or its conversation is gone)
+            if found.blocked:
+                await self._held.withhold(held.id)
+                logger.info("message_withheld", message_id=held.id, by=cmd.actor.user_id)
+                return Changed(False)
+            if not await self._held.release(held.id):
+                return Changed(False)  # a concurrent release won
+            conversation = found.conversation
             now = self._clock.now()
             message, rejoined = conversation.write(
                 held.sender_id, held.content, held.client_id, seq=0, now=now, message_id=held.id

@@ -1,20 +1,20 @@
 """Send a message in a 1:1 conversation: stored first (idempotent by client_id), then
 broadcast; the outbox gets `chat.message_sent` atomically with the message.
 
-The fail-closed moderation tier (`MessageHoldPolicy`): a new account's first messages are
-stored held (`HeldMessages`, outside the conversation), announced as `chat.message_held`
-and not broadcast: the sender's ack says `"moderation": "held"`; the recipient learns of it
-when moderation releases it (`ReleaseMessage`: appended and broadcast then)."""
+The fail-closed moderation tier (`MessageHolding`, shared with room messages): a new
+account's first messages are stored held (`HeldMessages`, outside the conversation),
+announced as `chat.message_held` and not broadcast: the sender's ack says
+`"moderation": "held"`; the recipient learns of it when moderation releases it
+(`ReleaseMessage`: appended and broadcast then)."""
 
 from __future__ import annotations
-
-from datetime import datetime
 
 import msgspec
 import structlog
 
 from hypehere.application.chat.access import OnConversation
 from hypehere.application.chat.frames import MessageFrame
+from hypehere.application.chat.message_holding import MessageHolding
 from hypehere.application.chat.ports import ChatPeers, ConversationRepository, HeldMessages
 from hypehere.application.chat.views import MessageView
 from hypehere.application.common.errors import StorageConflictError
@@ -24,7 +24,7 @@ from hypehere.application.common.topics import conversation_topic
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.domain.chat.errors import BlockedError, ConversationNotFoundError
 from hypehere.domain.chat.events import MessageHeld, MessageSent
-from hypehere.domain.chat.model import Folder, client_message_id, message_content
+from hypehere.domain.chat.model import Folder, Message, client_message_id, message_content
 from hypehere.domain.shared.clock import Clock
 from hypehere.domain.shared.holding import MessageHoldPolicy
 from hypehere.domain.shared.ids import new_id
@@ -51,7 +51,7 @@ class SendMessage:
         publisher: RealtimePublisher,
         clock: Clock,
         peers: ChatPeers,
-        held: HeldMessages,
+        held: HeldMessages[Message],
         outbox: OutboxWriter,
         hold_policy: MessageHoldPolicy,
     ) -> None:
@@ -59,10 +59,8 @@ class SendMessage:
         self._conversations = conversations
         self._publisher = publisher
         self._clock = clock
-        self._peers = peers
         self._held = held
-        self._outbox = outbox
-        self._hold_policy = hold_policy
+        self._holding = MessageHolding(peers, held, outbox, hold_policy)
 
     async def execute(self, cmd: SendMessageCommand) -> SendMessageResult:
         me = cmd.actor.user_id
@@ -103,17 +101,13 @@ class SendMessage:
             message, rejoined = conversation.write(
                 me, content, client_id, seq=0, now=now, message_id=new_id()
             )
-            new_account = await self._new_account(me, now)
+            new_account = await self._holding.new_account(me, now)
             if new_account and client_id is not None:
                 # a retry of a message of theirs still held: answered with that one
                 retried = await self._held.find(conversation.id, me, client_id)
                 if retried is not None:
                     return SendMessageResult(message=MessageView.of(retried), duplicate=True)
-            message.held = (
-                new_account
-                and await self._held.written_by(me, self._hold_policy.first_items)
-                < self._hold_policy.first_items
-            )
+            message.held = new_account and await self._holding.holds_next(me)
             if not message.held:
                 event = MessageSent(
                     occurred_at=message.created_at,
@@ -134,24 +128,16 @@ class SendMessage:
             # outside the conversation (no sequence number, no participant change until
             # it is released), in a transaction of its own: the message and its event
             async with self._uow:
-                await self._held.hold(message)
-                await self._outbox.add(
+                await self._holding.hold(
+                    message,
                     MessageHeld(
                         occurred_at=now,
                         message_id=message.id,
                         conversation_id=conversation.id,
                         sender_id=me,
-                    )
+                    ),
                 )
             logger.info("message_held", conversation_id=conversation.id, message_id=message.id)
         else:
             logger.debug("message_sent", conversation_id=cmd.conversation_id)
         return SendMessageResult(message=MessageView.of(message), duplicate=False)
-
-    async def _new_account(self, sender_id: str, now: datetime) -> bool:
-        """Is the tier on and the sender's account new? An established account costs one
-        key lookup; only a new one's held messages are counted then (at most N)."""
-        policy = self._hold_policy
-        if policy.first_items <= 0:
-            return False
-        return policy.holds(await self._peers.joined_at(sender_id), 0, now)

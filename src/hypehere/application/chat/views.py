@@ -17,8 +17,8 @@ class MessageView(msgspec.Struct, frozen=True, omit_defaults=True):
     content: str
     client_id: str | None
     created_at: datetime
-    # "held" only on the sender's ack of a message waiting for a moderation verdict (a new
-    # account's first messages); omitted otherwise, so broadcasts and history are unchanged
+    # "held" only for its sender (ack, own history) while it waits for a moderation verdict
+    # (a new account's first messages); omitted otherwise, so broadcasts are unchanged
     moderation: str = "visible"
 
     @classmethod
@@ -58,7 +58,7 @@ class RoomView(msgspec.Struct, frozen=True):
     moderation: str = "visible"
 
 
-class RoomMessageView(msgspec.Struct, frozen=True):
+class RoomMessageView(msgspec.Struct, frozen=True, omit_defaults=True):
     """A room message; `conversation_id` repeats `room_id` so clients can treat room and
     1:1 message frames alike."""
 
@@ -69,6 +69,9 @@ class RoomMessageView(msgspec.Struct, frozen=True):
     content: str
     client_id: str | None
     created_at: datetime
+    # "held" only for its sender (ack, own history) while it waits for a moderation
+    # verdict, as in `MessageView`; omitted otherwise
+    moderation: str = "visible"
 
     @classmethod
     def of(cls, message: RoomMessage) -> RoomMessageView:
@@ -80,4 +83,5 @@ class RoomMessageView(msgspec.Struct, frozen=True):
             content=message.content,
             client_id=message.client_id,
             created_at=message.created_at,
+            moderation="held" if message.held else "visible",
         )

@@ -1,5 +1,5 @@
 """The fail-closed tier (outbox-driven): a held item (a new account's first posts,
-comments and direct messages, every new room's title) is classified, its verdict stored
+comments, direct and room messages, every new room's title) is classified, its verdict stored
 with its provenance like every scan, and then:
 - nothing to review: it is released (`HeldContent.release`), announced as if just created;
 - flagged (`needs_review`): it stays held, seen by its author only, and waits in the staff
@@ -18,30 +18,18 @@ import structlog
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.moderation.classifier_ports import ContentClassifier
 from hypehere.application.moderation.report_ports import ReportTargets
-from hypehere.application.moderation.scan_content import SCANNER
+from hypehere.application.moderation.scan_content import KIND_OF, SCANNER
 from hypehere.application.moderation.scan_ports import HeldContent, ScannedItems
 from hypehere.domain.moderation.model import ReportTargetType
-from hypehere.domain.moderation.verdicts import (
-    ClassifyContext,
-    ContentKind,
-    ScannedItem,
-)
+from hypehere.domain.moderation.verdicts import ClassifyContext, ScannedItem
 from hypehere.domain.shared.clock import Clock
 from hypehere.domain.shared.ids import new_id
 
 logger = structlog.get_logger(__name__)
 
 
-KIND_OF = {
-    ReportTargetType.POST: ContentKind.POST,
-    ReportTargetType.COMMENT: ContentKind.COMMENT,
-    ReportTargetType.MESSAGE: ContentKind.MESSAGE,
-    ReportTargetType.ROOM: ContentKind.ROOM_TITLE,
-}
-
-
 class CheckHeldContentCommand(msgspec.Struct, frozen=True, kw_only=True):
-    content_type: str  # post | comment | room | message
+    content_type: str  # post | comment | room | message | room_message
     content_id: str
     language: str = "und"
 

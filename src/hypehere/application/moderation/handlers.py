@@ -1,7 +1,7 @@
 """Events of other modules -> moderation use cases (`bootstrap/outbox_routes.py`): new
-posts and comments, and direct chat messages, are scanned by the classifier after they are
-published (fail-open), and held posts, comments, rooms and direct messages (the
-fail-closed tier) are checked before anyone but their author sees them.
+posts and comments, direct and open-room chat messages, are scanned by the classifier after
+they are published (fail-open), and held posts, comments, rooms, direct and room messages
+(the fail-closed tier) are checked before anyone but their author sees them.
 The handler names key the idempotency ledger: never rename a deployed one."""
 
 from __future__ import annotations
@@ -12,7 +12,13 @@ from hypehere.application.moderation.check_held_content import (
     CheckHeldContentCommand,
 )
 from hypehere.application.moderation.scan_content import ScanContent, ScanContentCommand
-from hypehere.domain.chat.events import MessageHeld, MessageSent, RoomHeld
+from hypehere.domain.chat.events import (
+    MessageHeld,
+    MessageSent,
+    RoomHeld,
+    RoomMessageHeld,
+    RoomMessageSent,
+)
 from hypehere.domain.feed.events import CommentCreated, CommentHeld, PostCreated, PostHeld
 
 SUBSCRIPTIONS = (
@@ -35,6 +41,12 @@ SUBSCRIPTIONS = (
         MessageSent,
         ScanContent,
         lambda e: ScanContentCommand(content_type="message", content_id=e.message_id),
+    ),
+    Subscription(
+        "moderation.scan_room_message",
+        RoomMessageSent,
+        ScanContent,
+        lambda e: ScanContentCommand(content_type="room_message", content_id=e.message_id),
     ),
     Subscription(
         "moderation.check_held_post",
@@ -63,5 +75,11 @@ SUBSCRIPTIONS = (
         MessageHeld,
         CheckHeldContent,
         lambda e: CheckHeldContentCommand(content_type="message", content_id=e.message_id),
+    ),
+    Subscription(
+        "moderation.check_held_room_message",
+        RoomMessageHeld,
+        CheckHeldContent,
+        lambda e: CheckHeldContentCommand(content_type="room_message", content_id=e.message_id),
     ),
 )

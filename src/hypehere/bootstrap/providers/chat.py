@@ -8,7 +8,7 @@ from dishka import Provider, Scope, provide, provide_all
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from hypehere.adapters.sql.chat.conversations import SqlConversationRepository
-from hypehere.adapters.sql.chat.held import SqlHeldMessages
+from hypehere.adapters.sql.chat.held import SqlHeldMessages, SqlHeldRoomMessages
 from hypehere.adapters.sql.chat.peers import SqlChatPeers
 from hypehere.adapters.sql.chat.pg_writer import PgMessageWriter
 from hypehere.adapters.sql.chat.readers import SqlConversationReader, SqlRoomReader
@@ -35,7 +35,7 @@ from hypehere.application.chat.list_conversations import ListConversations
 from hypehere.application.chat.list_messages import ListMessages
 from hypehere.application.chat.list_room_messages import ListRoomMessages
 from hypehere.application.chat.list_rooms import ListRooms
-from hypehere.application.chat.locate_message import LocateMessage
+from hypehere.application.chat.locate_message import LocateMessage, LocateRoomMessage
 from hypehere.application.chat.mark_read import MarkRead
 from hypehere.application.chat.open_conversation_channel import OpenConversationChannel
 from hypehere.application.chat.open_room_channel import OpenRoomChannel
@@ -50,6 +50,7 @@ from hypehere.application.chat.ports import (
 )
 from hypehere.application.chat.release_message import ReleaseMessage
 from hypehere.application.chat.release_room import ReleaseRoom
+from hypehere.application.chat.release_room_message import ReleaseRoomMessage
 from hypehere.application.chat.restrict_room_member import RestrictRoomMember
 from hypehere.application.chat.send_message import SendMessage
 from hypehere.application.chat.send_room_message import SendRoomMessage
@@ -58,6 +59,7 @@ from hypehere.application.chat.start_conversation import StartConversation
 from hypehere.bootstrap.providers.infrastructure import database_timeouts
 from hypehere.bootstrap.providers.users import password_hasher_for
 from hypehere.bootstrap.settings import Settings
+from hypehere.domain.chat.model import Message, RoomMessage
 from hypehere.domain.shared.holding import MessageHoldPolicy, RoomTitleHold
 from hypehere.entrypoints.outbox.dispatcher import OutboxWakeup
 
@@ -131,8 +133,12 @@ class ChatProvider(Provider):
         return SqlChatPeers(session)
 
     @provide(scope=Scope.REQUEST)
-    def held_messages(self, session: AsyncSession) -> HeldMessages:
+    def held_messages(self, session: AsyncSession) -> HeldMessages[Message]:
         return SqlHeldMessages(session)
+
+    @provide(scope=Scope.REQUEST)
+    def held_room_messages(self, session: AsyncSession) -> HeldMessages[RoomMessage]:
+        return SqlHeldRoomMessages(session)
 
     @provide(scope=Scope.APP)
     def message_hold_policy(self, settings: Settings) -> MessageHoldPolicy:
@@ -174,7 +180,9 @@ class ChatProvider(Provider):
         ReleaseRoom,
         ListHeldRooms,
         ReleaseMessage,
+        ReleaseRoomMessage,
         ListHeldMessages,
+        LocateRoomMessage,
         LocateRoom,
         scope=Scope.REQUEST,
     )

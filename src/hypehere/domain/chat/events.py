@@ -33,6 +33,29 @@ class MessageHeld(DomainEvent):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RoomMessageSent(DomainEvent):
+    """A message reached an open room's members (the moderation scan classifies it after
+    the fact, fail-open)."""
+
+    topic: ClassVar[str] = "chat.room_message_sent"
+    message_id: str
+    room_id: str
+    sender_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RoomMessageHeld(DomainEvent):
+    """A new account's room message waits for a moderation verdict (fail-closed tier, as
+    `MessageHeld`): released, it is appended to the room and announced with
+    `RoomMessageSent`."""
+
+    topic: ClassVar[str] = "chat.room_message_held"
+    message_id: str
+    room_id: str
+    sender_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RoomHeld(DomainEvent):
     """A new open room waits for its title to be checked (fail-closed for every account):
     only its creator sees it until moderation releases it."""

@@ -309,14 +309,20 @@ class Room(Holdable):
 
 
 @dataclass(slots=True)
-class RoomMessage:
+class RoomMessage(Holdable):
     id: str
     room_id: str
     sender_id: str
     content: str
     client_id: str | None
-    seq: int
+    seq: int  # 0 while held (like a direct message: no place in the room yet)
     created_at: datetime
+    # a new account's first room messages wait for a moderation verdict: its sender only
+    held: bool = False
+
+    @property
+    def holder_id(self) -> str:
+        return self.sender_id
 
     @classmethod
     def write(
@@ -327,9 +333,10 @@ class RoomMessage:
         client_id: str | None,
         seq: int,
         now: datetime,
+        message_id: str | None = None,
     ) -> RoomMessage:
         return cls(
-            id=new_id(),
+            id=message_id or new_id(),
             room_id=room_id,
             sender_id=sender_id,
             content=message_content(content),

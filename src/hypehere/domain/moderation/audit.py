@@ -14,6 +14,7 @@ class AuditTarget(StrEnum):
     COMMENT = "comment"
     MESSAGE = "message"  # a scanned chat message staff approved
     ROOM = "room"  # a held room title staff approved
+    ROOM_MESSAGE = "room_message"  # a scanned open-room message staff approved
     REPORT = "report"
     APPEAL = "appeal"
     CATEGORY = "category"  # learning content (`/admin/learning/...`)

@@ -17,9 +17,11 @@ class ReportTargetType(StrEnum):
     ANONYMOUS_CONVERSATION = "anonymous_conversation"
     # an open room's title, held by automatic moderation (not reportable: `REPORTABLE`)
     ROOM = "room"
+    # a message in an open room, scanned or held by automatic moderation (not reportable)
+    ROOM_MESSAGE = "room_message"
 
 
-REPORTABLE = frozenset(ReportTargetType) - {ReportTargetType.ROOM}
+REPORTABLE = frozenset(ReportTargetType) - {ReportTargetType.ROOM, ReportTargetType.ROOM_MESSAGE}
 
 
 class ReportReason(StrEnum):

@@ -68,8 +68,9 @@ class CommentHoldPolicy(HoldPolicy):
 
 @dataclass(frozen=True, slots=True)
 class MessageHoldPolicy(HoldPolicy):
-    """The same rule for direct chat messages (`HYPEHERE_MODERATION_HOLD_FIRST_MESSAGES`),
-    counted apart: its own type so the send use case is given its own."""
+    """The same rule for chat messages (`HYPEHERE_MODERATION_HOLD_FIRST_MESSAGES`): direct
+    messages and open-room messages, each counted apart (an account's first N of each);
+    its own type so the send use cases are given their own."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,13 @@ from hypehere.adapters.sql.analytics.readers import (
 )
 from hypehere.adapters.sql.chat.queries import public_messages
 from hypehere.adapters.sql.errors import translate_errors
-from hypehere.adapters.sql.feed.queries import public_comments, public_post_likes, public_posts
+from hypehere.adapters.sql.feed.queries import (
+    comment_visible_to,
+    post_visible_to,
+    public_comments,
+    public_post_likes,
+    public_posts,
+)
 from hypehere.adapters.sql.matching.queries import public_anonymous_conversations
 from hypehere.adapters.sql.moderation.queries import public_reports, report_is_open
 from hypehere.adapters.sql.pruning import delete_by_id, id_floor_before
@@ -191,22 +197,29 @@ def _bounds(day: date) -> tuple[datetime, datetime]:
 
 
 class SqlActivityCounts:
+    """The day's figures of other modules. Posts and comments held by the fail-closed
+    moderation tier are not counted (nor ranked) while held: the feed's own rule for an
+    anonymous viewer (`post_visible_to(None)`), as in the activity log, where they appear
+    only once released."""
+
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
 
-    async def _count(self, column: Any, day: date) -> int:
+    async def _count(self, column: Any, day: date, *conditions: Any) -> int:
         start, end = _bounds(day)
-        result = await self._s.execute(select(func.count()).where(column >= start, column < end))
+        result = await self._s.execute(
+            select(func.count()).where(column >= start, column < end, *conditions)
+        )
         return int(result.scalar_one())
 
     async def new_users(self, day: date) -> int:
         return await self._count(public_users.c.created_at, day)
 
     async def posts(self, day: date) -> int:
-        return await self._count(public_posts.c.created_at, day)
+        return await self._count(public_posts.c.created_at, day, post_visible_to(None))
 
     async def comments(self, day: date) -> int:
-        return await self._count(public_comments.c.created_at, day)
+        return await self._count(public_comments.c.created_at, day, comment_visible_to(None))
 
     async def messages(self, day: date) -> int:
         return await self._count(public_messages.c.created_at, day)
@@ -232,6 +245,7 @@ class SqlActivityCounts:
                 comments.c.created_at >= start,
                 comments.c.created_at < end,
                 comments.c.removed_at.is_(None),
+                comment_visible_to(None, comments),
             ),
         ).subquery()
         like_count = func.sum(engaged.c.is_like)
@@ -239,7 +253,7 @@ class SqlActivityCounts:
         rows = await self._s.execute(
             select(engaged.c.post_id, like_count, total)
             .join(public_posts, public_posts.c.id == engaged.c.post_id)
-            .where(public_posts.c.removed_at.is_(None))
+            .where(public_posts.c.removed_at.is_(None), post_visible_to(None))
             .group_by(engaged.c.post_id)
             .order_by(total.desc(), like_count.desc(), engaged.c.post_id)
             .limit(limit)

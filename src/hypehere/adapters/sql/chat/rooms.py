@@ -34,15 +34,17 @@ room_restrictions = RoomRestrictionRow.__table__  # type: ignore[attr-defined]
 room_messages = RoomMessageRow.__table__  # type: ignore[attr-defined]
 
 
-def _room_message_to_domain(row: Any) -> RoomMessage:
+def room_message_from_row(row: Any, *, held: bool = False) -> RoomMessage:
+    """A `room_messages` row, or a `held_room_messages` one (`held`: no sequence number)."""
     return RoomMessage(
         id=row.id,
         room_id=row.room_id,
         sender_id=row.sender_id,
         content=row.content,
         client_id=row.client_id,
-        seq=row.seq,
+        seq=0 if held else row.seq,
         created_at=ensure_utc(row.created_at),
+        held=held,
     )
 
 
@@ -272,4 +274,13 @@ class SqlRoomRepository:
                     )
                 )
             ).first()
-        return _room_message_to_domain(row) if row else None
+        return room_message_from_row(row) if row else None
+
+    async def get_message(self, message_id: str) -> RoomMessage | None:
+        async with translate_errors():
+            row = (
+                await self._session.execute(
+                    select(room_messages).where(room_messages.c.id == message_id)
+                )
+            ).first()
+        return room_message_from_row(row) if row else None

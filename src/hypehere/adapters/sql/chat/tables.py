@@ -120,6 +120,9 @@ class HeldMessageRow(SQLModel, table=True):
     client_id: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
     created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
     released_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
+    # set when a block stood between sender and recipient at release: never delivered,
+    # kept (with its text) for its sender's own history only
+    withheld_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
 
 
 class RoomRow(SQLModel, table=True):
@@ -191,3 +194,31 @@ class RoomMessageRow(SQLModel, table=True):
     client_id: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
     seq: int = Field(sa_column=Column(Integer, nullable=False))
     created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+
+
+class HeldRoomMessageRow(SQLModel, table=True):
+    """A new account's first open-room messages, held like direct ones (`held_messages`):
+    outside `room_messages` until a verdict, appended to the room when released; the row
+    is kept, emptied, to count the account's first room messages."""
+
+    __tablename__ = "held_room_messages"
+    __table_args__ = (
+        UniqueConstraint(
+            "room_id", "sender_id", "client_id", name="uq_held_room_messages_client_id"
+        ),
+        Index("ix_held_room_messages_sender_id", "sender_id"),
+        Index("ix_held_room_messages_released_at_created_at", "released_at", "created_at"),
+    )
+
+    id: str = Field(sa_column=Column(String(36), primary_key=True))
+    room_id: str = Field(
+        sa_column=Column(String(36), ForeignKey("rooms.id", ondelete="CASCADE"), nullable=False)
+    )
+    sender_id: str = Field(sa_column=_user_fk())
+    content: str = Field(sa_column=Column(Text, nullable=False))
+    client_id: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    released_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
+    # set when a block stood between sender and recipient at release: never delivered,
+    # kept (with its text) for its sender's own history only
+    withheld_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
