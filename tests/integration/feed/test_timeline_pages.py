@@ -181,7 +181,7 @@ async def test_removed_posts_stay_in_the_following_timeline_as_tombstones_newest
 async def test_the_following_probes_read_the_author_index_only_on_postgresql(
     postgres_url: str,
 ) -> None:
-    """The per-author probe filters on `moderation_state`; the index carries it (0025), so
+    """The per-author probe filters on `moderation_state`; the index carries it (0026), so
     the probe never reads the heap (it did for every entry before, doubling the page's
     PostgreSQL CPU on `bench timeline`)."""
     await truncate_all(postgres_url)

@@ -48,7 +48,7 @@ shared 2-core box, so times are noisy; buffers are the figure to compare), limit
 The fan-in's 471 buffers: 12 to list and count (once per branch) the follows, 150 for
 the 50 followees' states (a primary-key probe each), 162 for the 50 index-only probes
 (1,050 entries), then 84 + 63 to read the 21 posts and their authors. The probes are
-index-only because the index carries `moderation_state` (migration 0025): filtering on it
+index-only because the index carries `moderation_state` (migration 0026): filtering on it
 from the heap cost 1,517 buffers a page and twice the PostgreSQL CPU (1.6 against 0.8 ms
 per statement, measured with a backend's own CPU time over 1,000 executions). It stays the same
 at page 3 (the walk grows with the depth), and it does not grow with the site: it depends

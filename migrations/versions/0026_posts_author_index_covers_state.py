@@ -8,8 +8,8 @@ heap for every entry (1,517 buffers a page on `bench timeline`'s small dataset i
 again, and so is the ranked feed's followed-authors source (`removed_at IS NULL`).
 SQLite has no INCLUDE and reads the row either way: unchanged there.
 
-Revision ID: 0025
-Revises: 0024
+Revision ID: 0026
+Revises: 0025
 Create Date: 2026-12-06 08:00:00
 """
 
@@ -20,8 +20,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0025"
-down_revision: str | None = "0024"
+revision: str = "0026"
+down_revision: str | None = "0025"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
