@@ -45,7 +45,7 @@ class Anonymous:
         self.reports = InMemoryReportRepository()
         self.locate = LocateAnonymousPartner(world.uow, world.conversations, self.transcripts)
         unused = cast(Any, None)  # the feed, users and chat sides are not reached here
-        self.targets = ModuleReportTargets(unused, unused, unused, self.locate, unused)
+        self.targets = ModuleReportTargets(unused, unused, unused, self.locate, unused, unused)
 
     async def match(self) -> str:
         await self.world.join("ko1")
