@@ -179,6 +179,41 @@ class HeldMessagesContract:
         assert [m.id for m in await held.waiting_for(channel_id, "u-alice", 10)] == [kept.id]
         assert await held.written_by("u-alice", 5) == 2
 
+    @pytest.mark.parametrize("channel", sorted(CHANNELS))
+    async def test_a_rejected_message_stops_waiting_and_stays_its_senders_removed(
+        self, stores: Stores, channel: str
+    ) -> None:
+        held, channel_id, make = await CHANNELS[channel](stores)
+        rejected, withheld, released = (make(channel_id, i, None) for i in range(3))
+        for message in (rejected, withheld, released):
+            await held.hold(message)
+        await held.withhold(withheld.id)
+        await held.release(released.id)
+        at = NOW + timedelta(minutes=10)
+        assert await held.reject(rejected.id, at) is True
+        assert await held.reject(rejected.id, at) is False
+        assert await held.reject(withheld.id, at) is True  # a withheld one too
+        assert await held.reject(released.id, at) is False  # delivered: not held any more
+        assert await held.reject("missing", at) is False
+        assert await held.get(rejected.id) is None
+        assert await held.release(rejected.id) is False  # never delivered
+        assert await held.waiting_before(NOW + timedelta(minutes=5), 10) == []
+        mine = await held.waiting_for(channel_id, "u-alice", 10)
+        assert [(m.id, m.removed_at) for m in mine] == [(withheld.id, at), (rejected.id, at)]
+        kept = await held.unreleased(rejected.id)
+        assert kept is not None and (kept.content, kept.removed_at) == ("held 0", at)
+        assert await held.unreleased(released.id) is None
+        assert await held.unreleased("missing") is None
+        assert await held.written_by("u-alice", 5) == 3
+
+        assert await held.unreject(rejected.id) is True  # an overturned appeal
+        assert await held.unreject(rejected.id) is False
+        assert await held.unreject(released.id) is False
+        waiting = await held.waiting_before(NOW + timedelta(minutes=5), 10)
+        assert [(m.id, m.removed_at) for m in waiting] == [(rejected.id, None)]
+        assert await held.unreject(withheld.id) is True
+        assert await held.get(withheld.id) is None  # still withheld
+
     async def test_direct_and_room_messages_are_counted_apart(self, stores: Stores) -> None:
         _, conversation_id, _ = await _conversation(stores)
         _, room_id, _ = await _room(stores)

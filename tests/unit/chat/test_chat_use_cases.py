@@ -53,6 +53,16 @@ from hypehere.application.chat.release_room_message import (
     ReleaseRoomMessage,
     ReleaseRoomMessageCommand,
 )
+from hypehere.application.chat.remove_message import RemoveMessage, RemoveMessageCommand
+from hypehere.application.chat.remove_room_message import (
+    RemoveRoomMessage,
+    RemoveRoomMessageCommand,
+)
+from hypehere.application.chat.restore_message import RestoreMessage, RestoreMessageCommand
+from hypehere.application.chat.restore_room_message import (
+    RestoreRoomMessage,
+    RestoreRoomMessageCommand,
+)
 from hypehere.application.chat.restrict_room_member import (
     RestrictRoomMember,
     RestrictRoomMemberCommand,
@@ -170,6 +180,39 @@ class World:
         uc = ListRoomMessages(self.uow, self.rooms, self.room_reader, self.held_in_rooms)
         result = await uc.execute(ListRoomMessagesCommand(actor, room_id, **paging))
         return [(m.content, m.moderation) for m in result.items]
+
+    async def shown(self, actor: Actor, conversation_id: str) -> list[Any]:
+        """The history as `actor` reads it: (content, moderation, removed)."""
+        uc = ListMessages(self.uow, self.conversations, self.reader, self.held)
+        result = await uc.execute(ListMessagesCommand(actor, conversation_id))
+        return [(m.content, m.moderation, m.removed) for m in result.items]
+
+    async def room_shown(self, actor: Actor, room_id: str) -> list[Any]:
+        uc = ListRoomMessages(self.uow, self.rooms, self.room_reader, self.held_in_rooms)
+        result = await uc.execute(ListRoomMessagesCommand(actor, room_id))
+        return [(m.content, m.moderation, m.removed) for m in result.items]
+
+    def release(self) -> ReleaseMessage:
+        return ReleaseMessage(self.uow, self.conversations, self.held, self.publisher, self.clock)
+
+    def release_in_room(self) -> ReleaseRoomMessage:
+        return ReleaseRoomMessage(
+            self.uow, self.rooms, self.publisher, self.clock, self.held_in_rooms, self.outbox
+        )
+
+    def remove(self) -> RemoveMessage:
+        return RemoveMessage(self.uow, self.conversations, self.held, self.publisher, self.clock)
+
+    def remove_in_room(self) -> RemoveRoomMessage:
+        return RemoveRoomMessage(
+            self.uow, self.rooms, self.publisher, self.clock, self.held_in_rooms
+        )
+
+    def restore(self) -> RestoreMessage:
+        return RestoreMessage(self.uow, self.conversations, self.held, self.release())
+
+    def restore_in_room(self) -> RestoreRoomMessage:
+        return RestoreRoomMessage(self.uow, self.rooms, self.held_in_rooms, self.release_in_room())
 
     async def open(self, opener: Actor, other: str) -> str:
         result = await self.start().execute(StartConversationCommand(actor=opener, user_id=other))
@@ -443,6 +486,119 @@ async def test_a_block_made_while_a_message_is_held_stops_its_release(world: Wor
     assert await world.history(ALICE, conversation_id) == [("hello Bob", "held")]
     assert [m.topic for m in world.outbox.messages] == ["chat.message_held"]
     assert await world.held.waiting_before(world.clock.now() + timedelta(days=1), 10) == []
+
+
+STAFF = Actor("mod", Role.MODERATOR)
+
+
+async def test_moderation_removes_a_delivered_message_for_everyone(world: World) -> None:
+    """A placeholder (no text, `removed`) in both histories and the inbox's last message,
+    and a `message_removed` frame to the conversation after commit; idempotent; an
+    overturned appeal restores the text."""
+    conversation_id = await world.open(ALICE, "bob")
+    kept = await world.send().execute(SendMessageCommand(ALICE, conversation_id, "hello"))
+    sent = await world.send().execute(SendMessageCommand(ALICE, conversation_id, "scam text"))
+    await world.uow.settle()
+    frames_before = len(world.broker.frames(conversation_topic(conversation_id)))
+    with pytest.raises(StaffOnlyError):
+        await world.remove().execute(RemoveMessageCommand(BOB, sent.message.id))
+    assert (await world.remove().execute(RemoveMessageCommand(STAFF, sent.message.id))).changed
+    again = await world.remove().execute(RemoveMessageCommand(STAFF, sent.message.id))
+    assert again.changed is False
+    with pytest.raises(MessageNotFoundError):
+        await world.remove().execute(RemoveMessageCommand(STAFF, "missing"))
+    expected = [("", "visible", True), ("hello", "visible", False)]
+    assert await world.shown(BOB, conversation_id) == expected
+    assert await world.shown(ALICE, conversation_id) == expected
+    last = (await world.inbox(BOB))[0].last_message
+    assert last is not None and (last.id, last.content, last.removed) == (sent.message.id, "", True)
+    await world.uow.settle()
+    [(frame, envelope)] = world.broker.frames(conversation_topic(conversation_id))[frames_before:]
+    assert frame["type"] == "message_removed" and envelope.origin is None
+    assert frame["message"]["id"] == sent.message.id
+    assert (frame["message"]["content"], frame["message"]["removed"]) == ("", True)
+    assert kept.message.removed is False and "removed" not in msgspec.to_builtins(kept.message)
+
+    restored = await world.restore().execute(RestoreMessageCommand(STAFF, sent.message.id))
+    assert restored.changed is True
+    assert await world.shown(BOB, conversation_id) == [
+        ("scam text", "visible", False),
+        ("hello", "visible", False),
+    ]
+    assert not (
+        await world.restore().execute(RestoreMessageCommand(STAFF, kept.message.id))
+    ).changed
+
+
+async def test_removing_a_held_message_rejects_it(world: World) -> None:
+    """Never delivered (a later release changes nothing, it stops waiting for a check), no
+    frame; its sender alone still sees it, as a removed placeholder. An overturned appeal
+    releases it then."""
+    world.hold = MessageHoldPolicy(new_account_days=7, first_items=1)
+    world.peers.joined["alice"] = world.clock.now()
+    conversation_id = await world.open(ALICE, "bob")
+    held = await world.send().execute(SendMessageCommand(ALICE, conversation_id, "scam text"))
+    assert held.message.moderation == "held"
+    assert (await world.remove().execute(RemoveMessageCommand(STAFF, held.message.id))).changed
+    again = await world.remove().execute(RemoveMessageCommand(STAFF, held.message.id))
+    assert again.changed is False
+    assert not (
+        await world.release().execute(ReleaseMessageCommand(STAFF, held.message.id))
+    ).changed
+    assert await world.held.waiting_before(world.clock.now() + timedelta(days=1), 10) == []
+    await world.uow.settle()
+    assert world.broker.published == []
+    assert world.conversations.messages[conversation_id] == []
+    assert await world.shown(BOB, conversation_id) == []
+    assert (await world.inbox(BOB))[0].unread_count == 0
+    assert await world.shown(ALICE, conversation_id) == [("", "held", True)]
+
+    assert (await world.restore().execute(RestoreMessageCommand(STAFF, held.message.id))).changed
+    assert await world.shown(BOB, conversation_id) == [("scam text", "visible", False)]
+    await world.uow.settle()
+    [(frame, _)] = world.broker.frames(conversation_topic(conversation_id))
+    assert (frame["type"], frame["message"]["id"]) == ("message", held.message.id)
+
+
+async def test_moderation_removes_room_messages_delivered_or_held(world: World) -> None:
+    """A delivered room message: a placeholder in every member's history and a
+    `message_removed` frame to the room; a held one (a new account's first): rejected,
+    never in the room, its sender's placeholder only."""
+    world.hold = MessageHoldPolicy(new_account_days=7, first_items=1)
+    world.peers.joined["bob"] = world.clock.now()
+    room_id = await make_room(world)
+    for actor in (BOB, CAROL):
+        await join_uc(world).execute(JoinRoomCommand(actor=actor, room_id=room_id))
+    held = await world.send_in_room().execute(SendRoomMessageCommand(BOB, room_id, "held one"))
+    sent = await world.send_in_room().execute(SendRoomMessageCommand(CAROL, room_id, "scam"))
+    assert (held.message.moderation, sent.message.moderation) == ("held", "visible")
+    await world.uow.settle()
+    topic = room_topic(room_id)
+    frames_before = len(world.broker.frames(topic))
+    remove = world.remove_in_room()
+    with pytest.raises(StaffOnlyError):
+        await remove.execute(RemoveRoomMessageCommand(ALICE, sent.message.id))
+    for message_id in (sent.message.id, held.message.id):
+        assert (await remove.execute(RemoveRoomMessageCommand(STAFF, message_id))).changed
+        assert not (await remove.execute(RemoveRoomMessageCommand(STAFF, message_id))).changed
+    release = world.release_in_room()
+    assert not (await release.execute(ReleaseRoomMessageCommand(STAFF, held.message.id))).changed
+    await world.uow.settle()
+    [(frame, _)] = world.broker.frames(topic)[frames_before:]  # the delivered one only
+    assert frame["type"] == "message_removed"
+    assert (frame["message"]["id"], frame["message"]["room_id"]) == (sent.message.id, room_id)
+    assert (frame["message"]["content"], frame["message"]["removed"]) == ("", True)
+    assert await world.room_shown(ALICE, room_id) == [("", "visible", True)]
+    assert await world.room_shown(CAROL, room_id) == [("", "visible", True)]
+    assert await world.room_shown(BOB, room_id) == [("", "held", True), ("", "visible", True)]
+
+    restore = world.restore_in_room()
+    assert (await restore.execute(RestoreRoomMessageCommand(STAFF, sent.message.id))).changed
+    assert (await restore.execute(RestoreRoomMessageCommand(STAFF, held.message.id))).changed
+    assert await world.room_shown(ALICE, room_id) == [
+        ("held one", "visible", False),  # released with the restore: the newest now
+        ("scam", "visible", False),
+    ]
 
 
 # --- rooms -----------------------------------------------------------------------------
