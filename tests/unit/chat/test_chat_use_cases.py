@@ -31,6 +31,7 @@ from hypehere.application.chat.leave_conversation import (
     LeaveConversation,
     LeaveConversationCommand,
 )
+from hypehere.application.chat.leave_room import LeaveRoom, LeaveRoomCommand
 from hypehere.application.chat.list_conversations import (
     ListConversations,
     ListConversationsCommand,
@@ -694,6 +695,53 @@ async def test_a_new_accounts_first_room_messages_are_held_until_released(
     after = world.rooms.messages[room_id][0].id
     assert await world.room_history(CAROL, room_id, after=after) == [("hi all", "visible")]
     assert (await locate.execute(LocateMessageQuery(CAROL, held.message.id))).sender_id == "bob"
+
+
+async def test_a_held_room_message_of_a_sender_out_of_the_room_is_withheld(
+    world: World,
+) -> None:
+    """Its sender left (even if back since) or was kicked or banned while it was held: the
+    release delivers nothing (no frame, not in the room, not waiting any more), and it
+    stays in its sender's own history, held."""
+    world.hold = MessageHoldPolicy(new_account_days=7, first_items=1)
+    for user in ("bob", "carol", "dave"):
+        world.peers.joined[user] = world.clock.now()
+    room_id = await make_room(world, max_participants=4)
+    for actor in (BOB, CAROL, Actor("dave")):
+        await join_uc(world).execute(JoinRoomCommand(actor=actor, room_id=room_id))
+    world.clock.advance(seconds=1)
+    held = {
+        actor.user_id: await world.send_in_room().execute(
+            SendRoomMessageCommand(actor, room_id, f"hello from {actor.user_id}")
+        )
+        for actor in (BOB, CAROL, Actor("dave"))
+    }
+    world.clock.advance(seconds=1)
+    leave = LeaveRoom(world.uow, world.rooms, world.publisher, world.clock)
+    await leave.execute(LeaveRoomCommand(BOB, room_id))
+    await join_uc(world).execute(JoinRoomCommand(actor=BOB, room_id=room_id))  # back
+    restrict = RestrictRoomMember(world.uow, world.rooms, world.publisher, world.clock)
+    await restrict.execute(
+        RestrictRoomMemberCommand(ALICE, room_id, "carol", RestrictionKind.KICK, 10)
+    )
+    await restrict.execute(RestrictRoomMemberCommand(ALICE, room_id, "dave", RestrictionKind.BAN))
+    await world.uow.settle()
+    frames_before = len(world.broker.frames(room_topic(room_id)))
+
+    release = world.release_in_room()
+    for sent in held.values():
+        command = ReleaseRoomMessageCommand(STAFF, sent.message.id)
+        assert (await release.execute(command)).changed is False
+        assert (await release.execute(command)).changed is False  # for good
+    await world.uow.settle()
+    assert len(world.broker.frames(room_topic(room_id))) == frames_before
+    assert world.rooms.messages[room_id] == []
+    assert await world.held_in_rooms.waiting_before(world.clock.now(), 10) == []
+    assert await world.room_history(ALICE, room_id) == []
+    assert await world.room_history(BOB, room_id) == [("hello from bob", "held")]
+    assert [m.topic for m in world.outbox.messages if "room_message" in m.topic] == [
+        "chat.room_message_held"
+    ] * 3
 
 
 async def test_room_messages_of_established_accounts_are_sent_for_a_scan(

@@ -88,8 +88,8 @@ class HeldMessages(Protocol[M]):
 
     async def withhold(self, message_id: str) -> bool:
         """Keep it for its sender only, for good (a block now stands between them and the
-        recipient): it stops waiting (no check, no release) and stays in `waiting_for`;
-        False when it was not waiting."""
+        recipient; a room's sender is out of the room): it stops waiting (no check, no
+        release) and stays in `waiting_for`; False when it was not waiting."""
         ...
 
     async def reject(self, message_id: str, at: datetime) -> bool:

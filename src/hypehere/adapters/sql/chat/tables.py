@@ -226,8 +226,8 @@ class HeldRoomMessageRow(SQLModel, table=True):
     client_id: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
     created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
     released_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
-    # set when a block stood between sender and recipient at release: never delivered,
-    # kept (with its text) for its sender's own history only
+    # set when its sender was out of the room at release (left, kicked or banned while
+    # it was held): never delivered, kept (with its text) for its sender's history only
     withheld_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
     # set when moderation removed it before release (rejected): never delivered, kept
     # for its sender's own history only, as a placeholder
