@@ -94,9 +94,16 @@ from hypehere.domain.chat.errors import (
     RoomPasswordAttemptsError,
     WrongPasswordError,
 )
-from hypehere.domain.chat.model import ChatPolicy, Folder, RestrictionKind
+from hypehere.domain.chat.model import (
+    ChatPolicy,
+    Folder,
+    Message,
+    RestrictionKind,
+    RoomMessage,
+)
 from hypehere.domain.shared.errors import InvalidInputError, StaffOnlyError
 from hypehere.domain.shared.holding import MessageHoldPolicy, RoomTitleHold
+from hypehere.domain.shared.ids import new_id
 
 pytestmark = pytest.mark.unit
 
@@ -600,6 +607,63 @@ async def test_moderation_removes_room_messages_delivered_or_held(world: World) 
         ("held one", "visible", False),  # released with the restore: the newest now
         ("scam", "visible", False),
     ]
+
+
+class RacedHeldMessages(InMemoryHeldMessages):
+    """The early count (`holds`) reads before a concurrent send's hold: one place left."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stale_reads = 1
+
+    async def written_by(self, sender_id: str, at_most: int) -> int:
+        if self.stale_reads:
+            self.stale_reads -= 1
+            return 0
+        return await super().written_by(sender_id, at_most)
+
+
+class RacedHeldRoomMessages(InMemoryHeldRoomMessages):
+    def __init__(self) -> None:
+        super().__init__()
+        self.stale_reads = 1
+
+    async def written_by(self, sender_id: str, at_most: int) -> int:
+        if self.stale_reads:
+            self.stale_reads -= 1
+            return 0
+        return await super().written_by(sender_id, at_most)
+
+
+async def test_a_send_that_loses_the_tiers_last_place_to_a_concurrent_one_is_delivered(
+    world: World,
+) -> None:
+    """A new account's first N: two sends raced for the last place and the other one was
+    held first; the hold's own count (atomic with the insert) refuses this one, which is
+    then delivered as an established account's message would be (direct and room)."""
+    world.hold = MessageHoldPolicy(new_account_days=7, first_items=1)
+    world.peers.joined["alice"] = world.clock.now()
+    world.held, world.held_in_rooms = RacedHeldMessages(), RacedHeldRoomMessages()
+    conversation_id = await world.open(ALICE, "bob")
+    room_id = await make_room(world)
+    winner = Message(new_id(), conversation_id, "alice", "won", None, 0, world.clock.now())
+    await world.held.hold(winner)
+    await world.held_in_rooms.hold(
+        RoomMessage(new_id(), room_id, "alice", "won", None, 0, world.clock.now())
+    )
+    sent = await world.send().execute(SendMessageCommand(ALICE, conversation_id, "lost"))
+    in_room = await world.send_in_room().execute(SendRoomMessageCommand(ALICE, room_id, "lost"))
+    assert (sent.message.moderation, in_room.message.moderation) == ("visible", "visible")
+    assert [m.content for m in world.conversations.messages[conversation_id]] == ["lost"]
+    assert [m.content for m in world.rooms.messages[room_id]] == ["lost"]
+    assert [m.topic for m in world.outbox.messages] == [
+        "chat.message_sent",
+        "chat.room_message_sent",
+    ]
+    await world.uow.settle()
+    [(frame, _)] = world.broker.frames(conversation_topic(conversation_id))
+    assert frame["message"]["id"] == sent.message.id
+    assert world.broker.frames(room_topic(room_id))[-1][0]["message"]["id"] == in_room.message.id
 
 
 # --- rooms -----------------------------------------------------------------------------

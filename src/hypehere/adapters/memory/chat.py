@@ -163,6 +163,12 @@ class _InMemoryHeld(Generic[_M]):
             raise StorageConflictError("duplicate client_id")
         self.rows[message.id] = copy.deepcopy(message)
 
+    async def hold_first(self, message: _M, first: int) -> bool:
+        if await self.written_by(message.sender_id, first) >= first:
+            return False
+        await self.hold(message)
+        return True
+
     async def get(self, message_id: str) -> _M | None:
         found = [m for m in self._waiting() if m.id == message_id]
         return copy.deepcopy(found[0]) if found else None

@@ -68,6 +68,14 @@ class HeldMessages(Protocol[M]):
         StorageConflictError."""
         ...
 
+    async def hold_first(self, message: M, first: int) -> bool:
+        """`hold` it if its sender has sent fewer than `first` messages of this kind through
+        the tier (`written_by`), else store nothing and answer False. Counted and stored
+        under a per-sender lock held until the transaction ends (PostgreSQL; SQLite
+        transactions are serialized already), so concurrent sends of one account never
+        hold more than `first`."""
+        ...
+
     async def get(self, message_id: str) -> M | None:
         """The message while it is held (None once released, withheld or rejected)."""
         ...

@@ -58,6 +58,21 @@ class _SqlHeld(Generic[M]):
                 )
             )
 
+    async def hold_first(self, message: M, first: int) -> bool:
+        if self._session.get_bind().dialect.name == "postgresql":
+            # Serialize one sender's holds of this kind until the transaction ends, so two
+            # concurrent sends cannot both count the same rows. (SQLite transactions are
+            # already serialized by BEGIN IMMEDIATE.)
+            key = f"{self.table.name}:{message.sender_id}"
+            async with translate_errors():
+                await self._session.execute(
+                    select(func.pg_advisory_xact_lock(func.hashtextextended(key, 0)))
+                )
+        if await self.written_by(message.sender_id, first) >= first:
+            return False
+        await self.hold(message)
+        return True
+
     async def get(self, message_id: str) -> M | None:
         return await self._one(self.table.c.id == message_id)
 
