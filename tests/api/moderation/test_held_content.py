@@ -670,3 +670,44 @@ def test_room_messages_are_scanned_after_delivery_and_flagged_ones_queued(
     assert queue[0]["excerpt"] == "send me money via my kakao id cash_king77"
     shown = client.get(url, headers=auth(bob_token)).json()["items"]
     assert len(shown) == 2  # fail-open: it stays where it was
+
+
+def test_a_held_room_message_is_withheld_when_its_sender_is_out_of_the_room(
+    messages_held_client: TestClient[Litestar],
+) -> None:
+    """Its sender left the room (and came back) or was banned while the message was held:
+    the safe verdict does not deliver it (not in the room's history, not on the members'
+    sockets) and it stays in its sender's own history only, held."""
+    client = messages_held_client
+    _alice, alice_token = register(client)
+    bob, bob_token = register(client)
+    _carol, carol_token = register(client)
+    room_id = open_room(client, carol_token, alice_token, bob_token)
+    url = f"{API}/rooms/{room_id}/messages"
+
+    def history(token: str) -> list[tuple[str, str]]:
+        response = client.get(url, headers=auth(token))
+        assert response.status_code == 200, response.text
+        return [(m["content"], m.get("moderation", "visible")) for m in response.json()["items"]]
+
+    for token, text in ((alice_token, "hello from Alice"), (bob_token, "hello from Bob")):
+        sent = client.post(url, json={"content": text}, headers=auth(token))
+        assert sent.json()["moderation"] == "held", sent.text
+    assert client.post(f"{API}/rooms/{room_id}/leave", headers=auth(alice_token)).status_code == 204
+    rejoined = client.post(f"{API}/rooms/{room_id}/join", headers=auth(alice_token))
+    assert rejoined.status_code == 200, rejoined.text
+    banned = client.post(f"{API}/rooms/{room_id}/ban/{bob['id']}", headers=auth(carol_token))
+    assert banned.status_code == 204, banned.text
+
+    with client.websocket_connect(f"/ws/open-chat/{room_id}", headers=auth(carol_token)) as ws:
+        drain(client)  # the rules find nothing wrong: released, but not to the room
+        assert history(carol_token) == []
+        assert history(alice_token) == [("hello from Alice", "held")]
+        alice_ws_message = client.post(
+            url, json={"content": "I am back"}, headers=auth(alice_token)
+        ).json()
+        drain(client)  # her second message (still held) is released: the room's first frame
+        while (frame := next_frame(ws))["type"] != "message":
+            pass  # joined / left
+        assert frame["message"]["id"] == alice_ws_message["id"]
+    assert history(carol_token) == [("I am back", "visible")]

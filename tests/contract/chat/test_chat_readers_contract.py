@@ -188,6 +188,53 @@ class ChatReadersContract:
         assert await world.reader.message_seq(conversation.id, "missing") is None
         assert await world.reader.messages_before("missing", None, 5) == []
 
+    async def test_a_removed_message_is_a_placeholder_until_restored(self, world: World) -> None:
+        """`remove_message` (moderation): no text and `removed` in the history and as the
+        inbox's last message, for everyone; the stored text comes back with a restore."""
+        conversation = await _open(world, "u-alice", "u-bob")
+        first = await _send(world, conversation.id, "u-alice", 1)
+        last = await _send(world, conversation.id, "u-alice", 2)
+        at = NOW + timedelta(minutes=3)
+        assert await world.conversations.remove_message(last.id, at) is True
+        assert await world.conversations.remove_message(last.id, at) is False
+        assert await world.conversations.remove_message("missing", at) is False
+        stored = await world.conversations.get_message(last.id)
+        assert stored is not None and (stored.content, stored.removed_at) == ("at 2", at)
+        placeholder = MessageView.of(stored)
+        assert (placeholder.content, placeholder.removed) == ("", True)
+        assert await world.reader.messages_before(conversation.id, None, 5) == [
+            (2, placeholder),
+            (1, MessageView.of(first)),
+        ]
+        assert await world.reader.messages_after(conversation.id, 1, 5) == [(2, placeholder)]
+        [listed] = (await world.reader.list_for("u-bob", Folder.INBOX, PageRequest())).items
+        assert listed.last_message == placeholder
+        assert await world.conversations.restore_message(last.id) is True
+        assert await world.conversations.restore_message(last.id) is False
+        [listed] = (await world.reader.list_for("u-alice", Folder.INBOX, PageRequest())).items
+        assert listed.last_message == MessageView.of(last)
+
+    async def test_a_removed_room_message_is_a_placeholder_until_restored(
+        self, world: World
+    ) -> None:
+        room = await _room(world, "talk", "ko", 0)
+        message = RoomMessage.write(
+            room.id, "u-alice", "m1", None, await world.rooms.next_seq(room.id), NOW
+        )
+        await world.rooms.add_message(message)
+        at = NOW + timedelta(minutes=1)
+        assert await world.rooms.remove_message(message.id, at) is True
+        assert await world.rooms.remove_message(message.id, at) is False
+        stored = await world.rooms.get_message(message.id)
+        assert stored is not None and (stored.content, stored.removed_at) == ("m1", at)
+        [(seq, view)] = await world.room_reader.messages_before(room.id, None, 5)
+        assert (seq, view) == (1, RoomMessageView.of(stored))
+        assert (view.content, view.removed) == ("", True)
+        assert await world.rooms.restore_message(message.id) is True
+        assert await world.rooms.restore_message(message.id) is False
+        [(_, view)] = await world.room_reader.messages_after(room.id, 0, 5)
+        assert (view.content, view.removed) == ("m1", False)
+
     async def test_rooms_newest_first_by_language_in_pages(self, world: World) -> None:
         korean = await _room(world, "first", "ko", 0)
         english = await _room(world, "second", "en", 1)

@@ -4,12 +4,14 @@ moderation tier holds them: direct messages and open-room messages, one store of
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from hypehere.adapters.memory.chat import (
     InMemoryChatPeers,
@@ -179,6 +181,54 @@ class HeldMessagesContract:
         assert [m.id for m in await held.waiting_for(channel_id, "u-alice", 10)] == [kept.id]
         assert await held.written_by("u-alice", 5) == 2
 
+    @pytest.mark.parametrize("channel", sorted(CHANNELS))
+    async def test_a_rejected_message_stops_waiting_and_stays_its_senders_removed(
+        self, stores: Stores, channel: str
+    ) -> None:
+        held, channel_id, make = await CHANNELS[channel](stores)
+        rejected, withheld, released = (make(channel_id, i, None) for i in range(3))
+        for message in (rejected, withheld, released):
+            await held.hold(message)
+        await held.withhold(withheld.id)
+        await held.release(released.id)
+        at = NOW + timedelta(minutes=10)
+        assert await held.reject(rejected.id, at) is True
+        assert await held.reject(rejected.id, at) is False
+        assert await held.reject(withheld.id, at) is True  # a withheld one too
+        assert await held.reject(released.id, at) is False  # delivered: not held any more
+        assert await held.reject("missing", at) is False
+        assert await held.get(rejected.id) is None
+        assert await held.release(rejected.id) is False  # never delivered
+        assert await held.waiting_before(NOW + timedelta(minutes=5), 10) == []
+        mine = await held.waiting_for(channel_id, "u-alice", 10)
+        assert [(m.id, m.removed_at) for m in mine] == [(withheld.id, at), (rejected.id, at)]
+        kept = await held.unreleased(rejected.id)
+        assert kept is not None and (kept.content, kept.removed_at) == ("held 0", at)
+        assert await held.unreleased(released.id) is None
+        assert await held.unreleased("missing") is None
+        assert await held.written_by("u-alice", 5) == 3
+
+        assert await held.unreject(rejected.id) is True  # an overturned appeal
+        assert await held.unreject(rejected.id) is False
+        assert await held.unreject(released.id) is False
+        waiting = await held.waiting_before(NOW + timedelta(minutes=5), 10)
+        assert [(m.id, m.removed_at) for m in waiting] == [(rejected.id, None)]
+        assert await held.unreject(withheld.id) is True
+        assert await held.get(withheld.id) is None  # still withheld
+
+    @pytest.mark.parametrize("channel", sorted(CHANNELS))
+    async def test_hold_first_holds_a_senders_first_messages_only(
+        self, stores: Stores, channel: str
+    ) -> None:
+        held, channel_id, make = await CHANNELS[channel](stores)
+        first, second, third = (make(channel_id, i, None) for i in range(3))
+        assert await held.hold_first(first, 2) is True
+        await held.release(first.id)  # released ones count too
+        assert await held.hold_first(second, 2) is True
+        assert await held.hold_first(third, 2) is False
+        assert await held.get(third.id) is None
+        assert await held.written_by("u-alice", 5) == 2
+
     async def test_direct_and_room_messages_are_counted_apart(self, stores: Stores) -> None:
         _, conversation_id, _ = await _conversation(stores)
         _, room_id, _ = await _room(stores)
@@ -245,3 +295,54 @@ class TestSqliteHeldMessages(SqlHeldStores, HeldMessagesContract):
 @pytest.mark.integration
 class TestPostgresHeldMessages(SqlHeldStores, HeldMessagesContract):
     url_fixture = "postgres_url"
+
+
+WAITING_FOR_A_LOCK = text(
+    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+    " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+)
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("channel", sorted(CHANNELS))
+async def test_concurrent_holds_of_one_sender_never_exceed_the_first_n(
+    postgres_url: str, channel: str
+) -> None:
+    """PostgreSQL (READ COMMITTED): two sends of one new account racing for the tier's last
+    place. The second `hold_first` waits for the first's transaction (the per-sender lock)
+    and then counts its row: only one is held. (SQLite serializes every transaction with
+    BEGIN IMMEDIATE.) Without the lock the second counts too early and holds as well."""
+    await truncate_all(postgres_url)
+    engine = create_engine(postgres_url)
+    factory = create_session_factory(engine)
+    kind = {"direct": SqlHeldMessages, "room": SqlHeldRoomMessages}[channel]
+    try:
+        async with factory() as setup:
+            await _seed_users(setup)
+            conversations = SqlConversationRepository(
+                SqlUnitOfWork(setup), SeparateStatementsAppender(setup)
+            )
+            stores = Stores(
+                conversations,
+                SqlHeldMessages(setup),
+                SqlChatPeers(setup),
+                SqlRoomRepository(setup),
+                SqlHeldRoomMessages(setup),
+            )
+            _, channel_id, make = await CHANNELS[channel](stores)
+            await setup.commit()
+        async with factory() as one, factory() as two, factory() as watcher:
+            assert await kind(one).hold_first(make(channel_id, 0, None), 1) is True
+            racing = asyncio.create_task(kind(two).hold_first(make(channel_id, 1, None), 1))
+            # until the second waits for the first's lock (or, without one, has finished)
+            while not await watcher.scalar(WAITING_FOR_A_LOCK):
+                await watcher.rollback()  # the activity view is a snapshot per transaction
+                finished, _ = await asyncio.wait({racing}, timeout=0.01)
+                if finished:
+                    break
+            await one.commit()
+            assert await racing is False
+            await two.commit()
+            assert await kind(watcher).written_by("u-alice", 5) == 1
+    finally:
+        await engine.dispose()

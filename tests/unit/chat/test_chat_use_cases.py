@@ -31,6 +31,7 @@ from hypehere.application.chat.leave_conversation import (
     LeaveConversation,
     LeaveConversationCommand,
 )
+from hypehere.application.chat.leave_room import LeaveRoom, LeaveRoomCommand
 from hypehere.application.chat.list_conversations import (
     ListConversations,
     ListConversationsCommand,
@@ -52,6 +53,16 @@ from hypehere.application.chat.release_room import ReleaseRoom, ReleaseRoomComma
 from hypehere.application.chat.release_room_message import (
     ReleaseRoomMessage,
     ReleaseRoomMessageCommand,
+)
+from hypehere.application.chat.remove_message import RemoveMessage, RemoveMessageCommand
+from hypehere.application.chat.remove_room_message import (
+    RemoveRoomMessage,
+    RemoveRoomMessageCommand,
+)
+from hypehere.application.chat.restore_message import RestoreMessage, RestoreMessageCommand
+from hypehere.application.chat.restore_room_message import (
+    RestoreRoomMessage,
+    RestoreRoomMessageCommand,
 )
 from hypehere.application.chat.restrict_room_member import (
     RestrictRoomMember,
@@ -83,9 +94,16 @@ from hypehere.domain.chat.errors import (
     RoomPasswordAttemptsError,
     WrongPasswordError,
 )
-from hypehere.domain.chat.model import ChatPolicy, Folder, RestrictionKind
+from hypehere.domain.chat.model import (
+    ChatPolicy,
+    Folder,
+    Message,
+    RestrictionKind,
+    RoomMessage,
+)
 from hypehere.domain.shared.errors import InvalidInputError, StaffOnlyError
 from hypehere.domain.shared.holding import MessageHoldPolicy, RoomTitleHold
+from hypehere.domain.shared.ids import new_id
 
 pytestmark = pytest.mark.unit
 
@@ -170,6 +188,39 @@ class World:
         uc = ListRoomMessages(self.uow, self.rooms, self.room_reader, self.held_in_rooms)
         result = await uc.execute(ListRoomMessagesCommand(actor, room_id, **paging))
         return [(m.content, m.moderation) for m in result.items]
+
+    async def shown(self, actor: Actor, conversation_id: str) -> list[Any]:
+        """The history as `actor` reads it: (content, moderation, removed)."""
+        uc = ListMessages(self.uow, self.conversations, self.reader, self.held)
+        result = await uc.execute(ListMessagesCommand(actor, conversation_id))
+        return [(m.content, m.moderation, m.removed) for m in result.items]
+
+    async def room_shown(self, actor: Actor, room_id: str) -> list[Any]:
+        uc = ListRoomMessages(self.uow, self.rooms, self.room_reader, self.held_in_rooms)
+        result = await uc.execute(ListRoomMessagesCommand(actor, room_id))
+        return [(m.content, m.moderation, m.removed) for m in result.items]
+
+    def release(self) -> ReleaseMessage:
+        return ReleaseMessage(self.uow, self.conversations, self.held, self.publisher, self.clock)
+
+    def release_in_room(self) -> ReleaseRoomMessage:
+        return ReleaseRoomMessage(
+            self.uow, self.rooms, self.publisher, self.clock, self.held_in_rooms, self.outbox
+        )
+
+    def remove(self) -> RemoveMessage:
+        return RemoveMessage(self.uow, self.conversations, self.held, self.publisher, self.clock)
+
+    def remove_in_room(self) -> RemoveRoomMessage:
+        return RemoveRoomMessage(
+            self.uow, self.rooms, self.publisher, self.clock, self.held_in_rooms
+        )
+
+    def restore(self) -> RestoreMessage:
+        return RestoreMessage(self.uow, self.conversations, self.held, self.release())
+
+    def restore_in_room(self) -> RestoreRoomMessage:
+        return RestoreRoomMessage(self.uow, self.rooms, self.held_in_rooms, self.release_in_room())
 
     async def open(self, opener: Actor, other: str) -> str:
         result = await self.start().execute(StartConversationCommand(actor=opener, user_id=other))
@@ -445,6 +496,176 @@ async def test_a_block_made_while_a_message_is_held_stops_its_release(world: Wor
     assert await world.held.waiting_before(world.clock.now() + timedelta(days=1), 10) == []
 
 
+STAFF = Actor("mod", Role.MODERATOR)
+
+
+async def test_moderation_removes_a_delivered_message_for_everyone(world: World) -> None:
+    """A placeholder (no text, `removed`) in both histories and the inbox's last message,
+    and a `message_removed` frame to the conversation after commit; idempotent; an
+    overturned appeal restores the text."""
+    conversation_id = await world.open(ALICE, "bob")
+    kept = await world.send().execute(SendMessageCommand(ALICE, conversation_id, "hello"))
+    sent = await world.send().execute(SendMessageCommand(ALICE, conversation_id, "scam text"))
+    await world.uow.settle()
+    frames_before = len(world.broker.frames(conversation_topic(conversation_id)))
+    with pytest.raises(StaffOnlyError):
+        await world.remove().execute(RemoveMessageCommand(BOB, sent.message.id))
+    assert (await world.remove().execute(RemoveMessageCommand(STAFF, sent.message.id))).changed
+    again = await world.remove().execute(RemoveMessageCommand(STAFF, sent.message.id))
+    assert again.changed is False
+    with pytest.raises(MessageNotFoundError):
+        await world.remove().execute(RemoveMessageCommand(STAFF, "missing"))
+    expected = [("", "visible", True), ("hello", "visible", False)]
+    assert await world.shown(BOB, conversation_id) == expected
+    assert await world.shown(ALICE, conversation_id) == expected
+    last = (await world.inbox(BOB))[0].last_message
+    assert last is not None and (last.id, last.content, last.removed) == (sent.message.id, "", True)
+    await world.uow.settle()
+    [(frame, envelope)] = world.broker.frames(conversation_topic(conversation_id))[frames_before:]
+    assert frame["type"] == "message_removed" and envelope.origin is None
+    assert frame["message"]["id"] == sent.message.id
+    assert (frame["message"]["content"], frame["message"]["removed"]) == ("", True)
+    assert kept.message.removed is False and "removed" not in msgspec.to_builtins(kept.message)
+
+    restored = await world.restore().execute(RestoreMessageCommand(STAFF, sent.message.id))
+    assert restored.changed is True
+    assert await world.shown(BOB, conversation_id) == [
+        ("scam text", "visible", False),
+        ("hello", "visible", False),
+    ]
+    assert not (
+        await world.restore().execute(RestoreMessageCommand(STAFF, kept.message.id))
+    ).changed
+
+
+async def test_removing_a_held_message_rejects_it(world: World) -> None:
+    """Never delivered (a later release changes nothing, it stops waiting for a check), no
+    frame; its sender alone still sees it, as a removed placeholder. An overturned appeal
+    releases it then."""
+    world.hold = MessageHoldPolicy(new_account_days=7, first_items=1)
+    world.peers.joined["alice"] = world.clock.now()
+    conversation_id = await world.open(ALICE, "bob")
+    held = await world.send().execute(SendMessageCommand(ALICE, conversation_id, "scam text"))
+    assert held.message.moderation == "held"
+    assert (await world.remove().execute(RemoveMessageCommand(STAFF, held.message.id))).changed
+    again = await world.remove().execute(RemoveMessageCommand(STAFF, held.message.id))
+    assert again.changed is False
+    assert not (
+        await world.release().execute(ReleaseMessageCommand(STAFF, held.message.id))
+    ).changed
+    assert await world.held.waiting_before(world.clock.now() + timedelta(days=1), 10) == []
+    await world.uow.settle()
+    assert world.broker.published == []
+    assert world.conversations.messages[conversation_id] == []
+    assert await world.shown(BOB, conversation_id) == []
+    assert (await world.inbox(BOB))[0].unread_count == 0
+    assert await world.shown(ALICE, conversation_id) == [("", "held", True)]
+
+    assert (await world.restore().execute(RestoreMessageCommand(STAFF, held.message.id))).changed
+    assert await world.shown(BOB, conversation_id) == [("scam text", "visible", False)]
+    await world.uow.settle()
+    [(frame, _)] = world.broker.frames(conversation_topic(conversation_id))
+    assert (frame["type"], frame["message"]["id"]) == ("message", held.message.id)
+
+
+async def test_moderation_removes_room_messages_delivered_or_held(world: World) -> None:
+    """A delivered room message: a placeholder in every member's history and a
+    `message_removed` frame to the room; a held one (a new account's first): rejected,
+    never in the room, its sender's placeholder only."""
+    world.hold = MessageHoldPolicy(new_account_days=7, first_items=1)
+    world.peers.joined["bob"] = world.clock.now()
+    room_id = await make_room(world)
+    for actor in (BOB, CAROL):
+        await join_uc(world).execute(JoinRoomCommand(actor=actor, room_id=room_id))
+    held = await world.send_in_room().execute(SendRoomMessageCommand(BOB, room_id, "held one"))
+    sent = await world.send_in_room().execute(SendRoomMessageCommand(CAROL, room_id, "scam"))
+    assert (held.message.moderation, sent.message.moderation) == ("held", "visible")
+    await world.uow.settle()
+    topic = room_topic(room_id)
+    frames_before = len(world.broker.frames(topic))
+    remove = world.remove_in_room()
+    with pytest.raises(StaffOnlyError):
+        await remove.execute(RemoveRoomMessageCommand(ALICE, sent.message.id))
+    for message_id in (sent.message.id, held.message.id):
+        assert (await remove.execute(RemoveRoomMessageCommand(STAFF, message_id))).changed
+        assert not (await remove.execute(RemoveRoomMessageCommand(STAFF, message_id))).changed
+    release = world.release_in_room()
+    assert not (await release.execute(ReleaseRoomMessageCommand(STAFF, held.message.id))).changed
+    await world.uow.settle()
+    [(frame, _)] = world.broker.frames(topic)[frames_before:]  # the delivered one only
+    assert frame["type"] == "message_removed"
+    assert (frame["message"]["id"], frame["message"]["room_id"]) == (sent.message.id, room_id)
+    assert (frame["message"]["content"], frame["message"]["removed"]) == ("", True)
+    assert await world.room_shown(ALICE, room_id) == [("", "visible", True)]
+    assert await world.room_shown(CAROL, room_id) == [("", "visible", True)]
+    assert await world.room_shown(BOB, room_id) == [("", "held", True), ("", "visible", True)]
+
+    restore = world.restore_in_room()
+    assert (await restore.execute(RestoreRoomMessageCommand(STAFF, sent.message.id))).changed
+    assert (await restore.execute(RestoreRoomMessageCommand(STAFF, held.message.id))).changed
+    assert await world.room_shown(ALICE, room_id) == [
+        ("held one", "visible", False),  # released with the restore: the newest now
+        ("scam", "visible", False),
+    ]
+
+
+class RacedHeldMessages(InMemoryHeldMessages):
+    """The early count (`holds`) reads before a concurrent send's hold: one place left."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stale_reads = 1
+
+    async def written_by(self, sender_id: str, at_most: int) -> int:
+        if self.stale_reads:
+            self.stale_reads -= 1
+            return 0
+        return await super().written_by(sender_id, at_most)
+
+
+class RacedHeldRoomMessages(InMemoryHeldRoomMessages):
+    def __init__(self) -> None:
+        super().__init__()
+        self.stale_reads = 1
+
+    async def written_by(self, sender_id: str, at_most: int) -> int:
+        if self.stale_reads:
+            self.stale_reads -= 1
+            return 0
+        return await super().written_by(sender_id, at_most)
+
+
+async def test_a_send_that_loses_the_tiers_last_place_to_a_concurrent_one_is_delivered(
+    world: World,
+) -> None:
+    """A new account's first N: two sends raced for the last place and the other one was
+    held first; the hold's own count (atomic with the insert) refuses this one, which is
+    then delivered as an established account's message would be (direct and room)."""
+    world.hold = MessageHoldPolicy(new_account_days=7, first_items=1)
+    world.peers.joined["alice"] = world.clock.now()
+    world.held, world.held_in_rooms = RacedHeldMessages(), RacedHeldRoomMessages()
+    conversation_id = await world.open(ALICE, "bob")
+    room_id = await make_room(world)
+    winner = Message(new_id(), conversation_id, "alice", "won", None, 0, world.clock.now())
+    await world.held.hold(winner)
+    await world.held_in_rooms.hold(
+        RoomMessage(new_id(), room_id, "alice", "won", None, 0, world.clock.now())
+    )
+    sent = await world.send().execute(SendMessageCommand(ALICE, conversation_id, "lost"))
+    in_room = await world.send_in_room().execute(SendRoomMessageCommand(ALICE, room_id, "lost"))
+    assert (sent.message.moderation, in_room.message.moderation) == ("visible", "visible")
+    assert [m.content for m in world.conversations.messages[conversation_id]] == ["lost"]
+    assert [m.content for m in world.rooms.messages[room_id]] == ["lost"]
+    assert [m.topic for m in world.outbox.messages] == [
+        "chat.message_sent",
+        "chat.room_message_sent",
+    ]
+    await world.uow.settle()
+    [(frame, _)] = world.broker.frames(conversation_topic(conversation_id))
+    assert frame["message"]["id"] == sent.message.id
+    assert world.broker.frames(room_topic(room_id))[-1][0]["message"]["id"] == in_room.message.id
+
+
 # --- rooms -----------------------------------------------------------------------------
 
 
@@ -538,6 +759,53 @@ async def test_a_new_accounts_first_room_messages_are_held_until_released(
     after = world.rooms.messages[room_id][0].id
     assert await world.room_history(CAROL, room_id, after=after) == [("hi all", "visible")]
     assert (await locate.execute(LocateMessageQuery(CAROL, held.message.id))).sender_id == "bob"
+
+
+async def test_a_held_room_message_of_a_sender_out_of_the_room_is_withheld(
+    world: World,
+) -> None:
+    """Its sender left (even if back since) or was kicked or banned while it was held: the
+    release delivers nothing (no frame, not in the room, not waiting any more), and it
+    stays in its sender's own history, held."""
+    world.hold = MessageHoldPolicy(new_account_days=7, first_items=1)
+    for user in ("bob", "carol", "dave"):
+        world.peers.joined[user] = world.clock.now()
+    room_id = await make_room(world, max_participants=4)
+    for actor in (BOB, CAROL, Actor("dave")):
+        await join_uc(world).execute(JoinRoomCommand(actor=actor, room_id=room_id))
+    world.clock.advance(seconds=1)
+    held = {
+        actor.user_id: await world.send_in_room().execute(
+            SendRoomMessageCommand(actor, room_id, f"hello from {actor.user_id}")
+        )
+        for actor in (BOB, CAROL, Actor("dave"))
+    }
+    world.clock.advance(seconds=1)
+    leave = LeaveRoom(world.uow, world.rooms, world.publisher, world.clock)
+    await leave.execute(LeaveRoomCommand(BOB, room_id))
+    await join_uc(world).execute(JoinRoomCommand(actor=BOB, room_id=room_id))  # back
+    restrict = RestrictRoomMember(world.uow, world.rooms, world.publisher, world.clock)
+    await restrict.execute(
+        RestrictRoomMemberCommand(ALICE, room_id, "carol", RestrictionKind.KICK, 10)
+    )
+    await restrict.execute(RestrictRoomMemberCommand(ALICE, room_id, "dave", RestrictionKind.BAN))
+    await world.uow.settle()
+    frames_before = len(world.broker.frames(room_topic(room_id)))
+
+    release = world.release_in_room()
+    for sent in held.values():
+        command = ReleaseRoomMessageCommand(STAFF, sent.message.id)
+        assert (await release.execute(command)).changed is False
+        assert (await release.execute(command)).changed is False  # for good
+    await world.uow.settle()
+    assert len(world.broker.frames(room_topic(room_id))) == frames_before
+    assert world.rooms.messages[room_id] == []
+    assert await world.held_in_rooms.waiting_before(world.clock.now(), 10) == []
+    assert await world.room_history(ALICE, room_id) == []
+    assert await world.room_history(BOB, room_id) == [("hello from bob", "held")]
+    assert [m.topic for m in world.outbox.messages if "room_message" in m.topic] == [
+        "chat.room_message_held"
+    ] * 3
 
 
 async def test_room_messages_of_established_accounts_are_sent_for_a_scan(

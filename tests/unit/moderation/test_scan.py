@@ -216,3 +216,51 @@ async def test_moderation_scan_rechecks_held_content_left_without_a_verdict(kit:
     assert (result.checked, result.unavailable) == (1, False)
     assert held.held == {(ReportTargetType.POST, "pending")}  # waits for staff
     assert sorted(p for _, p in held.released) == ["cleared", "lost"]
+
+
+async def test_flagged_chat_messages_are_removed_by_staff_decisions(kit: Kit) -> None:
+    """`remove` on a flagged direct or room message removes it through the owner module
+    (audited as `remove_message` / `remove_room_message`, a strike for its sender, the
+    decision kept as a label), as for posts."""
+    targets = InMemoryReportTargets()
+    targets.put(ReportTargetType.MESSAGE, "m1", "bob", "add my kakao id: cashking77")
+    targets.put(ReportTargetType.ROOM_MESSAGE, "r1", "carol", "send me money via my kakao id")
+    items = InMemoryScannedItems()
+    scan = ScanContent(kit.uow, targets, RulesClassifier(), items, kit.clock)
+    for kind, content_id in (("message", "m1"), ("room_message", "r1")):
+        await scan.execute(ScanContentCommand(content_type=kind, content_id=content_id))
+        kit.clock.advance(seconds=1)
+    queue = ListModerationQueue(kit.uow, items)
+    pending = (await queue.execute(ListModerationQueueCommand(actor=MOD))).items
+    assert [(i.content_type, i.content_id) for i in pending] == [
+        ("message", "m1"),
+        ("room_message", "r1"),
+    ]
+    removal, audit, strikes = (
+        InMemoryContentRemoval(),
+        InMemoryAuditLog(),
+        InMemoryStrikeRepository(),
+    )
+    remove = RemoveContent(kit.uow, removal, targets, audit, strikes, kit.outbox, kit.clock)
+    decide = DecideScannedItem(kit.uow, items, remove, InMemoryHeldContent(), audit, kit.clock)
+    for item in pending:
+        decided = await decide.execute(
+            DecideScannedItemCommand(actor=MOD, item_id=item.id, remove=True)
+        )
+        assert decided.status == "removed"
+    assert removal.removed == [
+        (ReportTargetType.MESSAGE, "m1"),
+        (ReportTargetType.ROOM_MESSAGE, "r1"),
+    ]
+    assert [(e.action, e.target_type.value, e.target_id) for e in audit.entries] == [
+        ("remove_message", "message", "m1"),
+        ("remove_room_message", "room_message", "r1"),
+    ]
+    assert sorted((s.user_id, s.content_type) for s in strikes.strikes.values()) == [
+        ("bob", "message"),
+        ("carol", "room_message"),
+    ]
+    labels = await queue.execute(ListModerationQueueCommand(actor=MOD, status="removed"))
+    assert [i.content_id for i in labels.items] == ["m1", "r1"]
+    issued = [m for m in kit.outbox.messages if m.topic == "moderation.strike_issued"]
+    assert [m.payload["content_type"] for m in issued] == ["message", "room_message"]

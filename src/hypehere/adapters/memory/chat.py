@@ -68,6 +68,19 @@ def _find_by_client(messages: list[_M], sender_id: str, client_id: str) -> _M | 
     return None
 
 
+def _remove(threads: Iterable[list[_M]], message_id: str, at: datetime | None) -> bool:
+    """Mark a stored message removed by moderation at `at`, or restore it (`at` None).
+    False when it was so already, or is unknown."""
+    for messages in threads:
+        for message in messages:
+            if message.id == message_id:
+                if (message.removed_at is None) is (at is None):
+                    return False
+                message.removed_at = at
+                return True
+    return False
+
+
 _V = TypeVar("_V", ConversationView, RoomView)
 
 
@@ -137,7 +150,11 @@ class _InMemoryHeld(Generic[_M]):
         self.withheld: set[str] = set()
 
     def _waiting(self) -> list[_M]:
-        return [m for m in self.rows.values() if m.id not in self.released | self.withheld]
+        return [
+            m
+            for m in self.rows.values()
+            if m.id not in self.released | self.withheld and m.removed_at is None
+        ]
 
     async def hold(self, message: _M) -> None:
         if message.client_id is not None and await self.find(
@@ -146,9 +163,19 @@ class _InMemoryHeld(Generic[_M]):
             raise StorageConflictError("duplicate client_id")
         self.rows[message.id] = copy.deepcopy(message)
 
+    async def hold_first(self, message: _M, first: int) -> bool:
+        if await self.written_by(message.sender_id, first) >= first:
+            return False
+        await self.hold(message)
+        return True
+
     async def get(self, message_id: str) -> _M | None:
         found = [m for m in self._waiting() if m.id == message_id]
         return copy.deepcopy(found[0]) if found else None
+
+    async def unreleased(self, message_id: str) -> _M | None:
+        found = self.rows.get(message_id)
+        return copy.deepcopy(found) if found and message_id not in self.released else None
 
     async def find(self, channel_id: str, sender_id: str, client_id: str) -> _M | None:
         for m in self._waiting():
@@ -171,6 +198,20 @@ class _InMemoryHeld(Generic[_M]):
         if await self.get(message_id) is None:
             return False
         self.withheld.add(message_id)
+        return True
+
+    async def reject(self, message_id: str, at: datetime) -> bool:
+        found = self.rows.get(message_id)
+        if found is None or message_id in self.released or found.removed_at is not None:
+            return False
+        found.removed_at = at
+        return True
+
+    async def unreject(self, message_id: str) -> bool:
+        found = self.rows.get(message_id)
+        if found is None or message_id in self.released or found.removed_at is None:
+            return False
+        found.removed_at = None
         return True
 
     async def waiting_before(self, before: datetime, limit: int) -> Sequence[_M]:
@@ -283,6 +324,12 @@ class InMemoryConversationRepository:
                 if message.id == message_id:
                     return copy.deepcopy(message)
         return None
+
+    async def remove_message(self, message_id: str, at: datetime) -> bool:
+        return _remove(self.messages.values(), message_id, at)
+
+    async def restore_message(self, message_id: str) -> bool:
+        return _remove(self.messages.values(), message_id, None)
 
     async def latest_message(self, conversation_id: str) -> Message | None:
         messages = self.messages.get(conversation_id, [])
@@ -431,6 +478,12 @@ class InMemoryRoomRepository:
                 if m.id == message_id:
                     return copy.deepcopy(m)
         return None
+
+    async def remove_message(self, message_id: str, at: datetime) -> bool:
+        return _remove(self.messages.values(), message_id, at)
+
+    async def restore_message(self, message_id: str) -> bool:
+        return _remove(self.messages.values(), message_id, None)
 
 
 class InMemoryRoomReader:

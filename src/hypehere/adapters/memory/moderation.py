@@ -160,13 +160,23 @@ class InMemoryReportTargets:
         return target
 
 
+REMOVABLE_CONTENT = frozenset(
+    {
+        ReportTargetType.POST,
+        ReportTargetType.COMMENT,
+        ReportTargetType.MESSAGE,
+        ReportTargetType.ROOM_MESSAGE,
+    }
+)
+
+
 @dataclass
 class InMemoryContentRemoval:
     removed: list[tuple[ReportTargetType, str]] = field(default_factory=list)
 
     async def remove(self, actor: Actor, target_type: ReportTargetType, target_id: str) -> bool:
-        if target_type not in (ReportTargetType.POST, ReportTargetType.COMMENT):
-            raise ActionNotApplicableError("remove_content applies to posts and comments")
+        if target_type not in REMOVABLE_CONTENT:
+            raise ActionNotApplicableError("remove_content applies to posts, comments, messages")
         if (target_type, target_id) in self.removed:
             return False
         self.removed.append((target_type, target_id))

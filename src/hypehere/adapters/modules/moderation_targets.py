@@ -28,6 +28,11 @@ from hypehere.application.chat.release_room_message import (
     ReleaseRoomMessage,
     ReleaseRoomMessageCommand,
 )
+from hypehere.application.chat.remove_message import RemoveMessage, RemoveMessageCommand
+from hypehere.application.chat.remove_room_message import (
+    RemoveRoomMessage,
+    RemoveRoomMessageCommand,
+)
 from hypehere.application.common.actor import Actor
 from hypehere.application.feed.list_held_content import ListHeldContent, ListHeldContentQuery
 from hypehere.application.feed.locate_content import LocateContent, LocateContentQuery
@@ -116,17 +121,34 @@ class ModuleReportTargets:
             return None
 
 
-class FeedContentRemoval:
-    def __init__(self, posts: RemovePost, comments: RemoveComment) -> None:
+class ModuleContentRemoval:
+    """The moderation module's `ContentRemoval` port: the feed's `RemovePost` and
+    `RemoveComment`, chat's `RemoveMessage` and `RemoveRoomMessage` (a held message is
+    rejected)."""
+
+    def __init__(
+        self,
+        posts: RemovePost,
+        comments: RemoveComment,
+        messages: RemoveMessage,
+        room_messages: RemoveRoomMessage,
+    ) -> None:
         self._posts = posts
         self._comments = comments
+        self._messages = messages
+        self._room_messages = room_messages
 
     async def remove(self, actor: Actor, target_type: ReportTargetType, target_id: str) -> bool:
         if target_type is ReportTargetType.POST:
             return (await self._posts.execute(RemovePostCommand(actor, target_id))).changed
         if target_type is ReportTargetType.COMMENT:
             return (await self._comments.execute(RemoveCommentCommand(actor, target_id))).changed
-        raise ActionNotApplicableError("remove_content applies to posts and comments")
+        if target_type is ReportTargetType.MESSAGE:
+            return (await self._messages.execute(RemoveMessageCommand(actor, target_id))).changed
+        if target_type is ReportTargetType.ROOM_MESSAGE:
+            removed = await self._room_messages.execute(RemoveRoomMessageCommand(actor, target_id))
+            return removed.changed
+        raise ActionNotApplicableError("remove_content applies to posts, comments and messages")
 
 
 class ModuleHeldContent:

@@ -26,6 +26,17 @@ class RoomMessageFrame(ChatFrame, frozen=True, tag="message"):
     message: RoomMessageView
 
 
+class MessageRemovedFrame(ChatFrame, frozen=True, tag="message_removed"):
+    """Moderation removed a delivered message: clients replace it with `message` (its
+    placeholder: `removed: true`, `content` "")."""
+
+    message: MessageView
+
+
+class RoomMessageRemovedFrame(ChatFrame, frozen=True, tag="message_removed"):
+    message: RoomMessageView
+
+
 class ReadReceiptFrame(ChatFrame, frozen=True, tag="read"):
     user_id: str
     last_read_message_id: str | None

@@ -45,8 +45,14 @@ class MessageHolding(Generic[M]):
         """Is the next message of `sender_id` held?"""
         return await self.new_account(sender_id, now) and await self.holds_next(sender_id)
 
-    async def hold(self, message: M, event: DomainEvent) -> None:
-        """Store `message` held and stage `event` (the check), in the caller's unit of work."""
+    async def hold(self, message: M, event: DomainEvent) -> bool:
+        """Store `message` held and stage `event` (the check), in the caller's unit of work;
+        False (nothing stored, `message` not held) when the sender's first N messages went
+        through the tier meanwhile (a concurrent send won the last place): deliver it then.
+        `holds` is the cheap early answer, this the atomic one."""
         message.held = True
-        await self._held.hold(message)
+        if not await self._held.hold_first(message, self._policy.first_items):
+            message.held = False
+            return False
         await self._outbox.add(event)
+        return True

@@ -68,8 +68,21 @@ class HeldMessages(Protocol[M]):
         StorageConflictError."""
         ...
 
+    async def hold_first(self, message: M, first: int) -> bool:
+        """`hold` it if its sender has sent fewer than `first` messages of this kind through
+        the tier (`written_by`), else store nothing and answer False. Counted and stored
+        under a per-sender lock held until the transaction ends (PostgreSQL; SQLite
+        transactions are serialized already), so concurrent sends of one account never
+        hold more than `first`."""
+        ...
+
     async def get(self, message_id: str) -> M | None:
-        """The message while it is held (None once released or withheld)."""
+        """The message while it is held (None once released, withheld or rejected)."""
+        ...
+
+    async def unreleased(self, message_id: str) -> M | None:
+        """The message while it has not been released: waiting, withheld or rejected (its
+        `removed_at` set); None once released (the channel has it) or when unknown."""
         ...
 
     async def find(self, channel_id: str, sender_id: str, client_id: str) -> M | None:
@@ -83,18 +96,30 @@ class HeldMessages(Protocol[M]):
 
     async def withhold(self, message_id: str) -> bool:
         """Keep it for its sender only, for good (a block now stands between them and the
-        recipient): it stops waiting (no check, no release) and stays in `waiting_for`;
-        False when it was not waiting."""
+        recipient; a room's sender is out of the room): it stops waiting (no check, no
+        release) and stays in `waiting_for`; False when it was not waiting."""
+        ...
+
+    async def reject(self, message_id: str, at: datetime) -> bool:
+        """Moderation removed it before release: never delivered, it stops waiting (no
+        check, no release) and stays in `waiting_for`, `removed_at` = `at` (its sender
+        sees the placeholder). A withheld message can be rejected too; False when it was
+        released, rejected already, or is unknown. Atomic against `release`."""
+        ...
+
+    async def unreject(self, message_id: str) -> bool:
+        """Undo `reject` (an appeal was overturned): it waits again (a withheld one stays
+        withheld); False when it was not rejected."""
         ...
 
     async def waiting_before(self, before: datetime, limit: int) -> Sequence[M]:
         """Held messages written before `before`, oldest first (created_at, id); withheld
-        ones are not waiting."""
+        and rejected ones are not waiting."""
         ...
 
     async def waiting_for(self, channel_id: str, sender_id: str, limit: int) -> Sequence[M]:
-        """`sender_id`'s messages still held (or withheld) in the channel, newest first
-        (what their own history shows them), at most `limit`."""
+        """`sender_id`'s messages still held (or withheld, or rejected) in the channel,
+        newest first (what their own history shows them), at most `limit`."""
         ...
 
     async def written_by(self, sender_id: str, at_most: int) -> int:
@@ -162,6 +187,16 @@ class ConversationRepository(Protocol):
 
     async def get_message(self, message_id: str) -> Message | None:
         """A direct-conversation message by id (None when there is none)."""
+        ...
+
+    async def remove_message(self, message_id: str, at: datetime) -> bool:
+        """Moderation removed a delivered message: `removed_at` = `at`, its text kept
+        (staff, a restore) but shown to nobody. False when it was removed already or is
+        unknown (a conditional update)."""
+        ...
+
+    async def restore_message(self, message_id: str) -> bool:
+        """Undo `remove_message` (an appeal was overturned); False when it was not removed."""
         ...
 
 
@@ -233,6 +268,14 @@ class RoomRepository(Protocol):
 
     async def get_message(self, message_id: str) -> RoomMessage | None:
         """A room message by id (None when there is none, or it is still held)."""
+        ...
+
+    async def remove_message(self, message_id: str, at: datetime) -> bool:
+        """As `ConversationRepository.remove_message`, for a room message."""
+        ...
+
+    async def restore_message(self, message_id: str) -> bool:
+        """As `ConversationRepository.restore_message`, for a room message."""
         ...
 
 

@@ -3,7 +3,10 @@ staff approved it. It is appended to its room now, as if just sent (`ReleaseMess
 the same for direct messages): the next sequence number, so it is in the members' history
 and in a catch-up after any message they have, `chat.room_message_sent`, and a `message`
 frame through the broker to everyone in the room (the sender's sockets included).
-Idempotent: a message that is not held any more changes nothing."""
+Idempotent: a message that is not held any more changes nothing. A sender who is out of
+the room by then (left, kicked or banned while it was held; or left and came back, so
+joined after writing it) does not get it delivered: it is withheld, as a direct message
+is after a block (never delivered, not released later, its sender's own history only)."""
 
 from __future__ import annotations
 
@@ -50,8 +53,15 @@ class ReleaseRoomMessage(RoomAction):
         async with self._uow:
             held = await self._held.get(cmd.message_id)
             room = await self._rooms.get(held.room_id) if held else None
-            if held is None or room is None or not await self._held.release(held.id):
+            if held is None or room is None:
                 return Changed(False)  # released already (or its room is gone)
+            sender = await self._rooms.member(room.id, held.sender_id)
+            if sender is None or sender.joined_at > held.created_at:
+                await self._held.withhold(held.id)
+                logger.info("room_message_withheld", message_id=held.id, by=cmd.actor.user_id)
+                return Changed(False)
+            if not await self._held.release(held.id):
+                return Changed(False)  # a concurrent release won
             now = self._clock.now()
             seq = await self._rooms.next_seq(room.id)
             message = RoomMessage.write(

@@ -24,7 +24,14 @@ from hypehere.application.common.topics import conversation_topic
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.domain.chat.errors import BlockedError, ConversationNotFoundError
 from hypehere.domain.chat.events import MessageHeld, MessageSent
-from hypehere.domain.chat.model import Folder, Message, client_message_id, message_content
+from hypehere.domain.chat.model import (
+    Conversation,
+    Folder,
+    Message,
+    Participant,
+    client_message_id,
+    message_content,
+)
 from hypehere.domain.shared.clock import Clock
 from hypehere.domain.shared.holding import MessageHoldPolicy
 from hypehere.domain.shared.ids import new_id
@@ -96,7 +103,6 @@ class SendMessage:
             conversation = found.conversation
             # No pre-check for a retried client_id: the unique key refuses the duplicate and
             # `execute` answers with the stored message.
-            others = conversation.others(me)
             now = self._clock.now()
             message, rejoined = conversation.write(
                 me, content, client_id, seq=0, now=now, message_id=new_id()
@@ -107,28 +113,14 @@ class SendMessage:
                 retried = await self._held.find(conversation.id, me, client_id)
                 if retried is not None:
                     return SendMessageResult(message=MessageView.of(retried), duplicate=True)
-            message.held = new_account and await self._holding.holds_next(me)
-            if not message.held:
-                event = MessageSent(
-                    occurred_at=message.created_at,
-                    message_id=message.id,
-                    conversation_id=conversation.id,
-                    sender_id=me,
-                    recipient_ids=tuple(p.user_id for p in others),
-                    is_request=any(p.folder is Folder.REQUESTS for p in others),
-                )
-                await self._conversations.append_message(message, rejoined, event)
-                frame = MessageFrame(message=MessageView.of(message))
-                self._uow.after_commit(
-                    lambda: self._publisher.publish(
-                        conversation_topic(conversation.id), frame, origin=cmd.origin
-                    )
-                )
-        if message.held:
+            hold = new_account and await self._holding.holds_next(me)
+            if not hold:
+                await self._append(conversation, message, rejoined, cmd.origin)
+        if hold:
             # outside the conversation (no sequence number, no participant change until
             # it is released), in a transaction of its own: the message and its event
             async with self._uow:
-                await self._holding.hold(
+                held = await self._holding.hold(
                     message,
                     MessageHeld(
                         occurred_at=now,
@@ -137,7 +129,37 @@ class SendMessage:
                         sender_id=me,
                     ),
                 )
-            logger.info("message_held", conversation_id=conversation.id, message_id=message.id)
-        else:
-            logger.debug("message_sent", conversation_id=cmd.conversation_id)
+            if held:
+                logger.info("message_held", conversation_id=conversation.id, message_id=message.id)
+                return SendMessageResult(message=MessageView.of(message), duplicate=False)
+            # a concurrent send of theirs took the tier's last place first: delivered
+            async with self._uow.autocommit():
+                await self._append(conversation, message, rejoined, cmd.origin)
+        logger.debug("message_sent", conversation_id=cmd.conversation_id)
         return SendMessageResult(message=MessageView.of(message), duplicate=False)
+
+    async def _append(
+        self,
+        conversation: Conversation,
+        message: Message,
+        rejoined: list[Participant],
+        origin: str | None,
+    ) -> None:
+        """Append `message` to its conversation with its `chat.message_sent`, and publish it
+        once committed (the unit of work's last write: see `append_message`)."""
+        others = conversation.others(message.sender_id)
+        event = MessageSent(
+            occurred_at=message.created_at,
+            message_id=message.id,
+            conversation_id=conversation.id,
+            sender_id=message.sender_id,
+            recipient_ids=tuple(p.user_id for p in others),
+            is_request=any(p.folder is Folder.REQUESTS for p in others),
+        )
+        await self._conversations.append_message(message, rejoined, event)
+        frame = MessageFrame(message=MessageView.of(message))
+        self._uow.after_commit(
+            lambda: self._publisher.publish(
+                conversation_topic(conversation.id), frame, origin=origin
+            )
+        )

@@ -72,17 +72,16 @@ class SendRoomMessage(RoomAction):
                             message=RoomMessageView.of(existing), duplicate=True
                         )
                 now = self._clock.now()
-                if await self._holding.holds(me, now):
-                    message = RoomMessage.write(cmd.room_id, me, content, client_id, 0, now)
-                    await self._holding.hold(
-                        message,
-                        RoomMessageHeld(
-                            occurred_at=now,
-                            message_id=message.id,
-                            room_id=cmd.room_id,
-                            sender_id=me,
-                        ),
-                    )
+                message = RoomMessage.write(cmd.room_id, me, content, client_id, 0, now)
+                if await self._holding.holds(me, now) and await self._holding.hold(
+                    message,
+                    RoomMessageHeld(
+                        occurred_at=now,
+                        message_id=message.id,
+                        room_id=cmd.room_id,
+                        sender_id=me,
+                    ),
+                ):
                     logger.info("room_message_held", room_id=cmd.room_id, message_id=message.id)
                 else:
                     seq = await self._rooms.next_seq(cmd.room_id)

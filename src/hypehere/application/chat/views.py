@@ -20,6 +20,9 @@ class MessageView(msgspec.Struct, frozen=True, omit_defaults=True):
     # "held" only for its sender (ack, own history) while it waits for a moderation verdict
     # (a new account's first messages); omitted otherwise, so broadcasts are unchanged
     moderation: str = "visible"
+    # removed by moderation: `content` is "" (clients show their own notice); omitted
+    # while false, as `moderation`
+    removed: bool = False
 
     @classmethod
     def of(cls, message: Message) -> MessageView:
@@ -27,10 +30,11 @@ class MessageView(msgspec.Struct, frozen=True, omit_defaults=True):
             id=message.id,
             conversation_id=message.conversation_id,
             sender_id=message.sender_id,
-            content=message.content,
+            content="" if message.is_removed else message.content,
             client_id=message.client_id,
             created_at=message.created_at,
             moderation="held" if message.held else "visible",
+            removed=message.is_removed,
         )
 
 
@@ -72,6 +76,7 @@ class RoomMessageView(msgspec.Struct, frozen=True, omit_defaults=True):
     # "held" only for its sender (ack, own history) while it waits for a moderation
     # verdict, as in `MessageView`; omitted otherwise
     moderation: str = "visible"
+    removed: bool = False  # removed by moderation (`content` ""), as in `MessageView`
 
     @classmethod
     def of(cls, message: RoomMessage) -> RoomMessageView:
@@ -80,8 +85,9 @@ class RoomMessageView(msgspec.Struct, frozen=True, omit_defaults=True):
             room_id=message.room_id,
             conversation_id=message.room_id,
             sender_id=message.sender_id,
-            content=message.content,
+            content="" if message.is_removed else message.content,
             client_id=message.client_id,
             created_at=message.created_at,
             moderation="held" if message.held else "visible",
+            removed=message.is_removed,
         )

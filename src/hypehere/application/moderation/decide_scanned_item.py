@@ -1,5 +1,6 @@
 """Staff: decide a flagged item. `remove` removes the content through `RemoveContent`
-(audited, a strike for the author; held content stays held, so nobody else ever sees it);
+(audited, a strike for the author; held content stays held, so nobody else ever sees it: a
+held chat message is rejected, never delivered; a delivered one is replaced for everyone);
 `approve` keeps it and releases it when the fail-closed tier held it (announced then as if
 just created). Either way the decision stays on
 the item as a label of the verdict (audited as `moderation_approve` / via the removal)."""

@@ -1,6 +1,6 @@
-"""Staff: remove a post or comment by moderation (the owner module's removal through the
-`ContentRemoval` port), with an audit entry and a strike for its author in the same
-transaction."""
+"""Staff: remove a post, comment or chat message by moderation (the owner module's removal
+through the `ContentRemoval` port; a held message is rejected), with an audit entry and a
+strike for its author in the same transaction."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ from hypehere.domain.shared.clock import Clock
 AUDIT_TARGET = {
     ReportTargetType.POST: AuditTarget.POST,
     ReportTargetType.COMMENT: AuditTarget.COMMENT,
+    ReportTargetType.MESSAGE: AuditTarget.MESSAGE,
+    ReportTargetType.ROOM_MESSAGE: AuditTarget.ROOM_MESSAGE,
 }
 
 

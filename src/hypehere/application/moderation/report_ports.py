@@ -80,6 +80,7 @@ class ReportTargets(Protocol):
 
 class ContentRemoval(Protocol):
     async def remove(self, actor: Actor, target_type: ReportTargetType, target_id: str) -> bool:
-        """Remove a post or comment by moderation (a placeholder stays); False when it was
-        already removed. Raises ActionNotApplicableError for other target types."""
+        """Remove a post, comment, direct or room message by moderation (a placeholder
+        stays; a held message is rejected: never delivered); False when it was already
+        removed. Raises ActionNotApplicableError for other target types."""
         ...

@@ -1,7 +1,8 @@
 """Staff: resolve an open report with an action, in ONE transaction with everything it
 does: the action through the existing use cases (`remove_content`: the owner module's
-removal through the `ContentRemoval` port; `suspend` / `ban`: `SuspendUser` / `BanUser`
-on the reported user; `warn` and `none` change no account), the report's count against
+removal through the `ContentRemoval` port, for posts, comments and direct messages;
+`suspend` / `ban`: `SuspendUser` / `BanUser` on the reported user; `warn` and `none`
+change no account), the report's count against
 the reported user (`CountResolvedReport`), and the queue priority of the target's other
 open reports (the reporter's record changed). Audited: the decision, and the removal or
 account action it took."""
@@ -46,7 +47,7 @@ from hypehere.domain.shared.errors import InvalidInputError
 
 logger = structlog.get_logger(__name__)
 
-REMOVABLE = frozenset({ReportTargetType.POST, ReportTargetType.COMMENT})
+REMOVABLE = frozenset({ReportTargetType.POST, ReportTargetType.COMMENT, ReportTargetType.MESSAGE})
 
 
 class ResolveReportCommand(ActOnReport, frozen=True, kw_only=True):
@@ -134,7 +135,7 @@ class ResolveReport:
         if action is ResolveAction.REMOVE_CONTENT:
             if report.target_type not in REMOVABLE:
                 raise ActionNotApplicableError(
-                    "remove_content applies to reported posts and comments"
+                    "remove_content applies to reported posts, comments and messages"
                 )
             if await self._content.remove(actor, report.target_type, report.target_id):
                 await audit_removal(

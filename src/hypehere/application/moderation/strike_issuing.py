@@ -42,6 +42,12 @@ async def issue_strike(
     )
     await strikes.add(strike)
     await outbox.add(
-        StrikeIssued(occurred_at=at, strike_id=strike.id, user_id=user_id, action=action.value)
+        StrikeIssued(
+            occurred_at=at,
+            strike_id=strike.id,
+            user_id=user_id,
+            action=action.value,
+            content_type=content_type,
+        )
     )
     return strike

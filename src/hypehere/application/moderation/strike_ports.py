@@ -42,5 +42,6 @@ class AccountCredentials(Protocol):
 
 class ContentRestoration(Protocol):
     async def restore(self, actor: Actor, content_type: str, content_id: str) -> bool:
-        """Undo a moderation removal of a post or comment; False when it was not removed."""
+        """Undo a moderation removal of a post, comment, direct or room message (a rejected
+        held message is released); False when it was not removed."""
         ...

@@ -49,6 +49,9 @@ from hypehere.domain.learning.events import CorrectionAccepted
 from hypehere.domain.moderation.events import AppealDecided, ReportDecided, StrikeIssued
 from hypehere.domain.users.events import UserBlocked, UserFollowed
 
+# Content whose removal by moderation has no removal event of its own (its strike tells).
+CHAT_CONTENT = frozenset({"message", "room_message"})
+
 # Not annotated: mypy then checks each row's mapper against its event and use case.
 SUBSCRIPTIONS = (
     # The corrector, when the author accepts their correction.
@@ -206,7 +209,8 @@ SUBSCRIPTIONS = (
             target_id=e.report_id,
         ),
     ),
-    # The user who got a strike (a removal is told by the feed's removal events).
+    # The user who got a strike (a post's or comment's removal is told by the feed's
+    # removal events; a chat message's, which has none, by its strike).
     Subscription(
         "notifications.strike_issued",
         StrikeIssued,
@@ -219,7 +223,7 @@ SUBSCRIPTIONS = (
                 target_type="strike",
                 target_id=e.strike_id,
             )
-            if e.action != "content_removed"
+            if e.action != "content_removed" or e.content_type in CHAT_CONTENT
             else None
         ),
     ),

@@ -51,6 +51,10 @@ from hypehere.application.chat.ports import (
 from hypehere.application.chat.release_message import ReleaseMessage
 from hypehere.application.chat.release_room import ReleaseRoom
 from hypehere.application.chat.release_room_message import ReleaseRoomMessage
+from hypehere.application.chat.remove_message import RemoveMessage
+from hypehere.application.chat.remove_room_message import RemoveRoomMessage
+from hypehere.application.chat.restore_message import RestoreMessage
+from hypehere.application.chat.restore_room_message import RestoreRoomMessage
 from hypehere.application.chat.restrict_room_member import RestrictRoomMember
 from hypehere.application.chat.send_message import SendMessage
 from hypehere.application.chat.send_room_message import SendRoomMessage
@@ -184,5 +188,9 @@ class ChatProvider(Provider):
         ListHeldMessages,
         LocateRoomMessage,
         LocateRoom,
+        RemoveMessage,
+        RemoveRoomMessage,
+        RestoreMessage,
+        RestoreRoomMessage,
         scope=Scope.REQUEST,
     )

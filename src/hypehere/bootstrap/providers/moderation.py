@@ -16,11 +16,11 @@ from hypehere.adapters.moderation.claude import ClaudeClassifier
 from hypehere.adapters.moderation.rules import RulesClassifier
 from hypehere.adapters.modules.matching_first_message import ClassifierFirstMessageCheck
 from hypehere.adapters.modules.moderation_accounts import (
-    FeedContentRestoration,
+    ModuleContentRestoration,
     UsersAccountCredentials,
 )
 from hypehere.adapters.modules.moderation_targets import (
-    FeedContentRemoval,
+    ModuleContentRemoval,
     ModuleHeldContent,
     ModuleReportTargets,
 )
@@ -160,9 +160,11 @@ class ModerationProvider(Provider):
         return SqlStrikeRepository(session)
 
     credentials = provide(UsersAccountCredentials, provides=AccountCredentials, scope=Scope.REQUEST)
-    restoration = provide(FeedContentRestoration, provides=ContentRestoration, scope=Scope.REQUEST)
+    restoration = provide(
+        ModuleContentRestoration, provides=ContentRestoration, scope=Scope.REQUEST
+    )
     targets = provide(ModuleReportTargets, provides=ReportTargets, scope=Scope.REQUEST)
-    removal = provide(FeedContentRemoval, provides=ContentRemoval, scope=Scope.REQUEST)
+    removal = provide(ModuleContentRemoval, provides=ContentRemoval, scope=Scope.REQUEST)
     held = provide(ModuleHeldContent, provides=HeldContent, scope=Scope.REQUEST)
 
     use_cases = provide_all(

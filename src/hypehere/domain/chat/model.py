@@ -116,10 +116,16 @@ class Message(Holdable):
     created_at: datetime
     # a new account's first messages wait for a moderation verdict: its sender only
     held: bool = False
+    # removed by moderation: a placeholder for everyone (a held one: for its sender only)
+    removed_at: datetime | None = None
 
     @property
     def holder_id(self) -> str:
         return self.sender_id
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
 
 
 @dataclass(slots=True)
@@ -319,10 +325,16 @@ class RoomMessage(Holdable):
     created_at: datetime
     # a new account's first room messages wait for a moderation verdict: its sender only
     held: bool = False
+    # removed by moderation, as `Message.removed_at`
+    removed_at: datetime | None = None
 
     @property
     def holder_id(self) -> str:
         return self.sender_id
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
 
     @classmethod
     def write(

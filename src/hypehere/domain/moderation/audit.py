@@ -12,9 +12,9 @@ class AuditTarget(StrEnum):
     USER = "user"
     POST = "post"
     COMMENT = "comment"
-    MESSAGE = "message"  # a scanned chat message staff approved
+    MESSAGE = "message"  # a scanned chat message staff approved or removed
     ROOM = "room"  # a held room title staff approved
-    ROOM_MESSAGE = "room_message"  # a scanned open-room message staff approved
+    ROOM_MESSAGE = "room_message"  # a scanned open-room message staff approved or removed
     REPORT = "report"
     APPEAL = "appeal"
     CATEGORY = "category"  # learning content (`/admin/learning/...`)

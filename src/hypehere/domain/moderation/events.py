@@ -39,6 +39,7 @@ class StrikeIssued(DomainEvent):
     strike_id: str
     user_id: str
     action: str
+    content_type: str | None = None  # content_removed: what was removed (post, message ...)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -43,6 +43,7 @@ def message_from_row(row: Any, *, held: bool = False) -> Message:
         seq=0 if held else row.seq,
         created_at=ensure_utc(row.created_at),
         held=held,
+        removed_at=ensure_utc(row.removed_at) if row.removed_at else None,
     )
 
 
@@ -201,6 +202,24 @@ class SqlConversationRepository:
                 await self._session.execute(select(messages).where(messages.c.id == message_id))
             ).first()
         return message_from_row(row) if row else None
+
+    async def remove_message(self, message_id: str, at: datetime) -> bool:
+        async with translate_errors():
+            result = await self._session.execute(
+                update(messages)
+                .where(messages.c.id == message_id, messages.c.removed_at.is_(None))
+                .values(removed_at=at)
+            )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def restore_message(self, message_id: str) -> bool:
+        async with translate_errors():
+            result = await self._session.execute(
+                update(messages)
+                .where(messages.c.id == message_id, messages.c.removed_at.is_not(None))
+                .values(removed_at=None)
+            )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def latest_message(self, conversation_id: str) -> Message | None:
         async with translate_errors():

@@ -32,7 +32,8 @@ class _SqlHeld(Generic[M]):
 
     @property
     def _waiting(self) -> Any:
-        return and_(self.table.c.released_at.is_(None), self.table.c.withheld_at.is_(None))
+        c = self.table.c
+        return and_(c.released_at.is_(None), c.withheld_at.is_(None), c.removed_at.is_(None))
 
     async def _one(self, *conditions: Any) -> M | None:
         async with translate_errors():
@@ -57,8 +58,34 @@ class _SqlHeld(Generic[M]):
                 )
             )
 
+    async def hold_first(self, message: M, first: int) -> bool:
+        if self._session.get_bind().dialect.name == "postgresql":
+            # Serialize one sender's holds of this kind until the transaction ends, so two
+            # concurrent sends cannot both count the same rows. (SQLite transactions are
+            # already serialized by BEGIN IMMEDIATE.)
+            key = f"{self.table.name}:{message.sender_id}"
+            async with translate_errors():
+                await self._session.execute(
+                    select(func.pg_advisory_xact_lock(func.hashtextextended(key, 0)))
+                )
+        if await self.written_by(message.sender_id, first) >= first:
+            return False
+        await self.hold(message)
+        return True
+
     async def get(self, message_id: str) -> M | None:
         return await self._one(self.table.c.id == message_id)
+
+    async def unreleased(self, message_id: str) -> M | None:
+        async with translate_errors():
+            row = (
+                await self._session.execute(
+                    select(self.table).where(
+                        self.table.c.id == message_id, self.table.c.released_at.is_(None)
+                    )
+                )
+            ).first()
+        return self._held(row) if row else None
 
     async def find(self, channel_id: str, sender_id: str, client_id: str) -> M | None:
         return await self._one(
@@ -85,6 +112,32 @@ class _SqlHeld(Generic[M]):
             )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    async def reject(self, message_id: str, at: datetime) -> bool:
+        async with translate_errors():
+            result = await self._session.execute(
+                update(self.table)
+                .where(
+                    self.table.c.id == message_id,
+                    self.table.c.released_at.is_(None),
+                    self.table.c.removed_at.is_(None),
+                )
+                .values(removed_at=at)
+            )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def unreject(self, message_id: str) -> bool:
+        async with translate_errors():
+            result = await self._session.execute(
+                update(self.table)
+                .where(
+                    self.table.c.id == message_id,
+                    self.table.c.released_at.is_(None),
+                    self.table.c.removed_at.is_not(None),
+                )
+                .values(removed_at=None)
+            )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
     async def _many(self, *conditions: Any, newest_first: bool = False, limit: int) -> list[M]:
         order: list[Any] = [self.table.c.created_at, self.table.c.id]
         if newest_first:
@@ -102,7 +155,7 @@ class _SqlHeld(Generic[M]):
 
     async def waiting_for(self, channel_id: str, sender_id: str, limit: int) -> Sequence[M]:
         return await self._many(
-            self.table.c.released_at.is_(None),  # withheld ones too: still theirs only
+            self.table.c.released_at.is_(None),  # withheld, rejected ones too: theirs only
             self.table.c[self.channel] == channel_id,
             self.table.c.sender_id == sender_id,
             newest_first=True,

@@ -11,9 +11,10 @@ from hypehere.adapters.sql.read_handle import read_handle
 
 public_messages: Table = read_handle(
     MessageRow.__table__,  # type: ignore[attr-defined]
-    ("id", "conversation_id", "sender_id", "content", "created_at"),
+    ("id", "conversation_id", "sender_id", "content", "created_at", "removed_at"),
 )
-"""`messages`: id, conversation_id, sender_id, content, created_at."""
+"""`messages`: id, conversation_id, sender_id, content, created_at, removed_at (set: removed
+by moderation, its text shown to nobody)."""
 conversation_members: Table = read_handle(
     ConversationParticipantRow.__table__,  # type: ignore[attr-defined]
     ("conversation_id", "user_id", "is_active"),

@@ -41,13 +41,15 @@ def _time_cursor(request: PageRequest) -> tuple[datetime, str] | None:
 
 
 def _message_view(row: Any) -> MessageView:
+    removed = row.removed_at is not None  # by moderation: a placeholder, for everyone
     return MessageView(
         id=row.id,
         conversation_id=row.conversation_id,
         sender_id=row.sender_id,
-        content=row.content,
+        content="" if removed else row.content,
         client_id=row.client_id,
         created_at=ensure_utc(row.created_at),
+        removed=removed,
     )
 
 
@@ -87,6 +89,7 @@ class SqlConversationReader:
                 last.c.content.label("last_content"),
                 last.c.client_id.label("last_client_id"),
                 last.c.created_at.label("last_created_at"),
+                last.c.removed_at.label("last_removed_at"),
                 unread.label("unread_count"),
             )
             .select_from(me)
@@ -113,13 +116,15 @@ class SqlConversationReader:
             )
         last = None
         if row.last_id is not None:
+            removed = row.last_removed_at is not None
             last = MessageView(
                 id=row.last_id,
                 conversation_id=row.id,
                 sender_id=row.last_sender_id,
-                content=row.last_content,
+                content="" if removed else row.last_content,
                 client_id=row.last_client_id,
                 created_at=ensure_utc(row.last_created_at),
+                removed=removed,
             )
         return ConversationView(
             id=row.id,
@@ -210,14 +215,16 @@ def _room_view(row: Any) -> RoomView:
 
 
 def _room_message_view(row: Any) -> RoomMessageView:
+    removed = row.removed_at is not None
     return RoomMessageView(
         id=row.id,
         room_id=row.room_id,
         conversation_id=row.room_id,
         sender_id=row.sender_id,
-        content=row.content,
+        content="" if removed else row.content,
         client_id=row.client_id,
         created_at=ensure_utc(row.created_at),
+        removed=removed,
     )
 
 

@@ -45,6 +45,7 @@ def room_message_from_row(row: Any, *, held: bool = False) -> RoomMessage:
         seq=0 if held else row.seq,
         created_at=ensure_utc(row.created_at),
         held=held,
+        removed_at=ensure_utc(row.removed_at) if row.removed_at else None,
     )
 
 
@@ -284,3 +285,21 @@ class SqlRoomRepository:
                 )
             ).first()
         return room_message_from_row(row) if row else None
+
+    async def remove_message(self, message_id: str, at: datetime) -> bool:
+        async with translate_errors():
+            result = await self._session.execute(
+                update(room_messages)
+                .where(room_messages.c.id == message_id, room_messages.c.removed_at.is_(None))
+                .values(removed_at=at)
+            )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def restore_message(self, message_id: str) -> bool:
+        async with translate_errors():
+            result = await self._session.execute(
+                update(room_messages)
+                .where(room_messages.c.id == message_id, room_messages.c.removed_at.is_not(None))
+                .values(removed_at=None)
+            )
+        return bool(result.rowcount)  # type: ignore[attr-defined]

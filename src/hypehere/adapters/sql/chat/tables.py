@@ -91,6 +91,8 @@ class MessageRow(SQLModel, table=True):
     client_id: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
     seq: int = Field(sa_column=Column(Integer, nullable=False))
     created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    # removed by moderation: shown to nobody (a placeholder); the text is kept for staff
+    removed_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
 
 
 class HeldMessageRow(SQLModel, table=True):
@@ -123,6 +125,9 @@ class HeldMessageRow(SQLModel, table=True):
     # set when a block stood between sender and recipient at release: never delivered,
     # kept (with its text) for its sender's own history only
     withheld_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
+    # set when moderation removed it before release (rejected): never delivered, kept
+    # for its sender's own history only, as a placeholder
+    removed_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
 
 
 class RoomRow(SQLModel, table=True):
@@ -194,6 +199,8 @@ class RoomMessageRow(SQLModel, table=True):
     client_id: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
     seq: int = Field(sa_column=Column(Integer, nullable=False))
     created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    # removed by moderation: shown to nobody (a placeholder); the text is kept for staff
+    removed_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
 
 
 class HeldRoomMessageRow(SQLModel, table=True):
@@ -219,6 +226,9 @@ class HeldRoomMessageRow(SQLModel, table=True):
     client_id: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
     created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
     released_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
-    # set when a block stood between sender and recipient at release: never delivered,
-    # kept (with its text) for its sender's own history only
+    # set when its sender was out of the room at release (left, kicked or banned while
+    # it was held): never delivered, kept (with its text) for its sender's history only
     withheld_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
+    # set when moderation removed it before release (rejected): never delivered, kept
+    # for its sender's own history only, as a placeholder
+    removed_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))

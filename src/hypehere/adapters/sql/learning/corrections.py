@@ -187,6 +187,7 @@ class SqlCorrectionTargets:
             member = conversation_members.c
             statement = select(m.sender_id.label("author_id"), m.content, m.conversation_id).where(
                 m.id == target_id,
+                m.removed_at.is_(None),
                 exists().where(
                     member.conversation_id == m.conversation_id, member.user_id == viewer_id
                 ),
