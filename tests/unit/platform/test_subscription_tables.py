@@ -115,7 +115,9 @@ STORED: dict[str, bytes] = {
     "learning.lessons_changed": b'{"lesson_ids":["l1","l2"],"languages":["en","ko"]}',
     "moderation.report_decided": b'{"report_id":"r1","reporter_id":"bob","status":"resolved",'
     b'"filed_at":"2025-03-01T11:00:00+00:00"}',
-    "moderation.strike_issued": b'{"strike_id":"s1","user_id":"alice","action":"warning"}',
+    "moderation.strike_issued": (
+        b'{"strike_id":"s1","user_id":"alice","action":"warning","content_type":null}'
+    ),
     "moderation.appeal_decided": (
         b'{"appeal_id":"a1","strike_id":"s1","user_id":"alice","overturned":true}'
     ),
@@ -311,6 +313,13 @@ def test_a_report_decision_stored_before_filed_at_existed_still_reads() -> None:
         "moderation.report_decided", b'{"report_id":"r1","reporter_id":"bob","status":"resolved"}'
     )
     assert old.event(ReportDecided).filed_at is None
+
+
+def test_a_strike_stored_before_content_type_existed_still_reads() -> None:
+    old = stored(
+        "moderation.strike_issued", b'{"strike_id":"s1","user_id":"alice","action":"warning"}'
+    )
+    assert old.event(StrikeIssued).content_type is None
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
