@@ -74,12 +74,15 @@ class OpenAnonymousChannelCommand(msgspec.Struct, frozen=True):
     actor: Actor
     conversation_id: str
     origin: str | None = None
+    announce: bool = True
+    """False when an open socket is authorized again (re-verification): the partner is not
+    told `partner_joined` again."""
 
 
 class OpenAnonymousChannel:
     """Authorize a socket (participants of an unfinished conversation who have not left
-    it: leaving is for good). The partner gets `partner_joined`. Returns the broker
-    topic."""
+    it: leaving is for good). The partner gets `partner_joined` (unless `announce` is
+    False). Returns the broker topic."""
 
     def __init__(
         self, uow: UnitOfWork, conversations: AnonymousConversations, publisher: RealtimePublisher
@@ -102,7 +105,8 @@ class OpenAnonymousChannel:
                     topic, PartnerJoinedFrame(), only_user_ids=[partner], origin=cmd.origin
                 )
 
-            self._uow.after_commit(announce)
+            if cmd.announce:
+                self._uow.after_commit(announce)
         return topic
 
 

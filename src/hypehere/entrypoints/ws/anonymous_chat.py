@@ -101,6 +101,18 @@ class AnonymousChatChannel(Channel):
         )
         return [topic]
 
+    async def recheck(self, conn: Connection, container: AsyncContainer) -> None:
+        """Authorized as `open` does, without telling the partner `partner_joined` again."""
+        uc = await container.get(OpenAnonymousChannel)
+        await uc.execute(
+            OpenAnonymousChannelCommand(
+                actor=conn.actor,
+                conversation_id=self.conversation_id,
+                origin=conn.id,
+                announce=False,
+            )
+        )
+
     async def handle(self, conn: Connection, frame: Frame, container: AsyncContainer) -> None:
         if isinstance(frame, SendMessageRequest):
             send = await container.get(SendAnonymousMessage)
