@@ -269,3 +269,23 @@ def test_a_flagged_first_message_is_not_relayed(ws_client: TestClient[Any]) -> N
             "message",
             "hello, nice to meet you",
         )
+
+
+def test_a_leave_closes_my_other_sockets_on_the_conversation(ws_client: TestClient[Any]) -> None:
+    """Leaving is for good: the socket that left and my other one close, my partner is told
+    once, and stays."""
+    conversation_id, _, ko_token, _, en_token = match(ws_client)
+    path = f"/ws/anonymous-chat/{conversation_id}"
+    with (
+        ws_client.websocket_connect(f"{path}?token={en_token}") as en_ws,
+        ws_client.websocket_connect(f"{path}?token={ko_token}") as ko_first,
+    ):
+        assert receive(en_ws) == {"type": "partner_joined"}
+        with ws_client.websocket_connect(f"{path}?token={ko_token}") as ko_second:
+            assert receive(en_ws) == {"type": "partner_joined"}
+            ko_first.send_json({"type": "leave"})
+            assert close_code(ko_first) == 1000
+            assert close_code(ko_second) == 1000
+        assert receive(en_ws) == {"type": "partner_left"}
+        en_ws.send_json({"type": "message", "content": "still here", "client_id": "e1"})
+        assert receive(en_ws)["type"] == "ack"

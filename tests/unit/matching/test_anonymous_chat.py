@@ -1,5 +1,5 @@
 """`/ws/anonymous-chat` with in-memory fakes, below the gateway: what a socket's channel
-publishes when it is opened and authorized again."""
+publishes when it is opened and authorized again, and when it closes."""
 
 from __future__ import annotations
 
@@ -12,7 +12,15 @@ import pytest
 from hypehere.application.common.actor import Actor
 from hypehere.application.common.realtime import RealtimePublisher, decode_envelope
 from hypehere.application.common.topics import anonymous_conversation_topic
-from hypehere.application.matching.anonymous_chat import OpenAnonymousChannel
+from hypehere.application.matching.anonymous_chat import (
+    AnnounceDeparture,
+    AnnounceDepartureCommand,
+    OpenAnonymousChannel,
+)
+from hypehere.application.matching.leave_anonymous_conversation import (
+    LeaveAnonymousConversation,
+    LeaveAnonymousConversationCommand,
+)
 from hypehere.application.matching.run_matcher import RunMatcherCommand
 from hypehere.domain.shared.ids import new_id
 from hypehere.entrypoints.ws.anonymous_chat import AnonymousChatChannel
@@ -67,3 +75,24 @@ async def test_a_recheck_does_not_announce_partner_joined_again(world: World) ->
     await channel.recheck(conn, container)
     await world.uow.settle()
     assert published_types(broker) == ["partner_joined"]
+
+
+async def test_a_socket_closing_after_i_left_announces_nothing(world: World) -> None:
+    conversation_id = await conversation(world)
+    broker = RecordingBroker()
+    publisher = RealtimePublisher(broker)
+    departure = AnnounceDeparture(world.uow, world.conversations, publisher)
+    closed = AnnounceDepartureCommand(actor=Actor("ko1"), conversation_id=conversation_id)
+    await departure.execute(closed)  # a socket closes while I am in: my partner is told
+    leave = LeaveAnonymousConversation(
+        world.uow, world.conversations, publisher, world.outbox, world.clock
+    )
+    await leave.execute(
+        LeaveAnonymousConversationCommand(actor=Actor("ko1"), conversation_id=conversation_id)
+    )
+    await world.uow.settle()
+    await departure.execute(closed)  # my other socket, closed by the leave
+    await world.uow.settle()
+    assert published_types(broker) == ["partner_left", "partner_left"]
+    left = decode_envelope(broker.published[-1][1])
+    assert (left.only_user_ids, left.close_user_id, left.close_code) == (["en1"], "ko1", 1000)

@@ -118,7 +118,8 @@ class AnnounceDepartureCommand(msgspec.Struct, frozen=True):
 
 class AnnounceDeparture:
     """A socket closed: the partner gets `partner_left` (leaving for good is
-    `LeaveAnonymousConversation`)."""
+    `LeaveAnonymousConversation`, which told them already: a socket closing after I left
+    announces nothing)."""
 
     def __init__(
         self, uow: UnitOfWork, conversations: AnonymousConversations, publisher: RealtimePublisher
@@ -131,7 +132,7 @@ class AnnounceDeparture:
         me = cmd.actor.user_id
         async with self._uow:
             conversation = await load_for(self._conversations, cmd.conversation_id, me)
-        if conversation.ended:
+        if conversation.ended or conversation.participant(me).left_at is not None:
             return
         await self._publisher.publish(
             anonymous_conversation_topic(conversation.id),
