@@ -20,6 +20,7 @@ from hypehere.application.matching.anonymous_chat import (
     SendAnonymousMessage,
     SendAnonymousMessageCommand,
 )
+from hypehere.application.matching.anonymous_seat import AnonymousSeat
 from hypehere.application.matching.locate_anonymous_partner import (
     LocateAnonymousPartner,
     LocateAnonymousPartnerQuery,
@@ -60,11 +61,10 @@ class Anonymous:
         send = SendAnonymousMessage(
             w.uow, w.conversations, w.publisher, w.clock, self.transcripts, check
         )
-        await send.execute(
-            SendAnonymousMessageCommand(
-                actor=Actor(user_id), conversation_id=conversation_id, content=content
-            )
-        )
+        conversation = await w.conversations.get(conversation_id)
+        assert conversation is not None
+        seat = AnonymousSeat.of(conversation, user_id)  # a socket opened for this message
+        await send.execute(SendAnonymousMessageCommand(seat=seat, content=content))
         w.clock.advance(seconds=5)
 
     def file(self) -> FileReport:

@@ -15,13 +15,13 @@ import pytest
 from hypehere.adapters.memory.transcripts import InMemoryAnonymousTranscripts
 from hypehere.adapters.moderation.rules import RulesClassifier
 from hypehere.adapters.modules.matching_first_message import ClassifierFirstMessageCheck
-from hypehere.application.common.actor import Actor
 from hypehere.application.common.realtime import RealtimePublisher, decode_envelope
 from hypehere.application.common.topics import anonymous_conversation_topic
 from hypehere.application.matching.anonymous_chat import (
     SendAnonymousMessage,
     SendAnonymousMessageCommand,
 )
+from hypehere.application.matching.anonymous_seat import AnonymousSeat
 from hypehere.application.matching.frames import AnonymousAckFrame, MessageRejectedFrame
 from hypehere.application.matching.ports import FirstMessageVerdict
 from hypehere.application.matching.run_matcher import RunMatcherCommand
@@ -97,10 +97,12 @@ async def test_a_first_message_is_relayed_only_on_a_safe_answer(
         world.uow, world.conversations, publisher, world.clock, transcripts, check
     )
 
+    conversation = await world.conversations.get(conversation_id)
+    assert conversation is not None
+    seat = AnonymousSeat.of(conversation, "ko1")
+
     def say(content: str) -> SendAnonymousMessageCommand:
-        return SendAnonymousMessageCommand(
-            actor=Actor("ko1"), conversation_id=conversation_id, content=content, client_id="c"
-        )
+        return SendAnonymousMessageCommand(seat=seat, content=content, client_id="c")
 
     rejected = await send.execute(say("first try"))
     assert rejected == MessageRejectedFrame(client_id="c", reason=answer.value)

@@ -2,7 +2,11 @@
 partner, the reveal. Nothing here is stored in the database but the conversation's own
 state (who left, who accepted the reveal): messages are relayed over the broker, and each
 is appended to the conversation's encrypted transcript (`transcript_ports`), which lapses
-72 hours (a setting) after the conversation started."""
+72 hours (a setting) after the conversation started.
+
+Relaying reads no database: the socket's `AnonymousSeat` (read when it opened, kept current
+by the conversation's frames) says who the partner is, the mode, whether identities are
+revealed and whether my first message was checked yet."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from hypehere.application.common.actor import Actor
 from hypehere.application.common.realtime import RealtimePublisher
 from hypehere.application.common.topics import anonymous_conversation_topic
 from hypehere.application.common.uow import UnitOfWork
+from hypehere.application.matching.anonymous_seat import AnonymousSeat
 from hypehere.application.matching.frames import (
     AnonymousAckFrame,
     AnonymousMessage,
@@ -82,7 +87,7 @@ class OpenAnonymousChannelCommand(msgspec.Struct, frozen=True):
 class OpenAnonymousChannel:
     """Authorize a socket (participants of an unfinished conversation who have not left
     it: leaving is for good). The partner gets `partner_joined` (unless `announce` is
-    False). Returns the broker topic."""
+    False). Returns the socket's seat (its broker topic: `seat.topic`)."""
 
     def __init__(
         self, uow: UnitOfWork, conversations: AnonymousConversations, publisher: RealtimePublisher
@@ -91,23 +96,25 @@ class OpenAnonymousChannel:
         self._conversations = conversations
         self._publisher = publisher
 
-    async def execute(self, cmd: OpenAnonymousChannelCommand) -> str:
+    async def execute(self, cmd: OpenAnonymousChannelCommand) -> AnonymousSeat:
         me = cmd.actor.user_id
         async with self._uow:
             conversation = await _open_conversation(self._conversations, cmd.conversation_id, me)
             if conversation.participant(me).left_at is not None:
                 raise ConversationEndedError("You have left this conversation.")
-            topic = anonymous_conversation_topic(conversation.id)
-            partner = conversation.partner_of(me).user_id
+            seat = AnonymousSeat.of(conversation, me)
 
             async def announce() -> None:
                 await self._publisher.publish(
-                    topic, PartnerJoinedFrame(), only_user_ids=[partner], origin=cmd.origin
+                    seat.topic,
+                    PartnerJoinedFrame(),
+                    only_user_ids=[seat.partner_id],
+                    origin=cmd.origin,
                 )
 
             if cmd.announce:
                 self._uow.after_commit(announce)
-        return topic
+        return seat
 
 
 class AnnounceDepartureCommand(msgspec.Struct, frozen=True):
@@ -143,8 +150,8 @@ class AnnounceDeparture:
 
 
 class SendAnonymousMessageCommand(msgspec.Struct, frozen=True):
-    actor: Actor
-    conversation_id: str
+    seat: AnonymousSeat
+    """The sending socket's (it is updated once my first message went through)."""
     content: str
     client_id: str | None = None
     origin: str | None = None
@@ -153,12 +160,13 @@ class SendAnonymousMessageCommand(msgspec.Struct, frozen=True):
 class SendAnonymousMessage:
     """Relay a message: the partner gets it `from: partner`, my other sockets `from: me`,
     this socket an `ack`. Never stored as chat history: only appended to the
-    conversation's encrypted transcript (for a report to attach).
+    conversation's encrypted transcript (for a report to attach), before it is relayed.
 
     Fail-closed: each participant's first message is classified before it is relayed
     (`FirstMessageCheck`, a short timeout); flagged, or without a verdict, it is neither
     relayed nor kept, the sender gets `message_rejected`, and their next message is their
-    first again (checked the same way)."""
+    first again (checked the same way). Once the seat says I have replied, a message
+    reads and writes no database."""
 
     def __init__(
         self,
@@ -179,30 +187,27 @@ class SendAnonymousMessage:
     async def execute(
         self, cmd: SendAnonymousMessageCommand
     ) -> AnonymousAckFrame | MessageRejectedFrame:
-        me = cmd.actor.user_id
+        seat = cmd.seat
+        me = seat.user_id
         content = clean_text(cmd.content, field="content", min_len=1, max_len=MAX_MESSAGE_LENGTH)
-        async with self._uow:
-            conversation = await _open_conversation(self._conversations, cmd.conversation_id, me)
-        if not conversation.participant(me).replied:
-            verdict = await self._first_check.check(content)  # outside any transaction
+        if seat.ended:
+            raise ConversationEndedError("The conversation has ended.")
+        if not seat.replied:
+            verdict = await self._check_first(seat, content)
             if verdict is not FirstMessageVerdict.SAFE:
                 logger.info(
                     "anonymous_first_message_rejected",
-                    conversation_id=conversation.id,
+                    conversation_id=seat.conversation_id,
                     reason=verdict.value,
                 )
                 return MessageRejectedFrame(client_id=cmd.client_id, reason=verdict.value)
-        async with self._uow:
-            conversation = await _open_conversation(self._conversations, cmd.conversation_id, me)
-            if conversation.record_message(me):
-                await self._conversations.save(conversation)
-        partner = conversation.partner_of(me).user_id
-        sender_id = me if conversation.revealed else None
+        sender_id = me if seat.revealed else None
+        message_id, now = new_id(), self._clock.now()
 
         def message(reader: str) -> AnonymousMessage:
             return AnonymousMessage(
                 id=message_id,
-                conversation_id=conversation.id,
+                conversation_id=seat.conversation_id,
                 from_=reader,
                 content=content,
                 client_id=cmd.client_id,
@@ -210,55 +215,67 @@ class SendAnonymousMessage:
                 sender_id=sender_id,
             )
 
-        message_id, now = new_id(), self._clock.now()
         await self._transcripts.append(
-            conversation.id,
-            conversation.started_at,
+            seat.conversation_id,
+            seat.started_at,
             TranscriptEntry(sender_id=me, content=content, created_at=now),
         )
-        topic = anonymous_conversation_topic(conversation.id)
+        mine = message("me")
         await self._publisher.publish(
-            topic, AnonymousMessageFrame(message=message("partner")), only_user_ids=[partner]
+            seat.topic,
+            AnonymousMessageFrame(message=message("partner")),
+            only_user_ids=[seat.partner_id],
         )
         await self._publisher.publish(
-            topic,
-            AnonymousMessageFrame(message=message("me")),
-            only_user_ids=[me],
-            origin=cmd.origin,
+            seat.topic, AnonymousMessageFrame(message=mine), only_user_ids=[me], origin=cmd.origin
         )
-        return AnonymousAckFrame(client_id=cmd.client_id, message=message("me"))
+        return AnonymousAckFrame(client_id=cmd.client_id, message=mine)
+
+    async def _check_first(self, seat: AnonymousSeat, content: str) -> FirstMessageVerdict:
+        """While the seat says I have not replied: the database says whether I have (from
+        another socket); if not, the message is classified (outside any transaction) and,
+        if safe, recorded as my first."""
+        me = seat.user_id
+        async with self._uow:
+            conversation = await _open_conversation(self._conversations, seat.conversation_id, me)
+        seat.merge(AnonymousSeat.of(conversation, me))
+        if seat.replied:
+            return FirstMessageVerdict.SAFE
+        verdict = await self._first_check.check(content)
+        if verdict is not FirstMessageVerdict.SAFE:
+            return verdict
+        async with self._uow:
+            conversation = await _open_conversation(self._conversations, seat.conversation_id, me)
+            if conversation.record_message(me):
+                await self._conversations.save(conversation)
+        seat.merge(AnonymousSeat.of(conversation, me))
+        return verdict
 
 
 class RelaySignalCommand(msgspec.Struct, frozen=True):
-    actor: Actor
-    conversation_id: str
+    seat: AnonymousSeat
     kind: str
     payload: msgspec.Raw
 
 
 class RelaySignal:
-    """WebRTC signalling, video mode only: relayed verbatim to the partner only."""
+    """WebRTC signalling, video mode only: relayed verbatim to the partner only (no
+    database read: the seat knows the mode and the partner)."""
 
-    def __init__(
-        self, uow: UnitOfWork, conversations: AnonymousConversations, publisher: RealtimePublisher
-    ) -> None:
-        self._uow = uow
-        self._conversations = conversations
+    def __init__(self, publisher: RealtimePublisher) -> None:
         self._publisher = publisher
 
     async def execute(self, cmd: RelaySignalCommand) -> None:
-        me = cmd.actor.user_id
+        seat = cmd.seat
         frame_type = SIGNAL_FRAMES[cmd.kind]
         if len(cmd.payload) > MAX_SIGNAL_BYTES:
             raise SignalTooLargeError("The signalling payload is too large.")
-        async with self._uow:
-            conversation = await _open_conversation(self._conversations, cmd.conversation_id, me)
-        if conversation.mode is not ChatMode.VIDEO:
+        if seat.ended:
+            raise ConversationEndedError("The conversation has ended.")
+        if seat.mode is not ChatMode.VIDEO:
             raise VideoOnlyError("WebRTC signalling is for video conversations only.")
         await self._publisher.publish(
-            anonymous_conversation_topic(conversation.id),
-            frame_type(payload=cmd.payload),
-            only_user_ids=[conversation.partner_of(me).user_id],
+            seat.topic, frame_type(payload=cmd.payload), only_user_ids=[seat.partner_id]
         )
 
 
