@@ -302,3 +302,24 @@ async def test_after_a_broker_outage_the_seat_is_read_again(world: World) -> Non
     await world.conversations.save(stored)
     await channel.on_resync(cast(Any, conn))
     assert conn.closed == 4403
+
+
+async def test_a_message_is_one_publish_rendered_for_each_reader(world: World) -> None:
+    chat = Chat(world, await conversation(world))
+    sender, mine, partner = (
+        await chat.socket("ko1"),
+        await chat.socket("ko1"),
+        await chat.socket("en1"),
+    )
+    await chat.say(sender, "hello")
+    chat.broker.published.clear()  # partner_joined, and the first message
+    for socket in (sender, mine, partner):
+        socket[1].sent.clear()
+    ack = await chat.say(sender, "again")
+    assert len(chat.broker.published) == 1
+    await chat.deliver(sender, mine, partner)
+    assert sender[1].sent == [ack]  # its ack only
+    [to_mine], [to_partner] = mine[1].sent, partner[1].sent
+    assert (to_mine["message"]["from"], to_partner["message"]["from"]) == ("me", "partner")
+    assert to_mine["message"]["id"] == to_partner["message"]["id"] == ack.message.id
+    assert "sender_id" not in to_partner["message"]

@@ -221,13 +221,12 @@ class SendAnonymousMessage:
             TranscriptEntry(sender_id=me, content=content, created_at=now),
         )
         mine = message("me")
-        await self._publisher.publish(
+        await self._publisher.publish(  # one publish: my other sockets get `from: me`
             seat.topic,
             AnonymousMessageFrame(message=message("partner")),
-            only_user_ids=[seat.partner_id],
-        )
-        await self._publisher.publish(
-            seat.topic, AnonymousMessageFrame(message=mine), only_user_ids=[me], origin=cmd.origin
+            only_user_ids=[seat.partner_id, me],
+            user_frames={me: AnonymousMessageFrame(message=mine)},
+            origin=cmd.origin,
         )
         return AnonymousAckFrame(client_id=cmd.client_id, message=mine)
 

@@ -157,7 +157,7 @@ class AnonymousChatChannel(Channel):
     async def on_event(self, conn: Connection, message: BrokerMessage) -> None:
         envelope = decode_envelope(message.data)
         if self._seat is not None and addressed_to(conn, envelope):
-            self._seat.observe(_frame_type.decode(envelope.frame).type)
+            self._seat.observe(_frame_type.decode(envelope.frame_for(conn.user_id)).type)
         forward(conn, envelope)
 
     async def on_resync(self, conn: Connection) -> None:

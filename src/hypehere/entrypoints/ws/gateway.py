@@ -55,7 +55,8 @@ What `serve` does
   (`ws_send_queue_size`): `conn.send(frame)` never blocks, and a client that cannot keep
   up is closed with 1013 instead of slowing anyone else;
 - subscribes to the channel's broker topics and forwards `Envelope` frames (skipping the
-  `origin` connection, honoring `only_user_ids`, closing on `close_user_id`);
+  `origin` connection, honoring `only_user_ids` and `user_frames`, closing on
+  `close_user_id`);
 - reads client frames (over 64 KiB -> close 1009), decodes them into the channel's frame
   Structs; malformed/unknown/invalid frames and DomainErrors raised by `handle` become
   `{"type": "error", "code", "message"}` (localized) and the socket stays open;
@@ -405,7 +406,7 @@ def forward(conn: Connection, envelope: Envelope) -> None:
     """Send the envelope's frame if it is for this socket, then close the socket if the
     envelope closes its user's."""
     if addressed_to(conn, envelope):
-        conn.send(bytes(envelope.frame))
+        conn.send(bytes(envelope.frame_for(conn.user_id)))
     if envelope.close_user_id == conn.user_id:
         conn.close(envelope.close_code, "removed")
 
