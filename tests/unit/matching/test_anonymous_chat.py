@@ -22,6 +22,7 @@ from hypehere.application.common.topics import anonymous_conversation_topic
 from hypehere.application.matching.anonymous_chat import (
     AnnounceDeparture,
     AnnounceDepartureCommand,
+    CheckFirstAnonymousMessage,
     OpenAnonymousChannel,
     SendAnonymousMessage,
 )
@@ -180,14 +181,8 @@ class Chat:
             Any,
             Container(
                 OpenAnonymousChannel(world.uow, world.conversations, publisher),
-                SendAnonymousMessage(
-                    world.uow,
-                    self.conversations,
-                    publisher,
-                    world.clock,
-                    self.transcripts,
-                    self.check,
-                ),
+                CheckFirstAnonymousMessage(world.uow, self.conversations, self.check),
+                SendAnonymousMessage(publisher, world.clock, self.transcripts),
             ),
         )
 

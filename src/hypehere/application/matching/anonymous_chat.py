@@ -149,9 +149,67 @@ class AnnounceDeparture:
         )
 
 
+class CheckFirstAnonymousMessageCommand(msgspec.Struct, frozen=True):
+    seat: AnonymousSeat
+    """The sending socket's (it learns here that my first message went through)."""
+    content: str
+    client_id: str | None = None
+
+
+class CheckFirstAnonymousMessage:
+    """Fail-closed: each participant's first message is classified before it is relayed
+    (`FirstMessageCheck`, a short timeout); flagged, or without a verdict, it is neither
+    relayed nor kept, the sender gets `message_rejected` (returned), and their next message
+    is their first again (checked the same way). None: the message may be relayed
+    (`SendAnonymousMessage`), and the seat now says I have replied.
+
+    Only while the seat says I have not replied: the database is asked first (another
+    socket of mine may have), and a safe first message is recorded there."""
+
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        conversations: AnonymousConversations,
+        first_check: FirstMessageCheck,
+    ) -> None:
+        self._uow = uow
+        self._conversations = conversations
+        self._first_check = first_check
+
+    async def execute(self, cmd: CheckFirstAnonymousMessageCommand) -> MessageRejectedFrame | None:
+        seat = cmd.seat
+        me = seat.user_id
+        content = clean_text(cmd.content, field="content", min_len=1, max_len=MAX_MESSAGE_LENGTH)
+        if seat.replied:
+            return None
+        async with self._uow:
+            conversation = await _open_conversation(self._conversations, seat.conversation_id, me)
+        seat.merge(AnonymousSeat.of(conversation, me))
+        if seat.replied:
+            return None
+        verdict = await self._first_check.check(content)  # outside any transaction
+        if verdict is not FirstMessageVerdict.SAFE:
+            logger.info(
+                "anonymous_first_message_rejected",
+                conversation_id=seat.conversation_id,
+                reason=verdict.value,
+            )
+            return MessageRejectedFrame(client_id=cmd.client_id, reason=verdict.value)
+        async with self._uow:
+            conversation = await _open_conversation(self._conversations, seat.conversation_id, me)
+            if conversation.record_message(me):
+                await self._conversations.save(conversation)
+        seat.merge(AnonymousSeat.of(conversation, me))
+        return None
+
+
+class FirstMessageUncheckedError(RuntimeError):
+    """A first message reached `SendAnonymousMessage` without `CheckFirstAnonymousMessage`
+    (a bug): it is not relayed."""
+
+
 class SendAnonymousMessageCommand(msgspec.Struct, frozen=True):
     seat: AnonymousSeat
-    """The sending socket's (it is updated once my first message went through)."""
     content: str
     client_id: str | None = None
     origin: str | None = None
@@ -159,48 +217,27 @@ class SendAnonymousMessageCommand(msgspec.Struct, frozen=True):
 
 class SendAnonymousMessage:
     """Relay a message: the partner gets it `from: partner`, my other sockets `from: me`,
-    this socket an `ack`. Never stored as chat history: only appended to the
+    this socket the `ack` returned. Never stored as chat history: only appended to the
     conversation's encrypted transcript (for a report to attach), before it is relayed.
-
-    Fail-closed: each participant's first message is classified before it is relayed
-    (`FirstMessageCheck`, a short timeout); flagged, or without a verdict, it is neither
-    relayed nor kept, the sender gets `message_rejected`, and their next message is their
-    first again (checked the same way). Once the seat says I have replied, a message
-    reads and writes no database."""
+    Reads and writes no database, and needs no request-scoped dependency (it is on every
+    message's path): my first message goes through `CheckFirstAnonymousMessage` before,
+    and one that has not is refused (`FirstMessageUncheckedError`)."""
 
     def __init__(
-        self,
-        uow: UnitOfWork,
-        conversations: AnonymousConversations,
-        publisher: RealtimePublisher,
-        clock: Clock,
-        transcripts: AnonymousTranscripts,
-        first_check: FirstMessageCheck,
+        self, publisher: RealtimePublisher, clock: Clock, transcripts: AnonymousTranscripts
     ) -> None:
-        self._uow = uow
-        self._conversations = conversations
         self._publisher = publisher
         self._clock = clock
         self._transcripts = transcripts
-        self._first_check = first_check
 
-    async def execute(
-        self, cmd: SendAnonymousMessageCommand
-    ) -> AnonymousAckFrame | MessageRejectedFrame:
+    async def execute(self, cmd: SendAnonymousMessageCommand) -> AnonymousAckFrame:
         seat = cmd.seat
         me = seat.user_id
         content = clean_text(cmd.content, field="content", min_len=1, max_len=MAX_MESSAGE_LENGTH)
         if seat.ended:
             raise ConversationEndedError("The conversation has ended.")
         if not seat.replied:
-            verdict = await self._check_first(seat, content)
-            if verdict is not FirstMessageVerdict.SAFE:
-                logger.info(
-                    "anonymous_first_message_rejected",
-                    conversation_id=seat.conversation_id,
-                    reason=verdict.value,
-                )
-                return MessageRejectedFrame(client_id=cmd.client_id, reason=verdict.value)
+            raise FirstMessageUncheckedError("a first message is relayed only once checked")
         sender_id = me if seat.revealed else None
         message_id, now = new_id(), self._clock.now()
 
@@ -229,26 +266,6 @@ class SendAnonymousMessage:
             origin=cmd.origin,
         )
         return AnonymousAckFrame(client_id=cmd.client_id, message=mine)
-
-    async def _check_first(self, seat: AnonymousSeat, content: str) -> FirstMessageVerdict:
-        """While the seat says I have not replied: the database says whether I have (from
-        another socket); if not, the message is classified (outside any transaction) and,
-        if safe, recorded as my first."""
-        me = seat.user_id
-        async with self._uow:
-            conversation = await _open_conversation(self._conversations, seat.conversation_id, me)
-        seat.merge(AnonymousSeat.of(conversation, me))
-        if seat.replied:
-            return FirstMessageVerdict.SAFE
-        verdict = await self._first_check.check(content)
-        if verdict is not FirstMessageVerdict.SAFE:
-            return verdict
-        async with self._uow:
-            conversation = await _open_conversation(self._conversations, seat.conversation_id, me)
-            if conversation.record_message(me):
-                await self._conversations.save(conversation)
-        seat.merge(AnonymousSeat.of(conversation, me))
-        return verdict
 
 
 class RelaySignalCommand(msgspec.Struct, frozen=True):

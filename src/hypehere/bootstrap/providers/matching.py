@@ -21,6 +21,7 @@ from hypehere.adapters.sql.matching.peers import SqlMatchingPeers
 from hypehere.application.matching.anonymous_chat import (
     AnnounceDeparture,
     AnswerReveal,
+    CheckFirstAnonymousMessage,
     OpenAnonymousChannel,
     RelaySignal,
     SendAnonymousMessage,
@@ -159,6 +160,7 @@ class MatchingProvider(Provider):
         EndOnBlock,
         OpenAnonymousChannel,
         AnnounceDeparture,
+        CheckFirstAnonymousMessage,
         SendAnonymousMessage,
         RelaySignal,
         AnswerReveal,

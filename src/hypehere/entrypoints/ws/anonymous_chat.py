@@ -38,6 +38,8 @@ from hypehere.application.matching.anonymous_chat import (
     AnnounceDepartureCommand,
     AnswerReveal,
     AnswerRevealCommand,
+    CheckFirstAnonymousMessage,
+    CheckFirstAnonymousMessageCommand,
     OpenAnonymousChannel,
     OpenAnonymousChannelCommand,
     RelaySignal,
@@ -175,6 +177,16 @@ class AnonymousChatChannel(Channel):
 
     async def handle(self, conn: Connection, frame: Frame, container: AsyncContainer) -> None:
         if isinstance(frame, SendMessageRequest):
+            if not self.seat.replied:  # the only message that goes to the database
+                check = await container.get(CheckFirstAnonymousMessage)
+                rejected = await check.execute(
+                    CheckFirstAnonymousMessageCommand(
+                        seat=self.seat, content=frame.content, client_id=frame.client_id
+                    )
+                )
+                if rejected is not None:
+                    conn.send(rejected)
+                    return
             send = await container.get(SendAnonymousMessage)
             ack = await send.execute(
                 SendAnonymousMessageCommand(
