@@ -22,8 +22,11 @@ from hypehere.application.common.topics import anonymous_conversation_topic
 from hypehere.application.matching.anonymous_chat import (
     AnnounceDeparture,
     AnnounceDepartureCommand,
-    CheckFirstAnonymousMessage,
     OpenAnonymousChannel,
+)
+from hypehere.application.matching.anonymous_messages import (
+    CheckFirstAnonymousMessage,
+    RecordFirstAnonymousMessage,
     SendAnonymousMessage,
 )
 from hypehere.application.matching.end_conversations import announce_end
@@ -131,6 +134,10 @@ class CountingConversations:
         self.calls += 1
         await self._inner.save(conversation)
 
+    async def record_reply(self, conversation_id: str, user_id: str) -> None:
+        self.calls += 1
+        await self._inner.record_reply(conversation_id, user_id)
+
 
 class AlwaysSafe:
     def __init__(self) -> None:
@@ -181,8 +188,9 @@ class Chat:
             Any,
             Container(
                 OpenAnonymousChannel(world.uow, world.conversations, publisher),
-                CheckFirstAnonymousMessage(world.uow, self.conversations, self.check),
+                CheckFirstAnonymousMessage(self.check),
                 SendAnonymousMessage(publisher, world.clock, self.transcripts),
+                RecordFirstAnonymousMessage(world.uow, self.conversations),
             ),
         )
 
@@ -207,35 +215,49 @@ class Chat:
         self.broker.published.clear()
 
 
-async def test_once_my_first_message_went_through_relaying_reads_no_database(
+async def test_relaying_reads_no_database_and_a_first_message_is_recorded_after_it(
     world: World,
 ) -> None:
-    chat = Chat(world, await conversation(world))
+    conversation_id = await conversation(world)
+    chat = Chat(world, conversation_id)
     ko = await chat.socket("ko1")
     assert isinstance(await chat.say(ko, "first"), AnonymousAckFrame)
-    first_message_calls = chat.conversations.calls
-    assert first_message_calls > 0  # checked against the database, and recorded
+    assert chat.conversations.calls == 1  # my first message, recorded: one write
+    stored = await world.conversations.get(conversation_id)
+    assert stored is not None and stored.participant("ko1").replied
     commits = world.uow.commits
     for i in range(5):
         ack = await chat.say(ko, f"m{i}")
         assert isinstance(ack, AnonymousAckFrame)
         assert ack.message.sender_id is None
-    assert chat.conversations.calls == first_message_calls
+    assert chat.conversations.calls == 1
     assert world.uow.commits == commits
     assert chat.check.checked == ["first"]
-    contents = [e.content for e in await chat.transcripts.read(chat.conversation_id)]
+    contents = [e.content for e in await chat.transcripts.read(conversation_id)]
     assert contents == ["first", "m0", "m1", "m2", "m3", "m4"]
 
 
-async def test_a_socket_of_mine_opened_before_my_first_message_does_not_check_again(
-    world: World,
-) -> None:
+async def test_a_socket_of_mine_learns_from_my_messages_that_i_replied(world: World) -> None:
     chat = Chat(world, await conversation(world))
     first, second = await chat.socket("ko1"), await chat.socket("ko1")
     await chat.say(first, "hello")
+    await chat.deliver(first, second)  # `from: me` on my other socket
+    assert second[1].sent[-1]["message"]["from"] == "me"
     assert isinstance(await chat.say(second, "again"), AnonymousAckFrame)
-    assert chat.check.checked == ["hello"]  # the database said I had replied
+    assert chat.check.checked == ["hello"]
     assert second[0].seat.replied
+
+
+async def test_a_socket_that_missed_my_messages_checks_its_first_one_again(
+    world: World,
+) -> None:
+    """Fail-closed when in doubt: the frame was lost, so the seat asks the classifier."""
+    chat = Chat(world, await conversation(world))
+    first, second = await chat.socket("ko1"), await chat.socket("ko1")
+    await chat.say(first, "hello")
+    chat.broker.published.clear()
+    assert isinstance(await chat.say(second, "again"), AnonymousAckFrame)
+    assert chat.check.checked == ["hello", "again"]
 
 
 async def test_the_seat_follows_the_revealed_and_ended_frames(world: World) -> None:

@@ -15,12 +15,15 @@ import pytest
 from hypehere.adapters.memory.transcripts import InMemoryAnonymousTranscripts
 from hypehere.adapters.moderation.rules import RulesClassifier
 from hypehere.adapters.modules.matching_first_message import ClassifierFirstMessageCheck
+from hypehere.application.common.actor import Actor
 from hypehere.application.common.realtime import RealtimePublisher, decode_envelope
 from hypehere.application.common.topics import anonymous_conversation_topic
-from hypehere.application.matching.anonymous_chat import (
+from hypehere.application.matching.anonymous_messages import (
     CheckFirstAnonymousMessage,
     CheckFirstAnonymousMessageCommand,
     FirstMessageUncheckedError,
+    RecordFirstAnonymousMessage,
+    RecordFirstAnonymousMessageCommand,
     SendAnonymousMessage,
     SendAnonymousMessageCommand,
 )
@@ -90,7 +93,7 @@ async def _conversation(world: World) -> str:
 
 class Relay:
     """A message as `/ws/anonymous-chat` handles it: checked while the seat has not
-    replied, then relayed."""
+    replied, relayed, and a first message recorded."""
 
     def __init__(
         self,
@@ -99,20 +102,31 @@ class Relay:
         transcripts: AnonymousTranscripts,
         broker: RecordingBroker,
     ) -> None:
-        self.first = CheckFirstAnonymousMessage(world.uow, world.conversations, check)
+        self.first = CheckFirstAnonymousMessage(check)
         self.send = SendAnonymousMessage(RealtimePublisher(broker), world.clock, transcripts)
+        self.record = RecordFirstAnonymousMessage(world.uow, world.conversations)
 
     async def say(
         self, seat: AnonymousSeat, content: str, client_id: str | None = None
     ) -> AnonymousAckFrame | MessageRejectedFrame:
+        first = not seat.replied
         rejected = await self.first.execute(
             CheckFirstAnonymousMessageCommand(seat=seat, content=content, client_id=client_id)
         )
         if rejected is not None:
             return rejected
-        return await self.send.execute(
-            SendAnonymousMessageCommand(seat=seat, content=content, client_id=client_id)
+        ack = await self.send.execute(
+            SendAnonymousMessageCommand(
+                seat=seat, content=content, client_id=client_id, checked=first
+            )
         )
+        if first:
+            await self.record.execute(
+                RecordFirstAnonymousMessageCommand(
+                    actor=Actor(seat.user_id), conversation_id=seat.conversation_id
+                )
+            )
+        return ack
 
 
 @pytest.mark.parametrize("answer", [FirstMessageVerdict.FLAGGED, FirstMessageVerdict.UNAVAILABLE])
@@ -136,6 +150,8 @@ async def test_a_first_message_is_relayed_only_on_a_safe_answer(
     assert isinstance(await relay.say(seat, "third", "c"), AnonymousAckFrame)
     assert check.checked == ["first try", "second try"]  # the third is not a first
     assert broker.relayed(conversation_id) == ["second try", "third"]
+    stored = await world.conversations.get(conversation_id)
+    assert stored is not None and stored.participant("ko1").replied
 
 
 async def test_an_unchecked_first_message_is_never_relayed(world: World) -> None:

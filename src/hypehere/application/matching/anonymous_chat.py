@@ -1,8 +1,6 @@
-"""Anonymous chat, live: opening the socket, relaying messages and WebRTC signalling to the
-partner, the reveal. Nothing here is stored in the database but the conversation's own
-state (who left, who accepted the reveal): messages are relayed over the broker, and each
-is appended to the conversation's encrypted transcript (`transcript_ports`), which lapses
-72 hours (a setting) after the conversation started.
+"""Anonymous chat, live: opening the socket, relaying WebRTC signalling to the partner, the
+reveal (messages: `anonymous_messages`). Nothing here is stored in the database but the
+conversation's own state (who left, who accepted the reveal, who replied).
 
 Relaying reads no database: the socket's `AnonymousSeat` (read when it opened, kept current
 by the conversation's frames) says who the partner is, the mode, whether identities are
@@ -11,7 +9,6 @@ revealed and whether my first message was checked yet."""
 from __future__ import annotations
 
 import msgspec
-import structlog
 
 from hypehere.application.common.actor import Actor
 from hypehere.application.common.realtime import RealtimePublisher
@@ -19,12 +16,8 @@ from hypehere.application.common.topics import anonymous_conversation_topic
 from hypehere.application.common.uow import UnitOfWork
 from hypehere.application.matching.anonymous_seat import AnonymousSeat
 from hypehere.application.matching.frames import (
-    AnonymousAckFrame,
-    AnonymousMessage,
-    AnonymousMessageFrame,
     AnswerFrame,
     IceCandidateFrame,
-    MessageRejectedFrame,
     OfferFrame,
     PartnerJoinedFrame,
     PartnerLeftFrame,
@@ -36,11 +29,8 @@ from hypehere.application.matching.frames import (
 from hypehere.application.matching.get_anonymous_conversation import load_for
 from hypehere.application.matching.ports import (
     AnonymousConversations,
-    FirstMessageCheck,
-    FirstMessageVerdict,
     MatchingPeers,
 )
-from hypehere.application.matching.transcript_ports import AnonymousTranscripts, TranscriptEntry
 from hypehere.domain.matching.conversation import AnonymousConversation, RevealOutcome
 from hypehere.domain.matching.errors import (
     ConversationEndedError,
@@ -49,13 +39,7 @@ from hypehere.domain.matching.errors import (
 )
 from hypehere.domain.matching.model import ChatMode
 from hypehere.domain.shared.clock import Clock
-from hypehere.domain.shared.ids import new_id
-from hypehere.domain.shared.text import clean_text
 
-logger = structlog.get_logger(__name__)
-
-MAX_MESSAGE_LENGTH = 4000
-"""Characters in one relayed message (as in 1:1 chat)."""
 MAX_SIGNAL_BYTES = 16384
 """The largest WebRTC signalling payload relayed (an SDP offer is a few KiB)."""
 
@@ -147,125 +131,6 @@ class AnnounceDeparture:
             only_user_ids=[conversation.partner_of(me).user_id],
             origin=cmd.origin,
         )
-
-
-class CheckFirstAnonymousMessageCommand(msgspec.Struct, frozen=True):
-    seat: AnonymousSeat
-    """The sending socket's (it learns here that my first message went through)."""
-    content: str
-    client_id: str | None = None
-
-
-class CheckFirstAnonymousMessage:
-    """Fail-closed: each participant's first message is classified before it is relayed
-    (`FirstMessageCheck`, a short timeout); flagged, or without a verdict, it is neither
-    relayed nor kept, the sender gets `message_rejected` (returned), and their next message
-    is their first again (checked the same way). None: the message may be relayed
-    (`SendAnonymousMessage`), and the seat now says I have replied.
-
-    Only while the seat says I have not replied: the database is asked first (another
-    socket of mine may have), and a safe first message is recorded there."""
-
-    def __init__(
-        self,
-        uow: UnitOfWork,
-        conversations: AnonymousConversations,
-        first_check: FirstMessageCheck,
-    ) -> None:
-        self._uow = uow
-        self._conversations = conversations
-        self._first_check = first_check
-
-    async def execute(self, cmd: CheckFirstAnonymousMessageCommand) -> MessageRejectedFrame | None:
-        seat = cmd.seat
-        me = seat.user_id
-        content = clean_text(cmd.content, field="content", min_len=1, max_len=MAX_MESSAGE_LENGTH)
-        if seat.replied:
-            return None
-        async with self._uow:
-            conversation = await _open_conversation(self._conversations, seat.conversation_id, me)
-        seat.merge(AnonymousSeat.of(conversation, me))
-        if seat.replied:
-            return None
-        verdict = await self._first_check.check(content)  # outside any transaction
-        if verdict is not FirstMessageVerdict.SAFE:
-            logger.info(
-                "anonymous_first_message_rejected",
-                conversation_id=seat.conversation_id,
-                reason=verdict.value,
-            )
-            return MessageRejectedFrame(client_id=cmd.client_id, reason=verdict.value)
-        async with self._uow:
-            conversation = await _open_conversation(self._conversations, seat.conversation_id, me)
-            if conversation.record_message(me):
-                await self._conversations.save(conversation)
-        seat.merge(AnonymousSeat.of(conversation, me))
-        return None
-
-
-class FirstMessageUncheckedError(RuntimeError):
-    """A first message reached `SendAnonymousMessage` without `CheckFirstAnonymousMessage`
-    (a bug): it is not relayed."""
-
-
-class SendAnonymousMessageCommand(msgspec.Struct, frozen=True):
-    seat: AnonymousSeat
-    content: str
-    client_id: str | None = None
-    origin: str | None = None
-
-
-class SendAnonymousMessage:
-    """Relay a message: the partner gets it `from: partner`, my other sockets `from: me`,
-    this socket the `ack` returned. Never stored as chat history: only appended to the
-    conversation's encrypted transcript (for a report to attach), before it is relayed.
-    Reads and writes no database, and needs no request-scoped dependency (it is on every
-    message's path): my first message goes through `CheckFirstAnonymousMessage` before,
-    and one that has not is refused (`FirstMessageUncheckedError`)."""
-
-    def __init__(
-        self, publisher: RealtimePublisher, clock: Clock, transcripts: AnonymousTranscripts
-    ) -> None:
-        self._publisher = publisher
-        self._clock = clock
-        self._transcripts = transcripts
-
-    async def execute(self, cmd: SendAnonymousMessageCommand) -> AnonymousAckFrame:
-        seat = cmd.seat
-        me = seat.user_id
-        content = clean_text(cmd.content, field="content", min_len=1, max_len=MAX_MESSAGE_LENGTH)
-        if seat.ended:
-            raise ConversationEndedError("The conversation has ended.")
-        if not seat.replied:
-            raise FirstMessageUncheckedError("a first message is relayed only once checked")
-        sender_id = me if seat.revealed else None
-        message_id, now = new_id(), self._clock.now()
-
-        def message(reader: str) -> AnonymousMessage:
-            return AnonymousMessage(
-                id=message_id,
-                conversation_id=seat.conversation_id,
-                from_=reader,
-                content=content,
-                client_id=cmd.client_id,
-                created_at=now,
-                sender_id=sender_id,
-            )
-
-        await self._transcripts.append(
-            seat.conversation_id,
-            seat.started_at,
-            TranscriptEntry(sender_id=me, content=content, created_at=now),
-        )
-        mine = message("me")
-        await self._publisher.publish(  # one publish: my other sockets get `from: me`
-            seat.topic,
-            AnonymousMessageFrame(message=message("partner")),
-            only_user_ids=[seat.partner_id, me],
-            user_frames={me: AnonymousMessageFrame(message=mine)},
-            origin=cmd.origin,
-        )
-        return AnonymousAckFrame(client_id=cmd.client_id, message=mine)
 
 
 class RelaySignalCommand(msgspec.Struct, frozen=True):

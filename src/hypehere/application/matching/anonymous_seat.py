@@ -6,8 +6,8 @@ frames, so that relaying a message or a WebRTC signal reads nothing from the dat
 What can change during the chat, and how the seat learns it:
 - the reveal: the `revealed` frame both sides get (`observe`), or the outcome of this
   socket's own answer;
-- my first message: while the seat says I have not replied, the database is asked (another
-  socket of mine may have), and the message is checked and recorded there;
+- my first message: checked before it is relayed while the seat says I have not replied;
+  the `from: me` frames of my other sockets' messages tell it that I have;
 - the end (both left, a block, abandoned) and my leaving: the frame that announces it
   closes the socket (`close_user_id`); `observe` also marks the seat ended, so nothing is
   relayed in between. A frame lost in a broker outage is made up for by reading the seat
@@ -19,12 +19,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from hypehere.application.common.topics import anonymous_conversation_topic
-from hypehere.application.matching.frames import ConversationEndedFrame, RevealedFrame
+from hypehere.application.matching.frames import (
+    AnonymousMessageFrame,
+    ConversationEndedFrame,
+    RevealedFrame,
+)
 from hypehere.domain.matching.conversation import AnonymousConversation
 from hypehere.domain.matching.model import ChatMode
 
 REVEALED = RevealedFrame.__struct_config__.tag
 ENDED = ConversationEndedFrame.__struct_config__.tag
+MESSAGE = AnonymousMessageFrame.__struct_config__.tag
 
 
 @dataclass(slots=True)
@@ -63,9 +68,12 @@ class AnonymousSeat:
         self.replied = self.replied or fresh.replied
         self.ended = self.ended or fresh.ended
 
-    def observe(self, frame_type: str) -> None:
-        """A frame this socket is about to forward to its client."""
+    def observe(self, frame_type: str, *, mine: bool = False) -> None:
+        """A frame this socket is about to forward to its client; `mine`: a message
+        `from: me` (another socket of mine sent it, so I have replied)."""
         if frame_type == REVEALED:
             self.revealed = True
         elif frame_type == ENDED:
             self.ended = True
+        elif frame_type == MESSAGE and mine:
+            self.replied = True

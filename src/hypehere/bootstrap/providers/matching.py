@@ -21,9 +21,12 @@ from hypehere.adapters.sql.matching.peers import SqlMatchingPeers
 from hypehere.application.matching.anonymous_chat import (
     AnnounceDeparture,
     AnswerReveal,
-    CheckFirstAnonymousMessage,
     OpenAnonymousChannel,
     RelaySignal,
+)
+from hypehere.application.matching.anonymous_messages import (
+    CheckFirstAnonymousMessage,
+    RecordFirstAnonymousMessage,
     SendAnonymousMessage,
 )
 from hypehere.application.matching.end_conversations import EndAbandonedConversations, EndOnBlock
@@ -162,6 +165,7 @@ class MatchingProvider(Provider):
         AnnounceDeparture,
         CheckFirstAnonymousMessage,
         SendAnonymousMessage,
+        RecordFirstAnonymousMessage,
         RelaySignal,
         AnswerReveal,
         LocateAnonymousPartner,

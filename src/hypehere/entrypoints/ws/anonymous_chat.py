@@ -18,7 +18,7 @@ only an encrypted transcript is kept, for 72 hours, so that a report can attach 
 
 The channel keeps the socket's `AnonymousSeat`: read when it opens, read again at each
 re-verification and after a broker outage, and told of the frames the socket forwards
-(`revealed`, `ended`), so that relaying reads no database."""
+(`revealed`, `ended`, my other sockets' messages), so that relaying reads no database."""
 
 from __future__ import annotations
 
@@ -38,12 +38,16 @@ from hypehere.application.matching.anonymous_chat import (
     AnnounceDepartureCommand,
     AnswerReveal,
     AnswerRevealCommand,
-    CheckFirstAnonymousMessage,
-    CheckFirstAnonymousMessageCommand,
     OpenAnonymousChannel,
     OpenAnonymousChannelCommand,
     RelaySignal,
     RelaySignalCommand,
+)
+from hypehere.application.matching.anonymous_messages import (
+    CheckFirstAnonymousMessage,
+    CheckFirstAnonymousMessageCommand,
+    RecordFirstAnonymousMessage,
+    RecordFirstAnonymousMessageCommand,
     SendAnonymousMessage,
     SendAnonymousMessageCommand,
 )
@@ -70,11 +74,18 @@ logger = structlog.get_logger(__name__)
 NORMAL_CLOSURE = 1000
 
 
-class _FrameType(msgspec.Struct):
+class _PeekMessage(msgspec.Struct):
+    from_: str = msgspec.field(name="from", default="")
+
+
+class _Peek(msgspec.Struct):
+    """What the seat needs of a frame: its type, and whether a message is mine."""
+
     type: str
+    message: _PeekMessage | None = None
 
 
-_frame_type = msgspec.json.Decoder(_FrameType)
+_peek = msgspec.json.Decoder(_Peek)
 
 
 class OfferRequest(Frame, tag="webrtc.offer"):
@@ -159,7 +170,9 @@ class AnonymousChatChannel(Channel):
     async def on_event(self, conn: Connection, message: BrokerMessage) -> None:
         envelope = decode_envelope(message.data)
         if self._seat is not None and addressed_to(conn, envelope):
-            self._seat.observe(_frame_type.decode(envelope.frame_for(conn.user_id)).type)
+            peek = _peek.decode(envelope.frame_for(conn.user_id))
+            mine = peek.message is not None and peek.message.from_ == "me"
+            self._seat.observe(peek.type, mine=mine)
         forward(conn, envelope)
 
     async def on_resync(self, conn: Connection) -> None:
@@ -175,28 +188,49 @@ class AnonymousChatChannel(Channel):
             return
         await super().on_resync(conn)
 
-    async def handle(self, conn: Connection, frame: Frame, container: AsyncContainer) -> None:
-        if isinstance(frame, SendMessageRequest):
-            if not self.seat.replied:  # the only message that goes to the database
-                check = await container.get(CheckFirstAnonymousMessage)
-                rejected = await check.execute(
-                    CheckFirstAnonymousMessageCommand(
-                        seat=self.seat, content=frame.content, client_id=frame.client_id
-                    )
-                )
-                if rejected is not None:
-                    conn.send(rejected)
-                    return
-            send = await container.get(SendAnonymousMessage)
-            ack = await send.execute(
-                SendAnonymousMessageCommand(
-                    seat=self.seat,
-                    content=frame.content,
-                    client_id=frame.client_id,
-                    origin=conn.id,
+    async def _send(
+        self, conn: Connection, frame: SendMessageRequest, container: AsyncContainer
+    ) -> None:
+        """Checked while I have not replied, relayed, and my first message recorded once
+        the ack is on its way (the only message that writes to the database)."""
+        seat = self.seat
+        first = not seat.replied
+        if first:
+            check = await container.get(CheckFirstAnonymousMessage)
+            rejected = await check.execute(
+                CheckFirstAnonymousMessageCommand(
+                    seat=seat, content=frame.content, client_id=frame.client_id
                 )
             )
-            conn.send(ack)
+            if rejected is not None:
+                conn.send(rejected)
+                return
+        send = await container.get(SendAnonymousMessage)
+        ack = await send.execute(
+            SendAnonymousMessageCommand(
+                seat=seat,
+                content=frame.content,
+                client_id=frame.client_id,
+                origin=conn.id,
+                checked=first,
+            )
+        )
+        conn.send(ack)
+        if first:
+            record = await container.get(RecordFirstAnonymousMessage)
+            try:
+                await record.execute(
+                    RecordFirstAnonymousMessageCommand(
+                        actor=conn.actor, conversation_id=self.conversation_id
+                    )
+                )
+            except (DomainError, OSError) as exc:  # relayed all the same; a later socket
+                # of mine checks its first message again
+                logger.warning("anonymous_first_message_unrecorded", error=type(exc).__name__)
+
+    async def handle(self, conn: Connection, frame: Frame, container: AsyncContainer) -> None:
+        if isinstance(frame, SendMessageRequest):
+            await self._send(conn, frame, container)
         elif isinstance(frame, SIGNALS):
             relay = await container.get(RelaySignal)
             await relay.execute(
