@@ -7,7 +7,10 @@
   users were still waiting at the end (learners for whom no speaker came: expected with
   the imbalance);
 - relay: P matched pairs exchange anonymous messages at a fixed total rate; p50/p99 of
-  send on one socket -> `message` frame on the partner's;
+  send on one socket -> `message` frame on the partner's (each sender's first message is
+  the one checked by the classifier before it is relayed), and CPU per relayed message of
+  the server, PostgreSQL and Redis (steadier than latency on a shared machine); the
+  generator's garbage collector is off while it sends (its pauses are not the server's);
 - the server's RSS (all its processes) at the end.
 
     HYPEHERE_DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/bench_matching \\
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import itertools
 import json
 import os
@@ -35,7 +39,7 @@ import httpx
 import websockets
 
 from bench.chat import rss_mb
-from bench.common import machine, serve, server_pid
+from bench.common import CpuMeter, machine, serve, server_pid
 
 API = "/api/v1"
 OTHERS = ("ko", "ja", "es")
@@ -143,8 +147,9 @@ def _auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-async def relay(base: str, args: argparse.Namespace) -> list[float]:
-    """Match `pairs` fresh pairs, then relay messages between them at `rate` per second."""
+async def relay(base: str, args: argparse.Namespace) -> tuple[list[float], CpuMeter]:
+    """Match `pairs` fresh pairs, then relay messages between them at `rate` per second;
+    the latencies, and the CPU used while relaying."""
     ws_base = "ws://" + urlsplit(base).netloc
     async with httpx.AsyncClient(base_url=base, timeout=60) as http:
         pairs: list[tuple[str, str, str]] = []
@@ -184,6 +189,10 @@ async def relay(base: str, args: argparse.Namespace) -> list[float]:
     listeners = [asyncio.create_task(listen(b)) for _, b in sockets]
     listeners += [asyncio.create_task(drain(a)) for a, _ in sockets]
     total = int(args.rate * args.relay_seconds)
+    meter = CpuMeter([int(urlsplit(base).port or 0)])
+    gc.collect()
+    gc.disable()
+    meter.start()
     began = time.perf_counter()
     for n in range(total):
         await asyncio.sleep(max(0.0, began + n / args.rate - time.perf_counter()))
@@ -192,12 +201,14 @@ async def relay(base: str, args: argparse.Namespace) -> list[float]:
         sent_at[client_id] = time.perf_counter()
         await a.send(json.dumps({"type": "message", "content": "hola", "client_id": client_id}))
     await asyncio.sleep(2)
+    meter.stop()
+    gc.enable()
     for task in listeners:
         task.cancel()
     for a, b in sockets:
         await a.close()
         await b.close()
-    return latencies
+    return latencies, meter
 
 
 def main(argv: list[str]) -> int:
@@ -211,7 +222,7 @@ def main(argv: list[str]) -> int:
     redis = "Redis" if os.environ.get("HYPEHERE_REDIS_URL") else "no Redis"
     with serve({"HYPEHERE_PASSWORD_HASH_PROFILE": "fast"}, workers=args.workers) as base:
         waits, conversations, elapsed = asyncio.run(queueing(base, args))
-        latencies = asyncio.run(relay(base, args)) if args.pairs else []
+        latencies, meter = asyncio.run(relay(base, args)) if args.pairs else ([], None)
         pid = server_pid(int(urlsplit(base).port or 0))
         rss = rss_mb(pid) if pid else float("nan")
     print(f"machine: {machine()}, load avg {os.getloadavg()[0]:.1f}")
@@ -228,6 +239,13 @@ def main(argv: list[str]) -> int:
             f"relay: {args.pairs} pairs, {args.rate:.0f} msg/s for {args.relay_seconds:.0f} s: "
             f"{len(latencies)} delivered of {int(args.rate * args.relay_seconds)}, "
             f"p50={percentile(latencies, 0.5):.2f} ms p99={percentile(latencies, 0.99):.2f} ms"
+        )
+    if meter is not None:
+        sent = max(1, int(args.rate * args.relay_seconds))
+        print(
+            f"relay CPU per message: server {meter.server_seconds / sent * 1000:.3f} ms, "
+            f"PostgreSQL {meter.postgres_seconds / sent * 1000:.3f} ms, "
+            f"Redis {meter.redis_seconds / sent * 1000:.3f} ms; {meter.cores()}"
         )
     print(f"server RSS: {rss:.0f} MB")
     return 0

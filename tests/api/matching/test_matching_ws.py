@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
+from hypehere.application.matching.transcript_ports import AnonymousTranscripts, TranscriptEntry
 from hypehere.bootstrap.settings import Settings
+from hypehere.entrypoints.outbox.dispatcher import OutboxDispatcher
 from tests.api.chat.conftest import sign_up
 from tests.api.chat.test_chat_ws import close_code, receive
 from tests.api.helpers import API, auth
@@ -269,3 +271,80 @@ def test_a_flagged_first_message_is_not_relayed(ws_client: TestClient[Any]) -> N
             "message",
             "hello, nice to meet you",
         )
+
+
+def test_a_leave_closes_my_other_sockets_on_the_conversation(ws_client: TestClient[Any]) -> None:
+    """Leaving is for good: the socket that left and my other one close, my partner is told
+    once, and stays."""
+    conversation_id, _, ko_token, _, en_token = match(ws_client)
+    path = f"/ws/anonymous-chat/{conversation_id}"
+    with (
+        ws_client.websocket_connect(f"{path}?token={en_token}") as en_ws,
+        ws_client.websocket_connect(f"{path}?token={ko_token}") as ko_first,
+    ):
+        assert receive(en_ws) == {"type": "partner_joined"}
+        with ws_client.websocket_connect(f"{path}?token={ko_token}") as ko_second:
+            assert receive(en_ws) == {"type": "partner_joined"}
+            ko_first.send_json({"type": "leave"})
+            assert close_code(ko_first) == 1000
+            assert close_code(ko_second) == 1000
+        assert receive(en_ws) == {"type": "partner_left"}
+        en_ws.send_json({"type": "message", "content": "still here", "client_id": "e1"})
+        assert receive(en_ws)["type"] == "ack"
+
+
+def test_a_block_made_during_the_chat_ends_it(ws_client: TestClient[Any]) -> None:
+    """The sockets keep what they know of the conversation (no database read per message):
+    a block made meanwhile still ends it for both, at once."""
+    conversation_id, ko_id, ko_token, _, en_token = match(ws_client)
+    path = f"/ws/anonymous-chat/{conversation_id}"
+    with (
+        ws_client.websocket_connect(f"{path}?token={ko_token}") as ko_ws,
+        ws_client.websocket_connect(f"{path}?token={en_token}") as en_ws,
+    ):
+        assert receive(ko_ws) == {"type": "partner_joined"}
+        ko_ws.send_json({"type": "message", "content": "annyeong", "client_id": "k1"})
+        assert receive(ko_ws)["type"] == "ack"
+        assert receive(en_ws)["message"]["content"] == "annyeong"
+        blocked = ws_client.put(f"{API}/users/{ko_id}/block", headers=auth(en_token))
+        assert blocked.status_code in (200, 204), blocked.text
+
+        async def drain() -> None:
+            dispatcher = await ws_client.app.state.dishka_container.get(OutboxDispatcher)
+            await dispatcher.drain()
+
+        ws_client.blocking_portal.call(drain)
+        for ws in (ko_ws, en_ws):
+            assert receive(ws) == {"type": "ended", "reason": "blocked"}
+            assert close_code(ws) == 1000
+    with ws_client.websocket_connect(f"{path}?token={ko_token}") as again:
+        assert close_code(again) == 4403
+
+
+def test_the_transcript_holds_every_relayed_message_in_order(
+    ws_client: TestClient[Any],
+) -> None:
+    conversation_id, ko_id, ko_token, en_id, en_token = match(ws_client)
+    path = f"/ws/anonymous-chat/{conversation_id}"
+    sent: list[tuple[str, str]] = []
+    with (
+        ws_client.websocket_connect(f"{path}?token={ko_token}") as ko_ws,
+        ws_client.websocket_connect(f"{path}?token={en_token}") as en_ws,
+    ):
+        assert receive(ko_ws) == {"type": "partner_joined"}
+        for turn in range(3):
+            for user_id, ws, partner_ws in ((ko_id, ko_ws, en_ws), (en_id, en_ws, ko_ws)):
+                burst = [f"{user_id[:4]}-{turn}-{i}" for i in range(5)]
+                for content in burst:  # sent back to back, acks read afterwards
+                    ws.send_json({"type": "message", "content": content, "client_id": content})
+                    sent.append((user_id, content))
+                assert [receive(ws)["client_id"] for _ in burst] == burst
+                relayed = [receive_type(partner_ws, "message")["message"] for _ in burst]
+                assert [m["content"] for m in relayed] == burst
+
+    async def read() -> list[TranscriptEntry]:
+        transcripts = await ws_client.app.state.dishka_container.get(AnonymousTranscripts)
+        return list(await transcripts.read(conversation_id))
+
+    entries = ws_client.blocking_portal.call(read)
+    assert [(e.sender_id, e.content) for e in entries] == sent

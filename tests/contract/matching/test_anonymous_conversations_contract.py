@@ -68,6 +68,20 @@ class AnonymousConversationsContract:
         await store.save(conversation)
         assert await store.get(conversation.id) == conversation
 
+    async def test_record_reply_marks_the_participant_once(
+        self, store: AnonymousConversations
+    ) -> None:
+        conversation = opened("u-alice", "u-bob")
+        await store.add(conversation)
+        await store.record_reply(conversation.id, "u-bob")
+        await store.record_reply(conversation.id, "u-bob")
+        await store.record_reply(conversation.id, "u-carol")  # not a participant: nothing
+        await store.record_reply(new_id(), "u-bob")  # no such conversation: nothing
+        loaded = await store.get(conversation.id)
+        assert loaded is not None
+        assert loaded.participant("u-bob").replied
+        assert not loaded.participant("u-alice").replied
+
     async def test_open_for_finds_only_unfinished_conversations(
         self, store: AnonymousConversations
     ) -> None:

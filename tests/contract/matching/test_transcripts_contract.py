@@ -8,6 +8,7 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 import redis.asyncio as aioredis
@@ -174,3 +175,64 @@ class TestRedisTranscripts(TranscriptsContract):
         for key in keys:
             ttl = await self.client.ttl(key)
             assert 61 * 3600 < ttl <= 62 * 3600 + 1
+
+    async def test_an_append_with_the_key_known_is_one_round_trip(
+        self, make: Callable[[timedelta], AnonymousTranscripts]
+    ) -> None:
+        store = make(HOURS_72)
+        started = self.now()
+        round_trips = count_round_trips(self.client)
+        await store.append("c1", started, self.entry("u1", "first"))  # draws the key
+        before = len(round_trips)
+        for i in range(5):
+            await store.append("c1", started, self.entry("u1", f"m{i}"))
+        assert len(round_trips) - before == 5
+        contents = [e.content for e in await store.read("c1")]
+        assert contents == ["first", "m0", "m1", "m2", "m3", "m4"]
+
+    async def test_a_key_redis_lost_is_put_back_by_the_process_that_knows_it(
+        self, make: Callable[[timedelta], AnonymousTranscripts]
+    ) -> None:
+        store = make(HOURS_72)
+        started = self.now()
+        await store.append("c1", started, self.entry("u1", "before"))
+        await self.client.delete(f"{self.prefix}c1:key")
+        await store.append("c1", started, self.entry("u1", "after"))
+        assert [e.content for e in await store.read("c1")] == ["before", "after"]
+
+    async def test_entries_sealed_under_a_replaced_key_are_sealed_again(
+        self, make: Callable[[timedelta], AnonymousTranscripts]
+    ) -> None:
+        """Two processes: the key is lost, the other process draws a new one, then this
+        one appends under the key it remembers: its entry is moved under the stored key,
+        so every entry reads back (none sealed under a key that is gone)."""
+        here, there = make(HOURS_72), make(HOURS_72)
+        started = self.now()
+        await here.append("c1", started, self.entry("u1", "one"))
+        await self.client.delete(f"{self.prefix}c1:key", f"{self.prefix}c1:entries")
+        await there.append("c1", started, self.entry("u2", "two"))
+        await here.append("c1", started, self.entry("u1", "three"))
+        await here.append("c1", started, self.entry("u1", "four"))
+        assert [e.content for e in await there.read("c1")] == ["two", "three", "four"]
+        assert len(await self.client.lrange(f"{self.prefix}c1:entries", 0, -1)) == 3
+
+
+def count_round_trips(client: aioredis.Redis) -> list[int]:
+    """Counts the pipelines `client` executes (each is one round trip): a list that grows
+    by one per execute."""
+    executed: list[int] = []
+    make_pipeline = client.pipeline
+
+    def pipeline(*args: Any, **kwargs: Any) -> Any:
+        pipe = make_pipeline(*args, **kwargs)
+        execute = pipe.execute
+
+        async def counted(*a: Any, **k: Any) -> Any:
+            executed.append(1)
+            return await execute(*a, **k)
+
+        pipe.execute = counted  # type: ignore[method-assign]
+        return pipe
+
+    client.pipeline = pipeline  # type: ignore[method-assign]
+    return executed

@@ -16,10 +16,7 @@ from hypehere.adapters.moderation.rules import RulesClassifier
 from hypehere.adapters.modules.matching_first_message import ClassifierFirstMessageCheck
 from hypehere.adapters.modules.moderation_targets import ModuleReportTargets
 from hypehere.application.common.actor import Actor, Role
-from hypehere.application.matching.anonymous_chat import (
-    SendAnonymousMessage,
-    SendAnonymousMessageCommand,
-)
+from hypehere.application.matching.anonymous_seat import AnonymousSeat
 from hypehere.application.matching.locate_anonymous_partner import (
     LocateAnonymousPartner,
     LocateAnonymousPartnerQuery,
@@ -29,6 +26,7 @@ from hypehere.application.moderation.file_report import FileReport, FileReportCo
 from hypehere.application.moderation.list_reports import ListReports, ListReportsCommand
 from hypehere.domain.matching.errors import AnonymousConversationNotFoundError
 from hypehere.domain.moderation.errors import ReportTargetNotFoundError
+from tests.unit.matching.test_first_message_check import RecordingBroker, Relay
 from tests.unit.matching.test_use_cases import World
 from tests.unit.matching.test_use_cases import world as world  # the matching fixture
 
@@ -57,14 +55,11 @@ class Anonymous:
     async def say(self, user_id: str, conversation_id: str, content: str) -> None:
         w = self.world
         check = ClassifierFirstMessageCheck(RulesClassifier(), timeout=5.0)
-        send = SendAnonymousMessage(
-            w.uow, w.conversations, w.publisher, w.clock, self.transcripts, check
-        )
-        await send.execute(
-            SendAnonymousMessageCommand(
-                actor=Actor(user_id), conversation_id=conversation_id, content=content
-            )
-        )
+        relay = Relay(w, check, self.transcripts, RecordingBroker())
+        conversation = await w.conversations.get(conversation_id)
+        assert conversation is not None
+        seat = AnonymousSeat.of(conversation, user_id)  # a socket opened for this message
+        await relay.say(seat, content)
         w.clock.advance(seconds=5)
 
     def file(self) -> FileReport:

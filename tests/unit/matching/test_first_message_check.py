@@ -18,13 +18,20 @@ from hypehere.adapters.modules.matching_first_message import ClassifierFirstMess
 from hypehere.application.common.actor import Actor
 from hypehere.application.common.realtime import RealtimePublisher, decode_envelope
 from hypehere.application.common.topics import anonymous_conversation_topic
-from hypehere.application.matching.anonymous_chat import (
+from hypehere.application.matching.anonymous_messages import (
+    CheckFirstAnonymousMessage,
+    CheckFirstAnonymousMessageCommand,
+    FirstMessageUncheckedError,
+    RecordFirstAnonymousMessage,
+    RecordFirstAnonymousMessageCommand,
     SendAnonymousMessage,
     SendAnonymousMessageCommand,
 )
+from hypehere.application.matching.anonymous_seat import AnonymousSeat
 from hypehere.application.matching.frames import AnonymousAckFrame, MessageRejectedFrame
-from hypehere.application.matching.ports import FirstMessageVerdict
+from hypehere.application.matching.ports import FirstMessageCheck, FirstMessageVerdict
 from hypehere.application.matching.run_matcher import RunMatcherCommand
+from hypehere.application.matching.transcript_ports import AnonymousTranscripts
 from hypehere.application.moderation.classifier_ports import ClassifierUnavailableError
 from hypehere.domain.moderation.verdicts import ClassifyContext, Verdict
 from tests.unit.matching.test_use_cases import World
@@ -84,6 +91,44 @@ async def _conversation(world: World) -> str:
     return conversation_id
 
 
+class Relay:
+    """A message as `/ws/anonymous-chat` handles it: checked while the seat has not
+    replied, relayed, and a first message recorded."""
+
+    def __init__(
+        self,
+        world: World,
+        check: FirstMessageCheck,
+        transcripts: AnonymousTranscripts,
+        broker: RecordingBroker,
+    ) -> None:
+        self.first = CheckFirstAnonymousMessage(check)
+        self.send = SendAnonymousMessage(RealtimePublisher(broker), world.clock, transcripts)
+        self.record = RecordFirstAnonymousMessage(world.uow, world.conversations)
+
+    async def say(
+        self, seat: AnonymousSeat, content: str, client_id: str | None = None
+    ) -> AnonymousAckFrame | MessageRejectedFrame:
+        first = not seat.replied
+        rejected = await self.first.execute(
+            CheckFirstAnonymousMessageCommand(seat=seat, content=content, client_id=client_id)
+        )
+        if rejected is not None:
+            return rejected
+        ack = await self.send.execute(
+            SendAnonymousMessageCommand(
+                seat=seat, content=content, client_id=client_id, checked=first
+            )
+        )
+        if first:
+            await self.record.execute(
+                RecordFirstAnonymousMessageCommand(
+                    actor=Actor(seat.user_id), conversation_id=seat.conversation_id
+                )
+            )
+        return ack
+
+
 @pytest.mark.parametrize("answer", [FirstMessageVerdict.FLAGGED, FirstMessageVerdict.UNAVAILABLE])
 async def test_a_first_message_is_relayed_only_on_a_safe_answer(
     world: World, answer: FirstMessageVerdict
@@ -92,24 +137,35 @@ async def test_a_first_message_is_relayed_only_on_a_safe_answer(
     check = ScriptedCheck(answer, FirstMessageVerdict.SAFE)
     transcripts = InMemoryAnonymousTranscripts(world.clock, timedelta(hours=72))
     broker = RecordingBroker()
-    publisher = RealtimePublisher(broker)
-    send = SendAnonymousMessage(
-        world.uow, world.conversations, publisher, world.clock, transcripts, check
-    )
+    relay = Relay(world, check, transcripts, broker)
+    conversation = await world.conversations.get(conversation_id)
+    assert conversation is not None
+    seat = AnonymousSeat.of(conversation, "ko1")
 
-    def say(content: str) -> SendAnonymousMessageCommand:
-        return SendAnonymousMessageCommand(
-            actor=Actor("ko1"), conversation_id=conversation_id, content=content, client_id="c"
-        )
-
-    rejected = await send.execute(say("first try"))
+    rejected = await relay.say(seat, "first try", "c")
     assert rejected == MessageRejectedFrame(client_id="c", reason=answer.value)
     assert broker.relayed(conversation_id) == []
     assert await transcripts.read(conversation_id) == []  # nothing kept either
-    assert isinstance(await send.execute(say("second try")), AnonymousAckFrame)
-    assert isinstance(await send.execute(say("third")), AnonymousAckFrame)
+    assert isinstance(await relay.say(seat, "second try", "c"), AnonymousAckFrame)
+    assert isinstance(await relay.say(seat, "third", "c"), AnonymousAckFrame)
     assert check.checked == ["first try", "second try"]  # the third is not a first
-    assert broker.relayed(conversation_id) == ["second try", "second try", "third", "third"]
+    assert broker.relayed(conversation_id) == ["second try", "third"]
+    stored = await world.conversations.get(conversation_id)
+    assert stored is not None and stored.participant("ko1").replied
+
+
+async def test_an_unchecked_first_message_is_never_relayed(world: World) -> None:
+    conversation_id = await _conversation(world)
+    transcripts = InMemoryAnonymousTranscripts(world.clock, timedelta(hours=72))
+    broker = RecordingBroker()
+    send = SendAnonymousMessage(RealtimePublisher(broker), world.clock, transcripts)
+    conversation = await world.conversations.get(conversation_id)
+    assert conversation is not None
+    seat = AnonymousSeat.of(conversation, "ko1")
+    with pytest.raises(FirstMessageUncheckedError):
+        await send.execute(SendAnonymousMessageCommand(seat=seat, content="unchecked"))
+    assert broker.published == []
+    assert await transcripts.read(conversation_id) == []
 
 
 async def test_the_classifier_check_fails_closed() -> None:

@@ -130,6 +130,11 @@ class InMemoryAnonymousConversations:
     async def save(self, conversation: AnonymousConversation) -> None:
         self._rows[conversation.id] = copy.deepcopy(conversation)
 
+    async def record_reply(self, conversation_id: str, user_id: str) -> None:
+        conversation = self._rows.get(conversation_id)
+        if conversation is not None and conversation.is_participant(user_id):
+            conversation.record_message(user_id)
+
     async def open_for(self, user_id: str) -> AnonymousConversation | None:
         for conversation in self._rows.values():
             if not conversation.ended and conversation.is_participant(user_id):

@@ -7,6 +7,9 @@ envelope says otherwise:
 
 - `origin`: the connection that caused the event (it already got an `ack`) is skipped;
 - `only_user_ids`: deliver only to connections of these users;
+- `user_frames`: what connections of the users named get instead of `frame` (one publish
+  for frames that differ by reader, as an anonymous message is `from: partner` for the
+  partner and `from: me` for the sender's other sockets);
 - `close_user_id`/`close_code`: after delivering, connections of that user on this topic are
   closed (used when someone is kicked or banned from a room).
 
@@ -16,7 +19,7 @@ catch up over HTTP (`?after=`) after a reconnect. A failed publish is logged, ne
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import msgspec
 import structlog
@@ -31,8 +34,15 @@ class Envelope(msgspec.Struct, frozen=True, omit_defaults=True):
     frame: msgspec.Raw
     origin: str | None = None
     only_user_ids: list[str] | None = None
+    user_frames: dict[str, msgspec.Raw] | None = None
     close_user_id: str | None = None
     close_code: int = 4403
+
+    def frame_for(self, user_id: str) -> msgspec.Raw:
+        """The frame a connection of `user_id` gets."""
+        if self.user_frames is not None:
+            return self.user_frames.get(user_id, self.frame)
+        return self.frame
 
 
 _encoder = msgspec.json.Encoder()
@@ -44,6 +54,7 @@ def encode_envelope(
     *,
     origin: str | None = None,
     only_user_ids: Sequence[str] | None = None,
+    user_frames: Mapping[str, msgspec.Struct] | None = None,
     close_user_id: str | None = None,
     close_code: int = 4403,
 ) -> bytes:
@@ -52,6 +63,11 @@ def encode_envelope(
             frame=msgspec.Raw(_encoder.encode(frame)),
             origin=origin,
             only_user_ids=list(only_user_ids) if only_user_ids is not None else None,
+            user_frames=(
+                {user: msgspec.Raw(_encoder.encode(f)) for user, f in user_frames.items()}
+                if user_frames
+                else None
+            ),
             close_user_id=close_user_id,
             close_code=close_code,
         )
@@ -75,6 +91,7 @@ class RealtimePublisher:
         *,
         origin: str | None = None,
         only_user_ids: Sequence[str] | None = None,
+        user_frames: Mapping[str, msgspec.Struct] | None = None,
         close_user_id: str | None = None,
         close_code: int = 4403,
     ) -> None:
@@ -82,6 +99,7 @@ class RealtimePublisher:
             frame,
             origin=origin,
             only_user_ids=only_user_ids,
+            user_frames=user_frames,
             close_user_id=close_user_id,
             close_code=close_code,
         )

@@ -1,25 +1,23 @@
-"""Anonymous chat, live: opening the socket, relaying messages and WebRTC signalling to the
-partner, the reveal. Nothing here is stored in the database but the conversation's own
-state (who left, who accepted the reveal): messages are relayed over the broker, and each
-is appended to the conversation's encrypted transcript (`transcript_ports`), which lapses
-72 hours (a setting) after the conversation started."""
+"""Anonymous chat, live: opening the socket, relaying WebRTC signalling to the partner, the
+reveal (messages: `anonymous_messages`). Nothing here is stored in the database but the
+conversation's own state (who left, who accepted the reveal, who replied).
+
+Relaying reads no database: the socket's `AnonymousSeat` (read when it opened, kept current
+by the conversation's frames) says who the partner is, the mode, whether identities are
+revealed and whether my first message was checked yet."""
 
 from __future__ import annotations
 
 import msgspec
-import structlog
 
 from hypehere.application.common.actor import Actor
 from hypehere.application.common.realtime import RealtimePublisher
 from hypehere.application.common.topics import anonymous_conversation_topic
 from hypehere.application.common.uow import UnitOfWork
+from hypehere.application.matching.anonymous_seat import AnonymousSeat
 from hypehere.application.matching.frames import (
-    AnonymousAckFrame,
-    AnonymousMessage,
-    AnonymousMessageFrame,
     AnswerFrame,
     IceCandidateFrame,
-    MessageRejectedFrame,
     OfferFrame,
     PartnerJoinedFrame,
     PartnerLeftFrame,
@@ -31,11 +29,8 @@ from hypehere.application.matching.frames import (
 from hypehere.application.matching.get_anonymous_conversation import load_for
 from hypehere.application.matching.ports import (
     AnonymousConversations,
-    FirstMessageCheck,
-    FirstMessageVerdict,
     MatchingPeers,
 )
-from hypehere.application.matching.transcript_ports import AnonymousTranscripts, TranscriptEntry
 from hypehere.domain.matching.conversation import AnonymousConversation, RevealOutcome
 from hypehere.domain.matching.errors import (
     ConversationEndedError,
@@ -44,13 +39,7 @@ from hypehere.domain.matching.errors import (
 )
 from hypehere.domain.matching.model import ChatMode
 from hypehere.domain.shared.clock import Clock
-from hypehere.domain.shared.ids import new_id
-from hypehere.domain.shared.text import clean_text
 
-logger = structlog.get_logger(__name__)
-
-MAX_MESSAGE_LENGTH = 4000
-"""Characters in one relayed message (as in 1:1 chat)."""
 MAX_SIGNAL_BYTES = 16384
 """The largest WebRTC signalling payload relayed (an SDP offer is a few KiB)."""
 
@@ -74,12 +63,15 @@ class OpenAnonymousChannelCommand(msgspec.Struct, frozen=True):
     actor: Actor
     conversation_id: str
     origin: str | None = None
+    announce: bool = True
+    """False when an open socket is authorized again (re-verification): the partner is not
+    told `partner_joined` again."""
 
 
 class OpenAnonymousChannel:
     """Authorize a socket (participants of an unfinished conversation who have not left
-    it: leaving is for good). The partner gets `partner_joined`. Returns the broker
-    topic."""
+    it: leaving is for good). The partner gets `partner_joined` (unless `announce` is
+    False). Returns the socket's seat (its broker topic: `seat.topic`)."""
 
     def __init__(
         self, uow: UnitOfWork, conversations: AnonymousConversations, publisher: RealtimePublisher
@@ -88,22 +80,25 @@ class OpenAnonymousChannel:
         self._conversations = conversations
         self._publisher = publisher
 
-    async def execute(self, cmd: OpenAnonymousChannelCommand) -> str:
+    async def execute(self, cmd: OpenAnonymousChannelCommand) -> AnonymousSeat:
         me = cmd.actor.user_id
         async with self._uow:
             conversation = await _open_conversation(self._conversations, cmd.conversation_id, me)
             if conversation.participant(me).left_at is not None:
                 raise ConversationEndedError("You have left this conversation.")
-            topic = anonymous_conversation_topic(conversation.id)
-            partner = conversation.partner_of(me).user_id
+            seat = AnonymousSeat.of(conversation, me)
 
             async def announce() -> None:
                 await self._publisher.publish(
-                    topic, PartnerJoinedFrame(), only_user_ids=[partner], origin=cmd.origin
+                    seat.topic,
+                    PartnerJoinedFrame(),
+                    only_user_ids=[seat.partner_id],
+                    origin=cmd.origin,
                 )
 
-            self._uow.after_commit(announce)
-        return topic
+            if cmd.announce:
+                self._uow.after_commit(announce)
+        return seat
 
 
 class AnnounceDepartureCommand(msgspec.Struct, frozen=True):
@@ -114,7 +109,8 @@ class AnnounceDepartureCommand(msgspec.Struct, frozen=True):
 
 class AnnounceDeparture:
     """A socket closed: the partner gets `partner_left` (leaving for good is
-    `LeaveAnonymousConversation`)."""
+    `LeaveAnonymousConversation`, which told them already: a socket closing after I left
+    announces nothing)."""
 
     def __init__(
         self, uow: UnitOfWork, conversations: AnonymousConversations, publisher: RealtimePublisher
@@ -127,7 +123,7 @@ class AnnounceDeparture:
         me = cmd.actor.user_id
         async with self._uow:
             conversation = await load_for(self._conversations, cmd.conversation_id, me)
-        if conversation.ended:
+        if conversation.ended or conversation.participant(me).left_at is not None:
             return
         await self._publisher.publish(
             anonymous_conversation_topic(conversation.id),
@@ -137,123 +133,30 @@ class AnnounceDeparture:
         )
 
 
-class SendAnonymousMessageCommand(msgspec.Struct, frozen=True):
-    actor: Actor
-    conversation_id: str
-    content: str
-    client_id: str | None = None
-    origin: str | None = None
-
-
-class SendAnonymousMessage:
-    """Relay a message: the partner gets it `from: partner`, my other sockets `from: me`,
-    this socket an `ack`. Never stored as chat history: only appended to the
-    conversation's encrypted transcript (for a report to attach).
-
-    Fail-closed: each participant's first message is classified before it is relayed
-    (`FirstMessageCheck`, a short timeout); flagged, or without a verdict, it is neither
-    relayed nor kept, the sender gets `message_rejected`, and their next message is their
-    first again (checked the same way)."""
-
-    def __init__(
-        self,
-        uow: UnitOfWork,
-        conversations: AnonymousConversations,
-        publisher: RealtimePublisher,
-        clock: Clock,
-        transcripts: AnonymousTranscripts,
-        first_check: FirstMessageCheck,
-    ) -> None:
-        self._uow = uow
-        self._conversations = conversations
-        self._publisher = publisher
-        self._clock = clock
-        self._transcripts = transcripts
-        self._first_check = first_check
-
-    async def execute(
-        self, cmd: SendAnonymousMessageCommand
-    ) -> AnonymousAckFrame | MessageRejectedFrame:
-        me = cmd.actor.user_id
-        content = clean_text(cmd.content, field="content", min_len=1, max_len=MAX_MESSAGE_LENGTH)
-        async with self._uow:
-            conversation = await _open_conversation(self._conversations, cmd.conversation_id, me)
-        if not conversation.participant(me).replied:
-            verdict = await self._first_check.check(content)  # outside any transaction
-            if verdict is not FirstMessageVerdict.SAFE:
-                logger.info(
-                    "anonymous_first_message_rejected",
-                    conversation_id=conversation.id,
-                    reason=verdict.value,
-                )
-                return MessageRejectedFrame(client_id=cmd.client_id, reason=verdict.value)
-        async with self._uow:
-            conversation = await _open_conversation(self._conversations, cmd.conversation_id, me)
-            if conversation.record_message(me):
-                await self._conversations.save(conversation)
-        partner = conversation.partner_of(me).user_id
-        sender_id = me if conversation.revealed else None
-
-        def message(reader: str) -> AnonymousMessage:
-            return AnonymousMessage(
-                id=message_id,
-                conversation_id=conversation.id,
-                from_=reader,
-                content=content,
-                client_id=cmd.client_id,
-                created_at=now,
-                sender_id=sender_id,
-            )
-
-        message_id, now = new_id(), self._clock.now()
-        await self._transcripts.append(
-            conversation.id,
-            conversation.started_at,
-            TranscriptEntry(sender_id=me, content=content, created_at=now),
-        )
-        topic = anonymous_conversation_topic(conversation.id)
-        await self._publisher.publish(
-            topic, AnonymousMessageFrame(message=message("partner")), only_user_ids=[partner]
-        )
-        await self._publisher.publish(
-            topic,
-            AnonymousMessageFrame(message=message("me")),
-            only_user_ids=[me],
-            origin=cmd.origin,
-        )
-        return AnonymousAckFrame(client_id=cmd.client_id, message=message("me"))
-
-
 class RelaySignalCommand(msgspec.Struct, frozen=True):
-    actor: Actor
-    conversation_id: str
+    seat: AnonymousSeat
     kind: str
     payload: msgspec.Raw
 
 
 class RelaySignal:
-    """WebRTC signalling, video mode only: relayed verbatim to the partner only."""
+    """WebRTC signalling, video mode only: relayed verbatim to the partner only (no
+    database read: the seat knows the mode and the partner)."""
 
-    def __init__(
-        self, uow: UnitOfWork, conversations: AnonymousConversations, publisher: RealtimePublisher
-    ) -> None:
-        self._uow = uow
-        self._conversations = conversations
+    def __init__(self, publisher: RealtimePublisher) -> None:
         self._publisher = publisher
 
     async def execute(self, cmd: RelaySignalCommand) -> None:
-        me = cmd.actor.user_id
+        seat = cmd.seat
         frame_type = SIGNAL_FRAMES[cmd.kind]
         if len(cmd.payload) > MAX_SIGNAL_BYTES:
             raise SignalTooLargeError("The signalling payload is too large.")
-        async with self._uow:
-            conversation = await _open_conversation(self._conversations, cmd.conversation_id, me)
-        if conversation.mode is not ChatMode.VIDEO:
+        if seat.ended:
+            raise ConversationEndedError("The conversation has ended.")
+        if seat.mode is not ChatMode.VIDEO:
             raise VideoOnlyError("WebRTC signalling is for video conversations only.")
         await self._publisher.publish(
-            anonymous_conversation_topic(conversation.id),
-            frame_type(payload=cmd.payload),
-            only_user_ids=[conversation.partner_of(me).user_id],
+            seat.topic, frame_type(payload=cmd.payload), only_user_ids=[seat.partner_id]
         )
 
 

@@ -1,5 +1,6 @@
-"""Leave an anonymous conversation: my partner gets `partner_left`; once both have left
-it has ended (and I may queue again)."""
+"""Leave an anonymous conversation: my partner gets `partner_left`, and my other sockets on
+it are closed (leaving is for good: a socket of mine never goes on relaying after I left);
+once both have left it has ended (and I may queue again)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from hypehere.application.common.outbox import OutboxWriter
 from hypehere.application.common.realtime import RealtimePublisher
 from hypehere.application.common.topics import anonymous_conversation_topic
 from hypehere.application.common.uow import UnitOfWork
+from hypehere.application.matching.end_conversations import NORMAL_CLOSURE
 from hypehere.application.matching.frames import PartnerLeftFrame
 from hypehere.application.matching.get_anonymous_conversation import load_for
 from hypehere.application.matching.ports import AnonymousConversations
@@ -55,7 +57,12 @@ class LeaveAnonymousConversation:
 
             async def tell_partner() -> None:
                 await self._publisher.publish(
-                    topic, PartnerLeftFrame(), only_user_ids=[partner], origin=cmd.origin
+                    topic,
+                    PartnerLeftFrame(),
+                    only_user_ids=[partner],
+                    origin=cmd.origin,
+                    close_user_id=me,
+                    close_code=NORMAL_CLOSURE,
                 )
 
             self._uow.after_commit(tell_partner)

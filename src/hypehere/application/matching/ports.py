@@ -151,6 +151,11 @@ class AnonymousConversations(Protocol):
         """Store the conversation's end, the participants' leave times and reveal answers."""
         ...
 
+    async def record_reply(self, conversation_id: str, user_id: str) -> None:
+        """`user_id` sent a message (`AnonymousConversation.record_message`), as one atomic
+        write: nothing if they had already, or are not a participant."""
+        ...
+
     async def open_for(self, user_id: str) -> AnonymousConversation | None:
         """The user's conversation that has not ended, if any."""
         ...

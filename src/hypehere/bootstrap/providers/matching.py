@@ -23,6 +23,10 @@ from hypehere.application.matching.anonymous_chat import (
     AnswerReveal,
     OpenAnonymousChannel,
     RelaySignal,
+)
+from hypehere.application.matching.anonymous_messages import (
+    CheckFirstAnonymousMessage,
+    RecordFirstAnonymousMessage,
     SendAnonymousMessage,
 )
 from hypehere.application.matching.end_conversations import EndAbandonedConversations, EndOnBlock
@@ -159,7 +163,9 @@ class MatchingProvider(Provider):
         EndOnBlock,
         OpenAnonymousChannel,
         AnnounceDeparture,
+        CheckFirstAnonymousMessage,
         SendAnonymousMessage,
+        RecordFirstAnonymousMessage,
         RelaySignal,
         AnswerReveal,
         LocateAnonymousPartner,

@@ -74,7 +74,7 @@ class MessageStreamChannel(Channel):
         if envelope.origin != conn.id and (
             envelope.only_user_ids is None or conn.user_id in envelope.only_user_ids
         ):
-            probe = _probe.decode(envelope.frame)
+            probe = _probe.decode(envelope.frame_for(conn.user_id))
             if probe.type == "message" and probe.message is not None:
                 self.last_message_id = probe.message.id
         await super().on_event(conn, message)

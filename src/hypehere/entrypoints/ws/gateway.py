@@ -55,7 +55,8 @@ What `serve` does
   (`ws_send_queue_size`): `conn.send(frame)` never blocks, and a client that cannot keep
   up is closed with 1013 instead of slowing anyone else;
 - subscribes to the channel's broker topics and forwards `Envelope` frames (skipping the
-  `origin` connection, honoring `only_user_ids`, closing on `close_user_id`);
+  `origin` connection, honoring `only_user_ids` and `user_frames`, closing on
+  `close_user_id`);
 - reads client frames (over 64 KiB -> close 1009), decodes them into the channel's frame
   Structs; malformed/unknown/invalid frames and DomainErrors raised by `handle` become
   `{"type": "error", "code", "message"}` (localized) and the socket stays open;
@@ -106,7 +107,7 @@ from hypehere.application.common.broker import Broker, BrokerMessage
 from hypehere.application.common.connection_slots import ConnectionSlots
 from hypehere.application.common.errors import StorageUnavailableError
 from hypehere.application.common.presence import Presence
-from hypehere.application.common.realtime import decode_envelope
+from hypehere.application.common.realtime import Envelope, decode_envelope
 from hypehere.domain.shared.errors import DomainError, ForbiddenError, UnauthorizedError
 from hypehere.domain.shared.ids import is_valid_id, new_id
 from hypehere.entrypoints.common.auth import bearer_token
@@ -374,13 +375,7 @@ class Channel:
 
     async def on_event(self, conn: Connection, message: BrokerMessage) -> None:
         """A broker message on one of the topics; default: forward the envelope's frame."""
-        envelope = decode_envelope(message.data)
-        if envelope.origin == conn.id:
-            pass
-        elif envelope.only_user_ids is None or conn.user_id in envelope.only_user_ids:
-            conn.send(bytes(envelope.frame))
-        if envelope.close_user_id == conn.user_id:
-            conn.close(envelope.close_code, "removed")
+        forward(conn, decode_envelope(message.data))
 
     async def on_close(self, conn: Connection) -> None:
         """Called after the socket closed (no broker subscription any more)."""
@@ -397,6 +392,23 @@ class Channel:
         """Frames may have been lost (see `ConnectionRegistry.resync_all`): tell the client
         to catch up. Default `{"type": "resync"}`; a channel may say from where."""
         conn.send(ResyncFrame())
+
+
+def addressed_to(conn: Connection, envelope: Envelope) -> bool:
+    """Whether the envelope's frame is for this socket (not its origin; its user, if the
+    envelope names users)."""
+    if envelope.origin == conn.id:
+        return False
+    return envelope.only_user_ids is None or conn.user_id in envelope.only_user_ids
+
+
+def forward(conn: Connection, envelope: Envelope) -> None:
+    """Send the envelope's frame if it is for this socket, then close the socket if the
+    envelope closes its user's."""
+    if addressed_to(conn, envelope):
+        conn.send(bytes(envelope.frame_for(conn.user_id)))
+    if envelope.close_user_id == conn.user_id:
+        conn.close(envelope.close_code, "removed")
 
 
 async def _resync(connections: list[Connection]) -> None:

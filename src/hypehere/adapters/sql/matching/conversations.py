@@ -77,6 +77,18 @@ class SqlAnonymousConversations:
                     .values(left_at=p.left_at, reveal_accepted=p.reveal_accepted, replied=p.replied)
                 )
 
+    async def record_reply(self, conversation_id: str, user_id: str) -> None:
+        async with translate_errors():
+            await self._session.execute(
+                update(participants)
+                .where(
+                    participants.c.conversation_id == conversation_id,
+                    participants.c.user_id == user_id,
+                    participants.c.replied.is_(False),
+                )
+                .values(replied=True)
+            )
+
     async def open_for(self, user_id: str) -> AnonymousConversation | None:
         statement = (
             select(conversations.c.id)
