@@ -20,25 +20,24 @@ class SqlFeedLog:
     async def record_impressions(self, items: Sequence[Impression]) -> None:
         if not items:
             return
-        async with translate_errors():  # one multi-row INSERT, not a statement per row
+        async with translate_errors():
             await self._session.execute(
-                insert(impressions).values(
-                    [
-                        {
-                            "id": new_id(),
-                            "user_id": i.user_id,
-                            "post_id": i.post_id,
-                            "author_id": i.author_id,
-                            "feed_session_id": i.feed_session_id,
-                            "position": i.position,
-                            "score": i.score,
-                            "ranker": i.ranker[:64],
-                            "signals": i.signals,
-                            "shown_at": i.shown_at,
-                        }
-                        for i in items
-                    ]
-                )
+                insert(impressions),
+                [
+                    {
+                        "id": new_id(),
+                        "user_id": i.user_id,
+                        "post_id": i.post_id,
+                        "author_id": i.author_id,
+                        "feed_session_id": i.feed_session_id,
+                        "position": i.position,
+                        "score": i.score,
+                        "ranker": i.ranker[:64],
+                        "signals": i.signals,
+                        "shown_at": i.shown_at,
+                    }
+                    for i in items
+                ],
             )
 
     async def record_engagement(self, engagement: Engagement) -> None:
