@@ -31,6 +31,9 @@ to every row from the newest one on, so page N re-read pages 1..N-1).
   blocked authors' posts are passed over the same way on a tag's page.
 - The ranked feed's followed-authors source (candidates.py) uses the same fan-in on
   PostgreSQL for its newest `over_fetch` posts in the candidate window.
+- The three timelines are pure reads: their use cases get a reader on the request's read
+  session (`engine.ReadSession`: AUTOCOMMIT on PostgreSQL), so a page is one statement
+  and no BEGIN / ROLLBACK round trips around it.
 
 Measured with EXPLAIN (ANALYZE, BUFFERS) on `bench timeline`'s small dataset (2,000
 users, 50 uniform follows each, 100,000 posts uniform over 7 days; PostgreSQL 15, a
