@@ -47,3 +47,17 @@ async def test_timeline_pages_start_no_transaction(client: Any, transactions: li
         assert response.status_code == 200, response.text
         assert [p["content"] for p in response.json()["items"]] == ["hello #tea"], path
         assert transactions == [], path
+
+
+async def test_the_read_pool_plans_once_per_statement(client: Any) -> None:
+    """A timeline page's plan is the same probes whoever asks: the read pool's connections
+    use generic plans (PostgreSQL's automatic choice re-planned the page every time)."""
+    from sqlalchemy import text
+
+    from hypehere.adapters.sql.engine import ReadEngine
+
+    engine = await client.app.state.dishka_container.get(ReadEngine)
+    async with engine.connect() as conn:
+        assert (await conn.execute(text("SHOW plan_cache_mode"))).scalar() == "force_generic_plan"
+        raw = await conn.get_raw_connection()
+        assert raw.dbapi_connection is not None and raw.dbapi_connection.autocommit

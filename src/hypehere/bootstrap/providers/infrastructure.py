@@ -25,7 +25,6 @@ from hypehere.adapters.sql.engine import (
     ReadSession,
     create_engine,
     create_session_factory,
-    read_engine,
 )
 from hypehere.adapters.sql.outbox.writer import SqlOutboxWriter
 from hypehere.adapters.sql.uow import SqlUnitOfWork
@@ -75,8 +74,22 @@ class DatabaseProvider(Provider):
             yield session
 
     @provide(scope=Scope.APP)
-    def read_engine(self, engine: AsyncEngine) -> ReadEngine:
-        return read_engine(engine)
+    async def read_engine(
+        self, settings: Settings, engine: AsyncEngine
+    ) -> AsyncIterator[ReadEngine]:
+        if engine.dialect.name != "postgresql":
+            yield ReadEngine(engine)
+            return
+        reads = create_engine(
+            settings.effective_database_url,
+            pool_size=settings.database_pool_size,
+            max_overflow=settings.database_max_overflow,
+            ping_after_idle_seconds=settings.database_ping_after_idle_seconds,
+            timeouts=database_timeouts(settings),
+            for_reads=True,
+        )
+        yield ReadEngine(reads)
+        await reads.dispose()
 
     @provide(scope=Scope.REQUEST)
     async def read_session(
