@@ -61,3 +61,23 @@ async def test_the_read_pool_plans_once_per_statement(client: Any) -> None:
         assert (await conn.execute(text("SHOW plan_cache_mode"))).scalar() == "force_generic_plan"
         raw = await conn.get_raw_connection()
         assert raw.dbapi_connection is not None and raw.dbapi_connection.autocommit
+
+
+async def test_a_read_session_holds_one_admission_permit_while_open(
+    client: Any, backend_settings: Any
+) -> None:
+    """Requests queue for the read pool first come, first served: each read session holds
+    one of `pool size + overflow` permits from its start to its end."""
+    from hypehere.adapters.sql.engine import ReadAdmission, ReadSession
+
+    container = client.app.state.dishka_container
+    admission = await container.get(ReadAdmission)
+    permits = backend_settings.database_pool_size + backend_settings.database_max_overflow
+    assert admission._value == permits
+    async with container() as request:
+        await request.get(ReadSession)
+        assert admission._value == permits - 1
+        async with container() as other:
+            await other.get(ReadSession)
+            assert admission._value == permits - 2
+    assert admission._value == permits

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 from dishka import Provider, Scope, from_context, provide
@@ -21,6 +22,7 @@ from hypehere.adapters.redis.cache import RedisCache
 from hypehere.adapters.redis.rate_limit import RedisRateLimiter
 from hypehere.adapters.sql.engine import (
     DatabaseTimeouts,
+    ReadAdmission,
     ReadEngine,
     ReadSession,
     create_engine,
@@ -91,17 +93,24 @@ class DatabaseProvider(Provider):
         yield ReadEngine(reads)
         await reads.dispose()
 
+    @provide(scope=Scope.APP)
+    def read_admission(self, settings: Settings) -> ReadAdmission:
+        return ReadAdmission(
+            asyncio.Semaphore(settings.database_pool_size + settings.database_max_overflow)
+        )
+
     @provide(scope=Scope.REQUEST)
     async def read_session(
         self,
         engine: ReadEngine,
+        admission: ReadAdmission,
         factory: async_sessionmaker[AsyncSession],
         session: AsyncSession,
     ) -> AsyncIterator[ReadSession]:
         if engine.dialect.name != "postgresql":
             yield ReadSession(session)  # SQLite: the request's own session
             return
-        async with factory(bind=engine) as reads:
+        async with admission, factory(bind=engine) as reads:
             yield ReadSession(reads)
 
     @provide(scope=Scope.REQUEST)
