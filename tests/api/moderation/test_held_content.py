@@ -218,20 +218,27 @@ def test_an_overturned_removal_is_searchable_again(
     )
     assert resolved.status_code == 200, resolved.text
     assert found() == []
-    (strike,) = client.get(f"{API}/users/me/strikes", headers=auth(author_token)).json()["items"]
+    overturn_only_strike(client, author_token, mod_b, "it was a joke")
+    assert found() == [post["id"]]
+
+
+def overturn_only_strike(
+    client: TestClient[Litestar], user_token: str, moderator_token: str, appeal_text: str
+) -> None:
+    """The user appeals their one strike and a (second) moderator overturns it."""
+    (strike,) = client.get(f"{API}/users/me/strikes", headers=auth(user_token)).json()["items"]
     appealed = client.post(
         f"{API}/users/me/strikes/{strike['id']}/appeal",
-        json={"text": "it was a joke"},
-        headers=auth(author_token),
+        json={"text": appeal_text},
+        headers=auth(user_token),
     )
     assert appealed.status_code == 201, appealed.text
     overturned = client.post(
         f"{API}/admin/appeals/{appealed.json()['appeal']['id']}/overturn",
         json={"note": "banter"},
-        headers=auth(mod_b),
+        headers=auth(moderator_token),
     )
     assert overturned.status_code == 200, overturned.text
-    assert found() == [post["id"]]
 
 
 @pytest.fixture

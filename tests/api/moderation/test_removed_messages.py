@@ -19,7 +19,7 @@ from tests.api.helpers import API, auth
 from tests.api.moderation.test_held_content import (
     messages_held_client as messages_held_client,  # the fixture
 )
-from tests.api.moderation.test_held_content import next_frame, open_room
+from tests.api.moderation.test_held_content import next_frame, open_room, overturn_only_strike
 from tests.api.moderation.test_moderation_notifications import (
     app_client as app_client,  # the fixture
 )
@@ -114,19 +114,7 @@ def test_a_reported_direct_message_is_removed_for_everyone_until_an_appeal_wins(
     kinds = [n["kind"] for n in notifications(client, alice_token)[: -notified or None]]
     assert kinds == ["moderation"]  # told once, through the strike
 
-    (strike,) = client.get(f"{API}/users/me/strikes", headers=auth(alice_token)).json()["items"]
-    appealed = client.post(
-        f"{API}/users/me/strikes/{strike['id']}/appeal",
-        json={"text": "it was a joke between friends"},
-        headers=auth(alice_token),
-    )
-    assert appealed.status_code == 201, appealed.text
-    overturned = client.post(
-        f"{API}/admin/appeals/{appealed.json()['appeal']['id']}/overturn",
-        json={"note": "banter"},
-        headers=auth(mod_b),
-    )
-    assert overturned.status_code == 200, overturned.text
+    overturn_only_strike(client, alice_token, mod_b, "it was a joke between friends")
     assert shown(client, url, bob_token) == [
         ("you are an idiot", "visible", False),
         ("hello Bob", "visible", False),
