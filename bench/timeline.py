@@ -43,6 +43,7 @@ from typing import Any
 import httpx
 
 from bench.common import HYPEHERE, CpuMeter, Result, machine, serve, server_pid
+from bench.lean_http import LeanClient, LeanResponse
 
 PASSWORD = "timeline-bench-password-1"
 EMAIL = "tl{n}@bench.example"
@@ -392,13 +393,13 @@ async def login_all(base: str, emails: Sequence[str]) -> list[str]:
 
 
 async def fetch(
-    client: httpx.AsyncClient,
+    client: httpx.AsyncClient | LeanClient,
     endpoint: str,
     viewer: Viewer,
     page: int,
     limit: int,
     checker: PageChecker,
-) -> httpx.Response:
+) -> httpx.Response | LeanResponse:
     params: dict[str, Any] = {"limit": limit}
     if page == 2 and viewer.cursor:
         params["cursor"] = viewer.cursor
@@ -428,12 +429,15 @@ async def phase(
     requests: int | None,
     checker: PageChecker,
     database_name: str,
+    lean: bool,
 ) -> tuple[Result, CpuMeter, float, float]:
     """`concurrency` closed-loop clients (prebuilt: an httpx client costs the generator
-    ~20 ms of CPU to build) for `seconds`, or one client for `requests` requests."""
+    ~20 ms of CPU to build) for `seconds`, or one client for `requests` requests; each
+    client is one kept-alive connection (`lean`: bench/lean_http.py, else httpx)."""
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-    clients = [
-        httpx.AsyncClient(base_url=base, limits=limits, timeout=30) for _ in range(concurrency)
+    clients: list[httpx.AsyncClient | LeanClient] = [
+        LeanClient(base) if lean else httpx.AsyncClient(base_url=base, limits=limits, timeout=30)
+        for _ in range(concurrency)
     ]
     result = Result(name, concurrency, seconds or 0.0)
     meter = CpuMeter([port])
@@ -447,7 +451,7 @@ async def phase(
         stop_at = began + (seconds if seconds is not None else 1e9)
         budget = [requests if requests is not None else 1 << 62]
 
-        async def one_client(index: int, client: httpx.AsyncClient) -> None:
+        async def one_client(index: int, client: httpx.AsyncClient | LeanClient) -> None:
             k = index
             while time.perf_counter() < stop_at and budget[0] > 0:
                 budget[0] -= 1
@@ -480,7 +484,9 @@ def report(result: Result, meter: CpuMeter, database: float, rss: float) -> list
         f"    CPU per request: server {meter.server_seconds * 1000 / n:.2f} ms, "
         f"PostgreSQL {database * 1000 / n:.2f} ms (this database's backends; "
         f"all PostgreSQL {meter.postgres_seconds * 1000 / n:.2f} ms), "
-        f"Redis {meter.redis_seconds * 1000 / n:.3f} ms; server RSS {rss:.0f} MB; "
+        f"Redis {meter.redis_seconds * 1000 / n:.3f} ms, "
+        f"this load generator {meter.generator_seconds * 1000 / n:.2f} ms; "
+        f"server RSS {rss:.0f} MB; "
         f"{meter.cores()}",
     ]
 
@@ -522,7 +528,7 @@ async def run(args: argparse.Namespace, url: str, base: str) -> int:
         result, meter, database, rss = await phase(
             f"page {page}, one client",
             base, port, args.endpoint, chosen_viewers, page, args.limit,
-            1, None, args.single, checker, dbname,
+            1, None, args.single, checker, dbname, args.client == "lean",
         )  # fmt: skip
         lines += report(result, meter, database, rss)
     for page in (1, 2):
@@ -530,7 +536,7 @@ async def run(args: argparse.Namespace, url: str, base: str) -> int:
         result, meter, database, rss = await phase(
             f"page {page}, {args.concurrency} clients",
             base, port, args.endpoint, chosen_viewers, page, args.limit,
-            args.concurrency, args.seconds, None, checker, dbname,
+            args.concurrency, args.seconds, None, checker, dbname, args.client == "lean",
         )  # fmt: skip
         lines += report(result, meter, database, rss)
         lines.append(f"    slowest: {result.slowest()}")
@@ -585,6 +591,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--limit", type=int, default=20)
     parser.add_argument("--pool-size", type=int, default=25)
     parser.add_argument(
+        "--client",
+        choices=("lean", "httpx"),
+        default="lean",
+        help="the load generator's HTTP client (httpx: as measured before session 11)",
+    )
+    parser.add_argument(
         "--env",
         action="append",
         default=[],
@@ -633,6 +645,7 @@ def main(argv: list[str]) -> int:
     print(
         f"setup: PostgreSQL, {'Redis' if redis else 'no Redis'}, one server process, "
         f"pool {args.pool_size}, endpoint {args.endpoint}, limit {args.limit}, "
+        f"{args.client} client, "
         f"{args.logins} users logged in"
     )
     return code
