@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from hypehere.application.feed.ports import TimelineEntry
+from hypehere.application.feed.ports import TimelineEntry, TimelinePage
 
 _BUILDING, _COMPLETE, _TRUNCATED = "building", "complete", "truncated"
 
@@ -21,12 +21,14 @@ class _Timeline:
     status: str = _BUILDING
     token: str = ""
     entries: dict[str, datetime] = field(default_factory=dict)
+    followees: frozenset[str] = frozenset()
 
 
 class InMemoryHomeTimelines:
     def __init__(self, horizon: int = 800) -> None:
         self._horizon = horizon
         self._timelines: dict[str, _Timeline] = {}
+        self._celebrities: set[str] = set()
 
     @property
     def horizon(self) -> int:
@@ -56,7 +58,7 @@ class InMemoryHomeTimelines:
 
     async def page(
         self, user_id: str, before: TimelineEntry | None, limit: int
-    ) -> list[TimelineEntry] | None:
+    ) -> TimelinePage | None:
         timeline = self._timelines.get(user_id)
         if timeline is None or timeline.status == _BUILDING:
             return None
@@ -64,7 +66,11 @@ class InMemoryHomeTimelines:
         if before is not None:
             bound = _key(before.created_at, before.post_id)
             ordered = [kv for kv in ordered if _key(kv[1], kv[0]) < bound]
-        return [TimelineEntry(post_id, at) for post_id, at in ordered[:limit]]
+        return TimelinePage(
+            entries=[TimelineEntry(post_id, at) for post_id, at in ordered[:limit]],
+            complete=timeline.status == _COMPLETE,
+            celebrities=sorted(timeline.followees & self._celebrities),
+        )
 
     async def is_complete(self, user_id: str) -> bool:
         timeline = self._timelines.get(user_id)
@@ -76,11 +82,18 @@ class InMemoryHomeTimelines:
         return token
 
     async def rebuild(
-        self, user_id: str, token: str, entries: Sequence[TimelineEntry], *, complete: bool
+        self,
+        user_id: str,
+        token: str,
+        entries: Sequence[TimelineEntry],
+        *,
+        complete: bool,
+        followees: Sequence[str],
     ) -> bool:
         timeline = self._timelines.get(user_id)
         if timeline is None or timeline.status != _BUILDING or timeline.token != token:
             return False
+        timeline.followees = frozenset(followees)
         for entry in entries:
             timeline.entries[entry.post_id] = entry.created_at
         timeline.status = _COMPLETE if complete else _TRUNCATED
@@ -94,3 +107,12 @@ class InMemoryHomeTimelines:
     async def mark_cold(self, user_ids: Sequence[str]) -> None:
         for user_id in user_ids:
             self._timelines.pop(user_id, None)
+
+    async def mark_celebrity(self, author_id: str) -> None:
+        self._celebrities.add(author_id)
+
+    async def is_celebrity(self, author_id: str) -> bool:
+        return author_id in self._celebrities
+
+    async def unmark_celebrity(self, author_id: str) -> None:
+        self._celebrities.discard(author_id)

@@ -60,14 +60,14 @@ SUBSCRIPTIONS = (
         "feed.home_timeline_on_follow",
         UserFollowed,
         CoolHomeTimelines,
-        lambda e: CoolHomeTimelinesCommand(e.follower_id, e.followee_id),
+        lambda e: CoolHomeTimelinesCommand(e.follower_id),
         dedups_by_event=True,
     ),
     Subscription(
         "feed.home_timeline_on_unfollow",
         UserUnfollowed,
         CoolHomeTimelines,
-        lambda e: CoolHomeTimelinesCommand(e.follower_id, e.followee_id, unfollowed=True),
+        lambda e: CoolHomeTimelinesCommand(e.follower_id),
         dedups_by_event=True,
     ),
 )

@@ -7,25 +7,32 @@ How it works:
   of every follower whose timeline exists (a Redis sorted set per user, trimmed to a
   horizon, `HYPEHERE_HOME_TIMELINE_HORIZON`). Authors with more followers than
   `HYPEHERE_HOME_TIMELINE_CELEBRITY_FOLLOWERS` are not fanned out: their posts are merged
-  at read time from SQL (`celebrity_posts`). A deleted post is taken out of its author's
-  followers' timelines (`RetractPost`); a follow or an unfollow drops the follower's
-  timeline (`CoolHomeTimelines`), so the next read rebuilds it, and an author who falls
-  back under the celebrity threshold drops all their followers' timelines (their recent
-  posts were never fanned out).
-- Read: ids come from the timeline (over-fetched, more each round while the filters leave
-  the page short), then ONE SQL statement renders them by primary key under the feed's
-  rules at the time of reading: the author is still followed, visible, not blocked either
-  way, the language matches; deleted posts are gone and removed ones are placeholders,
-  exactly as the SQL feed shows them. So blocks, unfollows and deletions are right at once
-  even before the outbox has run. Celebrity posts after the cursor are merged in; a page
-  that runs past the oldest entry of a trimmed timeline continues with the SQL feed from
-  that entry (deep pages cost what they cost today). Order and cursor are the SQL feed's:
-  (created_at DESC, id DESC), cursor (created_at ISO text, id).
+  at read time from SQL (`celebrity_posts`): `FanOutPost` marks such an author a
+  celebrity before anything else, and when a later post finds them back under the
+  threshold it drops their followers' timelines (which never got the marked posts) before
+  clearing the mark, so every post the outbox has handled is in the timelines or found
+  through the mark. A deleted post is taken out of its author's followers' timelines
+  (`RetractPost`); a follow or an unfollow drops the follower's timeline
+  (`CoolHomeTimelines`), so the next read rebuilds it.
+- Read: one Redis call (`HomeTimelines.page`) gives the ids after the cursor, whether the
+  timeline is complete, and which of the people the viewer follows are celebrities (the
+  followees are kept with the timeline at its rebuild). The first read asks for the page
+  exactly (limit + 1 ids; more, doubling, only while the filters leave it short), then ONE
+  SQL statement renders them by primary key under the feed's rules at the time of
+  reading: the author is still followed, visible, not blocked either way, the language
+  matches; deleted posts are gone and removed ones are placeholders, exactly as the SQL
+  feed shows them. So blocks, unfollows and deletions are right at once even before the
+  outbox has run. The followed celebrities' posts after the cursor are merged in (one
+  more statement, only for a viewer who follows one); a page that runs past the oldest
+  entry of a trimmed timeline continues with the SQL feed from that entry (deep pages cost
+  what they cost today). Order and cursor are the SQL feed's: (created_at DESC, id DESC),
+  cursor (created_at ISO text, id).
 - Cold (never read, evicted after `HYPEHERE_HOME_TIMELINE_IDLE_SECONDS` without reads, or
   dropped): `start_rebuild` empties it and marks it building (fan-out writes reach it from
-  then on), the newest `horizon` followed posts are read from SQL, and `rebuild` merges
-  them if no other rebuild or drop happened meanwhile; a post committed during the rebuild
-  is therefore either in the SQL read or fanned out into the building timeline.
+  then on), the user's followees and newest `horizon` followed posts are read from SQL,
+  and `rebuild` stores them if no other rebuild or drop happened meanwhile; a post
+  committed during the rebuild is therefore either in the SQL read or fanned out into the
+  building timeline.
 
 Trade-offs against fan-in at read time (the other design of issue 19):
 - Read cost is bounded by the page (a Redis range and a primary-key render of ~1.5 pages of
@@ -110,9 +117,10 @@ class HomeTimelineFeed:
         """Rebuild a cold timeline from SQL; False when another rebuild or a drop raced it."""
         horizon = self._timelines.horizon
         token = await self._timelines.start_rebuild(user_id)
+        followees = await self._source.followees(user_id)
         entries = await self._source.recent_followed(user_id, horizon)
         return await self._timelines.rebuild(
-            user_id, token, entries, complete=len(entries) < horizon
+            user_id, token, entries, complete=len(entries) < horizon, followees=followees
         )
 
     async def following(
@@ -120,12 +128,14 @@ class HomeTimelineFeed:
     ) -> Page[PostView]:
         before = cursor_entry(page.cursor)
         want = page.limit + 1
-        found = await self._from_timeline(viewer_id, language, before, want, staff)
-        if found is None:  # cold and its rebuild raced another: serve this page from SQL
+        read = await self._from_timeline(viewer_id, language, before, want, staff)
+        if read is None:  # cold and its rebuild raced another: serve this page from SQL
             return await self._fallback.following(viewer_id, language, page, staff=staff)
-        found += await self._source.celebrity_posts(
-            viewer_id, self._config.celebrity_followers, language, before, want, staff=staff
-        )
+        found, celebrities = read
+        if celebrities:
+            found += await self._source.celebrity_posts(
+                viewer_id, celebrities, language, before, want, staff=staff
+            )
         unique = {view.id: view for view in found}
         items = sorted(unique.values(), key=_order_key, reverse=True)[:want]
         if len(items) <= page.limit:
@@ -141,39 +151,42 @@ class HomeTimelineFeed:
         before: TimelineEntry | None,
         want: int,
         staff: bool,
-    ) -> list[PostView] | None:
+    ) -> tuple[list[PostView], list[str]] | None:
         """At least `want` posts after `before` in order (or all there are), without the
-        celebrities' posts that were never fanned out; None when the timeline is cold and
-        could not be rebuilt."""
-        chunk = want + want // 2 + 1
-        entries = await self._timelines.page(viewer_id, before, chunk)
-        if entries is None:
+        celebrities' posts that were never fanned out, and the followed celebrities; None
+        when the timeline is cold and could not be rebuilt. The first read asks for the
+        page exactly (usually nothing is filtered out), each further one for twice as many."""
+        chunk = want
+        first = await self._timelines.page(viewer_id, before, chunk)
+        if first is None:
             if not await self.warm(viewer_id):
                 return None
-            entries = await self._timelines.page(viewer_id, before, chunk)
-            if entries is None:
+            first = await self._timelines.page(viewer_id, before, chunk)
+            if first is None:
                 return None
         found: list[PostView] = []
         last = before
+        current, complete = first, first.complete
         while True:
-            ids = [entry.post_id for entry in entries]
+            ids = [entry.post_id for entry in current.entries]
             found += await self._source.hydrate(viewer_id, ids, language, staff=staff)
-            if entries:
-                last = entries[-1]
-            if len(entries) < chunk:
+            if current.entries:
+                last = current.entries[-1]
+            if len(current.entries) < chunk:
                 break  # the timeline has nothing older
             if len(found) >= want:
-                return found
+                return found, first.celebrities
             chunk = min(chunk * 2, self._timelines.horizon)
             more = await self._timelines.page(viewer_id, last, chunk)
             if more is None:  # dropped meanwhile: the rest from SQL
+                complete = False
                 break
-            entries = more
-        if len(found) < want and not await self._timelines.is_complete(viewer_id):
+            current, complete = more, more.complete
+        if len(found) < want and not complete:
             rest = PageRequest(limit=want, cursor=_cursor_of(last))
             tail = await self._fallback.following(viewer_id, language, rest, staff=staff)
             found += tail.items
-        return found
+        return found, first.celebrities
 
 
 def _cursor_of(entry: TimelineEntry | None) -> tuple[str, str] | None:

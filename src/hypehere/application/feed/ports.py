@@ -240,6 +240,17 @@ class TimelineEntry(msgspec.Struct, frozen=True):
     created_at: datetime
 
 
+class TimelinePage(msgspec.Struct, frozen=True):
+    """A read of a warm home timeline: its entries after the cursor, whether it holds every
+    post it ever received (`complete`: never trimmed, so a short page means there is
+    nothing older), and the celebrities the owner follows (their posts are merged at read
+    time)."""
+
+    entries: list[TimelineEntry]
+    complete: bool
+    celebrities: list[str]
+
+
 class HomeTimelines(Protocol):
     """Per-user home timelines of post ids, filled on write (fan-out), trimmed to a horizon.
 
@@ -262,9 +273,11 @@ class HomeTimelines(Protocol):
 
     async def page(
         self, user_id: str, before: TimelineEntry | None, limit: int
-    ) -> list[TimelineEntry] | None:
+    ) -> TimelinePage | None:
         """Up to `limit` entries strictly after `before` in (created_at DESC, post_id DESC)
-        order; None when the timeline is not warm."""
+        order, with the timeline's completeness and the owner's followed celebrities (the
+        followees given to `rebuild` that are marked celebrities now); None when the
+        timeline is not warm. A read keeps the timeline from being evicted as idle."""
         ...
 
     async def is_complete(self, user_id: str) -> bool:
@@ -278,11 +291,19 @@ class HomeTimelines(Protocol):
         ...
 
     async def rebuild(
-        self, user_id: str, token: str, entries: Sequence[TimelineEntry], *, complete: bool
+        self,
+        user_id: str,
+        token: str,
+        entries: Sequence[TimelineEntry],
+        *,
+        complete: bool,
+        followees: Sequence[str],
     ) -> bool:
-        """Merge `entries` (read from SQL after `start_rebuild` returned `token`) and mark
-        the timeline warm; `complete`: `entries` is everything there is. False (nothing
-        written) when the timeline was marked cold or another rebuild started since."""
+        """Merge `entries` (read from SQL after `start_rebuild` returned `token`), keep
+        `followees` (whom the user follows: a follow or an unfollow marks the timeline
+        cold) and mark the timeline warm; `complete`: `entries` is everything there is.
+        False (nothing written) when the timeline was marked cold or another rebuild
+        started since."""
         ...
 
     async def is_warm(self, user_id: str) -> bool: ...
@@ -290,6 +311,14 @@ class HomeTimelines(Protocol):
     async def mark_cold(self, user_ids: Sequence[str]) -> None:
         """Drop these timelines: the next read rebuilds them."""
         ...
+
+    async def mark_celebrity(self, author_id: str) -> None:
+        """From now on the author's posts are merged at read time (not fanned out)."""
+        ...
+
+    async def is_celebrity(self, author_id: str) -> bool: ...
+
+    async def unmark_celebrity(self, author_id: str) -> None: ...
 
 
 class HomeTimelineSource(Protocol):
@@ -305,6 +334,8 @@ class HomeTimelineSource(Protocol):
         ...
 
     async def followers(self, user_id: str) -> list[str]: ...
+
+    async def followees(self, user_id: str) -> list[str]: ...
 
     async def follower_count(self, user_id: str) -> int: ...
 
@@ -323,13 +354,13 @@ class HomeTimelineSource(Protocol):
     async def celebrity_posts(
         self,
         viewer_id: str,
-        celebrity_followers: int,
+        authors: Sequence[str],
         language: str | None,
         before: TimelineEntry | None,
         limit: int,
         *,
         staff: bool,
     ) -> list[PostView]:
-        """Up to `limit` posts after `before` (same order) by followed authors with more
-        than `celebrity_followers` followers, filtered as `hydrate` filters."""
+        """Up to `limit` posts after `before` (same order) by these authors, filtered as
+        `hydrate` filters (so only those the viewer still follows)."""
         ...

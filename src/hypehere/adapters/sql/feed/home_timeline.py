@@ -4,27 +4,34 @@ following feed's rules, and the posts of followed celebrities (merged at read ti
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import BindParameter, and_, bindparam, or_, select
+from sqlalchemy import BindParameter, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.errors import translate_errors
 from hypehere.adapters.sql.feed.common import follows, posts, users
-from hypehere.adapters.sql.feed.readers import _post_select, _post_view
+from hypehere.adapters.sql.feed.readers import _post_filters, _post_select, _post_view, ids_in
 from hypehere.adapters.sql.users.queries import followees_of
 from hypehere.application.feed.ports import TimelineEntry
 from hypehere.application.feed.views import PostView
 from hypehere.domain.shared.clock import ensure_utc
 
 _VIEWER: BindParameter[str] = bindparam("viewer_id")
-# Built once (statement building costs more than running these).
-_HYDRATE = _post_select(_VIEWER).where(
-    posts.c.id.in_(bindparam("post_ids", expanding=True)),
-    posts.c.author_id.in_(followees_of(_VIEWER)),
-)
-_HYDRATE_LANGUAGE = _HYDRATE.where(posts.c.language == bindparam("language"))
+
+
+@functools.cache
+def _hydrate_statement(dialect: str, language: bool) -> Select[Any]:
+    """A page of timeline ids rendered, keeping what the following feed shows now (built
+    once: building a statement costs more than running it)."""
+    stmt = _post_select(_VIEWER).where(
+        ids_in(posts.c.id, "post_ids", dialect), posts.c.author_id.in_(followees_of(_VIEWER))
+    )
+    return stmt.where(posts.c.language == bindparam("language")) if language else stmt
+
+
 _ENTRY = select(posts.c.author_id, posts.c.created_at).where(posts.c.id == bindparam("post_id"))
 _FOLLOWERS = select(follows.c.follower_id).where(follows.c.followee_id == bindparam("user_id"))
 _FOLLOWER_COUNT = select(users.c.follower_count).where(users.c.id == bindparam("user_id"))
@@ -34,14 +41,22 @@ _RECENT = (
     .order_by(posts.c.created_at.desc(), posts.c.id.desc())
     .limit(bindparam("limit"))
 )
-_CELEBRITIES = (
-    select(follows.c.followee_id)
-    .select_from(follows.join(users, users.c.id == follows.c.followee_id))
-    .where(
-        follows.c.follower_id == bindparam("viewer_id"),
-        users.c.follower_count > bindparam("threshold"),
+_FOLLOWEES = followees_of(bindparam("user_id"))
+
+
+@functools.cache
+def _celebrity_statement(after: bool, language: bool) -> Select[Any]:
+    """The newest posts after the cursor by the given authors the viewer still follows."""
+    return (
+        _post_select(_VIEWER)
+        .where(
+            posts.c.author_id.in_(bindparam("authors", expanding=True)),
+            posts.c.author_id.in_(followees_of(_VIEWER)),
+            *_post_filters(posts, after, language),
+        )
+        .order_by(posts.c.created_at.desc(), posts.c.id.desc())
+        .limit(bindparam("fetch"))
     )
-)
 
 
 class SqlHomeTimelineSource:
@@ -64,6 +79,10 @@ class SqlHomeTimelineSource:
         async with translate_errors():
             return list((await self._session.scalars(_FOLLOWERS, {"user_id": user_id})).all())
 
+    async def followees(self, user_id: str) -> list[str]:
+        async with translate_errors():
+            return list((await self._session.scalars(_FOLLOWEES, {"user_id": user_id})).all())
+
     async def follower_count(self, user_id: str) -> int:
         async with translate_errors():
             count = await self._session.scalar(_FOLLOWER_COUNT, {"user_id": user_id})
@@ -80,9 +99,9 @@ class SqlHomeTimelineSource:
         if not post_ids:
             return []
         params: dict[str, Any] = {"viewer_id": viewer_id, "post_ids": list(post_ids)}
-        stmt = _HYDRATE
+        stmt = _hydrate_statement(self._session.get_bind().dialect.name, bool(language))
         if language:
-            stmt, params["language"] = _HYDRATE_LANGUAGE, language
+            params["language"] = language
         async with translate_errors():
             rows = await self._session.execute(stmt, params)
         by_id = {r.id: _post_view(r, staff) for r in rows}
@@ -91,36 +110,21 @@ class SqlHomeTimelineSource:
     async def celebrity_posts(
         self,
         viewer_id: str,
-        celebrity_followers: int,
+        authors: Sequence[str],
         language: str | None,
         before: TimelineEntry | None,
         limit: int,
         *,
         staff: bool,
     ) -> list[PostView]:
+        if not authors:
+            return []
+        stmt = _celebrity_statement(before is not None, bool(language))
+        params: dict[str, Any] = {"viewer_id": viewer_id, "authors": list(authors), "fetch": limit}
+        if before is not None:
+            params["after_ts"], params["after_id"] = before.created_at, before.post_id
+        if language:
+            params["language"] = language
         async with translate_errors():
-            authors = list(
-                (
-                    await self._session.scalars(
-                        _CELEBRITIES, {"viewer_id": viewer_id, "threshold": celebrity_followers}
-                    )
-                ).all()
-            )
-            if not authors:
-                return []
-            stmt = _post_select(viewer_id).where(posts.c.author_id.in_(authors))
-            if language:
-                stmt = stmt.where(posts.c.language == language)
-            if before is not None:
-                stmt = stmt.where(
-                    or_(
-                        posts.c.created_at < before.created_at,
-                        and_(
-                            posts.c.created_at == before.created_at,
-                            posts.c.id < before.post_id,
-                        ),
-                    )
-                )
-            stmt = stmt.order_by(posts.c.created_at.desc(), posts.c.id.desc()).limit(limit)
-            rows = await self._session.execute(stmt)
+            rows = await self._session.execute(stmt, params)
         return [_post_view(r, staff) for r in rows]
