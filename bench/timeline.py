@@ -42,7 +42,7 @@ from typing import Any
 
 import httpx
 
-from bench.common import HYPEHERE, CpuMeter, Result, machine, serve, server_pid
+from bench.common import HYPEHERE, CpuMeter, Result, box_speed, machine, serve, server_pid
 from bench.lean_http import LeanClient, LeanResponse
 
 PASSWORD = "timeline-bench-password-1"
@@ -633,6 +633,7 @@ def main(argv: list[str]) -> int:
         dropped = asyncio.run(drop_home_timelines(redis))
         print(f"dropped {dropped} home-timeline keys left in Redis by an earlier run")
     load_before = os.getloadavg()[0]
+    speed = box_speed()
     env = {
         "HYPEHERE_DATABASE_URL": url,
         "HYPEHERE_DATABASE_POOL_SIZE": str(args.pool_size),
@@ -642,6 +643,7 @@ def main(argv: list[str]) -> int:
     with serve(env) as base:
         code = asyncio.run(run(args, url, base))
     print(f"machine: {machine()}, load avg {load_before:.1f} -> {os.getloadavg()[0]:.1f}")
+    print(f"{speed}; after the run: {box_speed()}")
     print(
         f"setup: PostgreSQL, {'Redis' if redis else 'no Redis'}, one server process, "
         f"pool {args.pool_size}, endpoint {args.endpoint}, limit {args.limit}, "

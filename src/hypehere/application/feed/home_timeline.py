@@ -35,17 +35,19 @@ How it works:
   building timeline.
 
 Trade-offs against fan-in at read time (the other design of issue 19):
-- Read cost is bounded by the page (a Redis range and a primary-key render of ~1.5 pages of
-  ids, plus one indexed lookup of followed celebrities), not by the planner's luck with
-  the share of posts the viewer follows; it does not grow with the site.
+- Read cost is bounded by the page (one Redis call and a primary-key render of the page's
+  ids), not by the number of followed authors or the planner's luck with the share of
+  posts the viewer follows; it does not grow with the site.
 - Write cost grows with the author's followers (one Redis write per follower per post,
   pipelined, 500 timelines per script call), bounded by the celebrity threshold; memory
   is horizon x active users (measured: 105 kB for a full 800-entry timeline).
-- Measured on 2,000 users / 100,000 posts / 50 follows each (one server process, 10
-  clients, CPU per request): PostgreSQL 1.9-2.1 ms with warm timelines against 8.8-10.7 ms
-  for the SQL statement; server CPU the same either way (5.6-7.5 ms, the request's fixed
-  cost dominates); a cold read (rebuild of 800 entries) 49 ms of PostgreSQL; a fan-out to
-  52 warm timelines 2.5 ms of handler CPU, 0.5 ms of PostgreSQL, 0.4 ms of Redis.
+- Measured on `bench timeline` (bench/RESULTS.md, session 11: 50 follows each, one server
+  process, 50 clients, a 2-core box): 755-813 pages/s, p99 83-96 ms, CPU per page 1.2 ms
+  of the server and 0.38-0.44 ms of PostgreSQL, against 610-700 pages/s, p99 89-117 ms,
+  1.1 and 1.1-1.35 ms for the SQL fan-in; the same at 20,000 users / 500,000 posts as at
+  2,000 / 100,000. Measured before: a cold read (rebuild of 800 entries) 49 ms of
+  PostgreSQL; a fan-out to 52 warm timelines 2.5 ms of handler CPU, 0.5 ms of PostgreSQL,
+  0.4 ms of Redis.
 - A follow shows the new followee's older posts only once the outbox has dropped the
   follower's timeline (milliseconds in production), and the first read after a drop pays
   a rebuild: the fan-in statement once, limited to the horizon.

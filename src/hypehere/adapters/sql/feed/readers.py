@@ -58,18 +58,20 @@ at page 3 (the walk grows with the depth), and it does not grow with the site: i
 on the follows and the page. (*) The newest 150 posts of the 50 followed authors' week:
 the fan-in reads 2,512 rows in 50 probes (each author's week, under the 150 limit).
 
-Why fan-in at read time rather than fan-out on write (a timeline per follower kept in
-Redis): it needs no second copy of the follow graph's reach, nothing to fill, trim,
-rebuild or invalidate on a block, a removal, a deletion or an unfollow, works unchanged on
-the embedded SQLite default, and keeps `?language=` and the cursor exact (they are the
-same statement's conditions); its cost per page is the number of followed authors, which
-the cap bounds. Fan-out makes a page one Redis read but multiplies every post's writes by
-the author's followers and needs the celebrity exception anyway (`fanout`'s port, built
-separately, can sit in front of this reader if the bench shows it is worth it). On
-`bench timeline` (bench/RESULTS.md, session 10, one process on a 2-core box) the fan-in
-serves 640-730 pages/s, PostgreSQL 0.9-1.1 ms of CPU a page, the same at 20,000 users as
-at 2,000; the Redis timelines served 490-510 (measured before the read pool's generic plans
-and admission) with PostgreSQL at 0.7 ms but more server CPU: the default stays `sql`.
+Why fan-in at read time is the default rather than fan-out on write (a timeline per
+follower kept in Redis, `application/feed/home_timeline.py`, `HYPEHERE_HOME_TIMELINE=redis`):
+it needs no second copy of the follow graph's reach, nothing to fill, trim, rebuild or
+invalidate on a block, a removal, a deletion or an unfollow, shows a new follow's posts at
+once (fan-out shows them after the outbox has run), works unchanged on the embedded SQLite
+default, and keeps `?language=` and the cursor exact (they are the same statement's
+conditions); its cost per page is the number of followed authors, which the cap bounds.
+Fan-out makes a page one Redis call and a primary-key render of the page, but multiplies
+every post's writes by the author's followers and needs the celebrity exception. Measured
+on `bench timeline` (bench/RESULTS.md, session 11, one process on a 2-core box): the
+fan-in serves 610-700 pages/s with p99 89-117 ms and 1.1-1.35 ms of PostgreSQL CPU a
+page; the Redis timelines 755-813 pages/s, p99 83-96 ms, 0.38-0.44 ms of PostgreSQL a
+page, the same at 20,000 users as at 2,000. So a deployment that has Redis should set
+`redis` (the README says so); the default stays `sql` for the reasons above.
 """
 
 from __future__ import annotations
