@@ -57,6 +57,14 @@ class Settings(BaseSettings):
         description="PostgreSQL: extra connections a burst may open beyond the pool, each "
         "closed again when given back (every burst then pays for new connections)",
     )
+    database_read_pool_size: int = Field(
+        default=5,
+        ge=1,
+        le=200,
+        description="PostgreSQL: connections per process of the pool the timeline pages read "
+        "through (AUTOCOMMIT, generic plans), opened on demand and kept; pages beyond them "
+        "wait their turn, first come first served",
+    )
     database_ping_after_idle_seconds: float = Field(
         default=10.0,
         ge=0,

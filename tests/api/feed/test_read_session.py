@@ -63,16 +63,27 @@ async def test_the_read_pool_plans_once_per_statement(client: Any) -> None:
         assert raw.dbapi_connection is not None and raw.dbapi_connection.autocommit
 
 
+async def test_the_read_pool_has_its_own_size(client: Any, backend_settings: Any) -> None:
+    """`HYPEHERE_DATABASE_READ_POOL_SIZE` connections, never an overflow: the pages queue
+    in the admission instead (a backend fewer is CPU PostgreSQL does not spend)."""
+    from hypehere.adapters.sql.engine import ReadEngine
+
+    engine = await client.app.state.dishka_container.get(ReadEngine)
+    assert backend_settings.database_read_pool_size != backend_settings.database_pool_size
+    assert engine.pool.size() == backend_settings.database_read_pool_size
+    assert engine.pool._max_overflow == 0
+
+
 async def test_a_read_session_holds_one_admission_permit_while_open(
     client: Any, backend_settings: Any
 ) -> None:
     """Requests queue for the read pool first come, first served: each read session holds
-    one of `pool size + overflow` permits from its start to its end."""
+    one of `HYPEHERE_DATABASE_READ_POOL_SIZE` permits from its start to its end."""
     from hypehere.adapters.sql.engine import ReadAdmission, ReadSession
 
     container = client.app.state.dishka_container
     admission = await container.get(ReadAdmission)
-    permits = backend_settings.database_pool_size + backend_settings.database_max_overflow
+    permits = backend_settings.database_read_pool_size
     assert admission._value == permits
     async with container() as request:
         await request.get(ReadSession)
