@@ -591,6 +591,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--limit", type=int, default=20)
     parser.add_argument("--pool-size", type=int, default=25)
     parser.add_argument(
+        "--read-pool-size",
+        type=int,
+        help="HYPEHERE_DATABASE_READ_POOL_SIZE for the server (default: the server's default)",
+    )
+    parser.add_argument(
         "--client",
         choices=("lean", "httpx"),
         default="lean",
@@ -637,6 +642,11 @@ def main(argv: list[str]) -> int:
     env = {
         "HYPEHERE_DATABASE_URL": url,
         "HYPEHERE_DATABASE_POOL_SIZE": str(args.pool_size),
+        **(
+            {"HYPEHERE_DATABASE_READ_POOL_SIZE": str(args.read_pool_size)}
+            if args.read_pool_size
+            else {}
+        ),
         "HYPEHERE_PASSWORD_HASH_PROFILE": "fast",
         **dict(item.split("=", 1) for item in args.env),
     }
@@ -646,7 +656,8 @@ def main(argv: list[str]) -> int:
     print(f"{speed}; after the run: {box_speed()}")
     print(
         f"setup: PostgreSQL, {'Redis' if redis else 'no Redis'}, one server process, "
-        f"pool {args.pool_size}, endpoint {args.endpoint}, limit {args.limit}, "
+        f"pool {args.pool_size}, read pool {args.read_pool_size or 'the default'}, "
+        f"endpoint {args.endpoint}, limit {args.limit}, "
         f"{args.client} client, "
         f"{args.logins} users logged in"
     )
