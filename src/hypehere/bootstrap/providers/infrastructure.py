@@ -97,7 +97,7 @@ class DatabaseProvider(Provider):
     def read_admission(self, settings: Settings) -> ReadAdmission:
         # A page holds a read connection for about a millisecond: a few connections serve
         # hundreds of pages a second, and each one fewer is a PostgreSQL backend fewer
-        # taking turns on the cores (bench timeline, Redis timelines, 50 clients: 0.29-0.30
+        # taking turns on the cores (bench timeline, Redis timelines, 50 clients: 0.28-0.33
         # ms of PostgreSQL CPU a page with 5 read connections, 0.38-0.44 with 25).
         return ReadAdmission(asyncio.Semaphore(settings.database_read_pool_size))
 
