@@ -70,7 +70,8 @@ every post's writes by the author's followers and needs the celebrity exception.
 on `bench timeline` (bench/RESULTS.md, session 11, one process on a 2-core box, a read
 pool of 5): the fan-in serves 640-695 pages/s with p99 90-98 ms and 1.0-1.2 ms of
 PostgreSQL CPU a page; the Redis timelines 750-820 pages/s, p99 72-85 ms, 0.28-0.33 ms
-of PostgreSQL a page, within 10 % at 20,000 users of what they are at 2,000. So a deployment that has Redis should set
+of PostgreSQL a page; pages/s and latency the same at 20,000 users as at 2,000
+(PostgreSQL's CPU per page 8-18 % higher). So a deployment that has Redis should set
 `redis` (the README says so); the default stays `sql` for the reasons above.
 """
 
