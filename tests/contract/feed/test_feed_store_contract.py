@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import pytest
 
-from hypehere.adapters.sql.engine import create_engine, create_session_factory
 from hypehere.application.feed.ports import Engagement, Impression
 from hypehere.domain.feed.model import (
     Comment,
@@ -20,8 +19,7 @@ from hypehere.domain.feed.model import (
 )
 from hypehere.domain.feed.rules import TrendingHashtag
 from hypehere.domain.shared.pagination import PageRequest, decode_cursor
-from tests.conftest import truncate_all
-from tests.contract.feed.world import EPOCH, MemoryWorld, SqlWorld, World
+from tests.contract.feed.world import EPOCH, MemoryWorld, World, sql_world
 
 NOW = EPOCH + timedelta(days=30)
 
@@ -409,21 +407,10 @@ class TestMemoryFeedStore(FeedStoreContract):
         yield MemoryWorld()
 
 
-async def _sql_world(url: str) -> AsyncIterator[World]:
-    await truncate_all(url)
-    engine = create_engine(url)
-    factory = create_session_factory(engine)
-    try:
-        async with factory() as session:
-            yield SqlWorld(session)
-    finally:
-        await engine.dispose()
-
-
 class TestSqliteFeedStore(FeedStoreContract):
     @pytest.fixture
     async def world(self, sqlite_url: str) -> AsyncIterator[World]:
-        async for w in _sql_world(sqlite_url):
+        async for w in sql_world(sqlite_url):
             yield w
 
 
@@ -431,5 +418,5 @@ class TestSqliteFeedStore(FeedStoreContract):
 class TestPostgresFeedStore(FeedStoreContract):
     @pytest.fixture
     async def world(self, postgres_url: str) -> AsyncIterator[World]:
-        async for w in _sql_world(postgres_url):
+        async for w in sql_world(postgres_url):
             yield w

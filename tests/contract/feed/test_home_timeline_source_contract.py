@@ -13,7 +13,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import delete, update
 
-from hypehere.adapters.sql.engine import create_engine, create_session_factory
 from hypehere.adapters.sql.feed.home_timeline import SqlHomeTimelineSource
 from hypehere.adapters.sql.users.tables import FollowRow, UserRow
 from hypehere.application.feed.ports import TimelineEntry
@@ -21,8 +20,7 @@ from hypehere.application.feed.views import PostView
 from hypehere.domain.feed.model import DetectedLanguage, Post, RemovalReason
 from hypehere.domain.shared.ids import new_id
 from hypehere.domain.shared.pagination import PageRequest
-from tests.conftest import truncate_all
-from tests.contract.feed.world import EPOCH, SqlWorld
+from tests.contract.feed.world import EPOCH, SqlWorld, sql_world
 
 NOW = EPOCH + timedelta(days=30)
 MISSING = "00000000-0000-7000-8000-000000000000"
@@ -451,21 +449,10 @@ class HomeTimelineSourceContract:
                 assert merged == page.items
 
 
-async def _sql_world(url: str) -> AsyncIterator[SqlWorld]:
-    await truncate_all(url)
-    engine = create_engine(url)
-    factory = create_session_factory(engine)
-    try:
-        async with factory() as session:
-            yield SqlWorld(session)
-    finally:
-        await engine.dispose()
-
-
 class TestSqliteHomeTimelineSource(HomeTimelineSourceContract):
     @pytest.fixture
     async def world(self, sqlite_url: str) -> AsyncIterator[SqlWorld]:
-        async for w in _sql_world(sqlite_url):
+        async for w in sql_world(sqlite_url):
             yield w
 
 
@@ -473,5 +460,5 @@ class TestSqliteHomeTimelineSource(HomeTimelineSourceContract):
 class TestPostgresHomeTimelineSource(HomeTimelineSourceContract):
     @pytest.fixture
     async def world(self, postgres_url: str) -> AsyncIterator[SqlWorld]:
-        async for w in _sql_world(postgres_url):
+        async for w in sql_world(postgres_url):
             yield w

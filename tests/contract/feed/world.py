@@ -6,6 +6,7 @@ module would)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -20,6 +21,7 @@ from hypehere.adapters.memory.feed import (
     InMemoryPostReader,
     MemoryUser,
 )
+from hypehere.adapters.sql.engine import create_engine, create_session_factory
 from hypehere.adapters.sql.feed.audience import SqlFeedAudience
 from hypehere.adapters.sql.feed.candidates import SqlFeedCandidates
 from hypehere.adapters.sql.feed.log import SqlFeedLog
@@ -32,6 +34,7 @@ from hypehere.adapters.sql.feed.repositories import (
 from hypehere.adapters.sql.feed.trending import SqlTrendingStore
 from hypehere.adapters.sql.users.tables import BlockRow, FollowRow, UserLanguageRow, UserRow
 from hypehere.domain.shared.ids import new_id
+from tests.conftest import truncate_all
 
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -176,3 +179,14 @@ class SqlWorld(World):
 
     async def commit(self) -> None:
         await self.session.commit()
+
+
+async def sql_world(url: str) -> AsyncIterator[SqlWorld]:
+    """A `SqlWorld` over a fresh session on the emptied database at `url`."""
+    await truncate_all(url)
+    engine = create_engine(url)
+    try:
+        async with create_session_factory(engine)() as session:
+            yield SqlWorld(session)
+    finally:
+        await engine.dispose()
