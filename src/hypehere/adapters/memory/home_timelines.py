@@ -72,10 +72,6 @@ class InMemoryHomeTimelines:
             celebrities=sorted(timeline.followees & self._celebrities),
         )
 
-    async def is_complete(self, user_id: str) -> bool:
-        timeline = self._timelines.get(user_id)
-        return timeline is not None and timeline.status == _COMPLETE
-
     async def start_rebuild(self, user_id: str) -> str:
         token = secrets.token_hex(8)
         self._timelines[user_id] = _Timeline(token=token)
@@ -99,10 +95,6 @@ class InMemoryHomeTimelines:
         timeline.status = _COMPLETE if complete else _TRUNCATED
         self._trim(timeline)
         return True
-
-    async def is_warm(self, user_id: str) -> bool:
-        timeline = self._timelines.get(user_id)
-        return timeline is not None and timeline.status != _BUILDING
 
     async def mark_cold(self, user_ids: Sequence[str]) -> None:
         for user_id in user_ids:

@@ -185,10 +185,6 @@ class RedisHomeTimelines:
             celebrities=sorted(map(_text, celebrities)),
         )
 
-    async def is_complete(self, user_id: str) -> bool:
-        state = await self._redis.get(self._keys(user_id)[1])
-        return state is not None and _text(state) == "c"
-
     async def start_rebuild(self, user_id: str) -> str:
         key, state_key, followees_key = self._keys(user_id)
         token = secrets.token_hex(8)
@@ -214,10 +210,6 @@ class RedisHomeTimelines:
         args.extend(followees)
         done = await self._rebuild(list(self._keys(user_id)), args)
         return bool(done)
-
-    async def is_warm(self, user_id: str) -> bool:
-        state = await self._redis.get(self._keys(user_id)[1])
-        return state is not None and not _text(state).startswith("b:")
 
     async def mark_cold(self, user_ids: Sequence[str]) -> None:
         keys = [k for u in user_ids for k in self._keys(u)]

@@ -280,11 +280,6 @@ class HomeTimelines(Protocol):
         timeline is not warm. A read keeps the timeline from being evicted as idle."""
         ...
 
-    async def is_complete(self, user_id: str) -> bool:
-        """The timeline holds every post it ever received (it was never trimmed), so an
-        exhausted page means there is nothing older."""
-        ...
-
     async def start_rebuild(self, user_id: str) -> str:
         """Empty the timeline and mark it as being rebuilt (fan-out writes reach it);
         returns the rebuild's token."""
@@ -305,8 +300,6 @@ class HomeTimelines(Protocol):
         False (nothing written) when the timeline was marked cold or another rebuild
         started since."""
         ...
-
-    async def is_warm(self, user_id: str) -> bool: ...
 
     async def mark_cold(self, user_ids: Sequence[str]) -> None:
         """Drop these timelines: the next read rebuilds them."""
@@ -336,8 +329,6 @@ class HomeTimelineSource(Protocol):
     async def followers(self, user_id: str) -> list[str]: ...
 
     async def followees(self, user_id: str) -> list[str]: ...
-
-    async def follower_count(self, user_id: str) -> int: ...
 
     async def recent_followed(self, user_id: str, limit: int) -> list[TimelineEntry]:
         """The newest `limit` posts by people `user_id` follows (what a rebuild loads)."""
