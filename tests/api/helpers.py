@@ -87,10 +87,10 @@ async def make_staff(
 async def forget_status(client: Any, user_id: str) -> None:
     """A test that changes an account behind the use cases' back (straight in the database)
     drops what the app's process cached of its status, as the use cases do."""
-    from hypehere.application.users.account_status_cache import AccountStatusCache
+    from hypehere.application.common.account_caches import AccountCaches
 
     container = getattr(getattr(client, "app", None), "state", None)
     if container is None or not hasattr(container, "dishka_container"):
         return
-    cache = await container.dishka_container.get(AccountStatusCache)
-    cache.invalidate(user_id)
+    caches = await container.dishka_container.get(AccountCaches)
+    caches.invalidate(user_id)

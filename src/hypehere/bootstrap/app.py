@@ -18,9 +18,9 @@ from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.types import ControllerRouterHandler
 
 from hypehere.adapters.sql.feed.pools import CandidatePools
+from hypehere.application.common.account_caches import AccountStatusListener
 from hypehere.application.common.after_commit import wait_for_after_commit_actions
 from hypehere.application.feed.ranker import Ranker
-from hypehere.application.users.account_status_cache import AccountStatusListener
 from hypehere.bootstrap.container import make_container
 from hypehere.bootstrap.gc_tuning import settle_heap
 from hypehere.bootstrap.logging import configure_logging

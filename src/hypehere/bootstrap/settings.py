@@ -305,6 +305,19 @@ class Settings(BaseSettings):
         description="Longest a cached account status is used without re-reading it (a "
         "safety net: changes invalidate it through the broker at once)",
     )
+    author_card_cache_size: int = Field(
+        default=50_000,
+        ge=0,
+        description="Authors whose card (handle, nickname, avatar) a server process keeps in "
+        "memory, so a timeline page does not read its authors' rows; invalidated through "
+        "the broker; 0 reads them with every page",
+    )
+    author_card_cache_ttl_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        description="Longest a cached author card is used without re-reading it (a safety "
+        "net: profile edits and hidden accounts invalidate it through the broker at once)",
+    )
     loop_stall_ms: float = Field(
         default=100.0,
         ge=0,

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.engine import create_engine, create_session_factory
 from hypehere.adapters.sql.feed.readers import SqlPostReader
+from hypehere.application.common.author_cards import AuthorCardCache
 from hypehere.bootstrap.app import create_app
 from hypehere.bootstrap.settings import Settings
 from hypehere.domain.shared.pagination import PageRequest
@@ -265,3 +266,36 @@ async def test_celebrities_are_merged_at_read_time_and_fanned_out_again_below_th
         assert not await redis.sismember("hypehere:home:v2:celebrities", star["id"])
     finally:
         await redis.aclose()
+
+
+async def test_a_renamed_or_deactivated_author_shows_as_they_are_now(app_client: Any) -> None:
+    """The pages render authors from the process's card cache: a profile edit and a move to a
+    hidden state reach the very next page through the account-status topic."""
+    client = app_client
+    _, my_token = await register(client)
+    author, author_token = await register(client)
+    assert (
+        await client.put(f"{API}/users/{author['id']}/follow", headers=auth(my_token))
+    ).status_code == 204
+    post = await create_post(client, author_token, "hello", language="en")
+    await drain(client)
+
+    async def cards() -> list[tuple[str, str, str | None]]:
+        response = await client.get(f"{API}/feed/following", headers=auth(my_token))
+        assert response.status_code == 200, response.text
+        return [
+            (p["author"]["handle"], p["author"]["nickname"], p["author"]["avatar_url"])
+            for p in response.json()["items"]
+        ]
+
+    assert await cards() == [(author["handle"], author["nickname"], None)]
+    cards_cache = await client.app.state.dishka_container.get(AuthorCardCache)
+    assert cards_cache.enabled and author["id"] in cards_cache
+    changes = {"nickname": "Renamed", "handle": "renamed_author", "avatar_url": "https://x/y.png"}
+    response = await client.patch(f"{API}/users/me", json=changes, headers=auth(author_token))
+    assert response.status_code == 200, response.text
+    assert await cards() == [("renamed_author", "Renamed", "https://x/y.png")]
+    response = await client.post(f"{API}/users/me/deactivate", headers=auth(author_token))
+    assert response.status_code in (200, 204), response.text
+    assert await cards() == []
+    assert post["id"]

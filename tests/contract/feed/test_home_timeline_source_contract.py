@@ -15,6 +15,7 @@ from sqlalchemy import delete, update
 
 from hypehere.adapters.sql.feed.home_timeline import SqlHomeTimelineSource
 from hypehere.adapters.sql.users.tables import FollowRow, UserRow
+from hypehere.application.common.author_cards import AuthorCardCache
 from hypehere.application.feed.ports import TimelineEntry
 from hypehere.application.feed.views import PostView
 from hypehere.domain.feed.model import DetectedLanguage, Post, RemovalReason
@@ -111,9 +112,19 @@ class HomeTimelineSourceContract:
         raise NotImplementedError
         yield
 
+    @pytest.fixture(params=["joined", "cached"])
+    def cards(self, request: pytest.FixtureRequest) -> AuthorCardCache | None:
+        """Without a card cache a page joins its authors' rows; with a live one it reads
+        the cards from it (and the misses from `users`)."""
+        if request.param == "joined":
+            return None
+        cache = AuthorCardCache(100, 60.0)
+        cache.enable()
+        return cache
+
     @pytest.fixture
-    def source(self, world: SqlWorld) -> SqlHomeTimelineSource:
-        return SqlHomeTimelineSource(world.session)
+    def source(self, world: SqlWorld, cards: AuthorCardCache | None) -> SqlHomeTimelineSource:
+        return SqlHomeTimelineSource(world.session, cards)
 
     @pytest.fixture
     async def scene(self, world: SqlWorld) -> Scene:
@@ -326,7 +337,11 @@ class HomeTimelineSourceContract:
         ]
 
     async def test_hydrate_applies_follows_and_account_states_at_read_time(
-        self, source: SqlHomeTimelineSource, world: SqlWorld, scene: Scene
+        self,
+        source: SqlHomeTimelineSource,
+        world: SqlWorld,
+        scene: Scene,
+        cards: AuthorCardCache | None,
     ) -> None:
         ids = scene.ids("a_new", "frank", "gina")
         assert _ids(await source.hydrate(scene.viewer, ids, None, staff=False)) == [ids[0]]
@@ -338,7 +353,39 @@ class HomeTimelineSourceContract:
         carol = scene.ids("carol")
         assert _ids(await source.hydrate(scene.viewer, carol, None, staff=False)) == carol
         await world.set_state(scene.carol, "deactivated")
+        if cards is not None:
+            cards.invalidate(scene.carol)  # what `SessionControl` does after the commit
         assert await source.hydrate(scene.viewer, carol, None, staff=False) == []
+
+    async def test_cards_come_from_the_cache_until_the_account_changes(
+        self, world: SqlWorld, scene: Scene
+    ) -> None:
+        cards = AuthorCardCache(100, 60.0)
+        cards.enable()
+        source = SqlHomeTimelineSource(world.session, cards)
+        ids = scene.ids("a_new", "tie_hi")
+
+        async def authors() -> list[tuple[str, str, str | None]]:
+            views = await source.hydrate(scene.viewer, ids, None, staff=False)
+            return [(v.author.handle, v.author.nickname, v.author.avatar_url) for v in views]
+
+        first = await authors()
+        assert first == [("alice", "Alice", None), ("bob", "Bob", None)]
+        assert (scene.alice in cards, scene.bob in cards) == (True, True)
+        await world.set_profile(scene.alice, nickname="Alice B.", avatar_url="https://a/b.png")
+        # not invalidated: the page reads no users row, the cache answers
+        assert await authors() == first
+        assert cards.hits >= 2
+        cards.invalidate(scene.alice)  # what `SessionControl` does after the commit
+        assert await authors() == [("alice", "Alice B.", "https://a/b.png"), ("bob", "Bob", None)]
+        await world.set_state(scene.bob, "banned")
+        cards.invalidate(scene.bob)
+        assert await authors() == [("alice", "Alice B.", "https://a/b.png")]
+        assert scene.bob not in cards  # a hidden author's card is never kept
+        # off (a broker outage): every page joins the rows again, as without a cache
+        await world.set_profile(scene.alice, nickname="Alice C.", avatar_url=None)
+        cards.disable()
+        assert await authors() == [("alice", "Alice C.", None)]
 
     async def test_a_rebuilt_timeline_hydrates_to_the_sql_following_feed(
         self, source: SqlHomeTimelineSource, world: SqlWorld, scene: Scene

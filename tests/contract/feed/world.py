@@ -177,6 +177,13 @@ class SqlWorld(World):
         await self.session.execute(update(users).where(users.c.id == user_id).values(state=state))
         await self.session.commit()
 
+    async def set_profile(self, user_id: str, **columns: object) -> None:
+        """Change `users` columns straight in the database (no use case: nothing cached is
+        told)."""
+        users = UserRow.__table__  # type: ignore[attr-defined]
+        await self.session.execute(update(users).where(users.c.id == user_id).values(**columns))
+        await self.session.commit()
+
     async def commit(self) -> None:
         await self.session.commit()
 

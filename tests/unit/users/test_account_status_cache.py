@@ -14,13 +14,13 @@ import msgspec
 import pytest
 
 from hypehere.adapters.memory.broker import InMemoryBroker
+from hypehere.application.common.account_caches import AccountStatusListener
 from hypehere.application.common.actor import Actor
 from hypehere.application.common.session_control import SessionControl
 from hypehere.application.common.sessions import AccountStatusChanged
 from hypehere.application.common.topics import account_status_topic
 from hypehere.application.users.account_status_cache import (
     AccountStatusCache,
-    AccountStatusListener,
     CachedAccountStatusReader,
 )
 from hypehere.application.users.change_password import ChangePassword, ChangePasswordCommand
@@ -146,7 +146,7 @@ async def test_a_password_change_refuses_the_next_request(
         ChangePasswordCommand(Actor(user_id=result.user.id), PASSWORD, "another long passphrase")
     )
     await kit.uow.settle()
-    await settle(lambda: result.user.id not in process.cache._entries)
+    await settle(lambda: result.user.id not in process.cache)
     with pytest.raises(UnauthorizedError):
         await verify(kit, process, result.tokens.access_token)
 
@@ -180,7 +180,7 @@ async def test_a_logout_refuses_that_sessions_next_request_only(
     await warm(kit, process, laptop.tokens.access_token)
     await kit.build(LogOut).execute(LogOutCommand(phone.tokens.refresh_token))
     await kit.uow.settle()
-    await settle(lambda: phone.user.id not in process.cache._entries)
+    await settle(lambda: phone.user.id not in process.cache)
     with pytest.raises(UnauthorizedError):
         await verify(kit, process, phone.tokens.access_token)
     assert (await verify(kit, process, laptop.tokens.access_token)).user_id == phone.user.id
@@ -197,7 +197,7 @@ async def test_a_replayed_refresh_token_ends_its_session_everywhere(
     with pytest.raises(InvalidRefreshTokenError):  # the spent token again: a thief
         await kit.build(RefreshSession).execute(RefreshSessionCommand(result.tokens.refresh_token))
     await kit.uow.settle()
-    await settle(lambda: result.user.id not in other.cache._entries)
+    await settle(lambda: result.user.id not in other.cache)
     with pytest.raises(UnauthorizedError):
         await verify(kit, other, result.tokens.access_token)
 
@@ -212,7 +212,7 @@ async def test_a_new_interface_language_is_seen_by_every_process(
         UpdateMeCommand(actor=Actor(user_id=result.user.id), interface_language="ja")
     )
     await kit.uow.settle()
-    await settle(lambda: result.user.id not in processes[1].cache._entries)
+    await settle(lambda: result.user.id not in processes[1].cache)
     status = await reader.status(result.user.id, None)
     assert status is not None and status.interface_language == "ja"
 

@@ -8,7 +8,8 @@ for a rolled-back one. On the topic a frame is the bare `SessionsRevoked` as msg
 (`encode_revoked`; a subscriber reads it with `decode_revoked`).
 
 Every status change (those, and the ones that end no session: a role change, lifting a
-suspension or ban, a new interface language) also reaches the status caches
+suspension or ban, a new interface language) and every change of an account's public card
+(handle, nickname, avatar: the author-card cache) also reaches the account caches
 (`status_changed_after_commit`; `revoke_after_commit` does it too): this process's cache is
 held at once (inside the transaction: it serves and fills nothing for that user until the
 change is published) and invalidated after the commit, and `AccountStatusChanged` goes out on
@@ -62,8 +63,8 @@ class SessionControl:
         uow.after_commit(lambda: self._publish(user_id, revoked))
 
     def status_changed_after_commit(self, uow: UnitOfWork, user_id: str) -> None:
-        """`user_id`'s status changes in the transaction open in `uow`, with no session to
-        end: invalidate its cached status everywhere once it commits."""
+        """`user_id`'s status or public card changes in the transaction open in `uow`, with
+        no session to end: invalidate what is cached of it everywhere once it commits."""
         if self._cache is not None:
             self._cache.hold(user_id)
         uow.after_commit(lambda: self._publish(user_id, None))

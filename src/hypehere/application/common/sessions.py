@@ -27,17 +27,18 @@ class SessionsRevoked(msgspec.Struct, frozen=True):
 
 class AccountStatusChanged(msgspec.Struct, frozen=True):
     """On `account_status_topic()`: `user_id`'s status (state, role, `tokens_valid_after`,
-    revoked sessions, interface language) changed, so every process drops what it cached
-    of it. A frame with `probe` set and no `user_id` is a process checking that its own
-    subscription is live (it enables its cache when its probe comes back)."""
+    revoked sessions, interface language) or public card (handle, nickname, avatar)
+    changed, so every process drops what it cached of it. A frame with `probe` set and no
+    `user_id` is a process checking that its own subscription is live (it enables its
+    caches when its probe comes back)."""
 
     user_id: str = ""
     probe: str = ""
 
 
 class AccountStatusCacheControl(Protocol):
-    """This process's cache of account status, as the use cases that change a status see
-    it (`SessionControl` calls it; `application/users/account_status_cache.py`)."""
+    """This process's caches of account data (status, author cards), as the use cases that
+    change an account see them (`SessionControl` calls it; `account_caches.AccountCaches`)."""
 
     def hold(self, user_id: str) -> None:
         """A change of `user_id` is about to commit: stop serving and filling its entry until

@@ -14,17 +14,19 @@ prevents that:
   entry inside the transaction (nothing served or filled for that user until the change is
   published, so the very next request here reads the database), invalidates it after the
   commit, and publishes `AccountStatusChanged` on `account_status_topic()`, which every
-  server process subscribes to once (`AccountStatusListener`). One process-wide topic rather
-  than the per-user `users.user.{id}.sessions`: a subscription per cached user would cost a
-  SUBSCRIBE round trip on every miss and an UNSUBSCRIBE on every eviction, and a subscribe
-  that silently failed would leave that user's invalidations unheard.
-- Filling races: a read that was running while any invalidation arrived is not stored (the
-  cache's epoch moved), so an old status read just before a change cannot outlive it.
-- Outages: the cache starts disabled and enables only once its own probe came back through
-  the broker (the subscription is live end to end). When the broker reports an outage
-  (`on_disconnect`), the cache is cleared and disabled; on `on_reconnect` it stays disabled
-  until a fresh probe comes back. A frame the subscription dropped (full buffer) clears
-  everything too. Disabled, every request reads the database, as without a cache.
+  server process subscribes to once (`AccountStatusListener` in
+  `application/common/account_caches.py`, which drives the author-card cache too). One
+  process-wide topic rather than the per-user `users.user.{id}.sessions`: a subscription
+  per cached user would cost a SUBSCRIBE round trip on every miss and an UNSUBSCRIBE on
+  every eviction, and a subscribe that silently failed would leave that user's
+  invalidations unheard.
+- Filling races, holds and the TTL are `InvalidatedCache`'s
+  (`application/common/invalidated_cache.py`): a read that was running while any
+  invalidation arrived is not stored, so an old status read just before a change cannot
+  outlive it.
+- Outages: the cache starts disabled and enables only once the listener's probe came back
+  through the broker; an outage or a dropped frame empties it (`account_caches.py`).
+  Disabled, every request reads the database, as without a cache.
 - A TTL (`HYPEHERE_ACCOUNT_STATUS_CACHE_TTL_SECONDS`) as a safety net for what no broker can
   report (an after-commit action dropped by an overloaded process), and a bounded size (LRU).
 
@@ -33,42 +35,27 @@ cached: the job that lifts it persists the change."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import time
-import uuid
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import msgspec
-import structlog
-
-from hypehere.application.common.broker import Broker
-from hypehere.application.common.sessions import AccountStatusChanged
-from hypehere.application.common.topics import account_status_topic
+from hypehere.application.common.invalidated_cache import InvalidatedCache
 from hypehere.application.users.ports import AccountStatusReader
 from hypehere.application.users.views import AccountStatus
 from hypehere.domain.users.model import AccountState
 
-logger = structlog.get_logger(__name__)
-
 MAX_SESSIONS_PER_USER = 16  # sessions remembered as live per cached user
-MAX_HOLDS = 4096  # holds kept before expired ones are swept
-
-_decoder = msgspec.json.Decoder(AccountStatusChanged)
 
 
 @dataclass(slots=True)
 class _Entry:
     status: AccountStatus
-    expires_at: float
     sessions: set[str | None] = field(default_factory=set)
 
 
 class AccountStatusCache:
-    """Bounded LRU of admitted statuses with a TTL, an epoch against filling races, holds
-    for changes being committed, and an on/off switch driven by the broker's health."""
+    """Admitted statuses, per user with the sessions seen live, in an `InvalidatedCache`
+    (LRU, TTL, epoch, holds, on/off: `application/common/invalidated_cache.py`)."""
 
     def __init__(
         self,
@@ -77,105 +64,69 @@ class AccountStatusCache:
         *,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._max = max_entries
-        self._ttl = ttl_seconds
-        self._now = monotonic
-        self._entries: OrderedDict[str, _Entry] = OrderedDict()
-        self._holds: dict[str, float] = {}
-        self._epoch = 0
-        self._enabled = False
+        self._lru: InvalidatedCache[_Entry] = InvalidatedCache(
+            max_entries, ttl_seconds, monotonic=monotonic
+        )
         self.hits = 0
         self.misses = 0
-        self.clears = 0
+
+    # the control surface the account-status topic drives (`account_caches.py`)
+
+    def hold(self, user_id: str) -> None:
+        self._lru.hold(user_id)
+
+    def invalidate(self, user_id: str) -> None:
+        self._lru.invalidate(user_id)
+
+    def clear(self) -> None:
+        self._lru.clear()
+
+    def enable(self) -> None:
+        self._lru.enable()
+
+    def disable(self) -> None:
+        self._lru.disable()
 
     @property
     def enabled(self) -> bool:
-        return self._enabled
+        return self._lru.enabled
+
+    @property
+    def clears(self) -> int:
+        return self._lru.clears
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._lru)
 
-    # --- reads --------------------------------------------------------------------------
+    def __contains__(self, user_id: str) -> bool:
+        return user_id in self._lru
 
     def get(self, user_id: str, session_id: str | None) -> AccountStatus | None:
         """The cached status if `session_id` is known live for it, else None (read it)."""
-        entry = self._entries.get(user_id)
-        if entry is None or not self._enabled or session_id not in entry.sessions:
+        entry = self._lru.peek(user_id)
+        if entry is None or session_id not in entry.sessions:
             self.misses += 1
             return None
-        if entry.expires_at <= self._now() or self._held(user_id):
-            del self._entries[user_id]
-            self.misses += 1
-            return None
-        self._entries.move_to_end(user_id)
         self.hits += 1
         return entry.status
 
     def ticket(self) -> int:
         """Take before reading the database; `put` stores only if nothing was invalidated
         meanwhile."""
-        return self._epoch
+        return self._lru.ticket()
 
     def put(self, ticket: int, user_id: str, session_id: str | None, status: AccountStatus) -> bool:
         if (
-            not self._enabled
-            or ticket != self._epoch
-            or self._max <= 0
-            or status.session_revoked
+            status.session_revoked
             or status.state != AccountState.ACTIVE.value
-            or self._held(user_id)
+            or not self._lru.storable(ticket, user_id)
         ):
             return False
-        entry = self._entries.get(user_id)
-        if (
-            entry is None
-            or entry.status != status
-            or len(entry.sessions) >= MAX_SESSIONS_PER_USER
-            or entry.expires_at <= self._now()
-        ):
-            entry = _Entry(status, self._now() + self._ttl)
-            self._entries[user_id] = entry
+        entry = self._lru.peek(user_id)
+        if entry is None or entry.status != status or len(entry.sessions) >= MAX_SESSIONS_PER_USER:
+            entry = _Entry(status)
+            self._lru.put(ticket, user_id, entry)
         entry.sessions.add(session_id)
-        self._entries.move_to_end(user_id)
-        while len(self._entries) > self._max:
-            self._entries.popitem(last=False)
-        return True
-
-    # --- changes ------------------------------------------------------------------------
-
-    def hold(self, user_id: str) -> None:
-        self._epoch += 1
-        self._entries.pop(user_id, None)
-        if len(self._holds) >= MAX_HOLDS:
-            now = self._now()
-            self._holds = {u: until for u, until in self._holds.items() if until > now}
-        self._holds[user_id] = self._now() + self._ttl
-
-    def invalidate(self, user_id: str) -> None:
-        self._epoch += 1
-        self._entries.pop(user_id, None)
-        self._holds.pop(user_id, None)
-
-    def clear(self) -> None:
-        self._epoch += 1
-        self._entries.clear()
-        self.clears += 1
-
-    def enable(self) -> None:
-        self.clear()
-        self._enabled = True
-
-    def disable(self) -> None:
-        self._enabled = False
-        self.clear()
-
-    def _held(self, user_id: str) -> bool:
-        until = self._holds.get(user_id)
-        if until is None:
-            return False
-        if until <= self._now():
-            del self._holds[user_id]
-            return False
         return True
 
 
@@ -195,102 +146,3 @@ class CachedAccountStatusReader:
         if status is not None:
             self._cache.put(ticket, user_id, session_id, status)
         return status
-
-
-class AccountStatusListener:
-    """This process's one subscription to `account_status_topic()`: drops what changed,
-    and switches the cache on only while the subscription is known to be live (see the
-    module docstring). `start` at startup, `stop` at shutdown."""
-
-    def __init__(
-        self,
-        cache: AccountStatusCache,
-        broker: Broker,
-        *,
-        probe_seconds: float = 2.0,
-        retry_seconds: float = 1.0,
-    ) -> None:
-        self._cache = cache
-        self._broker = broker
-        self._probe_seconds = probe_seconds
-        self._retry_seconds = retry_seconds
-        self._nonce = ""
-        self._task: asyncio.Task[None] | None = None
-        self._prober: asyncio.Task[None] | None = None
-        self._subscribed = asyncio.Event()
-        broker.on_disconnect(self._outage)
-        broker.on_reconnect(self._reprobe)
-
-    def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="account-status-listener")
-
-    async def stop(self) -> None:
-        self._cache.disable()
-        for task in (self._prober, self._task):
-            if task is not None:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
-        self._task = self._prober = None
-
-    def _outage(self) -> None:
-        """Messages may be lost from now on: nothing cached can be trusted."""
-        self._cache.disable()
-
-    def _reprobe(self) -> None:
-        """The broker is back, but what was published meanwhile is lost: start over from
-        the database, and switch on again once a fresh probe comes back."""
-        self._cache.disable()
-        self._start_prober()
-
-    def _start_prober(self) -> None:
-        """A new probe (a new nonce: one sent before an outage proves nothing after it)."""
-        if self._prober is not None:
-            self._prober.cancel()
-        self._nonce = uuid.uuid4().hex
-        self._prober = asyncio.get_running_loop().create_task(
-            self._probe(), name="account-status-probe"
-        )
-
-    async def _probe(self) -> None:
-        """Publish the probe until it comes back (the listener enables the cache then)."""
-        await self._subscribed.wait()
-        while not self._cache.enabled:
-            frame = AccountStatusChanged(probe=self._nonce)
-            with contextlib.suppress(Exception):
-                await self._broker.publish(account_status_topic(), msgspec.json.encode(frame))
-            await asyncio.sleep(self._probe_seconds)
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                async with self._broker.subscribe(account_status_topic()) as subscription:
-                    self._subscribed.set()
-                    self._start_prober()
-                    dropped = subscription.dropped
-                    async for message in subscription:
-                        if subscription.dropped != dropped:
-                            dropped = subscription.dropped
-                            logger.warning("account_status_frames_dropped")
-                            self._cache.clear()
-                        self._handle(message.data)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                logger.warning("account_status_subscription_failed", error=type(exc).__name__)
-            finally:
-                self._subscribed.clear()
-                self._cache.disable()
-            await asyncio.sleep(self._retry_seconds)
-
-    def _handle(self, data: bytes) -> None:
-        try:
-            frame = _decoder.decode(data)
-        except msgspec.MsgspecError:
-            logger.warning("account_status_bad_frame")
-            return
-        if frame.user_id:
-            self._cache.invalidate(frame.user_id)
-        elif frame.probe and frame.probe == self._nonce and not self._cache.enabled:
-            self._cache.enable()

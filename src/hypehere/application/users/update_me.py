@@ -65,6 +65,7 @@ class UpdateMe(OwnAccountUseCase):
     async def execute(self, cmd: UpdateMeCommand) -> AccountView:
         async with self._uow:
             user = await my_account(self._users, cmd.actor.user_id)
+            card = (user.handle, user.nickname, user.avatar_url)
             if cmd.nickname is not None:
                 user.nickname = rules.parse_nickname(cmd.nickname)
             if cmd.bio is not None:
@@ -122,6 +123,9 @@ class UpdateMe(OwnAccountUseCase):
                     if await self._users.handles_taken([handle]):
                         raise HandleTakenError("The handle is taken")
                     user.handle = handle
+            if (user.handle, user.nickname, user.avatar_url) != card:
+                # the public card the processes' author-card caches keep
+                self._control.status_changed_after_commit(self._uow, user.id)
             now = self._clock.now()
             user.updated_at = now
             await self._users.save(user)

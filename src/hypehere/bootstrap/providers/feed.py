@@ -28,6 +28,7 @@ from hypehere.adapters.sql.feed.repositories import (
     SqlPostRepository,
 )
 from hypehere.adapters.sql.feed.trending import SqlTrendingStore
+from hypehere.application.common.author_cards import AuthorCardCache
 from hypehere.application.common.cache import Cache
 from hypehere.application.feed.cool_home_timelines import CoolHomeTimelines
 from hypehere.application.feed.create_comment import CreateComment
@@ -139,12 +140,16 @@ class FeedProvider(Provider):
     # transaction round trips on PostgreSQL; `adapters/sql/engine.ReadSession`).
     @provide(scope=Scope.REQUEST)
     def following(
-        self, config: HomeTimelineConfig, timelines: HomeTimelines, reads: ReadSession
+        self,
+        config: HomeTimelineConfig,
+        timelines: HomeTimelines,
+        reads: ReadSession,
+        cards: AuthorCardCache,
     ) -> FollowingFeed:
         reader = SqlPostReader(reads)
         if not config.enabled:
             return reader
-        return HomeTimelineFeed(timelines, SqlHomeTimelineSource(reads), reader, config)
+        return HomeTimelineFeed(timelines, SqlHomeTimelineSource(reads, cards), reader, config)
 
     @provide(scope=Scope.REQUEST)
     def hashtag_posts(self, reads: ReadSession) -> ListHashtagPosts:

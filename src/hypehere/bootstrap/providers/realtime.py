@@ -12,12 +12,12 @@ from hypehere.adapters.memory.connection_slots import InMemoryConnectionSlots
 from hypehere.adapters.memory.presence import InMemoryPresence
 from hypehere.adapters.redis.connection_slots import RedisConnectionSlots
 from hypehere.adapters.redis.presence import RedisPresence
+from hypehere.application.common.account_caches import AccountCaches
 from hypehere.application.common.broker import Broker
 from hypehere.application.common.connection_slots import ConnectionSlots
 from hypehere.application.common.presence import Presence
 from hypehere.application.common.realtime import RealtimePublisher
 from hypehere.application.common.session_control import SessionControl
-from hypehere.application.users.account_status_cache import AccountStatusCache
 from hypehere.bootstrap.settings import Settings
 from hypehere.domain.shared.clock import Clock
 from hypehere.entrypoints.ws.gateway import ConnectionRegistry, GatewayConfig
@@ -89,8 +89,8 @@ class RealtimeProvider(Provider):
         return RealtimePublisher(broker)
 
     @provide(scope=Scope.APP)
-    def session_control(self, broker: Broker, cache: AccountStatusCache) -> SessionControl:
-        return SessionControl(broker, cache)
+    def session_control(self, broker: Broker, caches: AccountCaches) -> SessionControl:
+        return SessionControl(broker, caches)
 
 
 def frame_limits(settings: Settings) -> dict[str, FrameRateLimit]:

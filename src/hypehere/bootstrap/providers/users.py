@@ -17,11 +17,12 @@ from hypehere.adapters.sql.users.repositories import (
     SqlUserRepository,
 )
 from hypehere.adapters.validation.email_validator import LibraryEmailValidator
+from hypehere.application.common.account_caches import AccountCaches, AccountStatusListener
 from hypehere.application.common.auth import AccessTokenVerifier
+from hypehere.application.common.author_cards import AuthorCardCache
 from hypehere.application.common.broker import Broker
 from hypehere.application.users.account_status_cache import (
     AccountStatusCache,
-    AccountStatusListener,
     CachedAccountStatusReader,
 )
 from hypehere.application.users.adjust_post_count import AdjustPostCount
@@ -122,12 +123,22 @@ class UsersProvider(Provider):
         )
 
     @provide(scope=Scope.APP)
+    def author_card_cache(self, settings: Settings) -> AuthorCardCache:
+        return AuthorCardCache(
+            settings.author_card_cache_size, settings.author_card_cache_ttl_seconds
+        )
+
+    @provide(scope=Scope.APP)
+    def account_caches(self, statuses: AccountStatusCache, cards: AuthorCardCache) -> AccountCaches:
+        return AccountCaches((statuses, cards))
+
+    @provide(scope=Scope.APP)
     def account_status_listener(
-        self, cache: AccountStatusCache, broker: Broker
+        self, caches: AccountCaches, broker: Broker
     ) -> AccountStatusListener:
         # Started by the server's lifespan; a process that never starts it (worker, jobs)
-        # keeps its cache off and reads the database, as without one.
-        return AccountStatusListener(cache, broker)
+        # keeps its caches off and reads the database, as without them.
+        return AccountStatusListener(caches, broker)
 
     @provide(scope=Scope.REQUEST)
     def account_status(

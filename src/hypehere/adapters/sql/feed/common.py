@@ -6,7 +6,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, Table, and_, or_, text, true
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    String,
+    Table,
+    and_,
+    any_,
+    bindparam,
+    or_,
+    text,
+    true,
+)
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.feed.tables import (
@@ -76,3 +88,13 @@ def keyset(
 
 def time_key(created_at: datetime, item_id: str) -> tuple[str, str]:
     return (ensure_utc(created_at).isoformat(), item_id)
+
+
+def ids_in(column: ColumnElement[Any], name: str, dialect: str) -> ColumnElement[bool]:
+    """`column IN (<the list parameter name>)`. On PostgreSQL one array parameter (`= ANY`):
+    the statement's text is the same for any number of ids, where an expanding IN is
+    rendered again by SQLAlchemy at every execution (5 % of the server's CPU on a page of
+    Redis home timeline ids, in a py-spy profile). SQLite has no arrays: an expanding IN."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=postgresql.ARRAY(String)))
+    return column.in_(bindparam(name, expanding=True))

@@ -12,9 +12,16 @@ from sqlalchemy import BindParameter, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.errors import translate_errors
-from hypehere.adapters.sql.feed.common import follows, posts, users
-from hypehere.adapters.sql.feed.readers import _post_filters, _post_select, _post_view, ids_in
+from hypehere.adapters.sql.feed.author_cards import visible_cards
+from hypehere.adapters.sql.feed.common import follows, ids_in, posts, users
+from hypehere.adapters.sql.feed.readers import (
+    _post_cardless_select,
+    _post_filters,
+    _post_select,
+    _post_view,
+)
 from hypehere.adapters.sql.users.queries import followees_of
+from hypehere.application.common.author_cards import AuthorCardCache
 from hypehere.application.feed.ports import TimelineEntry
 from hypehere.application.feed.views import PostView
 from hypehere.domain.shared.clock import ensure_utc
@@ -27,6 +34,17 @@ def _hydrate_statement(dialect: str, language: bool) -> Select[Any]:
     """A page of timeline ids rendered, keeping what the following feed shows now (built
     once: building a statement costs more than running it)."""
     stmt = _post_select(_VIEWER).where(
+        ids_in(posts.c.id, "post_ids", dialect), posts.c.author_id.in_(followees_of(_VIEWER))
+    )
+    return stmt.where(posts.c.language == bindparam("language")) if language else stmt
+
+
+@functools.cache
+def _cardless_hydrate_statement(dialect: str, language: bool) -> Select[Any]:
+    """`_hydrate_statement` without the users join, for a process with a live author-card
+    cache: the page reads no author row (measured on the large bench dataset, a backend
+    spent 0.18 ms of CPU on it against 0.31 ms with the join)."""
+    stmt = _post_cardless_select(_VIEWER).where(
         ids_in(posts.c.id, "post_ids", dialect), posts.c.author_id.in_(followees_of(_VIEWER))
     )
     return stmt.where(posts.c.language == bindparam("language")) if language else stmt
@@ -60,8 +78,12 @@ def _celebrity_statement(after: bool, language: bool) -> Select[Any]:
 
 
 class SqlHomeTimelineSource:
-    def __init__(self, session: AsyncSession) -> None:
+    """`cards`: this process's author-card cache; while it is live (`enabled`), a page is
+    rendered without the users join and its authors' cards come from it."""
+
+    def __init__(self, session: AsyncSession, cards: AuthorCardCache | None = None) -> None:
         self._session = session
+        self._cards = cards
 
     async def entry(self, post_id: str) -> tuple[str, TimelineEntry] | None:
         async with translate_errors():
@@ -99,12 +121,29 @@ class SqlHomeTimelineSource:
         if not post_ids:
             return []
         params: dict[str, Any] = {"viewer_id": viewer_id, "post_ids": list(post_ids)}
-        stmt = _hydrate_statement(self._session.get_bind().dialect.name, bool(language))
         if language:
             params["language"] = language
-        async with translate_errors():
-            rows = await self._session.execute(stmt, params)
-        by_id = {r.id: _post_view(r, staff) for r in rows}
+        dialect = self._session.get_bind().dialect.name
+        cards = self._cards
+        if cards is None or not cards.enabled:
+            async with translate_errors():
+                rows = await self._session.execute(
+                    _hydrate_statement(dialect, bool(language)), params
+                )
+            by_id = {r.id: _post_view(r, staff) for r in rows}
+        else:
+            async with translate_errors():
+                found = list(
+                    await self._session.execute(
+                        _cardless_hydrate_statement(dialect, bool(language)), params
+                    )
+                )
+            authors = await visible_cards(self._session, cards, (r.author_id for r in found))
+            by_id = {
+                r.id: _post_view(r, staff, author=authors[r.author_id])
+                for r in found
+                if r.author_id in authors
+            }
         return [by_id[i] for i in post_ids if i in by_id]
 
     async def celebrity_posts(

@@ -87,7 +87,6 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
-    any_,
     bindparam,
     exists,
     func,
@@ -97,7 +96,6 @@ from sqlalchemy import (
     tuple_,
     union_all,
 )
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.errors import translate_errors
@@ -107,6 +105,7 @@ from hypehere.adapters.sql.feed.common import (
     comments,
     cursor_time,
     follows,
+    ids_in,
     keyset,
     post_edits,
     post_hashtags,
@@ -118,7 +117,7 @@ from hypehere.adapters.sql.feed.common import (
 )
 from hypehere.adapters.sql.feed.queries import comment_visible_to, post_visible_to
 from hypehere.adapters.sql.types import UtcDateTime
-from hypehere.adapters.sql.users.queries import author_visible, followees_of
+from hypehere.adapters.sql.users.queries import author_visible, followees_of, unblocked
 from hypehere.application.common.views import MentionCard, UserCard
 from hypehere.application.feed.views import CommentView, LanguageSpanView, PostEditView, PostView
 from hypehere.domain.shared.clock import ensure_utc
@@ -156,6 +155,17 @@ def _post_select(viewer_id: Viewer) -> Select[Any]:
             post_visible_to(viewer_id, posts),
         )
     )
+
+
+def _post_cardless_select(viewer_id: Viewer) -> Select[Any]:
+    """`_post_select` without the users join: no author card and no check of the author's
+    state (the caller takes both from `author_cards.visible_cards`); blocks still apply."""
+    stmt = select(
+        *_VIEW_COLUMNS, _liked(viewer_id, post_likes, "post_id", posts.c.id).label("liked_by_me")
+    ).where(post_visible_to(viewer_id, posts))
+    if viewer_id is not None:
+        stmt = stmt.where(unblocked(viewer_id, posts.c.author_id))
+    return stmt
 
 
 # --- timeline pages: statements built once per shape, run with bind parameters -----------
@@ -324,16 +334,6 @@ def _author_statement(signed_in: bool, after: bool, language: bool) -> Select[An
     )
 
 
-def ids_in(column: ColumnElement[Any], name: str, dialect: str) -> ColumnElement[bool]:
-    """`column IN (<the list parameter name>)`. On PostgreSQL one array parameter (`= ANY`):
-    the statement's text is the same for any number of ids, where an expanding IN is
-    rendered again by SQLAlchemy at every execution (5 % of the server's CPU on a page of
-    Redis home timeline ids, in a py-spy profile). SQLite has no arrays: an expanding IN."""
-    if dialect == "postgresql":
-        return column == any_(bindparam(name, type_=postgresql.ARRAY(String)))
-    return column.in_(bindparam(name, expanding=True))
-
-
 @functools.cache
 def _posts_by_ids(dialect: str) -> Select[Any]:
     """The feed's page render, built once (building it per request cost more than running
@@ -341,7 +341,15 @@ def _posts_by_ids(dialect: str) -> Select[Any]:
     return _post_select(bindparam("viewer_id")).where(ids_in(posts.c.id, "post_ids", dialect))
 
 
-def _post_view(row: Any, staff: bool, spans: list[LanguageSpanView] | None = None) -> PostView:
+def _post_view(
+    row: Any,
+    staff: bool,
+    spans: list[LanguageSpanView] | None = None,
+    *,
+    author: UserCard | None = None,
+) -> PostView:
+    """A post row as the API shows it; `author` for a row read without its author's card
+    (`_post_cardless_select`)."""
     # By key through the row's mapping: a quarter of the cost of attribute access, which
     # adds up over a page of posts of twenty-odd columns each.
     r = row._mapping
@@ -350,7 +358,7 @@ def _post_view(row: Any, staff: bool, spans: list[LanguageSpanView] | None = Non
     edited_at = r["edited_at"]
     return PostView(
         id=r["id"],
-        author=UserCard(r["author_id"], r["handle"], r["nickname"], r["avatar_url"]),
+        author=author or UserCard(r["author_id"], r["handle"], r["nickname"], r["avatar_url"]),
         content="" if removed and not staff else content,
         language=r["language"],
         detected_language=r["detected_language"],

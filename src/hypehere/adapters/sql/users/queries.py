@@ -134,11 +134,18 @@ def author_visible(viewer_id: Any, author_id: Any, author_state: Any) -> ColumnE
     condition: ColumnElement[bool] = author_state.not_in(_HIDDEN_SQL)
     if viewer_id is None:
         return condition
-    return and_(
-        condition,
-        ~blocks_clause(viewer_id, author_id),
-        ~blocks_clause(author_id, viewer_id),
-    )
+    return and_(condition, unblocked(viewer_id, author_id))
+
+
+def unblocked(viewer_id: Any, author_id: Any) -> ColumnElement[bool]:
+    """Neither side blocked the other (two NOT EXISTS): `author_visible` without the
+    account's state, for a caller that checks the state itself (`state_visible`)."""
+    return and_(~blocks_clause(viewer_id, author_id), ~blocks_clause(author_id, viewer_id))
+
+
+def state_visible(state: str) -> bool:
+    """`author_visible`'s state rule in Python, for a state read or cached earlier."""
+    return state not in HIDDEN_STATES
 
 
 def visible_to(viewer_id: str | None, owner_id: Any, owner_state: Any) -> ColumnElement[bool]:
