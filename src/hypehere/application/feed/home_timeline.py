@@ -21,7 +21,10 @@ How it works:
   SQL statement renders them by primary key under the feed's rules at the time of
   reading: the author is still followed, visible, not blocked either way, the language
   matches; deleted posts are gone and removed ones are placeholders, exactly as the SQL
-  feed shows them. So blocks, unfollows and deletions are right at once even before the
+  feed shows them. While the process's author-card cache is live
+  (`application/common/author_cards.py`) the statement reads no author row: the cards,
+  and whether each author is visible, come from the cache (misses in one more statement).
+  So blocks, unfollows and deletions are right at once even before the
   outbox has run. The followed celebrities' posts after the cursor are merged in (one
   more statement, only for a viewer who follows one); a page that runs past the oldest
   entry of a trimmed timeline continues with the SQL feed from that entry (deep pages cost
