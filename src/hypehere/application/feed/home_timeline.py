@@ -45,13 +45,13 @@ Trade-offs against fan-in at read time (the other design of issue 19):
   pipelined, 500 timelines per script call), bounded by the celebrity threshold; memory
   is horizon x active users (measured: 105 kB for a full 800-entry timeline, 4.5 kB more
   for its owner's 50 followees).
-- Measured on `bench timeline` (bench/RESULTS.md, session 11: 50 follows each, one server
-  process, 50 clients, a 2-core box, a read pool of 5): 750-820 pages/s, p99 72-85 ms,
-  CPU per page 1.2-1.3 ms of the server and 0.28-0.33 ms of PostgreSQL, against 640-695
-  pages/s, p99 90-98 ms, 1.1-1.2 and 1.0-1.2 ms for the SQL fan-in; pages/s and latency
-  the same at 20,000 users / 500,000 posts as at 2,000 / 100,000. Measured before: a cold
-  read (rebuild of 800 entries) 49 ms of PostgreSQL; a fan-out to 52 warm timelines 2.5 ms
-  of handler CPU, 0.5 ms of PostgreSQL, 0.4 ms of Redis.
+- Measured on `bench timeline` (bench/RESULTS.md, sessions 11 and 12: 50 follows each, one
+  server process, 50 clients, a 2-core box, a read pool of 5, the author-card cache):
+  700-810 pages/s, p99 73-94 ms, CPU per page 1.2-1.4 ms of the server and 0.22-0.26 ms of
+  PostgreSQL, against 640-695 pages/s, p99 90-98 ms, 1.1-1.2 and 1.0-1.2 ms for the SQL
+  fan-in; the same at 20,000 users / 500,000 posts as at 2,000 / 100,000. Measured
+  before: a cold read (rebuild of 800 entries) 49 ms of PostgreSQL; a fan-out to 52 warm
+  timelines 2.5 ms of handler CPU, 0.5 ms of PostgreSQL, 0.4 ms of Redis.
 - A follow shows the new followee's older posts only once the outbox has dropped the
   follower's timeline (milliseconds in production), and the first read after a drop pays
   a rebuild: the fan-in statement once, limited to the horizon.

@@ -67,12 +67,12 @@ default, and keeps `?language=` and the cursor exact (they are the same statemen
 conditions); its cost per page is the number of followed authors, which the cap bounds.
 Fan-out makes a page one Redis call and a primary-key render of the page, but multiplies
 every post's writes by the author's followers and needs the celebrity exception. Measured
-on `bench timeline` (bench/RESULTS.md, session 11, one process on a 2-core box, a read
-pool of 5): the fan-in serves 640-695 pages/s with p99 90-98 ms and 1.0-1.2 ms of
-PostgreSQL CPU a page; the Redis timelines 750-820 pages/s, p99 72-85 ms, 0.28-0.33 ms
-of PostgreSQL a page; pages/s and latency the same at 20,000 users as at 2,000
-(PostgreSQL's CPU per page 8-18 % higher). So a deployment that has Redis should set
-`redis` (the README says so); the default stays `sql` for the reasons above.
+on `bench timeline` (bench/RESULTS.md, sessions 11 and 12, one process on a 2-core box, a
+read pool of 5): the fan-in serves 640-695 pages/s with p99 90-98 ms and 1.0-1.2 ms of
+PostgreSQL CPU a page; the Redis timelines, with the author-card cache, 700-810 pages/s,
+p99 73-94 ms, 0.22-0.26 ms of PostgreSQL a page, the same at 20,000 users as at 2,000.
+So a deployment that has Redis should set `redis` (the README says so, and
+deploy/compose.yaml does); the default stays `sql` for the reasons above.
 """
 
 from __future__ import annotations
