@@ -84,7 +84,7 @@ class AccountCaches:
 
 class AccountStatusListener:
     """This process's one subscription to `account_status_topic()`: drops what changed,
-    and switches the cache on only while the subscription is known to be live (see the
+    and switches the caches on only while the subscription is known to be live (see the
     module docstring). `start` at startup, `stop` at shutdown."""
 
     def __init__(
