@@ -231,3 +231,46 @@ def test_removing_held_messages_rejects_them(
         ("", "held", True),
         ("hello, nice to meet you", "visible", False),
     ]
+
+
+def test_a_retry_of_a_rejected_held_message_is_answered_with_it_not_delivered(
+    messages_held_client: TestClient[Litestar], backend_settings: Settings
+) -> None:
+    """A client that sends again a held message moderation rejected (same `client_id`, an
+    offline queue replaying) gets the rejected placeholder back, direct and in a room, even
+    once the sender's held quota is used up: the retry is the same message, not a new one
+    delivered past the tier."""
+    client = messages_held_client
+    _alice, alice_token = register(client)
+    bob, bob_token = register(client)
+    mod = staff(client, backend_settings)
+    opened = client.post(
+        f"{API}/conversations", json={"user_id": bob["id"]}, headers=auth(alice_token)
+    )
+    assert opened.status_code in (200, 201), opened.text
+    dm_url = f"{API}/conversations/{opened.json()['id']}/messages"
+    room_url = f"{API}/rooms/{open_room(client, bob_token, alice_token)}/messages"
+    scam = {"content": "my kakao id is cash_king77 add me", "client_id": "offline-1"}
+    held = [
+        client.post(url, json=scam, headers=auth(alice_token)).json() for url in (dm_url, room_url)
+    ]
+    assert [m["moderation"] for m in held] == ["held", "held"]
+    drain(client)  # the check flags both
+    for item in queued(client, mod):
+        removed = client.post(f"{API}/admin/moderation/{item['id']}/remove", headers=auth(mod))
+        assert removed.status_code == 200, removed.text
+    for url in (dm_url, room_url):
+        # the second (last) held place is used, and released: the quota is spent
+        fine = client.post(url, json={"content": "hello there"}, headers=auth(alice_token))
+        assert fine.json()["moderation"] == "held", fine.text
+    drain(client)
+    for url, original in zip((dm_url, room_url), held, strict=True):
+        retried = client.post(url, json=scam, headers=auth(alice_token))
+        assert retried.status_code in (200, 201), retried.text
+        body = retried.json()
+        assert (body["id"], body.get("removed"), body["content"]) == (original["id"], True, "")
+        assert shown(client, url, bob_token) == [("hello there", "visible", False)]
+        assert shown(client, url, alice_token) == [
+            ("", "held", True),
+            ("hello there", "visible", False),
+        ]

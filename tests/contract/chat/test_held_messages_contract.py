@@ -170,7 +170,8 @@ class HeldMessagesContract:
         assert await held.withhold(kept.id) is False
         assert await held.withhold("missing") is False
         assert await held.get(kept.id) is None
-        assert await held.find(channel_id, "u-alice", "c-1") is None
+        retried = await held.find(channel_id, "u-alice", "c-1")  # a retry is answered with it
+        assert retried is not None and retried.id == kept.id
         assert await held.release(kept.id) is False  # for good
         waiting = await held.waiting_before(NOW + timedelta(minutes=5), 10)
         assert [m.id for m in waiting] == [other.id]
@@ -186,7 +187,7 @@ class HeldMessagesContract:
         self, stores: Stores, channel: str
     ) -> None:
         held, channel_id, make = await CHANNELS[channel](stores)
-        rejected, withheld, released = (make(channel_id, i, None) for i in range(3))
+        rejected, withheld, released = (make(channel_id, i, f"c-{i}") for i in range(3))
         for message in (rejected, withheld, released):
             await held.hold(message)
         await held.withhold(withheld.id)
@@ -207,6 +208,13 @@ class HeldMessagesContract:
         assert await held.unreleased(released.id) is None
         assert await held.unreleased("missing") is None
         assert await held.written_by("u-alice", 5) == 3
+        # a retried client_id finds the message until it is released, whatever its verdict
+        for message in (rejected, withheld):
+            retried = await held.find(channel_id, "u-alice", message.client_id or "")
+            assert retried is not None and (retried.id, retried.removed_at) == (message.id, at)
+        assert await held.find(channel_id, "u-alice", "c-2") is None  # released
+        with pytest.raises(StorageConflictError):  # and no second message takes its client_id
+            await held.hold(make(channel_id, 3, "c-2"))
 
         assert await held.unreject(rejected.id) is True  # an overturned appeal
         assert await held.unreject(rejected.id) is False

@@ -156,8 +156,17 @@ class _InMemoryHeld(Generic[_M]):
             if m.id not in self.released | self.withheld and m.removed_at is None
         ]
 
+    def _by_client(self, channel_id: str, sender_id: str, client_id: str) -> list[_M]:
+        key = (channel_id, sender_id, client_id)
+        return [
+            m
+            for m in self.rows.values()
+            if (getattr(m, self.channel), m.sender_id, m.client_id) == key
+        ]
+
     async def hold(self, message: _M) -> None:
-        if message.client_id is not None and await self.find(
+        # the SQL tables' unique key: every row, released ones too
+        if message.client_id is not None and self._by_client(
             getattr(message, self.channel), message.sender_id, message.client_id
         ):
             raise StorageConflictError("duplicate client_id")
@@ -178,12 +187,8 @@ class _InMemoryHeld(Generic[_M]):
         return copy.deepcopy(found) if found and message_id not in self.released else None
 
     async def find(self, channel_id: str, sender_id: str, client_id: str) -> _M | None:
-        for m in self._waiting():
-            if (getattr(m, self.channel), m.sender_id, m.client_id) == (
-                channel_id,
-                sender_id,
-                client_id,
-            ):
+        for m in self._by_client(channel_id, sender_id, client_id):
+            if m.id not in self.released:
                 return copy.deepcopy(m)
         return None
 

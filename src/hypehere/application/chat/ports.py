@@ -86,7 +86,10 @@ class HeldMessages(Protocol[M]):
         ...
 
     async def find(self, channel_id: str, sender_id: str, client_id: str) -> M | None:
-        """The held message a retried client_id refers to."""
+        """The message a retried client_id refers to while it is not released: waiting,
+        withheld or rejected (a retry of a rejected message is answered with its
+        placeholder, never sent again as a new one); None once released (the channel has
+        it) or when unknown."""
         ...
 
     async def release(self, message_id: str) -> bool:

@@ -76,19 +76,20 @@ class _SqlHeld(Generic[M]):
     async def get(self, message_id: str) -> M | None:
         return await self._one(self.table.c.id == message_id)
 
-    async def unreleased(self, message_id: str) -> M | None:
+    async def _unreleased(self, *conditions: Any) -> M | None:
         async with translate_errors():
             row = (
                 await self._session.execute(
-                    select(self.table).where(
-                        self.table.c.id == message_id, self.table.c.released_at.is_(None)
-                    )
+                    select(self.table).where(self.table.c.released_at.is_(None), *conditions)
                 )
             ).first()
         return self._held(row) if row else None
 
+    async def unreleased(self, message_id: str) -> M | None:
+        return await self._unreleased(self.table.c.id == message_id)
+
     async def find(self, channel_id: str, sender_id: str, client_id: str) -> M | None:
-        return await self._one(
+        return await self._unreleased(
             self.table.c[self.channel] == channel_id,
             self.table.c.sender_id == sender_id,
             self.table.c.client_id == client_id,
