@@ -202,6 +202,8 @@ class FeedStoreContract:
         assert await world.ports.audience.is_blocking(bob, alice) is False
         assert await world.ports.audience.is_blocking(carol, alice) is False
         assert await world.ports.reader.get_many(bob, [post.id], staff=False) == []
+        shown = await world.ports.reader.get_many(carol, [gone_post.id, post.id], staff=False)
+        assert [p.id for p in shown] == [post.id]  # a hidden account's posts are not shown
         tagged = await world.ports.reader.by_hashtag(bob, "x", None, PageRequest(), staff=False)
         assert tagged.items == []
         tagged = await world.ports.reader.by_hashtag(carol, "x", None, PageRequest(), staff=False)
@@ -419,4 +421,21 @@ class TestPostgresFeedStore(FeedStoreContract):
     @pytest.fixture
     async def world(self, postgres_url: str) -> AsyncIterator[World]:
         async for w in sql_world(postgres_url):
+            yield w
+
+
+class TestSqliteFeedStoreWithCards(FeedStoreContract):
+    """The same reads rendered from a live author-card cache (no users join)."""
+
+    @pytest.fixture
+    async def world(self, sqlite_url: str) -> AsyncIterator[World]:
+        async for w in sql_world(sqlite_url, cards=True):
+            yield w
+
+
+@pytest.mark.integration
+class TestPostgresFeedStoreWithCards(FeedStoreContract):
+    @pytest.fixture
+    async def world(self, postgres_url: str) -> AsyncIterator[World]:
+        async for w in sql_world(postgres_url, cards=True):
             yield w

@@ -33,6 +33,7 @@ from hypehere.adapters.sql.feed.repositories import (
 )
 from hypehere.adapters.sql.feed.trending import SqlTrendingStore
 from hypehere.adapters.sql.users.tables import BlockRow, FollowRow, UserLanguageRow, UserRow
+from hypehere.application.common.author_cards import AuthorCardCache
 from hypehere.domain.shared.ids import new_id
 from tests.conftest import truncate_all
 
@@ -108,14 +109,18 @@ class MemoryWorld(World):
 
 
 class SqlWorld(World):
-    def __init__(self, session: AsyncSession) -> None:
+    """`cards`: the reader renders with a live author-card cache, which the world's account
+    changes invalidate (as `SessionControl` does after a commit)."""
+
+    def __init__(self, session: AsyncSession, cards: AuthorCardCache | None = None) -> None:
         self.session = session
+        self.cards = cards
         self.ports = Ports(
             posts=SqlPostRepository(session),
             comments=SqlCommentRepository(session),
             likes=SqlLikeStore(session),
             audience=SqlFeedAudience(session),
-            reader=SqlPostReader(session),
+            reader=SqlPostReader(session, cards=cards),
             comment_reader=SqlCommentReader(session),
             candidates=SqlFeedCandidates(session),
             log=SqlFeedLog(session),
@@ -176,6 +181,8 @@ class SqlWorld(World):
         users = UserRow.__table__  # type: ignore[attr-defined]
         await self.session.execute(update(users).where(users.c.id == user_id).values(state=state))
         await self.session.commit()
+        if self.cards is not None:
+            self.cards.invalidate(user_id)
 
     async def set_profile(self, user_id: str, **columns: object) -> None:
         """Change `users` columns straight in the database (no use case: nothing cached is
@@ -188,12 +195,17 @@ class SqlWorld(World):
         await self.session.commit()
 
 
-async def sql_world(url: str) -> AsyncIterator[SqlWorld]:
-    """A `SqlWorld` over a fresh session on the emptied database at `url`."""
+async def sql_world(url: str, *, cards: bool = False) -> AsyncIterator[SqlWorld]:
+    """A `SqlWorld` over a fresh session on the emptied database at `url` (with `cards`, its
+    reader renders from a live author-card cache)."""
     await truncate_all(url)
     engine = create_engine(url)
+    cache = None
+    if cards:
+        cache = AuthorCardCache(1000, 60.0)
+        cache.enable()
     try:
         async with create_session_factory(engine)() as session:
-            yield SqlWorld(session)
+            yield SqlWorld(session, cache)
     finally:
         await engine.dispose()

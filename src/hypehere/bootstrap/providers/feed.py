@@ -122,8 +122,8 @@ class FeedProvider(Provider):
         return SqlFeedAudience(session)
 
     @provide(scope=Scope.REQUEST)
-    def post_reader(self, session: AsyncSession) -> PostReader:
-        return SqlPostReader(session)
+    def post_reader(self, session: AsyncSession, cards: AuthorCardCache) -> PostReader:
+        return SqlPostReader(session, cards=cards)
 
     @provide(scope=Scope.APP)
     def home_timeline_config(self, settings: Settings) -> HomeTimelineConfig:
@@ -146,7 +146,7 @@ class FeedProvider(Provider):
         reads: ReadSession,
         cards: AuthorCardCache,
     ) -> FollowingFeed:
-        reader = SqlPostReader(reads)
+        reader = SqlPostReader(reads, cards=cards)
         if not config.enabled:
             return reader
         return HomeTimelineFeed(timelines, SqlHomeTimelineSource(reads, cards), reader, config)

@@ -12,13 +12,13 @@ from sqlalchemy import BindParameter, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.errors import translate_errors
-from hypehere.adapters.sql.feed.author_cards import visible_cards
 from hypehere.adapters.sql.feed.common import follows, ids_in, posts, users
 from hypehere.adapters.sql.feed.readers import (
     _post_cardless_select,
     _post_filters,
     _post_select,
     _post_view,
+    _views_with_cards,
 )
 from hypehere.adapters.sql.users.queries import followees_of
 from hypehere.application.common.author_cards import AuthorCardCache
@@ -124,26 +124,19 @@ class SqlHomeTimelineSource:
         if language:
             params["language"] = language
         dialect = self._session.get_bind().dialect.name
-        cards = self._cards
-        if cards is None or not cards.enabled:
-            async with translate_errors():
-                rows = await self._session.execute(
-                    _hydrate_statement(dialect, bool(language)), params
-                )
-            by_id = {r.id: _post_view(r, staff) for r in rows}
+        cards = self._cards if self._cards is not None and self._cards.enabled else None
+        stmt = (
+            _hydrate_statement(dialect, bool(language))
+            if cards is None
+            else _cardless_hydrate_statement(dialect, bool(language))
+        )
+        async with translate_errors():
+            rows = list(await self._session.execute(stmt, params))
+        if cards is None:
+            views = [_post_view(r, staff) for r in rows]
         else:
-            async with translate_errors():
-                found = list(
-                    await self._session.execute(
-                        _cardless_hydrate_statement(dialect, bool(language)), params
-                    )
-                )
-            authors = await visible_cards(self._session, cards, (r.author_id for r in found))
-            by_id = {
-                r.id: _post_view(r, staff, author=authors[r.author_id])
-                for r in found
-                if r.author_id in authors
-            }
+            views = await _views_with_cards(self._session, cards, rows, staff)
+        by_id = {view.id: view for view in views}
         return [by_id[i] for i in post_ids if i in by_id]
 
     async def celebrity_posts(

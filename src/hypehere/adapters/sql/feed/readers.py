@@ -99,6 +99,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.errors import translate_errors
+from hypehere.adapters.sql.feed.author_cards import visible_cards
 from hypehere.adapters.sql.feed.common import (
     Viewer,
     comment_likes,
@@ -118,6 +119,7 @@ from hypehere.adapters.sql.feed.common import (
 from hypehere.adapters.sql.feed.queries import comment_visible_to, post_visible_to
 from hypehere.adapters.sql.types import UtcDateTime
 from hypehere.adapters.sql.users.queries import author_visible, followees_of, unblocked
+from hypehere.application.common.author_cards import AuthorCardCache
 from hypehere.application.common.views import MentionCard, UserCard
 from hypehere.application.feed.views import CommentView, LanguageSpanView, PostEditView, PostView
 from hypehere.domain.shared.clock import ensure_utc
@@ -157,12 +159,17 @@ def _post_select(viewer_id: Viewer) -> Select[Any]:
     )
 
 
+def _post_cardless_columns(viewer_id: Viewer) -> Select[Any]:
+    """`_post_columns` without the author's card (`_views_with_cards` adds it)."""
+    return select(
+        *_VIEW_COLUMNS, _liked(viewer_id, post_likes, "post_id", posts.c.id).label("liked_by_me")
+    )
+
+
 def _post_cardless_select(viewer_id: Viewer) -> Select[Any]:
     """`_post_select` without the users join: no author card and no check of the author's
     state (the caller takes both from `author_cards.visible_cards`); blocks still apply."""
-    stmt = select(
-        *_VIEW_COLUMNS, _liked(viewer_id, post_likes, "post_id", posts.c.id).label("liked_by_me")
-    ).where(post_visible_to(viewer_id, posts))
+    stmt = _post_cardless_columns(viewer_id).where(post_visible_to(viewer_id, posts))
     if viewer_id is not None:
         stmt = stmt.where(unblocked(viewer_id, posts.c.author_id))
     return stmt
@@ -212,10 +219,12 @@ def _post_filters(source: Any, after: bool, language: bool) -> list[ColumnElemen
 
 
 @functools.cache
-def _following_statement(dialect: str, after: bool, language: bool) -> Select[Any]:
+def _following_statement(dialect: str, after: bool, language: bool, cards: bool) -> Select[Any]:
     """The following timeline's page: fan-in per followed author when the viewer follows
     at most `max_authors` people, else the walk of the time index; one statement either
-    way (the branch not taken is cut by a one-time filter before it runs)."""
+    way (the branch not taken is cut by a one-time filter before it runs). Both branches
+    check the authors' state, so the page's render joins `users` only for the cards, and
+    not at all with `cards` (they come from the author-card cache)."""
     followed = followees_of(_VIEWER)
     how_many = select(func.count()).select_from(followed.limit(_PROBE).subquery()).scalar_subquery()
     followee = users.alias("followee")
@@ -279,16 +288,13 @@ def _following_statement(dialect: str, after: bool, language: bool) -> Select[An
         .subquery("walk")
     )
     chosen = union_all(select(fan_in_page.c.id), select(walk_page.c.id)).subquery("chosen")
-    return (
-        _post_columns(_VIEWER)
-        .select_from(
-            chosen.join(posts, posts.c.id == chosen.c.id).join(
-                users, users.c.id == posts.c.author_id
-            )
-        )
-        .order_by(posts.c.created_at.desc(), posts.c.id.desc())
-        .limit(_FETCH)
+    page = chosen.join(posts, posts.c.id == chosen.c.id)
+    render = (
+        _post_cardless_columns(_VIEWER).select_from(page)
+        if cards
+        else _post_columns(_VIEWER).select_from(page.join(users, users.c.id == posts.c.author_id))
     )
+    return render.order_by(posts.c.created_at.desc(), posts.c.id.desc()).limit(_FETCH)
 
 
 @functools.cache
@@ -335,10 +341,23 @@ def _author_statement(signed_in: bool, after: bool, language: bool) -> Select[An
 
 
 @functools.cache
-def _posts_by_ids(dialect: str) -> Select[Any]:
+def _posts_by_ids(dialect: str, cards: bool) -> Select[Any]:
     """The feed's page render, built once (building it per request cost more than running
-    it)."""
-    return _post_select(bindparam("viewer_id")).where(ids_in(posts.c.id, "post_ids", dialect))
+    it); with `cards`, without the users join (`_views_with_cards`)."""
+    select_posts = _post_cardless_select if cards else _post_select
+    return select_posts(bindparam("viewer_id")).where(ids_in(posts.c.id, "post_ids", dialect))
+
+
+async def _views_with_cards(
+    session: AsyncSession, cards: AuthorCardCache, rows: Sequence[Any], staff: bool
+) -> list[PostView]:
+    """Rows of a cardless statement rendered with their authors' cards; a post whose author
+    is hidden (or was hidden since the statement ran) is left out, as `author_visible`
+    leaves it out in SQL."""
+    authors = await visible_cards(session, cards, (r.author_id for r in rows))
+    return [
+        _post_view(r, staff, author=authors[r.author_id]) for r in rows if r.author_id in authors
+    ]
 
 
 def _post_view(
@@ -381,11 +400,23 @@ def _post_view(
 
 
 class SqlPostReader:
+    """`cards`: this process's author-card cache; while it is live, the following timeline
+    and `get_many` (the ranked feed's page) render without the users join."""
+
     def __init__(
-        self, session: AsyncSession, *, fan_in_max_authors: int = FAN_IN_MAX_AUTHORS
+        self,
+        session: AsyncSession,
+        *,
+        fan_in_max_authors: int = FAN_IN_MAX_AUTHORS,
+        cards: AuthorCardCache | None = None,
     ) -> None:
         self._session = session
         self._fan_in_max_authors = fan_in_max_authors
+        self._cards = cards
+
+    @property
+    def _live_cards(self) -> AuthorCardCache | None:
+        return self._cards if self._cards is not None and self._cards.enabled else None
 
     async def get(self, viewer_id: str | None, post_id: str, *, staff: bool) -> PostView | None:
         async with translate_errors():
@@ -409,24 +440,35 @@ class SqlPostReader:
     ) -> list[PostView]:
         if not post_ids:
             return []
+        cards = self._live_cards
         async with translate_errors():
-            rows = await self._session.execute(
-                _posts_by_ids(self._session.get_bind().dialect.name),
-                {"viewer_id": viewer_id, "post_ids": list(post_ids)},
+            rows = list(
+                await self._session.execute(
+                    _posts_by_ids(self._session.get_bind().dialect.name, cards is not None),
+                    {"viewer_id": viewer_id, "post_ids": list(post_ids)},
+                )
             )
-        by_id = {r.id: _post_view(r, staff) for r in rows}
+        if cards is None:
+            views = [_post_view(r, staff) for r in rows]
+        else:
+            views = await _views_with_cards(self._session, cards, rows, staff)
+        by_id = {view.id: view for view in views}
         return [by_id[i] for i in post_ids if i in by_id]
 
     async def following(
         self, viewer_id: str, language: str | None, page: PageRequest, *, staff: bool
     ) -> Page[PostView]:
+        cards = self._live_cards
         stmt = _following_statement(
-            self._session.get_bind().dialect.name, page.cursor is not None, language is not None
+            self._session.get_bind().dialect.name,
+            page.cursor is not None,
+            language is not None,
+            cards is not None,
         )
         params = _page_params(viewer_id, language, page)
         params["max_authors"] = self._fan_in_max_authors
         params["max_authors_probe"] = self._fan_in_max_authors + 1
-        return await self._run_page(stmt, params, page, staff)
+        return await self._run_page(stmt, params, page, staff, cards)
 
     async def by_hashtag(
         self,
@@ -461,12 +503,20 @@ class SqlPostReader:
         return await self._run_page(stmt, params, page, staff)
 
     async def _run_page(
-        self, stmt: Select[Any], params: dict[str, Any], page: PageRequest, staff: bool
+        self,
+        stmt: Select[Any],
+        params: dict[str, Any],
+        page: PageRequest,
+        staff: bool,
+        cards: AuthorCardCache | None = None,
     ) -> Page[PostView]:
         async with translate_errors():
             rows = list(await self._session.execute(stmt, params))
         result = page_from_rows(rows, page.limit, lambda r: time_key(r.created_at, r.id))
-        return Page([_post_view(r, staff) for r in result.items], result.next_cursor)
+        if cards is None:
+            return Page([_post_view(r, staff) for r in result.items], result.next_cursor)
+        views = await _views_with_cards(self._session, cards, result.items, staff)
+        return Page(views, result.next_cursor)
 
     async def edits(self, post_id: str) -> list[PostEditView]:
         async with translate_errors():
