@@ -20,7 +20,9 @@ class Argon2PasswordHasher:
             parallelism=parallelism,
             type=Type.ID,
         )
-        self._dummy_hash = self._argon.hash("dummy-password-for-unknown-emails")
+        # Made on first use, in a worker thread: hashing here, on the event loop (dishka
+        # builds this at a server's first log-in), stalled the loop for 130 ms.
+        self._dummy_hash: str | None = None
 
     async def hash(self, password: str) -> str:
         return await asyncio.to_thread(self._argon.hash, password)
@@ -41,4 +43,6 @@ class Argon2PasswordHasher:
             return True
 
     async def verify_dummy(self, password: str) -> None:
+        if self._dummy_hash is None:
+            self._dummy_hash = await self.hash("dummy-password-for-unknown-emails")
         await self.verify(self._dummy_hash, password)
