@@ -309,8 +309,8 @@ class Settings(BaseSettings):
         default=50_000,
         ge=0,
         description="Authors whose card (handle, nickname, avatar) a server process keeps in "
-        "memory, so a timeline page does not read its authors' rows; invalidated through "
-        "the broker; 0 reads them with every page",
+        "memory, so a /feed page (and a redis home-timeline page) does not read its authors' "
+        "rows; invalidated through the broker; 0 reads them with every page",
     )
     author_card_cache_ttl_seconds: float = Field(
         default=300.0,

@@ -197,7 +197,7 @@ async def test_the_following_probes_read_the_author_index_only_on_postgresql(
             "max_authors": 400,
             "max_authors_probe": 401,
         }
-        statement = _following_statement("postgresql", False, False, False)
+        statement = _following_statement("postgresql", False, False)
         compiled = statement.params(**params).compile(
             dialect=engine.dialect, compile_kwargs={"literal_binds": True}
         )

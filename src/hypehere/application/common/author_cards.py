@@ -1,5 +1,6 @@
-"""A per-process cache of author cards (id, handle, nickname, avatar), so a timeline page
-does not read its twenty authors' rows from the database every time.
+"""A per-process cache of author cards (id, handle, nickname, avatar), so a feed page
+(`/feed`, and `/feed/following` read from Redis home timelines) does not read its twenty
+authors' rows from the database every time.
 
 Only the cards of accounts others may see are kept (active or suspended): a page shows a
 post only when its author's card is here or was just read and found visible. What makes a

@@ -34,6 +34,13 @@ to every row from the newest one on, so page N re-read pages 1..N-1).
 - The three timelines are pure reads: their use cases get a reader on the request's read
   session (`engine.ReadSession`: AUTOCOMMIT on PostgreSQL), so a page is one statement
   and no BEGIN / ROLLBACK round trips around it.
+- Author cards: while the process's author-card cache is live
+  (`application/common/author_cards.py`), `get_many` (the ranked feed's page) and the
+  Redis home timelines' render (home_timeline.py) do not join `users`: the cards, and
+  whether each author may be seen, come from the cache, and the misses from one more
+  statement (`author_cards.py` here). The SQL following timeline keeps its join: without
+  it, on `bench timeline` (session 12), PostgreSQL's CPU per page did not move (0.85-1.0
+  ms either way, the fan-in's probes dominate) while cache misses cost a second round trip.
 
 Measured with EXPLAIN (ANALYZE, BUFFERS) on `bench timeline`'s small dataset (2,000
 users, 50 uniform follows each, 100,000 posts uniform over 7 days; PostgreSQL 15, a
@@ -159,17 +166,12 @@ def _post_select(viewer_id: Viewer) -> Select[Any]:
     )
 
 
-def _post_cardless_columns(viewer_id: Viewer) -> Select[Any]:
-    """`_post_columns` without the author's card (`_views_with_cards` adds it)."""
-    return select(
-        *_VIEW_COLUMNS, _liked(viewer_id, post_likes, "post_id", posts.c.id).label("liked_by_me")
-    )
-
-
 def _post_cardless_select(viewer_id: Viewer) -> Select[Any]:
     """`_post_select` without the users join: no author card and no check of the author's
-    state (the caller takes both from `author_cards.visible_cards`); blocks still apply."""
-    stmt = _post_cardless_columns(viewer_id).where(post_visible_to(viewer_id, posts))
+    state (`_views_with_cards` takes both from the author-card cache); blocks still apply."""
+    stmt = select(
+        *_VIEW_COLUMNS, _liked(viewer_id, post_likes, "post_id", posts.c.id).label("liked_by_me")
+    ).where(post_visible_to(viewer_id, posts))
     if viewer_id is not None:
         stmt = stmt.where(unblocked(viewer_id, posts.c.author_id))
     return stmt
@@ -219,12 +221,10 @@ def _post_filters(source: Any, after: bool, language: bool) -> list[ColumnElemen
 
 
 @functools.cache
-def _following_statement(dialect: str, after: bool, language: bool, cards: bool) -> Select[Any]:
+def _following_statement(dialect: str, after: bool, language: bool) -> Select[Any]:
     """The following timeline's page: fan-in per followed author when the viewer follows
     at most `max_authors` people, else the walk of the time index; one statement either
-    way (the branch not taken is cut by a one-time filter before it runs). Both branches
-    check the authors' state, so the page's render joins `users` only for the cards, and
-    not at all with `cards` (they come from the author-card cache)."""
+    way (the branch not taken is cut by a one-time filter before it runs)."""
     followed = followees_of(_VIEWER)
     how_many = select(func.count()).select_from(followed.limit(_PROBE).subquery()).scalar_subquery()
     followee = users.alias("followee")
@@ -288,13 +288,16 @@ def _following_statement(dialect: str, after: bool, language: bool, cards: bool)
         .subquery("walk")
     )
     chosen = union_all(select(fan_in_page.c.id), select(walk_page.c.id)).subquery("chosen")
-    page = chosen.join(posts, posts.c.id == chosen.c.id)
-    render = (
-        _post_cardless_columns(_VIEWER).select_from(page)
-        if cards
-        else _post_columns(_VIEWER).select_from(page.join(users, users.c.id == posts.c.author_id))
+    return (
+        _post_columns(_VIEWER)
+        .select_from(
+            chosen.join(posts, posts.c.id == chosen.c.id).join(
+                users, users.c.id == posts.c.author_id
+            )
+        )
+        .order_by(posts.c.created_at.desc(), posts.c.id.desc())
+        .limit(_FETCH)
     )
-    return render.order_by(posts.c.created_at.desc(), posts.c.id.desc()).limit(_FETCH)
 
 
 @functools.cache
@@ -400,8 +403,8 @@ def _post_view(
 
 
 class SqlPostReader:
-    """`cards`: this process's author-card cache; while it is live, the following timeline
-    and `get_many` (the ranked feed's page) render without the users join."""
+    """`cards`: this process's author-card cache; while it is live, `get_many` (the ranked
+    feed's page) renders without the users join."""
 
     def __init__(
         self,
@@ -458,17 +461,13 @@ class SqlPostReader:
     async def following(
         self, viewer_id: str, language: str | None, page: PageRequest, *, staff: bool
     ) -> Page[PostView]:
-        cards = self._live_cards
         stmt = _following_statement(
-            self._session.get_bind().dialect.name,
-            page.cursor is not None,
-            language is not None,
-            cards is not None,
+            self._session.get_bind().dialect.name, page.cursor is not None, language is not None
         )
         params = _page_params(viewer_id, language, page)
         params["max_authors"] = self._fan_in_max_authors
         params["max_authors_probe"] = self._fan_in_max_authors + 1
-        return await self._run_page(stmt, params, page, staff, cards)
+        return await self._run_page(stmt, params, page, staff)
 
     async def by_hashtag(
         self,
@@ -503,20 +502,12 @@ class SqlPostReader:
         return await self._run_page(stmt, params, page, staff)
 
     async def _run_page(
-        self,
-        stmt: Select[Any],
-        params: dict[str, Any],
-        page: PageRequest,
-        staff: bool,
-        cards: AuthorCardCache | None = None,
+        self, stmt: Select[Any], params: dict[str, Any], page: PageRequest, staff: bool
     ) -> Page[PostView]:
         async with translate_errors():
             rows = list(await self._session.execute(stmt, params))
         result = page_from_rows(rows, page.limit, lambda r: time_key(r.created_at, r.id))
-        if cards is None:
-            return Page([_post_view(r, staff) for r in result.items], result.next_cursor)
-        views = await _views_with_cards(self._session, cards, result.items, staff)
-        return Page(views, result.next_cursor)
+        return Page([_post_view(r, staff) for r in result.items], result.next_cursor)
 
     async def edits(self, post_id: str) -> list[PostEditView]:
         async with translate_errors():
