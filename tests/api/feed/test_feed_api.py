@@ -255,3 +255,35 @@ async def test_pages_shown_are_logged_after_the_response_and_not_shown_again(
     assert again.status_code == 200, again.text
     fresh = {p["id"] for p in again.json()["items"]}
     assert len(fresh) == 3 and not fresh & shown
+
+
+async def test_the_ranked_feed_shows_authors_as_they_are_now(client: Any) -> None:
+    """`/feed` renders its posts' authors from the process's card cache: a profile edit and
+    a deactivation reach the very next page through the account-status topic. (A page is
+    not shown twice to one reader, so each look is a new follower's first page.)"""
+    author, author_token = await register(client, native_language="ja", target_languages=[])
+    post = await create_post(client, author_token, "友達の投稿です", language="ja")
+
+    async def new_follower() -> str:
+        _reader, token = await register(client, native_language="ko", target_languages=[])
+        await follow(client, token, author["id"])
+        return token
+
+    async def authors(token: str | None = None) -> list[tuple[str, str, str | None]]:
+        response = await client.get(f"{API}/feed", headers=auth(token or await new_follower()))
+        assert response.status_code == 200, response.text
+        return [
+            (p["author"]["handle"], p["author"]["nickname"], p["author"]["avatar_url"])
+            for p in response.json()["items"]
+            if p["id"] == post["id"]
+        ]
+
+    assert await authors() == [(author["handle"], author["nickname"], None)]
+    changes = {"nickname": "Renamed", "handle": "renamed_friend", "avatar_url": "https://x/y.png"}
+    response = await client.patch(f"{API}/users/me", json=changes, headers=auth(author_token))
+    assert response.status_code == 200, response.text
+    assert await authors() == [("renamed_friend", "Renamed", "https://x/y.png")]
+    last = await new_follower()
+    response = await client.post(f"{API}/users/me/deactivate", headers=auth(author_token))
+    assert response.status_code in (200, 204), response.text
+    assert await authors(last) == []
