@@ -344,8 +344,8 @@ def test_new_rooms_are_seen_and_joined_by_their_creator_only_until_checked(
 ) -> None:
     """Every new room (any account, old or new) is held: not listed, not found, not
     joinable by anyone else (staff included) until its title is checked; a safe title
-    releases it, a flagged one waits in the staff queue (approve releases it; remove does
-    not apply to rooms)."""
+    releases it, a flagged one waits in the staff queue (approve releases it; remove keeps
+    it its creator's only, for good: audited, a strike for the creator)."""
     client = rooms_held_client
     _creator, creator_token = register(client)
     _guest, guest_token = register(client)
@@ -369,8 +369,9 @@ def test_new_rooms_are_seen_and_joined_by_their_creator_only_until_checked(
 
     fine = room("English practice for beginners")
     scam = room("Easy money: my kakao id is cash_king77 add me")
+    scam2 = room("Easy money too: my kakao id is cash_king77 add me")
     assert (fine["moderation"], scam["moderation"]) == ("held", "held")
-    for r in (fine, scam):
+    for r in (fine, scam, scam2):
         assert found(creator_token, r["id"]) == {"listed": True, "get": True}
         mine = client.get(f"{API}/rooms/{r['id']}", headers=auth(creator_token)).json()
         assert mine["moderation"] == "held"
@@ -395,14 +396,35 @@ def test_new_rooms_are_seen_and_joined_by_their_creator_only_until_checked(
     )
     assert found(guest_token, scam["id"]) == {"listed": False, "get": False}
     queue = client.get(f"{API}/admin/moderation/queue", headers=auth(mod)).json()["items"]
-    assert [(i["content_type"], i["content_id"], i["category"]) for i in queue] == [
-        ("room", scam["id"], "scam")
-    ]
-    removed = client.post(f"{API}/admin/moderation/{queue[0]['id']}/remove", headers=auth(mod))
-    assert (removed.status_code, removed.json()["code"]) == (422, "action_not_applicable")
+    flagged = {i["content_id"]: i for i in queue}
+    assert sorted((i["content_type"], i["content_id"], i["category"]) for i in queue) == sorted(
+        [("room", scam["id"], "scam"), ("room", scam2["id"], "scam")]
+    )
+    removed = client.post(
+        f"{API}/admin/moderation/{flagged[scam['id']]['id']}/remove", headers=auth(mod)
+    )
+    assert removed.status_code == 200, removed.text
     assert found(guest_token, scam["id"]) == {"listed": False, "get": False}
-    approved = client.post(f"{API}/admin/moderation/{queue[0]['id']}/approve", headers=auth(mod))
+    joined = client.post(f"{API}/rooms/{scam['id']}/join", headers=auth(guest_token))
+    assert (joined.status_code, joined.json()["code"]) == (404, "not_found")
+    mine = client.get(f"{API}/rooms/{scam['id']}", headers=auth(creator_token)).json()
+    assert mine["moderation"] == "removed"  # its creator's only, and says why
+    again = client.post(
+        f"{API}/admin/moderation/{flagged[scam['id']]['id']}/approve", headers=auth(mod)
+    )
+    assert again.status_code == 409, again.text  # decided: the removal stands
+    assert found(guest_token, scam["id"]) == {"listed": False, "get": False}
+    log = client.get(f"{API}/admin/audit-log", params={"target_id": scam["id"]}, headers=auth(mod))
+    assert [e["action"] for e in log.json()["items"]] == ["remove_room"]
+    strikes = client.get(f"{API}/users/me/strikes", headers=auth(creator_token)).json()["items"]
+    assert [(s["action"], s["excerpt"]) for s in strikes] == [("content_removed", scam["name"])]
+    approved = client.post(
+        f"{API}/admin/moderation/{flagged[scam2['id']]['id']}/approve", headers=auth(mod)
+    )
     assert approved.status_code == 200, approved.text
+    assert found(guest_token, scam2["id"]) == {"listed": True, "get": True}
+    # the creator appeals the strike and a second moderator overturns it: the room is out
+    overturn_only_strike(client, creator_token, staff(client, backend_settings), "a joke")
     assert found(guest_token, scam["id"]) == {"listed": True, "get": True}
 
 

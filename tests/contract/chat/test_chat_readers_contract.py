@@ -301,6 +301,42 @@ class ChatReadersContract:
         assert view is not None and view.moderation == "visible"
         assert await world.rooms.held_before(NOW + timedelta(minutes=2), 10) == []
 
+    async def test_a_removed_held_room_stays_its_creators_for_good(self, world: World) -> None:
+        shown = await _room(world, "shown", "en", 0)
+        flagged = Room.create(
+            name="flagged",
+            description="",
+            language="en",
+            password_hash=None,
+            max_participants=4,
+            created_by="u-alice",
+            now=NOW + timedelta(minutes=1),
+        )
+        flagged.held = True
+        await world.rooms.add(flagged, RoomMember(flagged.id, "u-alice", RoomRole.ADMIN, NOW))
+        assert await world.rooms.reject(shown.id) is False  # released: not this way
+        assert await world.rooms.reject("missing") is False
+        assert await world.rooms.reject(flagged.id) is True
+        assert await world.rooms.reject(flagged.id) is False
+        loaded = await world.rooms.get(flagged.id)
+        assert loaded is not None and (loaded.held, loaded.removed) == (True, True)
+        assert not loaded.visible_to("u-bob") and loaded.visible_to("u-alice")
+        assert await world.rooms.release(flagged.id) is False  # no later verdict lets it out
+        assert await world.rooms.held_before(NOW + timedelta(minutes=2), 10) == []
+        for viewer in ("u-bob", None):
+            listed = await world.room_reader.list_rooms(None, PageRequest(), viewer)
+            assert [v.id for v in listed.items] == [shown.id]
+            assert await world.room_reader.view(flagged.id, viewer) is None
+        mine = await world.room_reader.view(flagged.id, "u-alice")
+        assert mine is not None and mine.moderation == "removed"
+        # an overturned appeal: everyone sees it now
+        assert await world.rooms.restore(shown.id) is False
+        assert await world.rooms.restore(flagged.id) is True
+        assert await world.rooms.restore(flagged.id) is False
+        theirs = await world.room_reader.view(flagged.id, "u-bob")
+        assert theirs is not None and theirs.moderation == "visible"
+        assert await world.rooms.reject(flagged.id) is False
+
     async def test_room_message_pages_by_sequence(self, world: World) -> None:
         room = await _room(world, "talk", "ko", 0)
         sent = []

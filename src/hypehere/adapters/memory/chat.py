@@ -428,8 +428,20 @@ class InMemoryRoomRepository:
         room = self.rooms.get(room_id)
         return room is not None and room.release()
 
+    async def reject(self, room_id: str) -> bool:
+        room = self.rooms.get(room_id)
+        return room is not None and room.reject()
+
+    async def restore(self, room_id: str) -> bool:
+        room = self.rooms.get(room_id)
+        return room is not None and room.restore()
+
     async def held_before(self, before: datetime, limit: int) -> Sequence[Room]:
-        found = [r for r in self.rooms.values() if r.held and ensure_utc(r.created_at) < before]
+        found = [
+            r
+            for r in self.rooms.values()
+            if r.held and not r.removed and ensure_utc(r.created_at) < before
+        ]
         found.sort(key=lambda r: (ensure_utc(r.created_at), r.id))
         return [copy.deepcopy(r) for r in found[:limit]]
 
@@ -506,7 +518,7 @@ class InMemoryRoomReader:
             participant_count=self._repository.counts[room.id],
             created_by=room.created_by,
             created_at=room.created_at,
-            moderation="held" if room.held else "visible",
+            moderation="removed" if room.removed else "held" if room.held else "visible",
         )
 
     async def list_rooms(

@@ -5,6 +5,7 @@ ports."""
 from __future__ import annotations
 
 from hypehere.application.chat.restore_message import RestoreMessage, RestoreMessageCommand
+from hypehere.application.chat.restore_room import RestoreRoom, RestoreRoomCommand
 from hypehere.application.chat.restore_room_message import (
     RestoreRoomMessage,
     RestoreRoomMessageCommand,
@@ -27,19 +28,24 @@ class UsersAccountCredentials:
 
 class ModuleContentRestoration:
     """Posts and comments through the feed's `RestoreContent`, direct and room messages
-    through chat's `RestoreMessage` and `RestoreRoomMessage`."""
+    through chat's `RestoreMessage` and `RestoreRoomMessage`, held rooms through
+    `RestoreRoom`."""
 
     def __init__(
         self,
         restore: RestoreContent,
         messages: RestoreMessage,
         room_messages: RestoreRoomMessage,
+        rooms: RestoreRoom,
     ) -> None:
         self._restore = restore
         self._messages = messages
         self._room_messages = room_messages
+        self._rooms = rooms
 
     async def restore(self, actor: Actor, content_type: str, content_id: str) -> bool:
+        if content_type == "room":
+            return (await self._rooms.execute(RestoreRoomCommand(actor, content_id))).changed
         if content_type == "message":
             return (await self._messages.execute(RestoreMessageCommand(actor, content_id))).changed
         if content_type == "room_message":

@@ -29,6 +29,7 @@ from hypehere.application.chat.release_room_message import (
     ReleaseRoomMessageCommand,
 )
 from hypehere.application.chat.remove_message import RemoveMessage, RemoveMessageCommand
+from hypehere.application.chat.remove_room import RemoveRoom, RemoveRoomCommand, RoomRemoval
 from hypehere.application.chat.remove_room_message import (
     RemoveRoomMessage,
     RemoveRoomMessageCommand,
@@ -124,7 +125,7 @@ class ModuleReportTargets:
 class ModuleContentRemoval:
     """The moderation module's `ContentRemoval` port: the feed's `RemovePost` and
     `RemoveComment`, chat's `RemoveMessage` and `RemoveRoomMessage` (a held message is
-    rejected)."""
+    rejected) and `RemoveRoom` (a held room only)."""
 
     def __init__(
         self,
@@ -132,11 +133,13 @@ class ModuleContentRemoval:
         comments: RemoveComment,
         messages: RemoveMessage,
         room_messages: RemoveRoomMessage,
+        rooms: RemoveRoom,
     ) -> None:
         self._posts = posts
         self._comments = comments
         self._messages = messages
         self._room_messages = room_messages
+        self._rooms = rooms
 
     async def remove(self, actor: Actor, target_type: ReportTargetType, target_id: str) -> bool:
         if target_type is ReportTargetType.POST:
@@ -148,7 +151,17 @@ class ModuleContentRemoval:
         if target_type is ReportTargetType.ROOM_MESSAGE:
             removed = await self._room_messages.execute(RemoveRoomMessageCommand(actor, target_id))
             return removed.changed
-        raise ActionNotApplicableError("remove_content applies to posts, comments and messages")
+        if target_type is ReportTargetType.ROOM:
+            outcome = await self._rooms.execute(RemoveRoomCommand(actor, target_id))
+            if outcome is RoomRemoval.NOT_HELD:
+                raise ActionNotApplicableError(
+                    "remove_content applies to a room only while it is held; "
+                    "act on its creator instead"
+                )
+            return outcome is RoomRemoval.REMOVED
+        raise ActionNotApplicableError(
+            "remove_content applies to posts, comments, messages and held rooms"
+        )
 
 
 class ModuleHeldContent:

@@ -234,12 +234,23 @@ class RoomRepository(Protocol):
 
     async def release(self, room_id: str) -> bool:
         """A held room passed moderation: everyone sees it now. False when it was not held
-        (idempotent, a conditional update)."""
+        or was removed (idempotent, a conditional update)."""
+        ...
+
+    async def reject(self, room_id: str) -> bool:
+        """Moderation removed a held room (`Room.reject`): its creator's only for good,
+        never released, no longer waiting for a check. False when it was not held or was
+        removed already (a conditional update, atomic against `release`)."""
+        ...
+
+    async def restore(self, room_id: str) -> bool:
+        """Undo `reject` (an appeal was overturned, `Room.restore`): everyone sees it now.
+        False when it was not removed."""
         ...
 
     async def held_before(self, before: datetime, limit: int) -> Sequence[Room]:
-        """Held rooms created before `before`, oldest first (created_at, id), at most
-        `limit`."""
+        """Held rooms still waiting for a verdict (not removed) created before `before`,
+        oldest first (created_at, id), at most `limit`."""
         ...
 
     async def member(self, room_id: str, user_id: str) -> RoomMember | None: ...

@@ -58,7 +58,8 @@ class RoomView(msgspec.Struct, frozen=True):
     participant_count: int
     created_by: str
     created_at: datetime
-    # held: waiting for its title to be checked, seen (listed, joinable) by its creator only
+    # held: waiting for its title to be checked, seen (listed, joinable) by its creator only;
+    # removed: staff removed it while held, its creator's only for good
     moderation: str = "visible"
 
 

@@ -4,8 +4,8 @@ with its provenance like every scan, and then:
 - nothing to review: it is released (`HeldContent.release`), announced as if just created;
 - flagged (`needs_review`): it stays held, seen by its author only, and waits in the staff
   queue (`/admin/moderation/queue`); staff approval releases it, removal removes it (a
-  held message is rejected: never delivered; a room cannot be removed: it stays held, and
-  staff act on its creator through a report).
+  held message is rejected: never delivered; a held room stays its creator's only, for
+  good).
 When the classifier cannot answer, the error propagates and the outbox dispatcher checks
 the item again later (exponential backoff): it stays held meanwhile, never released
 without a verdict."""

@@ -1,6 +1,7 @@
-"""Staff: remove a post, comment or chat message by moderation (the owner module's removal
-through the `ContentRemoval` port; a held message is rejected), with an audit entry and a
-strike for its author in the same transaction."""
+"""Staff: remove a post, comment, chat message or held room by moderation (the owner
+module's removal through the `ContentRemoval` port; a held message is rejected, a held room
+stays its creator's only), with an audit entry and a strike for its author in the same
+transaction."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ AUDIT_TARGET = {
     ReportTargetType.COMMENT: AuditTarget.COMMENT,
     ReportTargetType.MESSAGE: AuditTarget.MESSAGE,
     ReportTargetType.ROOM_MESSAGE: AuditTarget.ROOM_MESSAGE,
+    ReportTargetType.ROOM: AuditTarget.ROOM,
 }
 
 

@@ -52,8 +52,10 @@ from hypehere.application.chat.release_message import ReleaseMessage
 from hypehere.application.chat.release_room import ReleaseRoom
 from hypehere.application.chat.release_room_message import ReleaseRoomMessage
 from hypehere.application.chat.remove_message import RemoveMessage
+from hypehere.application.chat.remove_room import RemoveRoom
 from hypehere.application.chat.remove_room_message import RemoveRoomMessage
 from hypehere.application.chat.restore_message import RestoreMessage
+from hypehere.application.chat.restore_room import RestoreRoom
 from hypehere.application.chat.restore_room_message import RestoreRoomMessage
 from hypehere.application.chat.restrict_room_member import RestrictRoomMember
 from hypehere.application.chat.send_message import SendMessage
@@ -182,6 +184,8 @@ class ChatProvider(Provider):
         OpenRoomChannel,
         LocateMessage,
         ReleaseRoom,
+        RemoveRoom,
+        RestoreRoom,
         ListHeldRooms,
         ReleaseMessage,
         ReleaseRoomMessage,

@@ -255,10 +255,34 @@ class Room(Holdable):
     created_at: datetime
     # held until its title is checked (fail-closed for every account): its creator only
     held: bool = False
+    # removed by moderation while held: it stays held (its creator's only) for good
+    removed: bool = False
 
     @property
     def holder_id(self) -> str:
         return self.created_by
+
+    def release(self) -> bool:
+        """Its title passed moderation (see `Holdable.release`); a removed room never
+        does."""
+        return not self.removed and Holdable.release(self)
+
+    def reject(self) -> bool:
+        """Moderation removed it while it was held: nobody but its creator ever sees it,
+        and no later verdict releases it. False when it was not held or is removed
+        already (a released room cannot be taken back this way)."""
+        if not self.held or self.removed:
+            return False
+        self.removed = True
+        return True
+
+    def restore(self) -> bool:
+        """The removal was overturned (an appeal): the title was fine after all, so
+        everyone sees the room now. False when it was not removed."""
+        if not self.removed:
+            return False
+        self.removed = self.held = False
+        return True
 
     @classmethod
     def create(

@@ -13,7 +13,7 @@ class AuditTarget(StrEnum):
     POST = "post"
     COMMENT = "comment"
     MESSAGE = "message"  # a scanned chat message staff approved or removed
-    ROOM = "room"  # a held room title staff approved
+    ROOM = "room"  # a held room title staff approved or removed
     ROOM_MESSAGE = "room_message"  # a scanned open-room message staff approved or removed
     REPORT = "report"
     APPEAL = "appeal"

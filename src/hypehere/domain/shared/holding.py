@@ -13,6 +13,7 @@ from enum import StrEnum
 class ModerationState(StrEnum):
     VISIBLE = "visible"  # everyone allowed to see it does
     HELD = "held"  # only its author sees it until a verdict releases it
+    REMOVED = "removed"  # rooms: removed by moderation while held, its creator's only for good
 
 
 @dataclass(frozen=True, slots=True)

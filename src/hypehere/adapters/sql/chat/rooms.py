@@ -64,7 +64,8 @@ def _room_to_domain(row: Any) -> Room:
         max_participants=row.max_participants,
         created_by=row.created_by,
         created_at=ensure_utc(row.created_at),
-        held=row.moderation_state == ModerationState.HELD.value,
+        held=row.moderation_state != ModerationState.VISIBLE.value,
+        removed=row.moderation_state == ModerationState.REMOVED.value,
     )
 
 
@@ -106,13 +107,21 @@ class SqlRoomRepository:
         return None if row is None else _room_to_domain(row)
 
     async def release(self, room_id: str) -> bool:
+        return await self._move(room_id, ModerationState.HELD, ModerationState.VISIBLE)
+
+    async def reject(self, room_id: str) -> bool:
+        return await self._move(room_id, ModerationState.HELD, ModerationState.REMOVED)
+
+    async def restore(self, room_id: str) -> bool:
+        return await self._move(room_id, ModerationState.REMOVED, ModerationState.VISIBLE)
+
+    async def _move(self, room_id: str, from_: ModerationState, to: ModerationState) -> bool:
+        """One conditional update: concurrent verdicts never both apply."""
         async with translate_errors():
             result = await self._session.execute(
                 update(rooms)
-                .where(
-                    rooms.c.id == room_id, rooms.c.moderation_state == ModerationState.HELD.value
-                )
-                .values(moderation_state=ModerationState.VISIBLE.value)
+                .where(rooms.c.id == room_id, rooms.c.moderation_state == from_.value)
+                .values(moderation_state=to.value)
             )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
