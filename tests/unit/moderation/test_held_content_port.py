@@ -28,8 +28,10 @@ from hypehere.application.chat.release_message import ReleaseMessage, ReleaseMes
 from hypehere.application.chat.release_room import ReleaseRoom
 from hypehere.application.chat.release_room_message import ReleaseRoomMessage
 from hypehere.application.chat.remove_message import RemoveMessage
+from hypehere.application.chat.remove_room import RemoveRoom
 from hypehere.application.chat.remove_room_message import RemoveRoomMessage
 from hypehere.application.chat.restore_message import RestoreMessage
+from hypehere.application.chat.restore_room import RestoreRoom
 from hypehere.application.chat.restore_room_message import RestoreRoomMessage
 from hypehere.application.common.actor import Actor, Role
 from hypehere.application.common.realtime import RealtimePublisher
@@ -132,8 +134,8 @@ async def test_every_kind_of_held_content_is_found_and_released() -> None:
 async def test_chat_messages_are_removed_and_restored_through_chat() -> None:
     """`ModuleContentRemoval` / `ModuleContentRestoration` over chat's use cases: a held
     direct message is rejected (never delivered; a restore releases it), a delivered room
-    message becomes a placeholder (a restore brings its text back); rooms are not
-    removable."""
+    message becomes a placeholder (a restore brings its text back); a held room is removed
+    (a restore releases it), a released one is not removable this way."""
     clock = FixedClock()
     uow, outbox = InMemoryUnitOfWork(), InMemoryOutbox()
     feed = InMemoryFeed()
@@ -170,11 +172,13 @@ async def test_chat_messages_are_removed_and_restored_through_chat() -> None:
         RemoveComment(uow, comments, outbox, clock),
         RemoveMessage(uow, conversations, held_messages, publisher, clock),
         RemoveRoomMessage(uow, rooms, publisher, clock, held_room_messages),
+        RemoveRoom(uow, rooms),
     )
     restoration = ModuleContentRestoration(
         RestoreContent(uow, feed, comments, outbox, clock),
         RestoreMessage(uow, conversations, held_messages, release),
         RestoreRoomMessage(uow, rooms, held_room_messages, release_in_room),
+        RestoreRoom(uow, rooms),
     )
 
     assert await removal.remove(STAFF, ReportTargetType.MESSAGE, message.id) is True
@@ -182,6 +186,21 @@ async def test_chat_messages_are_removed_and_restored_through_chat() -> None:
     assert await removal.remove(STAFF, ReportTargetType.ROOM_MESSAGE, room_message.id) is True
     with pytest.raises(ActionNotApplicableError):
         await removal.remove(STAFF, ReportTargetType.ROOM, room.id)
+    flagged = Room.create(
+        name="Easy money",
+        description="",
+        language="en",
+        password_hash=None,
+        max_participants=3,
+        created_by="bob",
+        now=now,
+    )
+    flagged.held = True
+    await rooms.add(flagged, RoomMember(flagged.id, "bob", RoomRole.ADMIN, now))
+    assert await removal.remove(STAFF, ReportTargetType.ROOM, flagged.id) is True
+    assert await removal.remove(STAFF, ReportTargetType.ROOM, flagged.id) is False
+    assert await restoration.restore(STAFF, "room", flagged.id) is True
+    assert not rooms.rooms[flagged.id].held
     assert conversations.messages[conversation.id] == []
     assert (await release.execute(ReleaseMessageCommand(STAFF, message.id))).changed is False
     [stored] = rooms.messages[room.id]
