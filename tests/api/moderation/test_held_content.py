@@ -456,11 +456,7 @@ def test_held_direct_messages_reach_the_recipient_only_when_released(
     _alice, alice_token = register(client)
     bob, bob_token = register(client)
     mod = staff(client, backend_settings)
-    opened = client.post(
-        f"{API}/conversations", json={"user_id": bob["id"]}, headers=auth(alice_token)
-    )
-    assert opened.status_code in (200, 201), opened.text
-    conversation_id = opened.json()["id"]
+    conversation_id = open_conversation(client, alice_token, bob["id"])
     url = f"{API}/conversations/{conversation_id}"
 
     def bob_sees() -> tuple[list[str], int]:
@@ -540,11 +536,7 @@ def test_a_block_made_while_a_message_is_held_stops_its_release(
     client = messages_held_client
     alice, alice_token = register(client)
     bob, bob_token = register(client)
-    opened = client.post(
-        f"{API}/conversations", json={"user_id": bob["id"]}, headers=auth(alice_token)
-    )
-    assert opened.status_code in (200, 201), opened.text
-    url = f"{API}/conversations/{opened.json()['id']}"
+    url = f"{API}/conversations/{open_conversation(client, alice_token, bob['id'])}"
     sent = client.post(
         f"{url}/messages",
         json={"content": "hello Bob, nice to meet you"},
@@ -568,6 +560,14 @@ def test_a_block_made_while_a_message_is_held_stops_its_release(
     drain(client)
     assert sees(bob_token) == []
     assert sees(alice_token) == [("hello Bob, nice to meet you", "held")]
+
+
+def open_conversation(client: TestClient[Litestar], token: str, other_id: str) -> str:
+    """The id of `token`'s holder's conversation with `other_id` (opened now)."""
+    opened = client.post(f"{API}/conversations", json={"user_id": other_id}, headers=auth(token))
+    assert opened.status_code in (200, 201), opened.text
+    conversation_id: str = opened.json()["id"]
+    return conversation_id
 
 
 def open_room(client: TestClient[Litestar], owner_token: str, *member_tokens: str) -> str:

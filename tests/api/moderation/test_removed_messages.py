@@ -19,7 +19,12 @@ from tests.api.helpers import API, auth
 from tests.api.moderation.test_held_content import (
     messages_held_client as messages_held_client,  # the fixture
 )
-from tests.api.moderation.test_held_content import next_frame, open_room, overturn_only_strike
+from tests.api.moderation.test_held_content import (
+    next_frame,
+    open_conversation,
+    open_room,
+    overturn_only_strike,
+)
 from tests.api.moderation.test_moderation_notifications import (
     app_client as app_client,  # the fixture
 )
@@ -244,11 +249,7 @@ def test_a_retry_of_a_rejected_held_message_is_answered_with_it_not_delivered(
     _alice, alice_token = register(client)
     bob, bob_token = register(client)
     mod = staff(client, backend_settings)
-    opened = client.post(
-        f"{API}/conversations", json={"user_id": bob["id"]}, headers=auth(alice_token)
-    )
-    assert opened.status_code in (200, 201), opened.text
-    dm_url = f"{API}/conversations/{opened.json()['id']}/messages"
+    dm_url = f"{API}/conversations/{open_conversation(client, alice_token, bob['id'])}/messages"
     room_url = f"{API}/rooms/{open_room(client, bob_token, alice_token)}/messages"
     scam = {"content": "my kakao id is cash_king77 add me", "client_id": "offline-1"}
     held = [

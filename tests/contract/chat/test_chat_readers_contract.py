@@ -90,7 +90,9 @@ async def _send(world: World, conversation_id: str, sender: str, minutes: int) -
     return message
 
 
-async def _room(world: World, name: str, language: str, minutes: int, pw: bool = False) -> Room:
+async def _room(
+    world: World, name: str, language: str, minutes: int, pw: bool = False, held: bool = False
+) -> Room:
     room = Room.create(
         name=name,
         description=f"about {name}",
@@ -100,6 +102,7 @@ async def _room(world: World, name: str, language: str, minutes: int, pw: bool =
         created_by="u-alice",
         now=NOW + timedelta(minutes=minutes),
     )
+    room.held = held
     await world.rooms.add(room, RoomMember(room.id, "u-alice", RoomRole.ADMIN, room.created_at))
     return room
 
@@ -269,17 +272,7 @@ class ChatReadersContract:
         self, world: World
     ) -> None:
         shown = await _room(world, "shown", "en", 0)
-        held = Room.create(
-            name="held",
-            description="",
-            language="en",
-            password_hash=None,
-            max_participants=4,
-            created_by="u-alice",
-            now=NOW + timedelta(minutes=1),
-        )
-        held.held = True
-        await world.rooms.add(held, RoomMember(held.id, "u-alice", RoomRole.ADMIN, NOW))
+        held = await _room(world, "held", "en", 1, held=True)
         loaded = await world.rooms.get(held.id)
         assert loaded is not None and loaded.held is True
         for viewer in ("u-bob", None):
@@ -303,17 +296,7 @@ class ChatReadersContract:
 
     async def test_a_removed_held_room_stays_its_creators_for_good(self, world: World) -> None:
         shown = await _room(world, "shown", "en", 0)
-        flagged = Room.create(
-            name="flagged",
-            description="",
-            language="en",
-            password_hash=None,
-            max_participants=4,
-            created_by="u-alice",
-            now=NOW + timedelta(minutes=1),
-        )
-        flagged.held = True
-        await world.rooms.add(flagged, RoomMember(flagged.id, "u-alice", RoomRole.ADMIN, NOW))
+        flagged = await _room(world, "flagged", "en", 1, held=True)
         assert await world.rooms.reject(shown.id) is False  # released: not this way
         assert await world.rooms.reject("missing") is False
         assert await world.rooms.reject(flagged.id) is True

@@ -4,7 +4,7 @@ chat's use cases) on in-memory adapters: `moderation-scan` finds every kind of h
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -61,6 +61,23 @@ pytestmark = pytest.mark.unit
 STAFF = Actor("scanner", Role.MODERATOR)
 
 
+async def _add_room(
+    rooms: InMemoryRoomRepository, creator: str, now: datetime, *, held: bool = False
+) -> Room:
+    room = Room.create(
+        name="Room",
+        description="",
+        language="en",
+        password_hash=None,
+        max_participants=3,
+        created_by=creator,
+        now=now,
+    )
+    room.held = held
+    await rooms.add(room, RoomMember(room.id, creator, RoomRole.ADMIN, now))
+    return room
+
+
 async def test_every_kind_of_held_content_is_found_and_released() -> None:
     clock = FixedClock()
     uow, outbox = InMemoryUnitOfWork(), InMemoryOutbox()
@@ -82,17 +99,7 @@ async def test_every_kind_of_held_content_is_found_and_released() -> None:
     comment = Comment.write(post=post, author_id="alice", content="hi", mentions=(), now=now)
     comment.held = True
     await comments.add(comment)
-    room = Room.create(
-        name="Room",
-        description="",
-        language="en",
-        password_hash=None,
-        max_participants=3,
-        created_by="alice",
-        now=now,
-    )
-    room.held = True
-    await rooms.add(room, RoomMember(room.id, "alice", RoomRole.ADMIN, now))
+    room = await _add_room(rooms, "alice", now, held=True)
     conversation = await conversations.add(
         Conversation.open_direct("alice", "bob", Folder.INBOX, now)
     )
@@ -153,16 +160,7 @@ async def test_chat_messages_are_removed_and_restored_through_chat() -> None:
     )
     message = Message(new_id(), conversation.id, "alice", "hello", None, 0, now, held=True)
     await held_messages.hold(message)
-    room = Room.create(
-        name="Room",
-        description="",
-        language="en",
-        password_hash=None,
-        max_participants=3,
-        created_by="bob",
-        now=now,
-    )
-    await rooms.add(room, RoomMember(room.id, "bob", RoomRole.ADMIN, now))
+    room = await _add_room(rooms, "bob", now)
     room_message = RoomMessage(new_id(), room.id, "bob", "hi all", None, 1, now)
     await rooms.add_message(room_message)
     release = ReleaseMessage(uow, conversations, held_messages, publisher, clock)
@@ -186,17 +184,7 @@ async def test_chat_messages_are_removed_and_restored_through_chat() -> None:
     assert await removal.remove(STAFF, ReportTargetType.ROOM_MESSAGE, room_message.id) is True
     with pytest.raises(ActionNotApplicableError):
         await removal.remove(STAFF, ReportTargetType.ROOM, room.id)
-    flagged = Room.create(
-        name="Easy money",
-        description="",
-        language="en",
-        password_hash=None,
-        max_participants=3,
-        created_by="bob",
-        now=now,
-    )
-    flagged.held = True
-    await rooms.add(flagged, RoomMember(flagged.id, "bob", RoomRole.ADMIN, now))
+    flagged = await _add_room(rooms, "bob", now, held=True)
     assert await removal.remove(STAFF, ReportTargetType.ROOM, flagged.id) is True
     assert await removal.remove(STAFF, ReportTargetType.ROOM, flagged.id) is False
     assert await restoration.restore(STAFF, "room", flagged.id) is True
