@@ -24,11 +24,11 @@ How it works:
   feed shows them. While the process's author-card cache is live
   (`application/common/author_cards.py`) the statement reads no author row: the cards,
   and whether each author is visible, come from the cache (misses in one more statement).
-  So blocks, unfollows and deletions are right at once even before the
-  outbox has run. The followed celebrities' posts after the cursor are merged in (one
-  more statement, only for a viewer who follows one); a page that runs past the oldest
-  entry of a trimmed timeline continues with the SQL feed from that entry (deep pages cost
-  what they cost today). Order and cursor are the SQL feed's: (created_at DESC, id DESC),
+  So blocks, unfollows and deletions are right at once even before the outbox has run.
+  The followed celebrities' posts after the cursor are merged in (one more statement,
+  only for a viewer who follows one); a page that runs past the oldest entry of a
+  trimmed timeline continues with the SQL feed from that entry (deep pages cost what they
+  cost today). Order and cursor are the SQL feed's: (created_at DESC, id DESC),
   cursor (created_at ISO text, id).
 - Cold (never read, evicted after `HYPEHERE_HOME_TIMELINE_IDLE_SECONDS` without reads, or
   dropped): `start_rebuild` empties it and marks it building (fan-out writes reach it from

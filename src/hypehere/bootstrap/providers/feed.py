@@ -146,7 +146,7 @@ class FeedProvider(Provider):
         reads: ReadSession,
         cards: AuthorCardCache,
     ) -> FollowingFeed:
-        reader = SqlPostReader(reads, cards=cards)
+        reader = SqlPostReader(reads)  # the SQL following timeline joins `users`
         if not config.enabled:
             return reader
         return HomeTimelineFeed(timelines, SqlHomeTimelineSource(reads, cards), reader, config)

@@ -17,6 +17,12 @@ from hypehere.application.common.author_cards import AuthorCardCache
 from hypehere.application.common.views import UserCard
 
 
+def live(cache: AuthorCardCache | None) -> AuthorCardCache | None:
+    """`cache` if it may be used now: it is off until the broker is proven live, and after
+    an outage (`application/common/account_caches.py`); off, pages join `users`."""
+    return cache if cache is not None and cache.enabled else None
+
+
 @functools.cache
 def _cards_statement(dialect: str) -> Select[Any]:
     return select(*public_user_columns(users)).where(ids_in(users.c.id, "user_ids", dialect))

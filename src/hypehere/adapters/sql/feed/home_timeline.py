@@ -12,13 +12,14 @@ from sqlalchemy import BindParameter, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.errors import translate_errors
+from hypehere.adapters.sql.feed.author_cards import live
 from hypehere.adapters.sql.feed.common import follows, ids_in, posts, users
 from hypehere.adapters.sql.feed.readers import (
     _post_cardless_select,
     _post_filters,
     _post_select,
     _post_view,
-    _views_with_cards,
+    _render_posts,
 )
 from hypehere.adapters.sql.users.queries import followees_of
 from hypehere.application.common.author_cards import AuthorCardCache
@@ -124,7 +125,7 @@ class SqlHomeTimelineSource:
         if language:
             params["language"] = language
         dialect = self._session.get_bind().dialect.name
-        cards = self._cards if self._cards is not None and self._cards.enabled else None
+        cards = live(self._cards)
         stmt = (
             _hydrate_statement(dialect, bool(language))
             if cards is None
@@ -132,10 +133,7 @@ class SqlHomeTimelineSource:
         )
         async with translate_errors():
             rows = list(await self._session.execute(stmt, params))
-        if cards is None:
-            views = [_post_view(r, staff) for r in rows]
-        else:
-            views = await _views_with_cards(self._session, cards, rows, staff)
+        views = await _render_posts(self._session, rows, staff, cards)
         by_id = {view.id: view for view in views}
         return [by_id[i] for i in post_ids if i in by_id]
 

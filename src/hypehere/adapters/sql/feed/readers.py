@@ -106,7 +106,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hypehere.adapters.sql.errors import translate_errors
-from hypehere.adapters.sql.feed.author_cards import visible_cards
+from hypehere.adapters.sql.feed.author_cards import live, visible_cards
 from hypehere.adapters.sql.feed.common import (
     Viewer,
     comment_likes,
@@ -168,7 +168,7 @@ def _post_select(viewer_id: Viewer) -> Select[Any]:
 
 def _post_cardless_select(viewer_id: Viewer) -> Select[Any]:
     """`_post_select` without the users join: no author card and no check of the author's
-    state (`_views_with_cards` takes both from the author-card cache); blocks still apply."""
+    state (`_render_posts` takes both from the author-card cache); blocks still apply."""
     stmt = select(
         *_VIEW_COLUMNS, _liked(viewer_id, post_likes, "post_id", posts.c.id).label("liked_by_me")
     ).where(post_visible_to(viewer_id, posts))
@@ -346,17 +346,20 @@ def _author_statement(signed_in: bool, after: bool, language: bool) -> Select[An
 @functools.cache
 def _posts_by_ids(dialect: str, cards: bool) -> Select[Any]:
     """The feed's page render, built once (building it per request cost more than running
-    it); with `cards`, without the users join (`_views_with_cards`)."""
+    it); with `cards`, without the users join (`_render_posts`)."""
     select_posts = _post_cardless_select if cards else _post_select
     return select_posts(bindparam("viewer_id")).where(ids_in(posts.c.id, "post_ids", dialect))
 
 
-async def _views_with_cards(
-    session: AsyncSession, cards: AuthorCardCache, rows: Sequence[Any], staff: bool
+async def _render_posts(
+    session: AsyncSession, rows: Sequence[Any], staff: bool, cards: AuthorCardCache | None
 ) -> list[PostView]:
-    """Rows of a cardless statement rendered with their authors' cards; a post whose author
-    is hidden (or was hidden since the statement ran) is left out, as `author_visible`
-    leaves it out in SQL."""
+    """Rows rendered: with `cards` (a live cache), rows of a cardless statement with their
+    authors' cards, leaving out a post whose author is hidden (or was hidden since the
+    statement ran), as `author_visible` leaves it out in SQL; without, rows that carry
+    their cards."""
+    if cards is None:
+        return [_post_view(r, staff) for r in rows]
     authors = await visible_cards(session, cards, (r.author_id for r in rows))
     return [
         _post_view(r, staff, author=authors[r.author_id]) for r in rows if r.author_id in authors
@@ -417,10 +420,6 @@ class SqlPostReader:
         self._fan_in_max_authors = fan_in_max_authors
         self._cards = cards
 
-    @property
-    def _live_cards(self) -> AuthorCardCache | None:
-        return self._cards if self._cards is not None and self._cards.enabled else None
-
     async def get(self, viewer_id: str | None, post_id: str, *, staff: bool) -> PostView | None:
         async with translate_errors():
             row = (
@@ -443,7 +442,7 @@ class SqlPostReader:
     ) -> list[PostView]:
         if not post_ids:
             return []
-        cards = self._live_cards
+        cards = live(self._cards)
         async with translate_errors():
             rows = list(
                 await self._session.execute(
@@ -451,10 +450,7 @@ class SqlPostReader:
                     {"viewer_id": viewer_id, "post_ids": list(post_ids)},
                 )
             )
-        if cards is None:
-            views = [_post_view(r, staff) for r in rows]
-        else:
-            views = await _views_with_cards(self._session, cards, rows, staff)
+        views = await _render_posts(self._session, rows, staff, cards)
         by_id = {view.id: view for view in views}
         return [by_id[i] for i in post_ids if i in by_id]
 
